@@ -1,0 +1,1 @@
+"""A strength-training coach for runners that lives in Telegram."""

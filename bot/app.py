@@ -1,0 +1,128 @@
+"""All wiring in one place, in the order it runs.
+
+``build_application`` takes everything it needs (settings, database, clock, content) so a
+test builds the very same application with a fake network and a fake clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
+
+from bot.clock import Clock, SystemClock
+from bot.coach.timezones import ZoneFinder
+from bot.content import Content
+from bot.deps import DEPS_KEY, Deps
+from bot.handlers import commands, delete, guards, setup, today, week
+from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_SKIP
+from bot.jobs.reminders import reminder_tick
+from bot.settings import Settings
+from bot.store.db import SessionFactory
+from bot.store.persistence import DatabasePersistence
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "today", "week", "settings", "pause", "resume", "help", "delete", "cancel")
+RATE_LIMIT_RETRIES = 3
+
+# Buttons inside a conversation are tracked per chat, not per message; that is intended.
+warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+
+
+async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Network and startup work: the command menu and the reminder tick."""
+    deps: Deps = application.bot_data[DEPS_KEY]
+    t = deps.content.texts
+    await application.bot.set_my_commands(
+        [BotCommand(name, t(f"commands.{name}")) for name in COMMANDS]
+    )
+    if application.job_queue is not None:
+        # first=0: catch up at once on whatever fell due while the bot was down.
+        application.job_queue.run_repeating(
+            reminder_tick, interval=deps.settings.reminder_tick_seconds, first=0, name="reminders"
+        )
+    log.info("Bot @%s is up", application.bot.username)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    sessions: SessionFactory,
+    content: Content,
+    clock: Clock | None = None,
+    zones: ZoneFinder | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .persistence(DatabasePersistence(sessions))
+        .post_init(post_init)
+    )
+    if rate_limiter:
+        # PTB's default max_retries=0 drops a message on 429; retry instead.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.build()
+    application.bot_data[DEPS_KEY] = Deps(
+        settings=settings,
+        sessions=sessions,
+        clock=clock or SystemClock(),
+        content=content,
+        zones=zones or ZoneFinder(),
+    )
+
+    private = filters.ChatType.PRIVATE
+    # Group -1 runs first: in groups, answer commands with "message me privately" and stop.
+    application.add_handler(TypeHandler(Update, guards.group_guard), group=-1)
+
+    delete_command = CommandHandler("delete", delete.delete_command, filters=private)
+    # The setup conversation comes before the other handlers so its answers win while
+    # it is active; commands it does not know fall through to the handlers below.
+    application.add_handler(setup.build_setup_conversation(extra_fallbacks=[delete_command]))
+    application.add_handler(CommandHandler("today", today.today, filters=private))
+    application.add_handler(CommandHandler("week", week.week, filters=private))
+    application.add_handler(CommandHandler("help", commands.help_command, filters=private))
+    application.add_handler(CommandHandler("pause", commands.pause, filters=private))
+    application.add_handler(CommandHandler("resume", commands.resume, filters=private))
+    application.add_handler(CommandHandler("cancel", setup.cancel, filters=private))
+    application.add_handler(delete_command)
+    application.add_handler(
+        CallbackQueryHandler(today.on_session_button, pattern=rf"^({CB_DONE}|{CB_SKIP}|{CB_DID}):")
+    )
+    application.add_handler(CallbackQueryHandler(delete.delete_button, pattern=rf"^{CB_DELETE}:"))
+    application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, today.done_text))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, guards.non_text))
+    application.add_handler(CallbackQueryHandler(guards.stale_button))
+    application.add_error_handler(guards.on_error)
+    return application

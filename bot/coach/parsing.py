@@ -1,0 +1,106 @@
+"""Understanding what runners type: days, times and "done".
+
+Buttons are the fast path, but runners type; every question accepts the obvious typed
+answer so nobody gets stuck because they did not tap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+
+_DAY_NAMES: dict[str, int] = {}
+for _index, _names in enumerate(
+    (
+        ("monday", "mon", "mo"),
+        ("tuesday", "tue", "tues", "tu"),
+        ("wednesday", "wed", "we"),
+        ("thursday", "thu", "thur", "thurs", "th"),
+        ("friday", "fri", "fr"),
+        ("saturday", "sat", "sa"),
+        ("sunday", "sun", "su"),
+    )
+):
+    for _name in _names:
+        _DAY_NAMES[_name] = _index
+
+_NONE_WORDS = {"none", "no", "nope", "nothing", "-", "0", "no day", "no days", "n/a", "skip"}
+
+
+def is_none_answer(text: str) -> bool:
+    return text.strip().casefold().rstrip(".!") in _NONE_WORDS
+
+
+def parse_days(text: str) -> frozenset[int] | None:
+    """Weekdays named in the text ("mon wed sat", "Mon, Wed & Sat", "mon-fri"), or None."""
+    cleaned = text.casefold().replace("&", " ").replace(" and ", " ")
+    words = [word for word in re.split(r"[\s,;/+]+", cleaned) if word]
+    if not words:
+        return None
+    days: set[int] = set()
+    for word in words:
+        if "-" in word and word.count("-") == 1:
+            first, last = word.split("-")
+            if first in _DAY_NAMES and last in _DAY_NAMES:
+                start, end = _DAY_NAMES[first], _DAY_NAMES[last]
+                span = (end - start) % 7
+                days.update((start + step) % 7 for step in range(span + 1))
+                continue
+        word = word.strip(".!")
+        if word in _DAY_NAMES:
+            days.add(_DAY_NAMES[word])
+        elif word in {"everyday", "daily"}:
+            days.update(range(7))
+        else:
+            return None
+    return frozenset(days)
+
+
+_TIME_RE = re.compile(
+    r"^(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*h?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?$"
+)
+
+
+def parse_time(text: str) -> time | None:
+    """A clock time: "7:30", "07:30", "7am", "6.45 pm", "19h", "1930"; None if not a time."""
+    cleaned = text.strip().casefold()
+    if re.fullmatch(r"\d{4}", cleaned):
+        cleaned = f"{cleaned[:2]}:{cleaned[2:]}"
+    match = _TIME_RE.match(cleaned)
+    if match is None:
+        return None
+    hour = int(match["hour"])
+    minute = int(match["minute"] or 0)
+    ampm = (match["ampm"] or "").replace(".", "")
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return time(hour, minute)
+
+
+@dataclass(frozen=True)
+class DoneMessage:
+    note: str | None
+
+
+_DONE_RE = re.compile(
+    r"^\s*(?:"
+    r"done|did it|i did it|finished|completed|complete|all done|just did it|did that|"
+    r"✅|✔️|✔|☑️|💪"
+    r")(?=$|[\s!.,:;\-–—✅✔️☑💪🎉🔥👍]|$)",
+    re.IGNORECASE,
+)
+_LEADING_NOISE = re.compile(r"^[\s!.,:;\-–—✅✔️☑💪🎉🔥👍]+")
+
+
+def parse_done(text: str) -> DoneMessage | None:
+    """A "done" message and whatever else the runner said with it, kept as the note."""
+    match = _DONE_RE.match(text)
+    if match is None:
+        return None
+    rest = _LEADING_NOISE.sub("", text[match.end() :]).strip()
+    return DoneMessage(note=rest or None)

@@ -1,0 +1,172 @@
+"""What the coach does for one runner: the glue between the pure coach and the store.
+
+Handlers and the reminder job call these; they hold no Telegram objects, so the whole
+"done"/"skip"/reschedule behaviour is tested without a chat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.coach.plan import next_session, plan_for_date
+from bot.coach.schedule import next_due
+from bot.coach.session import Session, build_session
+from bot.coach.week import STARTING_LEVEL, Focus, PlannedDay, RunnerWeek
+from bot.content import Content
+from bot.store import logs, reminders
+from bot.store.models import Runner
+from bot.store.runners import week_of
+
+# "done" with no session today applies to an unlogged planned session this recent.
+DONE_LOOKBACK_DAYS = 2
+
+
+def local_today(runner: Runner | RunnerWeek, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(runner.timezone)).date()
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def session_for(content: Content, week: RunnerWeek, focus: Focus) -> Session:
+    level = STARTING_LEVEL[week.experience]
+    return build_session(content.catalog, focus, level, week.equipment, week.pull_up_bar)
+
+
+class LogResult(StrEnum):
+    LOGGED = "logged"
+    ALREADY = "already"
+    ASK_FOCUS = "ask_focus"
+    TOO_OLD = "too_old"
+
+
+@dataclass(frozen=True)
+class LogOutcome:
+    result: LogResult
+    day: date | None = None
+    focus: Focus | None = None
+    status: str = "done"
+    done_this_week: int = 0
+    planned_this_week: int = 0
+
+
+async def _week_counts(session: AsyncSession, runner: Runner, day: date) -> tuple[int, int]:
+    monday = monday_of(day)
+    done = await logs.count_done_between(
+        session, runner.chat_id, monday, monday + timedelta(days=6)
+    )
+    week = week_of(runner)
+    planned = sum(1 for offset in range(7) if plan_for_date(week, monday + timedelta(days=offset)))
+    return done, planned
+
+
+async def log_session(
+    session: AsyncSession,
+    runner: Runner,
+    *,
+    now: datetime,
+    status: str = "done",
+    note: str | None = None,
+    day: date | None = None,
+    focus: Focus | None = None,
+) -> LogOutcome:
+    """Log a done or skipped session.
+
+    Without ``day``: today's planned session; else the latest unlogged planned session of
+    the last two days; else ask which focus (an unplanned session today).
+    """
+    week = week_of(runner)
+    today = local_today(runner, now)
+    planned = True
+    if day is not None:
+        if not today - timedelta(days=DONE_LOOKBACK_DAYS) <= day <= today:
+            return LogOutcome(LogResult.TOO_OLD, day=day)
+        planned_focus = plan_for_date(week, day)
+        planned = planned_focus is not None and (focus is None or focus is planned_focus)
+        focus = focus or planned_focus
+        if focus is None:
+            return LogOutcome(LogResult.ASK_FOCUS, day=day)
+    else:
+        day, focus = await _default_target(session, runner, week, today)
+        if day is None or focus is None:
+            existing = await logs.log_on(session, runner.chat_id, today)
+            if existing is not None:
+                return LogOutcome(
+                    LogResult.ALREADY,
+                    day=today,
+                    focus=Focus(existing.focus),
+                    status=existing.status,
+                )
+            return LogOutcome(LogResult.ASK_FOCUS, day=today)
+    inserted = await logs.add_log(
+        session,
+        chat_id=runner.chat_id,
+        day=day,
+        focus=focus.value,
+        status=status,
+        planned=planned,
+        note=note,
+        now=now,
+    )
+    if not inserted:
+        existing = await logs.log_on(session, runner.chat_id, day)
+        done, planned_count = await _week_counts(session, runner, day)
+        return LogOutcome(
+            LogResult.ALREADY,
+            day=day,
+            focus=Focus(existing.focus) if existing else focus,
+            status=existing.status if existing else status,
+            done_this_week=done,
+            planned_this_week=planned_count,
+        )
+    done, planned_count = await _week_counts(session, runner, day)
+    return LogOutcome(
+        LogResult.LOGGED,
+        day=day,
+        focus=focus,
+        status=status,
+        done_this_week=done,
+        planned_this_week=planned_count,
+    )
+
+
+async def _default_target(
+    session: AsyncSession, runner: Runner, week: RunnerWeek, today: date
+) -> tuple[date | None, Focus | None]:
+    focus_today = plan_for_date(week, today)
+    if focus_today is not None:
+        return today, focus_today
+    for back in range(1, DONE_LOOKBACK_DAYS + 1):
+        day = today - timedelta(days=back)
+        focus = plan_for_date(week, day)
+        if focus is not None and await logs.log_on(session, runner.chat_id, day) is None:
+            return day, focus
+    return None, None
+
+
+def upcoming(week: RunnerWeek, today: date, *, include_today: bool) -> PlannedDay | None:
+    return next_session(week, today, include_today=include_today)
+
+
+async def next_reminder_for(
+    session: AsyncSession, runner: Runner, *, now: datetime
+) -> datetime | None:
+    """The next instant to remind this runner, skipping days already reminded or logged."""
+    week = week_of(runner)
+    if week.reminder_time is None or runner.paused or not runner.active:
+        return None
+    zone = ZoneInfo(week.timezone)
+    since = local_today(runner, now) - timedelta(days=2)
+    skip = await reminders.reminded_dates(session, runner.chat_id, since)
+    logged = await logs.logs_between(session, runner.chat_id, since, since + timedelta(days=30))
+    skip = skip | {log.local_date for log in logged}
+    found = next_due(
+        now, week.reminder_time, zone, lambda day: plan_for_date(week, day) is not None, skip
+    )
+    return found[0] if found else None

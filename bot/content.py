@@ -1,0 +1,225 @@
+"""Loads and validates everything the runner reads: exercises, session templates, messages.
+
+The files in ``content/`` are meant to be edited by a coach with a text editor, so a
+mistake must stop the bot at start with a message naming the file, the entry and the
+field — never surface later as a crash in the middle of a runner's morning.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bot.coach.week import Equipment, Focus
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+Need = Literal["dumbbells", "bar", "gym"]
+MAX_LEVEL = 4
+
+
+class ContentError(Exception):
+    """A content file is broken; the message names file, entry and field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(_Strict):
+    variant: str = Field(min_length=1)
+    sets: int = Field(ge=1, le=10)
+    reps: int | None = Field(default=None, ge=1, le=100)
+    seconds: int | None = Field(default=None, ge=5, le=600)
+    per_side: bool = False
+    rest: int = Field(ge=0, le=300)
+
+    @model_validator(mode="after")
+    def _reps_or_seconds(self) -> Level:
+        if (self.reps is None) == (self.seconds is None):
+            raise ValueError("give exactly one of 'reps' or 'seconds'")
+        return self
+
+
+class Exercise(_Strict):
+    id: str = ""
+    name: str = Field(min_length=1)
+    focus: Focus
+    needs: list[Need] = []
+    cue: str = Field(min_length=1, max_length=200)
+    alternative: str | None = None
+    levels: list[Level] = Field(min_length=MAX_LEVEL)
+
+
+class Template(_Strict):
+    focus: Focus
+    levels: list[int] = Field(min_length=1)
+    slots: list[list[str]] = Field(min_length=2)
+
+
+class ExercisesFile(_Strict):
+    exercises: dict[str, Exercise]
+
+
+class SessionsFile(_Strict):
+    templates: list[Template]
+
+
+def kit_for(equipment: Equipment, pull_up_bar: bool) -> frozenset[str]:
+    """What a runner can use; a gym has a bar and dumbbells."""
+    kit: set[str] = set()
+    if equipment in (Equipment.DUMBBELLS, Equipment.GYM):
+        kit.add("dumbbells")
+    if equipment is Equipment.GYM:
+        kit.update({"gym", "bar"})
+    if pull_up_bar:
+        kit.add("bar")
+    return frozenset(kit)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    exercises: dict[str, Exercise]
+    templates: list[Template]
+
+    def template_for(self, focus: Focus, level: int) -> Template:
+        for template in self.templates:
+            if template.focus is focus and level in template.levels:
+                return template
+        raise KeyError(f"no template for {focus} level {level}")
+
+    def pick(self, slot: list[str], kit: frozenset[str]) -> Exercise:
+        """First exercise in the slot the runner has the kit for, else its no-kit alternative."""
+        for exercise_id in slot:
+            exercise = self.exercises[exercise_id]
+            if set(exercise.needs) <= kit:
+                return exercise
+        seen: set[str] = set()
+        exercise = self.exercises[slot[0]]
+        while not set(exercise.needs) <= kit:
+            if exercise.alternative is None or exercise.id in seen:
+                raise KeyError(f"no exercise for slot {slot} with kit {sorted(kit)}")
+            seen.add(exercise.id)
+            exercise = self.exercises[exercise.alternative]
+        return exercise
+
+
+class Texts:
+    """Every message the runner reads, looked up by a dotted key."""
+
+    def __init__(self, messages: dict[str, str]) -> None:
+        self._messages = messages
+
+    def __call__(self, key: str, /, **values: Any) -> str:
+        template = self._messages[key]
+        return template.format(**values) if values else template
+
+    def has(self, key: str) -> bool:
+        return key in self._messages
+
+    def keys(self) -> set[str]:
+        return set(self._messages)
+
+
+@dataclass(frozen=True)
+class Content:
+    catalog: Catalog
+    texts: Texts
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ContentError(f"{path}: file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _explain(path: Path, exc: ValidationError) -> ContentError:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        problems.append(f"{path.name}: {where}: {error['msg']}")
+    return ContentError("\n".join(problems))
+
+
+def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str], path: Path) -> None:
+    for key, value in table.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(full, value, out, path)
+        elif isinstance(value, str):
+            try:
+                list(string.Formatter().parse(value))
+            except ValueError as exc:
+                raise ContentError(f"{path.name}: {full}: bad placeholder: {exc}") from exc
+            out[full] = value
+        else:
+            raise ContentError(f"{path.name}: {full}: must be text, got {type(value).__name__}")
+
+
+def _check_references(path: Path, catalog: Catalog) -> None:
+    for exercise_id, exercise in catalog.exercises.items():
+        alt = exercise.alternative
+        if alt is not None:
+            if alt not in catalog.exercises:
+                raise ContentError(
+                    f"exercises.toml: exercises.{exercise_id}.alternative: unknown exercise '{alt}'"
+                )
+            if catalog.exercises[alt].focus is not exercise.focus:
+                raise ContentError(
+                    f"exercises.toml: exercises.{exercise_id}.alternative: "
+                    f"'{alt}' has another focus"
+                )
+    for index, template in enumerate(catalog.templates):
+        for slot_index, slot in enumerate(template.slots):
+            if not slot:
+                raise ContentError(f"{path.name}: templates.{index}.slots.{slot_index}: empty slot")
+            for exercise_id in slot:
+                exercise = catalog.exercises.get(exercise_id)
+                if exercise is None:
+                    raise ContentError(
+                        f"{path.name}: templates.{index}.slots.{slot_index}: "
+                        f"unknown exercise '{exercise_id}'"
+                    )
+                if exercise.focus is not template.focus:
+                    raise ContentError(
+                        f"{path.name}: templates.{index}.slots.{slot_index}: "
+                        f"'{exercise_id}' is {exercise.focus}, template is {template.focus}"
+                    )
+    for focus in Focus:
+        for level in range(1, MAX_LEVEL + 1):
+            try:
+                catalog.template_for(focus, level)
+            except KeyError as exc:
+                raise ContentError(
+                    f"{path.name}: templates: no template for {focus} level {level}"
+                ) from exc
+
+
+def load_content(directory: Path = CONTENT_DIR) -> Content:
+    """Read and validate all content files; raise ContentError naming what is wrong."""
+    exercises_path = directory / "exercises.toml"
+    sessions_path = directory / "sessions.toml"
+    messages_path = directory / "messages.toml"
+    try:
+        exercises = ExercisesFile.model_validate(_read_toml(exercises_path)).exercises
+    except ValidationError as exc:
+        raise _explain(exercises_path, exc) from None
+    exercises = {key: value.model_copy(update={"id": key}) for key, value in exercises.items()}
+    try:
+        templates = SessionsFile.model_validate(_read_toml(sessions_path)).templates
+    except ValidationError as exc:
+        raise _explain(sessions_path, exc) from None
+    catalog = Catalog(exercises=exercises, templates=templates)
+    _check_references(sessions_path, catalog)
+    messages: dict[str, str] = {}
+    _flatten("", _read_toml(messages_path), messages, messages_path)
+    return Content(catalog=catalog, texts=Texts(messages))

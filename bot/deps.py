@@ -1,0 +1,32 @@
+"""What every handler and job needs, passed in once so tests can swap any of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext
+
+from bot.clock import Clock
+from bot.coach.timezones import ZoneFinder
+from bot.content import Content
+from bot.settings import Settings
+from bot.store.db import SessionFactory
+
+DEPS_KEY = "deps"
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    sessions: SessionFactory
+    clock: Clock
+    content: Content
+    zones: ZoneFinder = field(default_factory=ZoneFinder)
+
+
+def get_deps(
+    source: CallbackContext[Any, Any, Any, Any] | Application[Any, Any, Any, Any, Any, Any],
+) -> Deps:
+    data = source.bot_data if isinstance(source, Application) else source.application.bot_data
+    return data[DEPS_KEY]  # type: ignore[no-any-return]

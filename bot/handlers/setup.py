@@ -1,0 +1,625 @@
+"""The setup conversation: /start onboarding and /settings, one question per message.
+
+One ConversationHandler serves both: onboarding walks every question, /settings walks
+the chain of one answer. The state is the question being asked; the answers so far
+live in the database (``onboarding_drafts``), so a restart continues at the same question.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.coach import answers as A
+from bot.coach.parsing import is_none_answer, parse_days, parse_time
+from bot.coach.plan import next_session, week_index_of
+from bot.coaching import local_today, monday_of, next_reminder_for
+from bot.deps import Deps, get_deps
+from bot.handlers import views
+from bot.store import drafts, runners
+from bot.store.db import transaction
+
+CONFIRM = "confirm"
+CHANGE_MENU = "change_menu"
+ALREADY_SET_UP = "already_set_up"
+END = ConversationHandler.END
+
+QUICK_TIMES = ("06:30", "07:00", "12:00", "18:00", "19:30")
+CB = "ob"
+
+
+def _button(text: str, step: str, value: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=f"{CB}:{step}:{value}")
+
+
+def _day_buttons(
+    deps: Deps, step: str, days: list[int], chosen: set[int]
+) -> list[list[InlineKeyboardButton]]:
+    t = deps.content.texts
+    buttons = [
+        _button(("✓ " if day in chosen else "") + t(f"day_short.{day}"), step, str(day))
+        for day in days
+    ]
+    return [buttons[:4], buttons[4:]] if len(buttons) > 4 else [buttons]
+
+
+def _days_text(deps: Deps, days: list[int]) -> str:
+    t = deps.content.texts
+    return ", ".join(t(f"day_short.{day}") for day in sorted(days)) or t("buttons.none")
+
+
+def question(deps: Deps, step: str, answers: dict[str, Any]) -> tuple[str, Any]:
+    """The text and keyboard for one question, showing what is already chosen."""
+    t = deps.content.texts
+    if step == A.RUN_DAYS:
+        chosen = set(answers.get(A.RUN_DAYS, []))
+        rows = _day_buttons(deps, step, list(range(7)), chosen)
+        rows.append([_button(t("buttons.days_done"), step, "ok")])
+        text = (
+            t("onboarding.ask_run_days_selected", days=_days_text(deps, sorted(chosen)))
+            if chosen
+            else t("onboarding.ask_run_days")
+        )
+        return text, InlineKeyboardMarkup(rows)
+    if step == A.LONG_RUN:
+        rows = _day_buttons(deps, step, A.run_days(answers), set())
+        rows.append([_button(t("buttons.no_long_run"), step, "none")])
+        return t("onboarding.ask_long_run"), InlineKeyboardMarkup(rows)
+    if step == A.HARD_DAYS:
+        chosen = set(answers.get(A.HARD_DAYS, []))
+        rows = _day_buttons(deps, step, A.hard_day_candidates(answers), chosen)
+        rows.append(
+            [
+                _button(t("buttons.no_hard_days"), step, "none"),
+                _button(t("buttons.days_done"), step, "ok"),
+            ]
+        )
+        text = (
+            t("onboarding.ask_hard_days_selected", days=_days_text(deps, sorted(chosen)))
+            if chosen
+            else t("onboarding.ask_hard_days")
+        )
+        return text, InlineKeyboardMarkup(rows)
+    if step == A.EXPERIENCE:
+        rows = [
+            [_button(t(f"experience.{value}"), step, value)]
+            for value in ("new", "some", "experienced")
+        ]
+        return t("onboarding.ask_experience"), InlineKeyboardMarkup(rows)
+    if step == A.EQUIPMENT:
+        rows = [
+            [_button(t(f"equipment.{value}"), step, value)]
+            for value in ("none", "dumbbells", "gym")
+        ]
+        return t("onboarding.ask_equipment"), InlineKeyboardMarkup(rows)
+    if step == A.PULL_UP_BAR:
+        rows = [[_button(t("buttons.yes"), step, "y"), _button(t("buttons.no"), step, "n")]]
+        return t("onboarding.ask_pull_up_bar"), InlineKeyboardMarkup(rows)
+    if step == A.SESSIONS:
+        rows = [[_button(t("buttons.two"), step, "2"), _button(t("buttons.three"), step, "3")]]
+        return t("onboarding.ask_sessions"), InlineKeyboardMarkup(rows)
+    if step == A.REMINDER_TIME:
+        times = [_button(value, step, value.replace(":", "")) for value in QUICK_TIMES]
+        rows = [times[:3], times[3:], [_button(t("buttons.no_reminders"), step, "off")]]
+        return t("onboarding.ask_reminder_time"), InlineKeyboardMarkup(rows)
+    if step == A.TIMEZONE:
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(t("buttons.share_location"), request_location=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        return t("onboarding.ask_timezone"), keyboard
+    raise ValueError(step)
+
+
+async def _load(deps: Deps, chat_id: int) -> dict[str, Any]:
+    async with transaction(deps.sessions) as session:
+        return await drafts.load_draft(session, chat_id)
+
+
+async def _save(deps: Deps, chat_id: int, draft: dict[str, Any]) -> None:
+    async with transaction(deps.sessions) as session:
+        await drafts.save_draft(session, chat_id, draft, now=deps.clock.now())
+
+
+async def _ask(update: Update, deps: Deps, draft: dict[str, Any]) -> str:
+    step = draft["step"]
+    text, keyboard = question(deps, step, draft["answers"])
+    await update.effective_chat.send_message(text, reply_markup=keyboard)  # type: ignore[union-attr]
+    return str(step)
+
+
+async def _show_summary(update: Update, deps: Deps, draft: dict[str, Any]) -> str:
+    t = deps.content.texts
+    week = A.week_from_answers(draft["answers"])
+    today = local_today(week, deps.clock.now())
+    rows = [
+        [
+            InlineKeyboardButton(t("buttons.looks_good"), callback_data=f"{CB}:{CONFIRM}:ok"),
+            InlineKeyboardButton(t("buttons.change"), callback_data=f"{CB}:{CONFIRM}:change"),
+        ]
+    ]
+    text = views.summary_text(t, week, monday_of(today)) + "\n\n" + t("onboarding.confirm_prompt")
+    await update.effective_chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
+    draft["step"] = CONFIRM
+    await _save(deps, update.effective_chat.id, draft)  # type: ignore[union-attr]
+    return CONFIRM
+
+
+async def _show_menu(update: Update, deps: Deps, draft: dict[str, Any], key: str) -> str:
+    t = deps.content.texts
+    buttons = [_button(t(f"settings_field.{name}"), CHANGE_MENU, name) for name in A.MENU_FIELDS]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if draft.get("mode") == "onboarding":
+        rows.append([_button(t("buttons.back"), CHANGE_MENU, "back")])
+    await update.effective_chat.send_message(t(key), reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
+    draft["step"] = CHANGE_MENU
+    await _save(deps, update.effective_chat.id, draft)  # type: ignore[union-attr]
+    return CHANGE_MENU
+
+
+async def _advance(update: Update, deps: Deps, draft: dict[str, Any]) -> object:
+    """Ask the next question that applies, or finish the chain."""
+    draft["answers"] = A.tidy(draft["answers"])
+    step, draft["queue"] = A.next_step(draft.get("queue", []), draft["answers"])
+    if step is not None:
+        draft["step"] = step
+        await _save(deps, update.effective_chat.id, draft)  # type: ignore[union-attr]
+        return await _ask(update, deps, draft)
+    if draft.get("mode") == "settings":
+        return await _finish_settings(update, deps, draft)
+    return await _show_summary(update, deps, draft)
+
+
+async def _store_week(update: Update, deps: Deps, draft: dict[str, Any]) -> Any:
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    week = A.week_from_answers(draft["answers"])
+    now = deps.clock.now()
+    first_name = update.effective_user.first_name if update.effective_user else None
+    async with transaction(deps.sessions) as session:
+        runner = await runners.save_week(
+            session,
+            chat_id=chat_id,
+            first_name=first_name,
+            week=week,
+            next_reminder_utc=None,
+            now=now,
+        )
+        runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
+        session.add(runner)
+        await drafts.drop_draft(session, chat_id)
+    return week
+
+
+async def _finish_settings(update: Update, deps: Deps, draft: dict[str, Any]) -> object:
+    t = deps.content.texts
+    week = await _store_week(update, deps, draft)
+    today = local_today(week, deps.clock.now())
+    text = t("settings.saved") + "\n\n" + views.summary_text(t, week, monday_of(today))
+    await update.effective_chat.send_message(text)  # type: ignore[union-attr]
+    return END
+
+
+# ---- entry points -------------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+    deps = get_deps(context)
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    t = deps.content.texts
+    draft = await _load(deps, chat_id)
+    if draft.get("mode") == "onboarding" and draft.get("step"):
+        # Already mid-way: carry on where they were rather than starting over.
+        return await _resume(update, deps, draft)
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat_id)
+    if runner is not None and runner.onboarded:
+        week = runners.week_of(runner)
+        today = local_today(week, deps.clock.now())
+        rows = [
+            [
+                InlineKeyboardButton(
+                    t("buttons.keep"), callback_data=f"{CB}:{ALREADY_SET_UP}:keep"
+                ),
+                InlineKeyboardButton(
+                    t("buttons.redo"), callback_data=f"{CB}:{ALREADY_SET_UP}:redo"
+                ),
+            ]
+        ]
+        text = (
+            t("onboarding.already_set_up") + "\n\n" + views.summary_text(t, week, monday_of(today))
+        )
+        await update.effective_chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
+        await _save(
+            deps,
+            chat_id,
+            {"mode": "restart", "step": ALREADY_SET_UP, "answers": A.answers_from_week(week)},
+        )
+        return ALREADY_SET_UP
+    name = (update.effective_user.first_name if update.effective_user else None) or "runner"
+    import html
+
+    await update.effective_chat.send_message(t("onboarding.welcome", name=html.escape(name)))  # type: ignore[union-attr]
+    draft = {"mode": "onboarding", "queue": list(A.STEPS), "answers": draft.get("answers", {})}
+    return await _advance(update, deps, draft)
+
+
+async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+    deps = get_deps(context)
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat_id)
+    if runner is None or not runner.onboarded:
+        draft = await _load(deps, chat_id)
+        if draft.get("mode") == "onboarding" and draft.get("step"):
+            return await _resume(update, deps, draft)
+        await update.effective_chat.send_message(deps.content.texts("settings.not_set_up"))  # type: ignore[union-attr]
+        return END
+    draft = {"mode": "settings", "answers": A.answers_from_week(runners.week_of(runner))}
+    return await _show_menu(update, deps, draft, "settings.menu")
+
+
+async def _resume(update: Update, deps: Deps, draft: dict[str, Any]) -> object:
+    step = draft["step"]
+    if step == CONFIRM:
+        return await _show_summary(update, deps, draft)
+    if step == CHANGE_MENU:
+        return await _show_menu(update, deps, draft, "onboarding.change_which")
+    if step == ALREADY_SET_UP:
+        return END
+    return await _ask(update, deps, draft)
+
+
+# ---- answers ------------------------------------------------------------------------
+
+
+def _apply_text(
+    deps: Deps, step: str, answers: dict[str, Any], text: str
+) -> tuple[bool, str | None]:
+    """Apply a typed answer: (accepted, re-ask message key or None)."""
+    if step == A.RUN_DAYS:
+        days = parse_days(text)
+        if days is None:
+            return False, "onboarding.reask_run_days"
+        if not days:
+            return False, "onboarding.need_one_run_day"
+        answers[A.RUN_DAYS] = sorted(days)
+        return True, None
+    if step == A.LONG_RUN:
+        if is_none_answer(text):
+            answers["long_run_day"] = None
+            return True, None
+        days = parse_days(text)
+        if days is None or len(days) != 1 or not days <= set(A.run_days(answers)):
+            return False, "onboarding.reask_long_run"
+        answers["long_run_day"] = next(iter(days))
+        return True, None
+    if step == A.HARD_DAYS:
+        if is_none_answer(text):
+            answers[A.HARD_DAYS] = []
+            return True, None
+        days = parse_days(text)
+        if days is None or not days <= set(A.hard_day_candidates(answers)):
+            return False, "onboarding.reask_hard_days"
+        answers[A.HARD_DAYS] = sorted(days)
+        return True, None
+    lowered = text.strip().casefold()
+    if step == A.EXPERIENCE:
+        for value, words in {
+            "new": ("new", "none", "beginner", "never", "no"),
+            "some": ("some", "a bit", "a little", "intermediate"),
+            "experienced": ("experienced", "lots", "a lot", "advanced", "expert"),
+        }.items():
+            if any(lowered.startswith(word) for word in words):
+                answers[A.EXPERIENCE] = value
+                return True, None
+        return False, "onboarding.reask_experience"
+    if step == A.EQUIPMENT:
+        for value, words in {
+            "none": ("none", "no", "nothing", "bodyweight", "body weight"),
+            "dumbbells": ("dumbbell", "kettlebell", "weights", "db", "kb"),
+            "gym": ("gym",),
+        }.items():
+            if any(lowered.startswith(word) for word in words):
+                answers[A.EQUIPMENT] = value
+                return True, None
+        return False, "onboarding.reask_equipment"
+    if step == A.PULL_UP_BAR:
+        if lowered.rstrip("!.") in {"yes", "y", "yep", "yeah", "sure", "i do"}:
+            answers[A.PULL_UP_BAR] = True
+            return True, None
+        if lowered.rstrip("!.") in {"no", "n", "nope", "none", "i don't", "i dont"}:
+            answers[A.PULL_UP_BAR] = False
+            return True, None
+        return False, "onboarding.reask_pull_up_bar"
+    if step == A.SESSIONS:
+        digits = "".join(ch for ch in lowered if ch.isdigit())
+        words = {"two": "2", "three": "3", "twice": "2", "thrice": "3"}
+        value = digits or next((v for word, v in words.items() if word in lowered), "")
+        if value in {"2", "3"}:
+            answers[A.SESSIONS] = int(value)
+            return True, None
+        return False, "onboarding.reask_sessions"
+    if step == A.REMINDER_TIME:
+        if is_none_answer(text) or lowered in {"off", "no reminders", "never"}:
+            answers[A.REMINDER_TIME] = None
+            return True, None
+        parsed = parse_time(text)
+        if parsed is None:
+            return False, "onboarding.reask_reminder_time"
+        answers[A.REMINDER_TIME] = parsed.strftime("%H:%M")
+        return True, None
+    return False, None
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+    deps = get_deps(context)
+    t = deps.content.texts
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    draft = await _load(deps, chat_id)
+    step = draft.get("step")
+    if not step:
+        return END
+    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    if step == A.TIMEZONE:
+        match = deps.zones.from_text(text)
+        if match is None:
+            import html
+
+            await update.effective_chat.send_message(  # type: ignore[union-attr]
+                t("onboarding.reask_timezone", text=html.escape(text[:60]))
+            )
+            return step
+        return await _zone_found(update, deps, draft, match.zone, match.place)
+    if step in A.STEPS:
+        accepted, reask = _apply_text(deps, step, draft["answers"], text)
+        if accepted:
+            return await _advance(update, deps, draft)
+        await update.effective_chat.send_message(  # type: ignore[union-attr]
+            t(
+                reask or "onboarding.unexpected_text",
+                days=_days_text(deps, A.run_days(draft["answers"])),
+            )
+        )
+        return await _ask(update, deps, draft)
+    await update.effective_chat.send_message(t("onboarding.unexpected_text"))  # type: ignore[union-attr]
+    return await _resume(update, deps, draft)
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+    deps = get_deps(context)
+    draft = await _load(deps, update.effective_chat.id)  # type: ignore[union-attr]
+    location = update.effective_message.location  # type: ignore[union-attr]
+    if draft.get("step") != A.TIMEZONE or location is None:
+        return await on_other(update, context)
+    match = deps.zones.from_location(location.latitude, location.longitude)
+    if match is None:
+        await update.effective_chat.send_message(  # type: ignore[union-attr]
+            deps.content.texts("onboarding.reask_timezone", text="📍")
+        )
+        return A.TIMEZONE
+    return await _zone_found(update, deps, draft, match.zone, match.place)
+
+
+async def _zone_found(
+    update: Update, deps: Deps, draft: dict[str, Any], zone: str, place: str
+) -> object:
+    import html
+
+    draft["answers"][A.TIMEZONE] = zone
+    await update.effective_chat.send_message(  # type: ignore[union-attr]
+        deps.content.texts(
+            "onboarding.timezone_confirmed",
+            zone=zone,
+            place=html.escape(place),
+            local_time=views.local_time_text(zone, deps.clock.now()),
+        ),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+    return await _advance(update, deps, draft)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+    """Anything else mid-conversation (a sticker, a photo): re-ask, never go silent."""
+    deps = get_deps(context)
+    draft = await _load(deps, update.effective_chat.id)  # type: ignore[union-attr]
+    if not draft.get("step"):
+        return END
+    await update.effective_chat.send_message(deps.content.texts("onboarding.unexpected_text"))  # type: ignore[union-attr]
+    return await _resume(update, deps, draft)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+    deps = get_deps(context)
+    t = deps.content.texts
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    draft = await _load(deps, chat_id)
+    _, step, value = query.data.split(":", 2)
+    current = draft.get("step")
+    if not current:
+        await query.answer(t("misc.stale_button"))
+        return END
+    if step != current:
+        await query.answer()
+        await update.effective_chat.send_message(t("onboarding.stale_step"))  # type: ignore[union-attr]
+        return await _resume(update, deps, draft)
+    answers = draft["answers"]
+
+    if step in (A.RUN_DAYS, A.HARD_DAYS) and value.isdigit():
+        day = int(value)
+        allowed = range(7) if step == A.RUN_DAYS else A.hard_day_candidates(answers)
+        if day in allowed:
+            draft["answers"] = A.toggle(answers, step, day)
+            await _save(deps, chat_id, draft)
+            text, keyboard = question(deps, step, draft["answers"])
+            await query.answer()
+            await query.edit_message_text(text, reply_markup=keyboard)
+        else:
+            await query.answer()
+        return step
+    if step == A.RUN_DAYS and value == "ok":
+        if not answers.get(A.RUN_DAYS):
+            await query.answer(t("onboarding.need_one_run_day"), show_alert=True)
+            return step
+        return await _answered(update, deps, draft, _days_text(deps, answers[A.RUN_DAYS]))
+    if step == A.HARD_DAYS and value in ("ok", "none"):
+        if value == "none":
+            answers[A.HARD_DAYS] = []
+        return await _answered(update, deps, draft, _days_text(deps, answers.get(A.HARD_DAYS, [])))
+    if step == A.LONG_RUN:
+        if value == "none":
+            answers["long_run_day"] = None
+            return await _answered(update, deps, draft, t("buttons.no_long_run"))
+        if value.isdigit() and int(value) in A.run_days(answers):
+            answers["long_run_day"] = int(value)
+            return await _answered(update, deps, draft, t(f"day_short.{value}"))
+    if step == A.EXPERIENCE and value in ("new", "some", "experienced"):
+        answers[A.EXPERIENCE] = value
+        return await _answered(update, deps, draft, t(f"experience.{value}"))
+    if step == A.EQUIPMENT and value in ("none", "dumbbells", "gym"):
+        answers[A.EQUIPMENT] = value
+        return await _answered(update, deps, draft, t(f"equipment.{value}"))
+    if step == A.PULL_UP_BAR and value in ("y", "n"):
+        answers[A.PULL_UP_BAR] = value == "y"
+        return await _answered(
+            update, deps, draft, t("buttons.yes" if value == "y" else "buttons.no")
+        )
+    if step == A.SESSIONS and value in ("2", "3"):
+        answers[A.SESSIONS] = int(value)
+        return await _answered(
+            update, deps, draft, t(f"buttons.{'two' if value == '2' else 'three'}")
+        )
+    if step == A.REMINDER_TIME:
+        if value == "off":
+            answers[A.REMINDER_TIME] = None
+            return await _answered(update, deps, draft, t("buttons.no_reminders"))
+        if len(value) == 4 and value.isdigit():
+            chosen = time(int(value[:2]), int(value[2:]))
+            answers[A.REMINDER_TIME] = chosen.strftime("%H:%M")
+            return await _answered(update, deps, draft, chosen.strftime("%H:%M"))
+    if step == CONFIRM:
+        if value == "ok":
+            await query.answer()
+            await query.edit_message_reply_markup(reply_markup=None)
+            return await _finish_onboarding(update, deps, draft)
+        if value == "change":
+            await query.answer()
+            await query.edit_message_reply_markup(reply_markup=None)
+            return await _show_menu(update, deps, draft, "onboarding.change_which")
+    if step == CHANGE_MENU:
+        if value == "back" and draft.get("mode") == "onboarding":
+            await query.answer()
+            return await _show_summary(update, deps, draft)
+        if value in A.CHAINS:
+            await query.answer()
+            await query.edit_message_reply_markup(reply_markup=None)
+            draft["queue"] = list(A.CHAINS[value])
+            return await _advance(update, deps, draft)
+    if step == ALREADY_SET_UP:
+        await query.answer()
+        await query.edit_message_reply_markup(reply_markup=None)
+        if value == "redo":
+            draft = {"mode": "onboarding", "queue": list(A.STEPS), "answers": draft["answers"]}
+            return await _advance(update, deps, draft)
+        async with transaction(deps.sessions) as session:
+            await drafts.drop_draft(session, chat_id)
+        return END
+    await query.answer(t("misc.stale_button"))
+    return current
+
+
+async def _answered(update: Update, deps: Deps, draft: dict[str, Any], shown: str) -> object:
+    """Close the answered question (its buttons go, the answer shows) and move on."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    original = (
+        query.message.text_html if query.message and hasattr(query.message, "text_html") else ""
+    )
+    first_line = (original or "").split("\n")[0]
+    try:
+        await query.edit_message_text(f"{first_line}\n→ <b>{shown}</b>", reply_markup=None)
+    except Exception:
+        pass
+    return await _advance(update, deps, draft)
+
+
+async def _finish_onboarding(update: Update, deps: Deps, draft: dict[str, Any]) -> object:
+    t = deps.content.texts
+    week = await _store_week(update, deps, draft)
+    today = local_today(week, deps.clock.now())
+    planned = next_session(week, today, include_today=True)
+    if planned is not None:
+        next_line = t(
+            "onboarding.finished_next",
+            day=views.day_label(t, planned.day, today),
+            focus=views.focus_label(t, planned.focus),
+        )
+    else:
+        next_line = ""
+    await update.effective_chat.send_message(t("onboarding.finished", next_line=next_line))  # type: ignore[union-attr]
+    return END
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+    deps = get_deps(context)
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    draft = await _load(deps, chat_id)
+    async with transaction(deps.sessions) as session:
+        await drafts.drop_draft(session, chat_id)
+    key = (
+        "onboarding.cancelled_settings"
+        if draft.get("mode") == "settings"
+        else "onboarding.cancelled"
+    )
+    await update.effective_chat.send_message(
+        deps.content.texts(key), reply_markup=ReplyKeyboardRemove()
+    )  # type: ignore[union-attr]
+    return END
+
+
+def build_setup_conversation(extra_fallbacks: list[Any]) -> ConversationHandler[Any]:
+    private = filters.ChatType.PRIVATE
+    answer_handlers = [
+        CallbackQueryHandler(on_button, pattern=rf"^{CB}:"),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
+        MessageHandler(private & filters.LOCATION, on_location),
+    ]
+    states = {step: answer_handlers for step in (*A.STEPS, CONFIRM, CHANGE_MENU, ALREADY_SET_UP)}
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("start", start, filters=private),
+            CommandHandler("settings", settings, filters=private),
+        ],
+        states=states,  # type: ignore[arg-type]
+        fallbacks=[
+            CommandHandler("cancel", cancel, filters=private),
+            *extra_fallbacks,
+            MessageHandler(private & ~filters.COMMAND, on_other),
+        ],
+        name="setup",
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+_ = week_index_of  # re-exported for views that show a week

@@ -1,0 +1,210 @@
+"""/today, "done", the Done/Skip buttons and the "which focus did you do?" follow-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.coach.parsing import parse_done
+from bot.coach.plan import plan_for_date
+from bot.coach.week import Focus
+from bot.coaching import LogOutcome, LogResult, local_today, log_session, session_for, upcoming
+from bot.content import Texts
+from bot.deps import Deps, get_deps
+from bot.handlers import views
+from bot.store import drafts, logs, runners
+from bot.store.db import transaction
+from bot.store.models import Runner
+
+
+def today_message(
+    deps: Deps, runner: Runner, day: date, now: datetime, logged_status: str | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The session message for a day — the same text /today shows and reminders send."""
+    t = deps.content.texts
+    week = runners.week_of(runner)
+    today = local_today(runner, now)
+    focus = plan_for_date(week, day)
+    if focus is None:
+        return views.rest_day_text(t, week, day, upcoming(week, day, include_today=False)), None
+    session = session_for(deps.content, week, focus)
+    text = views.session_text(t, session, day, today, logged_status)
+    keyboard = None if logged_status else views.session_keyboard(t, day)
+    return text, keyboard
+
+
+async def _runner(deps: Deps, chat_id: int) -> Runner | None:
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat_id)
+    return runner if runner is not None and runner.onboarded else None
+
+
+async def _wake(deps: Deps, runner: Runner) -> None:
+    """A runner who writes again after blocking the bot wants their reminders back."""
+    if runner.active:
+        return
+    from bot.coaching import next_reminder_for
+
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:
+        fresh = await runners.get_runner(session, runner.chat_id)
+        if fresh is None:
+            return
+        fresh.active = True
+        fresh.next_reminder_utc = await next_reminder_for(session, fresh, now=now)
+        await runners.set_state(session, fresh, now=now)
+    runner.active = True
+
+
+async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    chat = update.effective_chat
+    assert chat is not None
+    runner = await _runner(deps, chat.id)
+    if runner is None:
+        await chat.send_message(deps.content.texts("today.not_set_up"))
+        return
+    await _wake(deps, runner)
+    now = deps.clock.now()
+    day = local_today(runner, now)
+    async with transaction(deps.sessions) as session:
+        log = await logs.log_on(session, chat.id, day)
+    text, keyboard = today_message(deps, runner, day, now, log.status if log else None)
+    await chat.send_message(text, reply_markup=keyboard)
+
+
+def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -> str:
+    assert outcome.day is not None
+    day = views.day_label(t, outcome.day, today)
+    focus = views.focus_label(t, outcome.focus) if outcome.focus else ""
+    if outcome.result is LogResult.ALREADY:
+        status = t(f"done.already_{outcome.status}_status")
+        return t("done.already", day=day, status=status)
+    if outcome.result is LogResult.TOO_OLD:
+        return t("done.too_old", day=day)
+    if outcome.status == "skipped":
+        return t("done.skipped", focus=focus, day=day, next_line="")
+    count, planned = outcome.done_this_week, outcome.planned_this_week
+    cheer = t(f"done.cheer_{min(count, 3) if count < planned or planned == 0 else 3}")
+    if count == 1 and planned > 1:
+        cheer = t("done.cheer_1")
+    key = "done.logged_extra" if count > planned else "done.logged"
+    text = t(key, focus=focus, day=day, count=count, planned=planned, cheer=cheer)
+    if note:
+        import html
+
+        text += "\n" + t("done.note_saved", note=html.escape(note))
+    return text
+
+
+async def _log_and_reply(
+    update: Update,
+    deps: Deps,
+    runner: Runner,
+    *,
+    status: str,
+    note: str | None,
+    day: date | None = None,
+    focus: Focus | None = None,
+) -> LogOutcome:
+    t = deps.content.texts
+    chat = update.effective_chat
+    assert chat is not None
+    now = deps.clock.now()
+    today = local_today(runner, now)
+    async with transaction(deps.sessions) as session:
+        outcome = await log_session(
+            session, runner, now=now, status=status, note=note, day=day, focus=focus
+        )
+        if outcome.result is LogResult.ASK_FOCUS:
+            draft = await drafts.load_draft(session, chat.id)
+            draft["pending_note"] = note
+            await drafts.save_draft(session, chat.id, draft, now=now)
+    if outcome.result is LogResult.ASK_FOCUS:
+        assert outcome.day is not None
+        await chat.send_message(
+            t("done.ask_focus"), reply_markup=views.focus_keyboard(t, outcome.day)
+        )
+        return outcome
+    text = outcome_text(t, outcome, today, note if outcome.result is LogResult.LOGGED else None)
+    if outcome.result is LogResult.LOGGED and status == "skipped":
+        week = runners.week_of(runner)
+        text = t(
+            "done.skipped",
+            focus=views.focus_label(t, outcome.focus) if outcome.focus else "",
+            day=views.day_label(t, outcome.day, today) if outcome.day else "",
+            next_line=views.next_session_line(t, upcoming(week, today, include_today=False), today),
+        )
+    await chat.send_message(text)
+    return outcome
+
+
+async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A typed "done" (any case, punctuation or emoji; the rest is kept as a note)."""
+    deps = get_deps(context)
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None and chat is not None
+    parsed = parse_done(message.text or "")
+    if parsed is None:
+        await chat.send_message(deps.content.texts("misc.unknown_text"))
+        return
+    runner = await _runner(deps, chat.id)
+    if runner is None:
+        await chat.send_message(deps.content.texts("done.not_set_up"))
+        return
+    await _wake(deps, runner)
+    await _log_and_reply(update, deps, runner, status="done", note=parsed.note)
+
+
+async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """✅ Done / ⏭ Skip under a session, and the focus buttons after an unplanned "done"."""
+    deps = get_deps(context)
+    t = deps.content.texts
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and query.data is not None and chat is not None
+    parts = query.data.split(":")
+    runner = await _runner(deps, chat.id)
+    if runner is None:
+        await query.answer(t("misc.stale_button"))
+        return
+    await _wake(deps, runner)
+    action = parts[1]
+    focus: Focus | None = None
+    note: str | None = None
+    if action == "did" and len(parts) == 4 and parts[2] in Focus.__members__.values():
+        focus, code = Focus(parts[2]), parts[3]
+        async with transaction(deps.sessions) as session:
+            draft = await drafts.load_draft(session, chat.id)
+            note = draft.pop("pending_note", None)
+            if draft:
+                await drafts.save_draft(session, chat.id, draft, now=deps.clock.now())
+            else:
+                await drafts.drop_draft(session, chat.id)
+    elif action in ("done", "skip") and len(parts) == 3:
+        code = parts[2]
+    else:
+        await query.answer(t("misc.stale_button"))
+        return
+    day = views.parse_day_code(code)
+    if day is None:
+        await query.answer(t("misc.stale_button"))
+        return
+    await query.answer()
+    status = "skipped" if action == "skip" else "done"
+    outcome = await _log_and_reply(
+        update, deps, runner, status=status, note=note, day=day, focus=focus
+    )
+    if outcome.result in (LogResult.LOGGED, LogResult.ALREADY, LogResult.TOO_OLD):
+        await _close_buttons(query)
+
+
+async def _close_buttons(query: Any) -> None:
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except Exception:
+        pass

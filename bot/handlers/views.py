@@ -1,0 +1,192 @@
+"""Turning the coach's answers into message texts and keyboards.
+
+Callback data is short and versioned (``v1:…``) so a button from an older release or
+an earlier day is recognised and answered politely instead of crashing.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.coach.plan import plan_week, week_index_of
+from bot.coach.session import Session
+from bot.coach.week import Focus, PlannedDay, RunnerWeek
+from bot.content import Level, Texts
+
+CB_DONE = "v1:done"
+CB_SKIP = "v1:skip"
+CB_DID = "v1:did"
+CB_DELETE = "v1:del"
+
+
+def day_code(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def parse_day_code(code: str) -> date | None:
+    try:
+        return datetime.strptime(code, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def focus_label(t: Texts, focus: Focus) -> str:
+    return t(f"focus.{focus.value}")
+
+
+def day_label(t: Texts, day: date, today: date | None = None) -> str:
+    if today is not None and day == today:
+        return t("today.today_label")
+    return f"{t(f'day_long.{day.weekday()}')} {day.day}"
+
+
+def dose(t: Texts, level: Level) -> str:
+    side = "_per_side" if level.per_side else ""
+    if level.seconds is not None:
+        return t(f"today.dose_seconds{side}", sets=level.sets, seconds=level.seconds)
+    return t(f"today.dose_reps{side}", sets=level.sets, reps=level.reps)
+
+
+def session_text(
+    t: Texts, session: Session, day: date, today: date, logged_status: str | None = None
+) -> str:
+    lines = [
+        t(
+            "today.header",
+            icon=t(f"focus_icon.{session.focus.value}"),
+            focus=focus_label(t, session.focus),
+            day_label=day_label(t, day, today),
+            minutes=session.minutes,
+        ),
+        "",
+    ]
+    for number, item in enumerate(session.items, start=1):
+        lines.append(
+            t(
+                "today.exercise",
+                number=number,
+                name=html.escape(item.exercise.name),
+                variant=html.escape(item.level.variant),
+                dose=dose(t, item.level),
+                rest=item.level.rest,
+                cue=html.escape(item.exercise.cue),
+            )
+        )
+    lines.append("")
+    if logged_status == "done":
+        lines.append(t("today.footer_done"))
+    elif logged_status == "skipped":
+        lines.append(t("today.footer_skipped"))
+    else:
+        lines.append(t("today.footer"))
+    return "\n".join(lines)
+
+
+def session_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
+    code = day_code(day)
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t("buttons.done"), callback_data=f"{CB_DONE}:{code}"),
+                InlineKeyboardButton(t("buttons.skip"), callback_data=f"{CB_SKIP}:{code}"),
+            ]
+        ]
+    )
+
+
+def focus_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
+    code = day_code(day)
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{t(f'focus_icon.{focus.value}')} {focus_label(t, focus)}",
+                    callback_data=f"{CB_DID}:{focus.value}:{code}",
+                )
+                for focus in Focus
+            ]
+        ]
+    )
+
+
+def next_session_line(t: Texts, planned: PlannedDay | None, today: date) -> str:
+    if planned is None:
+        return t("today.no_sessions")
+    return t(
+        "today.next_session",
+        day=day_label(t, planned.day, today),
+        focus=focus_label(t, planned.focus),
+    )
+
+
+def rest_day_text(t: Texts, week: RunnerWeek, today: date, planned: PlannedDay | None) -> str:
+    weekday = today.weekday()
+    if weekday == week.long_run_day:
+        reason = t("today.rest_reason_long")
+    elif weekday in week.run_days:
+        reason = t("today.rest_reason_run")
+    else:
+        reason = t("today.rest_reason_rest")
+    return "\n".join([t("today.rest_day", reason=reason), next_session_line(t, planned, today)])
+
+
+def week_lines(t: Texts, week: RunnerWeek, monday: date) -> list[str]:
+    plan = plan_week(week, week_index_of(monday))
+    lines = []
+    for weekday in range(7):
+        parts: list[str] = []
+        if weekday == week.long_run_day:
+            parts.append(t("onboarding.summary_long"))
+        elif weekday in week.hard_days:
+            parts.append(t("onboarding.summary_hard"))
+        elif weekday in week.run_days:
+            parts.append(t("onboarding.summary_run"))
+        focus = plan.focus_on(weekday)
+        if focus is not None:
+            parts.append(
+                t(
+                    "onboarding.summary_strength",
+                    icon=t(f"focus_icon.{focus.value}"),
+                    focus=focus_label(t, focus),
+                )
+            )
+        what = " · ".join(parts) if parts else t("onboarding.summary_rest")
+        lines.append(t("onboarding.summary_day", day=t(f"day_short.{weekday}"), what=what))
+    return lines
+
+
+def summary_text(t: Texts, week: RunnerWeek, monday: date) -> str:
+    key = (
+        "onboarding.summary_sessions_alternating"
+        if week.sessions_per_week == 2
+        else "onboarding.summary_sessions"
+    )
+    if week.reminder_time is not None:
+        reminder = t(
+            "onboarding.summary_reminder",
+            time=week.reminder_time.strftime("%H:%M"),
+            zone=week.timezone,
+        )
+    else:
+        reminder = t("onboarding.summary_no_reminder", zone=week.timezone)
+    return t(
+        "onboarding.summary",
+        days="\n".join(week_lines(t, week, monday)),
+        sessions_line=t(key, count=week.sessions_per_week),
+        reminder_line=reminder,
+        experience=t(f"experience.{week.experience.value}"),
+        equipment=t(f"equipment.{week.equipment.value}"),
+    )
+
+
+def local_time_text(zone: str, now: datetime) -> str:
+    return now.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+
+
+def when_text(t: Texts, instant: datetime, zone: str, today: date) -> str:
+    local = instant.astimezone(ZoneInfo(zone))
+    return f"{day_label(t, local.date(), today)} {local.strftime('%H:%M')}"

@@ -1,0 +1,59 @@
+"""/week: this week's plan with done and skipped days marked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.coach.plan import plan_week, week_index_of
+from bot.coaching import local_today, monday_of
+from bot.deps import get_deps
+from bot.handlers import views
+from bot.store import logs, runners
+from bot.store.db import transaction
+
+
+async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    t = deps.content.texts
+    chat = update.effective_chat
+    assert chat is not None
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat.id)
+        if runner is None or not runner.onboarded:
+            await chat.send_message(t("today.not_set_up"))
+            return
+        today = local_today(runner, deps.clock.now())
+        monday = monday_of(today)
+        sunday = monday + timedelta(days=6)
+        logged = {
+            log.local_date: log for log in await logs.logs_between(session, chat.id, monday, sunday)
+        }
+    plan_of_week = runners.week_of(runner)
+    plan = plan_week(plan_of_week, week_index_of(monday))
+    lines = views.week_lines(t, plan_of_week, monday)
+    marked = []
+    for weekday, line in enumerate(lines):
+        day = monday + timedelta(days=weekday)
+        log = logged.get(day)
+        if log is not None:
+            marker = t("week.marker_done" if log.status == "done" else "week.marker_skipped")
+        elif day == today:
+            marker = t("week.marker_today")
+        elif plan.focus_on(weekday) is None:
+            marker = t("week.marker_rest")
+        elif day < today:
+            marker = t("week.marker_missed")
+        else:
+            marker = t("week.marker_planned")
+        marked.append(f"{marker} {line}")
+    done = sum(1 for log in logged.values() if log.status == "done")
+    header = t(
+        "week.header",
+        first=views.day_label(t, monday),
+        last=views.day_label(t, sunday),
+    )
+    count = t("week.count", count=done, planned=len(plan.sessions))
+    await chat.send_message("\n".join([header, "", *marked, "", count]))

@@ -1,0 +1,25 @@
+"""Small helpers the query modules share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+async def insert_ignore(
+    session: AsyncSession, model: type[SQLModel], values: dict[str, Any], keys: list[str]
+) -> bool:
+    """Insert unless a row with the same unique ``keys`` exists; True if this call inserted.
+
+    The database's uniqueness, not a read-then-write, is what keeps a second "done"
+    or a second reminder for the same day from being written.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return bool(result.rowcount)

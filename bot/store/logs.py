@@ -1,0 +1,68 @@
+"""The runner's log of done and skipped sessions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.store.common import insert_ignore
+from bot.store.models import SessionLog
+
+
+async def log_on(session: AsyncSession, chat_id: int, day: date) -> SessionLog | None:
+    statement = select(SessionLog).where(
+        col(SessionLog.chat_id) == chat_id, col(SessionLog.local_date) == day
+    )
+    return (await session.exec(statement)).first()
+
+
+async def add_log(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    day: date,
+    focus: str,
+    status: str,
+    planned: bool,
+    note: str | None,
+    now: datetime,
+) -> bool:
+    """Write the day's log once; False if that day is already logged (a double tap)."""
+    return await insert_ignore(
+        session,
+        SessionLog,
+        {
+            "chat_id": chat_id,
+            "local_date": day,
+            "focus": focus,
+            "status": status,
+            "planned": planned,
+            "note": note,
+            "created_at": now,
+        },
+        ["chat_id", "local_date"],
+    )
+
+
+async def logs_between(
+    session: AsyncSession, chat_id: int, first: date, last: date
+) -> list[SessionLog]:
+    statement = (
+        select(SessionLog)
+        .where(col(SessionLog.chat_id) == chat_id)
+        .where(col(SessionLog.local_date) >= first, col(SessionLog.local_date) <= last)
+        .order_by(col(SessionLog.local_date))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def count_done_between(session: AsyncSession, chat_id: int, first: date, last: date) -> int:
+    statement = (
+        select(func.count())
+        .select_from(SessionLog)
+        .where(col(SessionLog.chat_id) == chat_id, col(SessionLog.status) == "done")
+        .where(col(SessionLog.local_date) >= first, col(SessionLog.local_date) <= last)
+    )
+    return int((await session.exec(statement)).one())

@@ -1,0 +1,107 @@
+"""The tables. Times are stored as naive UTC and handed back timezone-aware.
+
+Everything that must survive a restart lives here: runners and their week, the log of
+sessions, one reminder row per (runner, local date) as the dedup key, onboarding
+drafts and conversation states (PTB's own persistence would keep them in a file,
+which a Procfile host's ephemeral disk loses).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import BigInteger, Column, DateTime, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """SQLite has no timezones; store naive UTC everywhere and return aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_column(*, index: bool = False, nullable: bool = True) -> Column:  # type: ignore[type-arg]
+    return Column(UTCDateTime(), index=index, nullable=nullable)
+
+
+class Runner(SQLModel, table=True):
+    __tablename__ = "runners"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    first_name: str | None = None
+    onboarded: bool = False
+    # The running week: weekdays as "0,2,5" (Mon=0).
+    run_days: str = ""
+    long_run_day: int | None = None
+    hard_days: str = ""
+    experience: str = "new"
+    equipment: str = "none"
+    pull_up_bar: bool = False
+    sessions_per_week: int = 2
+    reminder_time: str | None = None  # "HH:MM" local, None = no reminders
+    timezone: str = "UTC"
+    paused: bool = False
+    active: bool = True  # False once Telegram says the runner blocked the bot
+    next_reminder_utc: datetime | None = Field(default=None, sa_column=utc_column(index=True))
+    created_at: datetime | None = Field(default=None, sa_column=utc_column())
+    updated_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class SessionLog(SQLModel, table=True):
+    __tablename__ = "session_logs"
+    __table_args__ = (UniqueConstraint("chat_id", "local_date", name="uq_log_runner_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    local_date: date
+    focus: str
+    status: str  # "done" | "skipped"
+    planned: bool = True
+    note: str | None = None
+    created_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class Reminder(SQLModel, table=True):
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "local_date", "kind", name="uq_reminder_runner_day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    local_date: date
+    kind: str = "daily"
+    focus: str
+    status: str  # "claimed" | "sent" | "missed" | "failed" | "cancelled"
+    due_utc: datetime | None = Field(default=None, sa_column=utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column())
+    message_id: int | None = None
+
+
+class OnboardingDraft(SQLModel, table=True):
+    __tablename__ = "onboarding_drafts"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    data: str = "{}"  # JSON of the answers so far
+    updated_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class ConversationState(SQLModel, table=True):
+    __tablename__ = "conversation_states"
+
+    name: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)  # JSON of PTB's conversation key tuple
+    state: str  # JSON of the state

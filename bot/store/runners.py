@@ -1,0 +1,134 @@
+"""Runners and their week: the only place that reads or writes the ``runners`` table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.coach.week import Equipment, Experience, RunnerWeek
+from bot.store.models import ConversationState, OnboardingDraft, Reminder, Runner, SessionLog
+
+
+def days_to_text(days: frozenset[int] | set[int]) -> str:
+    return ",".join(str(day) for day in sorted(days))
+
+
+def days_from_text(text: str) -> frozenset[int]:
+    return frozenset(int(part) for part in text.split(",") if part.strip())
+
+
+def time_from_text(text: str | None) -> time | None:
+    if not text:
+        return None
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+def conversation_key(key: Sequence[int | str]) -> str:
+    """How PTB's conversation key (chat id, user id) is stored."""
+    return json.dumps(list(key))
+
+
+def week_of(runner: Runner) -> RunnerWeek:
+    return RunnerWeek(
+        run_days=days_from_text(runner.run_days),
+        long_run_day=runner.long_run_day,
+        hard_days=days_from_text(runner.hard_days),
+        experience=Experience(runner.experience),
+        equipment=Equipment(runner.equipment),
+        pull_up_bar=runner.pull_up_bar,
+        sessions_per_week=runner.sessions_per_week,
+        reminder_time=time_from_text(runner.reminder_time),
+        timezone=runner.timezone,
+    )
+
+
+def week_columns(week: RunnerWeek) -> dict[str, Any]:
+    return {
+        "run_days": days_to_text(week.run_days),
+        "long_run_day": week.long_run_day,
+        "hard_days": days_to_text(week.hard_days),
+        "experience": week.experience.value,
+        "equipment": week.equipment.value,
+        "pull_up_bar": week.pull_up_bar,
+        "sessions_per_week": week.sessions_per_week,
+        "reminder_time": week.reminder_time.strftime("%H:%M") if week.reminder_time else None,
+        "timezone": week.timezone,
+    }
+
+
+async def get_runner(session: AsyncSession, chat_id: int) -> Runner | None:
+    return await session.get(Runner, chat_id)
+
+
+async def save_week(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    first_name: str | None,
+    week: RunnerWeek,
+    next_reminder_utc: datetime | None,
+    now: datetime,
+) -> Runner:
+    runner = await session.get(Runner, chat_id)
+    if runner is None:
+        runner = Runner(chat_id=chat_id, created_at=now)
+    for key, value in week_columns(week).items():
+        setattr(runner, key, value)
+    runner.first_name = first_name or runner.first_name
+    runner.onboarded = True
+    runner.active = True
+    runner.next_reminder_utc = next_reminder_utc
+    runner.updated_at = now
+    session.add(runner)
+    await session.flush()
+    return runner
+
+
+async def set_state(
+    session: AsyncSession, runner: Runner, *, now: datetime, **fields: Any
+) -> Runner:
+    for key, value in fields.items():
+        setattr(runner, key, value)
+    runner.updated_at = now
+    session.add(runner)
+    await session.flush()
+    return runner
+
+
+async def due_runners(session: AsyncSession, *, now: datetime, limit: int) -> list[Runner]:
+    """Runners whose reminder instant has come, oldest first; locked rows are skipped.
+
+    ``FOR UPDATE SKIP LOCKED`` lets several instances on PostgreSQL share the work
+    without claiming the same runner; SQLite ignores it (one process per file).
+    """
+    statement = (
+        select(Runner)
+        .where(col(Runner.next_reminder_utc) <= now)
+        .where(col(Runner.active).is_(True))
+        .where(col(Runner.paused).is_(False))
+        .where(col(Runner.onboarded).is_(True))
+        .order_by(col(Runner.next_reminder_utc))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def delete_runner(session: AsyncSession, chat_id: int) -> None:
+    """Everything we hold about a runner, gone."""
+    for model in (SessionLog, Reminder):
+        await session.exec(delete(model).where(col(model.chat_id) == chat_id))  # type: ignore[call-overload]
+    await session.exec(delete(OnboardingDraft).where(col(OnboardingDraft.chat_id) == chat_id))  # type: ignore[call-overload]
+    await session.exec(  # type: ignore[call-overload]
+        delete(ConversationState).where(
+            col(ConversationState.key) == conversation_key((chat_id, chat_id))
+        )
+    )
+    await session.exec(delete(Runner).where(col(Runner.chat_id) == chat_id))  # type: ignore[call-overload]

@@ -1,0 +1,1081 @@
+"""A small in-process stand-in for the Telegram Bot API, for tests.
+
+Why this exists: the bot talks to Telegram over HTTP through python-telegram-bot (PTB). Mocking
+PTB objects would test our assumptions about PTB rather than the bot, and the real API cannot be
+used in CI. This stub speaks enough of the real wire protocol (``POST /bot<TOKEN>/<method>``,
+form-encoded / multipart / JSON bodies, ``{"ok": ..., "result": ...}`` envelopes, HTTP status
+equal to ``error_code``) that an unmodified ``telegram.Bot`` -- in this process or in a
+``python -m bot`` subprocess pointed at :attr:`StubBotAPI.base_url` -- works against it.
+
+It runs a :class:`http.server.ThreadingHTTPServer` in a daemon thread, so it is usable from
+plain sync tests, from async tests (its threads never touch the test's event loop) and from
+other processes. Everything it sees is recorded as :class:`Call` objects; updates are injected
+with :meth:`StubBotAPI.send_text`, :meth:`StubBotAPI.press_button` and
+:meth:`StubBotAPI.share_location` and handed out through long-polled ``getUpdates``.
+
+Only the standard library is used on purpose: the stub must not add dependencies to the project.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+__all__ = ["Call", "StubBotAPI"]
+
+JSONDict = dict[str, Any]
+ChatKey = int | str
+Predicate = Callable[["Call"], bool]
+MethodHandler = Callable[[JSONDict], Any]
+
+#: Telegram tokens look like ``123456:ABC-def_ghi``; anything else gets Telegram's 404.
+TOKEN_RE = re.compile(r"^(?P<bot_id>\d+):[A-Za-z0-9_-]+$")
+METHOD_PATH_RE = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z_]+)/?$")
+
+#: Parameters PTB sends as JSON-encoded strings; always decoded (if they parse).
+JSON_FIELDS = frozenset(
+    {
+        "allowed_updates",
+        "button",
+        "caption_entities",
+        "commands",
+        "entities",
+        "explanation_entities",
+        "input_message_content",
+        "link_preview_options",
+        "media",
+        "menu_button",
+        "message_ids",
+        "options",
+        "permissions",
+        "prices",
+        "question_entities",
+        "reaction",
+        "reply_markup",
+        "reply_parameters",
+        "results",
+        "rights",
+        "scope",
+    }
+)
+#: Free-text parameters that must never be JSON-decoded, even if they look like JSON.
+TEXT_FIELDS = frozenset(
+    {
+        "caption",
+        "description",
+        "explanation",
+        "first_name",
+        "last_name",
+        "message_text",
+        "name",
+        "query",
+        "question",
+        "short_description",
+        "text",
+        "title",
+        "url",
+    }
+)
+
+#: Used by :meth:`StubBotAPI.fail_next` when no description is given (texts as Telegram sends).
+DEFAULT_DESCRIPTIONS: dict[int, str] = {
+    400: "Bad Request: chat not found",
+    401: "Unauthorized",
+    403: "Forbidden: bot was blocked by the user",
+    404: "Not Found",
+    409: "Conflict: terminated by other getUpdates request; make sure that only one bot "
+    "instance is running",
+    429: "Too Many Requests: retry after {retry_after}",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
+
+#: Methods the stub answers with plain ``true`` (no state needed for the tests).
+TRUE_METHODS = frozenset(
+    {
+        "answerCallbackQuery",
+        "close",
+        "deleteMyCommands",
+        "logOut",
+        "sendChatAction",
+        "setChatMenuButton",
+        "setMyCommands",
+        "setMyDescription",
+        "setMyName",
+        "setMyShortDescription",
+        "setWebhook",
+    }
+)
+KNOWN_METHODS = TRUE_METHODS | {
+    "deleteMessage",
+    "deleteWebhook",
+    "editMessageReplyMarkup",
+    "editMessageText",
+    "getMe",
+    "getMyCommands",
+    "getUpdates",
+    "getWebhookInfo",
+    "sendMessage",
+}
+#: Telegram method names are case-insensitive; map them back to the canonical spelling.
+CANONICAL_METHODS: dict[str, str] = {name.lower(): name for name in KNOWN_METHODS}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the bot made, as recorded by the stub (in arrival order).
+
+    ``params`` holds the decoded request parameters: form values stay strings exactly as they
+    arrived (``chat_id`` is ``"42"``, not ``42``), except JSON structures such as
+    ``reply_markup`` which are decoded to dicts/lists. Uploaded files appear as dicts with
+    ``filename``, ``content_type`` and ``data`` keys.
+    """
+
+    method: str
+    params: JSONDict
+    time: float
+    token: str = ""
+    ok: bool = True
+    response: JSONDict = field(default_factory=dict)
+
+    @property
+    def chat_id(self) -> ChatKey | None:
+        """The target chat as int where possible; tests compare chats without caring about
+        the wire encoding."""
+        return _chat_key(self.params.get("chat_id"))
+
+    @property
+    def result(self) -> Any:
+        """The ``result`` the stub answered with (``None`` for failed calls)."""
+        return self.response.get("result")
+
+
+@dataclass
+class _Fault:
+    """A pending injected failure, consumed by the next matching calls."""
+
+    error_code: int
+    description: str
+    retry_after: int | None
+    remaining: int
+    chat_id: ChatKey | None
+
+
+class _StubError(Exception):
+    """Raised inside method handlers to answer with a Telegram-style error envelope."""
+
+    def __init__(self, error_code: int, description: str) -> None:
+        super().__init__(description)
+        self.error_code = error_code
+        self.description = description
+
+
+def _chat_key(value: Any) -> ChatKey | None:
+    """Normalise a chat id from the wire (``"42"``/``42``/``"@chan"``) to a dict key."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _truthy(value: Any) -> bool:
+    """Interpret a wire boolean (``"true"``, ``True``, ``"1"``)."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes"}
+    return bool(value)
+
+
+def _utf16_len(text: str) -> int:
+    """Telegram entity offsets/lengths are measured in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _decode_value(key: str, value: str) -> Any:
+    """Decode JSON-encoded structured params but leave free text untouched.
+
+    PTB form-encodes every parameter; non-string values are ``json.dumps``-ed. Only structures
+    are decoded here so that e.g. ``text="123"`` stays the string the user typed.
+    """
+    if key in TEXT_FIELDS:
+        return value
+    stripped = value.lstrip()
+    if key in JSON_FIELDS or stripped.startswith(("{", "[")):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(decoded, dict | list):
+            return decoded
+    return value
+
+
+def _render_buttons(markup: Any) -> list[str]:
+    """Render an inline or reply keyboard as ``[A] [B]`` lines, one per row."""
+    if not isinstance(markup, dict):
+        return []
+    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+    lines: list[str] = []
+    for row in rows:
+        labels = []
+        for button in row:
+            label = button.get("text", "?") if isinstance(button, dict) else str(button)
+            labels.append(f"[{label}]")
+        if labels:
+            lines.append(" ".join(labels))
+    return lines
+
+
+def _button_text(markup: Any, data: str) -> str | None:
+    """Find the label of the inline button whose callback_data is ``data``."""
+    if not isinstance(markup, dict):
+        return None
+    for row in markup.get("inline_keyboard") or []:
+        for button in row:
+            if isinstance(button, dict) and button.get("callback_data") == data:
+                return str(button.get("text", ""))
+    return None
+
+
+class _Server(ThreadingHTTPServer):
+    """ThreadingHTTPServer carrying a back-reference to the stub for its handlers."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, stub: StubBotAPI) -> None:
+        self.stub = stub
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Turns raw HTTP into ``StubBotAPI._dispatch`` calls; one instance per connection.
+
+    HTTP/1.0 (one request per connection) is deliberate: no keep-alive connections survive
+    :meth:`StubBotAPI.stop`, so a stopped stub really stops answering.
+    """
+
+    server: _Server
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence per-request logging; test output should only show test failures."""
+
+    def do_GET(self) -> None:
+        """Telegram accepts GET with query parameters too."""
+        self._handle()
+
+    def do_POST(self) -> None:
+        """The normal PTB path: POST with a form/multipart/JSON body."""
+        self._handle()
+
+    def _handle(self) -> None:
+        stub = self.server.stub
+        try:
+            split = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length > 0 else b""
+            params: JSONDict = {}
+            for key, value in parse_qsl(split.query, keep_blank_values=True):
+                params[key] = _decode_value(key, value)
+            params.update(_parse_body(self.headers.get("Content-Type", ""), body))
+            status, payload = stub._dispatch(split.path, params)
+        except Exception:  # pragma: no cover - surfaced through stub.errors
+            stub._record_error(traceback.format_exc())
+            status, payload = (
+                500,
+                {
+                    "ok": False,
+                    "error_code": 500,
+                    "description": "Internal Server Error: stub crashed, see StubBotAPI.errors",
+                },
+            )
+        data = json.dumps(payload).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            # Client gave up (e.g. its read timeout fired during a long poll); nothing to do.
+            pass
+
+
+def _parse_body(content_type: str, body: bytes) -> JSONDict:
+    """Decode a request body in any of the encodings the Bot API accepts."""
+    if not body:
+        return {}
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if mime == "application/json":
+        decoded = json.loads(body.decode("utf-8"))
+        return decoded if isinstance(decoded, dict) else {}
+    if mime == "multipart/form-data":
+        return _parse_multipart(content_type, body)
+    # application/x-www-form-urlencoded (also the fallback for a missing header)
+    return {
+        key: _decode_value(key, value)
+        for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+    }
+
+
+def _parse_multipart(content_type: str, body: bytes) -> JSONDict:
+    """Parse multipart/form-data with the email package (``cgi`` is gone in 3.13)."""
+    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(header + body)
+    params: JSONDict = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        payload = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            params[str(name)] = {
+                "filename": filename,
+                "content_type": part.get_content_type(),
+                "data": payload,
+            }
+        else:
+            charset = part.get_content_charset() or "utf-8"
+            params[str(name)] = _decode_value(str(name), payload.decode(charset))
+    return params
+
+
+class StubBotAPI:
+    """A fake Telegram Bot API server; see the module docstring for the why.
+
+    Typical use::
+
+        stub = StubBotAPI()
+        stub.start()
+        bot = telegram.Bot(TOKEN, base_url=stub.base_url)
+        stub.send_text(42, "/start")
+        ...  # let the bot poll
+        stub.wait_for(lambda c: c.method == "sendMessage")
+        stub.stop()
+
+    All public methods are thread-safe and may be called from any thread.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_poll_timeout: float = 1.0,
+        not_modified_errors: bool = False,
+        bot_first_name: str = "Coach",
+        bot_username: str = "coach_test_bot",
+    ) -> None:
+        """Create a stopped stub.
+
+        ``max_poll_timeout`` caps getUpdates long-polling so a bot asking for 10 s polls
+        shuts down quickly in tests. ``not_modified_errors`` makes identical edits fail with
+        Telegram's 400 "message is not modified", to test that the bot copes with it.
+        """
+        self.max_poll_timeout = max_poll_timeout
+        self.not_modified_errors = not_modified_errors
+        self.bot_first_name = bot_first_name
+        self.bot_username = bot_username
+
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+        self._calls: list[Call] = []
+        self._errors: list[str] = []
+        self._updates: list[JSONDict] = []  # unconfirmed updates, ascending update_id
+        self._next_update_id = 1
+        self._next_callback_id = 1
+        self._next_message_id: dict[ChatKey, int] = {}
+        self._messages: dict[tuple[ChatKey, int], JSONDict] = {}  # current state of messages
+        self._chats: dict[ChatKey, JSONDict] = {}  # chat + user info learned from injections
+        self._events: list[tuple[ChatKey, str]] = []  # transcript lines in order
+        self._faults: dict[str, list[_Fault]] = {}
+        self._delays: dict[str, float] = {}
+        self._handlers: dict[str, MethodHandler] = {}
+        self._async_waiters: set[Callable[[], None]] = set()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> StubBotAPI:
+        """Bind 127.0.0.1 on a free port and serve in a daemon thread; returns ``self``."""
+        with self._lock:
+            if self._server is not None:
+                return self
+            self._stopping.clear()
+            self._server = _Server(self)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"StubBotAPI:{self.port}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wake any pending long polls / waiters. Safe to call twice."""
+        with self._cond:
+            server, thread = self._server, self._thread
+            self._server = None
+            self._thread = None
+            self._stopping.set()
+            self._cond.notify_all()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> StubBotAPI:
+        """``with StubBotAPI() as stub:`` -- guarantees the server thread is stopped."""
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Stop on leaving the ``with`` block, even when the test failed."""
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port (only valid while started)."""
+        if self._server is None:
+            raise RuntimeError("StubBotAPI is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """PTB ``base_url``: the token is appended, so requests hit ``/bot<TOKEN>/<method>``."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """PTB ``base_file_url``; file downloads are not served (they answer 404)."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    # ------------------------------------------------------------------ configuration
+
+    def fail_next(
+        self,
+        method: str,
+        error_code: int,
+        description: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+        *,
+        chat_id: int | str | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail like Telegram would.
+
+        The HTTP status equals ``error_code`` (PTB maps 403 -> Forbidden, 400 -> BadRequest,
+        429 + retry_after -> RetryAfter, 502 -> NetworkError). ``method="*"`` matches any
+        method; ``chat_id`` restricts the fault to calls targeting that chat. ``description``
+        defaults to Telegram's usual text for the code.
+        """
+        if times < 1:
+            raise ValueError("times must be >= 1")
+        if description is None:
+            template = DEFAULT_DESCRIPTIONS.get(error_code, f"Error {error_code}")
+            description = template.format(retry_after=retry_after)
+        with self._lock:
+            self._faults.setdefault(self._method_key(method), []).append(
+                _Fault(error_code, description, retry_after, times, _chat_key(chat_id))
+            )
+
+    def clear_faults(self, method: str | None = None) -> None:
+        """Drop pending faults (all, or for one method)."""
+        with self._lock:
+            if method is None:
+                self._faults.clear()
+            else:
+                self._faults.pop(self._method_key(method), None)
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Add ``seconds`` of latency to every ``method`` call (``"*"`` = all); 0 clears."""
+        with self._lock:
+            key = self._method_key(method)
+            if seconds <= 0:
+                self._delays.pop(key, None)
+            else:
+                self._delays[key] = seconds
+
+    def register(self, method: str, handler: MethodHandler) -> None:
+        """Answer ``method`` with ``handler(params)``'s return value as ``result``.
+
+        Lets a test support an extra method (or override a built-in one) without editing the
+        stub. Overrides built-ins, but fault injection and delays still apply first.
+        """
+        with self._lock:
+            self._handlers[self._method_key(method)] = handler
+
+    def reset(self) -> None:
+        """Forget calls, updates, messages, faults and delays (keeps the server running)."""
+        with self._cond:
+            self._calls.clear()
+            self._errors.clear()
+            self._updates.clear()
+            self._next_message_id.clear()
+            self._messages.clear()
+            self._chats.clear()
+            self._events.clear()
+            self._faults.clear()
+            self._delays.clear()
+            self._cond.notify_all()
+
+    # ------------------------------------------------------------------ update injection
+
+    def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        first_name: str = "Runner",
+        chat_type: str = "private",
+        *,
+        user_id: int | None = None,
+    ) -> int:
+        """Enqueue a text message from a user; returns its update_id.
+
+        For private chats the sender's id equals ``chat_id`` (as in real Telegram). Text
+        starting with ``/`` gets a ``bot_command`` entity so PTB's CommandHandler fires.
+        """
+        with self._cond:
+            message = self._user_message(chat_id, first_name, chat_type, user_id)
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split(maxsplit=1)[0]
+                message["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": _utf16_len(command)}
+                ]
+            self._events.append((chat_id, f"runner: {text}"))
+            return self._enqueue({"message": message})
+
+    def share_location(
+        self,
+        chat_id: int,
+        latitude: float,
+        longitude: float,
+        first_name: str | None = None,
+        chat_type: str = "private",
+    ) -> int:
+        """Enqueue a message carrying a location (as from the "share location" button)."""
+        with self._cond:
+            message = self._user_message(chat_id, first_name, chat_type, None)
+            message["location"] = {"latitude": latitude, "longitude": longitude}
+            self._events.append((chat_id, f"runner: (location {latitude}, {longitude})"))
+            return self._enqueue({"message": message})
+
+    def press_button(
+        self,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        first_name: str | None = None,
+    ) -> int:
+        """Enqueue a callback_query for the inline button ``data`` under a bot message.
+
+        The query's ``message`` is the stub's current copy of that bot message (text and
+        keyboard as last sent/edited), so handlers see what a real user clicked on. Unknown
+        message ids get a minimal synthetic message (which is then remembered).
+        """
+        with self._cond:
+            chat = self._chat_info(chat_id, first_name, None)
+            user = dict(chat["user"])
+            message = self._messages.get((chat_id, message_id))
+            if message is None:
+                message = {
+                    "message_id": message_id,
+                    "from": self._bot_user(None),
+                    "chat": dict(chat["chat"]),
+                    "date": int(time.time()),
+                    "text": "",
+                }
+                self._messages[(chat_id, message_id)] = message
+            label = _button_text(message.get("reply_markup"), data)
+            query_id = str(1_000_000 + self._next_callback_id)
+            self._next_callback_id += 1
+            self._events.append((chat_id, f"runner: (pressed [{label or data}])"))
+            return self._enqueue(
+                {
+                    "callback_query": {
+                        "id": query_id,
+                        "from": user,
+                        "message": json.loads(json.dumps(message)),
+                        "chat_instance": f"ci{chat_id}",
+                        "data": data,
+                    }
+                }
+            )
+
+    def pending_updates(self) -> list[JSONDict]:
+        """Updates not yet confirmed by the bot (via a later getUpdates offset)."""
+        with self._lock:
+            return [json.loads(json.dumps(u)) for u in self._updates]
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def calls(self) -> list[Call]:
+        """Snapshot of every recorded call, in order."""
+        with self._lock:
+            return list(self._calls)
+
+    @property
+    def call_count(self) -> int:
+        """Number of recorded calls; pass as ``since=`` to wait only for newer calls."""
+        with self._lock:
+            return len(self._calls)
+
+    @property
+    def errors(self) -> list[str]:
+        """Tracebacks of stub crashes (should stay empty; assert on it when debugging)."""
+        with self._lock:
+            return list(self._errors)
+
+    def calls_to(self, method: str) -> list[Call]:
+        """All recorded calls of one method (case-insensitive)."""
+        key = self._method_key(method)
+        with self._lock:
+            return [c for c in self._calls if c.method.lower() == key]
+
+    def sent_messages(self, chat_id: int | str | None = None) -> list[JSONDict]:
+        """Successful sendMessage/editMessageText calls in order, as dicts with keys
+        ``method``, ``chat_id``, ``message_id``, ``text``, ``reply_markup``."""
+        want = _chat_key(chat_id)
+        out: list[JSONDict] = []
+        with self._lock:
+            for call in self._calls:
+                if not call.ok or call.method not in {"sendMessage", "editMessageText"}:
+                    continue
+                if want is not None and call.chat_id != want:
+                    continue
+                result = call.result if isinstance(call.result, dict) else {}
+                message_id = result.get("message_id", _chat_key(call.params.get("message_id")))
+                out.append(
+                    {
+                        "method": call.method,
+                        "chat_id": call.chat_id,
+                        "message_id": message_id,
+                        "text": call.params.get("text"),
+                        "reply_markup": call.params.get("reply_markup"),
+                    }
+                )
+        return out
+
+    def last_message(self, chat_id: int | str) -> JSONDict | None:
+        """The most recent :meth:`sent_messages` entry for the chat, or ``None``."""
+        messages = self.sent_messages(chat_id)
+        return messages[-1] if messages else None
+
+    def message(self, chat_id: int | str, message_id: int) -> JSONDict | None:
+        """Current state (after edits) of a bot or user message as a Message dict."""
+        with self._lock:
+            stored = self._messages.get((_chat_key(chat_id) or 0, message_id))
+            return json.loads(json.dumps(stored)) if stored is not None else None
+
+    def transcript(self, chat_id: int | str) -> str:
+        """Human-readable conversation: ``runner: ...`` / ``bot: ...`` lines, with inline
+        keyboards rendered under bot lines as ``[Button] [Button]`` (one line per row)."""
+        want = _chat_key(chat_id)
+        with self._lock:
+            return "\n".join(line for chat, line in self._events if chat == want)
+
+    def wait_for(
+        self,
+        predicate: Predicate | str | None = None,
+        timeout: float = 10.0,
+        *,
+        method: str | None = None,
+        chat_id: int | str | None = None,
+        since: int = 0,
+    ) -> Call:
+        """Block until a recorded call matches, and return the first match.
+
+        ``predicate`` may be a callable on :class:`Call` or a method name. ``method`` /
+        ``chat_id`` pre-filter calls (so a predicate can index ``params`` safely), and
+        ``since`` (e.g. a previous :attr:`call_count`) skips older calls. Uses a condition
+        variable, no sleep loop. Raises :class:`TimeoutError` with recent calls listed.
+        Do not call this from an event loop thread -- use :meth:`wait_for_async` there.
+        """
+        match = self._matcher(predicate, method, chat_id)
+        deadline = time.monotonic() + timeout
+        index = since
+        while True:
+            with self._cond:
+                while len(self._calls) <= index:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise self._timeout_error(timeout)
+                    self._cond.wait(remaining)
+                batch = self._calls[index:]
+            for call in batch:  # predicate runs outside the lock: it may call stub methods
+                if match(call):
+                    return call
+            index += len(batch)
+
+    async def wait_for_async(
+        self,
+        predicate: Predicate | str | None = None,
+        timeout: float = 10.0,  # noqa: ASYNC109 - mirrors wait_for(); the API callers asked for
+        *,
+        method: str | None = None,
+        chat_id: int | str | None = None,
+        since: int = 0,
+    ) -> Call:
+        """Async twin of :meth:`wait_for` that never blocks the event loop.
+
+        Server threads wake this coroutine through ``loop.call_soon_threadsafe`` instead of
+        a worker thread, so a cancelled wait leaves nothing behind to block loop shutdown.
+        """
+        match = self._matcher(predicate, method, chat_id)
+        loop = asyncio.get_running_loop()
+        event = asyncio.Event()
+
+        def wake() -> None:
+            try:
+                loop.call_soon_threadsafe(event.set)
+            except RuntimeError:  # loop already closed
+                pass
+
+        deadline = loop.time() + timeout
+        index = since
+        with self._lock:
+            self._async_waiters.add(wake)
+        try:
+            while True:
+                with self._lock:
+                    event.clear()
+                    batch = self._calls[index:]
+                for call in batch:
+                    if match(call):
+                        return call
+                index += len(batch)
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    raise self._timeout_error(timeout)
+                try:
+                    async with asyncio.timeout(remaining):
+                        await event.wait()
+                except TimeoutError:
+                    pass  # loop once more: check the last batch, then raise
+        finally:
+            with self._lock:
+                self._async_waiters.discard(wake)
+
+    # ------------------------------------------------------------------ internals
+
+    @staticmethod
+    def _method_key(method: str) -> str:
+        return method.lower()
+
+    @staticmethod
+    def _matcher(
+        predicate: Predicate | str | None, method: str | None, chat_id: int | str | None
+    ) -> Predicate:
+        """Combine the wait_for filters into one predicate."""
+        method_key = method.lower() if method else None
+        if isinstance(predicate, str):
+            method_key, predicate = predicate.lower(), None
+        chat = _chat_key(chat_id)
+
+        def match(call: Call) -> bool:
+            if method_key is not None and call.method.lower() != method_key:
+                return False
+            if chat is not None and call.chat_id != chat:
+                return False
+            return predicate is None or bool(predicate(call))
+
+        return match
+
+    def _timeout_error(self, timeout: float) -> TimeoutError:
+        with self._lock:
+            recent = [f"  {c.method} {c.params!r}" for c in self._calls[-15:]]
+        listing = "\n".join(recent) or "  (no calls at all)"
+        return TimeoutError(f"no matching Bot API call within {timeout}s; last calls:\n{listing}")
+
+    def _record_error(self, text: str) -> None:
+        with self._lock:
+            self._errors.append(text)
+
+    def _notify(self) -> None:
+        """Wake sync and async waiters; caller holds the lock."""
+        self._cond.notify_all()
+        for wake in list(self._async_waiters):
+            wake()
+
+    def _bot_user(self, token: str | None) -> JSONDict:
+        """The bot's User dict; its id is the numeric token prefix, as on Telegram."""
+        bot_id = 1
+        if token:
+            m = TOKEN_RE.match(token)
+            if m:
+                bot_id = int(m.group("bot_id"))
+        elif self._calls:
+            m = TOKEN_RE.match(self._calls[-1].token)
+            if m:
+                bot_id = int(m.group("bot_id"))
+        return {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": self.bot_first_name,
+            "username": self.bot_username,
+        }
+
+    def _chat_info(
+        self, chat_id: ChatKey, first_name: str | None, chat_type: str | None
+    ) -> JSONDict:
+        """Remembered (or default) chat + user dicts for a chat; caller holds the lock."""
+        known = self._chats.get(chat_id)
+        if known is not None and first_name is None and chat_type is None:
+            return known
+        name = first_name or (known["user"]["first_name"] if known else "Runner")
+        ctype = chat_type or (known["chat"]["type"] if known else "private")
+        return {
+            "chat": self._chat_dict(chat_id, ctype, name),
+            "user": {"id": 0, "is_bot": False, "first_name": name, "language_code": "en"},
+        }
+
+    @staticmethod
+    def _chat_dict(chat_id: ChatKey, chat_type: str, first_name: str) -> JSONDict:
+        if chat_type == "private":
+            return {"id": chat_id, "type": "private", "first_name": first_name}
+        return {"id": chat_id, "type": chat_type, "title": f"Chat {chat_id}"}
+
+    def _user_message(
+        self, chat_id: int, first_name: str | None, chat_type: str, user_id: int | None
+    ) -> JSONDict:
+        """Skeleton of a user-sent Message; remembers chat info; caller holds the lock."""
+        info = self._chat_info(chat_id, first_name, chat_type)
+        if user_id is None:
+            user_id = chat_id if chat_type == "private" else abs(chat_id)
+        info["user"]["id"] = user_id
+        self._chats[chat_id] = info
+        message = {
+            "message_id": self._new_message_id(chat_id),
+            "from": dict(info["user"]),
+            "chat": dict(info["chat"]),
+            "date": int(time.time()),
+        }
+        self._messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _new_message_id(self, chat_id: ChatKey) -> int:
+        """Message ids grow per chat and are shared by both sides, like in private chats."""
+        next_id = self._next_message_id.get(chat_id, 1)
+        self._next_message_id[chat_id] = next_id + 1
+        return next_id
+
+    def _enqueue(self, payload: JSONDict) -> int:
+        """Add an update to the queue and wake long polls; caller holds the lock."""
+        update_id = self._next_update_id
+        self._next_update_id += 1
+        self._updates.append({"update_id": update_id, **payload})
+        self._notify()
+        return update_id
+
+    def _dispatch(self, path: str, params: JSONDict) -> tuple[int, JSONDict]:
+        """Route one HTTP request; returns (HTTP status, JSON envelope)."""
+        arrived = time.time()
+        m = METHOD_PATH_RE.match(path)
+        if m is None or TOKEN_RE.match(m.group("token")) is None:
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        token = m.group("token")
+        method = CANONICAL_METHODS.get(m.group("method").lower(), m.group("method"))
+        key = method.lower()
+
+        with self._lock:
+            latency = self._delays.get(key, 0.0) + self._delays.get("*", 0.0)
+        if latency > 0:
+            self._stopping.wait(latency)
+
+        status, response = self._answer(key, method, token, params)
+        with self._cond:
+            self._calls.append(
+                Call(method, params, arrived, token, bool(response.get("ok")), response)
+            )
+            if response.get("ok"):
+                self._log_transcript(method, params, response.get("result"))
+            self._notify()
+        return status, response
+
+    def _answer(self, key: str, method: str, token: str, params: JSONDict) -> tuple[int, JSONDict]:
+        """Apply faults, then custom handlers, then the built-in implementation."""
+        with self._lock:
+            fault = self._take_fault(key, _chat_key(params.get("chat_id")))
+            handler = self._handlers.get(key)
+        if fault is not None:
+            body: JSONDict = {
+                "ok": False,
+                "error_code": fault.error_code,
+                "description": fault.description,
+            }
+            if fault.retry_after is not None:
+                body["parameters"] = {"retry_after": fault.retry_after}
+            return fault.error_code, body
+        try:
+            if handler is not None:
+                result = handler(params)
+            else:
+                result = self._builtin(method, token, params)
+        except _StubError as err:
+            return err.error_code, {
+                "ok": False,
+                "error_code": err.error_code,
+                "description": err.description,
+            }
+        return 200, {"ok": True, "result": result}
+
+    def _take_fault(self, key: str, chat: ChatKey | None) -> _Fault | None:
+        """Consume one matching fault (method-specific first, then ``*``); holds the lock."""
+        for bucket_key in (key, "*"):
+            bucket = self._faults.get(bucket_key, [])
+            for fault in bucket:
+                if fault.chat_id is not None and fault.chat_id != chat:
+                    continue
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    bucket.remove(fault)
+                return fault
+        return None
+
+    def _builtin(self, method: str, token: str, params: JSONDict) -> Any:
+        """The built-in method implementations."""
+        if method in TRUE_METHODS:
+            return True
+        if method == "getMe":
+            return {
+                **self._bot_user(token),
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+                "can_connect_to_business": False,
+                "has_main_web_app": False,
+            }
+        if method == "getUpdates":
+            return self._get_updates(params)
+        if method == "deleteWebhook":
+            if _truthy(params.get("drop_pending_updates", False)):
+                with self._lock:
+                    self._updates.clear()
+            return True
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if method == "getMyCommands":
+            return []
+        if method == "sendMessage":
+            return self._send_message(token, params)
+        if method in {"editMessageText", "editMessageReplyMarkup"}:
+            return self._edit_message(method, params)
+        if method == "deleteMessage":
+            with self._lock:
+                chat = _chat_key(params.get("chat_id"))
+                message_id = _chat_key(params.get("message_id"))
+                if chat is not None and isinstance(message_id, int):
+                    self._messages.pop((chat, message_id), None)
+            return True
+        raise _StubError(404, "Not Found: method not found")
+
+    def _get_updates(self, params: JSONDict) -> list[JSONDict]:
+        """Long-poll: confirm ids < offset, then wait up to ``timeout`` for updates."""
+        offset = int(_chat_key(params.get("offset")) or 0)
+        limit = max(1, min(100, int(_chat_key(params.get("limit")) or 100)))
+        timeout = min(float(params.get("timeout") or 0), self.max_poll_timeout)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            if offset > 0:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            elif offset < 0:
+                self._updates = self._updates[offset:]
+            while not self._updates and not self._stopping.is_set():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            return [json.loads(json.dumps(u)) for u in self._updates[:limit]]
+
+    def _send_message(self, token: str, params: JSONDict) -> JSONDict:
+        chat = _chat_key(params.get("chat_id"))
+        if chat is None:
+            raise _StubError(400, "Bad Request: chat_id is empty")
+        text = params.get("text")
+        if not text:
+            raise _StubError(400, "Bad Request: message text is empty")
+        with self._lock:
+            info = self._chat_info(chat, None, None)
+            message: JSONDict = {
+                "message_id": self._new_message_id(chat),
+                "from": self._bot_user(token),
+                "chat": dict(info["chat"]),
+                "date": int(time.time()),
+                "text": str(text),
+            }
+            markup = params.get("reply_markup")
+            if isinstance(markup, dict) and "inline_keyboard" in markup:
+                message["reply_markup"] = markup
+            self._messages[(chat, message["message_id"])] = message
+            return json.loads(json.dumps(message))
+
+    def _edit_message(self, method: str, params: JSONDict) -> JSONDict | bool:
+        if params.get("inline_message_id"):
+            return True
+        chat = _chat_key(params.get("chat_id"))
+        message_id = _chat_key(params.get("message_id"))
+        with self._lock:
+            if chat is None or not isinstance(message_id, int):
+                raise _StubError(400, "Bad Request: message to edit not found")
+            message = self._messages.get((chat, message_id))
+            if message is None:
+                raise _StubError(400, "Bad Request: message to edit not found")
+            markup = params.get("reply_markup")
+            is_inline = isinstance(markup, dict) and "inline_keyboard" in markup
+            new_markup = markup if is_inline else None
+            new_text = str(params["text"]) if method == "editMessageText" else message.get("text")
+            if (
+                self.not_modified_errors
+                and new_text == message.get("text")
+                and new_markup == message.get("reply_markup")
+            ):
+                raise _StubError(
+                    400,
+                    "Bad Request: message is not modified: specified new message content and "
+                    "reply markup are exactly the same as a current content and reply markup "
+                    "of the message",
+                )
+            message["text"] = new_text
+            if new_markup is None:
+                message.pop("reply_markup", None)
+            else:
+                message["reply_markup"] = new_markup
+            message["edit_date"] = int(time.time())
+            return json.loads(json.dumps(message))
+
+    def _log_transcript(self, method: str, params: JSONDict, result: Any) -> None:
+        """Append bot-side transcript lines for successful sends/edits; holds the lock."""
+        chat = _chat_key(params.get("chat_id"))
+        if chat is None:
+            return
+        if method == "sendMessage" or method == "editMessageText":
+            lines = [f"bot: {params.get('text', '')}"]
+        elif method == "editMessageReplyMarkup":
+            lines = ["bot: (keyboard updated)"]
+        else:
+            return
+        lines += [f"     {row}" for row in _render_buttons(params.get("reply_markup"))]
+        self._events.extend((chat, line) for line in lines)

@@ -1,0 +1,454 @@
+"""Tests for the stub Bot API server, driven by a real python-telegram-bot ``Bot``.
+
+Why: the stub is only useful if real PTB code accepts its answers, so every test talks to it
+through ``telegram.Bot`` (or a full ``Application``) rather than poking at it directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, EndPointNotFound, Forbidden, NetworkError, RetryAfter
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
+
+from tests.stub_bot_api import Call, StubBotAPI
+
+TOKEN = "123456:TEST-token_abc"
+CHAT = 4242
+
+
+@pytest.fixture
+def stub() -> Iterator[StubBotAPI]:
+    """A started stub per test, so recorded calls never leak between tests."""
+    server = StubBotAPI(max_poll_timeout=1.0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        assert server.errors == [], server.errors
+
+
+def keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("Done", callback_data="done")],
+            [
+                InlineKeyboardButton("Skip", callback_data="skip"),
+                InlineKeyboardButton("Later", callback_data="later"),
+            ],
+        ]
+    )
+
+
+def post(url: str, body: bytes, content_type: str) -> dict[str, object]:
+    """Raw HTTP helper for checking body formats PTB itself does not use."""
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": content_type}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def test_urls_point_at_free_local_port(stub: StubBotAPI) -> None:
+    assert stub.port > 0
+    assert stub.base_url == f"http://127.0.0.1:{stub.port}/bot"
+    assert stub.base_file_url == f"http://127.0.0.1:{stub.port}/file/bot"
+
+
+async def test_get_me(stub: StubBotAPI) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        me = await bot.get_me()
+    assert me.id == 123456
+    assert me.is_bot is True
+    assert me.first_name == "Coach"
+    assert me.username == "coach_test_bot"
+    assert me.can_join_groups is True
+    assert [c.method for c in stub.calls] == ["getMe", "getMe"]  # initialize() + explicit
+
+
+async def test_malformed_token_is_rejected(stub: StubBotAPI) -> None:
+    bot = Bot("not-a-token", base_url=stub.base_url)
+    with pytest.raises(Exception):  # noqa: B017 - PTB raises InvalidToken subclasses
+        await bot.get_me()
+    assert stub.calls == []
+
+
+async def test_send_message_with_inline_keyboard(stub: StubBotAPI) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        first = await bot.send_message(CHAT, "Squats today?", reply_markup=keyboard())
+        second = await bot.send_message(CHAT, "123")
+        other_chat = await bot.send_message(7, "hello")
+
+    assert first.message_id == 1
+    assert second.message_id == 2
+    assert other_chat.message_id == 1  # ids count per chat
+    assert first.chat.id == CHAT
+    assert first.chat.type == "private"
+    assert first.from_user is not None and first.from_user.id == 123456
+    assert first.reply_markup == keyboard()
+    assert abs(first.date.timestamp() - time.time()) < 5
+
+    call = stub.calls_to("sendMessage")[0]
+    assert call.params["chat_id"] == str(CHAT)  # wire value kept as it arrived
+    assert call.chat_id == CHAT
+    assert call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "done"
+    assert stub.calls_to("sendMessage")[1].params["text"] == "123"  # not decoded to int
+
+    assert [m["text"] for m in stub.sent_messages(CHAT)] == ["Squats today?", "123"]
+    assert len(stub.sent_messages()) == 3
+    assert stub.last_message(CHAT) == {
+        "method": "sendMessage",
+        "chat_id": CHAT,
+        "message_id": 2,
+        "text": "123",
+        "reply_markup": None,
+    }
+    assert stub.last_message(999) is None
+
+
+async def test_get_updates_returns_injected_updates(stub: StubBotAPI) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        sent = await bot.send_message(CHAT, "Squats today?", reply_markup=keyboard())
+        text_id = stub.send_text(CHAT, "/start now", first_name="Ana")
+        button_id = stub.press_button(CHAT, sent.message_id, "skip")
+        location_id = stub.share_location(CHAT, 52.52, 13.405)
+
+        updates = await bot.get_updates(timeout=5)
+        assert [u.update_id for u in updates] == [text_id, button_id, location_id]
+        assert all(isinstance(u, Update) for u in updates)
+
+        command, callback, location = updates
+        assert command.message is not None
+        assert command.message.text == "/start now"
+        assert command.message.chat.id == CHAT
+        assert command.message.from_user is not None
+        assert command.message.from_user.id == CHAT
+        assert command.message.from_user.first_name == "Ana"
+        assert command.message.parse_entities() != {}
+        assert command.message.entities[0].type == "bot_command"
+        assert command.message.entities[0].length == len("/start")
+        assert command.message.message_id == sent.message_id + 1  # shared per-chat counter
+
+        query = callback.callback_query
+        assert query is not None
+        assert query.data == "skip"
+        assert query.from_user.id == CHAT
+        assert query.from_user.first_name == "Ana"  # remembered from send_text
+        assert query.message is not None
+        assert query.message.message_id == sent.message_id
+        assert query.message.text == "Squats today?"  # type: ignore[union-attr]
+        assert query.message.reply_markup == keyboard()  # type: ignore[union-attr]
+
+        assert location.message is not None and location.message.location is not None
+        assert location.message.location.latitude == pytest.approx(52.52)
+        assert location.message.location.longitude == pytest.approx(13.405)
+
+        # Unconfirmed updates are redelivered; confirming via offset drops them.
+        again = await bot.get_updates(offset=button_id, timeout=0)
+        assert [u.update_id for u in again] == [button_id, location_id]
+        assert await bot.get_updates(offset=location_id + 1, timeout=0) == ()
+        assert stub.pending_updates() == []
+
+    assert stub.transcript(CHAT) == "\n".join(
+        [
+            "bot: Squats today?",
+            "     [Done]",
+            "     [Skip] [Later]",
+            "runner: /start now",
+            "runner: (pressed [Skip])",
+            "runner: (location 52.52, 13.405)",
+        ]
+    )
+
+
+async def test_get_updates_long_polls_until_an_update_arrives(stub: StubBotAPI) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        started = time.monotonic()
+        assert await bot.get_updates(timeout=10) == ()
+        waited = time.monotonic() - started
+        assert 0.8 <= waited < 3  # capped at max_poll_timeout=1.0, not 10 s
+
+        timer = threading.Timer(0.2, stub.send_text, args=(CHAT, "hi"))
+        timer.start()
+        started = time.monotonic()
+        updates = await bot.get_updates(timeout=10)
+        assert time.monotonic() - started < 0.9  # woke on the injection, not the timeout
+        assert updates[0].message is not None and updates[0].message.text == "hi"
+        timer.join()
+
+
+async def test_drop_pending_updates(stub: StubBotAPI) -> None:
+    stub.send_text(CHAT, "old")
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        assert await bot.delete_webhook(drop_pending_updates=True) is True
+        assert await bot.get_updates(timeout=0) == ()
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_fail_next_429_raises_retry_after_then_recovers(stub: StubBotAPI) -> None:
+    stub.fail_next("sendMessage", 429, retry_after=1)
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        with pytest.raises(RetryAfter) as caught:
+            await bot.send_message(CHAT, "hi")
+        # PTB 22 deprecates the int form of retry_after (hence the filterwarnings mark).
+        assert caught.value.retry_after in (1, timedelta(seconds=1))
+        message = await bot.send_message(CHAT, "hi again")
+    assert message.text == "hi again"
+    failed, ok = stub.calls_to("sendMessage")
+    assert failed.ok is False and failed.response["error_code"] == 429
+    assert failed.response["parameters"] == {"retry_after": 1}
+    assert ok.ok is True
+    assert [m["text"] for m in stub.sent_messages(CHAT)] == ["hi again"]  # failures excluded
+
+
+async def test_fail_next_403_400_502_and_scoping(stub: StubBotAPI) -> None:
+    stub.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user", times=2)
+    stub.fail_next("sendMessage", 400, "Bad Request: chat not found")
+    stub.fail_next("sendMessage", 403, chat_id=99)
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        stub.fail_next("getMe", 502)  # after initialize(), which itself calls getMe
+        for _ in range(2):
+            with pytest.raises(Forbidden, match="blocked by the user"):
+                await bot.send_message(CHAT, "x")
+        with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+            await bot.send_message(CHAT, "x")
+        with pytest.raises(NetworkError):
+            await bot.get_me()
+        assert (await bot.send_message(CHAT, "fine")).text == "fine"  # chat 99 fault skipped
+        with pytest.raises(Forbidden):
+            await bot.send_message(99, "x")
+        assert (await bot.send_message(99, "ok")).text == "ok"
+
+
+async def test_unknown_method_and_custom_handler(stub: StubBotAPI) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        with pytest.raises(EndPointNotFound):
+            await bot.do_api_request("fooBar")
+        failed = stub.calls_to("fooBar")[0]
+        assert failed.response == {
+            "ok": False,
+            "error_code": 404,
+            "description": "Not Found: method not found",
+        }
+
+        uploads: list[dict[str, object]] = []
+
+        def send_document(params: dict[str, object]) -> dict[str, object]:
+            uploads.append(params)
+            return {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": CHAT, "type": "private"},
+                "document": {"file_id": "f1", "file_unique_id": "u1"},
+            }
+
+        stub.register("sendDocument", send_document)
+        message = await bot.send_document(CHAT, b"plan", filename="plan.txt", caption="[1]")
+    assert message.document is not None
+    # multipart/form-data body: plain fields stay strings, files become dicts.
+    assert uploads[0]["caption"] == "[1]"
+    assert uploads[0]["chat_id"] == str(CHAT)
+    assert uploads[0]["document"] == {
+        "filename": "plan.txt",
+        "content_type": "text/plain",  # guessed by PTB from the file name
+        "data": b"plan",
+    }
+
+
+async def test_edits_update_state_and_transcript(stub: StubBotAPI) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        stub.send_text(CHAT, "/start")
+        sent = await bot.send_message(CHAT, "Squats today?", reply_markup=keyboard())
+        stub.press_button(CHAT, sent.message_id, "done")
+        edited = await bot.edit_message_text("Logged!", chat_id=CHAT, message_id=sent.message_id)
+        assert edited.text == "Logged!"  # type: ignore[union-attr]
+        assert edited.reply_markup is None  # type: ignore[union-attr]
+        new_kb = InlineKeyboardMarkup([[InlineKeyboardButton("Undo", callback_data="undo")]])
+        marked = await bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=new_kb)
+        assert marked.reply_markup == new_kb  # type: ignore[union-attr]
+        assert await bot.answer_callback_query("1") is True
+        assert await bot.set_my_commands([("start", "Start")]) is True
+        assert await bot.get_my_commands() == ()
+        assert await bot.send_chat_action(CHAT, "typing") is True
+        with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+            await bot.edit_message_text("x", chat_id=CHAT, message_id=999)
+        assert await bot.delete_message(CHAT, sent.message_id) is True
+
+    assert stub.message(CHAT, sent.message_id) is None  # deleted
+    assert [m["method"] for m in stub.sent_messages(CHAT)] == ["sendMessage", "editMessageText"]
+    assert stub.last_message(CHAT) == {
+        "method": "editMessageText",
+        "chat_id": CHAT,
+        "message_id": sent.message_id,
+        "text": "Logged!",
+        "reply_markup": None,
+    }
+    assert stub.transcript(CHAT).splitlines() == [
+        "runner: /start",
+        "bot: Squats today?",
+        "     [Done]",
+        "     [Skip] [Later]",
+        "runner: (pressed [Done])",
+        "bot: Logged!",
+        "bot: (keyboard updated)",
+        "     [Undo]",
+    ]
+
+
+async def test_not_modified_errors_opt_in() -> None:
+    with StubBotAPI(not_modified_errors=True) as stub:
+        async with Bot(TOKEN, base_url=stub.base_url) as bot:
+            sent = await bot.send_message(CHAT, "same")
+            with pytest.raises(BadRequest, match="not modified"):
+                await bot.edit_message_text("same", chat_id=CHAT, message_id=sent.message_id)
+
+
+async def test_delay_adds_latency(stub: StubBotAPI) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        stub.delay("sendMessage", 0.3)
+        started = time.monotonic()
+        await bot.send_message(CHAT, "slow")
+        assert time.monotonic() - started >= 0.3
+        stub.delay("sendMessage", 0)
+        started = time.monotonic()
+        await bot.send_message(CHAT, "fast")
+        assert time.monotonic() - started < 0.3
+
+
+async def test_wait_for_async(stub: StubBotAPI) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        since = stub.call_count
+        waiter = asyncio.create_task(
+            stub.wait_for_async(lambda c: c.params["text"] == "b", method="sendMessage")
+        )
+        await asyncio.sleep(0.05)
+        assert not waiter.done()
+        await bot.send_message(CHAT, "a")
+        await bot.send_message(CHAT, "b")
+        call = await asyncio.wait_for(waiter, 5)
+        assert call.params["text"] == "b"
+        assert (await stub.wait_for_async("sendMessage", since=since)).params["text"] == "a"
+        with pytest.raises(TimeoutError, match="no matching Bot API call"):
+            await stub.wait_for_async("editMessageText", timeout=0.2)
+
+
+def test_wait_for_sync_and_raw_body_formats(stub: StubBotAPI) -> None:
+    url = f"{stub.base_url}{TOKEN}/sendMessage"
+    results: list[Call] = []
+    waiter = threading.Thread(
+        target=lambda: results.append(stub.wait_for("sendMessage", chat_id=5, timeout=5))
+    )
+    waiter.start()
+
+    form = post(
+        url,
+        b"chat_id=5&text=%5Bnot+json&reply_markup=%7B%22inline_keyboard%22%3A%5B%5D%7D",
+        "application/x-www-form-urlencoded",
+    )
+    assert form["ok"] is True
+    waiter.join(5)
+    assert results and results[0].params == {
+        "chat_id": "5",
+        "text": "[not json",
+        "reply_markup": {"inline_keyboard": []},
+    }
+
+    body = json.dumps({"chat_id": 6, "text": "json body"}).encode()
+    assert post(url, body, "application/json")["ok"] is True
+    assert stub.wait_for(lambda c: c.chat_id == 6, timeout=1).params["chat_id"] == 6
+
+    # Method names are case-insensitive on Telegram.
+    assert post(f"{stub.base_url}{TOKEN}/GETME", b"", "application/json")["ok"] is True
+    assert stub.calls[-1].method == "getMe"
+
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        stub.wait_for("deleteMessage", timeout=0.2)
+    assert time.monotonic() - started < 1
+
+
+def test_reachable_from_another_process(stub: StubBotAPI) -> None:
+    """The bot under test runs as ``python -m bot``; a separate interpreter must get through."""
+    script = (
+        "import asyncio, sys, telegram\n"
+        "async def main():\n"
+        "    async with telegram.Bot(sys.argv[1], base_url=sys.argv[2]) as bot:\n"
+        "        await bot.send_message(5, 'from child')\n"
+        "asyncio.run(main())\n"
+    )
+    subprocess.run([sys.executable, "-c", script, TOKEN, stub.base_url], check=True, timeout=60)
+    assert stub.wait_for("sendMessage", timeout=5).params["text"] == "from child"
+
+
+def test_stop_wakes_long_poll_and_frees_port() -> None:
+    stub = StubBotAPI(max_poll_timeout=30)
+    stub.start()
+    url = f"{stub.base_url}{TOKEN}/getUpdates"
+    result: list[dict[str, object]] = []
+    poller = threading.Thread(
+        target=lambda: result.append(post(url, b"timeout=30", "application/x-www-form-urlencoded"))
+    )
+    poller.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    stub.stop()
+    poller.join(5)
+    assert time.monotonic() - started < 2
+    assert result == [{"ok": True, "result": []}]
+    stub.stop()  # idempotent
+
+
+async def test_full_application_polling_round_trip(stub: StubBotAPI) -> None:
+    """What the bot's own integration tests will do: a real Application polling the stub."""
+
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("Ready?", reply_markup=keyboard())
+
+    async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        await query.edit_message_text(f"You chose {query.data}")
+
+    app = ApplicationBuilder().token(TOKEN).base_url(stub.base_url).build()
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(pressed))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            stub.send_text(CHAT, "/start")
+            sent = await stub.wait_for_async("sendMessage", chat_id=CHAT, timeout=5)
+            stub.press_button(CHAT, sent.result["message_id"], "later")
+            await stub.wait_for_async("editMessageText", chat_id=CHAT, timeout=5)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+    assert stub.transcript(CHAT).splitlines() == [
+        "runner: /start",
+        "bot: Ready?",
+        "     [Done]",
+        "     [Skip] [Later]",
+        "runner: (pressed [Later])",
+        "bot: You chose later",
+    ]
+    assert stub.calls_to("answerCallbackQuery")
