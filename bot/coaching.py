@@ -19,7 +19,7 @@ from bot.coach.session import Session, build_session
 from bot.coach.week import STARTING_LEVEL, Focus, PlannedDay, RunnerWeek
 from bot.content import Content
 from bot.store import logs, reminders
-from bot.store.models import Runner
+from bot.store.models import Runner, SessionLog
 from bot.store.runners import week_of
 
 # "done" with no session today applies to an unlogged planned session this recent.
@@ -95,13 +95,16 @@ async def log_session(
     else:
         day, focus = await _default_target(session, runner, week, today)
         if day is None or focus is None:
-            existing = await logs.log_on(session, runner.chat_id, today)
+            existing = await _logged_today(session, runner, today, now)
             if existing is not None:
+                done, planned_count = await _week_counts(session, runner, existing.local_date)
                 return LogOutcome(
                     LogResult.ALREADY,
-                    day=today,
+                    day=existing.local_date,
                     focus=Focus(existing.focus),
                     status=existing.status,
+                    done_this_week=done,
+                    planned_this_week=planned_count,
                 )
             return LogOutcome(LogResult.ASK_FOCUS, day=today)
     inserted = await logs.add_log(
@@ -148,6 +151,21 @@ async def _default_target(
         if focus is not None and await logs.log_on(session, runner.chat_id, day) is None:
             return day, focus
     return None, None
+
+
+async def _logged_today(
+    session: AsyncSession, runner: Runner, today: date, now: datetime
+) -> SessionLog | None:
+    """A log for today, or one written today for a recent day: a second "done" repeats it."""
+    zone = ZoneInfo(runner.timezone)
+    recent = await logs.logs_between(
+        session, runner.chat_id, today - timedelta(days=DONE_LOOKBACK_DAYS), today
+    )
+    for log in reversed(recent):
+        written = log.created_at.astimezone(zone).date() if log.created_at else None
+        if log.local_date == today or written == today:
+            return log
+    return None
 
 
 def upcoming(week: RunnerWeek, today: date, *, include_today: bool) -> PlannedDay | None:

@@ -46,7 +46,7 @@ def main() -> int:
     token = settings.telegram_bot_token.get_secret_value()
     setup_logging(settings.log_level, secrets=[token])
     try:
-        content = load_content()
+        content = load_content(settings.content_dir)
     except ContentError as exc:
         print(f"Content files are broken, the bot cannot start:\n{exc}", file=sys.stderr)
         return EXIT_CONFIG

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     database_url: str = DEFAULT_DATABASE_URL
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    content_dir: Path = PROJECT_DIR / "content"
     reminder_tick_seconds: float = Field(default=60.0, gt=0)
     reminder_catchup_hours: float = Field(default=6.0, ge=0)
 

@@ -424,9 +424,10 @@ async def _zone_found(
     import html
 
     draft["answers"][A.TIMEZONE] = zone
+    key = "onboarding.timezone_confirmed" if place != zone else "onboarding.timezone_confirmed_zone"
     await update.effective_chat.send_message(  # type: ignore[union-attr]
         deps.content.texts(
-            "onboarding.timezone_confirmed",
+            key,
             zone=zone,
             place=html.escape(place),
             local_time=views.local_time_text(zone, deps.clock.now()),
@@ -552,10 +553,8 @@ async def _answered(update: Update, deps: Deps, draft: dict[str, Any], shown: st
     query = update.callback_query
     assert query is not None
     await query.answer()
-    original = (
-        query.message.text_html if query.message and hasattr(query.message, "text_html") else ""
-    )
-    first_line = (original or "").split("\n")[0]
+    step = draft["step"]
+    first_line = question(deps, step, draft["answers"])[0].split("\n")[0]
     try:
         await query.edit_message_text(f"{first_line}\n→ <b>{shown}</b>", reply_markup=None)
     except Exception:

@@ -32,6 +32,8 @@ async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.local_date: log for log in await logs.logs_between(session, chat.id, monday, sunday)
         }
     plan_of_week = runners.week_of(runner)
+    # Days before the runner joined are not misses.
+    joined = local_today(runner, runner.created_at) if runner.created_at else None
     plan = plan_week(plan_of_week, week_index_of(monday))
     lines = views.week_lines(t, plan_of_week, monday)
     marked = []
@@ -40,6 +42,8 @@ async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         log = logged.get(day)
         if log is not None:
             marker = t("week.marker_done" if log.status == "done" else "week.marker_skipped")
+        elif joined is not None and day < joined:
+            marker = t("week.marker_rest")
         elif day == today:
             marker = t("week.marker_today")
         elif plan.focus_on(weekday) is None:

@@ -1,0 +1,79 @@
+"""Fixtures: a database per test (SQLite always, PostgreSQL when TEST_DATABASE_URL is set),
+the stub Bot API, a fake clock and the in-process bot harness."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from bot.settings import async_database_url
+from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate
+from tests.harness import BotHarness, FakeClock
+from tests.stub_bot_api import StubBotAPI
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=pytest.mark.skipif(
+            not TEST_DATABASE_URL,
+            reason="PostgreSQL tests need TEST_DATABASE_URL "
+            "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test); .ci/run sets it",
+        ),
+    ),
+]
+
+
+def database_url(backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    assert TEST_DATABASE_URL
+    return async_database_url(TEST_DATABASE_URL)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return database_url(request.param, tmp_path)
+
+
+@pytest.fixture
+async def sessions(db_url: str) -> AsyncIterator[SessionFactory]:
+    engine = make_engine(db_url)
+    await migrate(engine)
+    if engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in SQLModel.metadata.sorted_tables)
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+    yield make_session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+def stub() -> Iterator[StubBotAPI]:
+    with StubBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # A Thursday morning in Berlin (UTC+1 in November).
+    return FakeClock(datetime(2026, 11, 26, 6, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def bot(
+    stub: StubBotAPI, sessions: SessionFactory, clock: FakeClock
+) -> AsyncIterator[BotHarness]:
+    harness = BotHarness(stub=stub, sessions=sessions, clock=clock)
+    await harness.start()
+    yield harness
+    await harness.stop()

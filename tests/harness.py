@@ -1,0 +1,217 @@
+"""The whole bot in-process with only the network swapped.
+
+``InProcessRequest`` is PTB's request class pointed straight at ``StubBotAPI``'s
+dispatcher, so the real ``Application`` with its real handlers talks to the same fake
+Telegram the process-level tests use, minus HTTP. Updates come in through
+``bot.get_updates`` exactly as polling fetches them; time comes from ``FakeClock``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.app import build_application, post_init
+from bot.coach.timezones import ZoneFinder
+from bot.content import Content, load_content
+from bot.deps import Deps, get_deps
+from bot.jobs.reminders import TickReport, send_due_reminders
+from bot.settings import Settings
+from bot.store.db import SessionFactory
+from tests.stub_bot_api import StubBotAPI
+
+TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN123456"
+CHAT = 4242
+_CONTENT: Content | None = None
+_ZONES = ZoneFinder()
+
+
+def shared_content() -> Content:
+    global _CONTENT
+    if _CONTENT is None:
+        _CONTENT = load_content()
+    return _CONTENT
+
+
+class FakeClock:
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, instant: datetime) -> None:
+        self.current = instant.astimezone(UTC)
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class InProcessRequest(BaseRequest):
+    def __init__(self, stub: StubBotAPI) -> None:
+        self._stub = stub
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        params = dict(request_data.parameters) if request_data else {}
+        params.pop("timeout", None)  # never long-poll in-process
+        status, payload = self._stub._dispatch(urlsplit(url).path, params)
+        return status, json.dumps(payload).encode()
+
+
+@dataclass
+class BotHarness:
+    """One runner's view of the bot: say things, tap buttons, read replies."""
+
+    stub: StubBotAPI
+    sessions: SessionFactory
+    clock: FakeClock
+    chat_id: int = CHAT
+    settings_overrides: dict[str, Any] = field(default_factory=dict)
+    app: Any = None
+    _offset: int = 0
+
+    def settings(self) -> Settings:
+        values = {
+            "telegram_bot_token": TOKEN,
+            "telegram_base_url": self.stub.base_url,
+            "database_url": "sqlite+aiosqlite://",
+            **self.settings_overrides,
+        }
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    async def start(self) -> BotHarness:
+        request = InProcessRequest(self.stub)
+        self.app = build_application(
+            self.settings(),
+            sessions=self.sessions,
+            content=shared_content(),
+            clock=self.clock,
+            zones=_ZONES,
+            request=request,
+            get_updates_request=InProcessRequest(self.stub),
+        )
+        await self.app.initialize()
+        await post_init(self.app)
+        return self
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.shutdown()
+            self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    @property
+    def deps(self) -> Deps:
+        return get_deps(self.app)
+
+    async def pump(self) -> None:
+        """Fetch queued updates the way polling does and handle each one."""
+        updates = await self.app.bot.get_updates(offset=self._offset, timeout=0)
+        for update in updates:
+            self._offset = update.update_id + 1
+            await self.app.process_update(update)
+        if updates:
+            await self.app.bot.get_updates(offset=self._offset, timeout=0)
+
+    def _mark(self) -> int:
+        return len(self.stub.sent_messages(self.chat_id))
+
+    def _since(self, mark: int) -> list[dict[str, Any]]:
+        return self.stub.sent_messages(self.chat_id)[mark:]
+
+    async def say(self, text: str, chat_type: str = "private") -> list[dict[str, Any]]:
+        mark = self._mark()
+        self.stub.send_text(self.chat_id, text, chat_type=chat_type)
+        await self.pump()
+        return self._since(mark)
+
+    async def tap(self, label: str, message: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Tap the button whose label contains ``label`` on the latest message that has it."""
+        target = message or self.message_with_button(label)
+        data = button_data(target, label)
+        mark = self._mark()
+        self.stub.press_button(self.chat_id, target["message_id"], data)
+        await self.pump()
+        return self._since(mark)
+
+    async def press(self, message_id: int, data: str) -> list[dict[str, Any]]:
+        mark = self._mark()
+        self.stub.press_button(self.chat_id, message_id, data)
+        await self.pump()
+        return self._since(mark)
+
+    async def share_location(self, latitude: float, longitude: float) -> list[dict[str, Any]]:
+        mark = self._mark()
+        self.stub.share_location(self.chat_id, latitude, longitude)
+        await self.pump()
+        return self._since(mark)
+
+    def message_with_button(self, label: str) -> dict[str, Any]:
+        for sent in reversed(self.stub.sent_messages(self.chat_id)):
+            current = self.stub.message(self.chat_id, sent["message_id"]) or sent
+            if _find_button(current, label) is not None:
+                return current
+        raise AssertionError(f"no message with a button {label!r}")
+
+    def last_text(self) -> str:
+        last = self.stub.last_message(self.chat_id)
+        return last["text"] if last else ""
+
+    async def tick(self) -> TickReport:
+        return await send_due_reminders(self.app.bot, self.deps)
+
+    def callback_answers(self) -> list[str]:
+        return [
+            str(call.params.get("text", "")) for call in self.stub.calls_to("answerCallbackQuery")
+        ]
+
+
+def _find_button(message: dict[str, Any], label: str) -> dict[str, Any] | None:
+    markup = message.get("reply_markup") or {}
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if label.casefold() in button["text"].casefold():
+                return button  # type: ignore[no-any-return]
+    return None
+
+
+def button_data(message: dict[str, Any], label: str) -> str:
+    button = _find_button(message, label)
+    assert button is not None, f"no button {label!r} in {message.get('reply_markup')}"
+    return str(button["callback_data"])
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return "\n---\n".join(message["text"] for message in messages)
+
+
+def as_update(payload: dict[str, Any], app: Any) -> Update:
+    return Update.de_json(payload, app.bot)
