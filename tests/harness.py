@@ -215,3 +215,29 @@ def texts(messages: list[dict[str, Any]]) -> str:
 
 def as_update(payload: dict[str, Any], app: Any) -> Update:
     return Update.de_json(payload, app.bot)
+
+
+async def onboard(
+    bot: BotHarness,
+    *,
+    run_days: str = "tue thu sun",
+    long_run: str = "sun",
+    hard_days: str = "tue",
+    experience: str = "some",
+    equipment: str = "none",
+    pull_up_bar: str = "no",
+    sessions: str = "3",
+    reminder: str = "7am",
+    zone: str = "Berlin",
+) -> None:
+    """Walk onboarding with typed answers. The default week puts Core on Thursday 26 Nov
+    (Legs Tue, Core Thu, Upper Sat), reminders at 07:00 Europe/Berlin."""
+    await bot.say("/start")
+    answers = [run_days, long_run, hard_days, experience, equipment]
+    if equipment != "gym":
+        answers.append(pull_up_bar)
+    answers += [sessions, reminder, zone]
+    for answer in answers:
+        await bot.say(answer)
+    replies = await bot.tap("Looks good")
+    assert "All set" in texts(replies), texts(replies)
