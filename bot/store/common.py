@@ -20,6 +20,12 @@ async def insert_ignore(
     table = model.__table__  # type: ignore[attr-defined]
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    statement = (
+        module.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(*table.primary_key.columns)
+    )
+    # RETURNING, not rowcount: psycopg reports a rowcount for skipped rows too.
     result = await session.exec(statement)  # type: ignore[call-overload]
-    return bool(result.rowcount)
+    return result.first() is not None
