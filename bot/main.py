@@ -33,7 +33,8 @@ def load_settings() -> Settings:
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else ""
             if field == "telegram_bot_token":
-                problem = "missing" if error["type"] == "missing" else "malformed"
+                missing = error["type"] == "missing" or "is empty" in error["msg"]
+                problem = "missing" if missing else "malformed"
                 print(TOKEN_HELP.format(problem=problem), file=sys.stderr)
             else:
                 # Never echo the input: it may be a secret.

@@ -17,14 +17,24 @@ DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_DIR / 'data' / 'coach.db'}
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,}$")
 
 
-class Settings(BaseSettings):
+class DatabaseSettings(BaseSettings):
+    """Just the database, for tools (``alembic upgrade head``) that need no token."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
+    database_url: str = DEFAULT_DATABASE_URL
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return async_database_url(value)
+
+
+class Settings(DatabaseSettings):
     telegram_bot_token: SecretStr
     telegram_base_url: str = "https://api.telegram.org/bot"
-    database_url: str = DEFAULT_DATABASE_URL
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     content_dir: Path = PROJECT_DIR / "content"
     reminder_tick_seconds: float = Field(default=60.0, gt=0)
@@ -33,6 +43,8 @@ class Settings(BaseSettings):
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("is empty")
         if not TOKEN_PATTERN.match(value.get_secret_value().strip()):
             raise ValueError("does not look like a bot token")
         return SecretStr(value.get_secret_value().strip())
@@ -41,11 +53,6 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
-
-    @field_validator("database_url")
-    @classmethod
-    def _async_driver(cls, value: str) -> str:
-        return async_database_url(value)
 
 
 def async_database_url(url: str) -> str:
