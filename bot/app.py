@@ -6,6 +6,7 @@ test builds the very same application with a fake network and a fake clock.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
 from typing import Any
@@ -58,6 +59,11 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
         application.job_queue.run_repeating(
             reminder_tick, interval=deps.settings.reminder_tick_seconds, first=0, name="reminders"
         )
+    # The city and location tables take about a second to load: do it off the event loop,
+    # before the first runner reaches the timezone question.
+    application.bot_data["warm_up"] = asyncio.get_running_loop().create_task(
+        asyncio.to_thread(deps.zones.warm_up), name="warm-up-zones"
+    )
     log.info("Bot @%s is up", application.bot.username)
 
 

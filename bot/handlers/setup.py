@@ -7,6 +7,7 @@ live in the database (``onboarding_drafts``), so a restart continues at the same
 
 from __future__ import annotations
 
+import asyncio
 from datetime import time
 from typing import Any
 
@@ -379,7 +380,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
         return END
     text = update.effective_message.text or ""  # type: ignore[union-attr]
     if step == A.TIMEZONE:
-        match = deps.zones.from_text(text)
+        match = await asyncio.to_thread(deps.zones.from_text, text)
         if match is None:
             import html
 
@@ -409,7 +410,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> obj
     location = update.effective_message.location  # type: ignore[union-attr]
     if draft.get("step") != A.TIMEZONE or location is None:
         return await on_other(update, context)
-    match = deps.zones.from_location(location.latitude, location.longitude)
+    match = await asyncio.to_thread(deps.zones.from_location, location.latitude, location.longitude)
     if match is None:
         await update.effective_chat.send_message(  # type: ignore[union-attr]
             deps.content.texts("onboarding.reask_timezone", text="📍")
