@@ -1,0 +1,75 @@
+"""/help, /week, /pause, /resume, /delete and the command menu."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.app import COMMANDS
+from bot.store.db import transaction
+from bot.store.models import ConversationState, OnboardingDraft, Reminder, Runner, SessionLog
+from tests.harness import CHAT, BotHarness, onboard
+
+
+async def count_rows(bot: BotHarness, model: type) -> int:
+    async with transaction(bot.sessions) as session:
+        return int((await session.exec(select(func.count()).select_from(model))).one())
+
+
+async def test_the_command_menu_is_set_at_start(bot: BotHarness) -> None:
+    [call] = bot.stub.calls_to("setMyCommands")
+    names = [command["command"] for command in call.params["commands"]]
+    assert names == list(COMMANDS)
+    assert all(command["description"] for command in call.params["commands"])
+
+
+async def test_help_lists_every_command_one_line_each(bot: BotHarness) -> None:
+    [reply] = await bot.say("/help")
+    for name in COMMANDS:
+        assert f"/{name} — " in reply["text"], name
+
+
+async def test_pause_and_resume(bot: BotHarness) -> None:
+    await onboard(bot)
+    [reply] = await bot.say("/pause")
+    assert "paused" in reply["text"]
+    [again] = await bot.say("/pause")
+    assert "already paused" in again["text"]
+    async with transaction(bot.sessions) as session:
+        runner = await session.get(Runner, CHAT)
+        assert runner is not None and runner.paused and runner.next_reminder_utc is None
+    [resumed] = await bot.say("/resume")
+    assert "Welcome back" in resumed["text"] and "Next reminder" in resumed["text"]
+    async with transaction(bot.sessions) as session:
+        runner = await session.get(Runner, CHAT)
+        assert runner is not None and not runner.paused and runner.next_reminder_utc is not None
+
+
+async def test_delete_asks_first_and_then_removes_everything(bot: BotHarness, clock) -> None:
+    await onboard(bot)
+    await bot.say("done, felt great")
+    [confirm] = await bot.say("/delete")
+    assert "Are you sure" in confirm["text"]
+    [kept] = await bot.tap("No, keep", confirm)
+    assert "nothing deleted" in kept["text"]
+    assert await count_rows(bot, Runner) == 1
+    [confirm] = await bot.say("/delete")
+    [gone] = await bot.tap("Yes, delete", confirm)
+    assert "Deleted" in gone["text"]
+    for model in (Runner, SessionLog, Reminder, OnboardingDraft, ConversationState):
+        assert await count_rows(bot, model) == 0, model
+    [today] = await bot.say("/today")
+    assert "/start" in today["text"]
+
+
+async def test_delete_in_the_middle_of_onboarding_leaves_the_conversation(bot: BotHarness) -> None:
+    await bot.say("/start")
+    await bot.say("mon wed")
+    [confirm] = await bot.say("/delete")
+    await bot.tap("Yes, delete", confirm)
+    # Free text is no longer taken as an answer to the long-run question.
+    [reply] = await bot.say("sat")
+    assert "I didn't catch that" in reply["text"]
+    assert await count_rows(bot, OnboardingDraft) == 0
+    welcome, question = await bot.say("/start")
+    assert "Hi" in welcome["text"] and "Which days do you run" in question["text"]
