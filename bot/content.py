@@ -194,6 +194,35 @@ def _check_references(path: Path, catalog: Catalog) -> None:
                         f"{path.name}: templates.{index}.slots.{slot_index}: "
                         f"'{exercise_id}' is {exercise.focus}, template is {template.focus}"
                     )
+    for exercise_id, exercise in catalog.exercises.items():
+        chain, current = [exercise_id], exercise
+        while current.needs:
+            if current.alternative is None:
+                break
+            if current.alternative in chain:
+                raise ContentError(
+                    f"exercises.toml: exercises.{exercise_id}.alternative: "
+                    f"the alternatives loop ({' → '.join([*chain, current.alternative])})"
+                )
+            chain.append(current.alternative)
+            current = catalog.exercises[current.alternative]
+    kits = [kit_for(equipment, bar) for equipment in Equipment for bar in (False, True)]
+    for index, template in enumerate(catalog.templates):
+        for slot_index, slot in enumerate(template.slots):
+            for kit in kits:
+                try:
+                    catalog.pick(slot, kit)
+                except KeyError:
+                    last = catalog.exercises[slot[0]]
+                    while last.alternative is not None:
+                        last = catalog.exercises[last.alternative]
+                    raise ContentError(
+                        f"{path.name}: templates.{index}.slots.{slot_index}: no exercise here "
+                        f"works with kit {sorted(kit) or 'none'}; exercises.toml: "
+                        f"exercises.{last.id}.needs: the last alternative of '{slot[0]}' "
+                        f"needs {last.needs}: end the slot or the chain with an exercise "
+                        f"that needs nothing"
+                    ) from None
     for focus in Focus:
         for level in range(1, MAX_LEVEL + 1):
             try:

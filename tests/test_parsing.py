@@ -51,10 +51,6 @@ def test_parse_done_rejects_words_that_merely_contain_done(text: str) -> None:
     assert parse_done(text) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: parse_done('✅ Done') stores the word 'Done' as the runner's note",
-)
 @pytest.mark.parametrize("text", ["✅ Done", "💪 done!"])
 def test_parse_done_emoji_then_done_has_no_note(text: str) -> None:
     # "✅ Done" is the bot's own button label; typing it is a plain "done", not a note.
@@ -151,7 +147,9 @@ def test_parse_days_rejects_anything_it_cannot_fully_read(text: str) -> None:
 # ----------------------------------------------------------------------------- none
 
 
-@pytest.mark.parametrize("text", ["none", "None.", "no", "NOPE!", "-", "0", "n/a", "skip", "no days"])
+@pytest.mark.parametrize(
+    "text", ["none", "None.", "no", "NOPE!", "-", "0", "n/a", "skip", "no days"]
+)
 def test_is_none_answer_accepts_ways_of_saying_none(text: str) -> None:
     assert is_none_answer(text)
 

@@ -34,7 +34,8 @@ def is_none_answer(text: str) -> bool:
 
 def parse_days(text: str) -> frozenset[int] | None:
     """Weekdays named in the text ("mon wed sat", "Mon, Wed & Sat", "mon-fri"), or None."""
-    cleaned = text.casefold().replace("&", " ").replace(" and ", " ")
+    cleaned = text.casefold().replace("&", " ").replace(" and ", " ").replace("–", "-")
+    cleaned = re.sub(r"\s*-\s*", "-", cleaned)
     words = [word for word in re.split(r"[\s,;/+]+", cleaned) if word]
     if not words:
         return None
@@ -65,8 +66,10 @@ _TIME_RE = re.compile(
 def parse_time(text: str) -> time | None:
     """A clock time: "7:30", "07:30", "7am", "6.45 pm", "19h", "1930"; None if not a time."""
     cleaned = text.strip().casefold()
-    if re.fullmatch(r"\d{4}", cleaned):
-        cleaned = f"{cleaned[:2]}:{cleaned[2:]}"
+    compact = re.fullmatch(r"(\d{3,4})\s*(a\.?m\.?|p\.?m\.?)?", cleaned)
+    if compact:  # "1930", "730am"
+        digits = compact[1]
+        cleaned = f"{digits[:-2]}:{digits[-2:]}{compact[2] or ''}"
     match = _TIME_RE.match(cleaned)
     if match is None:
         return None
@@ -102,5 +105,13 @@ def parse_done(text: str) -> DoneMessage | None:
     match = _DONE_RE.match(text)
     if match is None:
         return None
-    rest = _LEADING_NOISE.sub("", text[match.end() :]).strip()
+    rest = text[match.end() :]
+    # "✅ Done", "💪 done!", "done done": further done-words and emoji are not a note.
+    while True:
+        stripped = _LEADING_NOISE.sub("", rest)
+        again = _DONE_RE.match(stripped)
+        if again is None or again.end() == 0:
+            break
+        rest = stripped[again.end() :]
+    rest = _LEADING_NOISE.sub("", rest).strip()
     return DoneMessage(note=rest or None)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
-from functools import cached_property
-from zoneinfo import ZoneInfo
+from functools import cached_property, lru_cache
 
 
 @dataclass(frozen=True)
@@ -26,18 +25,23 @@ def _normalise(text: str) -> str:
     return " ".join(text.replace("_", " ").replace("-", " ").replace(".", " ").split())
 
 
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    # Only the zones tzdata ships; "posix/…" and "right/…" copies exist only on some hosts.
+    return frozenset(
+        name for name in zoneinfo.available_timezones() if not name.startswith(("posix", "right"))
+    )
+
+
 def is_valid_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    """A real zone name ("Europe/Berlin"), not a folder of zones ("Europe")."""
+    return name in _known_zones()
 
 
 class ZoneFinder:
     @cached_property
     def _zones(self) -> dict[str, str]:
-        zones = {_normalise(name): name for name in zoneinfo.available_timezones()}
+        zones = {_normalise(name): name for name in _known_zones()}
         for name in list(zones.values()):
             if "/" in name and name.split("/")[0] not in {"Etc", "SystemV", "US"}:
                 zones.setdefault(_normalise(name.rsplit("/", 1)[1]), name)
