@@ -19,18 +19,18 @@ class RedactTokens(logging.Filter):
         super().__init__()
         self._secrets = [secret for secret in (secrets or []) if secret]
 
-    def _clean(self, text: str) -> str:
+    def clean(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, "[token]")
         return _TOKEN_RE.sub("[token]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = self._clean(message)
+        cleaned = self.clean(message)
         if record.exc_info and record.exc_text is None:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = self._clean(record.exc_text)
+            record.exc_text = self.clean(record.exc_text)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
         return True
@@ -43,5 +43,5 @@ def setup_logging(level: str, secrets: list[str] | None = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

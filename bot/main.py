@@ -1,4 +1,4 @@
-"""Startup: settings → logging → content → engine → application (migrations in post_init) → run.
+"""Startup: settings → logging → content → migrations → engine → application → run.
 
 Everything that can be wrong with the deployment (token, content files) is checked here
 first, and explained in one line with exit code 2 rather than a traceback.
@@ -6,19 +6,25 @@ first, and explained in one line with exit code 2 rather than a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import traceback
+from types import TracebackType
 from typing import Any
 
 from pydantic import ValidationError
-from telegram import Update
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application, post_init
+from bot.app import build_application
 from bot.content import ContentError, load_content
-from bot.logging_setup import setup_logging
+from bot.logging_setup import RedactTokens, setup_logging
 from bot.settings import Settings
 from bot.store.db import make_engine, make_session_factory, migrate
 
 EXIT_CONFIG = 2
+EXIT_RUNTIME = 1
 
 TOKEN_HELP = (
     "TELEGRAM_BOT_TOKEN is {problem}. Create a bot with @BotFather in Telegram "
@@ -42,30 +48,82 @@ def load_settings() -> Settings:
         raise SystemExit(EXIT_CONFIG) from None
 
 
+async def _migrate(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        await migrate(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _check_token(settings: Settings) -> None:
+    bot = Bot(settings.telegram_bot_token.get_secret_value(), base_url=settings.telegram_base_url)
+    async with bot:  # initialising the bot calls getMe
+        pass
+
+
+def _redacting_excepthook(redact: RedactTokens) -> Any:
+    """Even a crash nobody foresaw must not print the token."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        print(redact.clean(text), file=sys.stderr, end="")
+
+    return hook
+
+
 def main() -> int:
     settings = load_settings()
     token = settings.telegram_bot_token.get_secret_value()
     setup_logging(settings.log_level, secrets=[token])
+    sys.excepthook = _redacting_excepthook(RedactTokens([token]))
     try:
         content = load_content(settings.content_dir)
     except ContentError as exc:
         print(f"Content files are broken, the bot cannot start:\n{exc}", file=sys.stderr)
         return EXIT_CONFIG
+    # Ask Telegram once whether the token is good, so a revoked token is one clear line
+    # rather than PTB's retry-loop traceback.
+    try:
+        asyncio.run(_check_token(settings))
+    except InvalidToken:
+        print(TOKEN_HELP.format(problem="rejected by Telegram"), file=sys.stderr)
+        return EXIT_CONFIG
+    except NetworkError as exc:
+        print(
+            f"Cannot reach the Bot API at TELEGRAM_BASE_URL ({type(exc).__name__}). "
+            "Check the network and the URL.",
+            file=sys.stderr,
+        )
+        return EXIT_RUNTIME
+    # Migrations first, in their own short event loop: PTB reads persisted conversations
+    # from the database while initialising, before any post_init hook runs.
+    try:
+        asyncio.run(_migrate(settings.database_url))
+    except (OSError, SQLAlchemyError) as exc:
+        print(f"DATABASE_URL: cannot open the database ({type(exc).__name__}).", file=sys.stderr)
+        return EXIT_RUNTIME
     engine = make_engine(settings.database_url)
-    sessions = make_session_factory(engine)
-
-    async def start_up(application: Any) -> None:
-        # Migrations run inside the application's own event loop, before anything else.
-        await migrate(engine)
-        await post_init(application)
 
     async def shut_down(_: Any) -> None:
         await engine.dispose()
 
-    application = build_application(settings, sessions=sessions, content=content)
-    application.post_init = start_up
+    application = build_application(
+        settings, sessions=make_session_factory(engine), content=content
+    )
     application.post_shutdown = shut_down
-    application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+    try:
+        application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+    except InvalidToken:
+        print(TOKEN_HELP.format(problem="rejected by Telegram"), file=sys.stderr)
+        return EXIT_CONFIG
+    except NetworkError as exc:
+        print(
+            f"Cannot reach the Bot API at TELEGRAM_BASE_URL ({type(exc).__name__}). "
+            "Check the network and the URL.",
+            file=sys.stderr,
+        )
+        return EXIT_RUNTIME
     return 0
 
 
