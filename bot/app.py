@@ -130,5 +130,8 @@ def build_application(
     application.add_handler(MessageHandler(private & filters.TEXT, today.done_text))
     application.add_handler(MessageHandler(private & ~filters.TEXT, guards.non_text))
     application.add_handler(CallbackQueryHandler(guards.stale_button))
+    # Group 1 runs after the handler above has finished: write the conversation state
+    # now rather than at PTB's next periodic flush, so a crash cannot lose the question.
+    application.add_handler(TypeHandler(Update, guards.flush_conversations), group=1)
     application.add_error_handler(guards.on_error)
     return application

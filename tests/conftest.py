@@ -7,11 +7,13 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
+import bot.app as app_module
 from bot.settings import async_database_url
 from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate
 from tests.harness import BotHarness, FakeClock
@@ -55,6 +57,22 @@ async def sessions(db_url: str) -> AsyncIterator[SessionFactory]:
             await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
     yield make_session_factory(engine)
     await engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def no_flood_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep PTB's AIORateLimiter (and its retries) but drop the 30 msg/s throttle.
+
+    These journeys send a few hundred Bot API calls in a burst; at Telegram's real
+    rate the file would spend most of its time sleeping in the limiter.
+    """
+
+    real = app_module.AIORateLimiter
+
+    def unthrottled(**kwargs: Any) -> Any:
+        return real(**{**kwargs, "overall_max_rate": 0, "group_max_rate": 0})
+
+    monkeypatch.setattr(app_module, "AIORateLimiter", unthrottled)
 
 
 @pytest.fixture

@@ -25,7 +25,25 @@ for _index, _names in enumerate(
     for _name in _names:
         _DAY_NAMES[_name] = _index
 
-_NONE_WORDS = {"none", "no", "nope", "nothing", "-", "0", "no day", "no days", "n/a", "skip"}
+_NONE_WORDS = {
+    "none",
+    "no",
+    "nope",
+    "nothing",
+    "-",
+    "0",
+    "no day",
+    "no days",
+    "n/a",
+    "skip",
+    "no long run",
+    "no long runs",
+    "no hard days",
+    "no hard day",
+    "no hard sessions",
+    "none of them",
+    "not really",
+}
 
 
 def is_none_answer(text: str) -> bool:

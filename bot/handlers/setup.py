@@ -322,6 +322,19 @@ def _apply_text(
         answers[A.HARD_DAYS] = sorted(days)
         return True, None
     lowered = text.strip().casefold()
+    for article in ("a ", "an ", "i have ", "i've got ", "my "):
+        if lowered.startswith(article):
+            lowered = lowered[len(article) :]
+    t = deps.content.texts
+    # The exact label of a button, typed, is always understood.
+    labels = {
+        A.EXPERIENCE: {value: t(f"experience.{value}") for value in ("new", "some", "experienced")},
+        A.EQUIPMENT: {value: t(f"equipment.{value}") for value in ("none", "dumbbells", "gym")},
+    }
+    for value, label in labels.get(step, {}).items():
+        if text.strip().casefold() == label.casefold():
+            answers[step] = value
+            return True, None
     if step == A.EXPERIENCE:
         for value, words in {
             "new": ("new", "none", "beginner", "never", "no"),
@@ -379,6 +392,17 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
     if not step:
         return END
     text = update.effective_message.text or ""  # type: ignore[union-attr]
+    if step == ALREADY_SET_UP or (draft.get("mode") == "settings" and step == CHANGE_MENU):
+        # Not a question being answered: leave quietly and treat it as any other message
+        # (a "done" must still be logged).
+        return await _leave_and_handle(update, context, deps, chat_id)
+    if step in (A.RUN_DAYS, A.HARD_DAYS) and _is_finish_word(text):
+        chosen = draft["answers"].get(step, [])
+        if step == A.RUN_DAYS and not chosen:
+            await update.effective_chat.send_message(t("onboarding.need_one_run_day"))  # type: ignore[union-attr]
+            return step
+        draft["answers"][step] = chosen
+        return await _advance(update, deps, draft)
     if step == A.TIMEZONE:
         match = await asyncio.to_thread(deps.zones.from_text, text)
         if match is None:
@@ -400,8 +424,27 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
             )
         )
         return await _ask(update, deps, draft)
-    await update.effective_chat.send_message(t("onboarding.unexpected_text"))  # type: ignore[union-attr]
+    key = "settings.unexpected" if draft.get("mode") == "settings" else "onboarding.unexpected_text"
+    await update.effective_chat.send_message(t(key))  # type: ignore[union-attr]
     return await _resume(update, deps, draft)
+
+
+_FINISH_WORDS = {"done", "ok", "okay", "next", "that's it", "thats it", "finished", "go"}
+
+
+def _is_finish_word(text: str) -> bool:
+    return text.strip().casefold().rstrip("!.➡️ ") in _FINISH_WORDS
+
+
+async def _leave_and_handle(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, deps: Deps, chat_id: int
+) -> object:
+    from bot.handlers.today import done_text
+
+    async with transaction(deps.sessions) as session:
+        await drafts.drop_draft(session, chat_id)
+    await done_text(update, context)
+    return END
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
@@ -416,7 +459,9 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> obj
             deps.content.texts("onboarding.reask_timezone", text="📍")
         )
         return A.TIMEZONE
-    return await _zone_found(update, deps, draft, match.zone, match.place)
+    return await _zone_found(
+        update, deps, draft, match.zone, deps.content.texts("onboarding.your_location")
+    )
 
 
 async def _zone_found(
@@ -444,7 +489,14 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object
     draft = await _load(deps, update.effective_chat.id)  # type: ignore[union-attr]
     if not draft.get("step"):
         return END
-    await update.effective_chat.send_message(deps.content.texts("onboarding.unexpected_text"))  # type: ignore[union-attr]
+    step = draft["step"]
+    if step == ALREADY_SET_UP or (draft.get("mode") == "settings" and step == CHANGE_MENU):
+        async with transaction(deps.sessions) as session:
+            await drafts.drop_draft(session, update.effective_chat.id)  # type: ignore[union-attr]
+        await update.effective_chat.send_message(deps.content.texts("misc.non_text"))  # type: ignore[union-attr]
+        return END
+    key = "settings.unexpected" if draft.get("mode") == "settings" else "onboarding.unexpected_text"
+    await update.effective_chat.send_message(deps.content.texts(key))  # type: ignore[union-attr]
     return await _resume(update, deps, draft)
 
 
@@ -455,8 +507,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
     assert query is not None and query.data is not None
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     draft = await _load(deps, chat_id)
-    _, step, value = query.data.split(":", 2)
+    parts = query.data.split(":", 2)
     current = draft.get("step")
+    if len(parts) != 3:
+        await query.answer(t("misc.stale_button"))
+        return current or END
+    _, step, value = parts
     if not current:
         await query.answer(t("misc.stale_button"))
         return END
@@ -514,7 +570,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
         if value == "off":
             answers[A.REMINDER_TIME] = None
             return await _answered(update, deps, draft, t("buttons.no_reminders"))
-        if len(value) == 4 and value.isdigit():
+        if len(value) == 4 and value.isdigit() and int(value[:2]) < 24 and int(value[2:]) < 60:
             chosen = time(int(value[:2]), int(value[2:]))
             answers[A.REMINDER_TIME] = chosen.strftime("%H:%M")
             return await _answered(update, deps, draft, chosen.strftime("%H:%M"))
@@ -530,6 +586,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
     if step == CHANGE_MENU:
         if value == "back" and draft.get("mode") == "onboarding":
             await query.answer()
+            await query.edit_message_reply_markup(reply_markup=None)
             return await _show_summary(update, deps, draft)
         if value in A.CHAINS:
             await query.answer()
@@ -544,6 +601,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
             return await _advance(update, deps, draft)
         async with transaction(deps.sessions) as session:
             await drafts.drop_draft(session, chat_id)
+        await update.effective_chat.send_message(t("onboarding.kept"))  # type: ignore[union-attr]
         return END
     await query.answer(t("misc.stale_button"))
     return current
