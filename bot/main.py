@@ -62,6 +62,19 @@ async def _check_token(settings: Settings) -> None:
         pass
 
 
+def _explain_telegram_error(exc: InvalidToken | NetworkError) -> int:
+    """One line for the deployer, never a traceback with the token in it."""
+    if isinstance(exc, InvalidToken):
+        print(TOKEN_HELP.format(problem="rejected by Telegram"), file=sys.stderr)
+        return EXIT_CONFIG
+    print(
+        f"Cannot reach the Bot API at TELEGRAM_BASE_URL ({type(exc).__name__}). "
+        "Check the network and the URL.",
+        file=sys.stderr,
+    )
+    return EXIT_RUNTIME
+
+
 def _redacting_excepthook(redact: RedactTokens) -> Any:
     """Even a crash nobody foresaw must not print the token."""
 
@@ -86,16 +99,8 @@ def main() -> int:
     # rather than PTB's retry-loop traceback.
     try:
         asyncio.run(_check_token(settings))
-    except InvalidToken:
-        print(TOKEN_HELP.format(problem="rejected by Telegram"), file=sys.stderr)
-        return EXIT_CONFIG
-    except NetworkError as exc:
-        print(
-            f"Cannot reach the Bot API at TELEGRAM_BASE_URL ({type(exc).__name__}). "
-            "Check the network and the URL.",
-            file=sys.stderr,
-        )
-        return EXIT_RUNTIME
+    except (InvalidToken, NetworkError) as exc:
+        return _explain_telegram_error(exc)
     # Migrations first, in their own short event loop: PTB reads persisted conversations
     # from the database while initialising, before any post_init hook runs.
     try:
@@ -114,16 +119,8 @@ def main() -> int:
     application.post_shutdown = shut_down
     try:
         application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
-    except InvalidToken:
-        print(TOKEN_HELP.format(problem="rejected by Telegram"), file=sys.stderr)
-        return EXIT_CONFIG
-    except NetworkError as exc:
-        print(
-            f"Cannot reach the Bot API at TELEGRAM_BASE_URL ({type(exc).__name__}). "
-            "Check the network and the URL.",
-            file=sys.stderr,
-        )
-        return EXIT_RUNTIME
+    except (InvalidToken, NetworkError) as exc:
+        return _explain_telegram_error(exc)
     return 0
 
 
