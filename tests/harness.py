@@ -179,7 +179,10 @@ class BotHarness:
             current = self.stub.message(self.chat_id, sent["message_id"]) or sent
             if _find_button(current, label) is not None:
                 return current
-        raise AssertionError(f"no message with a button {label!r}")
+        raise AssertionError(
+            f"no message with a button {label!r}; the chat so far:\n"
+            + self.stub.transcript(self.chat_id)[-3000:]
+        )
 
     def last_text(self) -> str:
         last = self.stub.last_message(self.chat_id)

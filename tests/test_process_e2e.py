@@ -410,7 +410,7 @@ def test_onboard_log_done_and_survive_a_restart(stub: StubBotAPI, bot: BotProces
             logged = runner.say("done", lead("done.logged"))
             assert target.focus is not None
             logged_focus = target.focus
-        assert f"{focus_label(T, logged_focus)} on {label}" in str(logged.params["text"])
+        assert f"{focus_label(T, logged_focus)} — {label}" in str(logged.params["text"])
 
         # -- second runner: typed onboarding, today is planned, log with the button -----
         utc_today = datetime.now(UTC).date()
@@ -421,7 +421,7 @@ def test_onboard_log_done_and_survive_a_restart(stub: StubBotAPI, bot: BotProces
         typist_focus = plan_for_date(typist_week, utc_today)
         assert typist_focus is not None
         done = typist.tap(T("buttons.done"), lead("done.logged"))
-        assert f"{focus_label(T, typist_focus)} on {T('today.today_label')}" in str(
+        assert f"{focus_label(T, typist_focus)} — {T('today.today_label')}" in str(
             done.params["text"]
         )
 

@@ -58,7 +58,7 @@ async def test_today_on_a_rest_day_names_the_next_session(bot: BotHarness, clock
 async def test_done_in_any_form_logs_todays_session(bot: BotHarness, message: str) -> None:
     await onboard(bot)
     [reply] = await bot.say(message)
-    assert "Logged: Core on today" in reply["text"]
+    assert "Logged: Core — today" in reply["text"]
     assert "1 of 3 this week" in reply["text"]
     [log] = await stored_logs(bot)
     assert (log.local_date, log.focus, log.status, log.note) == (THURSDAY, "core", "done", None)
@@ -84,7 +84,7 @@ async def test_done_the_day_after_logs_yesterdays_unlogged_session(bot: BotHarne
     await onboard(bot)
     clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # Friday, rest day
     [reply] = await bot.say("done")
-    assert "Core on Thursday 26" in reply["text"]
+    assert "Core — Thursday 26" in reply["text"]
     [log] = await stored_logs(bot)
     assert log.local_date == THURSDAY
 
@@ -96,7 +96,7 @@ async def test_done_with_nothing_planned_asks_which_focus(bot: BotHarness, clock
     [ask] = await bot.say("done, some extra legs")
     assert "what did you do" in ask["text"]
     [reply] = await bot.tap("Legs", ask)
-    assert "Logged: Legs on today" in reply["text"]
+    assert "Logged: Legs — today" in reply["text"]
     assert "2 of 3 this week" in reply["text"]
     logs = await stored_logs(bot)
     assert [(log.local_date, log.focus, log.planned, log.note) for log in logs] == [
@@ -110,7 +110,7 @@ async def test_done_button_logs_and_a_double_tap_does_not(bot: BotHarness) -> No
     [session] = await bot.say("/today")
     data = button_data(session, "Done")
     [reply] = await bot.press(session["message_id"], data)
-    assert "Logged: Core on today" in reply["text"]
+    assert "Logged: Core — today" in reply["text"]
     [again] = await bot.press(session["message_id"], data)
     assert "already logged" in again["text"]
     assert len(await stored_logs(bot)) == 1

@@ -69,11 +69,11 @@ def session_text(
             t(
                 "today.exercise",
                 number=number,
-                name=html.escape(item.exercise.name),
-                variant=html.escape(item.level.variant),
+                name=html.escape(item.exercise.name, quote=False),
+                variant=html.escape(item.level.variant, quote=False),
                 dose=dose(t, item.level),
                 rest=item.level.rest,
-                cue=html.escape(item.exercise.cue),
+                cue=html.escape(item.exercise.cue, quote=False),
             )
         )
     lines.append("")
