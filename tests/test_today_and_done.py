@@ -170,3 +170,15 @@ async def test_week_marks_done_and_skipped_days(bot: BotHarness, clock) -> None:
     # Tuesday's legs fell before the runner joined: not a miss
     assert any(line.startswith("· Tue") for line in lines)
     assert "1 of 3 done" in week["text"]
+
+
+async def test_a_typed_skip_logs_a_skipped_session_with_its_note(bot: BotHarness, clock) -> None:
+    await onboard(bot)
+    [reply] = await bot.say("skipping today, knee is sore")
+    assert "Skipped Core (today)" in reply["text"] and "Saturday 28" in reply["text"]
+    [log] = await stored_logs(bot)
+    assert (log.status, log.note) == ("skipped", "knee is sore")
+    clock.set(datetime(2026, 11, 27, 18, 0, tzinfo=UTC))  # Friday: nothing planned
+    [nothing] = await bot.say("skip")
+    assert "nothing to skip" in nothing["text"] and "Saturday 28" in nothing["text"]
+    assert len(await stored_logs(bot)) == 1

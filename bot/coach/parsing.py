@@ -133,3 +133,17 @@ def parse_done(text: str) -> DoneMessage | None:
         rest = stripped[again.end() :]
     rest = _LEADING_NOISE.sub("", rest).strip()
     return DoneMessage(note=rest or None)
+
+
+_SKIP_RE = re.compile(
+    r"^\s*(?:skip(?:ping|ped)?(?: it| today| this one)?|⏭️?)(?=$|[\s!.,:;\-–—])", re.IGNORECASE
+)
+
+
+def parse_skip(text: str) -> DoneMessage | None:
+    """A typed "skip" ("skipping today, knee is sore"); the rest is kept as the note."""
+    match = _SKIP_RE.match(text)
+    if match is None:
+        return None
+    rest = _LEADING_NOISE.sub("", text[match.end() :]).strip()
+    return DoneMessage(note=rest or None)

@@ -8,7 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.coach.parsing import parse_done
+from bot.coach.parsing import parse_done, parse_skip
 from bot.coach.plan import plan_for_date
 from bot.coach.week import Focus
 from bot.coaching import LogOutcome, LogResult, local_today, log_session, session_for, upcoming
@@ -119,10 +119,18 @@ async def _log_and_reply(
         outcome = await log_session(
             session, runner, now=now, status=status, note=note, day=day, focus=focus
         )
-        if outcome.result is LogResult.ASK_FOCUS:
+        if outcome.result is LogResult.ASK_FOCUS and status == "done":
             draft = await drafts.load_draft(session, chat.id)
             draft["pending_note"] = note
             await drafts.save_draft(session, chat.id, draft, now=now)
+    if outcome.result is LogResult.ASK_FOCUS and status == "skipped":
+        week = runners.week_of(runner)
+        await chat.send_message(
+            t("done.nothing_to_skip")
+            + "\n"
+            + views.next_session_line(t, upcoming(week, today, include_today=False), today)
+        )
+        return outcome
     if outcome.result is LogResult.ASK_FOCUS:
         assert outcome.day is not None
         await chat.send_message(
@@ -148,7 +156,9 @@ async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     chat = update.effective_chat
     assert message is not None and chat is not None
-    parsed = parse_done(message.text or "")
+    status, parsed = "done", parse_done(message.text or "")
+    if parsed is None:
+        status, parsed = "skipped", parse_skip(message.text or "")
     if parsed is None:
         await chat.send_message(deps.content.texts("misc.unknown_text"))
         return
@@ -157,7 +167,7 @@ async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await chat.send_message(deps.content.texts("done.not_set_up"))
         return
     await _wake(deps, runner)
-    await _log_and_reply(update, deps, runner, status="done", note=parsed.note)
+    await _log_and_reply(update, deps, runner, status=status, note=parsed.note)
 
 
 async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
