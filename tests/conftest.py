@@ -4,6 +4,7 @@ the stub Bot API, a fake clock and the in-process bot harness."""
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import bot.app as app_module
@@ -35,16 +37,31 @@ BACKENDS = [
 ]
 
 
-def database_url(backend: str, tmp_path: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A schema of its own for this test run, so two runs against one server (a developer
+    and CI, say) can never truncate each other's tables."""
+    import psycopg
+
     assert TEST_DATABASE_URL
-    return async_database_url(TEST_DATABASE_URL)
+    base = make_url(async_database_url(TEST_DATABASE_URL))
+    schema = f"test_run_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        url = base.update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return database_url(request.param, tmp_path)
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    return str(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture
