@@ -24,15 +24,16 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock, SystemClock
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content
 from bot.deps import DEPS_KEY, Deps
-from bot.handlers import commands, delete, guards, setup, today, week
-from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_SKIP
+from bot.handlers import commands, delete, guards, setup, snooze, today, week
+from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_SKIP, CB_SNOOZE
+from bot.health import Health, PollWatch, Watchdog
 from bot.jobs.reminders import reminder_tick
 from bot.settings import Settings
 from bot.store.db import SessionFactory
@@ -64,6 +65,14 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     application.bot_data["warm_up"] = asyncio.get_running_loop().create_task(
         asyncio.to_thread(deps.zones.warm_up), name="warm-up-zones"
     )
+    watchdog = Watchdog(
+        deps.health,
+        tick_limit=max(
+            deps.settings.watchdog_stall_seconds, 1.5 * deps.settings.reminder_tick_seconds
+        ),
+        poll_limit=deps.settings.watchdog_stall_seconds,
+    )
+    application.bot_data["watchdog"] = watchdog
     log.info("Bot @%s is up", application.bot.username)
 
 
@@ -93,11 +102,21 @@ def build_application(
     )
     if rate_limiter:
         # PTB's default max_retries=0 drops a message on 429; retry instead.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        builder = builder.rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.send_rate_limit,
+                overall_time_period=1,
+                max_retries=RATE_LIMIT_RETRIES,
+            )
+        )
+    health = Health()
+    health.watch_polling = settings.poll_updates
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    else:
+        # Enough connections for the concurrent reminder sends.
+        builder = builder.connection_pool_size(settings.send_concurrency + 4)
+    builder = builder.get_updates_request(PollWatch(get_updates_request or HTTPXRequest(), health))
     application = builder.build()
     application.bot_data[DEPS_KEY] = Deps(
         settings=settings,
@@ -105,6 +124,7 @@ def build_application(
         clock=clock or SystemClock(),
         content=content,
         zones=zones or ZoneFinder(),
+        health=health,
     )
 
     private = filters.ChatType.PRIVATE
@@ -126,6 +146,9 @@ def build_application(
         CallbackQueryHandler(today.on_session_button, pattern=rf"^({CB_DONE}|{CB_SKIP}|{CB_DID}):")
     )
     application.add_handler(CallbackQueryHandler(delete.delete_button, pattern=rf"^{CB_DELETE}:"))
+    application.add_handler(
+        CallbackQueryHandler(snooze.on_snooze_button, pattern=rf"^{CB_SNOOZE}:")
+    )
     application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, today.done_text))
     application.add_handler(MessageHandler(private & ~filters.TEXT, guards.non_text))

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext
 from bot.clock import Clock
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content
+from bot.health import Health
 from bot.settings import Settings
 from bot.store.db import SessionFactory
 
@@ -23,6 +24,7 @@ class Deps:
     clock: Clock
     content: Content
     zones: ZoneFinder = field(default_factory=ZoneFinder)
+    health: Health = field(default_factory=Health)
 
 
 def get_deps(

@@ -7,6 +7,7 @@ first, and explained in one line with exit code 2 rather than a traceback.
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 import traceback
 from types import TracebackType
@@ -17,11 +18,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application
+from bot.app import build_application, post_init
 from bot.content import ContentError, load_content
 from bot.logging_setup import RedactTokens, setup_logging
 from bot.settings import Settings
 from bot.store.db import make_engine, make_session_factory, migrate
+from bot.store.lock import AlreadyRunning, hold_single_instance_lock
 
 EXIT_CONFIG = 2
 EXIT_RUNTIME = 1
@@ -101,6 +103,11 @@ def main() -> int:
         asyncio.run(_check_token(settings))
     except (InvalidToken, NetworkError) as exc:
         return _explain_telegram_error(exc)
+    try:
+        hold_single_instance_lock(settings.database_url)
+    except AlreadyRunning as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_CONFIG
     # Migrations first, in their own short event loop: PTB reads persisted conversations
     # from the database while initialising, before any post_init hook runs.
     try:
@@ -109,19 +116,43 @@ def main() -> int:
         print(f"DATABASE_URL: cannot open the database ({type(exc).__name__}).", file=sys.stderr)
         return EXIT_RUNTIME
     engine = make_engine(settings.database_url)
-
-    async def shut_down(_: Any) -> None:
-        await engine.dispose()
-
     application = build_application(
         settings, sessions=make_session_factory(engine), content=content
     )
+
+    async def start_up(app: Any) -> None:
+        await post_init(app)
+        app.bot_data["watchdog"].start()
+
+    async def shut_down(app: Any) -> None:
+        app.bot_data["watchdog"].stop()
+        await engine.dispose()
+
+    application.post_init = start_up
     application.post_shutdown = shut_down
     try:
-        application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+        if settings.poll_updates:
+            application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+        else:
+            asyncio.run(_send_reminders_only(application))
     except (InvalidToken, NetworkError) as exc:
         return _explain_telegram_error(exc)
     return 0
+
+
+async def _send_reminders_only(application: Any) -> None:
+    """A second instance on PostgreSQL: reminders only, no polling (Telegram allows one
+    getUpdates consumer per bot). Stops cleanly on SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        await application.post_init(application)
+        await application.start()
+        await stop.wait()
+        await application.stop()
+    await application.post_shutdown(application)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ One class so a deployer finds every knob in one place, and ``.env.example`` docu
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +40,14 @@ class Settings(DatabaseSettings):
     content_dir: Path = PROJECT_DIR / "content"
     reminder_tick_seconds: float = Field(default=60.0, gt=0)
     reminder_catchup_hours: float = Field(default=6.0, ge=0)
+    # A row stuck in "sending" this long belongs to a sender that died; send it again.
+    reminder_lease_seconds: float = Field(default=120.0, gt=0)
+    send_rate_limit: float = Field(default=30.0, gt=0)  # messages per second, all chats
+    send_concurrency: int = Field(default=8, ge=1, le=256)
+    evening_checkin_time: time = time(20, 0)
+    watchdog_stall_seconds: float = Field(default=90.0, gt=0)
+    # False: this instance only sends reminders (a second instance on PostgreSQL).
+    poll_updates: bool = True
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -31,6 +31,7 @@ from bot.content import (
     kit_for,
     load_content,
 )
+from bot.handlers.views import SNOOZE_MINUTES
 
 CONTENT = load_content()
 CATALOG = CONTENT.catalog
@@ -346,6 +347,7 @@ FAMILIES: dict[str, list[str]] = {
     "done.already_{}_status": ["done", "skipped"],
     "today.dose_reps{}": ["", "_per_side"],
     "today.dose_seconds{}": ["", "_per_side"],
+    "buttons.snooze_{}": [str(minutes) for minutes in SNOOZE_MINUTES],
 }
 
 

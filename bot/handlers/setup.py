@@ -170,6 +170,9 @@ async def _show_menu(update: Update, deps: Deps, draft: dict[str, Any], key: str
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if draft.get("mode") == "onboarding":
         rows.append([_button(t("buttons.back"), CHANGE_MENU, "back")])
+    elif draft.get("mode") == "settings":
+        label = "buttons.checkin_on" if draft.get("checkin") else "buttons.checkin_off"
+        rows.append([_button(t(label), CHANGE_MENU, "checkin")])
     await update.effective_chat.send_message(t(key), reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
     draft["step"] = CHANGE_MENU
     await _save(deps, update.effective_chat.id, draft)  # type: ignore[union-attr]
@@ -273,7 +276,11 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object
             return await _resume(update, deps, draft)
         await update.effective_chat.send_message(deps.content.texts("settings.not_set_up"))  # type: ignore[union-attr]
         return END
-    draft = {"mode": "settings", "answers": A.answers_from_week(runners.week_of(runner))}
+    draft = {
+        "mode": "settings",
+        "answers": A.answers_from_week(runners.week_of(runner)),
+        "checkin": runner.checkin_enabled,
+    }
     return await _show_menu(update, deps, draft, "settings.menu")
 
 
@@ -588,6 +595,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
             await query.answer()
             await query.edit_message_reply_markup(reply_markup=None)
             return await _show_summary(update, deps, draft)
+        if value == "checkin" and draft.get("mode") == "settings":
+            await query.answer()
+            await query.edit_message_reply_markup(reply_markup=None)
+            return await _toggle_checkin(update, deps, chat_id)
         if value in A.CHAINS:
             await query.answer()
             await query.edit_message_reply_markup(reply_markup=None)
@@ -619,6 +630,25 @@ async def _answered(update: Update, deps: Deps, draft: dict[str, Any], shown: st
     except Exception:
         pass
     return await _advance(update, deps, draft)
+
+
+async def _toggle_checkin(update: Update, deps: Deps, chat_id: int) -> object:
+    t = deps.content.texts
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat_id)
+        if runner is not None:
+            await runners.set_state(
+                session, runner, now=deps.clock.now(), checkin_enabled=not runner.checkin_enabled
+            )
+        await drafts.drop_draft(session, chat_id)
+    enabled = runner is not None and runner.checkin_enabled
+    text = (
+        t("settings.checkin_now_on", time=deps.settings.evening_checkin_time.strftime("%H:%M"))
+        if enabled
+        else t("settings.checkin_now_off")
+    )
+    await update.effective_chat.send_message(text)  # type: ignore[union-attr]
+    return END
 
 
 async def _finish_onboarding(update: Update, deps: Deps, draft: dict[str, Any]) -> object:

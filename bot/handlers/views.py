@@ -21,6 +21,8 @@ CB_DONE = "v1:done"
 CB_SKIP = "v1:skip"
 CB_DID = "v1:did"
 CB_DELETE = "v1:del"
+CB_SNOOZE = "v1:snz"
+SNOOZE_MINUTES = (30, 60, 180)
 
 
 def day_code(day: date) -> str:
@@ -93,6 +95,24 @@ def session_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(t("buttons.done"), callback_data=f"{CB_DONE}:{code}"),
                 InlineKeyboardButton(t("buttons.skip"), callback_data=f"{CB_SKIP}:{code}"),
+            ]
+        ]
+    )
+
+
+def snooze_button(t: Texts, day: date) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t("buttons.later"), callback_data=f"{CB_SNOOZE}:{day_code(day)}")
+
+
+def snooze_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
+    code = day_code(day)
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(f"buttons.snooze_{minutes}"), callback_data=f"{CB_SNOOZE}:{code}:{minutes}"
+                )
+                for minutes in SNOOZE_MINUTES
             ]
         ]
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -55,6 +55,9 @@ class Runner(SQLModel, table=True):
     timezone: str = "UTC"
     paused: bool = False
     active: bool = True  # False once Telegram says the runner blocked the bot
+    checkin_enabled: bool = Field(
+        default=False, sa_column_kwargs={"server_default": "0"}
+    )  # one evening check-in when a planned session is unlogged
     next_reminder_utc: datetime | None = Field(default=None, sa_column=utc_column(index=True))
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
     updated_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -78,6 +81,7 @@ class Reminder(SQLModel, table=True):
     __tablename__ = "reminders"
     __table_args__ = (
         UniqueConstraint("chat_id", "local_date", "kind", name="uq_reminder_runner_day"),
+        Index("ix_reminders_status_due", "status", "due_utc"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -85,10 +89,15 @@ class Reminder(SQLModel, table=True):
     local_date: date
     kind: str = "daily"
     focus: str
-    status: str  # "claimed" | "sent" | "missed" | "failed" | "cancelled"
+    # ready → sending → sent | failed | blocked; or missed / cancelled without sending;
+    # scheduled: a snooze or check-in waiting for due_utc.
+    status: str
     due_utc: datetime | None = Field(default=None, sa_column=utc_column())
     sent_at: datetime | None = Field(default=None, sa_column=utc_column())
     message_id: int | None = None
+    claimed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    claimed_by: str | None = None
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class OnboardingDraft(SQLModel, table=True):

@@ -1,14 +1,26 @@
-"""Reminder rows: one per (runner, local date, kind), the key that stops a second send."""
+"""Reminder rows: one per (runner, local date, kind), the key that stops a second send.
+
+Kinds: ``daily`` (the session reminder), ``snooze`` ("⏰ Later"), ``checkin`` (the optional
+evening check-in). A row moves ready → sending → sent (or failed / blocked); ``missed``
+and ``cancelled`` rows are never sent; ``scheduled`` rows wait for their ``due_utc``.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.store.common import insert_ignore
 from bot.store.models import Reminder
+
+DAILY = "daily"
+SNOOZE = "snooze"
+CHECKIN = "checkin"
 
 
 async def claim(
@@ -18,10 +30,10 @@ async def claim(
     day: date,
     focus: str,
     due: datetime,
-    status: str = "claimed",
-    kind: str = "daily",
+    status: str = "ready",
+    kind: str = DAILY,
 ) -> int | None:
-    """Write the day's reminder row; None if that day was already claimed by anyone."""
+    """Write the day's row of this kind; None if that day already has one (from anyone)."""
     inserted = await insert_ignore(
         session,
         Reminder,
@@ -32,6 +44,7 @@ async def claim(
             "focus": focus,
             "status": status,
             "due_utc": due,
+            "attempts": 0,
         },
         ["chat_id", "local_date", "kind"],
     )
@@ -43,6 +56,96 @@ async def claim(
         col(Reminder.kind) == kind,
     )
     return (await session.exec(statement)).one()
+
+
+async def schedule_snooze(
+    session: AsyncSession, *, chat_id: int, day: date, focus: str, due: datetime
+) -> None:
+    """One snooze row per day; snoozing again moves it (unless it is being sent right now)."""
+    if await claim(
+        session, chat_id=chat_id, day=day, focus=focus, due=due, status="scheduled", kind=SNOOZE
+    ):
+        return
+    await session.exec(  # type: ignore[call-overload]
+        update(Reminder)
+        .where(
+            col(Reminder.chat_id) == chat_id,
+            col(Reminder.local_date) == day,
+            col(Reminder.kind) == SNOOZE,
+            col(Reminder.status) != "sending",
+        )
+        .values(status="scheduled", due_utc=due, focus=focus)
+    )
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A row this instance is now sending; ``retry`` if an earlier attempt may have gone out."""
+
+    id: int
+    chat_id: int
+    day: date
+    kind: str
+    focus: str
+    due: datetime
+    retry: bool
+
+
+def _sendable(now: datetime, lease: timedelta) -> Any:
+    return or_(
+        col(Reminder.status) == "ready",
+        and_(col(Reminder.status) == "scheduled", col(Reminder.due_utc) <= now),
+        and_(col(Reminder.status) == "sending", col(Reminder.claimed_at) < now - lease),
+    )
+
+
+async def take_sendable(
+    session: AsyncSession, *, now: datetime, me: str, lease: timedelta, limit: int
+) -> list[Taken]:
+    """Reserve up to ``limit`` rows to send now: ready ones, due snoozes and check-ins, and
+    rows whose sender vanished mid-send (its lease ran out).
+
+    ``SKIP LOCKED`` lets instances on PostgreSQL pick disjoint rows; the conditional
+    UPDATE … RETURNING is what makes the reservation atomic everywhere (SQLite has no
+    row locks): a row another sender took in the meantime no longer matches.
+    """
+    candidates = (
+        select(Reminder)
+        .where(_sendable(now, lease))
+        .order_by(col(Reminder.due_utc))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    taken = []
+    for row in list((await session.exec(candidates)).all()):
+        assert row.id is not None and row.due_utc is not None
+        was_sending = row.status == "sending"
+        reserved = await session.exec(  # type: ignore[call-overload]
+            update(Reminder)
+            .where(col(Reminder.id) == row.id, _sendable(now, lease))
+            .values(
+                status="sending",
+                claimed_at=now,
+                claimed_by=me,
+                attempts=col(Reminder.attempts) + 1,
+            )
+            .returning(col(Reminder.id))
+            .execution_options(synchronize_session=False)
+        )
+        if reserved.first() is None:
+            continue
+        taken.append(
+            Taken(
+                row.id,
+                row.chat_id,
+                row.local_date,
+                row.kind,
+                row.focus,
+                row.due_utc,
+                retry=was_sending,
+            )
+        )
+    return taken
 
 
 async def finish(
@@ -62,6 +165,15 @@ async def finish(
 
 async def reminded_dates(session: AsyncSession, chat_id: int, since: date) -> frozenset[date]:
     statement = select(Reminder.local_date).where(
-        col(Reminder.chat_id) == chat_id, col(Reminder.local_date) >= since
+        col(Reminder.chat_id) == chat_id,
+        col(Reminder.local_date) >= since,
+        col(Reminder.kind) == DAILY,
     )
     return frozenset((await session.exec(statement)).all())
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    from sqlmodel import func
+
+    statement = select(Reminder.status, func.count()).group_by(col(Reminder.status))
+    return {status: int(count) for status, count in (await session.exec(statement)).all()}
