@@ -32,6 +32,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import failpoints
 from bot.coach.plan import plan_for_date
 from bot.coach.schedule import local_date, local_instant
 from bot.coach.week import Focus
@@ -189,6 +190,7 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
             )
             message_id = delivered.value.message_id
             report.sent += 1
+            failpoints.hit("after_send")  # delivered, not yet recorded
             if delivered.maybe_duplicate:
                 report.possible_duplicates += 1
                 log.warning("A reminder was re-sent after a timeout: a possible duplicate")
@@ -214,6 +216,7 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
                 await runners.set_state(
                     session, fresh, now=now, active=False, next_reminder_utc=None
                 )
+    failpoints.hit("after_record")
 
 
 async def _send_batch(bot: Bot, deps: Deps, report: TickReport) -> int:
@@ -243,6 +246,7 @@ async def send_due_reminders(bot: Bot, deps: Deps) -> TickReport:
     now = deps.clock.now()
     while await _plan_batch(deps, now, report) == PLAN_BATCH:
         pass
+    failpoints.hit("after_plan")  # rows are ready, nothing sent yet
     report.claim_seconds = asyncio.get_running_loop().time() - started
     while await _send_batch(bot, deps, report):
         pass
