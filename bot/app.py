@@ -130,6 +130,8 @@ def build_application(
     private = filters.ChatType.PRIVATE
     # Group -1 runs first: in groups, answer commands with "message me privately" and stop.
     application.add_handler(TypeHandler(Update, guards.group_guard), group=-1)
+    # Group -2 first of all: a runner who had blocked the bot and writes again is back.
+    application.add_handler(TypeHandler(Update, guards.wake_returning_runner), group=-2)
 
     delete_command = CommandHandler("delete", delete.delete_command, filters=private)
     # The setup conversation comes before the other handlers so its answers win while

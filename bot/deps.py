@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +27,8 @@ class Deps:
     content: Content
     zones: ZoneFinder = field(default_factory=ZoneFinder)
     health: Health = field(default_factory=Health)
+    # How retries wait; tests swap in one that returns at once.
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 def get_deps(

@@ -117,7 +117,14 @@ class BotHarness:
         )
         await self.app.initialize()
         await post_init(self.app)
+        self.sleeps: list[float] = []
+        get_deps(self.app).sleep = self._no_wait
         return self
+
+    async def _no_wait(self, seconds: float) -> None:
+        """Retries back off on the fake clock: note the wait, advance time, return."""
+        self.sleeps.append(seconds)
+        self.clock.advance(seconds=seconds)
 
     async def stop(self) -> None:
         if self.app is not None:

@@ -31,6 +31,17 @@ async def group_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     raise ApplicationHandlerStop
 
 
+async def wake_returning_runner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A runner who blocked the bot (or whose chat vanished) and writes again gets their
+    reminders back, whatever they write."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    from bot.handlers.today import wake
+
+    await wake(get_deps(context), chat.id)
+
+
 async def flush_conversations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Persist changed conversation states at once (only changed ones are written)."""
     await context.application.update_persistence()

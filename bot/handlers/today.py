@@ -42,21 +42,18 @@ async def _runner(deps: Deps, chat_id: int) -> Runner | None:
     return runner if runner is not None and runner.onboarded else None
 
 
-async def _wake(deps: Deps, runner: Runner) -> None:
-    """A runner who writes again after blocking the bot wants their reminders back."""
-    if runner.active:
-        return
+async def wake(deps: Deps, chat_id: int) -> None:
+    """Reactivate a runner marked inactive after Telegram said they blocked the bot."""
     from bot.coaching import next_reminder_for
 
-    now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        fresh = await runners.get_runner(session, runner.chat_id)
-        if fresh is None:
+        runner = await runners.get_runner(session, chat_id)
+        if runner is None or runner.active:
             return
-        fresh.active = True
-        fresh.next_reminder_utc = await next_reminder_for(session, fresh, now=now)
-        await runners.set_state(session, fresh, now=now)
-    runner.active = True
+        now = deps.clock.now()
+        runner.active = True
+        runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
+        await runners.set_state(session, runner, now=now)
 
 
 async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -67,7 +64,6 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if runner is None:
         await chat.send_message(deps.content.texts("today.not_set_up"))
         return
-    await _wake(deps, runner)
     now = deps.clock.now()
     day = local_today(runner, now)
     async with transaction(deps.sessions) as session:
@@ -166,7 +162,6 @@ async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if runner is None:
         await chat.send_message(deps.content.texts("done.not_set_up"))
         return
-    await _wake(deps, runner)
     await _log_and_reply(update, deps, runner, status=status, note=parsed.note)
 
 
@@ -182,7 +177,6 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if runner is None:
         await query.answer(t("misc.stale_button"))
         return
-    await _wake(deps, runner)
     action = parts[1]
     focus: Focus | None = None
     note: str | None = None

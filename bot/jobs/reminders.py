@@ -186,7 +186,8 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
             )
         try:
             delivered = await with_retries(
-                lambda: bot.send_message(runner.chat_id, text, reply_markup=keyboard)
+                lambda: bot.send_message(runner.chat_id, text, reply_markup=keyboard),
+                sleep=deps.sleep,
             )
             message_id = delivered.value.message_id
             report.sent += 1
