@@ -126,6 +126,9 @@ def main() -> int:
 
     async def shut_down(app: Any) -> None:
         app.bot_data["watchdog"].stop()
+        warm_up = app.bot_data.get("warm_up")
+        if warm_up is not None and not warm_up.done():
+            warm_up.cancel()
         await engine.dispose()
 
     application.post_init = start_up

@@ -210,7 +210,13 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
             report.errors.append(type(exc).__name__)
             log.warning("A reminder could not be sent: %s", type(exc).__name__)
     async with transaction(deps.sessions) as session:
-        await reminders.finish(session, item.id, status=status, now=now, message_id=message_id)
+        if not await reminders.finish(
+            session, item.id, status=status, now=now, message_id=message_id, me=INSTANCE_ID
+        ):
+            log.warning(
+                "A reminder's lease ran out while it was being sent; another "
+                "instance may have sent it too"
+            )
         if status == "blocked":
             fresh = await runners.get_runner(session, item.chat_id)
             if fresh is not None:
@@ -220,24 +226,28 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
     failpoints.hit("after_record")
 
 
-async def _send_batch(bot: Bot, deps: Deps, report: TickReport) -> int:
-    settings = deps.settings
-    async with transaction(deps.sessions) as session:
-        taken = await reminders.take_sendable(
-            session,
-            now=deps.clock.now(),
-            me=INSTANCE_ID,
-            lease=timedelta(seconds=settings.reminder_lease_seconds),
-            limit=settings.send_concurrency * 4,
-        )
-    gate = asyncio.Semaphore(settings.send_concurrency)
+async def _sender(bot: Bot, deps: Deps, report: TickReport) -> None:
+    """One of SEND_CONCURRENCY workers: reserve one row, send it, record it, repeat.
 
-    async def guarded(item: reminders.Taken) -> None:
-        async with gate:
-            await _send_one(bot, deps, item, report)
+    Reserving one row at a time, right before its send, keeps the lease about a single
+    send — a slow but live sender never has rows waiting long enough for another
+    instance to take them over.
+    """
+    lease = timedelta(seconds=deps.settings.reminder_lease_seconds)
+    while True:
+        async with transaction(deps.sessions) as session:
+            taken = await reminders.take_sendable(
+                session, now=deps.clock.now(), me=INSTANCE_ID, lease=lease, limit=1
+            )
+        if not taken:
+            return
+        await _send_one(bot, deps, taken[0], report)
 
-    await asyncio.gather(*(guarded(item) for item in taken))
-    return len(taken)
+
+async def _send_all(bot: Bot, deps: Deps, report: TickReport) -> None:
+    await asyncio.gather(
+        *(_sender(bot, deps, report) for _ in range(deps.settings.send_concurrency))
+    )
 
 
 async def send_due_reminders(bot: Bot, deps: Deps) -> TickReport:
@@ -249,8 +259,7 @@ async def send_due_reminders(bot: Bot, deps: Deps) -> TickReport:
         pass
     failpoints.hit("after_plan")  # rows are ready, nothing sent yet
     report.claim_seconds = asyncio.get_running_loop().time() - started
-    while await _send_batch(bot, deps, report):
-        pass
+    await _send_all(bot, deps, report)
     if report.anything:
         log.info(
             "Reminder tick: %d sent, %d missed, %d already logged, %d failed, %d blocked, "

@@ -155,12 +155,20 @@ async def finish(
     status: str,
     now: datetime,
     message_id: int | None = None,
-) -> None:
-    await session.exec(  # type: ignore[call-overload]
-        update(Reminder)
-        .where(col(Reminder.id) == reminder_id)
-        .values(status=status, sent_at=now, message_id=message_id)
+    me: str | None = None,
+) -> bool:
+    """Record a send's result; False if the row is no longer this sender's (lease lost)."""
+    statement = update(Reminder).where(col(Reminder.id) == reminder_id)
+    if me is not None:
+        statement = statement.where(
+            col(Reminder.claimed_by) == me, col(Reminder.status) == "sending"
+        )
+    result = await session.exec(  # type: ignore[call-overload]
+        statement.values(status=status, sent_at=now, message_id=message_id)
+        .returning(col(Reminder.id))
+        .execution_options(synchronize_session=False)
     )
+    return result.first() is not None
 
 
 async def reminded_dates(session: AsyncSession, chat_id: int, since: date) -> frozenset[date]:
