@@ -36,8 +36,9 @@ from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_SKIP, CB_SNOOZE
 from bot.health import Health, PollWatch, Watchdog
 from bot.jobs.reminders import reminder_tick
 from bot.settings import Settings
-from bot.store.db import SessionFactory
+from bot.store.db import SessionFactory, transaction
 from bot.store.persistence import DatabasePersistence
+from bot.store.runners import inactive_chat_ids
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     await application.bot.set_my_commands(
         [BotCommand(name, t(f"commands.{name}")) for name in COMMANDS]
     )
+    async with transaction(deps.sessions) as session:
+        deps.inactive = await inactive_chat_ids(session)
     if application.job_queue is not None:
         # first=0: catch up at once on whatever fell due while the bot was down.
         application.job_queue.run_repeating(

@@ -27,6 +27,11 @@ class Deps:
     content: Content
     zones: ZoneFinder = field(default_factory=ZoneFinder)
     health: Health = field(default_factory=Health)
+    # Onboarding drafts by chat, written through to the database: one read less per answer.
+    draft_cache: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Runners Telegram said had blocked the bot, refreshed from the database every tick,
+    # so a message from anyone else costs no database read to check.
+    inactive: set[int] = field(default_factory=set)
     # How retries wait; tests swap in one that returns at once.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

@@ -7,6 +7,7 @@ first, and explained in one line with exit code 2 rather than a traceback.
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import sys
 import traceback
@@ -26,6 +27,7 @@ from bot.store.db import make_engine, make_session_factory, migrate
 from bot.store.lock import AlreadyRunning, hold_single_instance_lock
 
 EXIT_CONFIG = 2
+GC_THRESHOLD = 50_000
 EXIT_RUNTIME = 1
 
 TOKEN_HELP = (
@@ -123,6 +125,12 @@ def main() -> int:
     async def start_up(app: Any) -> None:
         await post_init(app)
         app.bot_data["watchdog"].start()
+        # Everything loaded at start lives for good: keep it out of the collector's way,
+        # and collect the young generation less often (pauses of 100+ ms were measured
+        # with the defaults under load).
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(GC_THRESHOLD, 20, 20)
 
     async def shut_down(app: Any) -> None:
         app.bot_data["watchdog"].stop()

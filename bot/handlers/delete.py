@@ -40,6 +40,7 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if query.data == f"{CB_DELETE}:yes":
         async with transaction(deps.sessions) as session:
             await runners.delete_runner(session, chat.id)
+        deps.draft_cache.pop(chat.id, None)
         await chat.send_message(t("delete.done"))
     else:
         await chat.send_message(t("delete.kept"))

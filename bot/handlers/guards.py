@@ -37,9 +37,12 @@ async def wake_returning_runner(update: Update, context: ContextTypes.DEFAULT_TY
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return
+    deps = get_deps(context)
+    if chat.id not in deps.inactive:
+        return
     from bot.handlers.today import wake
 
-    await wake(get_deps(context), chat.id)
+    await wake(deps, chat.id)
 
 
 async def flush_conversations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,6 +8,7 @@ live in the database (``onboarding_drafts``), so a restart continues at the same
 from __future__ import annotations
 
 import asyncio
+import copy
 from datetime import time
 from typing import Any
 
@@ -131,13 +132,19 @@ def question(deps: Deps, step: str, answers: dict[str, Any]) -> tuple[str, Any]:
 
 
 async def _load(deps: Deps, chat_id: int) -> dict[str, Any]:
+    cached = deps.draft_cache.get(chat_id)
+    if cached is not None:
+        return copy.deepcopy(cached)
     async with transaction(deps.sessions) as session:
-        return await drafts.load_draft(session, chat_id)
+        draft = await drafts.load_draft(session, chat_id)
+    deps.draft_cache[chat_id] = copy.deepcopy(draft)
+    return draft
 
 
 async def _save(deps: Deps, chat_id: int, draft: dict[str, Any]) -> None:
     async with transaction(deps.sessions) as session:
         await drafts.save_draft(session, chat_id, draft, now=deps.clock.now())
+    deps.draft_cache[chat_id] = copy.deepcopy(draft)
 
 
 async def _ask(update: Update, deps: Deps, draft: dict[str, Any]) -> str:
@@ -209,6 +216,7 @@ async def _store_week(update: Update, deps: Deps, draft: dict[str, Any]) -> Any:
         runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
         session.add(runner)
         await drafts.drop_draft(session, chat_id)
+        deps.draft_cache.pop(chat_id, None)
     return week
 
 
@@ -450,6 +458,7 @@ async def _leave_and_handle(
 
     async with transaction(deps.sessions) as session:
         await drafts.drop_draft(session, chat_id)
+        deps.draft_cache.pop(chat_id, None)
     await done_text(update, context)
     return END
 
@@ -500,6 +509,7 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object
     if step == ALREADY_SET_UP or (draft.get("mode") == "settings" and step == CHANGE_MENU):
         async with transaction(deps.sessions) as session:
             await drafts.drop_draft(session, update.effective_chat.id)  # type: ignore[union-attr]
+            deps.draft_cache.pop(update.effective_chat.id, None)
         await update.effective_chat.send_message(deps.content.texts("misc.non_text"))  # type: ignore[union-attr]
         return END
     key = "settings.unexpected" if draft.get("mode") == "settings" else "onboarding.unexpected_text"
@@ -612,6 +622,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
             return await _advance(update, deps, draft)
         async with transaction(deps.sessions) as session:
             await drafts.drop_draft(session, chat_id)
+            deps.draft_cache.pop(chat_id, None)
         await update.effective_chat.send_message(t("onboarding.kept"))  # type: ignore[union-attr]
         return END
     await query.answer(t("misc.stale_button"))
@@ -641,6 +652,7 @@ async def _toggle_checkin(update: Update, deps: Deps, chat_id: int) -> object:
                 session, runner, now=deps.clock.now(), checkin_enabled=not runner.checkin_enabled
             )
         await drafts.drop_draft(session, chat_id)
+        deps.draft_cache.pop(chat_id, None)
     enabled = runner is not None and runner.checkin_enabled
     text = (
         t("settings.checkin_now_on", time=deps.settings.evening_checkin_time.strftime("%H:%M"))
@@ -674,6 +686,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
     draft = await _load(deps, chat_id)
     async with transaction(deps.sessions) as session:
         await drafts.drop_draft(session, chat_id)
+        deps.draft_cache.pop(chat_id, None)
     key = (
         "onboarding.cancelled_settings"
         if draft.get("mode") == "settings"

@@ -46,6 +46,7 @@ async def wake(deps: Deps, chat_id: int) -> None:
     """Reactivate a runner marked inactive after Telegram said they blocked the bot."""
     from bot.coaching import next_reminder_for
 
+    deps.inactive.discard(chat_id)
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat_id)
         if runner is None or runner.active:
@@ -60,14 +61,17 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     chat = update.effective_chat
     assert chat is not None
-    runner = await _runner(deps, chat.id)
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:  # one transaction: runner and log
+        runner = await runners.get_runner(session, chat.id)
+        if runner is None or not runner.onboarded:
+            runner = None
+        else:
+            day = local_today(runner, now)
+            log = await logs.log_on(session, chat.id, day)
     if runner is None:
         await chat.send_message(deps.content.texts("today.not_set_up"))
         return
-    now = deps.clock.now()
-    day = local_today(runner, now)
-    async with transaction(deps.sessions) as session:
-        log = await logs.log_on(session, chat.id, day)
     text, keyboard = today_message(deps, runner, day, now, log.status if log else None)
     await chat.send_message(text, reply_markup=keyboard)
 
@@ -99,19 +103,24 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
 async def _log_and_reply(
     update: Update,
     deps: Deps,
-    runner: Runner,
+    runner: Runner | None,
     *,
     status: str,
     note: str | None,
     day: date | None = None,
     focus: Focus | None = None,
-) -> LogOutcome:
+) -> LogOutcome | None:
     t = deps.content.texts
     chat = update.effective_chat
     assert chat is not None
     now = deps.clock.now()
-    today = local_today(runner, now)
     async with transaction(deps.sessions) as session:
+        if runner is None:  # read in the same transaction as the log it leads to
+            runner = await runners.get_runner(session, chat.id)
+            if runner is None or not runner.onboarded:
+                await chat.send_message(t("done.not_set_up"))
+                return None
+        today = local_today(runner, now)
         outcome = await log_session(
             session, runner, now=now, status=status, note=note, day=day, focus=focus
         )
@@ -119,6 +128,7 @@ async def _log_and_reply(
             draft = await drafts.load_draft(session, chat.id)
             draft["pending_note"] = note
             await drafts.save_draft(session, chat.id, draft, now=now)
+            deps.draft_cache[chat.id] = draft
     if outcome.result is LogResult.ASK_FOCUS and status == "skipped":
         week = runners.week_of(runner)
         await chat.send_message(
@@ -158,11 +168,7 @@ async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parsed is None:
         await chat.send_message(deps.content.texts("misc.unknown_text"))
         return
-    runner = await _runner(deps, chat.id)
-    if runner is None:
-        await chat.send_message(deps.content.texts("done.not_set_up"))
-        return
-    await _log_and_reply(update, deps, runner, status=status, note=parsed.note)
+    await _log_and_reply(update, deps, None, status=status, note=parsed.note)
 
 
 async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -187,8 +193,10 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             note = draft.pop("pending_note", None)
             if draft:
                 await drafts.save_draft(session, chat.id, draft, now=deps.clock.now())
+                deps.draft_cache[chat.id] = draft
             else:
                 await drafts.drop_draft(session, chat.id)
+                deps.draft_cache.pop(chat.id, None)
     elif action in ("done", "skip") and len(parts) == 3:
         code = parts[2]
     else:
@@ -203,7 +211,11 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     outcome = await _log_and_reply(
         update, deps, runner, status=status, note=note, day=day, focus=focus
     )
-    if outcome.result in (LogResult.LOGGED, LogResult.ALREADY, LogResult.TOO_OLD):
+    if outcome is not None and outcome.result in (
+        LogResult.LOGGED,
+        LogResult.ALREADY,
+        LogResult.TOO_OLD,
+    ):
         await _close_buttons(query)
 
 

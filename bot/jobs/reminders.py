@@ -223,6 +223,7 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
                 await runners.set_state(
                     session, fresh, now=now, active=False, next_reminder_utc=None
                 )
+        deps.inactive.add(item.chat_id)
     failpoints.hit("after_record")
 
 
@@ -260,6 +261,10 @@ async def send_due_reminders(bot: Bot, deps: Deps) -> TickReport:
     failpoints.hit("after_plan")  # rows are ready, nothing sent yet
     report.claim_seconds = asyncio.get_running_loop().time() - started
     await _send_all(bot, deps, report)
+    async with transaction(deps.sessions) as session:
+        # Blocked runners as another instance may have recorded them: a message from
+        # one of them wakes their reminders (guards.wake_returning_runner).
+        deps.inactive = await runners.inactive_chat_ids(session)
     if report.anything:
         log.info(
             "Reminder tick: %d sent, %d missed, %d already logged, %d failed, %d blocked, "

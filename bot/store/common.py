@@ -29,3 +29,22 @@ async def insert_ignore(
     # RETURNING, not rowcount: psycopg reports a rowcount for skipped rows too.
     result = await session.exec(statement)  # type: ignore[call-overload]
     return result.first() is not None
+
+
+async def upsert(
+    session: AsyncSession,
+    model: type[SQLModel],
+    values: dict[str, Any],
+    *,
+    keys: list[str],
+    update: list[str],
+) -> None:
+    """Insert, or update ``update`` columns of the row with the same ``keys``."""
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={column: statement.excluded[column] for column in update}
+    )
+    await session.exec(statement)  # type: ignore[call-overload]

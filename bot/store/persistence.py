@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
+from bot.store.common import upsert
 from bot.store.db import SessionFactory, transaction
 from bot.store.models import ConversationState
 from bot.store.runners import conversation_key
@@ -45,14 +46,20 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
     ) -> None:
         stored_key = conversation_key(key)
         async with transaction(self._sessions) as session:
-            await session.exec(  # type: ignore[call-overload]
-                delete(ConversationState).where(
-                    col(ConversationState.name) == name, col(ConversationState.key) == stored_key
+            if new_state is None:
+                await session.exec(  # type: ignore[call-overload]
+                    delete(ConversationState).where(
+                        col(ConversationState.name) == name,
+                        col(ConversationState.key) == stored_key,
+                    )
                 )
-            )
-            if new_state is not None:
-                session.add(
-                    ConversationState(name=name, key=stored_key, state=json.dumps(new_state))
+            else:  # one statement per answer: this runs after every onboarding step
+                await upsert(
+                    session,
+                    ConversationState,
+                    {"name": name, "key": stored_key, "state": json.dumps(new_state)},
+                    keys=["name", "key"],
+                    update=["state"],
                 )
 
     # Nothing else is kept by PTB: user, chat and bot data live in our own tables.

@@ -132,3 +132,8 @@ async def delete_runner(session: AsyncSession, chat_id: int) -> None:
         )
     )
     await session.exec(delete(Runner).where(col(Runner.chat_id) == chat_id))  # type: ignore[call-overload]
+
+
+async def inactive_chat_ids(session: AsyncSession) -> set[int]:
+    statement = select(Runner.chat_id).where(col(Runner.active).is_(False))
+    return set((await session.exec(statement)).all())

@@ -1,0 +1,187 @@
+"""Levels that follow the runner: up when sessions feel fine, held when hard, back after
+"too hard" twice or a break — derived from the log every time, so they never drift.
+
+The blog's rule — start small, build up gradually, be consistent — and DESIGN.md §4:
+progress by reps, sets, harder variants (the content's levels say which); a lighter week
+every 4th week; cut volume before a race; come back at a reduced level after a break.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from enum import StrEnum
+from itertools import pairwise
+
+from bot.coach.week import Focus
+
+MIN_LEVEL = 1
+MAX_LEVEL = 6
+STEP_UP_AFTER = 2  # completed sessions at a level that did not feel hard
+STEP_BACK_AFTER = 2  # "too hard" in a row
+BREAK_DAYS = 14  # no session for this long is a break
+MAX_BREAK_STEP_BACK = 2
+LIGHTER_EVERY_WEEKS = 4
+TAPER_DAYS = 14
+RACE_WEEK_DAYS = 7
+RECOVERY_DAYS = 7
+
+
+class Feedback(StrEnum):
+    EASY = "easy"
+    RIGHT = "right"
+    HARD = "hard"
+    TOO_HARD = "too_hard"
+
+
+class Change(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    BREAK = "break"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One logged session, as progression sees it."""
+
+    day: date
+    focus: Focus
+    status: str  # "done" | "skipped" | ...
+    feedback: Feedback | None = None
+
+
+@dataclass(frozen=True)
+class FocusLevel:
+    level: int
+    at_level: int = 0  # sessions at this level that did not feel hard
+    too_hard_run: int = 0
+    last_change: Change | None = None
+    changed_on: date | None = None
+
+
+def _clamp(level: int) -> int:
+    return max(MIN_LEVEL, min(MAX_LEVEL, level))
+
+
+def break_step_back(gap_days: int) -> int:
+    """Levels to give back after ``gap_days`` without a session: one per two weeks away."""
+    if gap_days <= BREAK_DAYS:
+        return 0
+    return min(MAX_BREAK_STEP_BACK, math.ceil((gap_days - BREAK_DAYS) / 14) or 1)
+
+
+def levels_on(start: int, history: list[Entry], day: date) -> dict[Focus, FocusLevel]:
+    """Each focus's level for a session on ``day``, from everything logged before it."""
+    states = {focus: FocusLevel(level=_clamp(start)) for focus in Focus}
+    last_done: date | None = None
+    for entry in sorted(history, key=lambda item: item.day):
+        if entry.day >= day or entry.status != "done":
+            continue
+        if last_done is not None:
+            states = _after_gap(states, (entry.day - last_done).days, entry.day)
+        last_done = entry.day
+        states[entry.focus] = _after_session(states[entry.focus], entry)
+    if last_done is not None:
+        states = _after_gap(states, (day - last_done).days, day)
+    return states
+
+
+def _after_gap(
+    states: dict[Focus, FocusLevel], gap_days: int, day: date
+) -> dict[Focus, FocusLevel]:
+    back = break_step_back(gap_days)
+    if not back:
+        return states
+    return {
+        focus: FocusLevel(
+            level=_clamp(state.level - back), last_change=Change.BREAK, changed_on=day
+        )
+        for focus, state in states.items()
+    }
+
+
+def _after_session(state: FocusLevel, entry: Entry) -> FocusLevel:
+    if entry.feedback is Feedback.TOO_HARD:
+        run = state.too_hard_run + 1
+        if run >= STEP_BACK_AFTER and state.level > MIN_LEVEL:
+            return FocusLevel(level=state.level - 1, last_change=Change.DOWN, changed_on=entry.day)
+        return replace(state, too_hard_run=run)
+    if entry.feedback is Feedback.HARD:
+        return replace(state, too_hard_run=0)  # hold the level
+    at_level = state.at_level + 1  # easy, just right, or no feedback given
+    if at_level >= STEP_UP_AFTER and state.level < MAX_LEVEL:
+        return FocusLevel(level=state.level + 1, last_change=Change.UP, changed_on=entry.day)
+    return replace(state, at_level=at_level, too_hard_run=0)
+
+
+def training_week(history: list[Entry], day: date) -> int | None:
+    """Week number of continuous training that ``day`` falls in (1 = the first week), or
+    None before the first session. A break restarts the count."""
+    done = sorted({entry.day for entry in history if entry.status == "done" and entry.day < day})
+    if not done:
+        return None
+    start = done[0]
+    for earlier, later in pairwise(done):
+        if (later - earlier).days > BREAK_DAYS:
+            start = later
+    if (day - done[-1]).days > BREAK_DAYS:
+        return None
+    monday = start - timedelta(days=start.weekday())
+    return (day - monday).days // 7 + 1
+
+
+def is_lighter_week(history: list[Entry], day: date) -> bool:
+    week = training_week(history, day)
+    return week is not None and week % LIGHTER_EVERY_WEEKS == 0
+
+
+class RacePhase(StrEnum):
+    TAPER = "taper"  # the last two weeks: no heavy legs, less volume
+    RACE_WEEK = "race_week"  # core and mobility only
+    RECOVERY = "recovery"  # the week after: a gentle restart
+
+
+def race_phase(day: date, race_day: date | None) -> RacePhase | None:
+    if race_day is None:
+        return None
+    days_to_race = (race_day - day).days
+    if 0 <= days_to_race <= RACE_WEEK_DAYS - 1:
+        return RacePhase.RACE_WEEK
+    if RACE_WEEK_DAYS - 1 < days_to_race <= TAPER_DAYS:
+        return RacePhase.TAPER
+    if -RECOVERY_DAYS <= days_to_race < 0:
+        return RacePhase.RECOVERY
+    return None
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """How a planned session changes on a given day, and why (for the message)."""
+
+    focus: Focus
+    level: int
+    fewer_sets: int = 0
+    lighter_week: bool = False
+    phase: RacePhase | None = None
+    swapped_from: Focus | None = None
+
+
+def adjust(focus: Focus, level: int, *, lighter_week: bool, phase: RacePhase | None) -> Adjustment:
+    """Apply lighter weeks and the race phases to a planned session."""
+    fewer = 1 if lighter_week else 0
+    if phase is RacePhase.RACE_WEEK:
+        # Core and mobility only, and easy: nothing to recover from on race day.
+        return Adjustment(
+            focus=Focus.CORE,
+            level=_clamp(min(level, 2)),
+            fewer_sets=1,
+            phase=phase,
+            swapped_from=None if focus is Focus.CORE else focus,
+        )
+    if phase is RacePhase.TAPER:
+        legs_level = _clamp(level - 2) if focus is Focus.LEGS else level
+        return Adjustment(focus=focus, level=legs_level, fewer_sets=1, phase=phase)
+    if phase is RacePhase.RECOVERY:
+        return Adjustment(focus=focus, level=_clamp(level - 1), fewer_sets=1, phase=phase)
+    return Adjustment(focus=focus, level=level, fewer_sets=fewer, lighter_week=lighter_week)
