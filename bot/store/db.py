@@ -34,29 +34,28 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # One connection, shared in turn: SQLite has one writer anyway, and with a single
+        # connection no transaction can read a snapshot that another one's commit makes
+        # stale ("database is locked" at once, whatever the busy timeout). The reminder
+        # tick and the handlers queue for it for a few milliseconds instead.
+        engine = create_async_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            # WAL lets readers run beside the one writer; the busy timeout turns
-            # "database is locked" into a short wait.
+            # WAL lets readers in other processes (a backup, sqlite3) run beside the
+            # writer; the busy timeout turns their locks into a short wait.
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
-            # Let SQLAlchemy, not the driver, open transactions (see _begin_immediate).
-            dbapi_connection.isolation_level = None
-
-        @event.listens_for(engine.sync_engine, "begin")
-        def _begin_immediate(connection: Any) -> None:
-            # Take the write lock at BEGIN: a deferred transaction that read first and
-            # writes later fails at once with "database is locked" when another writer
-            # committed in between (WAL snapshot rule), whatever the busy timeout. The
-            # reminder tick and the handlers write side by side, so every transaction
-            # queues for the lock instead.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
