@@ -32,7 +32,7 @@ from bot.coach.timezones import ZoneFinder
 from bot.content import Content
 from bot.deps import DEPS_KEY, Deps
 from bot.handlers import commands, delete, guards, setup, snooze, today, week
-from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_SKIP, CB_SNOOZE
+from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_FEEDBACK, CB_SKIP, CB_SNOOZE
 from bot.health import Health, PollWatch, Watchdog
 from bot.jobs.reminders import reminder_tick
 from bot.settings import Settings
@@ -153,6 +153,9 @@ def build_application(
     application.add_handler(CallbackQueryHandler(delete.delete_button, pattern=rf"^{CB_DELETE}:"))
     application.add_handler(
         CallbackQueryHandler(snooze.on_snooze_button, pattern=rf"^{CB_SNOOZE}:")
+    )
+    application.add_handler(
+        CallbackQueryHandler(today.on_feedback_button, pattern=rf"^{CB_FEEDBACK}:")
     )
     application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, today.done_text))

@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.coach.day import Coaching, DayPlan, session_on
 from bot.coach.plan import next_session, plan_for_date
+from bot.coach.progression import Entry, Feedback
 from bot.coach.schedule import next_due
-from bot.coach.session import Session, build_session
-from bot.coach.week import STARTING_LEVEL, Focus, PlannedDay, RunnerWeek
+from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Content
 from bot.store import logs, reminders
 from bot.store.models import Runner, SessionLog
@@ -34,9 +35,34 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def session_for(content: Content, week: RunnerWeek, focus: Focus) -> Session:
-    level = STARTING_LEVEL[week.experience]
-    return build_session(content.catalog, focus, level, week.equipment, week.pull_up_bar)
+HISTORY_WEEKS = 26
+
+
+async def history_of(session: AsyncSession, chat_id: int, until: date) -> list[Entry]:
+    """The log as progression reads it: the last half year is plenty to place a level."""
+    found = await logs.logs_between(session, chat_id, until - timedelta(weeks=HISTORY_WEEKS), until)
+    return [
+        Entry(
+            day=log.local_date,
+            focus=Focus(log.focus),
+            status=log.status,
+            feedback=Feedback(log.feedback) if log.feedback else None,
+            sore=log.sore,
+        )
+        for log in found
+    ]
+
+
+def coaching_of(runner: Runner) -> Coaching:
+    return Coaching(race_day=runner.race_date, budget_minutes=runner.time_budget)
+
+
+def day_plan(
+    content: Content, runner: Runner, history: list[Entry], day: date, focus: Focus | None = None
+) -> DayPlan | None:
+    return session_on(
+        content.catalog, week_of(runner), history, day, coaching_of(runner), focus=focus
+    )
 
 
 class LogResult(StrEnum):

@@ -42,6 +42,28 @@ class DayPlan:
     state: FocusLevel
     session: Session
     previous: Session | None  # the last session of this focus, to say what changed
+    sore_swap: bool = False  # legs swapped because the runner said they were sore
+
+
+SORE_DAYS = 2  # "sore" counts for this many days
+
+
+def _sore_swap(week: RunnerWeek, history: list[Entry], day: date) -> Focus | None:
+    """Heavy legs on sore legs before a long run or a hard day: do core or upper instead
+    (whichever was done longer ago)."""
+    sore = any(entry.sore and 0 <= (day - entry.day).days <= SORE_DAYS for entry in history)
+    if not sore:
+        return None
+    soon = {(day.weekday() + offset) % 7 for offset in (1, 2, 3)}
+    if not soon & (set(week.hard_days) | ({week.long_run_day} - {None})):
+        return None
+    last_done = {
+        focus: max(
+            (e.day for e in history if e.focus is focus and e.status == "done"), default=date.min
+        )
+        for focus in (Focus.CORE, Focus.UPPER)
+    }
+    return min(last_done, key=lambda focus: (last_done[focus], focus.value))
 
 
 def session_on(
@@ -56,6 +78,11 @@ def session_on(
     planned = focus or plan_for_date(week, day)
     if planned is None:
         return None
+    sore_swap = False
+    if focus is None and planned is Focus.LEGS:
+        swapped = _sore_swap(week, history, day)
+        if swapped is not None:
+            planned, sore_swap = swapped, True
     start = STARTING_LEVEL[week.experience]
     states = levels_on(start, history, day)
     phase = race_phase(day, coaching.race_day)
@@ -77,7 +104,7 @@ def session_on(
         swaps=coaching.swaps,
     )
     previous = _previous_session(catalog, week, history, day, adjustment.focus, coaching)
-    return DayPlan(day, planned, adjustment, state, session, previous)
+    return DayPlan(day, planned, adjustment, state, session, previous, sore_swap)
 
 
 def _previous_session(

@@ -49,6 +49,7 @@ class Entry:
     focus: Focus
     status: str  # "done" | "skipped" | ...
     feedback: Feedback | None = None
+    sore: bool = False
 
 
 @dataclass(frozen=True)

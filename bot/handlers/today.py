@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import html
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.coach.parsing import parse_done, parse_skip
-from bot.coach.plan import plan_for_date
+from bot.coach.progression import Entry
 from bot.coach.week import Focus
-from bot.coaching import LogOutcome, LogResult, local_today, log_session, session_for, upcoming
+from bot.coaching import (
+    LogOutcome,
+    LogResult,
+    day_plan,
+    history_of,
+    local_today,
+    log_session,
+    upcoming,
+)
 from bot.content import Texts
 from bot.deps import Deps, get_deps
 from bot.handlers import views
@@ -21,17 +30,21 @@ from bot.store.models import Runner
 
 
 def today_message(
-    deps: Deps, runner: Runner, day: date, now: datetime, logged_status: str | None
+    deps: Deps,
+    runner: Runner,
+    day: date,
+    now: datetime,
+    logged_status: str | None,
+    history: list[Entry],
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The session message for a day — the same text /today shows and reminders send."""
     t = deps.content.texts
     week = runners.week_of(runner)
     today = local_today(runner, now)
-    focus = plan_for_date(week, day)
-    if focus is None:
+    plan = day_plan(deps.content, runner, history, day)
+    if plan is None:
         return views.rest_day_text(t, week, day, upcoming(week, day, include_today=False)), None
-    session = session_for(deps.content, week, focus)
-    text = views.session_text(t, session, day, today, logged_status)
+    text = views.session_text(t, plan, week, today, logged_status)
     keyboard = None if logged_status else views.session_keyboard(t, day)
     return text, keyboard
 
@@ -69,10 +82,11 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             day = local_today(runner, now)
             log = await logs.log_on(session, chat.id, day)
+            history = await history_of(session, chat.id, day)
     if runner is None:
         await chat.send_message(deps.content.texts("today.not_set_up"))
         return
-    text, keyboard = today_message(deps, runner, day, now, log.status if log else None)
+    text, keyboard = today_message(deps, runner, day, now, log.status if log else None, history)
     await chat.send_message(text, reply_markup=keyboard)
 
 
@@ -152,6 +166,11 @@ async def _log_and_reply(
             day=views.day_label(t, outcome.day, today) if outcome.day else "",
             next_line=views.next_session_line(t, upcoming(week, today, include_today=False), today),
         )
+    if outcome.result is LogResult.LOGGED and status == "done" and outcome.day is not None:
+        # One tap of feedback, used by progression.
+        text += "\n\n" + t("feedback.ask")
+        await chat.send_message(text, reply_markup=views.feedback_keyboard(t, outcome.day))
+        return outcome
     await chat.send_message(text)
     return outcome
 
@@ -166,9 +185,59 @@ async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parsed is None:
         status, parsed = "skipped", parse_skip(message.text or "")
     if parsed is None:
+        if await _note_after_workout(deps, chat, message.text or ""):
+            return
         await chat.send_message(deps.content.texts("misc.unknown_text"))
         return
     await _log_and_reply(update, deps, None, status=status, note=parsed.note)
+
+
+NOTE_WINDOW = timedelta(hours=2)
+
+
+async def _note_after_workout(deps: Deps, chat: Chat, text: str) -> bool:
+    """Free text soon after logging a session is a note on it ("planks were brutal")."""
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat.id)
+        if runner is None or not runner.onboarded:
+            return False
+        log = await logs.log_on(session, chat.id, local_today(runner, now))
+        recent = (
+            log is not None and log.created_at is not None and (now - log.created_at <= NOTE_WINDOW)
+        )
+        if not recent or log is None or log.status != "done":
+            return False
+        await logs.add_note(session, chat.id, log.local_date, text.strip()[:500])
+    await chat.send_message(
+        deps.content.texts("feedback.note_added", note=html.escape(text.strip()[:500]))
+    )
+    return True
+
+
+async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Easy / Just right / Hard / Too hard / Sore under a logged session."""
+    deps = get_deps(context)
+    t = deps.content.texts
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and query.data is not None and chat is not None
+    parts = query.data.split(":")
+    day = views.parse_day_code(parts[2]) if len(parts) == 4 else None
+    value = parts[3] if len(parts) == 4 else ""
+    if day is None or value not in (*views.FEEDBACK_VALUES, "sore"):
+        await query.answer(t("misc.stale_button"))
+        return
+    async with transaction(deps.sessions) as session:
+        if value == "sore":
+            found = await logs.set_feedback(session, chat.id, day, sore=True)
+        else:
+            found = await logs.set_feedback(session, chat.id, day, feedback=value)
+    if not found:
+        await query.answer(t("misc.stale_button"))
+        return
+    await query.answer(t(f"feedback.thanks_{value}")[:190])
+    await chat.send_message(t(f"feedback.thanks_{value}"))
 
 
 async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

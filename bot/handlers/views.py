@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.coach.day import DayPlan, changes_since
 from bot.coach.plan import plan_week, week_index_of
-from bot.coach.session import Session
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Level, Texts
 
@@ -22,6 +22,8 @@ CB_SKIP = "v1:skip"
 CB_DID = "v1:did"
 CB_DELETE = "v1:del"
 CB_SNOOZE = "v1:snz"
+CB_FEEDBACK = "v1:fb"
+FEEDBACK_VALUES = ("easy", "right", "hard", "too_hard")
 SNOOZE_MINUTES = (30, 60, 180)
 
 
@@ -54,16 +56,19 @@ def dose(t: Texts, level: Level) -> str:
 
 
 def session_text(
-    t: Texts, session: Session, day: date, today: date, logged_status: str | None = None
+    t: Texts, plan: DayPlan, week: RunnerWeek, today: date, logged_status: str | None = None
 ) -> str:
+    session = plan.session
     lines = [
         t(
             "today.header",
             icon=t(f"focus_icon.{session.focus.value}"),
             focus=focus_label(t, session.focus),
-            day_label=day_label(t, day, today),
+            day_label=day_label(t, plan.day, today),
             minutes=session.minutes,
         ),
+        level_line(t, plan),
+        *notes(t, plan, week),
         "",
     ]
     for number, item in enumerate(session.items, start=1):
@@ -86,6 +91,65 @@ def session_text(
     else:
         lines.append(t("today.footer"))
     return "\n".join(lines)
+
+
+def level_line(t: Texts, plan: DayPlan) -> str:
+    """ "Level 4 · Plank +10 s, Squat +2 reps since last time" """
+    parts = []
+    for change in changes_since(plan.previous, plan.session)[:3]:
+        name = html.escape(change.name, quote=False)
+        if change.kind == "variant":
+            parts.append(t("progress.variant", name=name, variant=html.escape(change.variant)))
+        else:
+            sign = "+" if change.amount > 0 else "−"
+            parts.append(
+                t(f"progress.{change.kind}", name=name, sign=sign, amount=abs(change.amount))
+            )
+    if parts:
+        return t("progress.level_changed", level=plan.session.level, changes=", ".join(parts))
+    return t("progress.level", level=plan.session.level)
+
+
+def notes(t: Texts, plan: DayPlan, week: RunnerWeek) -> list[str]:
+    found = []
+    adjustment = plan.adjustment
+    if plan.sore_swap:
+        found.append(t("progress.sore_swap", focus=focus_label(t, plan.session.focus)))
+    if adjustment.phase is not None:
+        found.append(t(f"phase.{adjustment.phase.value}"))
+    elif adjustment.lighter_week:
+        found.append(t("progress.lighter_week"))
+    if (
+        plan.state.last_change is not None
+        and plan.state.changed_on is not None
+        and ((plan.day - plan.state.changed_on).days <= 7)
+    ):
+        key = f"progress.changed_{plan.state.last_change.value}"
+        found.append(t(key, focus=focus_label(t, plan.session.focus)))
+    found.append(why_text(t, week, plan.day, plan.session.focus))
+    return found
+
+
+def why_text(t: Texts, week: RunnerWeek, day: date, focus: Focus) -> str:
+    """Why this session sits on this day, in one line."""
+    weekday = day.weekday()
+    reasons = []
+    if week.long_run_day is not None:
+        until = (week.long_run_day - weekday) % 7
+        if until:
+            reasons.append(t("why.long_run", day=t(f"day_long.{week.long_run_day}"), days=until))
+    if weekday in week.hard_days:
+        reasons.append(t("why.hard_today"))
+    else:
+        upcoming_hard = sorted((d - weekday) % 7 for d in week.hard_days if d != weekday)
+        if upcoming_hard:
+            reasons.append(
+                t("why.hard_next", day=t(f"day_long.{(weekday + upcoming_hard[0]) % 7}"))
+            )
+    if focus is not Focus.LEGS:
+        kind = "why.easy_day" if weekday in week.run_days else "why.rest_day"
+        reasons.insert(0, t(kind))
+    return t("why.line", focus=focus_label(t, focus), reasons="; ".join(reasons) or t("why.free"))
 
 
 def session_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
@@ -114,6 +178,23 @@ def snooze_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
                 )
                 for minutes in SNOOZE_MINUTES
             ]
+        ]
+    )
+
+
+def feedback_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
+    code = day_code(day)
+
+    def button(value: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            t(f"feedback.{value}"), callback_data=f"{CB_FEEDBACK}:{code}:{value}"
+        )
+
+    return InlineKeyboardMarkup(
+        [
+            [button(value) for value in FEEDBACK_VALUES[:2]],
+            [button(value) for value in FEEDBACK_VALUES[2:]],
+            [button("sore")],
         ]
     )
 

@@ -36,7 +36,7 @@ from bot import failpoints
 from bot.coach.plan import plan_for_date
 from bot.coach.schedule import local_date, local_instant
 from bot.coach.week import Focus
-from bot.coaching import next_reminder_for
+from bot.coaching import history_of, next_reminder_for
 from bot.deps import Deps, get_deps
 from bot.handlers import views
 from bot.handlers.today import today_message
@@ -162,6 +162,7 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, item.chat_id)
         logged = await logs.log_on(session, item.chat_id, item.day)
+        history = await history_of(session, item.chat_id, item.day)
     status, message_id = "sent", None
     if runner is None or not runner.active or runner.paused or logged is not None:
         status = "cancelled"  # no reminder after the session is logged, or while paused
@@ -175,7 +176,7 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
             text = t("misc.checkin", focus=views.focus_label(t, Focus(item.focus)))
             keyboard = views.session_keyboard(t, item.day)
         else:
-            body, _ = today_message(deps, runner, item.day, now, None)
+            body, _ = today_message(deps, runner, item.day, now, None, history)
             text = t("misc.reminder_intro") + "\n\n" + body
             keyboard = reminder_keyboard(deps, item.day)
         if item.retry:

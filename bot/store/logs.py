@@ -66,3 +66,32 @@ async def count_done_between(session: AsyncSession, chat_id: int, first: date, l
         .where(col(SessionLog.local_date) >= first, col(SessionLog.local_date) <= last)
     )
     return int((await session.exec(statement)).one())
+
+
+async def set_feedback(
+    session: AsyncSession,
+    chat_id: int,
+    day: date,
+    *,
+    feedback: str | None = None,
+    sore: bool | None = None,
+) -> bool:
+    """Feedback on a logged session; False if there is no log for that day."""
+    log = await log_on(session, chat_id, day)
+    if log is None:
+        return False
+    if feedback is not None:
+        log.feedback = feedback
+    if sore is not None:
+        log.sore = sore
+    session.add(log)
+    await session.flush()
+    return True
+
+
+async def add_note(session: AsyncSession, chat_id: int, day: date, note: str) -> None:
+    log = await log_on(session, chat_id, day)
+    if log is not None:
+        log.note = f"{log.note}\n{note}" if log.note else note
+        session.add(log)
+        await session.flush()

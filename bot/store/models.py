@@ -55,6 +55,8 @@ class Runner(SQLModel, table=True):
     timezone: str = "UTC"
     paused: bool = False
     active: bool = True  # False once Telegram says the runner blocked the bot
+    race_date: date | None = None
+    time_budget: int | None = None  # minutes a session may take; None = no limit
     checkin_enabled: bool = Field(
         default=False, sa_column_kwargs={"server_default": "0"}
     )  # one evening check-in when a planned session is unlogged
@@ -74,6 +76,8 @@ class SessionLog(SQLModel, table=True):
     status: str  # "done" | "skipped"
     planned: bool = True
     note: str | None = None
+    feedback: str | None = None  # easy | right | hard | too_hard
+    sore: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
