@@ -183,3 +183,30 @@ async def test_easy_sessions_step_the_next_one_up_and_the_message_says_what_chan
     third = (await bot.say("/today"))[0]["text"]
     assert "Level 3" in third
     assert "since last time" in third and "stepped up" in third
+
+
+async def test_settings_set_a_time_budget_that_sessions_fit(bot: BotHarness) -> None:
+    await onboard(bot, experience="experienced", equipment="gym")
+    long = (await bot.say("/today"))[0]["text"]
+    menu = (await bot.say("/settings"))[-1]
+    await bot.tap("Session length", menu)
+    saved = (await bot.tap("10 min"))[-1]
+    assert "about 10 minutes" in saved["text"]
+    short = (await bot.say("/today"))[0]["text"]
+    minutes = int(short.split("about ")[1].split(" min")[0])
+    assert minutes <= 10 < int(long.split("about ")[1].split(" min")[0])
+
+
+async def test_a_race_date_in_settings_brings_the_taper(bot: BotHarness, clock) -> None:
+    await onboard(bot)
+    menu = (await bot.say("/settings"))[-1]
+    await bot.tap("Race date", menu)
+    [bad] = (await bot.say("someday"))[:1]
+    assert "couldn't read that" in bad["text"]
+    replies = await bot.say("2026-12-06")  # 10 days ahead: taper
+    assert "Race on 06 Dec 2026" in replies[-1]["text"]
+    today = (await bot.say("/today"))[0]["text"]
+    assert "Race taper" in today
+    clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))  # race week: core only
+    race_week = (await bot.say("/today"))[0]["text"]
+    assert "Race week" in race_week and "Core" in race_week

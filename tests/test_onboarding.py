@@ -556,6 +556,8 @@ async def test_change_something_edits_one_answer_and_returns_to_the_summary(
         *(T(f"settings_field.{name}") for name in ("experience", "equipment", "sessions")),
         T("settings_field.reminder_time"),
         T("settings_field.timezone"),
+        T("settings_field.time_budget"),
+        T("settings_field.race_date"),
         T("buttons.back"),
     ]
 

@@ -20,6 +20,9 @@ PULL_UP_BAR = "pull_up_bar"
 SESSIONS = "sessions"
 REMINDER_TIME = "reminder_time"
 TIMEZONE = "timezone"
+TIME_BUDGET = "time_budget"
+RACE_DATE = "race_date"
+BUDGETS = (10, 20, 30)
 
 STEPS: tuple[str, ...] = (
     RUN_DAYS,
@@ -43,6 +46,8 @@ CHAINS: dict[str, tuple[str, ...]] = {
     SESSIONS: (SESSIONS,),
     REMINDER_TIME: (REMINDER_TIME,),
     TIMEZONE: (TIMEZONE,),
+    TIME_BUDGET: (TIME_BUDGET,),
+    RACE_DATE: (RACE_DATE,),
 }
 MENU_FIELDS: tuple[str, ...] = tuple(CHAINS)
 

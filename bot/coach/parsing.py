@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 _DAY_NAMES: dict[str, int] = {}
 for _index, _names in enumerate(
@@ -147,3 +147,58 @@ def parse_skip(text: str) -> DoneMessage | None:
         return None
     rest = _LEADING_NOISE.sub("", text[match.end() :]).strip()
     return DoneMessage(note=rest or None)
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """A date on or after ``today``: "2027-04-18", "18.4.2027", "18/4", "18 April",
+    "April 18 2027". Without a year, the next such date."""
+    cleaned = text.strip().casefold().replace(",", " ")
+    year: int | None = None
+    day: int | None = None
+    month: int | None = None
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", cleaned):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := re.fullmatch(r"(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?\.?", cleaned):
+        day, month = int(match[1]), int(match[2])
+        year = int(match[3]) if match[3] else None
+    else:
+        words = cleaned.replace(".", " ").split()
+        numbers = [int(word) for word in words if word.isdigit()]
+        months = [_MONTHS[word] for word in words if word in _MONTHS]
+        if len(months) != 1 or not 1 <= len(numbers) <= 2 or len(words) != len(numbers) + 1:
+            return None
+        month = months[0]
+        day = next((n for n in numbers if n <= 31), None)
+        year = next((n for n in numbers if n > 31), None)
+    if year is not None and year < 100:
+        year += 2000
+    try:
+        found = date(year or today.year, month, day)  # type: ignore[arg-type]
+        if year is None and found < today:
+            found = date(today.year + 1, month, day)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return found if found >= today else None

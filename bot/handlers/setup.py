@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from datetime import time
+from datetime import date, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import (
     InlineKeyboardButton,
@@ -30,7 +31,7 @@ from telegram.ext import (
 )
 
 from bot.coach import answers as A
-from bot.coach.parsing import is_none_answer, parse_days, parse_time
+from bot.coach.parsing import is_none_answer, parse_date, parse_days, parse_time
 from bot.coach.plan import next_session, week_index_of
 from bot.coaching import local_today, monday_of, next_reminder_for
 from bot.deps import Deps, get_deps
@@ -121,6 +122,13 @@ def question(deps: Deps, step: str, answers: dict[str, Any]) -> tuple[str, Any]:
         times = [_button(value, step, value.replace(":", "")) for value in QUICK_TIMES]
         rows = [times[:3], times[3:], [_button(t("buttons.no_reminders"), step, "off")]]
         return t("onboarding.ask_reminder_time"), InlineKeyboardMarkup(rows)
+    if step == A.TIME_BUDGET:
+        buttons = [_button(t("buttons.minutes", minutes=m), step, str(m)) for m in A.BUDGETS]
+        rows = [buttons, [_button(t("buttons.no_limit"), step, "none")]]
+        return t("onboarding.ask_time_budget"), InlineKeyboardMarkup(rows)
+    if step == A.RACE_DATE:
+        rows = [[_button(t("buttons.no_race"), step, "none")]]
+        return t("onboarding.ask_race_date"), InlineKeyboardMarkup(rows)
     if step == A.TIMEZONE:
         keyboard = ReplyKeyboardMarkup(
             [[KeyboardButton(t("buttons.share_location"), request_location=True)]],
@@ -213,6 +221,11 @@ async def _store_week(update: Update, deps: Deps, draft: dict[str, Any]) -> Any:
             next_reminder_utc=None,
             now=now,
         )
+        if A.TIME_BUDGET in draft["answers"]:
+            runner.time_budget = draft["answers"][A.TIME_BUDGET]
+        if A.RACE_DATE in draft["answers"]:
+            race = draft["answers"][A.RACE_DATE]
+            runner.race_date = date.fromisoformat(race) if race else None
         runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
         session.add(runner)
         await drafts.drop_draft(session, chat_id)
@@ -225,6 +238,12 @@ async def _finish_settings(update: Update, deps: Deps, draft: dict[str, Any]) ->
     week = await _store_week(update, deps, draft)
     today = local_today(week, deps.clock.now())
     text = t("settings.saved") + "\n\n" + views.summary_text(t, week, monday_of(today))
+    budget = draft["answers"].get(A.TIME_BUDGET)
+    race = draft["answers"].get(A.RACE_DATE)
+    if budget:
+        text += "\n" + t("settings.budget_line", minutes=budget)
+    if race:
+        text += "\n" + t("settings.race_line", day=date.fromisoformat(race).strftime("%d %b %Y"))
     await update.effective_chat.send_message(text)  # type: ignore[union-attr]
     return END
 
@@ -284,11 +303,10 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object
             return await _resume(update, deps, draft)
         await update.effective_chat.send_message(deps.content.texts("settings.not_set_up"))  # type: ignore[union-attr]
         return END
-    draft = {
-        "mode": "settings",
-        "answers": A.answers_from_week(runners.week_of(runner)),
-        "checkin": runner.checkin_enabled,
-    }
+    answers = A.answers_from_week(runners.week_of(runner))
+    answers[A.TIME_BUDGET] = runner.time_budget
+    answers[A.RACE_DATE] = runner.race_date.isoformat() if runner.race_date else None
+    draft = {"mode": "settings", "answers": answers, "checkin": runner.checkin_enabled}
     return await _show_menu(update, deps, draft, "settings.menu")
 
 
@@ -386,6 +404,25 @@ def _apply_text(
             answers[A.SESSIONS] = int(value)
             return True, None
         return False, "onboarding.reask_sessions"
+    if step == A.TIME_BUDGET:
+        if is_none_answer(text) or lowered in {"no limit", "any", "unlimited"}:
+            answers[A.TIME_BUDGET] = None
+            return True, None
+        digits = "".join(ch for ch in lowered if ch.isdigit())
+        if digits and 5 <= int(digits) <= 120:
+            answers[A.TIME_BUDGET] = int(digits)
+            return True, None
+        return False, "onboarding.reask_time_budget"
+    if step == A.RACE_DATE:
+        if is_none_answer(text) or lowered in {"no race", "no race planned"}:
+            answers[A.RACE_DATE] = None
+            return True, None
+        zone = answers.get(A.TIMEZONE, "UTC")
+        found = parse_date(text, deps.clock.now().astimezone(ZoneInfo(zone)).date())
+        if found is None:
+            return False, "onboarding.reask_race_date"
+        answers[A.RACE_DATE] = found.isoformat()
+        return True, None
     if step == A.REMINDER_TIME:
         if is_none_answer(text) or lowered in {"off", "no reminders", "never"}:
             answers[A.REMINDER_TIME] = None
@@ -428,7 +465,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
             )
             return step
         return await _zone_found(update, deps, draft, match.zone, match.place)
-    if step in A.STEPS:
+    if step in A.STEPS or step in A.CHAINS:
         accepted, reask = _apply_text(deps, step, draft["answers"], text)
         if accepted:
             return await _advance(update, deps, draft)
@@ -591,6 +628,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
             chosen = time(int(value[:2]), int(value[2:]))
             answers[A.REMINDER_TIME] = chosen.strftime("%H:%M")
             return await _answered(update, deps, draft, chosen.strftime("%H:%M"))
+    if step == A.TIME_BUDGET and (value == "none" or value in map(str, A.BUDGETS)):
+        answers[A.TIME_BUDGET] = None if value == "none" else int(value)
+        shown = t("buttons.no_limit") if value == "none" else t("buttons.minutes", minutes=value)
+        return await _answered(update, deps, draft, shown)
+    if step == A.RACE_DATE and value == "none":
+        answers[A.RACE_DATE] = None
+        return await _answered(update, deps, draft, t("buttons.no_race"))
     if step == CONFIRM:
         if value == "ok":
             await query.answer()
@@ -705,7 +749,8 @@ def build_setup_conversation(extra_fallbacks: list[Any]) -> ConversationHandler[
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
         MessageHandler(private & filters.LOCATION, on_location),
     ]
-    states = {step: answer_handlers for step in (*A.STEPS, CONFIRM, CHANGE_MENU, ALREADY_SET_UP)}
+    questions = dict.fromkeys((*A.STEPS, *A.CHAINS))  # every question, in order, once
+    states = {step: answer_handlers for step in (*questions, CONFIRM, CHANGE_MENU, ALREADY_SET_UP)}
     return ConversationHandler(
         entry_points=[
             CommandHandler("start", start, filters=private),
