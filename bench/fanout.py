@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import logging
 import os
@@ -72,7 +73,7 @@ import bot.app as app_module
 import bot.jobs.reminders as reminder_job
 from bot.app import build_application
 from bot.coach.plan import plan_for_date
-from bot.coach.schedule import local_date, local_instant, next_due
+from bot.coach.schedule import local_instant, next_due
 from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.content import load_content
 from bot.deps import get_deps
@@ -192,6 +193,17 @@ async def watch_loop(samples: list[float], stop: asyncio.Event) -> None:
         samples.append(max(0.0, time.perf_counter() - started - LAG_TICK_S))
 
 
+def machine_cpu() -> tuple[float, float] | None:
+    """(busy, total) CPU jiffies of the whole machine, from /proc/stat; None elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except (OSError, IndexError):
+        return None
+    values = [float(value) for value in fields]
+    idle = values[3] + (values[4] if len(values) > 4 else 0.0)  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -206,7 +218,9 @@ def random_week(rng: random.Random) -> RunnerWeek:
     """A running week as runners describe it (no timezone or time: those come later)."""
     run_days = frozenset(rng.sample(range(7), rng.choice((3, 3, 4, 4, 4, 5, 5, 6))))
     weekend = sorted(run_days & {5, 6})
-    long_run = rng.choice(weekend) if weekend and rng.random() < 0.85 else rng.choice(sorted(run_days))
+    long_run = (
+        rng.choice(weekend) if weekend and rng.random() < 0.85 else rng.choice(sorted(run_days))
+    )
     others = sorted(run_days - {long_run})
     hard = frozenset(rng.sample(others, min(len(others), rng.choice((0, 1, 1, 2)))))
     return RunnerWeek(
@@ -353,20 +367,98 @@ async def seed(url: str, population: Population) -> float:
 class Timer:
     count: int = 0
     seconds: float = 0.0
+    longest: float = 0.0
 
     @property
     def mean_ms(self) -> float:
         return self.seconds / self.count * 1000 if self.count else 0.0
 
 
+class DbTimer:
+    """Time on an engine: waiting for a pooled connection, explicit BEGIN statements (a
+    ``BEGIN IMMEDIATE`` waits for SQLite's write lock), the other statements, commits."""
+
+    def __init__(self) -> None:
+        self.pool_wait = Timer()
+        self.begin = Timer()
+        self.statements = Timer()
+        self.commits = 0
+        self._started: dict[int, float] = {}
+
+    def _before(self, _conn: Any, cursor: Any, *_args: Any) -> None:
+        self._started[id(cursor)] = time.perf_counter()
+
+    def _after(self, _conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        started = self._started.pop(id(cursor), None)
+        if started is None:
+            return
+        timer = self.begin if statement.lstrip().upper().startswith("BEGIN") else self.statements
+        timer.count += 1
+        timer.seconds += time.perf_counter() - started
+
+    def _commit(self, _conn: Any) -> None:
+        self.commits += 1
+
+    @contextmanager
+    def listening(self, engine: Any) -> Iterator[DbTimer]:
+        sync = engine.sync_engine
+        hooks = (
+            ("before_cursor_execute", self._before),
+            ("after_cursor_execute", self._after),
+            ("commit", self._commit),
+        )
+        for name, hook in hooks:
+            sqlalchemy.event.listen(sync, name, hook)
+        # The pool has no "waiting for a connection" event: time its checkout method.
+        pool = sync.pool
+        real_get = pool._do_get
+
+        def timed_get() -> Any:
+            started = time.perf_counter()
+            try:
+                return real_get()
+            finally:
+                self.pool_wait.count += 1
+                self.pool_wait.seconds += time.perf_counter() - started
+
+        pool._do_get = timed_get  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            pool._do_get = real_get  # type: ignore[method-assign]
+            for name, hook in hooks:
+                sqlalchemy.event.remove(sync, name, hook)
+
+
 @dataclass
 class SendTimers:
     planned: int = 0
+    plan: Timer = field(default_factory=Timer)  # one _plan_batch: one write transaction
     send_one: Timer = field(default_factory=Timer)
     limiter: Timer = field(default_factory=Timer)  # pacing wait + HTTP (+ 429 retries)
     http: Timer = field(default_factory=Timer)  # sendMessage HTTP round trips only
-    batches: Timer = field(default_factory=Timer)
-    batch_items: int = 0
+    reserve: Timer = field(default_factory=Timer)  # reminders.take_sendable calls
+    reports: list[Any] = field(default_factory=list)  # TickReports, as the job made them
+    reserved: int = 0
+    db: DbTimer | None = None
+    # Snapshots at the first reservation, so the send phase is measured alone.
+    send_cpu_start: float | None = None
+    send_machine_start: tuple[float, float] | None = None
+    send_db_start: tuple[Timer, Timer, int, float] | None = None
+
+    def mark_send_start(self) -> None:
+        if self.send_cpu_start is not None:
+            return
+        self.send_cpu_start = time.process_time()
+        self.send_machine_start = machine_cpu()
+        if self.db is not None:
+            db = self.db
+            self.send_db_start = (
+                Timer(db.begin.count, db.begin.seconds),
+                Timer(db.statements.count, db.statements.seconds),
+                db.commits,
+                db.pool_wait.seconds,
+            )
 
 
 def _timed(timer: Timer, call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -375,8 +467,10 @@ def _timed(timer: Timer, call: Callable[..., Awaitable[Any]]) -> Callable[..., A
         try:
             return await call(*args, **kwargs)
         finally:
+            elapsed = time.perf_counter() - started
             timer.count += 1
-            timer.seconds += time.perf_counter() - started
+            timer.seconds += elapsed
+            timer.longest = max(timer.longest, elapsed)
 
     return wrapper
 
@@ -384,21 +478,30 @@ def _timed(timer: Timer, call: Callable[..., Awaitable[Any]]) -> Callable[..., A
 @contextmanager
 def instrumented(timers: SendTimers) -> Iterator[None]:
     """Time the parts of the send path; only this process, restored afterwards."""
+    store = reminder_job.reminders  # bot.store.reminders, as the job module sees it
     real_plan = reminder_job._plan_batch
-    real_batch = reminder_job._send_batch
+    real_take = store.take_sendable
     real_one = reminder_job._send_one
     real_process = AIORateLimiter.process_request
     real_http = HTTPXRequest.do_request
+    real_report = reminder_job.TickReport
+
+    def tick_report(*args: Any, **kwargs: Any) -> Any:
+        # Kept here too, so the counts survive a tick that raises.
+        report = real_report(*args, **kwargs)
+        timers.reports.append(report)
+        return report
 
     async def plan_batch(*args: Any) -> int:
-        count = await real_plan(*args)
+        count = await _timed(timers.plan, real_plan)(*args)
         timers.planned += count
         return count
 
-    async def send_batch(*args: Any) -> int:
-        count = await _timed(timers.batches, real_batch)(*args)
-        timers.batch_items += count
-        return count
+    async def take_sendable(*args: Any, **kwargs: Any) -> Any:
+        timers.mark_send_start()
+        taken = await _timed(timers.reserve, real_take)(*args, **kwargs)
+        timers.reserved += len(taken)
+        return taken
 
     async def do_request(self: HTTPXRequest, url: str, *args: Any, **kwargs: Any) -> Any:
         if not url.endswith("/sendMessage"):
@@ -406,7 +509,8 @@ def instrumented(timers: SendTimers) -> Iterator[None]:
         return await _timed(timers.http, real_http)(self, url, *args, **kwargs)
 
     reminder_job._plan_batch = plan_batch  # type: ignore[assignment]
-    reminder_job._send_batch = send_batch  # type: ignore[assignment]
+    reminder_job.TickReport = tick_report  # type: ignore[assignment,misc]
+    store.take_sendable = take_sendable  # type: ignore[assignment]
     reminder_job._send_one = _timed(timers.send_one, real_one)  # type: ignore[assignment]
     AIORateLimiter.process_request = _timed(timers.limiter, real_process)  # type: ignore[method-assign]
     HTTPXRequest.do_request = do_request  # type: ignore[method-assign]
@@ -414,7 +518,8 @@ def instrumented(timers: SendTimers) -> Iterator[None]:
         yield
     finally:
         reminder_job._plan_batch = real_plan  # type: ignore[assignment]
-        reminder_job._send_batch = real_batch  # type: ignore[assignment]
+        reminder_job.TickReport = real_report  # type: ignore[misc]
+        store.take_sendable = real_take  # type: ignore[assignment]
         reminder_job._send_one = real_one  # type: ignore[assignment]
         AIORateLimiter.process_request = real_process  # type: ignore[method-assign]
         HTTPXRequest.do_request = real_http  # type: ignore[method-assign]
@@ -476,8 +581,11 @@ class RunResult:
     runners: int
     due: int
     rate_limit: float
+    bot_rate: float
     latency_ms: float
     claim_s: float
+    plan_transactions: int
+    plan_transaction_max_s: float  # the longest the plan phase held a write transaction
     send_s: float
     total_s: float
     sustained_per_s: float
@@ -488,6 +596,11 @@ class RunResult:
     missed: int
     duplicates: int
     unexpected_chats: int
+    tick_error: str | None  # send_due_reminders raised (the rest are then the outcome after
+    sender_errors: int  # the senders still running finished and a recovery tick ran)
+    stuck_sending: int  # rows left "sending" by failed senders, before the recovery tick
+    recovery_sent: int
+    recovery_possible_duplicates: int
     report_sent: int
     report_missed: int
     report_failed: int
@@ -507,13 +620,24 @@ class RunResult:
     http_ms: float
     outside_limiter_ms: float
     pacing_wait_ms: float
-    batches: int
-    batch_mean_items: float
-    batch_mean_ms: float
+    reservations: int
+    rows_per_reservation: float
+    reserve_ms: float
+    worker_loop_ms: float  # send-phase seconds * concurrency / messages (Little's law)
     loop_lag_p99_ms: float
     loop_lag_max_ms: float
     gaps_over_100ms: int
     busiest_second: int
+    send_cpu_ms_per_msg: float
+    send_cpu_share: float  # process CPU seconds per wall second in the send phase
+    machine_cpu_busy: float  # all cores, all processes (bot, stub, PostgreSQL), send phase
+    stub_cpu_ms_per_request: float
+    other_cpu_cores: float  # machine CPU not used by the bot or the stub (other processes)
+    commits_per_msg: float
+    begin_wait_ms_per_msg: float
+    pool_wait_ms_per_msg: float
+    statements_per_msg: float
+    statement_ms_per_msg: float
 
 
 def sustained_rate(times: list[float]) -> tuple[float, float]:
@@ -536,6 +660,25 @@ def busiest_second(times: list[float]) -> int:
             start += 1
         best = max(best, end - start + 1)
     return best
+
+
+async def wait_for_orphans(keep: set[asyncio.Task[Any]]) -> int:
+    """Wait for the tick's other senders; returns how many of them raised too."""
+    current = asyncio.current_task()
+    others = {task for task in asyncio.all_tasks() if task is not current and task not in keep}
+    if not others:
+        return 0
+    done, _ = await asyncio.wait(others, timeout=900)
+    return sum(1 for task in done if not task.cancelled() and task.exception() is not None)
+
+
+async def count_sending(sessions: Any) -> int:
+    async with sessions() as session:
+        connection = await session.connection()
+        result = await connection.execute(
+            text("SELECT COUNT(*) FROM reminders WHERE status = 'sending'")
+        )
+        return int(result.scalar_one())
 
 
 async def verify_database(sessions: Any, due: frozenset[int]) -> dict[str, Any]:
@@ -588,14 +731,17 @@ async def run_once(
         telegram_bot_token=TOKEN,
         telegram_base_url=stub.base_url,
         database_url=url,
-        send_rate_limit=args.rate,
+        send_rate_limit=args.bot_rate,
         send_concurrency=concurrency,
     )
+    clock = FakeClock(NOW)
     with pacing(args.pacing):
-        app = build_application(
-            settings, sessions=sessions, content=load_content(), clock=FakeClock(NOW)
-        )
+        app = build_application(settings, sessions=sessions, content=load_content(), clock=clock)
     timers = SendTimers()
+    tick_error: str | None = None
+    sender_errors = 0
+    stuck_sending = 0
+    recovery: Any = None
     lag: list[float] = []
     label = f"[{args.backend} c={concurrency}]"
     try:
@@ -607,14 +753,43 @@ async def run_once(
         progress = asyncio.create_task(
             show_progress(stub, timers, len(population.due), label), name="progress"
         )
-        with instrumented(timers):
+        timers.db = DbTimer()
+        with instrumented(timers), timers.db.listening(engine):
             started = time.perf_counter()
-            report = await reminder_job.send_due_reminders(app.bot, deps)
+            try:
+                await reminder_job.send_due_reminders(app.bot, deps)
+            except Exception as exc:
+                # One sender's error ends the tick's gather; the other senders run on.
+                tick_error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+                log.error("The tick raised %s; waiting for its other senders", tick_error)
+                sender_errors = 1 + await wait_for_orphans({watcher, progress})
             total = time.perf_counter() - started
+            send_cpu = time.process_time() - (timers.send_cpu_start or time.process_time())
+            machine_end = machine_cpu()
+            db_begin, db_statements, commits = (
+                timers.db.begin,
+                timers.db.statements,
+                timers.db.commits,
+            )
+            begin0, statements0, commits0, pool0 = timers.send_db_start or (
+                Timer(),
+                Timer(),
+                0,
+                0.0,
+            )
+            pool_wait = timers.db.pool_wait.seconds - pool0
+        report = timers.reports[0]
+        stats: StubStats = await asyncio.to_thread(stub.stats, details=True)
+        if tick_error is not None:
+            # What the next minute's tick does once the lease of the rows the failed
+            # sender had reserved runs out: send them again.
+            stuck_sending = await count_sending(sessions)
+            clock.advance(seconds=settings.reminder_lease_seconds + 1)
+            recovery = await reminder_job.send_due_reminders(app.bot, deps)
         progress.cancel()
         stop.set()
         await asyncio.gather(watcher, progress, return_exceptions=True)
-        stats: StubStats = await asyncio.to_thread(stub.stats, details=True)
+        final: StubStats = await asyncio.to_thread(stub.stats, details=True)
         checked = await verify_database(sessions, population.due)
     finally:
         await app.shutdown()
@@ -628,9 +803,15 @@ async def run_once(
         else 0.0
     )
     ordered = sorted(stats.times)
-    gaps = sum(1 for a, b in zip(ordered, ordered[1:], strict=False) if b - a > 0.1)
+    gaps = sum(1 for a, b in itertools.pairwise(ordered) if b - a > 0.1)
     send_one_ms = timers.send_one.mean_ms
     limiter_ms = timers.limiter.mean_ms
+    messages = max(1, report.sent)
+    machine_busy = 0.0
+    if timers.send_machine_start and machine_end:
+        busy = machine_end[0] - timers.send_machine_start[0]
+        machine_busy = busy / max(machine_end[1] - timers.send_machine_start[1], 1e-9)
+    requests = max(1, stats.accepted + stats.rejected_429)
     return RunResult(
         backend=args.backend,
         concurrency=concurrency,
@@ -638,18 +819,26 @@ async def run_once(
         runners=len(population.rows),
         due=len(population.due),
         rate_limit=args.rate,
+        bot_rate=args.bot_rate,
         latency_ms=args.latency_ms,
         claim_s=report.claim_seconds,
+        plan_transactions=timers.plan.count,
+        plan_transaction_max_s=timers.plan.longest,
         send_s=send_s,
         total_s=total,
         sustained_per_s=steady,
         overall_per_s=overall,
         fraction_of_limit=steady / args.rate,
         goal_fraction="PASS" if steady >= GOAL_FRACTION * args.rate else "MISS",
-        rejected_429=stats.rejected_429,
-        missed=len(population.due - stats.per_chat.keys()),
-        duplicates=sum(1 for count in stats.per_chat.values() if count > 1),
-        unexpected_chats=len(stats.per_chat.keys() - population.due),
+        rejected_429=final.rejected_429,
+        missed=len(population.due - final.per_chat.keys()),
+        duplicates=sum(1 for count in final.per_chat.values() if count > 1),
+        unexpected_chats=len(final.per_chat.keys() - population.due),
+        tick_error=tick_error,
+        sender_errors=sender_errors,
+        stuck_sending=stuck_sending,
+        recovery_sent=recovery.sent if recovery else 0,
+        recovery_possible_duplicates=recovery.possible_duplicates if recovery else 0,
         report_sent=report.sent,
         report_missed=report.missed,
         report_failed=report.failed,
@@ -663,18 +852,35 @@ async def run_once(
         db_ok=checked["ok"],
         stub_in_flight_mean=stats.in_flight_seconds / active if active else 0.0,
         stub_in_flight_max=stats.max_in_flight,
-        ceiling_per_s=concurrency / (send_one_ms / 1000) if send_one_ms else 0.0,
+        ceiling_per_s=(
+            concurrency / ((send_one_ms + timers.reserve.mean_ms) / 1000) if send_one_ms else 0.0
+        ),
         send_one_ms=send_one_ms,
         limiter_ms=limiter_ms,
         http_ms=timers.http.mean_ms,
         outside_limiter_ms=send_one_ms - limiter_ms,
         pacing_wait_ms=max(0.0, limiter_ms - timers.http.mean_ms),
-        batches=timers.batches.count,
-        batch_mean_items=timers.batch_items / max(1, timers.batches.count),
-        batch_mean_ms=timers.batches.mean_ms,
+        reservations=timers.reserve.count,
+        rows_per_reservation=timers.reserved / max(1, timers.reserve.count),
+        reserve_ms=timers.reserve.mean_ms,
+        worker_loop_ms=send_s * concurrency / messages * 1000,
         loop_lag_p99_ms=percentile(lag, 99) * 1000,
         loop_lag_max_ms=max(lag, default=0.0) * 1000,
         gaps_over_100ms=gaps,
+        send_cpu_ms_per_msg=send_cpu / messages * 1000,
+        send_cpu_share=send_cpu / send_s if send_s > 0 else 0.0,
+        machine_cpu_busy=machine_busy,
+        stub_cpu_ms_per_request=stats.cpu_seconds / requests * 1000,
+        other_cpu_cores=max(
+            0.0,
+            (machine_busy * (os.cpu_count() or 1) * send_s - send_cpu - stats.cpu_seconds)
+            / max(send_s, 1e-9),
+        ),
+        commits_per_msg=(commits - commits0) / messages,
+        begin_wait_ms_per_msg=(db_begin.seconds - begin0.seconds) / messages * 1000,
+        pool_wait_ms_per_msg=pool_wait / messages * 1000,
+        statements_per_msg=(db_statements.count - statements0.count) / messages,
+        statement_ms_per_msg=(db_statements.seconds - statements0.seconds) / messages * 1000,
         busiest_second=busiest_second(stats.times),
     )
 
@@ -700,6 +906,11 @@ async def postgres_schema(base_url: str) -> AsyncIterator[str]:
             connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
+def remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 @asynccontextmanager
 async def fresh_database(
     args: argparse.Namespace, population: Population, template: dict[str, Any]
@@ -717,8 +928,7 @@ async def fresh_database(
         try:
             yield f"sqlite+aiosqlite:///{run_path}"
         finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{run_path}{suffix}").unlink(missing_ok=True)
+            remove_sqlite(run_path)
         return
     async with postgres_schema(args.postgres_url) as url:
         seconds = await seed(url, population)
@@ -749,11 +959,13 @@ def header(args: argparse.Namespace) -> dict[str, Any]:
         "runners": args.runners,
         "due": args.due,
         "rate_limit": args.rate,
+        "bot_send_rate_limit": args.bot_rate,
         "latency_ms": args.latency_ms,
         "concurrency": args.concurrency,
         "pacing": args.pacing,
         "seed": args.seed,
         "fake_now": NOW.isoformat(),
+        "loadavg_at_start": [round(value, 2) for value in os.getloadavg()],
     }
 
 
@@ -765,13 +977,13 @@ def print_header(info: dict[str, Any]) -> None:
         f"httpx {info['httpx']}  sqlalchemy {info['sqlalchemy']}  sqlmodel {info['sqlmodel']}  "
         f"aiosqlite {info['aiosqlite']}  psycopg {info['psycopg']}"
     )
-    print(f"  {info['platform']}")
+    print(f"  {info['platform']}; load average at start {info['loadavg_at_start']}")
     print(
         f"  backend {info['backend']}; {info['runners']:,} runners, {info['due']:,} due at "
         f"{DUE_AT:%Y-%m-%d %H:%M} UTC, tick at {NOW:%H:%M:%S}; stub limit "
         f"{info['rate_limit']:g} msg/s (strict 1 s sliding window), latency "
         f"{info['latency_ms']:g} ms; SEND_CONCURRENCY {info['concurrency']}; "
-        f"pacing {info['pacing']}"
+        f"pacing {info['pacing']}; bot SEND_RATE_LIMIT {info['bot_send_rate_limit']:g}"
     )
     print(flush=True)
 
@@ -801,6 +1013,7 @@ def print_results(results: list[RunResult]) -> None:
             "429s",
             "missed (0)",
             "duplicates (0)",
+            "tick",
         ]
     ]
     for r in results:
@@ -818,12 +1031,25 @@ def print_results(results: list[RunResult]) -> None:
                 str(r.rejected_429),
                 f"{r.missed} {'PASS' if r.missed == 0 else 'MISS'}",
                 f"{r.duplicates} {'PASS' if r.duplicates == 0 else 'MISS'}",
+                "ok" if r.tick_error is None else "RAISED",
             ]
         )
     print()
     print(table(rows))
+    for r in results:
+        if r.tick_error is not None:
+            print(
+                f"c={r.concurrency}: send_due_reminders raised {r.tick_error} "
+                f"({r.sender_errors} sender(s) failed; {r.stuck_sending} row(s) left 'sending'; "
+                f"a recovery tick after the lease sent {r.recovery_sent}, counting "
+                f"{r.recovery_possible_duplicates} as possible duplicates). Missed and "
+                "duplicates are after that recovery tick."
+            )
 
-    print("\nWhere the send time goes (means per message; ceiling = concurrency / _send_one):")
+    print(
+        "\nWhere the send time goes (means per message; ceiling = concurrency / "
+        "(reserve + _send_one); worker loop = what each of the workers spent per message):"
+    )
     rows = [
         [
             "concurrency",
@@ -834,11 +1060,27 @@ def print_results(results: list[RunResult]) -> None:
             "DB+render ms",
             "ceiling msg/s",
             "in flight at stub",
-            "batches × rows",
-            "batch ms",
+            "reservations × rows",
+            "reserve ms",
+            "worker loop ms",
             "busiest 1 s",
             "gaps>100ms",
             "loop lag p99/max ms",
+        ]
+    ]
+    db_rows = [
+        [
+            "concurrency",
+            "commits/msg",
+            "pool wait ms/msg",
+            "BEGIN ms/msg",
+            "statements/msg",
+            "statement ms/msg",
+            "bot CPU ms/msg",
+            "bot CPU busy",
+            "stub CPU ms/req",
+            f"machine CPU busy ({os.cpu_count()} cores)",
+            "other processes (cores)",
         ]
     ]
     for r in results:
@@ -852,14 +1094,35 @@ def print_results(results: list[RunResult]) -> None:
                 f"{r.outside_limiter_ms:.1f}",
                 f"{r.ceiling_per_s:.0f}",
                 f"{r.stub_in_flight_mean:.1f} (max {r.stub_in_flight_max})",
-                f"{r.batches} × {r.batch_mean_items:.0f}",
-                f"{r.batch_mean_ms:.0f}",
+                f"{r.reservations} × {r.rows_per_reservation:.1f}",
+                f"{r.reserve_ms:.1f}",
+                f"{r.worker_loop_ms:.1f}",
                 str(r.busiest_second),
                 str(r.gaps_over_100ms),
                 f"{r.loop_lag_p99_ms:.0f}/{r.loop_lag_max_ms:.0f}",
             ]
         )
+        db_rows.append(
+            [
+                f"{r.concurrency}{'' if r.pacing == 'bot' else ' ' + r.pacing}",
+                f"{r.commits_per_msg:.2f}",
+                f"{r.pool_wait_ms_per_msg:.1f}",
+                f"{r.begin_wait_ms_per_msg:.1f}",
+                f"{r.statements_per_msg:.1f}",
+                f"{r.statement_ms_per_msg:.1f}",
+                f"{r.send_cpu_ms_per_msg:.2f}",
+                f"{r.send_cpu_share:.0%}",
+                f"{r.stub_cpu_ms_per_request:.2f}",
+                f"{r.machine_cpu_busy:.0%}",
+                f"{r.other_cpu_cores:.2f}",
+            ]
+        )
     print(table(rows))
+    print(
+        "\nDatabase and CPU in the send phase (per message sent; bot CPU: this process, "
+        "all threads; 100 % = one core):"
+    )
+    print(table(db_rows))
     print()
     for r in results:
         print(
@@ -869,27 +1132,40 @@ def print_results(results: list[RunResult]) -> None:
             f"{r.overall_per_s:.1f} msg/s; DB: {r.db_runners_with_one_sent:,}/{r.due:,} due "
             f"runners with exactly one sent daily row, {r.db_sent_rows:,} sent rows, still due "
             f"{r.db_still_due}, statuses {r.db_status_counts} → "
-            f"{'OK' if r.db_ok else 'MISMATCH'}; unexpected chats {r.unexpected_chats}"
+            f"{'OK' if r.db_ok else 'MISMATCH'}; unexpected chats {r.unexpected_chats}; "
+            f"claim: {r.plan_transactions} write transactions, longest "
+            f"{r.plan_transaction_max_s:.2f} s"
         )
 
 
+def run_key(info: dict[str, Any]) -> str:
+    """What makes two invocations comparable; the concurrency values are inside."""
+    key = (
+        f"{info['backend']} runners={info['runners']} due={info['due']} "
+        f"rate={info['rate_limit']:g} latency_ms={info['latency_ms']:g} pacing={info['pacing']}"
+    )
+    if info["bot_send_rate_limit"] != info["rate_limit"]:
+        key += f" bot_rate={info['bot_send_rate_limit']:g}"
+    return key
+
+
 def save(info: dict[str, Any], results: list[RunResult], population: Population) -> None:
-    """One entry per backend, so a SQLite run does not erase the last PostgreSQL one."""
+    """One entry per configuration, so a run does not erase a different one."""
     RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
     try:
         saved = json.loads(RESULTS_PATH.read_text())
     except (OSError, ValueError):
         saved = {}
-    if not isinstance(saved, dict) or "backends" not in saved:
-        saved = {"backends": {}}
+    if not isinstance(saved, dict) or not isinstance(saved.get("runs"), dict):
+        saved = {"runs": {}}
     saved["goals"] = {"fraction_of_limit": GOAL_FRACTION, "missed": 0, "duplicates": 0}
-    saved["backends"][info["backend"]] = {
+    saved["runs"][run_key(info)] = {
         **info,
         "due_zones": population.due_zones,
         "results": [asdict(result) for result in results],
     }
     RESULTS_PATH.write_text(json.dumps(saved, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nSaved {RESULTS_PATH}")
+    print(f"\nSaved {RESULTS_PATH} ({run_key(info)})")
 
 
 # ---- main ----------------------------------------------------------------------------
@@ -911,6 +1187,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--due", type=int, default=10_000, help="runners due in the minute")
     parser.add_argument("--rate", type=float, default=30.0, help="the stub's limit, msg/s")
     parser.add_argument("--latency-ms", type=float, default=50.0, help="stub latency per send")
+    parser.add_argument(
+        "--bot-rate",
+        type=float,
+        default=None,
+        help="the bot's SEND_RATE_LIMIT (default: --rate); lower it to test pacing headroom",
+    )
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument(
         "--postgres-url",
@@ -935,6 +1217,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("need 1 ≤ --due ≤ --runners")
     if args.rate <= 0 or args.latency_ms < 0:
         parser.error("--rate must be positive and --latency-ms not negative")
+    if args.bot_rate is None:
+        args.bot_rate = args.rate
+    if args.bot_rate <= 0:
+        parser.error("--bot-rate must be positive")
     if args.concurrency is None:
         default = Settings.model_fields["send_concurrency"].default
         args.concurrency = [int(default)]
@@ -957,7 +1243,8 @@ async def main_async(args: argparse.Namespace) -> int:
                     f"  c={concurrency}: claim {result.claim_s:.1f} s, send {result.send_s:.1f} s,"
                     f" {result.sustained_per_s:.1f} msg/s ({result.fraction_of_limit:.3f} of the "
                     f"limit), 429s {result.rejected_429}, missed {result.missed}, duplicates "
-                    f"{result.duplicates}",
+                    f"{result.duplicates}"
+                    + ("" if result.tick_error is None else f"; tick raised {result.tick_error}"),
                     flush=True,
                 )
     finally:

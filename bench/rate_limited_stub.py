@@ -46,6 +46,7 @@ class StubStats:
     other_errors: int = 0
     max_in_flight: int = 0
     in_flight_seconds: float = 0.0  # integral of in-flight requests over time
+    cpu_seconds: float = 0.0  # the stub process's CPU time (all threads) since the last clear
     first_arrival: float | None = None
     last_arrival: float | None = None
     per_chat: dict[int, int] = field(default_factory=dict)
@@ -73,6 +74,7 @@ class RateLimitedStub(StubBotAPI):
         self._max_in_flight = 0
         self._in_flight_seconds = 0.0
         self._in_flight_since = time.monotonic()
+        self._cpu_since = time.process_time()
 
     # ---- counters ------------------------------------------------------------------
 
@@ -103,6 +105,7 @@ class RateLimitedStub(StubBotAPI):
                 other_errors=self._other_errors,
                 max_in_flight=self._max_in_flight,
                 in_flight_seconds=self._in_flight_seconds,
+                cpu_seconds=time.process_time() - self._cpu_since,
                 first_arrival=self._times[0] if self._times else None,
                 last_arrival=self._times[-1] if self._times else None,
                 per_chat=dict(self._per_chat) if details else {},
@@ -117,6 +120,7 @@ class RateLimitedStub(StubBotAPI):
             self._rejected = self._other_errors = self._max_in_flight = 0
             self._in_flight_seconds = 0.0
             self._in_flight_since = time.monotonic()
+            self._cpu_since = time.process_time()
 
     # ---- the changed method --------------------------------------------------------
 

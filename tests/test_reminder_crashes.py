@@ -480,7 +480,7 @@ def test_killed_after_sending_resends_once_and_says_possible_duplicate(
     """The one unavoidable duplicate: delivered, then the process died before recording it.
 
     With one send at a time exactly one message is out when the process dies, and the batch
-    it reserved (one row per sender, SEND_CONCURRENCY rows) is left ``sending``. After the lease the new
+    it reserved (one row per sender) is left ``sending``. After the lease the new
     process sends that batch again: the delivered runner gets the reminder twice, and every
     re-sent row is logged as a possible duplicate — the bot cannot know which went out.
     """
