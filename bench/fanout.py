@@ -628,6 +628,8 @@ class RunResult:
     loop_lag_max_ms: float
     gaps_over_100ms: int
     busiest_second: int
+    accepted_per_second: list[int]
+    rejected_per_second: list[int]
     send_cpu_ms_per_msg: float
     send_cpu_share: float  # process CPU seconds per wall second in the send phase
     machine_cpu_busy: float  # all cores, all processes (bot, stub, PostgreSQL), send phase
@@ -650,6 +652,12 @@ def sustained_rate(times: list[float]) -> tuple[float, float]:
     hi = max(lo + 1, int(len(ordered) * (1 - STEADY_TRIM)) - 1)
     steady = (hi - lo) / max(ordered[hi] - ordered[lo], 1e-9)
     return steady, overall
+
+
+def per_second(times: list[float], start: float) -> list[int]:
+    """Counts per whole second since ``start``: the shape of the send, for the JSON."""
+    counts: Counter[int] = Counter(int(moment - start) for moment in times)
+    return [counts.get(second, 0) for second in range(max(counts, default=-1) + 1)]
 
 
 def busiest_second(times: list[float]) -> int:
@@ -812,6 +820,7 @@ async def run_once(
         busy = machine_end[0] - timers.send_machine_start[0]
         machine_busy = busy / max(machine_end[1] - timers.send_machine_start[1], 1e-9)
     requests = max(1, stats.accepted + stats.rejected_429)
+    timeline_start = min(final.times[:1] + final.rejected_times[:1], default=0.0)
     return RunResult(
         backend=args.backend,
         concurrency=concurrency,
@@ -882,6 +891,8 @@ async def run_once(
         statements_per_msg=(db_statements.count - statements0.count) / messages,
         statement_ms_per_msg=(db_statements.seconds - statements0.seconds) / messages * 1000,
         busiest_second=busiest_second(stats.times),
+        accepted_per_second=per_second(final.times, timeline_start),
+        rejected_per_second=per_second(final.rejected_times, timeline_start),
     )
 
 

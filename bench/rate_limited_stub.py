@@ -51,6 +51,7 @@ class StubStats:
     last_arrival: float | None = None
     per_chat: dict[int, int] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
+    rejected_times: list[float] = field(default_factory=list)
 
 
 class RateLimitedStub(StubBotAPI):
@@ -68,7 +69,7 @@ class RateLimitedStub(StubBotAPI):
         self._window: deque[float] = deque()
         self._per_chat: Counter[int] = Counter()
         self._times: list[float] = []
-        self._rejected = 0
+        self._rejected: list[float] = []
         self._other_errors = 0
         self._in_flight = 0
         self._max_in_flight = 0
@@ -91,7 +92,7 @@ class RateLimitedStub(StubBotAPI):
         while self._window and self._window[0] <= horizon:
             self._window.popleft()
         if len(self._window) >= self.limit:
-            self._rejected += 1
+            self._rejected.append(now)
             return False
         self._window.append(now)
         return True
@@ -101,7 +102,7 @@ class RateLimitedStub(StubBotAPI):
             self._flight(0, time.monotonic())
             return StubStats(
                 accepted=len(self._times),
-                rejected_429=self._rejected,
+                rejected_429=len(self._rejected),
                 other_errors=self._other_errors,
                 max_in_flight=self._max_in_flight,
                 in_flight_seconds=self._in_flight_seconds,
@@ -110,6 +111,7 @@ class RateLimitedStub(StubBotAPI):
                 last_arrival=self._times[-1] if self._times else None,
                 per_chat=dict(self._per_chat) if details else {},
                 times=list(self._times) if details else [],
+                rejected_times=list(self._rejected) if details else [],
             )
 
     def clear_stats(self) -> None:
@@ -117,7 +119,8 @@ class RateLimitedStub(StubBotAPI):
             self._window.clear()
             self._per_chat.clear()
             self._times.clear()
-            self._rejected = self._other_errors = self._max_in_flight = 0
+            self._rejected.clear()
+            self._other_errors = self._max_in_flight = 0
             self._in_flight_seconds = 0.0
             self._in_flight_since = time.monotonic()
             self._cpu_since = time.process_time()
