@@ -4,10 +4,13 @@ Run from the repository root::
 
     .venv/bin/python -m bench.fanout [--runners 100000] [--due 10000] [--rate 30]
         [--latency-ms 50] [--backend sqlite|postgresql] [--postgres-url URL]
-        [--concurrency N[,N...]] [--pacing bot|smooth]
+        [--concurrency N[,N...]] [--pacing bot|smooth|paced] [--bot-rate R]
 
-``--rate 300`` keeps a run short (10k messages at 300/s ≈ 35 s); the default 30/s is
-Telegram's limit and takes about six minutes.
+At the default 30 msg/s (Telegram's limit) 10k messages take at least 5.5 minutes plus
+the claim. ``--rate 300`` is shorter only where the bot can send 300 msg/s at all: on a
+small machine it is CPU-bound well below that (about 90 to 115 msg/s on 2 cores), so such a run
+measures the bot's own ceiling, and the limit is never reached (no 429s). A short run
+that still exercises the limit: ``--runners 20000 --due 1500`` (about 1.5 minutes).
 
 Why this shape:
 
@@ -15,8 +18,8 @@ Why this shape:
   reminder times; ``--due`` of them are due in the same UTC minute (their local 07:00 in
   Berlin, 06:00 in London, 11:30 in Kolkata, …) on a local date that is a planned
   strength day for them; the rest are due later in the week. Seeding is not timed.
-* The bot is the real ``build_application`` with its real ``AIORateLimiter``, database and
-  HTTP stack; the network is real HTTP to ``bench.rate_limited_stub`` on 127.0.0.1, which
+* The bot is the real ``build_application`` with its real rate limiter, database and HTTP
+  stack; the network is real HTTP to ``bench.rate_limited_stub`` on 127.0.0.1, which
   enforces a strict sliding-window global limit of ``--rate`` messages per second, answers
   429 with ``retry_after`` when it is exceeded, and adds ``--latency-ms`` to each send. It
   runs in a child process so its HTTP parsing does not compete with the bot for the GIL.
@@ -25,12 +28,18 @@ Why this shape:
   the send phase. The sustained rate is measured at the stub from the arrival times of the
   accepted messages (the middle 90 %, without the ramp-up and the tail).
 * Afterwards the stub's per-chat counts give missed and duplicated messages, and the
-  database must hold exactly one ``sent`` daily reminder for each due runner.
-* For the diagnosis, the send path is timed in parts (time in ``_send_one``; in
-  ``AIORateLimiter.process_request``, i.e. pacing wait + HTTP; in the HTTP request alone),
-  so "too little concurrency for the latency", "the limiter's pacing" and "the per-message
-  database work" can be told apart. ``--pacing smooth`` swaps the limiter's 1 s bucket for
-  one that allows no burst, to show what the bucket's burst does against a strict limit.
+  database must hold exactly one ``sent`` daily reminder for each due runner. If the tick
+  raises, the senders still running are awaited and one more tick runs after the lease
+  (as the next minute's job would), so missed/duplicates are the eventual outcome.
+* For the diagnosis the send path is timed in parts: reserving a row, ``_send_one``, the
+  rate limiter (pacing wait + HTTP), the HTTP request alone, waiting for a pooled database
+  connection, statements; plus CPU per message of the bot process, of the stub, and of
+  the machine, since a run on a shared machine is only as good as its idle CPU. This tells
+  "too little concurrency for the latency", "the limiter's pacing", "the per-message
+  database work" and "out of CPU" apart. ``--pacing`` swaps the bot's limiter for the
+  diagnosis only: ``smooth`` is AIORateLimiter with a one-message bucket, ``paced`` is
+  ``PacedRateLimiter`` below (a prototype of a fix); ``--bot-rate`` sets the bot's
+  SEND_RATE_LIMIT apart from the stub's limit, to test headroom.
 """
 
 from __future__ import annotations
@@ -50,7 +59,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager, closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -66,7 +75,8 @@ import sqlmodel
 import telegram
 from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
-from telegram.ext import AIORateLimiter
+from telegram.error import RetryAfter
+from telegram.ext import AIORateLimiter, BaseRateLimiter
 from telegram.request import HTTPXRequest
 
 import bot.app as app_module
@@ -82,6 +92,7 @@ from bot.store.db import is_sqlite, make_engine, make_session_factory, migrate
 from bot.store.models import Runner
 from bot.store.runners import days_to_text
 from tests.harness import TOKEN, FakeClock
+from tests.stub_bot_api import JSONDict
 
 from .rate_limited_stub import StubProcess, StubStats
 
@@ -483,6 +494,7 @@ def instrumented(timers: SendTimers) -> Iterator[None]:
     real_take = store.take_sendable
     real_one = reminder_job._send_one
     real_process = AIORateLimiter.process_request
+    real_paced = PacedRateLimiter.process_request
     real_http = HTTPXRequest.do_request
     real_report = reminder_job.TickReport
 
@@ -513,6 +525,7 @@ def instrumented(timers: SendTimers) -> Iterator[None]:
     store.take_sendable = take_sendable  # type: ignore[assignment]
     reminder_job._send_one = _timed(timers.send_one, real_one)  # type: ignore[assignment]
     AIORateLimiter.process_request = _timed(timers.limiter, real_process)  # type: ignore[method-assign]
+    PacedRateLimiter.process_request = _timed(timers.limiter, real_paced)  # type: ignore[method-assign]
     HTTPXRequest.do_request = do_request  # type: ignore[method-assign]
     try:
         yield
@@ -522,12 +535,83 @@ def instrumented(timers: SendTimers) -> Iterator[None]:
         store.take_sendable = real_take  # type: ignore[assignment]
         reminder_job._send_one = real_one  # type: ignore[assignment]
         AIORateLimiter.process_request = real_process  # type: ignore[method-assign]
+        PacedRateLimiter.process_request = real_paced  # type: ignore[method-assign]
         HTTPXRequest.do_request = real_http  # type: ignore[method-assign]
+
+
+MAX_PAUSES = 100
+
+
+class PacedRateLimiter(BaseRateLimiter[int]):
+    """A prototype for bot/app.py (diagnosis only): paced sends that never burst.
+
+    AIORateLimiter takes a slot from its bucket and *then* waits out a 429's retry_after,
+    so every slot handed out during the pause is spent at once when it ends: a burst on
+    top of the paced stream, which the strict window answers with the next 429 (and its
+    bucket lets up to a second's worth through at once after any pause). Here a request
+    waits for its turn, at least 1/rate s after the previous one actually left, and a 429
+    moves every later turn behind the pause, so nothing ever goes out faster than the
+    rate. Only requests with a chat_id are paced, as AIORateLimiter's overall limit does;
+    no per-group limit (the bot talks to private chats).
+    """
+
+    def __init__(self, rate: float, max_retries: int) -> None:
+        self.interval = 1 / rate
+        self.max_retries = max_retries
+        self._last = float("-inf")  # when the last paced request left
+        self._paused_until = 0.0
+        self._gate = asyncio.Lock()  # FIFO: turns are handed out in arrival order
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    async def _turn(self) -> None:
+        """Leave at least ``interval`` after the previous request *actually* left: a stalled
+        event loop delays the queue but never lets two turns out at once afterwards."""
+        loop = asyncio.get_running_loop()
+        async with self._gate:
+            for _ in range(MAX_PAUSES):  # a pause can start while waiting: look again
+                wait = max(self._last + self.interval, self._paused_until) - loop.time()
+                if wait <= 0:
+                    break
+                await asyncio.sleep(wait)
+            self._last = loop.time()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        paced = data.get("chat_id") is not None
+        retries = rate_limit_args or self.max_retries
+        for attempt in range(retries + 1):
+            if paced:
+                await self._turn()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                pause = exc._retry_after.total_seconds()
+                until = asyncio.get_running_loop().time() + pause
+                self._paused_until = max(self._paused_until, until)
+        raise AssertionError("unreachable")
 
 
 @contextmanager
 def pacing(mode: str) -> Iterator[None]:
-    """``smooth``: the same rate with a bucket of one message, i.e. no burst at all."""
+    """How the bot's rate limiter is built, for the diagnosis (``bot``: unchanged).
+
+    ``smooth``: AIORateLimiter with a bucket of one message (no burst from an idle bucket).
+    ``paced``: ``PacedRateLimiter`` (no burst at all, also not after a 429's pause).
+    """
     if mode == "bot":
         yield
         return
@@ -537,7 +621,11 @@ def pacing(mode: str) -> Iterator[None]:
         rate = kwargs["overall_max_rate"] / kwargs.get("overall_time_period", 1)
         return real(**{**kwargs, "overall_max_rate": 1, "overall_time_period": 1 / rate})
 
-    app_module.AIORateLimiter = smooth  # type: ignore[assignment,misc]
+    def paced(**kwargs: Any) -> Any:
+        rate = kwargs["overall_max_rate"] / kwargs.get("overall_time_period", 1)
+        return PacedRateLimiter(rate, kwargs.get("max_retries", 0))
+
+    app_module.AIORateLimiter = smooth if mode == "smooth" else paced  # type: ignore[assignment]
     try:
         yield
     finally:
@@ -586,6 +674,7 @@ class RunResult:
     claim_s: float
     plan_transactions: int
     plan_transaction_max_s: float  # the longest the plan phase held a write transaction
+    claim_statements_per_runner: float
     send_s: float
     total_s: float
     sustained_per_s: float
@@ -833,6 +922,7 @@ async def run_once(
         claim_s=report.claim_seconds,
         plan_transactions=timers.plan.count,
         plan_transaction_max_s=timers.plan.longest,
+        claim_statements_per_runner=statements0.count / max(1, timers.planned),
         send_s=send_s,
         total_s=total,
         sustained_per_s=steady,
@@ -1145,7 +1235,8 @@ def print_results(results: list[RunResult]) -> None:
             f"{r.db_still_due}, statuses {r.db_status_counts} → "
             f"{'OK' if r.db_ok else 'MISMATCH'}; unexpected chats {r.unexpected_chats}; "
             f"claim: {r.plan_transactions} write transactions, longest "
-            f"{r.plan_transaction_max_s:.2f} s"
+            f"{r.plan_transaction_max_s:.2f} s, {r.claim_statements_per_runner:.1f} "
+            "statements per due runner"
         )
 
 
@@ -1218,9 +1309,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--pacing",
-        choices=("bot", "smooth"),
+        choices=("bot", "smooth", "paced"),
         default="bot",
-        help="bot: AIORateLimiter as bot/app.py builds it; smooth: no burst (diagnosis)",
+        help="the bot's rate limiter: bot = as bot/app.py builds it; for the diagnosis, "
+        "smooth = AIORateLimiter with a one-message bucket, paced = PacedRateLimiter",
     )
     parser.add_argument("--seed", type=int, default=20261126)
     args = parser.parse_args(argv)
