@@ -32,7 +32,7 @@ from telegram.ext import (
 
 from bot.coach import answers as A
 from bot.coach.parsing import is_none_answer, parse_date, parse_days, parse_time
-from bot.coach.plan import next_session, week_index_of
+from bot.coach.plan import next_session
 from bot.coaching import local_today, monday_of, next_reminder_for
 from bot.deps import Deps, get_deps
 from bot.handlers import views
@@ -766,6 +766,3 @@ def build_setup_conversation(extra_fallbacks: list[Any]) -> ConversationHandler[
         persistent=True,
         allow_reentry=True,
     )
-
-
-_ = week_index_of  # re-exported for views that show a week
