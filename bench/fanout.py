@@ -4,7 +4,7 @@ Run from the repository root::
 
     .venv/bin/python -m bench.fanout [--runners 100000] [--due 10000] [--rate 30]
         [--latency-ms 50] [--backend sqlite|postgresql] [--postgres-url URL]
-        [--concurrency N[,N...]] [--pacing bot|smooth|paced] [--bot-rate R]
+        [--concurrency N[,N...]] [--pacing bot|aio] [--bot-rate R]
 
 At the default 30 msg/s (Telegram's limit) 10k messages take at least 5.5 minutes plus
 the claim. ``--rate 300`` is shorter only where the bot can send 300 msg/s at all: on a
@@ -36,10 +36,9 @@ Why this shape:
   connection, statements; plus CPU per message of the bot process, of the stub, and of
   the machine, since a run on a shared machine is only as good as its idle CPU. This tells
   "too little concurrency for the latency", "the limiter's pacing", "the per-message
-  database work" and "out of CPU" apart. ``--pacing`` swaps the bot's limiter for the
-  diagnosis only: ``smooth`` is AIORateLimiter with a one-message bucket, ``paced`` is
-  ``PacedRateLimiter`` below (a prototype of a fix); ``--bot-rate`` sets the bot's
-  SEND_RATE_LIMIT apart from the stub's limit, to test headroom.
+  database work" and "out of CPU" apart. ``--pacing aio`` builds the bot with PTB's
+  ``AIORateLimiter`` (what it used before ``bot.rate_limit``) to compare the two;
+  ``--bot-rate`` sets the bot's SEND_RATE_LIMIT apart from the stub's limit, for headroom.
 """
 
 from __future__ import annotations
@@ -59,7 +58,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -75,8 +74,7 @@ import sqlmodel
 import telegram
 from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
-from telegram.error import RetryAfter
-from telegram.ext import AIORateLimiter, BaseRateLimiter
+from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
 import bot.app as app_module
@@ -87,12 +85,12 @@ from bot.coach.schedule import local_instant, next_due
 from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.content import load_content
 from bot.deps import get_deps
+from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings, async_database_url
 from bot.store.db import is_sqlite, make_engine, make_session_factory, migrate
 from bot.store.models import Runner
 from bot.store.runners import days_to_text
 from tests.harness import TOKEN, FakeClock
-from tests.stub_bot_api import JSONDict
 
 from .rate_limited_stub import StubProcess, StubStats
 
@@ -539,97 +537,23 @@ def instrumented(timers: SendTimers) -> Iterator[None]:
         HTTPXRequest.do_request = real_http  # type: ignore[method-assign]
 
 
-MAX_PAUSES = 100
-
-
-class PacedRateLimiter(BaseRateLimiter[int]):
-    """A prototype for bot/app.py (diagnosis only): paced sends that never burst.
-
-    AIORateLimiter takes a slot from its bucket and *then* waits out a 429's retry_after,
-    so every slot handed out during the pause is spent at once when it ends: a burst on
-    top of the paced stream, which the strict window answers with the next 429 (and its
-    bucket lets up to a second's worth through at once after any pause). Here a request
-    waits for its turn, at least 1/rate s after the previous one actually left, and a 429
-    moves every later turn behind the pause, so nothing ever goes out faster than the
-    rate. Only requests with a chat_id are paced, as AIORateLimiter's overall limit does;
-    no per-group limit (the bot talks to private chats).
-    """
-
-    def __init__(self, rate: float, max_retries: int) -> None:
-        self.interval = 1 / rate
-        self.max_retries = max_retries
-        self._last = float("-inf")  # when the last paced request left
-        self._paused_until = 0.0
-        self._gate = asyncio.Lock()  # FIFO: turns are handed out in arrival order
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to tear down."""
-
-    async def _turn(self) -> None:
-        """Leave at least ``interval`` after the previous request *actually* left: a stalled
-        event loop delays the queue but never lets two turns out at once afterwards."""
-        loop = asyncio.get_running_loop()
-        async with self._gate:
-            for _ in range(MAX_PAUSES):  # a pause can start while waiting: look again
-                wait = max(self._last + self.interval, self._paused_until) - loop.time()
-                if wait <= 0:
-                    break
-                await asyncio.sleep(wait)
-            self._last = loop.time()
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> bool | JSONDict | list[JSONDict]:
-        paced = data.get("chat_id") is not None
-        retries = rate_limit_args or self.max_retries
-        for attempt in range(retries + 1):
-            if paced:
-                await self._turn()
-            try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as exc:
-                if attempt == retries:
-                    raise
-                pause = exc._retry_after.total_seconds()
-                until = asyncio.get_running_loop().time() + pause
-                self._paused_until = max(self._paused_until, until)
-        raise AssertionError("unreachable")
-
-
 @contextmanager
 def pacing(mode: str) -> Iterator[None]:
-    """How the bot's rate limiter is built, for the diagnosis (``bot``: unchanged).
-
-    ``smooth``: AIORateLimiter with a bucket of one message (no burst from an idle bucket).
-    ``paced``: ``PacedRateLimiter`` (no burst at all, also not after a 429's pause).
-    """
+    """Which rate limiter the bot is built with: ``bot`` (its own ``PacedRateLimiter``) or
+    ``aio`` (PTB's ``AIORateLimiter``, which the bot used before: the comparison)."""
     if mode == "bot":
         yield
         return
-    real = app_module.AIORateLimiter
+    real = app_module.PacedRateLimiter
 
-    def smooth(**kwargs: Any) -> Any:
-        rate = kwargs["overall_max_rate"] / kwargs.get("overall_time_period", 1)
-        return real(**{**kwargs, "overall_max_rate": 1, "overall_time_period": 1 / rate})
+    def aio(rate: float, max_retries: int) -> Any:
+        return AIORateLimiter(overall_max_rate=rate, overall_time_period=1, max_retries=max_retries)
 
-    def paced(**kwargs: Any) -> Any:
-        rate = kwargs["overall_max_rate"] / kwargs.get("overall_time_period", 1)
-        return PacedRateLimiter(rate, kwargs.get("max_retries", 0))
-
-    app_module.AIORateLimiter = smooth if mode == "smooth" else paced  # type: ignore[assignment]
+    app_module.PacedRateLimiter = aio  # type: ignore[assignment,misc]
     try:
         yield
     finally:
-        app_module.AIORateLimiter = real  # type: ignore[misc]
+        app_module.PacedRateLimiter = real  # type: ignore[misc]
 
 
 async def show_progress(stub: StubProcess, timers: SendTimers, due: int, label: str) -> None:
@@ -1309,10 +1233,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--pacing",
-        choices=("bot", "smooth", "paced"),
+        choices=("bot", "aio"),
         default="bot",
-        help="the bot's rate limiter: bot = as bot/app.py builds it; for the diagnosis, "
-        "smooth = AIORateLimiter with a one-message bucket, paced = PacedRateLimiter",
+        help="the bot's rate limiter: bot = as bot/app.py builds it (PacedRateLimiter); "
+        "aio = PTB's AIORateLimiter, which the bot used before, for comparison",
     )
     parser.add_argument("--seed", type=int, default=20261126)
     args = parser.parse_args(argv)

@@ -11,7 +11,7 @@ Why this shape:
   database; only the network is swapped (``tests.harness.InProcessRequest`` into
   ``tests.stub_bot_api.StubBotAPI``), so what is measured is what a runner waits for,
   minus Telegram's round trip.
-* PTB's ``AIORateLimiter`` is kept but its 30 msg/s throttle is dropped (as the tests'
+* The bot's rate limiter is kept but its 30 msg/s pacing is dropped (as the tests'
   ``no_flood_wait`` fixture does): with it, the benchmark would measure the limiter's
   sleep, which is Telegram's limit and not the bot's handling cost.
 * Updates are fed one at a time with ``await app.process_update(update)``, which is what
@@ -265,17 +265,17 @@ class GcPauses:
 
 @contextmanager
 def unthrottled_rate_limiter() -> Iterator[None]:
-    """Keep AIORateLimiter (and its retries) but without the 30 msg/s throttle."""
-    real = app_module.AIORateLimiter
+    """Keep the bot's rate limiter (and its retries) but without the 30 msg/s pacing."""
+    real = app_module.PacedRateLimiter
 
-    def unthrottled(**kwargs: Any) -> Any:
-        return real(**{**kwargs, "overall_max_rate": 0, "group_max_rate": 0})
+    def unthrottled(rate: float, max_retries: int) -> Any:
+        return real(0, max_retries)
 
-    app_module.AIORateLimiter = unthrottled  # type: ignore[assignment,misc]
+    app_module.PacedRateLimiter = unthrottled  # type: ignore[assignment,misc]
     try:
         yield
     finally:
-        app_module.AIORateLimiter = real  # type: ignore[misc]
+        app_module.PacedRateLimiter = real  # type: ignore[misc]
 
 
 async def watch_loop(samples: list[float], stop: asyncio.Event) -> None:
@@ -703,7 +703,7 @@ def header(args: argparse.Namespace) -> dict[str, Any]:
         "runners": args.runners,
         "updates": args.updates,
         "seed": args.seed,
-        "rate_limiter": "AIORateLimiter with overall_max_rate=0, group_max_rate=0 (no throttle)",
+        "rate_limiter": "the bot's PacedRateLimiter with rate 0 (no pacing)",
     }
 
 

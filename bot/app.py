@@ -14,7 +14,6 @@ from typing import Any
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -35,6 +34,7 @@ from bot.handlers import commands, delete, guards, setup, snooze, today, week
 from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_FEEDBACK, CB_SKIP, CB_SNOOZE
 from bot.health import Health, PollWatch, Watchdog
 from bot.jobs.reminders import reminder_tick
+from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings
 from bot.store.db import SessionFactory, transaction
 from bot.store.persistence import DatabasePersistence
@@ -88,7 +88,6 @@ def build_application(
     zones: ZoneFinder | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
-    rate_limiter: bool = True,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     builder = (
         ApplicationBuilder()
@@ -103,15 +102,10 @@ def build_application(
         .persistence(DatabasePersistence(sessions))
         .post_init(post_init)
     )
-    if rate_limiter:
-        # PTB's default max_retries=0 drops a message on 429; retry instead.
-        builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.send_rate_limit,
-                overall_time_period=1,
-                max_retries=RATE_LIMIT_RETRIES,
-            )
-        )
+    # Always on: the reminder job passes rate_limit_args, which PTB refuses without one.
+    builder = builder.rate_limiter(
+        PacedRateLimiter(settings.send_rate_limit, max_retries=RATE_LIMIT_RETRIES)
+    )
     health = Health()
     health.watch_polling = settings.poll_updates
     if request is not None:

@@ -198,19 +198,31 @@ def upcoming(week: RunnerWeek, today: date, *, include_today: bool) -> PlannedDa
     return next_session(week, today, include_today=include_today)
 
 
+def next_reminder_after(
+    runner: Runner, after: datetime, skip: frozenset[date] | set[date]
+) -> datetime | None:
+    """The first reminder instant after ``after`` on a session day not in ``skip`` (days
+    already reminded or logged); None while paused, blocked or without a reminder time."""
+    week = week_of(runner)
+    if week.reminder_time is None or runner.paused or not runner.active:
+        return None
+    found = next_due(
+        after,
+        week.reminder_time,
+        ZoneInfo(week.timezone),
+        lambda day: plan_for_date(week, day) is not None,
+        frozenset(skip),
+    )
+    return found[0] if found else None
+
+
 async def next_reminder_for(
     session: AsyncSession, runner: Runner, *, now: datetime
 ) -> datetime | None:
     """The next instant to remind this runner, skipping days already reminded or logged."""
-    week = week_of(runner)
-    if week.reminder_time is None or runner.paused or not runner.active:
+    if runner.reminder_time is None or runner.paused or not runner.active:
         return None
-    zone = ZoneInfo(week.timezone)
     since = local_today(runner, now) - timedelta(days=2)
     skip = await reminders.reminded_dates(session, runner.chat_id, since)
     logged = await logs.logs_between(session, runner.chat_id, since, since + timedelta(days=30))
-    skip = skip | {log.local_date for log in logged}
-    found = next_due(
-        now, week.reminder_time, zone, lambda day: plan_for_date(week, day) is not None, skip
-    )
-    return found[0] if found else None
+    return next_reminder_after(runner, now, skip | {log.local_date for log in logged})

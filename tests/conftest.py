@@ -78,18 +78,18 @@ async def sessions(db_url: str) -> AsyncIterator[SessionFactory]:
 
 @pytest.fixture(autouse=True)
 def no_flood_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep PTB's AIORateLimiter (and its retries) but drop the 30 msg/s throttle.
+    """Keep the bot's rate limiter (and its 429 retries) but drop the 30 msg/s pacing.
 
     These journeys send a few hundred Bot API calls in a burst; at Telegram's real
     rate the file would spend most of its time sleeping in the limiter.
     """
 
-    real = app_module.AIORateLimiter
+    real = app_module.PacedRateLimiter
 
-    def unthrottled(**kwargs: Any) -> Any:
-        return real(**{**kwargs, "overall_max_rate": 0, "group_max_rate": 0})
+    def unthrottled(rate: float, max_retries: int) -> Any:
+        return real(0, max_retries=max_retries)
 
-    monkeypatch.setattr(app_module, "AIORateLimiter", unthrottled)
+    monkeypatch.setattr(app_module, "PacedRateLimiter", unthrottled)
 
 
 @pytest.fixture

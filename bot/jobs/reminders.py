@@ -25,9 +25,9 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -36,10 +36,11 @@ from bot import failpoints
 from bot.coach.plan import plan_for_date
 from bot.coach.schedule import local_date, local_instant
 from bot.coach.week import Focus
-from bot.coaching import history_of, next_reminder_for
+from bot.coaching import history_of, next_reminder_after
 from bot.deps import Deps, get_deps
 from bot.handlers import views
 from bot.handlers.today import today_message
+from bot.rate_limit import Priority
 from bot.sending import with_retries
 from bot.store import logs, reminders, runners
 from bot.store.db import transaction
@@ -47,7 +48,13 @@ from bot.store.models import Runner
 
 log = logging.getLogger(__name__)
 
-PLAN_BATCH = 500
+PLAN_BATCH = 100
+# A runner whose plan raised (bad data) is looked at again after this long.
+RETRY_PLAN_AFTER = timedelta(hours=1)
+CHECKIN_GAP = timedelta(hours=1)
+CHECKIN = reminders.CHECKIN
+# How often an idle sender looks again while the planner is still writing rows.
+PLANNER_POLL_SECONDS = 0.05
 # Catching up on days missed while down is bounded, so a year-old row cannot loop for long.
 MAX_CATCHUP_DAYS = 31
 
@@ -76,21 +83,51 @@ def _too_late(deps: Deps, due: datetime, now: datetime, zone: ZoneInfo) -> bool:
 
 
 async def _plan_batch(deps: Deps, now: datetime, report: TickReport) -> int:
+    """Plan up to PLAN_BATCH due runners in one short transaction of five statements.
+
+    Batches stay small so that on SQLite (one shared connection) the handlers and the
+    senders get the connection between two of them within milliseconds.
+    """
     async with transaction(deps.sessions) as session:
         due = await runners.due_runners(session, now=now, limit=PLAN_BATCH)
+        if not due:
+            return 0
+        chat_ids = [runner.chat_id for runner in due]
+        oldest = min(runner.next_reminder_utc or now for runner in due)
+        since = (oldest - timedelta(days=2)).date() - timedelta(days=1)  # any zone
+        logged = await logs.logged_dates_of(session, chat_ids, since)
+        reminded = await reminders.reminded_dates_of(session, chat_ids, since)
+        rows: list[dict[str, Any]] = []
         for runner in due:
-            await _plan_runner(session, deps, runner, now, report)
+            known = _Known(logged.get(runner.chat_id, set()), reminded.get(runner.chat_id, set()))
+            try:
+                runner.next_reminder_utc = _plan_runner(deps, runner, now, known, rows)
+            except Exception:
+                # One runner's bad data must not hold back everybody else's reminders.
+                log.exception("Could not plan a runner's reminders; trying again later")
+                runner.next_reminder_utc = now + RETRY_PLAN_AFTER
+            session.add(runner)
+        for status, kind in await reminders.add_rows(session, rows):
+            if kind == reminders.DAILY and status == "missed":
+                report.missed += 1
+            elif kind == reminders.DAILY and status == "cancelled":
+                report.already_logged += 1
     return len(due)
 
 
-async def _plan_runner(
-    session: AsyncSession,
-    deps: Deps,
-    runner: Runner,
-    now: datetime,
-    report: TickReport,
-) -> None:
-    """Write a row for every due instant up to now (a long downtime leaves several)."""
+@dataclass
+class _Known:
+    """What the store holds for one runner around the days being planned."""
+
+    logged: set[date]
+    reminded: set[date]
+
+
+def _plan_runner(
+    deps: Deps, runner: Runner, now: datetime, known: _Known, rows: list[dict[str, Any]]
+) -> datetime | None:
+    """Add a row for every due instant up to now (a long downtime leaves several) and
+    return the runner's next instant. Pure: the batch writes the rows."""
     zone = ZoneInfo(runner.timezone)
     week = runners.week_of(runner)
     due_at = runner.next_reminder_utc
@@ -99,53 +136,24 @@ async def _plan_runner(
             break
         day = local_date(due_at, zone)
         focus = plan_for_date(week, day)
-        if focus is not None:
-            if await logs.log_on(session, runner.chat_id, day) is not None:
+        if focus is not None and day not in known.reminded:
+            if day in known.logged:
                 status = "cancelled"
-                report.already_logged += 1
             elif _too_late(deps, due_at, now, zone):
                 status = "missed"
-                report.missed += 1
             else:
                 status = "ready"
-            inserted = await reminders.claim(
-                session,
-                chat_id=runner.chat_id,
-                day=day,
-                focus=focus.value,
-                due=due_at,
-                status=status,
-            )
-            if inserted and status == "ready" and runner.checkin_enabled:
-                await _plan_checkin(session, deps, runner, day, focus.value, due_at, zone)
-        due_at = await next_reminder_for(session, runner, now=due_at)
+            row = {"chat_id": runner.chat_id, "day": day, "focus": focus.value}
+            rows.append({**row, "due": due_at, "status": status})
+            known.reminded.add(day)
+            evening = local_instant(day, deps.settings.evening_checkin_time, zone)
+            # One evening check-in, only if the evening comes well after the reminder.
+            if status == "ready" and runner.checkin_enabled and evening - due_at >= CHECKIN_GAP:
+                rows.append({**row, "due": evening, "status": "scheduled", "kind": CHECKIN})
+        due_at = next_reminder_after(runner, due_at, known.reminded | known.logged)
     if due_at is not None and due_at <= now:
-        due_at = await next_reminder_for(session, runner, now=now)
-    runner.next_reminder_utc = due_at
-    session.add(runner)
-
-
-async def _plan_checkin(
-    session: AsyncSession,
-    deps: Deps,
-    runner: Runner,
-    day: date,
-    focus: str,
-    reminder_at: datetime,
-    zone: ZoneInfo,
-) -> None:
-    """One evening check-in, only if the evening comes well after the reminder."""
-    evening = local_instant(day, deps.settings.evening_checkin_time, zone)
-    if evening - reminder_at >= timedelta(hours=1):
-        await reminders.claim(
-            session,
-            chat_id=runner.chat_id,
-            day=day,
-            focus=focus,
-            due=evening,
-            status="scheduled",
-            kind=reminders.CHECKIN,
-        )
+        due_at = next_reminder_after(runner, now, known.reminded | known.logged)
+    return due_at
 
 
 def reminder_keyboard(deps: Deps, day: date) -> InlineKeyboardMarkup:
@@ -187,7 +195,12 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
             )
         try:
             delivered = await with_retries(
-                lambda: bot.send_message(runner.chat_id, text, reply_markup=keyboard),
+                lambda: bot.send_message(
+                    runner.chat_id,
+                    text,
+                    reply_markup=keyboard,
+                    rate_limit_args=Priority.BULK,  # replies to runners go first
+                ),
                 sleep=deps.sleep,
             )
             message_id = delivered.value.message_id
@@ -224,16 +237,17 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
                 await runners.set_state(
                     session, fresh, now=now, active=False, next_reminder_utc=None
                 )
-        deps.inactive.add(item.chat_id)
+            deps.inactive.add(item.chat_id)
     failpoints.hit("after_record")
 
 
-async def _sender(bot: Bot, deps: Deps, report: TickReport) -> None:
+async def _sender(bot: Bot, deps: Deps, report: TickReport, planner: asyncio.Task[None]) -> None:
     """One of SEND_CONCURRENCY workers: reserve one row, send it, record it, repeat.
 
     Reserving one row at a time, right before its send, keeps the lease about a single
     send — a slow but live sender never has rows waiting long enough for another
-    instance to take them over.
+    instance to take them over. While the planner is still writing rows, an empty queue
+    means "not yet", not "done".
     """
     lease = timedelta(seconds=deps.settings.reminder_lease_seconds)
     while True:
@@ -242,26 +256,52 @@ async def _sender(bot: Bot, deps: Deps, report: TickReport) -> None:
                 session, now=deps.clock.now(), me=INSTANCE_ID, lease=lease, limit=1
             )
         if not taken:
-            return
-        await _send_one(bot, deps, taken[0], report)
+            if planner.done():
+                return
+            await asyncio.wait({planner}, timeout=PLANNER_POLL_SECONDS)
+            continue
+        try:
+            await _send_one(bot, deps, taken[0], report)
+        except Exception:
+            # The row stays "sending" and is taken again after the lease; the other rows
+            # must not wait for that.
+            report.errors.append("sender")
+            log.exception("A reminder could not be sent or recorded; it will be retried")
 
 
-async def _send_all(bot: Bot, deps: Deps, report: TickReport) -> None:
-    await asyncio.gather(
-        *(_sender(bot, deps, report) for _ in range(deps.settings.send_concurrency))
-    )
+async def _plan_all(deps: Deps, now: datetime, report: TickReport, started: float) -> None:
+    try:
+        while await _plan_batch(deps, now, report) == PLAN_BATCH:
+            pass
+    finally:
+        report.claim_seconds = asyncio.get_running_loop().time() - started
 
 
 async def send_due_reminders(bot: Bot, deps: Deps) -> TickReport:
-    """Plan and send everything due now; safe to call at any time, any number of times."""
+    """Plan and send everything due now; safe to call at any time, any number of times.
+
+    The first batch is planned before anything is sent; after it, planning the rest and
+    sending run side by side, so the first reminders of a big minute go out at once.
+    """
     report = TickReport()
     started = asyncio.get_running_loop().time()
     now = deps.clock.now()
-    while await _plan_batch(deps, now, report) == PLAN_BATCH:
-        pass
-    failpoints.hit("after_plan")  # rows are ready, nothing sent yet
-    report.claim_seconds = asyncio.get_running_loop().time() - started
-    await _send_all(bot, deps, report)
+    first = await _plan_batch(deps, now, report)
+    failpoints.hit("after_plan")  # the first rows are ready, nothing sent yet
+    if first == PLAN_BATCH:
+        planner = asyncio.create_task(_plan_all(deps, now, report, started))
+    else:
+        report.claim_seconds = asyncio.get_running_loop().time() - started
+        planner = asyncio.create_task(asyncio.sleep(0))
+    outcomes = await asyncio.gather(
+        planner,
+        *(_sender(bot, deps, report, planner) for _ in range(deps.settings.send_concurrency)),
+        return_exceptions=True,
+    )
+    failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    for failure in failures:
+        report.errors.append(type(failure).__name__)
+        log.error("The reminder tick failed", exc_info=failure)
     async with transaction(deps.sessions) as session:
         # Blocked runners as another instance may have recorded them: a message from
         # one of them wakes their reminders (guards.wake_returning_runner).
@@ -277,6 +317,8 @@ async def send_due_reminders(bot: Bot, deps: Deps) -> TickReport:
             report.blocked,
             report.possible_duplicates,
         )
+    if failures:
+        raise failures[0]  # the watchdog sees no completed tick, and the log says why
     return report
 
 

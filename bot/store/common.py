@@ -31,6 +31,30 @@ async def insert_ignore(
     return result.first() is not None
 
 
+async def insert_ignore_many(
+    session: AsyncSession,
+    model: type[SQLModel],
+    rows: list[dict[str, Any]],
+    keys: list[str],
+    returning: list[str],
+) -> list[Any]:
+    """``insert_ignore`` for many rows in one statement; the ``returning`` columns of the
+    rows this call inserted (not of those that already existed)."""
+    if not rows:
+        return []
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = (
+        module.insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(*(table.c[name] for name in returning))
+    )
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return list(result.all())
+
+
 async def upsert(
     session: AsyncSession,
     model: type[SQLModel],

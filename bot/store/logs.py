@@ -46,6 +46,19 @@ async def add_log(
     )
 
 
+async def logged_dates_of(
+    session: AsyncSession, chat_ids: list[int], since: date
+) -> dict[int, set[date]]:
+    """Days logged (done or skipped) since ``since``, for a batch of runners at once."""
+    statement = select(SessionLog.chat_id, SessionLog.local_date).where(
+        col(SessionLog.chat_id).in_(chat_ids), col(SessionLog.local_date) >= since
+    )
+    found: dict[int, set[date]] = {}
+    for chat_id, day in (await session.exec(statement)).all():
+        found.setdefault(chat_id, set()).add(day)
+    return found
+
+
 async def logs_between(
     session: AsyncSession, chat_id: int, first: date, last: date
 ) -> list[SessionLog]:

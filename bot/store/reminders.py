@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.store.common import insert_ignore
+from bot.store.common import insert_ignore, insert_ignore_many
 from bot.store.models import Reminder
 
 DAILY = "daily"
@@ -178,6 +178,42 @@ async def reminded_dates(session: AsyncSession, chat_id: int, since: date) -> fr
         col(Reminder.kind) == DAILY,
     )
     return frozenset((await session.exec(statement)).all())
+
+
+async def reminded_dates_of(
+    session: AsyncSession, chat_ids: list[int], since: date
+) -> dict[int, set[date]]:
+    """``reminded_dates`` for a batch of runners in one query (the reminder tick's plan)."""
+    statement = select(Reminder.chat_id, Reminder.local_date).where(
+        col(Reminder.chat_id).in_(chat_ids),
+        col(Reminder.local_date) >= since,
+        col(Reminder.kind) == DAILY,
+    )
+    found: dict[int, set[date]] = {}
+    for chat_id, day in (await session.exec(statement)).all():
+        found.setdefault(chat_id, set()).add(day)
+    return found
+
+
+async def add_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Write many rows (keys as ``claim`` takes them) in one statement, skipping days that
+    already have one; (status, kind) of each row written."""
+    values = [
+        {
+            "chat_id": row["chat_id"],
+            "local_date": row["day"],
+            "kind": row.get("kind", DAILY),
+            "focus": row["focus"],
+            "status": row.get("status", "ready"),
+            "due_utc": row["due"],
+            "attempts": 0,
+        }
+        for row in rows
+    ]
+    written = await insert_ignore_many(
+        session, Reminder, values, ["chat_id", "local_date", "kind"], ["status", "kind"]
+    )
+    return [(status, kind) for status, kind in written]
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
