@@ -53,7 +53,8 @@ from bot.coach.plan import (
     LIGHT_ON_HARD_DAY,
     LIGHT_ON_LONG_RUN,
     legs_blockers,
-    plan_for_date,
+    plan_week,
+    week_index_of,
 )
 from bot.coach.week import Focus, RunnerWeek
 
@@ -137,9 +138,8 @@ def _days(first: date, last: date) -> Iterator[date]:
         day += _DAY
 
 
-def _week_blockers(week: RunnerWeek, day: date, focus: Focus) -> list[str]:
+def _week_blockers(week: RunnerWeek, weekday: int, focus: Focus) -> list[str]:
     """The plan's rules for one added session: hard legs rules, core/upper on easy days."""
-    weekday = day.weekday()
     if focus == Focus.LEGS:
         return legs_blockers(week, weekday)
     if weekday == week.long_run_day:
@@ -172,11 +172,13 @@ class _Calendar:
         self._history = history
         self._today = today
         self._pauses = tuple(history.pauses)
+        self._plans: dict[int, dict[int, Focus]] = {}
         self._planned: dict[date, Slot | None] = {}
         self._moved: dict[date, Slot | None] = {}  # overrides of the plan by moves
         self._vacated: set[date] = set()
         self._reoffers: dict[date, Slot] = {}
         self._reoffered_from: set[date] = set()
+        self._rules: dict[tuple[int, Focus], list[str]] = {}
         self._settled = False
         self._apply_moves()
 
@@ -188,9 +190,16 @@ class _Calendar:
         if day in self._moved:
             return self._moved[day]
         if day not in self._planned:
-            focus = None if self._paused(day) else plan_for_date(self._week, day)
+            focus = None if self._paused(day) else self._plan_focus(day)
             self._planned[day] = None if focus is None else Slot(day, focus)
         return self._planned[day]
+
+    def _plan_focus(self, day: date) -> Focus | None:
+        """``plan_for_date``, one plan per week rather than one look-up per day."""
+        index = week_index_of(day)
+        if index not in self._plans:
+            self._plans[index] = plan_week(self._week, index).sessions
+        return self._plans[index].get(day.weekday())
 
     def at(self, day: date) -> Slot | None:
         """The effective session; only valid inside the window given to ``settle``."""
@@ -200,26 +209,38 @@ class _Calendar:
             return None
         return self.fixed(day)
 
-    def blockers(
+    def broken(
         self, day: date, focus: Focus, source: date, view: _View, same_focus: bool = True
-    ) -> list[str]:
-        """Rule 6: why ``day`` can't take a session of ``focus`` that leaves ``source``."""
-        broken: list[str] = []
+    ) -> Iterator[str]:
+        """Rule 6: why ``day`` can't take a session of ``focus`` that leaves ``source``.
+
+        Lazy, cheapest checks first, so "does it fit?" stops at the first broken rule.
+        """
         if self._paused(day):
-            broken.append(PAUSED)
+            yield PAUSED
         if view(day) is not None:
-            broken.append(DAY_TAKEN)
+            yield DAY_TAKEN
         elif day in self._vacated:
-            broken.append(DAY_VACATED)
-        broken.extend(_week_blockers(self._week, day, focus))
+            yield DAY_VACATED
+        yield from self._week_rules(day.weekday(), focus)
         if any(n != source and view(n) is not None for n in (day - _DAY, day + _DAY)):
-            broken.append(BACK_TO_BACK)
+            yield BACK_TO_BACK
         if same_focus and any(
             (other := view(between)) is not None and other.focus == focus
             for between in _days(source + _DAY, day - _DAY)
         ):
-            broken.append(SAME_FOCUS_TWICE)
-        return broken
+            yield SAME_FOCUS_TWICE
+
+    def fits(
+        self, day: date, focus: Focus, source: date, view: _View, same_focus: bool = True
+    ) -> bool:
+        return next(self.broken(day, focus, source, view, same_focus), None) is None
+
+    def _week_rules(self, weekday: int, focus: Focus) -> list[str]:
+        key = (weekday, focus)
+        if key not in self._rules:
+            self._rules[key] = _week_blockers(self._week, weekday, focus)
+        return self._rules[key]
 
     def _apply_moves(self) -> None:
         """Rule 3, in the order the moves were made, as each was checked when offered."""
@@ -229,9 +250,7 @@ class _Calendar:
                 continue
             if self._paused(move.to_day):
                 landed = None
-            elif not self.blockers(
-                move.to_day, here.focus, move.from_day, self.fixed, same_focus=False
-            ):
+            elif self.fits(move.to_day, here.focus, move.from_day, self.fixed, same_focus=False):
                 landed = Slot(move.to_day, here.focus, Origin.MOVED, move.from_day)
             else:
                 continue
@@ -255,7 +274,7 @@ class _Calendar:
         for missed_day in _days(day - horizon, day - _DAY):
             missed = self._miss(missed_day)
             if missed is not None and any(
-                not self.blockers(d, missed.focus, missed_day, self.fixed)
+                self.fits(d, missed.focus, missed_day, self.fixed)
                 for d in _days(day, missed_day + horizon)
             ):
                 return False
@@ -276,7 +295,7 @@ class _Calendar:
             if missed is None:
                 continue
             for day in _days(missed_day + _DAY, missed_day + horizon):
-                if not self.blockers(day, missed.focus, missed_day, self.at):
+                if self.fits(day, missed.focus, missed_day, self.at):
                     self._reoffers[day] = Slot(day, missed.focus, Origin.REOFFERED, missed_day)
                     self._reoffered_from.add(missed_day)
                     break
@@ -287,7 +306,7 @@ class _Calendar:
             broken.append(ALREADY_REOFFERED)
         if day <= max(slot.day, self._today - _DAY):
             broken.append(NOT_LATER)
-        broken.extend(self.blockers(day, slot.focus, slot.day, self.at))
+        broken.extend(self.broken(day, slot.focus, slot.day, self.at))
         if day in self._history.logged:
             broken.append(DAY_LOGGED)
         return broken
