@@ -6,6 +6,7 @@ Handlers and the reminder job call these; they hold no Telegram objects, so the 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -53,8 +54,17 @@ async def history_of(session: AsyncSession, chat_id: int, until: date) -> list[E
     ]
 
 
+def swaps_of(runner: Runner) -> dict[str, str]:
+    """The runner's "⇄ Swap" choices: exercise id -> the exercise they do instead."""
+    return dict(json.loads(runner.swaps)) if runner.swaps else {}
+
+
 def coaching_of(runner: Runner) -> Coaching:
-    return Coaching(race_day=runner.race_date, budget_minutes=runner.time_budget)
+    return Coaching(
+        race_day=runner.race_date,
+        budget_minutes=runner.time_budget,
+        swaps=swaps_of(runner) or None,
+    )
 
 
 def day_plan(

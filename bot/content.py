@@ -250,5 +250,12 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     catalog = Catalog(exercises=exercises, templates=templates)
     _check_references(sessions_path, catalog)
     messages: dict[str, str] = {}
-    _flatten("", _read_toml(messages_path), messages, messages_path)
+    # messages.toml, then one file per feature in messages/ (skip.toml, pause.toml, …).
+    for path in [messages_path, *sorted((directory / "messages").glob("*.toml"))]:
+        found: dict[str, str] = {}
+        _flatten("", _read_toml(path), found, path)
+        twice = sorted(found.keys() & messages.keys())
+        if twice:
+            raise ContentError(f"{path.name}: {twice[0]}: already defined in another file")
+        messages.update(found)
     return Content(catalog=catalog, texts=Texts(messages))

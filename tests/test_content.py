@@ -294,6 +294,17 @@ def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:
     assert f"line {line}" in str(caught.value)
 
 
+def test_feature_message_files_are_merged_and_may_not_redefine_a_key(tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    (folder / "messages").mkdir(exist_ok=True)
+    (folder / "messages" / "zz_extra.toml").write_text('[zz]\nhello = "Hi {name}"\n')
+    assert load_content(folder).texts("zz.hello", name="Ann") == "Hi Ann"
+    (folder / "messages" / "zz_extra.toml").write_text('[settings]\nsaved = "again"\n')
+    with pytest.raises(ContentError, match=r"zz_extra\.toml: settings\.saved: already defined"):
+        load_content(folder)
+
+
 def test_missing_file_is_named(tmp_path: Path) -> None:
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)

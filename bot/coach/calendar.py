@@ -183,7 +183,7 @@ class _Calendar:
         self._apply_moves()
 
     def _paused(self, day: date) -> bool:
-        return any(pause.covers(day) for pause in self._pauses)
+        return bool(self._pauses) and any(pause.covers(day) for pause in self._pauses)
 
     def fixed(self, day: date) -> Slot | None:
         """Rules 1-3: the plan, pauses and moves; everything re-offers are judged against."""

@@ -99,7 +99,7 @@ async def _plan_batch(deps: Deps, now: datetime, report: TickReport) -> int:
         reminded = await reminders.reminded_dates_of(session, chat_ids, since)
         rows: list[dict[str, Any]] = []
         for runner in due:
-            known = _Known(logged.get(runner.chat_id, set()), reminded.get(runner.chat_id, set()))
+            known = _Known(set(logged.get(runner.chat_id, {})), reminded.get(runner.chat_id, set()))
             try:
                 runner.next_reminder_utc = _plan_runner(deps, runner, now, known, rows)
             except Exception:

@@ -48,14 +48,14 @@ async def add_log(
 
 async def logged_dates_of(
     session: AsyncSession, chat_ids: list[int], since: date
-) -> dict[int, set[date]]:
-    """Days logged (done or skipped) since ``since``, for a batch of runners at once."""
-    statement = select(SessionLog.chat_id, SessionLog.local_date).where(
+) -> dict[int, dict[date, str]]:
+    """Days logged since ``since`` and their status, for a batch of runners at once."""
+    statement = select(SessionLog.chat_id, SessionLog.local_date, SessionLog.status).where(
         col(SessionLog.chat_id).in_(chat_ids), col(SessionLog.local_date) >= since
     )
-    found: dict[int, set[date]] = {}
-    for chat_id, day in (await session.exec(statement)).all():
-        found.setdefault(chat_id, set()).add(day)
+    found: dict[int, dict[date, str]] = {}
+    for chat_id, day, status in (await session.exec(statement)).all():
+        found.setdefault(chat_id, {})[day] = status
     return found
 
 
@@ -100,6 +100,28 @@ async def set_feedback(
     session.add(log)
     await session.flush()
     return True
+
+
+async def set_reason(session: AsyncSession, chat_id: int, day: date, reason: str) -> bool:
+    """Why a session was skipped; False unless that day is logged as skipped."""
+    log = await log_on(session, chat_id, day)
+    if log is None or log.status != "skipped":
+        return False
+    log.reason = reason
+    if reason == "sore":
+        log.sore = True  # the coach swaps heavy legs on sore legs (coach/day.py)
+    session.add(log)
+    await session.flush()
+    return True
+
+
+async def mark_moved(session: AsyncSession, chat_id: int, day: date) -> None:
+    """A skipped session that was moved to another day: not skipped after all."""
+    log = await log_on(session, chat_id, day)
+    if log is not None and log.status == "skipped":
+        log.status = "moved"
+        session.add(log)
+        await session.flush()
 
 
 async def add_note(session: AsyncSession, chat_id: int, day: date, note: str) -> None:

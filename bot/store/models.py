@@ -61,8 +61,30 @@ class Runner(SQLModel, table=True):
         default=False, sa_column_kwargs={"server_default": "0"}
     )  # one evening check-in when a planned session is unlogged
     next_reminder_utc: datetime | None = Field(default=None, sa_column=utc_column(index=True))
+    # /pause: why, and which local days (paused_until None = until /resume).
+    pause_reason: str | None = None
+    paused_from: date | None = None
+    paused_until: date | None = None
+    swaps: str | None = None  # JSON {exercise id: chosen exercise id}, from "⇄ Swap"
+    preview_day: int | None = Field(default=6, sa_column_kwargs={"server_default": "6"})
+    preview_time: str = Field(default="18:00", sa_column_kwargs={"server_default": "18:00"})
+    next_preview_utc: datetime | None = Field(default=None, sa_column=utc_column(index=True))
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
     updated_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class Move(SQLModel, table=True):
+    """A planned session the runner moved to another day ("⏭ Skip" → "Move it")."""
+
+    __tablename__ = "moves"
+    __table_args__ = (UniqueConstraint("chat_id", "from_date", name="uq_move_runner_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    from_date: date
+    to_date: date
+    focus: str
+    created_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 class SessionLog(SQLModel, table=True):
@@ -73,9 +95,10 @@ class SessionLog(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     local_date: date
     focus: str
-    status: str  # "done" | "skipped"
+    status: str  # "done" | "skipped" | "moved" (the session went to another day)
     planned: bool = True
     note: str | None = None
+    reason: str | None = None  # why skipped: busy | tired | sore | ill | travel
     feedback: str | None = None  # easy | right | hard | too_hard
     sore: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
