@@ -108,8 +108,10 @@ ONBOARDING_SCRIPT: tuple[str, ...] = (
     "none",
     "no",
     "3",
+    "20",
     "7am",
     "Berlin",
+    "no race",
     CONFIRM_DATA,
 )
 # Synthetic id of the summary message the runner taps "Looks good" under; far above the

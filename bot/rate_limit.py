@@ -34,10 +34,12 @@ MAX_PAUSES = 100
 
 
 class Priority(Enum):
-    """Passed as ``rate_limit_args`` by senders that can wait: ``send_message(…,
-    rate_limit_args=Priority.BULK)``."""
+    """Passed as ``rate_limit_args``: ``send_message(…, rate_limit_args=Priority.BULK)``."""
 
-    BULK = "bulk"
+    BULK = "bulk"  # can wait behind replies
+    # The caller already waited for its turn (``wait_turn``): no pacing here, and a 429 is
+    # raised at once (after pausing everyone else) so the caller decides about the retry.
+    TURN_TAKEN = "turn-taken"
 
 
 Monotonic = Callable[[], float]
@@ -85,6 +87,12 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
                 await self._sleep(wait)
             self._last = self._now()
 
+    async def wait_turn(self, priority: Priority | None = Priority.BULK) -> None:
+        """Wait for a turn to send, for callers that must do something right before their
+        request leaves (the reminder job confirms it still owns the reminder)."""
+        if self.interval > 0:
+            await self._wait_turn(priority)
+
     async def _wait_turn(self, priority: Priority | None) -> None:
         if priority is Priority.BULK:
             async with self._bulk_line:
@@ -101,17 +109,20 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         data: dict[str, Any],
         rate_limit_args: Priority | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        paced = self.interval > 0 and data.get("chat_id") is not None
-        for attempt in range(self.max_retries + 1):
+        turn_taken = rate_limit_args is Priority.TURN_TAKEN
+        paced = self.interval > 0 and data.get("chat_id") is not None and not turn_taken
+        retries = 0 if turn_taken else self.max_retries
+        for attempt in range(retries + 1):
             if paced:
                 await self._wait_turn(rate_limit_args)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if attempt == self.max_retries:
-                    raise
                 # The private field is always a timedelta; the public one warns in PTB 22.
                 pause = exc._retry_after.total_seconds()
+                if turn_taken or attempt == retries:
+                    self._paused_until = max(self._paused_until, self._now() + pause)
+                    raise
                 if paced:
                     self._paused_until = max(self._paused_until, self._now() + pause)
                 else:

@@ -237,16 +237,19 @@ async def onboard(
     equipment: str = "none",
     pull_up_bar: str = "no",
     sessions: str = "3",
+    time_budget: str = "20",
     reminder: str = "7am",
     zone: str = "Berlin",
+    race_date: str = "no race",
 ) -> None:
     """Walk onboarding with typed answers. The default week puts Core on Thursday 26 Nov
-    (Legs Tue, Core Thu, Upper Sat), reminders at 07:00 Europe/Berlin."""
+    (Legs Tue, Core Thu, Upper Sat), sessions of about 20 minutes, reminders at 07:00
+    Europe/Berlin, no race."""
     await bot.say("/start")
     answers = [run_days, long_run, hard_days, experience, equipment]
     if equipment != "gym":
         answers.append(pull_up_bar)
-    answers += [sessions, reminder, zone]
+    answers += [sessions, time_budget, reminder, zone, race_date]
     for answer in answers:
         await bot.say(answer)
     replies = await bot.tap("Looks good")

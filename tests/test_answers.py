@@ -6,7 +6,7 @@ who does not run, or keeps a "hard day" on a day that is no longer a run day.
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -82,11 +82,18 @@ def test_settings_chain_for_run_days_reasks_the_days_that_depend_on_them() -> No
 
 
 def test_menu_fields_are_steps() -> None:
-    # Session length and race date are asked in /settings only, for now.
-    assert set(A.MENU_FIELDS) <= set(A.STEPS) | {A.TIME_BUDGET, A.RACE_DATE}
+    # Every answer can be changed (the pull-up bar through equipment), in question order.
+    assert A.MENU_FIELDS == tuple(step for step in A.STEPS if step != A.PULL_UP_BAR)
     for field, chain in A.CHAINS.items():
         assert chain[0] == field
-        assert set(chain) <= set(A.STEPS) | {A.TIME_BUDGET, A.RACE_DATE}
+        assert set(chain) <= set(A.STEPS)
+
+
+def test_onboarding_asks_session_length_after_sessions_and_the_race_date_last() -> None:
+    # The race date is read as the runner's local date, so it comes after the timezone.
+    steps = list(A.STEPS)
+    assert steps[steps.index(A.SESSIONS) + 1] == A.TIME_BUDGET
+    assert steps[-2:] == [A.TIMEZONE, A.RACE_DATE]
 
 
 # ------------------------------------------------------------------ tidy
@@ -229,3 +236,110 @@ def test_is_complete_needs_a_run_day() -> None:
     assert A.is_complete(answers)
     assert not A.is_complete({**answers, A.RUN_DAYS: []})
     assert not A.is_complete({key: v for key, v in answers.items() if key != A.TIMEZONE})
+
+
+# ------------------------------------------------------------------ session length
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("20", 20),
+        ("20 min", 20),
+        ("20min", 20),
+        ("20 minutes", 20),
+        ("20 Mins.", 20),
+        ("25'", 25),
+        ("about 15", 15),
+        ("~20", 20),
+        ("max 30 min", 30),
+        ("up to 30 minutes", 30),
+        ("a 20 min session", 20),
+        ("30 min tops", 30),
+        ("ten", 10),
+        ("twenty minutes", 20),
+        ("half an hour", 30),
+        ("around half an hour", 30),
+        ("a quarter of an hour", 15),
+        ("an hour", 60),
+        ("one hour", 60),
+        ("1h", 60),
+        ("1.5 hours", 90),
+        ("1,5 h", 90),
+        ("an hour and a half", 90),
+        ("20-30 min", 30),  # a range: up to its top
+        ("20 to 30", 30),
+        ("120", 120),
+    ],
+)
+def test_parse_minutes_reads_common_lengths(typed: str, minutes: int) -> None:
+    assert A.parse_minutes(typed) == minutes
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["", "0", "2", "3", "4 min", "121", "3 hours", "7am", "lots", "a while", "🤷", "session"],
+)
+def test_parse_minutes_rejects_what_is_not_a_sensible_length(typed: str) -> None:
+    # "2" or "3" is most likely a sessions-per-week answer typed one question late.
+    assert A.parse_minutes(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "no_limit"),
+    [
+        ("no limit", True),
+        ("No limit!", True),
+        ("unlimited", True),
+        ("none", True),
+        ("no", True),
+        ("doesn't matter", True),
+        ("0", False),
+        ("20", False),
+        ("limit", False),
+    ],
+)
+def test_is_no_limit(typed: str, no_limit: bool) -> None:
+    assert A.is_no_limit(typed) is no_limit
+
+
+# ------------------------------------------------------------------ race date
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12 April", date(2027, 4, 12)),
+        ("2026-12-06", date(2026, 12, 6)),
+        ("26 Nov", TODAY),
+        ("25 Nov", date(2027, 11, 25)),  # no year: the next one, within the year
+        ("2027-11-27", date(2027, 11, 27)),  # 366 days: still taken
+        ("2027-11-28", A.DateProblem.TOO_FAR),
+        ("1.1.2030", A.DateProblem.TOO_FAR),
+        ("2026-11-25", A.DateProblem.PAST),
+        ("18.4.25", A.DateProblem.PAST),
+        ("someday", A.DateProblem.UNREADABLE),
+        ("31 February", A.DateProblem.UNREADABLE),
+        ("no", A.DateProblem.UNREADABLE),  # "no race" is the caller's to recognise
+    ],
+)
+def test_race_date_from_text(typed: str, expected: date | A.DateProblem) -> None:
+    assert A.race_date_from_text(typed, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "no_race"),
+    [
+        ("no race", True),
+        ("No race planned", True),
+        ("not yet", True),
+        ("none", True),
+        ("no.", True),
+        ("12 April", False),
+        ("race", False),
+    ],
+)
+def test_is_no_race(typed: str, no_race: bool) -> None:
+    assert A.is_no_race(typed) is no_race

@@ -100,15 +100,17 @@ def test_story_weeks_are_what_the_stories_assume() -> None:
 # --- Stories ------------------------------------------------------------------
 
 
-def test_no_history_is_the_weekly_plan() -> None:
+@pytest.mark.parametrize("week", [FIVE_RUNS, SIX_RUNS_3X, TUE_FRI_WORKOUTS, HARD_BACK_TO_BACK])
+def test_when_all_goes_to_plan_the_calendar_is_the_plan(week: RunnerWeek) -> None:
     first, last = on(MON), on(SUN, week=3)
-    expected = [
-        Slot(day, focus)
-        for offset in range((last - first).days + 1)
-        if (focus := plan_for_date(SIX_RUNS_3X, day := first + offset * DAY)) is not None
-    ]
-    for today in (first, last, last + 30 * DAY):
-        assert slots_between(SIX_RUNS_3X, first, last, History(), today) == expected
+    days = [first + offset * DAY for offset in range((last - first).days + 1)]
+    expected = [Slot(d, focus) for d in days if (focus := plan_for_date(week, d)) is not None]
+    assert slots_between(week, first, last, History(), today=first) == expected
+    all_done = History({slot.day: "done" for slot in expected}, since=first)
+    for today in (first, on(THU, week=1), last, last + 30 * DAY):
+        assert slots_between(week, first, last, all_done, today) == expected
+        by_day = {slot.day: slot for slot in expected}
+        assert [slot_on(week, d, all_done, today) for d in days] == [by_day.get(d) for d in days]
 
 
 def test_skipped_tuesday_legs_move_to_wednesday() -> None:
@@ -308,7 +310,6 @@ def test_move_target_respects_horizon_and_next_same_focus() -> None:
         BACK_TO_BACK,
         SAME_FOCUS_TWICE,
     ]
-    assert MOVE_HORIZON_DAYS == 7
 
 
 def test_since_ignores_days_before_coaching_started() -> None:
@@ -357,18 +358,27 @@ def test_slot_on_looks_at_a_bounded_window(monkeypatch: pytest.MonkeyPatch) -> N
 
 # --- Property-based -----------------------------------------------------------
 
-SIM_DAYS = 21
+SIM_DAYS = 14
 PROPS = settings(max_examples=200, deadline=None)
+
+
+# Strategies are built once: building them inside the draws costs more than the calendar.
+week_masks = st.integers(0, 127)
+long_run_picks = st.integers(-1, 6)  # -1: no long run
+session_counts = st.integers(1, 3)
 
 
 @st.composite
 def runner_weeks(draw: st.DrawFn) -> RunnerWeek:
-    """Any running week (as in test_plan); reminder time and kit don't matter here."""
-    run_days = draw(st.frozensets(st.integers(0, 6)))
-    long_run = draw(st.none() | st.sampled_from(sorted(run_days))) if run_days else None
-    candidates = sorted(run_days - {long_run})
-    hard = draw(st.frozensets(st.sampled_from(candidates))) if candidates else frozenset()
-    return rw(run_days, long_run, hard, draw(st.integers(1, 3)))
+    """Any running week, as in test_plan (drawn as bit masks, which is cheaper): the long
+    run is one of the run days or none. Reminder time and kit don't matter here."""
+    run_mask = draw(week_masks)
+    run_days = [d for d in range(7) if run_mask >> d & 1]
+    pick = draw(long_run_picks)
+    long_run = run_days[pick % len(run_days)] if run_days and pick >= 0 else None
+    hard_mask = draw(week_masks)
+    hard = [d for d in run_days if hard_mask >> d & 1 and d != long_run]
+    return rw(run_days, long_run, hard, draw(session_counts))
 
 
 class Life:
@@ -393,13 +403,30 @@ class Life:
         return any(p.covers(day) for p in self.history.pauses)
 
 
+starts = st.dates(date(2020, 1, 1), date(2030, 12, 31))
+sinces = st.booleans()
+# Pauses the runner will start (``/pause``), and after how many days they ``/resume``.
+pause_plans = st.lists(
+    st.tuples(st.integers(0, SIM_DAYS - 1), st.none() | st.integers(0, 5)), max_size=2
+)
+now_and_then = st.integers(0, 3).map(lambda n: n == 0)
+actions = st.sampled_from(["done", "skip", "skip-and-move", "ignore"])
+junk_offsets = st.integers(-7, SIM_DAYS + 7)
+junk_logs = st.lists(st.tuples(junk_offsets, st.sampled_from(["done", "skipped"])), max_size=3)
+junk_moves = st.lists(
+    st.tuples(junk_offsets, junk_offsets, st.sampled_from(list(Focus)), st.integers(0, 9)),
+    max_size=3,
+)
+junk_pauses = st.lists(st.tuples(junk_offsets, st.integers(0, 3)), max_size=1)
+
+
 @st.composite
 def lives(draw: st.DrawFn) -> Life:
     """Day by day, as the bot sees it: the runner does, skips (and maybe moves), ignores
     or pauses each session; moves come from ``move_target`` like the Move button's."""
     week = draw(runner_weeks())
-    start = draw(st.dates(date(2020, 1, 1), date(2030, 12, 31)))
-    since = draw(st.sampled_from([None, start]))
+    start = draw(starts)
+    since = start if draw(sinces) else None
     logged: dict[date, str] = {}
     moves: list[Move] = []
     pauses: list[Pause] = []
@@ -407,15 +434,7 @@ def lives(draw: st.DrawFn) -> Life:
     def history() -> History:
         return History(dict(logged), tuple(moves), tuple(pauses), since)
 
-    # Pauses the runner will start (``/pause``), and how long until ``/resume`` (None: never).
-    planned_pauses = dict(
-        draw(
-            st.lists(
-                st.tuples(st.integers(0, SIM_DAYS - 1), st.none() | st.integers(0, 5)),
-                max_size=2,
-            )
-        )
-    )
+    planned_pauses = dict(draw(pause_plans))
     for offset in range(SIM_DAYS):
         today = start + offset * DAY
         if offset in planned_pauses and not any(p.covers(today) for p in pauses):
@@ -426,14 +445,14 @@ def lives(draw: st.DrawFn) -> Life:
         slot = next((s for s in recent if s.day == today), None)
         # Now and then the runner moves a session they missed yesterday.
         if yesterday is not None and is_missed(yesterday, history(), today):
-            if draw(st.integers(0, 3)) == 0:
+            if draw(now_and_then):
                 target = move_target(week, yesterday, history(), today)
                 if target is not None:
                     moves.append(Move(yesterday.day, target, yesterday.focus))
                     slot = slot_on(week, today, history(), today)
         if slot is None:
             continue
-        action = draw(st.sampled_from(["done", "skip", "skip-and-move", "ignore"]))
+        action = draw(actions)
         if action == "done":
             logged[today] = "done"
         elif action.startswith("skip"):
@@ -444,19 +463,19 @@ def lives(draw: st.DrawFn) -> Life:
                     moves.append(Move(today, target, slot.focus))
     junk = draw(st.booleans())
     if junk:
-        days = st.integers(-7, SIM_DAYS + 7).map(lambda n: start + n * DAY)
-        for day in draw(st.lists(days, max_size=3)):
-            logged[day] = draw(st.sampled_from(["done", "skipped"]))
-        for day, to_day in draw(st.lists(st.tuples(days, days), max_size=3)):
-            focus = plan_for_date(week, day) or draw(st.sampled_from(list(Focus)))
-            moves.insert(draw(st.integers(0, len(moves))), Move(day, to_day, focus))
-        for day in draw(st.lists(days, max_size=1)):
-            pauses.append(Pause(day, day + draw(st.integers(0, 3)) * DAY))
+        for offset, status in draw(junk_logs):
+            logged[start + offset * DAY] = status
+        for offset, to_offset, focus, at in draw(junk_moves):
+            day = start + offset * DAY
+            move = Move(day, start + to_offset * DAY, plan_for_date(week, day) or focus)
+            moves.insert(at % (len(moves) + 1), move)
+        for offset, length in draw(junk_pauses):
+            pauses.append(Pause(start + offset * DAY, start + (offset + length) * DAY))
     return Life(week, start, history(), junk)
 
 
-def todays(life_days: int = SIM_DAYS + 4) -> st.SearchStrategy[int]:
-    return st.integers(0, life_days)
+# "Today", as days after the simulated stretch began (a few past its end, too).
+todays = st.integers(0, SIM_DAYS + 4)
 
 
 def ref_week_ok(week: RunnerWeek, day: date, focus: Focus) -> bool:
@@ -480,7 +499,7 @@ def ref_day_ok(life: Life, slots: dict[date, Slot], day: date, focus: Focus, sou
 
 
 @PROPS
-@given(lives(), todays())
+@given(lives(), todays)
 def test_property_calendar_keeps_the_rules(life: Life, today_offset: int) -> None:
     today = life.start + today_offset * DAY
     listed = slots_between(life.week, life.first, life.last, life.history, today)
@@ -501,10 +520,12 @@ def test_property_calendar_keeps_the_rules(life: Life, today_offset: int) -> Non
             assert slot.from_day < day <= slot.from_day + REOFFER_HORIZON_DAYS * DAY
             assert slot.from_day < today and slot.from_day not in life.history.logged
             assert life.history.since is None or slot.from_day >= life.history.since
+    if not life.junk:  # every move the coach offered took its session away
+        assert not any(move.from_day in slots for move in life.history.moves)
 
 
 @PROPS
-@given(lives(), todays())
+@given(lives(), todays)
 def test_property_slot_on_agrees_with_slots_between(life: Life, today_offset: int) -> None:
     """(e) the windowed computation gives the same answer however little it looks at."""
     today = life.start + today_offset * DAY
@@ -517,7 +538,7 @@ def test_property_slot_on_agrees_with_slots_between(life: Life, today_offset: in
 
 
 @PROPS
-@given(lives(), todays(), st.integers(1, 30))
+@given(lives(), todays, st.integers(1, 30))
 def test_property_past_days_are_final(life: Life, today_offset: int, later: int) -> None:
     """(f) with the same history, days before today never change as today advances."""
     today = life.start + today_offset * DAY
@@ -527,7 +548,7 @@ def test_property_past_days_are_final(life: Life, today_offset: int, later: int)
 
 
 @PROPS
-@given(lives(), todays())
+@given(lives(), todays)
 def test_property_reoffers_take_the_first_day_that_keeps_the_rules(
     life: Life, today_offset: int
 ) -> None:
@@ -554,7 +575,7 @@ def test_property_reoffers_take_the_first_day_that_keeps_the_rules(
             missed, passed_over = slot.from_day, (day - slot.from_day).days - 1
             rest = {d: s for d, s in slots.items() if d != day}
             assert ref_day_ok(life, rest, day, slot.focus, missed)
-        elif is_missed(slot, life.history, today) and life.first + horizon * DAY <= day:
+        elif is_missed(slot, life.history, today) and day + (horizon + 1) * DAY <= life.last:
             missed, passed_over = day, horizon  # missed, never re-offered
         else:
             continue
@@ -564,7 +585,7 @@ def test_property_reoffers_take_the_first_day_that_keeps_the_rules(
 
 
 @PROPS
-@given(lives(), todays(), st.integers(-2, 3))
+@given(lives(), todays, st.integers(-2, 3))
 def test_property_move_target_keeps_the_rules(life: Life, today_offset: int, pick: int) -> None:
     """The offered day is the first that keeps every rule, and the move lands there."""
     today = life.start + today_offset * DAY

@@ -23,6 +23,7 @@ from bot.store import drafts, logs, runners
 from bot.store.db import transaction
 from bot.store.models import ConversationState, OnboardingDraft, Reminder, Runner
 from tests.harness import CHAT, BotHarness, button_data, shared_content
+from tests.harness import onboard as onboard_by_typing
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -120,11 +121,15 @@ async def tap_through(
     equipment: str = "equipment.none",
     bar: str | None = "buttons.no",
     sessions: str = "buttons.three",
+    budget: str = "20 min",
     reminder: str = "07:00",
     zone: str | None = "Berlin",
+    race: str | None = "buttons.no_race",
     start: bool = True,
 ) -> list[dict[str, Any]]:
-    """/start and answer every question by tapping; returns the replies to the last answer."""
+    """/start and answer every question by tapping; returns the replies to the last answer.
+
+    ``zone=None`` stops before the timezone, ``race=None`` before the race date."""
     if start:
         await bot.say("/start")
     await tap_days(bot, run)
@@ -138,8 +143,12 @@ async def tap_through(
     if bar is not None:
         await bot.tap(T(bar))
     await bot.tap(T(sessions))
+    await bot.tap(budget)
     replies = await bot.tap(reminder)
-    return replies if zone is None else await bot.say(zone)
+    if zone is None:
+        return replies
+    replies = await bot.say(zone)
+    return replies if race is None else await bot.tap(T(race))
 
 
 async def onboard(bot: BotHarness, **answers: Any) -> list[dict[str, Any]]:
@@ -147,7 +156,8 @@ async def onboard(bot: BotHarness, **answers: Any) -> list[dict[str, Any]]:
     return await bot.tap(T("buttons.looks_good"))
 
 
-# The default week above: Mon/Wed/Sat runs, long run Sat, hard Wed, 3 sessions, 07:00 Berlin.
+# The default week above: Mon/Wed/Sat runs, long run Sat, hard Wed, 3 sessions, 07:00 Berlin
+# (and sessions of 20 minutes, no race).
 DEFAULT_WEEK = RunnerWeek(
     run_days=frozenset({MON, WED, SAT}),
     long_run_day=SAT,
@@ -227,6 +237,15 @@ async def test_a_new_runner_sets_up_their_week_by_tapping_buttons(bot: BotHarnes
     assert texts_of(replies)[-1] == question_text("ask_sessions")
     assert flat_labels(replies[-1]) == [T("buttons.two"), T("buttons.three")]
     replies = await bot.tap(T("buttons.three"))
+    # How long a session may take comes right after how many.
+    assert texts_of(replies)[-1] == question_text("ask_time_budget")
+    assert labels(replies[-1]) == [
+        [T("buttons.minutes", minutes=10), "20 min", T("buttons.minutes", minutes=30)],
+        [T("buttons.no_limit")],
+    ]
+    budget_question = replies[-1]
+    replies = await bot.tap("20 min")
+    assert current(bot, budget_question)["text"].endswith("→ <b>20 min</b>")
     assert texts_of(replies)[-1] == question_text("ask_reminder_time")
     assert flat_labels(replies[-1]) == [
         "06:30",
@@ -247,10 +266,16 @@ async def test_a_new_runner_sets_up_their_week_by_tapping_buttons(bot: BotHarnes
     assert (await stored_draft(bot))["step"] == "timezone"
 
     replies = await bot.say("Berlin")
-    assert texts_of(replies)[0] == question_text(
-        "timezone_confirmed_zone", zone="Europe/Berlin", local_time="07:00"
-    )
+    assert texts_of(replies) == [
+        question_text("timezone_confirmed_zone", zone="Europe/Berlin", local_time="07:00"),
+        question_text("ask_race_date"),
+    ]
     assert replies[0]["reply_markup"] == {"remove_keyboard": True}
+    # The race date is optional and asked last, before the summary.
+    assert labels(replies[-1]) == [[T("buttons.no_race")]]
+    assert (await stored_draft(bot))["step"] == "race_date"
+
+    replies = await bot.tap(T("buttons.no_race"))
     summary = replies[-1]
     assert summary["text"].endswith(question_text("confirm_prompt"))
     assert flat_labels(summary) == [T("buttons.looks_good"), T("buttons.change")]
@@ -265,6 +290,8 @@ async def test_a_new_runner_sets_up_their_week_by_tapping_buttons(bot: BotHarnes
     }
     assert T("onboarding.summary_reminder", time="07:00", zone="Europe/Berlin") in summary["text"]
     assert f"{T('experience.new')} · {T('equipment.none')}" in summary["text"]
+    assert T("settings.budget_line", minutes=20) in summary["text"]
+    assert "🏁" not in summary["text"]  # no race, no race line
     assert await stored_runner(bot) is None
 
     replies = await bot.tap(T("buttons.looks_good"))
@@ -277,6 +304,7 @@ async def test_a_new_runner_sets_up_their_week_by_tapping_buttons(bot: BotHarnes
     assert runner.onboarded and runner.active and not runner.paused
     assert runners.week_of(runner) == DEFAULT_WEEK
     assert runner.first_name == "Runner"
+    assert (runner.time_budget, runner.race_date) == (20, None)
     # Thursday has no session; the next is Friday 07:00 Berlin = 06:00 UTC.
     assert runner.next_reminder_utc == datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
     assert await stored_draft(bot) == {}
@@ -291,6 +319,7 @@ async def test_the_welcome_greets_the_runner_by_name_safely(bot: BotHarness) -> 
     )
     await tap_through(bot, start=False, zone=None)
     await bot.share_location(52.52, 13.40)
+    await bot.tap(T("buttons.no_race"))
     await bot.tap(T("buttons.looks_good"))
     runner = await stored_runner(bot)
     # Stored as Telegram sent it; only the messages escape it.
@@ -313,20 +342,27 @@ async def test_typed_answers_work_at_every_question(bot: BotHarness) -> None:
     replies = await bot.say("yes")
     assert texts_of(replies) == [question_text("ask_sessions")]
     replies = await bot.say("2")
+    assert texts_of(replies) == [question_text("ask_time_budget")]
+    replies = await bot.say("half an hour")
     assert texts_of(replies) == [question_text("ask_reminder_time")]
     replies = await bot.say("6.45 pm")
     assert texts_of(replies) == [question_text("ask_timezone")]
     replies = await bot.say("Europe/Berlin")
-    assert texts_of(replies)[0] == question_text(
-        "timezone_confirmed_zone", zone="Europe/Berlin", local_time="07:00"
-    )
+    assert texts_of(replies) == [
+        question_text("timezone_confirmed_zone", zone="Europe/Berlin", local_time="07:00"),
+        question_text("ask_race_date"),
+    ]
+    replies = await bot.say("18 April")
     assert (
         T("onboarding.summary_reminder", time="18:45", zone="Europe/Berlin") in replies[-1]["text"]
     )
+    assert T("settings.budget_line", minutes=30) in replies[-1]["text"]
+    assert T("settings.race_line", day="18 Apr 2027") in replies[-1]["text"]
     await bot.tap(T("buttons.looks_good"))
 
     runner = await stored_runner(bot)
     assert runner is not None
+    assert (runner.time_budget, runner.race_date) == (30, date(2027, 4, 18))
     assert runners.week_of(runner) == RunnerWeek(
         run_days=frozenset({MON, WED, SAT}),
         long_run_day=SAT,
@@ -388,10 +424,11 @@ async def test_every_typed_time_format_is_understood(bot: BotHarness) -> None:
 
 
 async def test_typed_city_or_zone_names_find_the_timezone(bot: BotHarness) -> None:
-    replies = await tap_through(bot, zone="new york")
+    replies = await tap_through(bot, zone="new york", race=None)
     assert texts_of(replies)[0] == question_text(
         "timezone_confirmed_zone", zone="America/New_York", local_time="01:00"
     )
+    await bot.tap(T("buttons.no_race"))
     for typed, zone, local in (
         ("Berlin", "Europe/Berlin", "07:00"),
         ("Europe/Berlin", "Europe/Berlin", "07:00"),
@@ -446,15 +483,19 @@ async def test_questions_that_do_not_apply_are_skipped(bot: BotHarness) -> None:
     replies = await bot.tap(T("equipment.gym"))
     assert texts_of(replies)[-1] == question_text("ask_sessions")
     await bot.tap(T("buttons.two"))
+    await bot.tap(T("buttons.no_limit"))
     await bot.tap(T("buttons.no_reminders"))
-    replies = await bot.say("Berlin")
+    await bot.say("Berlin")
+    replies = await bot.tap(T("buttons.no_race"))
     assert T("onboarding.summary_no_reminder", zone="Europe/Berlin") in replies[-1]["text"]
+    assert question_text("summary_no_budget") in replies[-1]["text"]
     await bot.tap(T("buttons.looks_good"))
     runner = await stored_runner(bot)
     assert runner is not None
     assert runner.run_days == "6" and runner.long_run_day == SUN and runner.hard_days == ""
     assert runner.equipment == "gym" and runner.pull_up_bar is True
     assert runner.reminder_time is None and runner.next_reminder_utc is None
+    assert runner.time_budget is None and runner.race_date is None
 
 
 SUMMARY_WEEKS = [
@@ -551,12 +592,13 @@ async def test_change_something_edits_one_answer_and_returns_to_the_summary(
     replies = await bot.tap(T("buttons.change"))
     assert "reply_markup" not in current(bot, first_summary)
     assert texts_of(replies) == [question_text("change_which")]
+    # Every answer can be changed, listed in the order they were asked.
     assert flat_labels(replies[0]) == [
         *(T(f"settings_field.{name}") for name in ("run_days", "long_run", "hard_days")),
         *(T(f"settings_field.{name}") for name in ("experience", "equipment", "sessions")),
+        T("settings_field.time_budget"),
         T("settings_field.reminder_time"),
         T("settings_field.timezone"),
-        T("settings_field.time_budget"),
         T("settings_field.race_date"),
         T("buttons.back"),
     ]
@@ -628,6 +670,7 @@ async def test_start_again_shows_the_summary_and_can_redo(bot: BotHarness) -> No
     assert replies[0]["text"].startswith(question_text("already_set_up"))
     assert summary_lines(replies[0]["text"])["Wed"].endswith(f"🦵 {T('focus.legs')}")
     assert flat_labels(replies[0]) == [T("buttons.keep"), T("buttons.redo")]
+    assert T("settings.budget_line", minutes=20) in replies[0]["text"]
     assert T("onboarding.welcome", name="Runner") not in texts_of(replies)
 
     replies = await bot.tap(T("buttons.redo"))
@@ -641,8 +684,10 @@ async def test_start_again_shows_the_summary_and_can_redo(bot: BotHarness) -> No
     await bot.tap(T("experience.some"))
     await bot.tap(T("equipment.gym"))
     await bot.tap(T("buttons.two"))
+    await bot.tap("30 min")
     await bot.tap("18:00")
     await bot.say("Berlin")
+    await bot.say("2027-03-21")
     # The old week stays in force until the new one is confirmed.
     runner = await stored_runner(bot)
     assert runner is not None and runners.week_of(runner) == DEFAULT_WEEK
@@ -661,6 +706,7 @@ async def test_start_again_shows_the_summary_and_can_redo(bot: BotHarness) -> No
         reminder_time=time(18, 0),
         timezone="Europe/Berlin",
     )
+    assert (runner.time_budget, runner.race_date) == (30, date(2027, 3, 21))
     assert len(await all_rows(bot, Runner)) == 1
     assert await stored_draft(bot) == {}
 
@@ -724,6 +770,195 @@ async def test_settings_before_setting_up_points_to_start(bot: BotHarness) -> No
     assert await stored_runner(bot) is None
 
 
+# ---- session length and race date ----------------------------------------------------
+
+
+def about_minutes(today_text: str) -> int:
+    """The "about N min" of a /today message."""
+    return int(today_text.split("about ")[1].split(" min")[0])
+
+
+async def test_session_length_can_be_typed_in_any_common_way(bot: BotHarness) -> None:
+    await tap_through(bot, sessions="buttons.two", budget=T("buttons.no_limit"))
+    for typed, minutes in (
+        ("20", 20),
+        ("20 min", 20),
+        ("10 minutes", 10),
+        ("half an hour", 30),
+        ("about 15", 15),
+        ("an hour", 60),
+        ("1h", 60),
+        ("twenty", 20),
+        ("20-30 min", 30),
+        (T("buttons.minutes", minutes=10), 10),
+        ("no limit", None),
+        ("25'", 25),
+        ("no", None),
+    ):
+        await bot.tap(T("buttons.change"))
+        replies = await bot.tap(T("settings_field.time_budget"))
+        assert texts_of(replies) == [question_text("ask_time_budget")]
+        replies = await bot.say(typed)
+        # Straight back to the summary, showing the new length.
+        assert len(replies) == 1 and replies[0]["text"].endswith(question_text("confirm_prompt"))
+        expected = (
+            T("settings.budget_line", minutes=minutes)
+            if minutes
+            else question_text("summary_no_budget")
+        )
+        assert expected in replies[0]["text"], typed
+        assert (await stored_draft(bot))["answers"]["time_budget"] == minutes, typed
+    await bot.tap(T("buttons.looks_good"))
+    runner = await stored_runner(bot)
+    assert runner is not None and runner.time_budget is None
+
+
+async def test_nonsense_session_length_is_asked_again_kindly(bot: BotHarness) -> None:
+    await bot.say("/start")
+    for answer in ("mon wed sat", "sat", "wed", "new", "none", "no", "3"):
+        await bot.say(answer)
+    for nonsense in ("as long as my coffee lasts", "7am", "3", "three hours", "🤷"):
+        replies = await bot.say(nonsense)
+        assert texts_of(replies) == [
+            question_text("reask_time_budget"),
+            question_text("ask_time_budget"),
+        ], nonsense
+        assert flat_labels(replies[-1])[-1] == T("buttons.no_limit")
+        draft = await stored_draft(bot)
+        assert draft["step"] == "time_budget" and "time_budget" not in draft["answers"]
+    replies = await bot.tap("30 min")
+    assert texts_of(replies)[-1] == question_text("ask_reminder_time")
+    assert (await stored_draft(bot))["answers"]["time_budget"] == 30
+
+
+async def test_a_race_date_can_be_typed_and_is_kept_within_a_year(bot: BotHarness) -> None:
+    # Today is Thursday 26 November 2026 in Berlin.
+    await tap_through(bot, race=None)
+    for typed, expected in (
+        ("12 April", date(2027, 4, 12)),  # no year: the next 12 April
+        ("2026-12-06", date(2026, 12, 6)),
+        ("6.12.", date(2026, 12, 6)),
+        ("March 21 2027", date(2027, 3, 21)),
+        ("today", None),
+        ("26 Nov", date(2026, 11, 26)),  # race day today still counts
+        ("25 Nov", date(2027, 11, 25)),  # without a year, yesterday means next year's
+    ):
+        replies = await bot.say(typed)
+        if expected is None:
+            assert texts_of(replies)[0] == question_text("reask_race_date"), typed
+            continue
+        summary = replies[-1]["text"]
+        assert summary.endswith(question_text("confirm_prompt")), typed
+        assert T("settings.race_line", day=expected.strftime("%d %b %Y")) in summary, typed
+        assert (await stored_draft(bot))["answers"]["race_date"] == expected.isoformat()
+        await bot.tap(T("buttons.change"))
+        await bot.tap(T("settings_field.race_date"))
+
+    for typed, key in (
+        ("2026-11-25", "race_date_past"),
+        ("1 May 2026", "race_date_past"),
+        ("2027-11-28", "race_date_too_far"),
+        ("April 2028", "reask_race_date"),
+    ):
+        replies = await bot.say(typed)
+        assert texts_of(replies) == [question_text(key), question_text("ask_race_date")], typed
+        assert (await stored_draft(bot))["step"] == "race_date"
+
+    replies = await bot.say("No race planned")  # the button's label, typed
+    assert "🏁" not in replies[-1]["text"]
+    assert (await stored_draft(bot))["answers"]["race_date"] is None
+
+
+async def test_the_race_date_uses_the_runners_own_today(bot: BotHarness) -> None:
+    # 06:00 UTC on Thursday is still Wednesday 25 November in Los Angeles: "25 Nov" is today.
+    await tap_through(bot, zone="Los Angeles", race=None)
+    replies = await bot.say("25 Nov")
+    assert T("settings.race_line", day="25 Nov 2026") in replies[-1]["text"]
+
+
+async def test_session_length_and_race_date_are_changed_from_the_summary_and_saved(
+    bot: BotHarness,
+) -> None:
+    await tap_through(bot, race=None)
+    [budget_question] = [
+        m
+        for m in bot.stub.sent_messages(CHAT)
+        if m["method"] == "sendMessage" and m["text"] == question_text("ask_time_budget")
+    ]
+    replies = await bot.say("2027-04-18")
+    summary = replies[-1]["text"]
+    assert T("settings.budget_line", minutes=20) in summary
+    assert T("settings.race_line", day="18 Apr 2027") in summary
+
+    # Session length: 20 → 10, tapped; only that is asked, then the summary again.
+    await bot.tap(T("buttons.change"))
+    replies = await bot.tap(T("settings_field.time_budget"))
+    assert texts_of(replies) == [question_text("ask_time_budget")]
+    replies = await bot.tap("10 min")
+    assert replies[-1]["text"].endswith(question_text("confirm_prompt"))
+    assert T("settings.budget_line", minutes=10) in replies[-1]["text"]
+    assert T("settings.race_line", day="18 Apr 2027") in replies[-1]["text"]
+
+    # A late tap on the first session-length question (a slow network): answered kindly,
+    # nothing changes.
+    replies = await bot.press(budget_question["message_id"], "ob:time_budget:30")
+    assert texts_of(replies)[0] == question_text("stale_step")
+    assert replies[-1]["text"].endswith(question_text("confirm_prompt"))
+    assert (await stored_draft(bot))["answers"]["time_budget"] == 10
+
+    # Race date: typed anew, then dropped with the button.
+    await bot.tap(T("buttons.change"))
+    replies = await bot.tap(T("settings_field.race_date"))
+    assert texts_of(replies) == [question_text("ask_race_date")]
+    replies = await bot.say("6 Dec")
+    assert T("settings.race_line", day="06 Dec 2026") in replies[-1]["text"]
+    await bot.tap(T("buttons.change"))
+    await bot.tap(T("settings_field.race_date"))
+    replies = await bot.tap(T("buttons.no_race"))
+    assert "🏁" not in replies[-1]["text"]
+    await bot.tap(T("buttons.change"))
+    await bot.tap(T("settings_field.race_date"))
+    await bot.say("2026-12-13")
+
+    await bot.tap(T("buttons.looks_good"))
+    runner = await stored_runner(bot)
+    assert runner is not None
+    assert (runner.time_budget, runner.race_date) == (10, date(2026, 12, 13))
+    assert runners.week_of(runner) == DEFAULT_WEEK
+
+    # /start afterwards shows them with the week.
+    replies = await bot.say("/start")
+    assert T("settings.budget_line", minutes=10) in replies[0]["text"]
+    assert T("settings.race_line", day="13 Dec 2026") in replies[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "short"),
+    [
+        pytest.param("10", True, id="10-minutes"),
+        pytest.param("no limit", False, id="no-limit"),
+    ],
+)
+async def test_a_session_after_onboarding_fits_the_length_chosen(
+    bot: BotHarness, typed: str, short: bool
+) -> None:
+    # Core on Thursdays (today), level 3: a full session takes well over 12 minutes.
+    await onboard_by_typing(bot, experience="experienced", equipment="gym", time_budget=typed)
+    runner = await stored_runner(bot)
+    assert runner is not None and runner.time_budget == (10 if short else None)
+    [today] = await bot.say("/today")
+    assert today["text"].startswith("🧱")
+    assert (about_minutes(today["text"]) <= 12) is short, today["text"]
+
+
+async def test_a_race_date_given_in_onboarding_brings_the_taper(bot: BotHarness) -> None:
+    await onboard_by_typing(bot, race_date="6 Dec")  # ten days ahead
+    runner = await stored_runner(bot)
+    assert runner is not None and runner.race_date == date(2026, 12, 6)
+    [today] = await bot.say("/today")
+    assert T("phase.taper") in today["text"]
+
+
 # ---- leaving, restarting -------------------------------------------------------------
 
 
@@ -754,8 +989,10 @@ async def test_cancel_leaves_cleanly_at_any_step(bot: BotHarness) -> None:
         tap(T("equipment.dumbbells")),
         tap(T("buttons.yes")),
         tap(T("buttons.two")),
+        tap("20 min"),
         tap("07:00"),
-        timezone,  # → the summary
+        timezone,
+        tap(T("buttons.no_race")),  # → the summary
         tap(T("buttons.change")),  # → the change menu
         tap(T("settings_field.sessions")),  # → a question inside a change
     ]
@@ -767,8 +1004,10 @@ async def test_cancel_leaves_cleanly_at_any_step(bot: BotHarness) -> None:
         "equipment",
         "pull_up_bar",
         "sessions",
+        "time_budget",
         "reminder_time",
         "timezone",
+        "race_date",
         "confirm",
         "change_menu",
         "sessions",
@@ -858,9 +1097,12 @@ async def test_a_restart_mid_onboarding_continues_at_the_same_question(
     await bot.say("dumbbells")
     await bot.say("no")
     await bot.say("3")
+    await bot.say("20 min")
     await bot.say("7:30")
     await bot.restart()
-    replies = await bot.say("Berlin")
+    await bot.say("Berlin")
+    await bot.restart()
+    replies = await bot.say("no race")
     summary = replies[-1]
     assert summary["text"].endswith(question_text("confirm_prompt"))
     await bot.restart()
@@ -893,6 +1135,7 @@ async def test_a_crash_right_after_an_answer_still_continues_at_the_same_questio
     await bot.say("none")
     await bot.say("no")
     await bot.say("2")
+    await bot.say("20")
     await bot.say("7:00")
     assert (await stored_draft(bot))["step"] == "timezone"
     # The process dies (no graceful shutdown, so nothing is flushed) and comes back.
@@ -951,6 +1194,11 @@ async def test_unexpected_answers_get_a_short_reask_saying_what_is_expected(
     await reask("5", "reask_sessions", question_text("ask_sessions"))
     await reask("lots", "reask_sessions", question_text("ask_sessions"))
     await bot.say("2")
+    await reask("a while", "reask_time_budget", question_text("ask_time_budget"))
+    await reask("2", "reask_time_budget", question_text("ask_time_budget"))  # 2 minutes?
+    await reask("0", "reask_time_budget", question_text("ask_time_budget"))
+    await reask("5 hours", "reask_time_budget", question_text("ask_time_budget"))
+    await bot.say("20")
     await reask("25:99", "reask_reminder_time", question_text("ask_reminder_time"))
     await reask("13pm", "reask_reminder_time", question_text("ask_reminder_time"))
     await reask("soon", "reask_reminder_time", question_text("ask_reminder_time"))
@@ -966,6 +1214,13 @@ async def test_unexpected_answers_get_a_short_reask_saying_what_is_expected(
     assert draft["step"] == "timezone" and "timezone" not in draft["answers"]
 
     replies = await bot.say("Berlin")
+    assert texts_of(replies)[-1] == question_text("ask_race_date")
+    await reask("someday", "reask_race_date", question_text("ask_race_date"))
+    await reask("31 February", "reask_race_date", question_text("ask_race_date"))
+    await reask("2026-11-25", "race_date_past", question_text("ask_race_date"))  # yesterday
+    await reask("18.4.2025", "race_date_past", question_text("ask_race_date"))
+    await reask("2028-04-18", "race_date_too_far", question_text("ask_race_date"))
+    replies = await bot.say("no")
     assert replies[-1]["text"].endswith(question_text("confirm_prompt"))
     # Free text at the summary: a short note and the summary again, with its buttons.
     replies = await bot.say("ok")
@@ -1041,7 +1296,7 @@ async def test_stale_button_from_an_earlier_question_is_answered_politely(
 
     # After onboarding, any old setup button just says it has expired.
     await bot.say("none")
-    for answer in ("new", "none", "no", "2", "7:00", "Berlin"):
+    for answer in ("new", "none", "no", "2", "20", "7:00", "Berlin", "no race"):
         await bot.say(answer)
     summary = bot.message_with_button(T("buttons.looks_good"))
     await bot.tap(T("buttons.looks_good"))
@@ -1080,7 +1335,7 @@ async def test_double_tap_on_looks_good_does_not_duplicate(bot: BotHarness) -> N
 
 async def test_double_tap_on_an_answer_does_not_skip_the_next_question(bot: BotHarness) -> None:
     await bot.say("/start")
-    for answer in ("mon wed sat", "sat", "wed", "new", "none", "no", "3"):
+    for answer in ("mon wed sat", "sat", "wed", "new", "none", "no", "3", "20"):
         await bot.say(answer)
     question = bot.message_with_button("07:00")
     data = button_data(question, "07:00")
@@ -1097,7 +1352,26 @@ async def test_double_tap_on_an_answer_does_not_skip_the_next_question(bot: BotH
     assert draft["step"] == "timezone"
     assert draft["answers"]["reminder_time"] == "07:00"
     replies = await bot.say("Berlin")
-    assert replies[-1]["text"].endswith(question_text("confirm_prompt"))
+    assert texts_of(replies)[-1] == question_text("ask_race_date")
+
+
+async def test_double_tap_on_no_race_shows_the_summary_once(bot: BotHarness) -> None:
+    await tap_through(bot, race=None)
+    question = bot.message_with_button(T("buttons.no_race"))
+    data = button_data(question, T("buttons.no_race"))
+    mark = len(bot.stub.sent_messages(CHAT))
+    bot.stub.press_button(CHAT, question["message_id"], data)
+    bot.stub.press_button(CHAT, question["message_id"], data)
+    await bot.pump()
+
+    sent = [m for m in bot.stub.sent_messages(CHAT)[mark:] if m["method"] == "sendMessage"]
+    # The second tap is an earlier question's button now: a note and the summary again.
+    assert sent[0]["text"].endswith(question_text("confirm_prompt"))
+    assert {m["text"] for m in sent[1:]} <= {question_text("stale_step"), sent[0]["text"]}
+    assert (await stored_draft(bot))["step"] == "confirm"
+    await bot.tap(T("buttons.looks_good"))
+    runner = await stored_runner(bot)
+    assert runner is not None and runner.race_date is None
 
 
 async def test_every_message_gets_an_answer(bot: BotHarness) -> None:
@@ -1117,7 +1391,7 @@ async def test_every_message_gets_an_answer(bot: BotHarness) -> None:
 
     # At every question: free text, an unknown command, /help, a location.
     await bot.say("/start")
-    for answer in ("mon wed sat", "sat", "wed", "new", "none", "no", "3", "7:00", None):
+    for answer in ("mon wed sat", "sat", "wed", "new", "none", "no", "3", "20", "7:00", None, "no"):
         step = (await stored_draft(bot))["step"]
         said = await answered(bot.say("lalala"))
         assert len(said) == 2 or step == "timezone", (step, said)
@@ -1127,9 +1401,10 @@ async def test_every_message_gets_an_answer(bot: BotHarness) -> None:
             said = await answered(bot.share_location(52.52, 13.40))
             assert said[0] == question_text("unexpected_text"), step
         assert (await stored_draft(bot))["step"] == step
-        if answer is not None:
+        if answer is None:  # the timezone, by location
+            await bot.share_location(52.52, 13.40)
+        else:
             await bot.say(answer)
-    await bot.share_location(52.52, 13.40)
     assert await answered(bot.say("/dance")) == [T("misc.unknown_command")]
     await bot.tap(T("buttons.looks_good"))
 
@@ -1218,7 +1493,7 @@ async def test_back_from_the_change_menu_closes_the_menu(bot: BotHarness) -> Non
 
 async def test_a_malformed_setup_button_is_answered_as_expired(bot: BotHarness) -> None:
     await bot.say("/start")
-    for answer in ("mon wed sat", "sat", "wed", "new", "none", "no", "3"):
+    for answer in ("mon wed sat", "sat", "wed", "new", "none", "no", "3", "20"):
         await bot.say(answer)
     answered = callback_count(bot)
     replies = await bot.press(1, "ob:reminder_time:2599")

@@ -351,9 +351,11 @@ def onboard_runner(chat: Chat) -> None:
     chat.tap(T("experience.some"), T("onboarding.ask_equipment"))
     chat.tap(T("equipment.none"), T("onboarding.ask_pull_up_bar"))
     chat.tap(T("buttons.no"), lead("onboarding.ask_sessions"))
-    chat.tap(T("buttons.three"), lead("onboarding.ask_reminder_time"))
+    chat.tap(T("buttons.three"), lead("onboarding.ask_time_budget"))
+    chat.say("20 min", lead("onboarding.ask_reminder_time"))
     chat.say("7am", lead("onboarding.ask_timezone"))
-    summary = chat.say("Berlin", T("onboarding.confirm_prompt"))
+    chat.say("Berlin", lead("onboarding.ask_race_date"))
+    summary = chat.tap(T("buttons.no_race"), T("onboarding.confirm_prompt"))
     text = str(summary.params["text"])
     assert T("onboarding.summary_reminder", time="07:00", zone=BERLIN) in text, text
     assert T("onboarding.summary_sessions", count=3) in text, text
@@ -369,9 +371,11 @@ def onboard_typist(chat: Chat, long_run: int) -> None:
     chat.say("new", T("onboarding.ask_equipment"))
     chat.say("dumbbells", T("onboarding.ask_pull_up_bar"))
     chat.say("yes", lead("onboarding.ask_sessions"))
-    chat.say("3", lead("onboarding.ask_reminder_time"))
+    chat.say("3", lead("onboarding.ask_time_budget"))
+    chat.say("20", lead("onboarding.ask_reminder_time"))
     chat.say("off", lead("onboarding.ask_timezone"))
-    chat.say("UTC", T("onboarding.confirm_prompt"))
+    chat.say("UTC", lead("onboarding.ask_race_date"))
+    chat.say("no", T("onboarding.confirm_prompt"))
     chat.tap(T("buttons.looks_good"), lead("onboarding.finished"))
 
 

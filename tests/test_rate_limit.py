@@ -126,3 +126,18 @@ async def test_unpaced_limiter_still_retries_a_429() -> None:
     storm: list[Exception] = [RetryAfter(timedelta(seconds=2))]
     assert await send(rl, time, left, "a", fail_with=storm) == {"ok": True}
     assert [at for _, at in left] == [1000.0, 1002.0]
+
+
+async def test_a_caller_that_took_its_turn_is_not_paced_again_and_decides_on_429() -> None:
+    time = FakeTime()
+    rl = limiter(time, rate=10)
+    left: list[tuple[str, float]] = []
+    await rl.wait_turn(Priority.BULK)
+    await send(rl, time, left, "a", priority=Priority.TURN_TAKEN)
+    assert left == [("a", 1000.0)]
+    storm: list[Exception] = [RetryAfter(timedelta(seconds=2))]
+    with pytest.raises(RetryAfter):
+        await send(rl, time, left, "b", priority=Priority.TURN_TAKEN, fail_with=storm)
+    # Everyone else waits out the pause.
+    await send(rl, time, left, "c")
+    assert left[-1] == ("c", pytest.approx(1002.0))

@@ -727,7 +727,7 @@ def test_a_429_storm_delays_but_neither_drops_nor_doubles(
 ) -> None:
     """Flood control is a wait, not a failure: after retry_after every runner is reminded.
 
-    PTB's AIORateLimiter (with retries) and the bot's own retry wrapper must absorb five
+    The bot's rate limiter (with retries) and its own retry wrapper must absorb five
     429s in a row: no ``failed`` row, nobody reminded twice, nothing "possibly duplicate"
     (a 429 means Telegram did not take the message).
     """
@@ -752,6 +752,31 @@ def test_a_429_storm_delays_but_neither_drops_nor_doubles(
     assert sqlite_db.statuses() == {"sent": len(chats)}
     assert bot.possible_duplicate_warnings() == 0, bot.tail()
     assert bot.tick_totals() == (len(chats), 0)
+
+
+def test_a_429_pause_longer_than_the_lease_sends_nothing_twice(
+    stub: StubBotAPI, launch: Launch, sqlite_db: Database
+) -> None:
+    """A 429 pauses every send for ``retry_after`` — here longer than the lease, so rows
+    reserved before the pause outlive it. Each send confirms its row right before it
+    leaves, so a row another sender took over is sent once, by that sender only."""
+    runners = due_runners(12)
+    chats = {runner.chat_id for runner in runners}
+    sqlite_db.seed(runners)
+    stub.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3, times=2)
+
+    bot = launch("bot", sqlite_db.url, SEND_CONCURRENCY="4")
+    bot.spawn()
+    wait_until(
+        lambda: everyone_reminded(stub, chats) and sqlite_db.all_sent(chats),
+        "every runner to be reminded after the long pause",
+        bot,
+    )
+    settle_and_stop(bot)
+
+    assert reminders_per_chat(stub) == Counter(dict.fromkeys(chats, 1))
+    assert sqlite_db.statuses() == {"sent": len(chats)}
+    assert bot.possible_duplicate_warnings() == 0, bot.tail()
 
 
 # ---- 8. a live sender outlasting its lease --------------------------------------------------

@@ -49,7 +49,7 @@ async def test_the_reminder_comes_at_the_runners_local_time_with_the_session(
     [reminder] = reminders_sent(bot)
     assert "Core" in reminder["text"] and "Plank" in reminder["text"]
     labels = [b["text"] for row in reminder["reply_markup"]["inline_keyboard"] for b in row]
-    assert labels == ["✅ Done", "⏭ Skip", "⏰ Later"]
+    assert labels == ["✅ Done", "⏭ Skip", "⇄ Swap", "⏰ Later"]
     [row] = await reminder_rows(bot)
     assert (row.local_date, row.status, row.message_id) == (
         date(2026, 11, 26),

@@ -28,7 +28,7 @@ async def test_today_shows_the_session_with_exercises_and_buttons(bot: BotHarnes
     # every exercise line has a dose (sets x reps or seconds) and a cue line in italics
     assert text.count("×") >= 4 and text.count("<i>") >= 4
     buttons = [b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
-    assert buttons == ["✅ Done", "⏭ Skip"]
+    assert buttons == ["✅ Done", "⏭ Skip", "⇄ Swap"]
     assert button_data(reply, "Done") == "v1:done:20261126"
 
 
@@ -37,7 +37,18 @@ async def test_today_matches_equipment_and_level(bot: BotHarness) -> None:
     beginner = (await bot.say("/today"))[0]["text"]
     await bot.say("/start")
     await bot.tap("Start over")
-    for answer in ["tue thu sun", "sun", "tue", "experienced", "gym", "3", "7am", "Berlin"]:
+    for answer in [
+        "tue thu sun",
+        "sun",
+        "tue",
+        "experienced",
+        "gym",
+        "3",
+        "20",
+        "7am",
+        "Berlin",
+        "no race",
+    ]:
         await bot.say(answer)
     await bot.tap("Looks good")
     experienced = (await bot.say("/today"))[0]["text"]

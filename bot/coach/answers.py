@@ -6,9 +6,12 @@ answer keeps the others consistent are tested without a chat.
 
 from __future__ import annotations
 
-from datetime import time
+import re
+from datetime import date, time, timedelta
+from enum import StrEnum
 from typing import Any
 
+from bot.coach.parsing import is_none_answer, parse_date
 from bot.coach.week import Equipment, Experience, RunnerWeek
 
 RUN_DAYS = "run_days"
@@ -23,7 +26,12 @@ TIMEZONE = "timezone"
 TIME_BUDGET = "time_budget"
 RACE_DATE = "race_date"
 BUDGETS = (10, 20, 30)
+# A typed session length outside this range is more likely a slip than a plan.
+MIN_BUDGET, MAX_BUDGET = 5, 120
+# A race further ahead than this is no reason to change this year's sessions yet.
+RACE_HORIZON = timedelta(days=366)
 
+# The race date comes after the timezone: "today" for a typed date is the runner's today.
 STEPS: tuple[str, ...] = (
     RUN_DAYS,
     LONG_RUN,
@@ -32,11 +40,14 @@ STEPS: tuple[str, ...] = (
     EQUIPMENT,
     PULL_UP_BAR,
     SESSIONS,
+    TIME_BUDGET,
     REMINDER_TIME,
     TIMEZONE,
+    RACE_DATE,
 )
 
 # Changing one answer may make the next ones stale: ask those again too.
+# In question order, because the change menu lists them in this order.
 CHAINS: dict[str, tuple[str, ...]] = {
     RUN_DAYS: (RUN_DAYS, LONG_RUN, HARD_DAYS),
     LONG_RUN: (LONG_RUN, HARD_DAYS),
@@ -44,9 +55,9 @@ CHAINS: dict[str, tuple[str, ...]] = {
     EXPERIENCE: (EXPERIENCE,),
     EQUIPMENT: (EQUIPMENT, PULL_UP_BAR),
     SESSIONS: (SESSIONS,),
+    TIME_BUDGET: (TIME_BUDGET,),
     REMINDER_TIME: (REMINDER_TIME,),
     TIMEZONE: (TIMEZONE,),
-    TIME_BUDGET: (TIME_BUDGET,),
     RACE_DATE: (RACE_DATE,),
 }
 MENU_FIELDS: tuple[str, ...] = tuple(CHAINS)
@@ -136,3 +147,116 @@ def answers_from_week(week: RunnerWeek) -> dict[str, Any]:
 def is_complete(answers: dict[str, Any]) -> bool:
     required = (RUN_DAYS, EXPERIENCE, EQUIPMENT, SESSIONS, TIMEZONE)
     return all(key in answers for key in required) and bool(answers.get(RUN_DAYS))
+
+
+# ---- typed session length and race date -------------------------------------------------
+
+_NO_LIMIT_WORDS = {
+    "no limit",
+    "no time limit",
+    "unlimited",
+    "any",
+    "anything",
+    "whatever",
+    "doesn't matter",
+    "does not matter",
+    "as long as it takes",
+    "as long as needed",
+    "no max",
+}
+# Spoken lengths, rewritten to "<minutes> min" before reading the number.
+_SPOKEN_MINUTES = (
+    ("an hour and a half", "90 min"),
+    ("one and a half hours", "90 min"),
+    ("hour and a half", "90 min"),
+    ("three quarters of an hour", "45 min"),
+    ("quarter of an hour", "15 min"),
+    ("quarter hour", "15 min"),
+    ("half an hour", "30 min"),
+    ("half hour", "30 min"),
+    ("an hour", "60 min"),
+    ("one hour", "60 min"),
+    ("a hour", "60 min"),
+)
+_NUMBER_WORDS = {
+    "five": "5",
+    "ten": "10",
+    "fifteen": "15",
+    "twenty": "20",
+    "twenty-five": "25",
+    "thirty": "30",
+    "forty": "40",
+    "forty-five": "45",
+    "sixty": "60",
+    "ninety": "90",
+}
+_HEDGES = re.compile(
+    r"^(?:(?:about|around|roughly|max(?:imum)?|at most|up to|under|a|an)\s+|[~<≤]\s*)"
+)
+_TAILS = re.compile(r"\s+(?:per session|a session|each|tops|max|session|sessions)$")
+_LENGTH = re.compile(
+    r"(?:\d+(?:[.,]\d+)?\s*(?:-|–|to)\s*)?(?P<value>\d+(?:[.,]\d+)?)\s*"
+    r"(?P<unit>m|min|mins|minute|minutes|'|h|hr|hrs|hour|hours)?"
+)
+
+
+def is_no_limit(text: str) -> bool:
+    """Whether "no limit" was typed: its words or a plain no ("0" is a slip, not a wish)."""
+    cleaned = text.strip().casefold().rstrip(".!")
+    return cleaned in _NO_LIMIT_WORDS or (cleaned != "0" and is_none_answer(cleaned))
+
+
+def parse_minutes(text: str) -> int | None:
+    """A session length typed as "20", "20 min", "half an hour", "1h" or "20-30 minutes"
+    (a range means up to its top); None if it is not a length or not a sensible one."""
+    cleaned = text.strip().casefold().rstrip(".!")
+    for spoken, written in _SPOKEN_MINUTES:
+        cleaned = cleaned.replace(spoken, written)
+    cleaned = " ".join(_NUMBER_WORDS.get(word, word) for word in cleaned.split())
+    while hedge := _HEDGES.match(cleaned):
+        cleaned = cleaned[hedge.end() :]
+    cleaned = _TAILS.sub("", cleaned)
+    match = _LENGTH.fullmatch(cleaned)
+    if match is None:
+        return None
+    value = float(match["value"].replace(",", "."))
+    minutes = round(value * 60) if (match["unit"] or "").startswith("h") else round(value)
+    return minutes if MIN_BUDGET <= minutes <= MAX_BUDGET else None
+
+
+_NO_RACE_WORDS = {
+    "no race",
+    "no races",
+    "no race planned",
+    "no race yet",
+    "not yet",
+    "none planned",
+    "nothing planned",
+    "no plans",
+    "not training for a race",
+}
+
+
+def is_no_race(text: str) -> bool:
+    """Whether "no race" was typed; a plain "no" counts, so nobody is stuck on a date."""
+    cleaned = text.strip().casefold().rstrip(".!")
+    return cleaned in _NO_RACE_WORDS or is_none_answer(cleaned)
+
+
+class DateProblem(StrEnum):
+    """Why a typed race date was not taken, so the re-ask can say what to fix."""
+
+    UNREADABLE = "unreadable"
+    PAST = "past"
+    TOO_FAR = "too_far"
+
+
+def race_date_from_text(text: str, today: date) -> date | DateProblem:
+    """The race day typed, from ``today`` (the runner's local date) up to a year ahead."""
+    found = parse_date(text, today)
+    if found is None:
+        # Readable against the earliest possible "today" means it is a date, just gone.
+        return DateProblem.PAST if parse_date(text, date.min) else DateProblem.UNREADABLE
+    if found > today + RACE_HORIZON:
+        return DateProblem.TOO_FAR
+    return found

@@ -36,9 +36,12 @@ Stability: a re-offer is judged against the moves and the earlier re-offers only
 against ``today`` or later misses, so days before ``today`` never change as days pass.
 (A new move or pause can still shift a re-offer: they are derived, not stored.)
 
-Speed: asking for a few dates looks at a window a few days around them. Re-offers chain
-only through nearby misses; the computation starts at the latest day no earlier miss can
-reach, which with a real plan (no two sessions on adjacent days) is at most a week back.
+Speed: asking for a few dates reads the plan a few days around them, not the whole
+history. Re-offers chain only through nearby misses, so the computation starts at the
+latest day no earlier miss can reach: with a real plan (never two sessions on adjacent
+days) any session day is one, so that is at most about a week back. Moves are replayed in
+full, which is cheap (a few a month); a store may pass recent ones only, since a move
+changes only days near its own.
 """
 
 from __future__ import annotations
@@ -87,7 +90,8 @@ class Origin(StrEnum):
 
 @dataclass(frozen=True)
 class Slot:
-    """One strength session on one date; ``from_day`` says where a moved one came from."""
+    """One strength session on one date; ``from_day``: where a moved or re-offered one
+    came from (the day it was moved from, or the day it was missed)."""
 
     day: date
     focus: Focus
@@ -119,8 +123,9 @@ class Pause:
 class History:
     """What the store knows about one runner.
 
-    ``logged`` maps the date of the session a log row is for to "done" or "skipped".
-    ``moves`` are in the order the runner made them. ``since`` is the first day misses
+    ``logged`` maps the date of the session a log row is for to its status ("done",
+    "skipped", ...; any status means "not missed"). ``moves`` are in the order the runner
+    made them (sort store rows by creation). ``since`` is the first day misses
     count: the sign-up day, or the day the week last changed (the plan is recomputed for
     every date, so days before a change would show sessions the runner never had).
     """
@@ -352,8 +357,11 @@ def move_target(
 ) -> date | None:
     """First day after ``max(slot.day, today - 1)``, within ``horizon_days``, it can move to.
 
-    None when no day within the horizon keeps the rules, typically because the next
-    session of the same focus comes first: then that session is the one to do.
+    So a session skipped today goes tomorrow at the earliest, one from a past day can go
+    today. The caller records the answer as ``Move(slot.day, day, slot.focus)``. None
+    when no day within the horizon keeps the rules, typically because the next session
+    of the same focus comes first: then that session is the one to do (``move_blockers``
+    says why for each day).
     """
     if slot.origin == Origin.REOFFERED:
         return None

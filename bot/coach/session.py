@@ -107,17 +107,103 @@ def _fit(items: list[SessionItem], budget_minutes: int) -> list[SessionItem]:
     return fitted
 
 
-def alternatives(
-    catalog: Catalog, session: Session, exercise_id: str, equipment: Equipment, pull_up_bar: bool
-) -> list[Exercise]:
-    """Other moves of the same focus the runner has the kit for, not already in the session."""
-    kit = kit_for(equipment, pull_up_bar)
-    in_session = {item.exercise.id for item in session.items}
+MAX_ALTERNATIVES = 4
+
+
+def slot_reach(catalog: Catalog, slot: list[str]) -> frozenset[str]:
+    """Every exercise a slot can end up as: its listed moves and their no-kit alternatives."""
+    reach: set[str] = set()
+    for exercise_id in slot:
+        current = catalog.exercises.get(exercise_id)
+        while current is not None and current.id not in reach:
+            reach.add(current.id)
+            current = catalog.exercises.get(current.alternative or "")
+    return frozenset(reach)
+
+
+def _slots(catalog: Catalog) -> list[tuple[list[int], frozenset[str]]]:
+    """Each template slot as (the runner levels it serves, what it can end up as)."""
     return [
-        exercise
-        for exercise in catalog.exercises.values()
-        if exercise.focus is session.focus
-        and exercise.id not in in_session
-        and exercise.id != exercise_id
-        and set(exercise.needs) <= kit
+        (template.levels, slot_reach(catalog, slot))
+        for template in catalog.templates
+        for slot in template.slots
     ]
+
+
+def template_levels(catalog: Catalog, exercise_id: str) -> frozenset[int]:
+    """The runner levels at which the coach's own templates use this exercise."""
+    return _levels_in(_slots(catalog), exercise_id)
+
+
+def _levels_in(slots: list[tuple[list[int], frozenset[str]]], exercise_id: str) -> frozenset[int]:
+    return frozenset(level for levels, reach in slots if exercise_id in reach for level in levels)
+
+
+def fits_level(exercise: Exercise, level: int) -> bool:
+    """The exercise has a step of its own for a runner at this level.
+
+    The catalogue writes every exercise as a ladder, "level N for a runner at level N"
+    (a level-1 mountain climber has the hands on a chair; a level-1 hanging knee raise
+    is a dead hang), so a move whose ladder reaches the session's level is done at that
+    level, never stuck on its top variant: that is "a similar level" for a swap.
+    """
+    return 1 <= level <= len(exercise.levels)
+
+
+def template_distance(used: frozenset[int], level: int) -> int:
+    """How far the templates' use of a move (``used`` levels) is from a session level;
+    0 for a move no template uses. Nearer means the coach already gives it to runners at
+    this level."""
+    step = min(level, MAX_LEVEL)  # above the templates' range the top template serves
+    return min((abs(used_level - step) for used_level in used), default=0)
+
+
+def _kinship(
+    slots: list[tuple[list[int], frozenset[str]]], exercise: Exercise, original: Exercise | None
+) -> int:
+    """0: the content pairs them through ``alternative``; 1: they fill the same template
+    slot (the same role in a session, a row for a row); 2: only the focus is shared."""
+    if original is None:
+        return 2
+    if original.alternative == exercise.id or exercise.alternative == original.id:
+        return 0
+    if any(exercise.id in reach and original.id in reach for _, reach in slots):
+        return 1
+    return 2
+
+
+def alternatives(
+    catalog: Catalog,
+    session: Session,
+    exercise_id: str,
+    equipment: Equipment,
+    pull_up_bar: bool,
+    *,
+    limit: int = MAX_ALTERNATIVES,
+) -> list[Exercise]:
+    """Moves that can stand in for ``exercise_id`` in this session, best first.
+
+    A candidate has the session's focus, needs only the runner's kit, is not already in
+    the session and fits the session's level (``fits_level``). Best first: the content's
+    own pairing (``alternative``), then moves that fill the same template slot, then those
+    the templates use nearest the session's level, then catalogue order — so a beginner
+    sees the moves the coach gives beginners before the ones it saves for level 4.
+    """
+    kit = kit_for(equipment, pull_up_bar)
+    original = catalog.exercises.get(exercise_id)
+    in_session = {item.exercise.id for item in session.items}
+    slots = _slots(catalog)
+    ranked: list[tuple[int, int, int, Exercise]] = []
+    for order, exercise in enumerate(catalog.exercises.values()):
+        if (
+            exercise.focus is not session.focus
+            or exercise.id in in_session
+            or exercise.id == exercise_id
+            or not set(exercise.needs) <= kit
+            or not fits_level(exercise, session.level)
+        ):
+            continue
+        distance = template_distance(_levels_in(slots, exercise.id), session.level)
+        ranked.append((_kinship(slots, exercise, original), distance, order, exercise))
+    ranked.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in ranked[:limit]]

@@ -31,13 +31,14 @@ from telegram.ext import (
 )
 
 from bot.coach import answers as A
-from bot.coach.parsing import is_none_answer, parse_date, parse_days, parse_time
+from bot.coach.parsing import is_none_answer, parse_days, parse_time
 from bot.coach.plan import next_session
 from bot.coaching import local_today, monday_of, next_reminder_for
 from bot.deps import Deps, get_deps
 from bot.handlers import views
 from bot.store import drafts, runners
 from bot.store.db import transaction
+from bot.store.models import Runner
 
 CONFIRM = "confirm"
 CHANGE_MENU = "change_menu"
@@ -46,6 +47,12 @@ END = ConversationHandler.END
 
 QUICK_TIMES = ("06:30", "07:00", "12:00", "18:00", "19:30")
 CB = "ob"
+# What to tell a runner whose race date was not taken, by what was wrong with it.
+RACE_DATE_REASKS: dict[A.DateProblem, str] = {
+    A.DateProblem.UNREADABLE: "onboarding.reask_race_date",
+    A.DateProblem.PAST: "onboarding.race_date_past",
+    A.DateProblem.TOO_FAR: "onboarding.race_date_too_far",
+}
 
 
 def _button(text: str, step: str, value: str) -> InlineKeyboardButton:
@@ -66,6 +73,36 @@ def _day_buttons(
 def _days_text(deps: Deps, days: list[int]) -> str:
     t = deps.content.texts
     return ", ".join(t(f"day_short.{day}") for day in sorted(days)) or t("buttons.none")
+
+
+def _race_day_text(race: str) -> str:
+    return date.fromisoformat(race).strftime("%d %b %Y")
+
+
+def _coaching_lines(deps: Deps, answers: dict[str, Any]) -> str:
+    """Session length and race day under a week summary: the week itself doesn't show them,
+    and a runner confirming or changing answers must see every answer."""
+    t = deps.content.texts
+    lines = []
+    if A.TIME_BUDGET in answers:
+        budget = answers[A.TIME_BUDGET]
+        lines.append(
+            t("settings.budget_line", minutes=budget)
+            if budget
+            else t("onboarding.summary_no_budget")
+        )
+    race = answers.get(A.RACE_DATE)
+    if race:
+        lines.append(t("settings.race_line", day=_race_day_text(race)))
+    return "".join("\n" + line for line in lines)
+
+
+def _runner_answers(runner: Runner) -> dict[str, Any]:
+    """A stored runner as draft answers, the coaching answers included."""
+    answers = A.answers_from_week(runners.week_of(runner))
+    answers[A.TIME_BUDGET] = runner.time_budget
+    answers[A.RACE_DATE] = runner.race_date.isoformat() if runner.race_date else None
+    return answers
 
 
 def question(deps: Deps, step: str, answers: dict[str, Any]) -> tuple[str, Any]:
@@ -172,7 +209,12 @@ async def _show_summary(update: Update, deps: Deps, draft: dict[str, Any]) -> st
             InlineKeyboardButton(t("buttons.change"), callback_data=f"{CB}:{CONFIRM}:change"),
         ]
     ]
-    text = views.summary_text(t, week, monday_of(today)) + "\n\n" + t("onboarding.confirm_prompt")
+    text = (
+        views.summary_text(t, week, monday_of(today))
+        + _coaching_lines(deps, draft["answers"])
+        + "\n\n"
+        + t("onboarding.confirm_prompt")
+    )
     await update.effective_chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
     draft["step"] = CONFIRM
     await _save(deps, update.effective_chat.id, draft)  # type: ignore[union-attr]
@@ -237,13 +279,12 @@ async def _finish_settings(update: Update, deps: Deps, draft: dict[str, Any]) ->
     t = deps.content.texts
     week = await _store_week(update, deps, draft)
     today = local_today(week, deps.clock.now())
-    text = t("settings.saved") + "\n\n" + views.summary_text(t, week, monday_of(today))
-    budget = draft["answers"].get(A.TIME_BUDGET)
-    race = draft["answers"].get(A.RACE_DATE)
-    if budget:
-        text += "\n" + t("settings.budget_line", minutes=budget)
-    if race:
-        text += "\n" + t("settings.race_line", day=date.fromisoformat(race).strftime("%d %b %Y"))
+    text = (
+        t("settings.saved")
+        + "\n\n"
+        + views.summary_text(t, week, monday_of(today))
+        + _coaching_lines(deps, draft["answers"])
+    )
     await update.effective_chat.send_message(text)  # type: ignore[union-attr]
     return END
 
@@ -263,6 +304,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
         runner = await runners.get_runner(session, chat_id)
     if runner is not None and runner.onboarded:
         week = runners.week_of(runner)
+        answers = _runner_answers(runner)
         today = local_today(week, deps.clock.now())
         rows = [
             [
@@ -275,14 +317,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
             ]
         ]
         text = (
-            t("onboarding.already_set_up") + "\n\n" + views.summary_text(t, week, monday_of(today))
+            t("onboarding.already_set_up")
+            + "\n\n"
+            + views.summary_text(t, week, monday_of(today))
+            + _coaching_lines(deps, answers)
         )
         await update.effective_chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
-        await _save(
-            deps,
-            chat_id,
-            {"mode": "restart", "step": ALREADY_SET_UP, "answers": A.answers_from_week(week)},
-        )
+        await _save(deps, chat_id, {"mode": "restart", "step": ALREADY_SET_UP, "answers": answers})
         return ALREADY_SET_UP
     name = (update.effective_user.first_name if update.effective_user else None) or "runner"
     import html
@@ -303,10 +344,11 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object
             return await _resume(update, deps, draft)
         await update.effective_chat.send_message(deps.content.texts("settings.not_set_up"))  # type: ignore[union-attr]
         return END
-    answers = A.answers_from_week(runners.week_of(runner))
-    answers[A.TIME_BUDGET] = runner.time_budget
-    answers[A.RACE_DATE] = runner.race_date.isoformat() if runner.race_date else None
-    draft = {"mode": "settings", "answers": answers, "checkin": runner.checkin_enabled}
+    draft = {
+        "mode": "settings",
+        "answers": _runner_answers(runner),
+        "checkin": runner.checkin_enabled,
+    }
     return await _show_menu(update, deps, draft, "settings.menu")
 
 
@@ -405,22 +447,23 @@ def _apply_text(
             return True, None
         return False, "onboarding.reask_sessions"
     if step == A.TIME_BUDGET:
-        if is_none_answer(text) or lowered in {"no limit", "any", "unlimited"}:
+        # The raw text: "an hour" must not lose its article like "a gym" does above.
+        if A.is_no_limit(text) or text.strip().casefold() == t("buttons.no_limit").casefold():
             answers[A.TIME_BUDGET] = None
             return True, None
-        digits = "".join(ch for ch in lowered if ch.isdigit())
-        if digits and 5 <= int(digits) <= 120:
-            answers[A.TIME_BUDGET] = int(digits)
-            return True, None
-        return False, "onboarding.reask_time_budget"
+        minutes = A.parse_minutes(text)
+        if minutes is None:
+            return False, "onboarding.reask_time_budget"
+        answers[A.TIME_BUDGET] = minutes
+        return True, None
     if step == A.RACE_DATE:
-        if is_none_answer(text) or lowered in {"no race", "no race planned"}:
+        if A.is_no_race(text) or text.strip().casefold() == t("buttons.no_race").casefold():
             answers[A.RACE_DATE] = None
             return True, None
         zone = answers.get(A.TIMEZONE, "UTC")
-        found = parse_date(text, deps.clock.now().astimezone(ZoneInfo(zone)).date())
-        if found is None:
-            return False, "onboarding.reask_race_date"
+        found = A.race_date_from_text(text, deps.clock.now().astimezone(ZoneInfo(zone)).date())
+        if isinstance(found, A.DateProblem):
+            return False, RACE_DATE_REASKS[found]
         answers[A.RACE_DATE] = found.isoformat()
         return True, None
     if step == A.REMINDER_TIME:

@@ -23,6 +23,7 @@ CB_DID = "v1:did"
 CB_DELETE = "v1:del"
 CB_SNOOZE = "v1:snz"
 CB_FEEDBACK = "v1:fb"
+CB_SWAP = "v1:swp"
 FEEDBACK_VALUES = ("easy", "right", "hard", "too_hard")
 SNOOZE_MINUTES = (30, 60, 180)
 
@@ -153,15 +154,53 @@ def why_text(t: Texts, week: RunnerWeek, day: date, focus: Focus) -> str:
 
 
 def session_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
+    """Done and Skip first, ⇄ Swap on a row of its own: a rarer choice, away from the thumb."""
     code = day_code(day)
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(t("buttons.done"), callback_data=f"{CB_DONE}:{code}"),
                 InlineKeyboardButton(t("buttons.skip"), callback_data=f"{CB_SKIP}:{code}"),
-            ]
+            ],
+            [InlineKeyboardButton(t("swap.button"), callback_data=f"{CB_SWAP}:{code}")],
         ]
     )
+
+
+def swap_which_keyboard(
+    t: Texts, day: date, choices: list[tuple[int, str, str]]
+) -> InlineKeyboardMarkup:
+    """ "Which one?": one button per swappable exercise (number, name, code), then Keep."""
+    code = day_code(day)
+    rows = [
+        [
+            InlineKeyboardButton(
+                t("swap.exercise_button", number=number, name=name),
+                callback_data=f"{CB_SWAP}:{code}:{exercise}",
+            )
+        ]
+        for number, name, exercise in choices
+    ]
+    rows.append([InlineKeyboardButton(t("swap.keep"), callback_data=f"{CB_SWAP}:{code}:x")])
+    return InlineKeyboardMarkup(rows)
+
+
+def swap_options_keyboard(
+    t: Texts, day: date, shown: str, options: list[tuple[str, str, bool]]
+) -> InlineKeyboardMarkup:
+    """The moves to pick from (name, code, is the way back to the original), then Back."""
+    code = day_code(day)
+    rows = [
+        [
+            InlineKeyboardButton(
+                t("swap.back_button" if back else "swap.option_button", name=name),
+                callback_data=f"{CB_SWAP}:{code}:{shown}:{exercise}",
+            )
+        ]
+        for name, exercise, back in options
+    ]
+    rows.append([InlineKeyboardButton(t("buttons.back"), callback_data=f"{CB_SWAP}:{code}")])
+    return InlineKeyboardMarkup(rows)
 
 
 def snooze_button(t: Texts, day: date) -> InlineKeyboardButton:

@@ -28,9 +28,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, ExtBot
 
 from bot import failpoints
 from bot.coach.plan import plan_for_date
@@ -40,7 +40,7 @@ from bot.coaching import history_of, next_reminder_after
 from bot.deps import Deps, get_deps
 from bot.handlers import views
 from bot.handlers.today import today_message
-from bot.rate_limit import Priority
+from bot.rate_limit import PacedRateLimiter, Priority
 from bot.sending import with_retries
 from bot.store import logs, reminders, runners
 from bot.store.db import transaction
@@ -69,6 +69,7 @@ class TickReport:
     failed: int = 0
     blocked: int = 0
     possible_duplicates: int = 0
+    lease_lost: int = 0
     claim_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -195,12 +196,7 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
             )
         try:
             delivered = await with_retries(
-                lambda: bot.send_message(
-                    runner.chat_id,
-                    text,
-                    reply_markup=keyboard,
-                    rate_limit_args=Priority.BULK,  # replies to runners go first
-                ),
+                lambda: _attempt(bot, deps, item, runner.chat_id, text, keyboard),
                 sleep=deps.sleep,
             )
             message_id = delivered.value.message_id
@@ -209,6 +205,13 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
             if delivered.maybe_duplicate:
                 report.possible_duplicates += 1
                 log.warning("A reminder was re-sent after a timeout: a possible duplicate")
+        except LeaseLost:
+            report.lease_lost += 1
+            log.warning(
+                "A reminder waited longer than its lease and another sender took it over; "
+                "not sending it here"
+            )
+            return
         except (Forbidden, BadRequest) as exc:
             if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
                 status = "failed"
@@ -239,6 +242,40 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
                 )
             deps.inactive.add(item.chat_id)
     failpoints.hit("after_record")
+
+
+class LeaseLost(Exception):
+    """The row stopped being this sender's while it waited for its turn."""
+
+
+async def _attempt(
+    bot: Bot,
+    deps: Deps,
+    item: reminders.Taken,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup,
+) -> Message:
+    """One try at sending: wait for a turn under the rate limit, confirm the row is still
+    ours (and restart its lease) right then, and only then send.
+
+    Waiting can be long — a 429 pauses every send for its ``retry_after`` — and a wait
+    longer than the lease would otherwise let another sender take the row over while
+    this one still sends it: a duplicate.
+    """
+    limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
+    paced = isinstance(limiter, PacedRateLimiter)
+    if paced:
+        await limiter.wait_turn(Priority.BULK)  # type: ignore[union-attr]
+    async with transaction(deps.sessions) as session:
+        if not await reminders.renew(session, item.id, me=INSTANCE_ID, now=deps.clock.now()):
+            raise LeaseLost
+    return await bot.send_message(
+        chat_id,
+        text,
+        reply_markup=keyboard,
+        rate_limit_args=Priority.TURN_TAKEN if paced else None,
+    )
 
 
 async def _sender(bot: Bot, deps: Deps, report: TickReport, planner: asyncio.Task[None]) -> None:

@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.store import sqlite_driver
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -38,9 +40,18 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # connection no transaction can read a snapshot that another one's commit makes
         # stale ("database is locked" at once, whatever the busy timeout). The reminder
         # tick and the handlers queue for it for a few milliseconds instead.
+        location = database or ":memory:"
+
+        async def one_hop_connection() -> Any:
+            connection = sqlite_driver.connect(
+                location, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+            connection._thread.daemon = True  # as SQLAlchemy does for plain aiosqlite
+            return await connection
+
         engine = create_async_engine(
             url,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            async_creator=one_hop_connection,
             pool_size=1,
             max_overflow=0,
             pool_timeout=60,

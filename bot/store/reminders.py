@@ -162,6 +162,23 @@ async def take_sendable(
     return taken
 
 
+async def renew(session: AsyncSession, reminder_id: int, *, me: str, now: datetime) -> bool:
+    """Restart this sender's lease right before a send; False if the row is no longer its
+    own (it waited so long — a long 429 pause — that another sender took it over)."""
+    result = await session.exec(  # type: ignore[call-overload]
+        update(Reminder)
+        .where(
+            col(Reminder.id) == reminder_id,
+            col(Reminder.claimed_by) == me,
+            col(Reminder.status) == "sending",
+        )
+        .values(claimed_at=now)
+        .returning(col(Reminder.id))
+        .execution_options(synchronize_session=False)
+    )
+    return result.first() is not None
+
+
 async def finish(
     session: AsyncSession,
     reminder_id: int,

@@ -1,0 +1,114 @@
+"""aiosqlite with one thread round trip per statement instead of four.
+
+SQLite calls block, so aiosqlite runs them on a thread of its own and the event loop
+never waits on the disk (DESIGN.md: no database call may stall the loop). But SQLAlchemy
+drives an aiosqlite cursor in four steps — open it, execute, fetch all rows, close it —
+and each is a round trip to that thread: a queue put, a thread wake-up, a future set
+back on the loop. Profiled, those round trips were most of the time a "done" or
+/today took (bench/updates.py).
+
+Here a cursor does all four in one round trip: ``execute`` opens a sqlite3 cursor, runs
+the statement, reads every row and closes it on the worker thread, and hands back the
+rows, description, rowcount and lastrowid; the rest is answered from memory. Reading
+every row at once is what SQLAlchemy's adapter did anyway (it buffers non-streaming
+results), and the bot never streams.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import deque
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+import aiosqlite
+
+DEFAULT_ARRAYSIZE = 1
+
+
+class _Result:
+    """What one statement left behind, captured on the worker thread."""
+
+    __slots__ = ("description", "lastrowid", "rowcount", "rows")
+
+    def __init__(self, cursor: sqlite3.Cursor, fetch: bool) -> None:
+        self.description = cursor.description
+        self.rows: list[Any] = cursor.fetchall() if fetch and cursor.description else []
+        self.rowcount = cursor.rowcount
+        self.lastrowid = cursor.lastrowid
+
+
+def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> _Result:
+    cursor = connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+        elif parameters is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql, parameters)
+        return _Result(cursor, fetch=not many)
+    finally:
+        cursor.close()
+
+
+class OneHopCursor:
+    """The async cursor SQLAlchemy's aiosqlite adapter expects, one hop per statement."""
+
+    def __init__(self, connection: OneHopConnection) -> None:
+        self._connection = connection
+        self._rows: deque[Any] = deque()
+        self.description: Any = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+        self.arraysize = DEFAULT_ARRAYSIZE
+        self.row_factory = None
+
+    async def __aenter__(self) -> OneHopCursor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def _run(self, sql: str, parameters: Any, many: bool) -> OneHopCursor:
+        result: _Result = await self._connection._execute(
+            partial(_run, self._connection._conn, sql, parameters, many)
+        )
+        self.description = result.description
+        self.rowcount = result.rowcount
+        self.lastrowid = result.lastrowid
+        self._rows = deque(result.rows)
+        return self
+
+    async def execute(self, sql: str, parameters: Any = None) -> OneHopCursor:
+        return await self._run(sql, parameters, many=False)
+
+    async def executemany(self, sql: str, parameters: Iterable[Any]) -> OneHopCursor:
+        return await self._run(sql, list(parameters), many=True)
+
+    async def fetchone(self) -> Any:
+        return self._rows.popleft() if self._rows else None
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        count = self.arraysize if size is None else size
+        return [self._rows.popleft() for _ in range(min(count, len(self._rows)))]
+
+    async def fetchall(self) -> list[Any]:
+        rows = list(self._rows)
+        self._rows.clear()
+        return rows
+
+    async def close(self) -> None:
+        self._rows.clear()
+
+
+class OneHopConnection(aiosqlite.Connection):
+    def cursor(self) -> OneHopCursor:  # type: ignore[override]
+        """No round trip: the sqlite3 cursor only exists during ``execute``."""
+        return OneHopCursor(self)
+
+
+def connect(database: str, **kwargs: Any) -> OneHopConnection:
+    """As ``aiosqlite.connect``, with the one-hop cursor."""
+    return OneHopConnection(partial(sqlite3.connect, database, **kwargs), iter_chunk_size=64)
