@@ -7,6 +7,7 @@ Handlers and the reminder job call these; they hold no Telegram objects, so the 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.coach.calendar import History, Move, Pause, Slot, slot_on, slots_between
 from bot.coach.day import Coaching, DayPlan, session_on
 from bot.coach.plan import next_session, plan_for_date
 from bot.coach.progression import Entry, Feedback
@@ -21,6 +23,8 @@ from bot.coach.schedule import next_due
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Content
 from bot.store import logs, reminders
+from bot.store import moves as moves_store
+from bot.store.models import Move as MoveRow
 from bot.store.models import Runner, SessionLog
 from bot.store.runners import week_of
 
@@ -117,19 +121,20 @@ async def log_session(
     Without ``day``: today's planned session; else the latest unlogged planned session of
     the last two days; else ask which focus (an unplanned session today).
     """
-    week = week_of(runner)
     today = local_today(runner, now)
+    history = await load_calendar(session, runner, today)
     planned = True
     if day is not None:
         if not today - timedelta(days=DONE_LOOKBACK_DAYS) <= day <= today:
             return LogOutcome(LogResult.TOO_OLD, day=day)
-        planned_focus = plan_for_date(week, day)
+        slot = slot_for(runner, day, history, today)
+        planned_focus = slot.focus if slot else None
         planned = planned_focus is not None and (focus is None or focus is planned_focus)
         focus = focus or planned_focus
         if focus is None:
             return LogOutcome(LogResult.ASK_FOCUS, day=day)
     else:
-        day, focus = await _default_target(session, runner, week, today)
+        day, focus = _default_target(runner, history, today)
         if day is None or focus is None:
             existing = await _logged_today(session, runner, today, now)
             if existing is not None:
@@ -175,17 +180,16 @@ async def log_session(
     )
 
 
-async def _default_target(
-    session: AsyncSession, runner: Runner, week: RunnerWeek, today: date
+def _default_target(
+    runner: Runner, history: History, today: date
 ) -> tuple[date | None, Focus | None]:
-    focus_today = plan_for_date(week, today)
-    if focus_today is not None:
-        return today, focus_today
-    for back in range(1, DONE_LOOKBACK_DAYS + 1):
+    """Today's session (planned, moved here or re-offered), else the latest unlogged one
+    of the last two days."""
+    for back in range(DONE_LOOKBACK_DAYS + 1):
         day = today - timedelta(days=back)
-        focus = plan_for_date(week, day)
-        if focus is not None and await logs.log_on(session, runner.chat_id, day) is None:
-            return day, focus
+        slot = slot_for(runner, day, history, today)
+        if slot is not None and (back == 0 or day not in history.logged):
+            return day, slot.focus
     return None, None
 
 
@@ -204,24 +208,106 @@ async def _logged_today(
     return None
 
 
+# How far back the calendar reads logs and moves: re-offers reach back a few days only.
+CALENDAR_LOOKBACK_DAYS = 14
+# How far ahead reminders and "next session" look.
+CALENDAR_AHEAD_DAYS = 21
+
+
+def pauses_of(runner: Runner) -> tuple[Pause, ...]:
+    """/pause as the calendar sees it: a timed pause keeps its days after it ended, so they
+    never count as missed; an open one (or one from before pauses had dates) has no end."""
+    if runner.paused_from is not None:
+        return (Pause(runner.paused_from, None if runner.paused else runner.paused_until),)
+    return (Pause(date.min, None),) if runner.paused else ()
+
+
+def calendar_history(
+    runner: Runner, logged: Mapping[date, str], moves: Sequence[MoveRow], first: date
+) -> History:
+    """``first``: the first day the store was read from; misses only count from there (and
+    never before sign-up), so a short read never invents misses."""
+    joined = (
+        runner.created_at.astimezone(ZoneInfo(runner.timezone)).date()
+        if runner.created_at
+        else first
+    )
+    return History(
+        logged=dict(logged),
+        moves=tuple(
+            Move(row.from_date, row.to_date, Focus(row.focus))
+            for row in sorted(moves, key=lambda row: row.id or 0)
+        ),
+        pauses=pauses_of(runner),
+        since=max(first, joined),
+    )
+
+
+async def load_calendar(session: AsyncSession, runner: Runner, around: date) -> History:
+    first = around - timedelta(days=CALENDAR_LOOKBACK_DAYS)
+    logged = await logs.logged_dates_of(session, [runner.chat_id], first)
+    moved = await moves_store.moves_of(session, [runner.chat_id], first)
+    return calendar_history(
+        runner, logged.get(runner.chat_id, {}), moved.get(runner.chat_id, []), first
+    )
+
+
+def slot_for(runner: Runner, day: date, history: History, today: date) -> Slot | None:
+    """The session on ``day`` (planned, moved or re-offered), or None."""
+    return slot_on(week_of(runner), day, history, today)
+
+
+def calendar_view(
+    runner: Runner, history: History, today: date, first: date, days: int = CALENDAR_AHEAD_DAYS
+) -> Callable[[date], Slot | None]:
+    """Sessions from ``first`` for ``days`` days, worked out once; other days one by one."""
+    week = week_of(runner)
+    known = {
+        slot.day: slot
+        for slot in slots_between(week, first, first + timedelta(days=days), history, today)
+    }
+    last = first + timedelta(days=days)
+
+    def view(day: date) -> Slot | None:
+        if first <= day <= last:
+            return known.get(day)
+        return slot_on(week, day, history, today)
+
+    return view
+
+
+def next_slot(runner: Runner, history: History, today: date, *, include_today: bool) -> Slot | None:
+    start = today if include_today else today + timedelta(days=1)
+    view = calendar_view(runner, history, today, start, days=14)
+    for offset in range(15):
+        slot = view(start + timedelta(days=offset))
+        if slot is not None:
+            return slot
+    return None
+
+
 def upcoming(week: RunnerWeek, today: date, *, include_today: bool) -> PlannedDay | None:
     return next_session(week, today, include_today=include_today)
 
 
 def next_reminder_after(
-    runner: Runner, after: datetime, skip: frozenset[date] | set[date]
+    runner: Runner,
+    after: datetime,
+    skip: frozenset[date] | set[date],
+    history: History | None = None,
 ) -> datetime | None:
-    """The first reminder instant after ``after`` on a session day not in ``skip`` (days
-    already reminded or logged); None while paused, blocked or without a reminder time."""
+    """The first reminder instant after ``after`` on a session day (planned, moved or
+    re-offered) not in ``skip`` (days already reminded or logged); None while paused,
+    blocked or without a reminder time."""
     week = week_of(runner)
     if week.reminder_time is None or runner.paused or not runner.active:
         return None
+    zone = ZoneInfo(week.timezone)
+    today = after.astimezone(zone).date()
+    history = history or History(pauses=pauses_of(runner), since=today)
+    view = calendar_view(runner, history, today, today - timedelta(days=1))
     found = next_due(
-        after,
-        week.reminder_time,
-        ZoneInfo(week.timezone),
-        lambda day: plan_for_date(week, day) is not None,
-        frozenset(skip),
+        after, week.reminder_time, zone, lambda day: view(day) is not None, frozenset(skip)
     )
     return found[0] if found else None
 
@@ -232,7 +318,8 @@ async def next_reminder_for(
     """The next instant to remind this runner, skipping days already reminded or logged."""
     if runner.reminder_time is None or runner.paused or not runner.active:
         return None
-    since = local_today(runner, now) - timedelta(days=2)
+    today = local_today(runner, now)
+    since = today - timedelta(days=2)
     skip = await reminders.reminded_dates(session, runner.chat_id, since)
-    logged = await logs.logs_between(session, runner.chat_id, since, since + timedelta(days=30))
-    return next_reminder_after(runner, now, skip | {log.local_date for log in logged})
+    history = await load_calendar(session, runner, today)
+    return next_reminder_after(runner, now, skip | set(history.logged), history)

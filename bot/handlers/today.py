@@ -9,16 +9,20 @@ from typing import Any
 from telegram import Chat, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.coach.calendar import History, Origin
 from bot.coach.parsing import parse_done, parse_skip
 from bot.coach.progression import Entry
-from bot.coach.week import Focus
+from bot.coach.week import Focus, PlannedDay
 from bot.coaching import (
     LogOutcome,
     LogResult,
     day_plan,
     history_of,
+    load_calendar,
     local_today,
     log_session,
+    next_slot,
+    slot_for,
     upcoming,
 )
 from bot.content import Texts
@@ -36,15 +40,33 @@ def today_message(
     now: datetime,
     logged_status: str | None,
     history: list[Entry],
+    calendar: History | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The session message for a day — the same text /today shows and reminders send."""
+    """The session message for a day — the same text /today shows and reminders send.
+
+    ``calendar`` (logs, moves, pauses) places moved and re-offered sessions; without it,
+    the weekly plan alone."""
     t = deps.content.texts
     week = runners.week_of(runner)
     today = local_today(runner, now)
-    plan = day_plan(deps.content, runner, history, day)
+    slot = slot_for(runner, day, calendar, today) if calendar is not None else None
+    moved = slot is not None and slot.origin is not Origin.PLANNED
+    if calendar is not None and slot is None:
+        plan = None
+    else:
+        plan = day_plan(deps.content, runner, history, day, slot.focus if moved else None)
     if plan is None:
-        return views.rest_day_text(t, week, day, upcoming(week, day, include_today=False)), None
+        following = (
+            next_slot(runner, calendar, day, include_today=False)
+            if calendar is not None
+            else upcoming(week, day, include_today=False)
+        )
+        planned = PlannedDay(following.day, following.focus) if following else None
+        return views.rest_day_text(t, week, day, planned), None
     text = views.session_text(t, plan, week, today, logged_status)
+    if moved and slot is not None and slot.from_day is not None:
+        key = "calendar.moved_here" if slot.origin is Origin.MOVED else "calendar.reoffered"
+        text = t(key, day=views.day_label(t, slot.from_day, today)) + "\n" + text
     keyboard = None if logged_status else views.session_keyboard(t, day)
     return text, keyboard
 
@@ -83,10 +105,12 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             day = local_today(runner, now)
             log = await logs.log_on(session, chat.id, day)
             history = await history_of(session, chat.id, day)
+            calendar = await load_calendar(session, runner, day)
     if runner is None:
         await chat.send_message(deps.content.texts("today.not_set_up"))
         return
-    text, keyboard = today_message(deps, runner, day, now, log.status if log else None, history)
+    status = log.status if log else None
+    text, keyboard = today_message(deps, runner, day, now, status, history, calendar)
     await chat.send_message(text, reply_markup=keyboard)
 
 

@@ -33,16 +33,24 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, ExtBot
 
 from bot import failpoints
-from bot.coach.plan import plan_for_date
+from bot.coach.calendar import History
 from bot.coach.schedule import local_date, local_instant
 from bot.coach.week import Focus
-from bot.coaching import history_of, next_reminder_after
+from bot.coaching import (
+    CALENDAR_LOOKBACK_DAYS,
+    calendar_history,
+    calendar_view,
+    history_of,
+    load_calendar,
+    next_reminder_after,
+)
 from bot.deps import Deps, get_deps
 from bot.handlers import views
 from bot.handlers.today import today_message
 from bot.rate_limit import PacedRateLimiter, Priority
 from bot.sending import with_retries
 from bot.store import logs, reminders, runners
+from bot.store import moves as moves_store
 from bot.store.db import transaction
 from bot.store.models import Runner
 
@@ -96,12 +104,17 @@ async def _plan_batch(deps: Deps, now: datetime, report: TickReport) -> int:
         chat_ids = [runner.chat_id for runner in due]
         oldest = min(runner.next_reminder_utc or now for runner in due)
         since = (oldest - timedelta(days=2)).date() - timedelta(days=1)  # any zone
-        logged = await logs.logged_dates_of(session, chat_ids, since)
+        first = since - timedelta(days=CALENDAR_LOOKBACK_DAYS)
+        logged = await logs.logged_dates_of(session, chat_ids, first)
+        moved = await moves_store.moves_of(session, chat_ids, first)
         reminded = await reminders.reminded_dates_of(session, chat_ids, since)
         rows: list[dict[str, Any]] = []
         for runner in due:
-            known = _Known(set(logged.get(runner.chat_id, {})), reminded.get(runner.chat_id, set()))
             try:
+                history = calendar_history(
+                    runner, logged.get(runner.chat_id, {}), moved.get(runner.chat_id, []), first
+                )
+                known = _Known(history, reminded.get(runner.chat_id, set()))
                 runner.next_reminder_utc = _plan_runner(deps, runner, now, known, rows)
             except Exception:
                 # One runner's bad data must not hold back everybody else's reminders.
@@ -120,7 +133,7 @@ async def _plan_batch(deps: Deps, now: datetime, report: TickReport) -> int:
 class _Known:
     """What the store holds for one runner around the days being planned."""
 
-    logged: set[date]
+    history: History  # logs, moves and pauses: the calendar
     reminded: set[date]
 
 
@@ -130,30 +143,34 @@ def _plan_runner(
     """Add a row for every due instant up to now (a long downtime leaves several) and
     return the runner's next instant. Pure: the batch writes the rows."""
     zone = ZoneInfo(runner.timezone)
-    week = runners.week_of(runner)
+    today = local_date(now, zone)
+    logged = known.history.logged
+    view = calendar_view(
+        runner, known.history, today, (runner.next_reminder_utc or now).astimezone(zone).date()
+    )
     due_at = runner.next_reminder_utc
     for _ in range(MAX_CATCHUP_DAYS):
         if due_at is None or due_at > now:
             break
         day = local_date(due_at, zone)
-        focus = plan_for_date(week, day)
-        if focus is not None and day not in known.reminded:
-            if day in known.logged:
+        slot = view(day)
+        if slot is not None and day not in known.reminded:
+            if day in logged:
                 status = "cancelled"
             elif _too_late(deps, due_at, now, zone):
                 status = "missed"
             else:
                 status = "ready"
-            row = {"chat_id": runner.chat_id, "day": day, "focus": focus.value}
+            row = {"chat_id": runner.chat_id, "day": day, "focus": slot.focus.value}
             rows.append({**row, "due": due_at, "status": status})
             known.reminded.add(day)
             evening = local_instant(day, deps.settings.evening_checkin_time, zone)
             # One evening check-in, only if the evening comes well after the reminder.
             if status == "ready" and runner.checkin_enabled and evening - due_at >= CHECKIN_GAP:
                 rows.append({**row, "due": evening, "status": "scheduled", "kind": CHECKIN})
-        due_at = next_reminder_after(runner, due_at, known.reminded | known.logged)
+        due_at = next_reminder_after(runner, due_at, known.reminded | set(logged), known.history)
     if due_at is not None and due_at <= now:
-        due_at = next_reminder_after(runner, now, known.reminded | known.logged)
+        due_at = next_reminder_after(runner, now, known.reminded | set(logged), known.history)
     return due_at
 
 
@@ -172,6 +189,7 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
         runner = await runners.get_runner(session, item.chat_id)
         logged = await logs.log_on(session, item.chat_id, item.day)
         history = await history_of(session, item.chat_id, item.day)
+        calendar = await load_calendar(session, runner, item.day) if runner else None
     status, message_id = "sent", None
     if runner is None or not runner.active or runner.paused or logged is not None:
         status = "cancelled"  # no reminder after the session is logged, or while paused
@@ -185,7 +203,7 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
             text = t("misc.checkin", focus=views.focus_label(t, Focus(item.focus)))
             keyboard = views.session_keyboard(t, item.day)
         else:
-            body, _ = today_message(deps, runner, item.day, now, None, history)
+            body, _ = today_message(deps, runner, item.day, now, None, history, calendar)
             text = t("misc.reminder_intro") + "\n\n" + body
             keyboard = reminder_keyboard(deps, item.day)
         if item.retry:
