@@ -135,7 +135,7 @@ async def test_skip_logs_a_skipped_session_and_names_the_next(bot: BotHarness) -
     await onboard(bot)
     [session] = await bot.say("/today")
     [reply] = await bot.tap("Skip", session)
-    assert "Skipped Core" in reply["text"] and "Saturday 28" in reply["text"]
+    assert "Skipped Core" in reply["text"] and "What got in the way?" in reply["text"]
     [log] = await stored_logs(bot)
     assert log.status == "skipped"
     [done] = await bot.say("done")
@@ -186,7 +186,7 @@ async def test_week_marks_done_and_skipped_days(bot: BotHarness, clock) -> None:
 async def test_a_typed_skip_logs_a_skipped_session_with_its_note(bot: BotHarness, clock) -> None:
     await onboard(bot)
     [reply] = await bot.say("skipping today, knee is sore")
-    assert "Skipped Core (today)" in reply["text"] and "Saturday 28" in reply["text"]
+    assert "Skipped Core (today)" in reply["text"] and "What got in the way?" in reply["text"]
     [log] = await stored_logs(bot)
     assert (log.status, log.note) == ("skipped", "knee is sore")
     clock.set(datetime(2026, 11, 27, 18, 0, tzinfo=UTC))  # Friday: nothing planned

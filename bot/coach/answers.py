@@ -62,6 +62,12 @@ CHAINS: dict[str, tuple[str, ...]] = {
 }
 MENU_FIELDS: tuple[str, ...] = tuple(CHAINS)
 
+# Asked only from /settings, never in onboarding (which keeps the default: Sunday 18:00).
+PREVIEW_DAY = "preview_day"  # 0 = Monday … 6 = Sunday; None = no weekly preview
+PREVIEW_TIME = "preview_time"  # "HH:MM" local
+SETTINGS_CHAINS: dict[str, tuple[str, ...]] = {PREVIEW_DAY: (PREVIEW_DAY, PREVIEW_TIME)}
+SETTINGS_STEPS: tuple[str, ...] = (PREVIEW_DAY, PREVIEW_TIME)
+
 
 def run_days(answers: dict[str, Any]) -> list[int]:
     return sorted(set(answers.get(RUN_DAYS, [])))
@@ -80,6 +86,8 @@ def applies(step: str, answers: dict[str, Any]) -> bool:
         return bool(hard_day_candidates(answers))
     if step == PULL_UP_BAR:
         return answers.get(EQUIPMENT) != Equipment.GYM.value
+    if step == PREVIEW_TIME:
+        return answers.get(PREVIEW_DAY) is not None  # "Off" needs no time
     return True
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.coach.pause import end_pause
 from bot.coaching import local_today, next_reminder_for
 from bot.deps import Deps, get_deps
+from bot.handlers import pause as pause_buttons
 from bot.handlers import views
 from bot.store import runners
 from bot.store.db import transaction
@@ -32,25 +34,24 @@ def _next_line(deps: Deps, runner: Runner) -> str:
 
 
 async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask how long (the buttons in ``handlers.pause`` do the rest); while paused, offer
+    to change it. Nothing is written until the runner has chosen."""
     deps = get_deps(context)
     t = deps.content.texts
     chat = update.effective_chat
     assert chat is not None
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
-        if runner is None or not runner.onboarded:
-            await chat.send_message(t("today.not_set_up"))
-            return
-        if runner.paused:
-            await chat.send_message(t("pause.already_paused"))
-            return
-        await runners.set_state(
-            session, runner, now=deps.clock.now(), paused=True, next_reminder_utc=None
-        )
-    await chat.send_message(t("pause.paused"))
+    if runner is None or not runner.onboarded:
+        await chat.send_message(t("pause.not_set_up"))
+        return
+    text, keyboard = pause_buttons.ask_length(t, runner, local_today(runner, deps.clock.now()))
+    await chat.send_message(text, reply_markup=keyboard)
 
 
 async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """End a running pause (open or timed) as of yesterday, so its days stay paused in the
+    history, and greet the runner back with how much easier the coming sessions start."""
     deps = get_deps(context)
     t = deps.content.texts
     chat = update.effective_chat
@@ -61,10 +62,20 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if runner is None or not runner.onboarded:
             await chat.send_message(t("today.not_set_up"))
             return
-        was_paused = runner.paused
-        runner.paused = False
+        today = local_today(runner, now)
+        current = pause_buttons.state_of(runner, today)
+        was_paused = current.running(today)
+        if was_paused:
+            pause_buttons.set_pause(runner, end_pause(current, today))
         runner.active = True
         runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
         await runners.set_state(session, runner, now=now)
-    key = "pause.resumed" if was_paused else "pause.not_paused"
-    await chat.send_message(t(key, next_line=_next_line(deps, runner)))
+    next_line = _next_line(deps, runner)
+    if not was_paused:
+        await chat.send_message(t("pause.not_paused", next_line=next_line))
+        return
+    welcome = pause_buttons.welcome_back_line(t, runner, today)
+    if welcome is None:
+        await chat.send_message(t("pause.resumed", next_line=next_line))
+    else:
+        await chat.send_message(t("pause.resumed_back", welcome=welcome, next_line=next_line))

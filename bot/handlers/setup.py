@@ -36,6 +36,7 @@ from bot.coach.plan import next_session
 from bot.coaching import local_today, monday_of, next_reminder_for
 from bot.deps import Deps, get_deps
 from bot.handlers import views
+from bot.jobs.preview import next_preview_at, setting_label, setting_saved_text
 from bot.store import drafts, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -46,6 +47,7 @@ ALREADY_SET_UP = "already_set_up"
 END = ConversationHandler.END
 
 QUICK_TIMES = ("06:30", "07:00", "12:00", "18:00", "19:30")
+PREVIEW_TIMES = ("07:00", "08:00", "12:00", "18:00", "20:00")
 CB = "ob"
 # What to tell a runner whose race date was not taken, by what was wrong with it.
 RACE_DATE_REASKS: dict[A.DateProblem, str] = {
@@ -102,6 +104,8 @@ def _runner_answers(runner: Runner) -> dict[str, Any]:
     answers = A.answers_from_week(runners.week_of(runner))
     answers[A.TIME_BUDGET] = runner.time_budget
     answers[A.RACE_DATE] = runner.race_date.isoformat() if runner.race_date else None
+    answers[A.PREVIEW_DAY] = runner.preview_day
+    answers[A.PREVIEW_TIME] = runner.preview_time
     return answers
 
 
@@ -166,6 +170,15 @@ def question(deps: Deps, step: str, answers: dict[str, Any]) -> tuple[str, Any]:
     if step == A.RACE_DATE:
         rows = [[_button(t("buttons.no_race"), step, "none")]]
         return t("onboarding.ask_race_date"), InlineKeyboardMarkup(rows)
+    if step == A.PREVIEW_DAY:
+        current = answers.get(A.PREVIEW_DAY)
+        rows = _day_buttons(deps, step, list(range(7)), set() if current is None else {current})
+        rows.append([_button(t("preview.off_button"), step, "off")])
+        return t("preview.ask_day"), InlineKeyboardMarkup(rows)
+    if step == A.PREVIEW_TIME:
+        times = [_button(value, step, value.replace(":", "")) for value in PREVIEW_TIMES]
+        day = t(f"day_long.{answers.get(A.PREVIEW_DAY) or 0}")
+        return t("preview.ask_time", day=day), InlineKeyboardMarkup([times[:3], times[3:]])
     if step == A.TIMEZONE:
         keyboard = ReplyKeyboardMarkup(
             [[KeyboardButton(t("buttons.share_location"), request_location=True)]],
@@ -230,6 +243,9 @@ async def _show_menu(update: Update, deps: Deps, draft: dict[str, Any], key: str
     elif draft.get("mode") == "settings":
         label = "buttons.checkin_on" if draft.get("checkin") else "buttons.checkin_off"
         rows.append([_button(t(label), CHANGE_MENU, "checkin")])
+        answers = draft["answers"]
+        preview = setting_label(t, answers.get(A.PREVIEW_DAY), answers.get(A.PREVIEW_TIME))
+        rows.append([_button(preview, CHANGE_MENU, A.PREVIEW_DAY)])
     await update.effective_chat.send_message(t(key), reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
     draft["step"] = CHANGE_MENU
     await _save(deps, update.effective_chat.id, draft)  # type: ignore[union-attr]
@@ -249,7 +265,7 @@ async def _advance(update: Update, deps: Deps, draft: dict[str, Any]) -> object:
     return await _show_summary(update, deps, draft)
 
 
-async def _store_week(update: Update, deps: Deps, draft: dict[str, Any]) -> Any:
+async def _store_week(update: Update, deps: Deps, draft: dict[str, Any]) -> tuple[Any, Runner]:
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     week = A.week_from_answers(draft["answers"])
     now = deps.clock.now()
@@ -268,16 +284,27 @@ async def _store_week(update: Update, deps: Deps, draft: dict[str, Any]) -> Any:
         if A.RACE_DATE in draft["answers"]:
             race = draft["answers"][A.RACE_DATE]
             runner.race_date = date.fromisoformat(race) if race else None
+        if A.PREVIEW_DAY in draft["answers"]:
+            runner.preview_day = draft["answers"][A.PREVIEW_DAY]
+            runner.preview_time = draft["answers"].get(A.PREVIEW_TIME) or runner.preview_time
         runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
+        # From now, in the runner's (maybe new) timezone: the day, time or zone may have
+        # changed. A preview already sent today is not sent again: its row keys the day.
+        runner.next_preview_utc = next_preview_at(runner, now)
         session.add(runner)
         await drafts.drop_draft(session, chat_id)
         deps.draft_cache.pop(chat_id, None)
-    return week
+    return week, runner
 
 
 async def _finish_settings(update: Update, deps: Deps, draft: dict[str, Any]) -> object:
     t = deps.content.texts
-    week = await _store_week(update, deps, draft)
+    week, runner = await _store_week(update, deps, draft)
+    if draft.get("chain") in A.SETTINGS_CHAINS:
+        # The week did not change: say what did, not the whole week again.
+        saved = setting_saved_text(t, runner, deps.clock.now())
+        await update.effective_chat.send_message(t("settings.saved") + "\n\n" + saved)  # type: ignore[union-attr]
+        return END
     today = local_today(week, deps.clock.now())
     text = (
         t("settings.saved")
@@ -364,6 +391,9 @@ async def _resume(update: Update, deps: Deps, draft: dict[str, Any]) -> object:
 
 
 # ---- answers ------------------------------------------------------------------------
+
+
+_PREVIEW_OFF_WORDS = {"off", "turn off", "turn it off", "no preview", "never", "🔕 off"}
 
 
 def _apply_text(
@@ -466,6 +496,21 @@ def _apply_text(
             return False, RACE_DATE_REASKS[found]
         answers[A.RACE_DATE] = found.isoformat()
         return True, None
+    if step == A.PREVIEW_DAY:
+        if is_none_answer(text) or lowered.rstrip("!.") in _PREVIEW_OFF_WORDS:
+            answers[A.PREVIEW_DAY] = None
+            return True, None
+        days = parse_days(text)
+        if days is None or len(days) != 1:
+            return False, "preview.reask_day"
+        answers[A.PREVIEW_DAY] = next(iter(days))
+        return True, None
+    if step == A.PREVIEW_TIME:
+        parsed = parse_time(text)
+        if parsed is None:
+            return False, "preview.reask_time"
+        answers[A.PREVIEW_TIME] = parsed.strftime("%H:%M")
+        return True, None
     if step == A.REMINDER_TIME:
         if is_none_answer(text) or lowered in {"off", "no reminders", "never"}:
             answers[A.REMINDER_TIME] = None
@@ -508,7 +553,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
             )
             return step
         return await _zone_found(update, deps, draft, match.zone, match.place)
-    if step in A.STEPS or step in A.CHAINS:
+    if step in A.STEPS or step in A.CHAINS or step in A.SETTINGS_STEPS:
         accepted, reask = _apply_text(deps, step, draft["answers"], text)
         if accepted:
             return await _advance(update, deps, draft)
@@ -678,6 +723,18 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
     if step == A.RACE_DATE and value == "none":
         answers[A.RACE_DATE] = None
         return await _answered(update, deps, draft, t("buttons.no_race"))
+    if step == A.PREVIEW_DAY:
+        if value == "off":
+            answers[A.PREVIEW_DAY] = None
+            return await _answered(update, deps, draft, t("preview.off_button"))
+        if value.isdigit() and int(value) in range(7):
+            answers[A.PREVIEW_DAY] = int(value)
+            return await _answered(update, deps, draft, t(f"day_long.{value}"))
+    if step == A.PREVIEW_TIME and len(value) == 4 and value.isdigit():
+        if int(value[:2]) < 24 and int(value[2:]) < 60:
+            chosen = time(int(value[:2]), int(value[2:]))
+            answers[A.PREVIEW_TIME] = chosen.strftime("%H:%M")
+            return await _answered(update, deps, draft, chosen.strftime("%H:%M"))
     if step == CONFIRM:
         if value == "ok":
             await query.answer()
@@ -700,6 +757,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
             await query.answer()
             await query.edit_message_reply_markup(reply_markup=None)
             draft["queue"] = list(A.CHAINS[value])
+            return await _advance(update, deps, draft)
+        if value in A.SETTINGS_CHAINS and draft.get("mode") == "settings":
+            await query.answer()
+            await query.edit_message_reply_markup(reply_markup=None)
+            draft["queue"] = list(A.SETTINGS_CHAINS[value])
+            draft["chain"] = value
             return await _advance(update, deps, draft)
     if step == ALREADY_SET_UP:
         await query.answer()
@@ -752,7 +815,7 @@ async def _toggle_checkin(update: Update, deps: Deps, chat_id: int) -> object:
 
 async def _finish_onboarding(update: Update, deps: Deps, draft: dict[str, Any]) -> object:
     t = deps.content.texts
-    week = await _store_week(update, deps, draft)
+    week, _ = await _store_week(update, deps, draft)
     today = local_today(week, deps.clock.now())
     planned = next_session(week, today, include_today=True)
     if planned is not None:
@@ -792,7 +855,7 @@ def build_setup_conversation(extra_fallbacks: list[Any]) -> ConversationHandler[
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
         MessageHandler(private & filters.LOCATION, on_location),
     ]
-    questions = dict.fromkeys((*A.STEPS, *A.CHAINS))  # every question, in order, once
+    questions = dict.fromkeys((*A.STEPS, *A.CHAINS, *A.SETTINGS_STEPS))  # each question once
     states = {step: answer_handlers for step in (*questions, CONFIRM, CHANGE_MENU, ALREADY_SET_UP)}
     return ConversationHandler(
         entry_points=[

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.coach.plan import plan_for_date
-from bot.coaching import local_today
+from bot.coaching import load_calendar, local_today, slot_for
 from bot.deps import get_deps
 from bot.handlers import views
 from bot.store import logs, reminders, runners
@@ -25,14 +24,16 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     parts = query.data.split(":")
     day = views.parse_day_code(parts[2]) if len(parts) in (3, 4) else None
     minutes = int(parts[3]) if len(parts) == 4 and parts[3].isdigit() else None
+    now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
+        calendar = await load_calendar(session, runner, day) if runner and day else None
     if day is None or runner is None or (len(parts) == 4 and minutes not in views.SNOOZE_MINUTES):
         await query.answer(t("misc.stale_button"))
         return
-    now = deps.clock.now()
     today = local_today(runner, now)
-    focus = plan_for_date(runners.week_of(runner), day)
+    slot = slot_for(runner, day, calendar, today) if calendar is not None else None
+    focus = slot.focus if slot else None
     if day != today or focus is None:
         await query.answer(t("misc.old_button_answer"))
         return

@@ -27,7 +27,7 @@ from bot.coaching import (
 )
 from bot.content import Texts
 from bot.deps import Deps, get_deps
-from bot.handlers import views
+from bot.handlers import skip, views
 from bot.store import drafts, logs, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -183,13 +183,11 @@ async def _log_and_reply(
         return outcome
     text = outcome_text(t, outcome, today, note if outcome.result is LogResult.LOGGED else None)
     if outcome.result is LogResult.LOGGED and status == "skipped":
-        week = runners.week_of(runner)
-        text = t(
-            "done.skipped",
-            focus=views.focus_label(t, outcome.focus) if outcome.focus else "",
-            day=views.day_label(t, outcome.day, today) if outcome.day else "",
-            next_line=views.next_session_line(t, upcoming(week, today, include_today=False), today),
-        )
+        assert outcome.day is not None and outcome.focus is not None
+        # Why, in one tap; then maybe move it (bot/handlers/skip.py).
+        text, keyboard = skip.ask_reason(t, outcome.focus, outcome.day, today)
+        await chat.send_message(text, reply_markup=keyboard)
+        return outcome
     if outcome.result is LogResult.LOGGED and status == "done" and outcome.day is not None:
         # One tap of feedback, used by progression.
         text += "\n\n" + t("feedback.ask")

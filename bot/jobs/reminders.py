@@ -24,7 +24,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, ExtBot
 
 from bot import failpoints
-from bot.coach.calendar import History
+from bot.coach.calendar import REOFFER_HORIZON_DAYS, History, Origin
 from bot.coach.schedule import local_date, local_instant
 from bot.coach.week import Focus
 from bot.coaching import (
@@ -47,6 +47,7 @@ from bot.coaching import (
 from bot.deps import Deps, get_deps
 from bot.handlers import views
 from bot.handlers.today import today_message
+from bot.jobs.preview import plan_previews, preview_message
 from bot.rate_limit import PacedRateLimiter, Priority
 from bot.sending import with_retries
 from bot.store import logs, reminders, runners
@@ -169,9 +170,31 @@ def _plan_runner(
             if status == "ready" and runner.checkin_enabled and evening - due_at >= CHECKIN_GAP:
                 rows.append({**row, "due": evening, "status": "scheduled", "kind": CHECKIN})
         due_at = next_reminder_after(runner, due_at, known.reminded | set(logged), known.history)
+        if slot is not None and due_at is not None and day not in logged:
+            # If this session goes unlogged, the calendar offers it again on the next
+            # suitable day, which may come before the next planned one: wake up then.
+            again = _reoffer_instant(runner, known.history, day, zone)
+            if again is not None and again > now:
+                due_at = min(due_at, again)
     if due_at is not None and due_at <= now:
         due_at = next_reminder_after(runner, now, known.reminded | set(logged), known.history)
     return due_at
+
+
+def _reoffer_instant(
+    runner: Runner, history: History, day: date, zone: ZoneInfo
+) -> datetime | None:
+    """When ``day``'s session would be offered again if it is not logged."""
+    if runner.reminder_time is None:
+        return None
+    after = day + timedelta(days=1)
+    view = calendar_view(runner, history, after, after, days=REOFFER_HORIZON_DAYS)
+    for offset in range(REOFFER_HORIZON_DAYS + 1):
+        slot = view(after + timedelta(days=offset))
+        if slot is not None and slot.origin is Origin.REOFFERED and slot.from_day == day:
+            hour, minute = (int(part) for part in runner.reminder_time.split(":"))
+            return local_instant(slot.day, time(hour, minute), zone)
+    return None
 
 
 def reminder_keyboard(deps: Deps, day: date) -> InlineKeyboardMarkup:
@@ -190,6 +213,8 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
         logged = await logs.log_on(session, item.chat_id, item.day)
         history = await history_of(session, item.chat_id, item.day)
         calendar = await load_calendar(session, runner, item.day) if runner else None
+    if item.kind == reminders.PREVIEW:
+        logged = None  # about next week: a session logged today does not cancel it
     status, message_id = "sent", None
     if runner is None or not runner.active or runner.paused or logged is not None:
         status = "cancelled"  # no reminder after the session is logged, or while paused
@@ -199,7 +224,9 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
         status = "missed"
         report.missed += 1
     else:
-        if item.kind == reminders.CHECKIN:
+        if item.kind == reminders.PREVIEW:
+            text, keyboard = preview_message(deps, runner, item.day, now, history, calendar)
+        elif item.kind == reminders.CHECKIN:
             text = t("misc.checkin", focus=views.focus_label(t, Focus(item.focus)))
             keyboard = views.session_keyboard(t, item.day)
         else:
@@ -341,6 +368,7 @@ async def send_due_reminders(bot: Bot, deps: Deps) -> TickReport:
     report = TickReport()
     started = asyncio.get_running_loop().time()
     now = deps.clock.now()
+    await plan_previews(deps, now)
     first = await _plan_batch(deps, now, report)
     failpoints.hit("after_plan")  # the first rows are ready, nothing sent yet
     if first == PLAN_BATCH:

@@ -21,6 +21,8 @@ from bot.store.models import Reminder
 DAILY = "daily"
 SNOOZE = "snooze"
 CHECKIN = "checkin"
+# The weekly preview (bot/jobs/preview.py): one per runner and local date it is sent on.
+PREVIEW = "preview"
 
 
 async def claim(

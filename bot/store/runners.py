@@ -121,6 +121,42 @@ async def due_runners(session: AsyncSession, *, now: datetime, limit: int) -> li
     return list((await session.exec(statement)).all())
 
 
+async def due_preview_runners(session: AsyncSession, *, now: datetime, limit: int) -> list[Runner]:
+    """Runners whose weekly preview instant has come, oldest first; locked rows are skipped
+    (``FOR UPDATE SKIP LOCKED``, as in ``due_runners``)."""
+    statement = (
+        select(Runner)
+        .where(col(Runner.next_preview_utc) <= now)
+        .where(col(Runner.active).is_(True))
+        .where(col(Runner.paused).is_(False))
+        .where(col(Runner.onboarded).is_(True))
+        .order_by(col(Runner.next_preview_utc))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def runners_without_preview_instant(
+    session: AsyncSession, *, after_chat_id: int | None, limit: int
+) -> list[Runner]:
+    """Onboarded runners with a preview day but no ``next_preview_utc`` (those set up
+    before the weekly preview existed), by chat id from ``after_chat_id`` on: paging by
+    key, so a runner whose instant cannot be computed is passed over, not read forever."""
+    statement = (
+        select(Runner)
+        .where(col(Runner.onboarded).is_(True))
+        .where(col(Runner.preview_day).is_not(None))
+        .where(col(Runner.next_preview_utc).is_(None))
+    )
+    if after_chat_id is not None:
+        statement = statement.where(col(Runner.chat_id) > after_chat_id)
+    statement = (
+        statement.order_by(col(Runner.chat_id)).limit(limit).with_for_update(skip_locked=True)
+    )
+    return list((await session.exec(statement)).all())
+
+
 async def delete_runner(session: AsyncSession, chat_id: int) -> None:
     """Everything we hold about a runner, gone."""
     for model in (SessionLog, Reminder):

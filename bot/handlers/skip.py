@@ -1,0 +1,217 @@
+"""After "⏭ Skip": why, in one tap, and moving the session to a day that keeps the rules.
+
+A skip is logged at once (nothing is lost if the runner never answers); the reason and
+the move are follow-ups. Which day a session may move to is the coach's call
+(``bot.coach.calendar.move_target``), so a moved session never lands before a long run
+or a hard day, or next to another strength session.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot.coach.calendar import Origin, Slot, move_blockers, move_target
+from bot.coach.week import Focus, PlannedDay
+from bot.coaching import load_calendar, local_today, next_reminder_for, next_slot, slot_for
+from bot.content import Texts
+from bot.deps import get_deps
+from bot.handlers import views
+from bot.store import logs, moves, runners
+from bot.store.db import transaction
+from bot.store.models import Runner
+
+CB_WHY = "v1:why"
+CB_MOVE = "v1:mv"
+CB_KEEP = "v1:keep"
+REASONS = ("busy", "tired", "sore", "ill", "travel")
+# Sore and ill mean rest: no offer to do the session another day.
+NO_MOVE_REASONS = ("sore", "ill")
+
+
+def reason_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
+    code = views.day_code(day)
+    buttons = [
+        InlineKeyboardButton(t(f"skip.reason_{reason}"), callback_data=f"{CB_WHY}:{code}:{reason}")
+        for reason in REASONS
+    ]
+    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+def ask_reason(t: Texts, focus: Focus, day: date, today: date) -> tuple[str, InlineKeyboardMarkup]:
+    text = t(
+        "skip.ask_reason", focus=views.focus_label(t, focus), day=views.day_label(t, day, today)
+    )
+    return text, reason_keyboard(t, day)
+
+
+def _next_line(t: Texts, runner: Runner, slot: Slot | None, today: date) -> str:
+    planned = PlannedDay(slot.day, slot.focus) if slot else None
+    return views.next_session_line(t, planned, today)
+
+
+async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    t = deps.content.texts
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and query.data is not None and chat is not None
+    parts = query.data.split(":")
+    day = views.parse_day_code(parts[2]) if len(parts) == 4 else None
+    reason = parts[3] if len(parts) == 4 else ""
+    if day is None or reason not in REASONS:
+        await query.answer(t("misc.stale_button"))
+        return
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat.id)
+        if runner is None or not runner.onboarded:
+            await query.answer(t("misc.stale_button"))
+            return
+        if not await logs.set_reason(session, chat.id, day, reason):
+            await query.answer(t("misc.stale_button"))
+            return
+        today = local_today(runner, now)
+        history = await load_calendar(session, runner, today)
+    await query.answer()
+    await _close(query)
+    week = runners.week_of(runner)
+    slot = slot_for(runner, day, history, today)
+    reply = t(f"skip.reply_{reason}")
+    target = None
+    if reason not in NO_MOVE_REASONS and slot is not None:
+        target = move_target(week, slot, history, today)
+    if target is None:
+        following = next_slot(runner, history, today, include_today=False)
+        if reason in NO_MOVE_REASONS or slot is None:
+            await chat.send_message(reply + "\n" + _next_line(t, runner, following, today))
+        else:
+            text = t(
+                "skip.no_move",
+                reason_reply=reply,
+                next_line=_next_line(t, runner, following, today),
+            )
+            await chat.send_message(text)
+        return
+    assert slot is not None
+    label = views.day_label(t, target, today)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t("skip.move_button", target=label),
+                    callback_data=f"{CB_MOVE}:{views.day_code(day)}:{views.day_code(target)}",
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t("skip.keep_skipped"), callback_data=f"{CB_KEEP}:{views.day_code(day)}"
+                )
+            ],
+        ]
+    )
+    text = t(
+        "skip.offer_move", reason_reply=reply, focus=views.focus_label(t, slot.focus), target=label
+    )
+    await chat.send_message(text, reply_markup=keyboard)
+
+
+async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    t = deps.content.texts
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and query.data is not None and chat is not None
+    parts = query.data.split(":")
+    codes = [views.parse_day_code(part) for part in parts[2:4]] if len(parts) == 4 else []
+    if len(codes) != 2 or codes[0] is None or codes[1] is None:
+        await query.answer(t("misc.stale_button"))
+        return
+    from_day, to_day = codes[0], codes[1]
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat.id)
+        if runner is None or not runner.onboarded:
+            await query.answer(t("misc.stale_button"))
+            return
+        today = local_today(runner, now)
+        log = await logs.log_on(session, chat.id, from_day)
+        if log is not None and log.status == "moved":
+            await query.answer(t("misc.stale_button"))
+            return
+        history = await load_calendar(session, runner, today)
+        slot = slot_for(runner, from_day, history, today)
+        week = runners.week_of(runner)
+        if (
+            slot is None
+            or slot.origin is Origin.REOFFERED
+            or log is None
+            or log.status != "skipped"
+            or move_blockers(week, slot, to_day, history, today)
+        ):
+            await query.answer()
+            await _close(query)
+            await chat.send_message(t("skip.move_gone"))
+            return
+        await moves.add_move(
+            session,
+            chat_id=chat.id,
+            from_day=from_day,
+            to_day=to_day,
+            focus=slot.focus.value,
+            now=now,
+        )
+        await logs.mark_moved(session, chat.id, from_day)
+        await runners.set_state(
+            session,
+            runner,
+            now=now,
+            next_reminder_utc=await next_reminder_for(session, runner, now=now),
+        )
+    await query.answer()
+    await _close(query)
+    await chat.send_message(
+        t(
+            "skip.moved",
+            focus=views.focus_label(t, slot.focus),
+            target=views.day_label(t, to_day, today),
+        )
+    )
+
+
+async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    t = deps.content.texts
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat.id)
+        if runner is None or not runner.onboarded:
+            await query.answer(t("misc.stale_button"))
+            return
+        today = local_today(runner, now)
+        history = await load_calendar(session, runner, today)
+    await query.answer()
+    await _close(query)
+    following = next_slot(runner, history, today, include_today=False)
+    await chat.send_message(t("skip.kept", next_line=_next_line(t, runner, following, today)))
+
+
+async def _close(query: object) -> None:
+    """Take the buttons off the answered message, so a second tap has nothing to press."""
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)  # type: ignore[attr-defined]
+    except Exception:
+        pass
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CallbackQueryHandler(on_reason, pattern=rf"^{CB_WHY}:"),
+        CallbackQueryHandler(on_move, pattern=rf"^{CB_MOVE}:"),
+        CallbackQueryHandler(on_keep, pattern=rf"^{CB_KEEP}:"),
+    ]

@@ -1,0 +1,159 @@
+"""Skip → why → move, and missed sessions offered again — through the real bot.
+
+The runner (two sessions a week, runs Tue/Thu/Sun, long run Sunday, Tuesday intervals)
+has Upper body on Friday 27 Nov and Legs on Tuesday 1 Dec.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from bot.store.db import transaction
+from bot.store.models import Move, SessionLog
+from tests.harness import CHAT, BotHarness, onboard, texts
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
+
+
+async def logs_of(bot: BotHarness) -> list[SessionLog]:
+    async with transaction(bot.sessions) as session:
+        return list((await session.exec(select(SessionLog))).all())
+
+
+async def moves_of(bot: BotHarness) -> list[Move]:
+    async with transaction(bot.sessions) as session:
+        return list((await session.exec(select(Move))).all())
+
+
+def reminders_sent(bot: BotHarness) -> list[dict]:
+    return [
+        m
+        for m in bot.stub.sent_messages(CHAT)
+        if m["method"] == "sendMessage" and m["text"].startswith("⏰ Time for today")
+    ]
+
+
+async def friday_skip(bot: BotHarness, clock) -> dict:
+    clock.set(at(2026, 11, 26, 7, 0))
+    await onboard(bot, sessions="2")
+    clock.set(at(2026, 11, 27, 9, 0))
+    [session] = await bot.say("/today")
+    assert "Upper body" in session["text"]
+    [ask] = await bot.tap("Skip", session)
+    assert "What got in the way?" in ask["text"]
+    return ask
+
+
+async def test_busy_skip_moves_the_session_to_a_day_that_keeps_the_rules(
+    bot: BotHarness, clock
+) -> None:
+    ask = await friday_skip(bot, clock)
+    [offer] = await bot.tap("Busy", ask)
+    assert "Saturday 28" in offer["text"]
+    [moved] = await bot.tap("Move to Saturday 28", offer)
+    assert "now on <b>Saturday 28</b>" in moved["text"] and "miss" in moved["text"]
+    [move] = await moves_of(bot)
+    assert (move.from_date, move.to_date, move.focus) == (
+        date(2026, 11, 27),
+        date(2026, 11, 28),
+        "upper",
+    )
+    [log] = await logs_of(bot)
+    assert (log.status, log.reason) == ("moved", "busy")
+
+    # Saturday 07:00: the moved session's reminder, saying where it came from.
+    clock.set(at(2026, 11, 28, 7, 0))
+    assert (await bot.tick()).sent == 1
+    [reminder] = reminders_sent(bot)[-1:]
+    assert "Upper body" in reminder["text"] and "Moved here from Friday 27" in reminder["text"]
+    replies = await bot.say("done")
+    assert "Logged" in texts(replies)
+    saturday = [log for log in await logs_of(bot) if log.local_date == date(2026, 11, 28)]
+    assert [(log.focus, log.status) for log in saturday] == [("upper", "done")]
+
+
+async def test_a_double_tap_on_move_moves_once(bot: BotHarness, clock) -> None:
+    ask = await friday_skip(bot, clock)
+    [offer] = await bot.tap("Busy", ask)
+    data = next(
+        b["callback_data"]
+        for row in offer["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"].startswith("↪️")
+    )
+    await bot.press(offer["message_id"], data)
+    await bot.press(offer["message_id"], data)
+    assert len(await moves_of(bot)) == 1
+    assert "expired" in bot.callback_answers()[-1]
+
+
+async def test_ill_means_rest_not_a_move(bot: BotHarness, clock) -> None:
+    ask = await friday_skip(bot, clock)
+    [reply] = await bot.tap("Ill", ask)
+    assert "/pause" in reply["text"] and not reply.get("reply_markup")
+    assert await moves_of(bot) == []
+    [log] = await logs_of(bot)
+    assert (log.status, log.reason) == ("skipped", "ill")
+
+
+async def test_sore_is_remembered_for_the_next_legs_session(bot: BotHarness, clock) -> None:
+    ask = await friday_skip(bot, clock)
+    [reply] = await bot.tap("Sore", ask)
+    assert "sore legs" in reply["text"]
+    [log] = await logs_of(bot)
+    assert (log.reason, log.sore) == ("sore", True)
+
+
+async def test_just_skip_it_keeps_it_skipped_and_it_is_no_miss(bot: BotHarness, clock) -> None:
+    ask = await friday_skip(bot, clock)
+    [offer] = await bot.tap("Travel", ask)
+    [kept] = await bot.tap("No, just skip it", offer)
+    assert "doesn't count as a miss" in kept["text"]
+    assert await moves_of(bot) == []
+    # Saturday: a skipped session is not offered again.
+    clock.set(at(2026, 11, 28, 7, 0))
+    assert (await bot.tick()).sent == 0
+
+
+async def test_no_day_keeps_the_rules_says_so(bot: BotHarness, clock) -> None:
+    clock.set(at(2026, 11, 26, 7, 30))
+    await onboard(bot)  # three sessions: Legs Tue, Core Thu, Upper Sat — no room to move
+    [session] = await bot.say("/today")
+    [ask] = await bot.tap("Skip", session)
+    [reply] = await bot.tap("Busy", ask)
+    assert "no good day" in reply["text"] and not reply.get("reply_markup")
+
+
+async def test_a_missed_session_is_offered_again_the_next_suitable_day(
+    bot: BotHarness, clock
+) -> None:
+    clock.set(at(2026, 11, 26, 7, 0))
+    await onboard(bot, sessions="2")
+    clock.set(at(2026, 11, 27, 7, 0))
+    assert (await bot.tick()).sent == 1  # Friday's Upper body; the runner never answers
+    clock.set(at(2026, 11, 28, 7, 0))
+    assert (await bot.tick()).sent == 1
+    reminder = reminders_sent(bot)[-1]
+    assert "Upper body" in reminder["text"] and "You missed this on Friday 27" in reminder["text"]
+    [today] = await bot.say("/today")
+    assert "You missed this on Friday 27" in today["text"]
+    # Missed again: not offered a third time.
+    clock.set(at(2026, 11, 29, 7, 0))
+    assert (await bot.tick()).sent == 0
+
+
+async def test_stale_and_garbled_skip_buttons_are_answered(bot: BotHarness, clock) -> None:
+    ask = await friday_skip(bot, clock)
+    for data in ("v1:why:20261127:bored", "v1:why:2026:busy", "v1:mv:x:y", "v1:why:20261120:busy"):
+        await bot.press(ask["message_id"], data)
+        assert "expired" in bot.callback_answers()[-1], data
+    await bot.press(ask["message_id"], "v1:mv:20261126:20261128")  # a day never skipped
+    assert "doesn't work any more" in bot.last_text()
+    assert await moves_of(bot) == []
