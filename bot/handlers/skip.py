@@ -17,8 +17,8 @@ from bot.coach.calendar import Origin, Slot, move_blockers, move_target
 from bot.coach.week import Focus, PlannedDay
 from bot.coaching import load_calendar, local_today, next_reminder_for, next_slot, slot_for
 from bot.content import Texts
-from bot.deps import get_deps
 from bot.handlers import views
+from bot.handlers.taps import tap_of
 from bot.store import logs, moves, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -53,30 +53,26 @@ def _next_line(t: Texts, runner: Runner, slot: Slot | None, today: date) -> str:
 
 
 async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = get_deps(context)
-    t = deps.content.texts
-    query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and query.data is not None and chat is not None
-    parts = query.data.split(":")
+    tap = tap_of(update, context)
+    deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
     day = views.parse_day_code(parts[2]) if len(parts) == 4 else None
     reason = parts[3] if len(parts) == 4 else ""
     if day is None or reason not in REASONS:
-        await query.answer(t("misc.stale_button"))
+        await tap.stale()
         return
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
         if runner is None or not runner.onboarded:
-            await query.answer(t("misc.stale_button"))
+            await tap.stale()
             return
         if not await logs.set_reason(session, chat.id, day, reason):
-            await query.answer(t("misc.stale_button"))
+            await tap.stale()
             return
         today = local_today(runner, now)
         history = await load_calendar(session, runner, today)
     await query.answer()
-    await _close(query)
+    await tap.close()
     week = runners.week_of(runner)
     slot = slot_for(runner, day, history, today)
     reply = t(f"skip.reply_{reason}")
@@ -119,27 +115,23 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = get_deps(context)
-    t = deps.content.texts
-    query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and query.data is not None and chat is not None
-    parts = query.data.split(":")
+    tap = tap_of(update, context)
+    deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
     codes = [views.parse_day_code(part) for part in parts[2:4]] if len(parts) == 4 else []
     if len(codes) != 2 or codes[0] is None or codes[1] is None:
-        await query.answer(t("misc.stale_button"))
+        await tap.stale()
         return
     from_day, to_day = codes[0], codes[1]
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
         if runner is None or not runner.onboarded:
-            await query.answer(t("misc.stale_button"))
+            await tap.stale()
             return
         today = local_today(runner, now)
         log = await logs.log_on(session, chat.id, from_day)
         if log is not None and log.status == "moved":
-            await query.answer(t("misc.stale_button"))
+            await tap.stale()
             return
         history = await load_calendar(session, runner, today)
         slot = slot_for(runner, from_day, history, today)
@@ -152,7 +144,7 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             or move_blockers(week, slot, to_day, history, today)
         ):
             await query.answer()
-            await _close(query)
+            await tap.close()
             await chat.send_message(t("skip.move_gone"))
             return
         await moves.add_move(
@@ -171,7 +163,7 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             next_reminder_utc=await next_reminder_for(session, runner, now=now),
         )
     await query.answer()
-    await _close(query)
+    await tap.close()
     await chat.send_message(
         t(
             "skip.moved",
@@ -182,31 +174,20 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = get_deps(context)
-    t = deps.content.texts
-    query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and chat is not None
+    tap = tap_of(update, context)
+    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
         if runner is None or not runner.onboarded:
-            await query.answer(t("misc.stale_button"))
+            await tap.stale()
             return
         today = local_today(runner, now)
         history = await load_calendar(session, runner, today)
     await query.answer()
-    await _close(query)
+    await tap.close()
     following = next_slot(runner, history, today, include_today=False)
     await chat.send_message(t("skip.kept", next_line=_next_line(t, runner, following, today)))
-
-
-async def _close(query: object) -> None:
-    """Take the buttons off the answered message, so a second tap has nothing to press."""
-    try:
-        await query.edit_message_reply_markup(reply_markup=None)  # type: ignore[attr-defined]
-    except Exception:
-        pass
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
