@@ -30,7 +30,7 @@ from bot.clock import Clock, SystemClock
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content
 from bot.deps import DEPS_KEY, Deps
-from bot.handlers import commands, delete, guards, setup, skip, snooze, swap, today, week
+from bot.handlers import commands, delete, guards, pause, setup, skip, snooze, swap, today, week
 from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_FEEDBACK, CB_SKIP, CB_SNOOZE
 from bot.health import Health, PollWatch, Watchdog
 from bot.jobs.reminders import reminder_tick
@@ -153,6 +153,7 @@ def build_application(
     )
     application.add_handlers(swap.handlers())
     application.add_handlers(skip.handlers())
+    application.add_handlers(pause.handlers())
     application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, today.done_text))
     application.add_handler(MessageHandler(private & ~filters.TEXT, guards.non_text))

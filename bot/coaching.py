@@ -17,8 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History, Move, Pause, Slot, slot_on, slots_between
 from bot.coach.day import Coaching, DayPlan, session_on
+from bot.coach.pause import welcome_back
 from bot.coach.plan import next_session, plan_for_date
-from bot.coach.progression import Entry, Feedback
+from bot.coach.progression import Break, Entry, Feedback
 from bot.coach.schedule import next_due
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Content
@@ -63,11 +64,21 @@ def swaps_of(runner: Runner) -> dict[str, str]:
     return dict(json.loads(runner.swaps)) if runner.swaps else {}
 
 
+def breaks_of(runner: Runner) -> tuple[Break, ...]:
+    """The last timed pause, as progression steps back for it (bot.coach.pause decides)."""
+    if runner.paused or runner.paused_from is None or runner.paused_until is None:
+        return ()
+    away = (runner.paused_until - runner.paused_from).days + 1
+    back = welcome_back(runner.pause_reason, away).step_back_levels
+    return (Break(runner.paused_until, back),) if back else ()
+
+
 def coaching_of(runner: Runner) -> Coaching:
     return Coaching(
         race_day=runner.race_date,
         budget_minutes=runner.time_budget,
         swaps=swaps_of(runner) or None,
+        breaks=breaks_of(runner),
     )
 
 

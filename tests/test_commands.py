@@ -31,8 +31,11 @@ async def test_help_lists_every_command_one_line_each(bot: BotHarness) -> None:
 
 async def test_pause_and_resume(bot: BotHarness) -> None:
     await onboard(bot)
-    [reply] = await bot.say("/pause")
-    assert "paused" in reply["text"]
+    [question] = await bot.say("/pause")
+    assert "for how long" in question["text"]
+    await bot.tap("Until I resume", question)
+    [reply] = await bot.tap("Other")
+    assert "Paused until you send /resume" in reply["text"]
     [again] = await bot.say("/pause")
     assert "already paused" in again["text"]
     async with transaction(bot.sessions) as session:

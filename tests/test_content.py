@@ -31,6 +31,7 @@ from bot.content import (
     kit_for,
     load_content,
 )
+from bot.handlers.skip import REASONS as SKIP_REASONS
 from bot.handlers.views import SNOOZE_MINUTES
 
 CONTENT = load_content()
@@ -355,7 +356,9 @@ FAMILIES: dict[str, list[str]] = {
     "commands.{}": list(COMMANDS),
     "settings_field.{}": list(MENU_FIELDS),
     "done.cheer_{}": ["1", "2", "3"],
-    "done.already_{}_status": ["done", "skipped"],
+    "done.already_{}_status": ["done", "skipped", "moved"],
+    "skip.reason_{}": list(SKIP_REASONS),
+    "skip.reply_{}": list(SKIP_REASONS),
     "today.dose_reps{}": ["", "_per_side"],
     "today.dose_seconds{}": ["", "_per_side"],
     "buttons.snooze_{}": [str(minutes) for minutes in SNOOZE_MINUTES],

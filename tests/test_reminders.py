@@ -95,8 +95,10 @@ async def test_no_reminder_when_the_session_is_already_logged(bot: BotHarness, c
 async def test_no_reminder_while_paused_and_back_after_resume(bot: BotHarness, clock) -> None:
     clock.set(berlin(2026, 11, 26, 6, 0))
     await onboard(bot)
-    [paused] = await bot.say("/pause")
-    assert "paused" in paused["text"]
+    [asked] = await bot.say("/pause")
+    await bot.tap("Until I resume", asked)
+    [paused] = await bot.tap("Other")
+    assert "Paused until you send /resume" in paused["text"]
     for hour in range(7, 24):
         clock.set(berlin(2026, 11, 26, hour, 0))
         assert (await bot.tick()).sent == 0

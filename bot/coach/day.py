@@ -13,6 +13,7 @@ from datetime import date
 from bot.coach.plan import plan_for_date
 from bot.coach.progression import (
     Adjustment,
+    Break,
     Entry,
     FocusLevel,
     adjust,
@@ -32,6 +33,7 @@ class Coaching:
     race_day: date | None = None
     budget_minutes: int | None = None
     swaps: dict[str, str] | None = None
+    breaks: tuple[Break, ...] = ()  # pauses that step levels back on return
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def session_on(
         if swapped is not None:
             planned, sore_swap = swapped, True
     start = STARTING_LEVEL[week.experience]
-    states = levels_on(start, history, day)
+    states = levels_on(start, history, day, coaching.breaks)
     phase = race_phase(day, coaching.race_day)
     adjustment = adjust(
         planned,
@@ -123,7 +125,7 @@ def _previous_session(
     if not earlier:
         return None
     last = max(earlier, key=lambda entry: entry.day)
-    states = levels_on(STARTING_LEVEL[week.experience], history, last.day)
+    states = levels_on(STARTING_LEVEL[week.experience], history, last.day, coaching.breaks)
     return build_session(
         catalog,
         focus,

@@ -9,6 +9,7 @@ every 4th week; cut volume before a race; come back at a reduced level after a b
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -72,7 +73,18 @@ def break_step_back(gap_days: int) -> int:
     return min(MAX_BREAK_STEP_BACK, math.ceil((gap_days - BREAK_DAYS) / 14) or 1)
 
 
-def levels_on(start: int, history: list[Entry], day: date) -> dict[Focus, FocusLevel]:
+@dataclass(frozen=True)
+class Break:
+    """A pause that ended on ``ended``: the first session after it starts ``step_back``
+    levels lower (what bot.coach.pause decides from its reason and length)."""
+
+    ended: date
+    step_back: int
+
+
+def levels_on(
+    start: int, history: list[Entry], day: date, breaks: Sequence[Break] = ()
+) -> dict[Focus, FocusLevel]:
     """Each focus's level for a session on ``day``, from everything logged before it."""
     states = {focus: FocusLevel(level=_clamp(start)) for focus in Focus}
     last_done: date | None = None
@@ -80,18 +92,26 @@ def levels_on(start: int, history: list[Entry], day: date) -> dict[Focus, FocusL
         if entry.day >= day or entry.status != "done":
             continue
         if last_done is not None:
-            states = _after_gap(states, (entry.day - last_done).days, entry.day)
+            extra = _paused_between(breaks, last_done, entry.day)
+            states = _after_gap(states, (entry.day - last_done).days, entry.day, extra)
         last_done = entry.day
         states[entry.focus] = _after_session(states[entry.focus], entry)
     if last_done is not None:
-        states = _after_gap(states, (day - last_done).days, day)
+        extra = _paused_between(breaks, last_done, day)
+        states = _after_gap(states, (day - last_done).days, day, extra)
     return states
 
 
+def _paused_between(breaks: Sequence[Break], last_done: date, day: date) -> int:
+    """A pause that ended between two sessions steps back as its reason and length say."""
+    return max((b.step_back for b in breaks if last_done <= b.ended < day), default=0)
+
+
 def _after_gap(
-    states: dict[Focus, FocusLevel], gap_days: int, day: date
+    states: dict[Focus, FocusLevel], gap_days: int, day: date, paused_back: int = 0
 ) -> dict[Focus, FocusLevel]:
-    back = break_step_back(gap_days)
+    # The larger of the two, not the sum: a long pause is also a long gap.
+    back = max(break_step_back(gap_days), paused_back)
     if not back:
         return states
     return {

@@ -1,4 +1,4 @@
-"""/help, /pause and /resume: one-line commands that need no conversation."""
+"""/help, /pause and /resume. /pause only asks; its buttons live in ``handlers.pause``."""
 
 from __future__ import annotations
 

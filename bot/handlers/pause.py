@@ -42,8 +42,8 @@ from bot.coach.pause import (
 from bot.coach.progression import Entry
 from bot.coaching import local_today, next_reminder_for
 from bot.content import Texts
-from bot.deps import get_deps
 from bot.handlers import views
+from bot.handlers.taps import tap_of
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -220,13 +220,13 @@ def welcome_back_line(
 
 
 @dataclass(frozen=True)
-class _Tap:
+class _Choice:
     day: date
     length: Length | None  # None: keep
     reason: Reason | None
 
 
-def parse_tap(data: str) -> _Tap | None:
+def parse_tap(data: str) -> _Choice | None:
     parts = data.split(":")
     if ":".join(parts[:2]) != CB_PAUSE or len(parts) not in (4, 5):
         return None
@@ -234,57 +234,56 @@ def parse_tap(data: str) -> _Tap | None:
     if day is None:
         return None
     if parts[3] == KEEP:
-        return _Tap(day, None, None) if len(parts) == 4 else None
+        return _Choice(day, None, None) if len(parts) == 4 else None
     try:
         length = Length(parts[3])
         reason = Reason(parts[4]) if len(parts) == 5 else None
     except ValueError:
         return None
-    return _Tap(day, length, reason)
+    return _Choice(day, length, reason)
 
 
 async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = get_deps(context)
-    t = deps.content.texts
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None:
+    tap = tap_of(update, context)
+    t, query, chat = tap.t, tap.query, tap.chat
+    choice = parse_tap(query.data or "")
+    if choice is None:
+        await tap.stale()
         return
-    tap = parse_tap(query.data or "")
-    if tap is None:
-        await query.answer(t("misc.stale_button"))
-        return
-    now = deps.clock.now()
+    now = tap.deps.clock.now()
     already = False
-    async with transaction(deps.sessions) as session:
+    async with transaction(tap.deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
-        problem = _problem(t, runner, tap, now)
-        if runner is not None and problem is None and tap.reason is not None:
-            assert tap.length is not None
-            already = await _pause(session, runner, tap.length, tap.reason, now)
+        problem = _problem(t, runner, choice, now)
+        if runner is not None and problem is None and choice.reason is not None:
+            assert choice.length is not None
+            already = await _pause(session, runner, choice.length, choice.reason, now)
     if problem is not None:
         await query.answer(problem)
         if runner is not None and runner.onboarded:
-            await _close(query)  # an earlier day's question: take its buttons away
+            await tap.close()  # an earlier day's question: take its buttons away
         return
     assert runner is not None
     today = local_today(runner, now)
-    if tap.length is None:
+    if choice.length is None and not state_of(runner, today).running(today):
+        await tap.stale()  # resumed since: nothing to keep
+        await tap.close()
+    elif choice.length is None:
         await query.answer()
         await _show(query, chat, t("pause.kept"), None)
-    elif tap.reason is None:
+    elif choice.reason is None:
         await query.answer()
-        text = t("pause.ask_reason", length=t(LENGTH_KEYS[tap.length]))
-        await _show(query, chat, text, reason_keyboard(t, today, tap.length))
+        text = t("pause.ask_reason", length=t(LENGTH_KEYS[choice.length]))
+        await _show(query, chat, text, reason_keyboard(t, today, choice.length))
     else:
         await query.answer(t("pause.answer_already" if already else "pause.answer_paused"))
         await _show(query, chat, confirmation_text(t, runner, stored_state(runner)), None)
 
 
-def _problem(t: Texts, runner: Runner | None, tap: _Tap, now: datetime) -> str | None:
+def _problem(t: Texts, runner: Runner | None, choice: _Choice, now: datetime) -> str | None:
     if runner is None or not runner.onboarded:
         return t("pause.answer_not_set_up")
-    if tap.day != local_today(runner, now):
+    if choice.day != local_today(runner, now):
         return t("pause.answer_old")
     return None
 
@@ -303,15 +302,6 @@ async def _pause(
     runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
     await runners.set_state(session, runner, now=now)
     return False
-
-
-async def _close(query: CallbackQuery) -> None:
-    if not isinstance(query.message, Message):
-        return
-    try:
-        await query.edit_message_reply_markup(reply_markup=None)
-    except BadRequest:
-        pass  # already without buttons, or too old to edit: the toast said enough
 
 
 async def _show(

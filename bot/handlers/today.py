@@ -27,7 +27,7 @@ from bot.coaching import (
 )
 from bot.content import Texts
 from bot.deps import Deps, get_deps
-from bot.handlers import skip, views
+from bot.handlers import pause, skip, views
 from bot.store import drafts, logs, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -64,6 +64,8 @@ def today_message(
         planned = PlannedDay(following.day, following.focus) if following else None
         return views.rest_day_text(t, week, day, planned), None
     text = views.session_text(t, plan, week, today, logged_status)
+    if day == today and (welcome := pause.welcome_back_line(t, runner, today, history)):
+        text = welcome + "\n\n" + text
     if moved and slot is not None and slot.from_day is not None:
         key = "calendar.moved_here" if slot.origin is Origin.MOVED else "calendar.reoffered"
         text = t(key, day=views.day_label(t, slot.from_day, today)) + "\n" + text
