@@ -33,6 +33,7 @@ from bot.deps import DEPS_KEY, Deps
 from bot.handlers import commands, delete, guards, pause, setup, skip, snooze, swap, today, week
 from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_FEEDBACK, CB_SKIP, CB_SNOOZE
 from bot.health import Health, PollWatch, Watchdog
+from bot.jobs.preview import backfill_previews
 from bot.jobs.reminders import reminder_tick
 from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings
@@ -58,6 +59,7 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     )
     async with transaction(deps.sessions) as session:
         deps.inactive = await inactive_chat_ids(session)
+    await backfill_previews(deps)  # runners from before the weekly preview existed
     if application.job_queue is not None:
         # first=0: catch up at once on whatever fell due while the bot was down.
         application.job_queue.run_repeating(

@@ -438,12 +438,6 @@ async def test_an_open_pause_from_before_pauses_had_dates_resumes_cleanly(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/jobs/reminders.py::_send_one cancels snoozes and check-ins only for an open "
-    "pause (runner.paused), not for a day inside a timed pause; remove this mark once it "
-    "also cancels when the calendar's pauses cover item.day",
-)
 async def test_a_snooze_from_before_the_pause_is_not_sent_on_a_paused_day(
     bot: BotHarness, clock
 ) -> None:

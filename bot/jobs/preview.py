@@ -89,6 +89,7 @@ def _plan_runner(
     """Add a row for every preview instant up to now (a downtime leaves several) and return
     the runner's next instant. Pure: the batch writes the rows."""
     zone = ZoneInfo(runner.timezone)
+    pauses = pauses_of(runner)
     due_at = runner.next_preview_utc
     oldest = now - timedelta(weeks=MAX_CATCHUP_WEEKS)
     if due_at is not None and due_at < oldest:
@@ -96,11 +97,17 @@ def _plan_runner(
     for _ in range(MAX_CATCHUP_WEEKS + 1):
         if due_at is None or due_at > now:
             break
-        status = "missed" if _too_late(deps, due_at, now, zone) else "ready"
+        day = local_date(due_at, zone)
+        if any(pause.covers(day) for pause in pauses):
+            status = "cancelled"  # "no sessions or reminders till then", /pause promised
+        elif _too_late(deps, due_at, now, zone):
+            status = "missed"
+        else:
+            status = "ready"
         rows.append(
             {
                 "chat_id": runner.chat_id,
-                "day": local_date(due_at, zone),
+                "day": day,
                 "focus": NO_FOCUS,
                 "due": due_at,
                 "status": status,
@@ -216,8 +223,13 @@ def preview_message(
     lines.append("")
     notes: list[str] = []
     sessions = 0
+    pauses = pauses_of(runner)
     for offset in range(7):
         current = monday + timedelta(days=offset)
+        label = f"{t(f'day_short.{current.weekday()}')} {current.day}"
+        if any(pause.covers(current) for pause in pauses):
+            lines.append(t("preview.day", day=label, what=t("preview.paused")))
+            continue
         parts = _runs(t, runner, current)
         slot = view(current)
         moved = slot is not None and slot.origin is not Origin.PLANNED
@@ -250,9 +262,7 @@ def preview_message(
             if note and note not in notes:
                 notes.append(note)
         what = " · ".join(parts) if parts else t("onboarding.summary_rest")
-        lines.append(
-            t("preview.day", day=f"{t(f'day_short.{current.weekday()}')} {current.day}", what=what)
-        )
+        lines.append(t("preview.day", day=label, what=what))
     lines.append("")
     if sessions == 0:
         lines.append(t("preview.no_sessions"))

@@ -216,7 +216,10 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
     if item.kind == reminders.PREVIEW:
         logged = None  # about next week: a session logged today does not cancel it
     status, message_id = "sent", None
-    if runner is None or not runner.active or runner.paused or logged is not None:
+    paused = runner is not None and (
+        runner.paused or (calendar is not None and any(p.covers(item.day) for p in calendar.pauses))
+    )
+    if runner is None or not runner.active or paused or logged is not None:
         status = "cancelled"  # no reminder after the session is logged, or while paused
         if logged is not None:
             report.already_logged += 1

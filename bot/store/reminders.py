@@ -118,6 +118,8 @@ async def take_sendable(
     kinds = (
         and_(col(Reminder.status) == "scheduled", col(Reminder.due_utc) <= now),
         and_(col(Reminder.status) == "sending", col(Reminder.claimed_at) < now - lease),
+        # The day's sessions before weekly previews, which can wait a few minutes.
+        and_(col(Reminder.status) == "ready", col(Reminder.kind) != PREVIEW),
         col(Reminder.status) == "ready",
     )
     rows: list[Reminder] = []
