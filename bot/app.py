@@ -50,6 +50,16 @@ RATE_LIMIT_RETRIES = 3
 warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
 
 
+async def _backfill(deps: Deps) -> None:
+    try:
+        filled = await backfill_previews(deps)
+    except Exception:
+        log.exception("Could not set the weekly preview for runners who had none yet")
+        return
+    if filled:
+        log.info("Weekly preview scheduled for %d runners", filled)
+
+
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Network and startup work: the command menu and the reminder tick."""
     deps: Deps = application.bot_data[DEPS_KEY]
@@ -59,7 +69,11 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     )
     async with transaction(deps.sessions) as session:
         deps.inactive = await inactive_chat_ids(session)
-    await backfill_previews(deps)  # runners from before the weekly preview existed
+    # Runners from before the weekly preview existed get their first preview instant; in
+    # the background, so 100k of them do not hold back the first getUpdates.
+    application.bot_data["backfill"] = asyncio.get_running_loop().create_task(
+        _backfill(deps), name="backfill-previews"
+    )
     if application.job_queue is not None:
         # first=0: catch up at once on whatever fell due while the bot was down.
         application.job_queue.run_repeating(

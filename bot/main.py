@@ -134,9 +134,10 @@ def main() -> int:
 
     async def shut_down(app: Any) -> None:
         app.bot_data["watchdog"].stop()
-        warm_up = app.bot_data.get("warm_up")
-        if warm_up is not None and not warm_up.done():
-            warm_up.cancel()
+        for name in ("warm_up", "backfill"):
+            task = app.bot_data.get(name)
+            if task is not None and not task.done():
+                task.cancel()
         await engine.dispose()
 
     application.post_init = start_up
