@@ -157,3 +157,15 @@ async def test_stale_and_garbled_skip_buttons_are_answered(bot: BotHarness, cloc
     await bot.press(ask["message_id"], "v1:mv:20261126:20261128")  # a day never skipped
     assert "doesn't work any more" in bot.last_text()
     assert await moves_of(bot) == []
+
+
+async def test_week_shows_the_moved_session_where_it_went(bot: BotHarness, clock) -> None:
+    ask = await friday_skip(bot, clock)
+    [offer] = await bot.tap("Busy", ask)
+    await bot.tap("Move to Saturday 28", offer)
+    [week] = await bot.say("/week")
+    lines = week["text"].splitlines()
+    assert any(line.startswith("↪️ Fri") for line in lines), lines
+    assert any(
+        line.startswith("▫️ Sat") and "Upper body (moved from Friday 27)" in line for line in lines
+    ), lines

@@ -7,8 +7,9 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.coach.calendar import Origin
 from bot.coach.plan import plan_week, week_index_of
-from bot.coaching import local_today, monday_of
+from bot.coaching import load_calendar, local_today, monday_of, slot_for
 from bot.deps import get_deps
 from bot.handlers import views
 from bot.store import logs, runners
@@ -31,6 +32,7 @@ async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logged = {
             log.local_date: log for log in await logs.logs_between(session, chat.id, monday, sunday)
         }
+        calendar = await load_calendar(session, runner, today)
     plan_of_week = runners.week_of(runner)
     # Days before the runner joined are not misses.
     joined = local_today(runner, runner.created_at) if runner.created_at else None
@@ -40,13 +42,31 @@ async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for weekday, line in enumerate(lines):
         day = monday + timedelta(days=weekday)
         log = logged.get(day)
-        if log is not None:
+        slot = slot_for(runner, day, calendar, today)
+        if slot is not None and slot.origin is not Origin.PLANNED and slot.from_day is not None:
+            # A session moved here, or offered again after a miss.
+            key = "calendar.week_moved" if slot.origin is Origin.MOVED else "calendar.week_again"
+            line += " · " + t(
+                key,
+                focus=views.focus_label(t, slot.focus),
+                day=views.day_label(t, slot.from_day),
+            )
+        if log is not None and log.status == "moved":
+            marker = t("calendar.marker_moved")
+        elif log is not None:
             marker = t("week.marker_done" if log.status == "done" else "week.marker_skipped")
         elif joined is not None and day < joined:
             marker = t("week.marker_rest")
         elif day == today:
             marker = t("week.marker_today")
-        elif plan.focus_on(weekday) is None:
+        elif (
+            slot is None
+            and day < today
+            and plan.focus_on(weekday) is not None
+            and not any(pause.covers(day) for pause in calendar.pauses)
+        ):
+            marker = t("week.marker_missed")  # missed (and maybe offered again later)
+        elif slot is None:
             marker = t("week.marker_rest")
         elif day < today:
             marker = t("week.marker_missed")
