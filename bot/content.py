@@ -53,6 +53,8 @@ class Exercise(_Strict):
     needs: list[Need] = []
     cue: str = Field(min_length=1, max_length=200)
     alternative: str | None = None
+    # No loaded knee bend (hinges, calves, hips): what ⇄ Swap offers a runner with a sore knee.
+    knee_friendly: bool = False
     levels: list[Level] = Field(min_length=MAX_LEVEL)
 
 

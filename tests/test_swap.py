@@ -67,6 +67,28 @@ def test_alternatives_share_the_focus_fit_the_kit_and_level_and_are_new_to_the_s
                 assert fits_level(exercise, session.level)
 
 
+def test_legs_always_offer_a_move_that_spares_a_sore_knee_when_one_fits() -> None:
+    for equipment, bar, session in sessions_for_every_kit():
+        if session.focus is not Focus.LEGS:
+            continue
+        kit = kit_for(equipment, bar)
+        in_session = {item.exercise.id for item in session.items}
+        for item in session.items:
+            found = alternatives(CATALOG, session, item.exercise.id, equipment, bar)
+            possible = [
+                e
+                for e in CATALOG.exercises.values()
+                if e.focus is Focus.LEGS
+                and e.knee_friendly
+                and e.id not in in_session
+                and e.id != item.exercise.id
+                and set(e.needs) <= kit
+                and fits_level(e, session.level)
+            ]
+            if found and possible:
+                assert any(e.knee_friendly for e in found), (equipment, bar, item.exercise.id)
+
+
 def test_no_equipment_is_never_offered_dumbbells_a_bar_or_a_gym() -> None:
     for equipment, bar, session in sessions_for_every_kit():
         if equipment is not Equipment.NONE:

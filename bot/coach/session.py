@@ -206,4 +206,10 @@ def alternatives(
         distance = template_distance(_levels_in(slots, exercise.id), session.level)
         ranked.append((_kinship(slots, exercise, original), distance, order, exercise))
     ranked.sort(key=lambda entry: entry[:3])
-    return [entry[3] for entry in ranked[:limit]]
+    chosen = [entry[3] for entry in ranked[:limit]]
+    # A sore knee: legs always offer at least one move without a loaded knee bend.
+    if session.focus is Focus.LEGS and chosen and not any(e.knee_friendly for e in chosen):
+        gentle = next((entry[3] for entry in ranked[limit:] if entry[3].knee_friendly), None)
+        if gentle is not None:
+            chosen[-1] = gentle
+    return chosen

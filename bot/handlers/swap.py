@@ -251,6 +251,7 @@ def _options_page(
                 variant=html.escape(level.variant, quote=False),
                 dose=views.dose(t, level),
             )
+            + (t("swap.knee_friendly") if option.knee_friendly else "")
         )
         buttons.append((option.name, exercise_code(option.id), back))
     text, _ = _session_page(deps, tap, query)
