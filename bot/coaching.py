@@ -61,7 +61,13 @@ async def history_of(session: AsyncSession, chat_id: int, until: date) -> list[E
 
 def swaps_of(runner: Runner) -> dict[str, str]:
     """The runner's "⇄ Swap" choices: exercise id -> the exercise they do instead."""
-    return dict(json.loads(runner.swaps)) if runner.swaps else {}
+    try:
+        found = json.loads(runner.swaps) if runner.swaps else {}
+    except ValueError:
+        return {}  # a damaged value must not stop /today or a reminder: no swaps
+    if not isinstance(found, dict):
+        return {}
+    return {str(key): str(value) for key, value in found.items()}
 
 
 def breaks_of(runner: Runner) -> tuple[Break, ...]:

@@ -210,3 +210,12 @@ async def test_a_race_date_in_settings_brings_the_taper(bot: BotHarness, clock) 
     clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))  # race week: core only
     race_week = (await bot.say("/today"))[0]["text"]
     assert "Race week" in race_week and "Core" in race_week
+
+
+def test_damaged_swaps_read_as_none() -> None:
+    from bot.coaching import swaps_of
+    from bot.store.models import Runner
+
+    assert swaps_of(Runner(chat_id=1, swaps="{not json")) == {}
+    assert swaps_of(Runner(chat_id=1, swaps="[1, 2]")) == {}
+    assert swaps_of(Runner(chat_id=1, swaps='{"plank": "hollow_hold"}')) == {"plank": "hollow_hold"}
