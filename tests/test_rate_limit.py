@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.rate_limit import PacedRateLimiter, Priority
+from bot.rate_limit import HEADROOM, PacedRateLimiter, Priority
 
 
 class FakeTime:
@@ -61,9 +61,9 @@ async def test_requests_leave_one_interval_apart_never_in_a_burst() -> None:
     times = [at for _, at in left]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 20
-    assert min(gaps) == pytest.approx(0.1)
-    # 20 messages at 10/s: the whole run takes 1.9 s, i.e. exactly the limit.
-    assert times[-1] - times[0] == pytest.approx(1.9)
+    assert min(gaps) == pytest.approx(0.1 / HEADROOM)
+    # 20 messages at 10/s: 19 intervals, each a little over a tenth of a second.
+    assert times[-1] - times[0] == pytest.approx(1.9 / HEADROOM)
 
 
 async def test_requests_without_a_chat_are_not_paced() -> None:
@@ -106,7 +106,7 @@ async def test_a_429_pauses_every_later_request_then_retries() -> None:
     # Nothing left during the pause, and afterwards still one interval apart.
     after = sorted(at for name, at in left[1:])
     assert all(at >= failed_at + 3 for at in after)
-    assert all(b - a >= 0.1 - 1e-9 for a, b in itertools.pairwise(after))
+    assert all(b - a >= 0.1 / HEADROOM - 1e-9 for a, b in itertools.pairwise(after))
 
 
 async def test_a_429_after_the_last_retry_is_raised() -> None:
