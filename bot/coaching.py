@@ -269,6 +269,17 @@ async def load_calendar(session: AsyncSession, runner: Runner, around: date) -> 
     )
 
 
+async def calendar_with(
+    session: AsyncSession, runner: Runner, around: date, history: list[Entry]
+) -> History:
+    """``load_calendar`` for a caller that already read the log up to ``around``
+    (``history_of``): only the moves are read again."""
+    first = around - timedelta(days=CALENDAR_LOOKBACK_DAYS)
+    moved = await moves_store.moves_of(session, [runner.chat_id], first)
+    logged = {entry.day: entry.status for entry in history if entry.day >= first}
+    return calendar_history(runner, logged, moved.get(runner.chat_id, []), first)
+
+
 def slot_for(runner: Runner, day: date, history: History, today: date) -> Slot | None:
     """The session on ``day`` (planned, moved or re-offered), or None."""
     return slot_on(week_of(runner), day, history, today)

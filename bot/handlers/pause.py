@@ -21,14 +21,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import (
-    CallbackQuery,
-    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
     Update,
 )
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.pause import (
@@ -43,7 +39,7 @@ from bot.coach.progression import Entry
 from bot.coaching import local_today, next_reminder_for
 from bot.content import Texts
 from bot.handlers import views
-from bot.handlers.taps import tap_of
+from bot.handlers.taps import show, tap_of
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -270,14 +266,14 @@ async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await tap.close()
     elif choice.length is None:
         await query.answer()
-        await _show(query, chat, t("pause.kept"), None)
+        await show(query, chat, t("pause.kept"), None)
     elif choice.reason is None:
         await query.answer()
         text = t("pause.ask_reason", length=t(LENGTH_KEYS[choice.length]))
-        await _show(query, chat, text, reason_keyboard(t, today, choice.length))
+        await show(query, chat, text, reason_keyboard(t, today, choice.length))
     else:
         await query.answer(t("pause.answer_already" if already else "pause.answer_paused"))
-        await _show(query, chat, confirmation_text(t, runner, stored_state(runner)), None)
+        await show(query, chat, confirmation_text(t, runner, stored_state(runner)), None)
 
 
 def _problem(t: Texts, runner: Runner | None, choice: _Choice, now: datetime) -> str | None:
@@ -302,18 +298,3 @@ async def _pause(
     runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
     await runners.set_state(session, runner, now=now)
     return False
-
-
-async def _show(
-    query: CallbackQuery, chat: Chat, text: str, keyboard: InlineKeyboardMarkup | None
-) -> None:
-    """Edit the /pause message; an identical edit (a double tap) is a no-op, and a message
-    that can no longer be edited gets a fresh one instead."""
-    if isinstance(query.message, Message):
-        try:
-            await query.edit_message_text(text, reply_markup=keyboard)
-            return
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return
-    await chat.send_message(text, reply_markup=keyboard)

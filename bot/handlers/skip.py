@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
@@ -18,7 +19,7 @@ from bot.coach.week import Focus, PlannedDay
 from bot.coaching import load_calendar, local_today, next_reminder_for, next_slot, slot_for
 from bot.content import Texts
 from bot.handlers import views
-from bot.handlers.taps import tap_of
+from bot.handlers.taps import Tap, tap_of
 from bot.store import logs, moves, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -62,9 +63,7 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, chat.id)
-        if runner is None or not runner.onboarded:
-            await tap.stale()
+        if (runner := await _set_up(session, tap)) is None:
             return
         if not await logs.set_reason(session, chat.id, day, reason):
             await tap.stale()
@@ -124,9 +123,7 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     from_day, to_day = codes[0], codes[1]
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, chat.id)
-        if runner is None or not runner.onboarded:
-            await tap.stale()
+        if (runner := await _set_up(session, tap)) is None:
             return
         today = local_today(runner, now)
         log = await logs.log_on(session, chat.id, from_day)
@@ -178,9 +175,7 @@ async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, chat.id)
-        if runner is None or not runner.onboarded:
-            await tap.stale()
+        if (runner := await _set_up(session, tap)) is None:
             return
         today = local_today(runner, now)
         history = await load_calendar(session, runner, today)
@@ -188,6 +183,15 @@ async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await tap.close()
     following = next_slot(runner, history, today, include_today=False)
     await chat.send_message(t("skip.kept", next_line=_next_line(t, runner, following, today)))
+
+
+async def _set_up(session: AsyncSession, tap: Tap) -> Runner | None:
+    """The tapping runner, or None (answered) if they are not set up (any more)."""
+    runner = await runners.get_runner(session, tap.chat.id)
+    if runner is None or not runner.onboarded:
+        await tap.stale()
+        return None
+    return runner
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

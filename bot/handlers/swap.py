@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.day import DayPlan
@@ -30,6 +29,7 @@ from bot.coaching import DONE_LOOKBACK_DAYS, day_plan, history_of, local_today, 
 from bot.content import Exercise
 from bot.deps import Deps, get_deps
 from bot.handlers import views
+from bot.handlers.taps import show
 from bot.handlers.today import today_message
 from bot.store import logs, runners
 from bot.store.db import transaction
@@ -78,7 +78,7 @@ async def on_swap_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _which(deps, query, chat, tap)
     elif parts[3] == KEEP and len(parts) == 4:
         await query.answer()
-        await _show(query, chat, *_session_page(deps, tap, query))
+        await show(query, chat, *_session_page(deps, tap, query))
     elif len(parts) == 4:
         await _options(deps, query, chat, tap, parts[3])
     else:
@@ -120,7 +120,7 @@ async def _which(deps: Deps, query: CallbackQuery, chat: Chat, tap: _Tap) -> Non
     await query.answer()
     text, _ = _session_page(deps, tap, query)
     keyboard = views.swap_which_keyboard(t, tap.day, choices)
-    await _show(query, chat, f"{text}\n\n{t('swap.which')}", keyboard)
+    await show(query, chat, f"{text}\n\n{t('swap.which')}", keyboard)
 
 
 async def _options(deps: Deps, query: CallbackQuery, chat: Chat, tap: _Tap, code: str) -> None:
@@ -128,14 +128,14 @@ async def _options(deps: Deps, query: CallbackQuery, chat: Chat, tap: _Tap, code
     shown = _in_session(deps, tap, code)
     if shown is None:
         await query.answer(t("swap.gone"))
-        await _show(query, chat, *_session_page(deps, tap, query))
+        await show(query, chat, *_session_page(deps, tap, query))
         return
     options = _options_for(deps, tap, shown.id)
     if not options:
         await query.answer(t("swap.no_options", name=shown.name)[:200])
         return
     await query.answer()
-    await _show(query, chat, *_options_page(deps, tap, query, shown, options))
+    await show(query, chat, *_options_page(deps, tap, query, shown, options))
 
 
 async def _choose(
@@ -151,15 +151,15 @@ async def _choose(
             await query.answer(t("swap.answer_already"))  # a double tap: already in place
             return
         await query.answer(t("swap.gone"))
-        await _show(query, chat, *_session_page(deps, tap, query))
+        await show(query, chat, *_session_page(deps, tap, query))
         return
     options = _options_for(deps, tap, shown.id)
     if chosen is None or chosen.id not in {option.id for option in options}:
         await query.answer(t("swap.option_gone"))
         if options:
-            await _show(query, chat, *_options_page(deps, tap, query, shown, options))
+            await show(query, chat, *_options_page(deps, tap, query, shown, options))
         else:
-            await _show(query, chat, *_session_page(deps, tap, query))
+            await show(query, chat, *_session_page(deps, tap, query))
         return
     week = runners.week_of(tap.runner)
     original = origin_of(
@@ -181,7 +181,7 @@ async def _choose(
         note = t("swap.swapped", old=_name(shown), new=_name(chosen))
     # today_message plans the day again, now with the stored swap.
     text, keyboard = _session_page(deps, replace(tap, runner=runner), query)
-    await _show(query, chat, f"{note}\n\n{text}", keyboard)
+    await show(query, chat, f"{note}\n\n{text}", keyboard)
 
 
 def _name(exercise: Exercise) -> str:
@@ -257,18 +257,3 @@ def _options_page(
     text, _ = _session_page(deps, tap, query)
     keyboard = views.swap_options_keyboard(t, tap.day, exercise_code(shown.id), buttons)
     return "\n".join([text, "", *lines]), keyboard
-
-
-async def _show(
-    query: CallbackQuery, chat: Chat, text: str, keyboard: InlineKeyboardMarkup | None
-) -> None:
-    """Edit the tapped message; a second identical edit (a double tap) is a no-op, and a
-    message that can no longer be edited gets a fresh one instead."""
-    if isinstance(query.message, Message):
-        try:
-            await query.edit_message_text(text, reply_markup=keyboard)
-            return
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return
-    await chat.send_message(text, reply_markup=keyboard)

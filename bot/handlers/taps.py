@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import CallbackQuery, Chat, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.content import Texts
@@ -30,6 +31,21 @@ class Tap:
             await self.query.edit_message_reply_markup(reply_markup=None)
         except Exception:
             pass
+
+
+async def show(
+    query: CallbackQuery, chat: Chat, text: str, keyboard: InlineKeyboardMarkup | None
+) -> None:
+    """Edit the tapped message; a second identical edit (a double tap) is a no-op, and a
+    message that can no longer be edited gets a fresh one instead."""
+    if isinstance(query.message, Message):
+        try:
+            await query.edit_message_text(text, reply_markup=keyboard)
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+    await chat.send_message(text, reply_markup=keyboard)
 
 
 def tap_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Tap:

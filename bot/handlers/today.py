@@ -16,9 +16,9 @@ from bot.coach.week import Focus, PlannedDay
 from bot.coaching import (
     LogOutcome,
     LogResult,
+    calendar_with,
     day_plan,
     history_of,
-    load_calendar,
     local_today,
     log_session,
     next_slot,
@@ -105,13 +105,12 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             runner = None
         else:
             day = local_today(runner, now)
-            log = await logs.log_on(session, chat.id, day)
             history = await history_of(session, chat.id, day)
-            calendar = await load_calendar(session, runner, day)
+            calendar = await calendar_with(session, runner, day, history)
     if runner is None:
         await chat.send_message(deps.content.texts("today.not_set_up"))
         return
-    status = log.status if log else None
+    status = next((entry.status for entry in history if entry.day == day), None)
     text, keyboard = today_message(deps, runner, day, now, status, history, calendar)
     await chat.send_message(text, reply_markup=keyboard)
 

@@ -40,8 +40,8 @@ from bot.coaching import (
     CALENDAR_LOOKBACK_DAYS,
     calendar_history,
     calendar_view,
+    calendar_with,
     history_of,
-    load_calendar,
     next_reminder_after,
 )
 from bot.deps import Deps, get_deps
@@ -210,9 +210,10 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, item.chat_id)
-        logged = await logs.log_on(session, item.chat_id, item.day)
         history = await history_of(session, item.chat_id, item.day)
-        calendar = await load_calendar(session, runner, item.day) if runner else None
+        calendar = await calendar_with(session, runner, item.day, history) if runner else None
+    # No log can be later than the day being reminded: history (up to it) holds its log.
+    logged = next((entry for entry in history if entry.day == item.day), None)
     if item.kind == reminders.PREVIEW:
         logged = None  # about next week: a session logged today does not cancel it
     status, message_id = "sent", None

@@ -108,29 +108,24 @@ async def due_runners(session: AsyncSession, *, now: datetime, limit: int) -> li
     ``FOR UPDATE SKIP LOCKED`` lets several instances on PostgreSQL share the work
     without claiming the same runner; SQLite ignores it (one process per file).
     """
-    statement = (
-        select(Runner)
-        .where(col(Runner.next_reminder_utc) <= now)
-        .where(col(Runner.active).is_(True))
-        .where(col(Runner.paused).is_(False))
-        .where(col(Runner.onboarded).is_(True))
-        .order_by(col(Runner.next_reminder_utc))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return list((await session.exec(statement)).all())
+    return await _due_by(session, Runner.next_reminder_utc, now=now, limit=limit)
 
 
 async def due_preview_runners(session: AsyncSession, *, now: datetime, limit: int) -> list[Runner]:
-    """Runners whose weekly preview instant has come, oldest first; locked rows are skipped
-    (``FOR UPDATE SKIP LOCKED``, as in ``due_runners``)."""
+    """Runners whose weekly preview instant has come, as ``due_runners``."""
+    return await _due_by(session, Runner.next_preview_utc, now=now, limit=limit)
+
+
+async def _due_by(
+    session: AsyncSession, instant: Any, *, now: datetime, limit: int
+) -> list[Runner]:
     statement = (
         select(Runner)
-        .where(col(Runner.next_preview_utc) <= now)
+        .where(col(instant) <= now)
         .where(col(Runner.active).is_(True))
         .where(col(Runner.paused).is_(False))
         .where(col(Runner.onboarded).is_(True))
-        .order_by(col(Runner.next_preview_utc))
+        .order_by(col(instant))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
