@@ -85,6 +85,7 @@ from bot.coach.schedule import local_instant, next_due
 from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.content import load_content
 from bot.deps import get_deps
+from bot.main import settle_garbage_collector
 from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings, async_database_url
 from bot.store.db import is_sqlite, make_engine, make_session_factory, migrate
@@ -767,6 +768,7 @@ async def run_once(
     label = f"[{args.backend} c={concurrency}]"
     try:
         await app.initialize()
+        settle_garbage_collector()  # as `python -m bot` does once it has started
         deps = get_deps(app)
         await asyncio.to_thread(stub.clear)
         stop = asyncio.Event()

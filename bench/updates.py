@@ -25,7 +25,9 @@ Why this shape:
   loop, so a handler that blocks it delays everybody.
 
 The setup (schema, 70 % of the runners stored directly, the first answers of those who
-are mid-onboarding, warming the timezone tables) is not timed. PTB's post_init is not
+are mid-onboarding, warming the timezone tables) is not timed; after it, the garbage
+collector is settled as ``python -m bot`` settles it once started
+(``bot.main.settle_garbage_collector``). PTB's post_init is not
 run: it only sets the command menu and schedules the reminder tick, which would
 compete with the measured updates.
 """
@@ -73,6 +75,7 @@ from bot.coach.timezones import ZoneFinder
 from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.coaching import next_reminder_for
 from bot.content import load_content
+from bot.main import settle_garbage_collector
 from bot.settings import Settings, async_database_url
 from bot.store import runners as runner_store
 from bot.store.db import make_engine, make_session_factory, migrate, transaction
@@ -525,6 +528,7 @@ async def run_backend(
         assert len(updates) == len(plan.timed)
         errors.count, errors.first = 0, None
         request.seconds, request.calls = 0.0, 0
+        settle_garbage_collector()  # as `python -m bot` does once it has started
 
         latencies: list[float] = []
         per_kind: dict[str, dict[str, list[float]]] = {

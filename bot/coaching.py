@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,7 +26,6 @@ from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Content
 from bot.store import logs, reminders
 from bot.store import moves as moves_store
-from bot.store.models import Move as MoveRow
 from bot.store.models import Runner, SessionLog
 from bot.store.runners import week_of
 
@@ -113,11 +113,18 @@ class LogOutcome:
     planned_this_week: int = 0
 
 
-async def _week_counts(session: AsyncSession, runner: Runner, day: date) -> tuple[int, int]:
+def _week_counts(
+    runner: Runner, history: History, day: date, *, added: str = ""
+) -> tuple[int, int]:
+    """Done and planned sessions in ``day``'s week, from the calendar's log (it reaches
+    back two weeks, past that Monday) plus the log just ``added``, if any."""
     monday = monday_of(day)
-    done = await logs.count_done_between(
-        session, runner.chat_id, monday, monday + timedelta(days=6)
-    )
+    sunday = monday + timedelta(days=6)
+    done = sum(
+        1
+        for logged, status in history.logged.items()
+        if monday <= logged <= sunday and status == "done"
+    ) + (added == "done")
     week = week_of(runner)
     planned = sum(1 for offset in range(7) if plan_for_date(week, monday + timedelta(days=offset)))
     return done, planned
@@ -155,7 +162,7 @@ async def log_session(
         if day is None or focus is None:
             existing = await _logged_today(session, runner, today, now)
             if existing is not None:
-                done, planned_count = await _week_counts(session, runner, existing.local_date)
+                done, planned_count = _week_counts(runner, history, existing.local_date)
                 return LogOutcome(
                     LogResult.ALREADY,
                     day=existing.local_date,
@@ -177,7 +184,9 @@ async def log_session(
     )
     if not inserted:
         existing = await logs.log_on(session, runner.chat_id, day)
-        done, planned_count = await _week_counts(session, runner, day)
+        # A log this transaction did not see: another update wrote it a moment ago.
+        added = existing.status if existing and day not in history.logged else ""
+        done, planned_count = _week_counts(runner, history, day, added=added)
         return LogOutcome(
             LogResult.ALREADY,
             day=day,
@@ -186,7 +195,7 @@ async def log_session(
             done_this_week=done,
             planned_this_week=planned_count,
         )
-    done, planned_count = await _week_counts(session, runner, day)
+    done, planned_count = _week_counts(runner, history, day, added=status)
     return LogOutcome(
         LogResult.LOGGED,
         day=day,
@@ -240,7 +249,7 @@ def pauses_of(runner: Runner) -> tuple[Pause, ...]:
 
 
 def calendar_history(
-    runner: Runner, logged: Mapping[date, str], moves: Sequence[MoveRow], first: date
+    runner: Runner, logged: Mapping[date, str], moves: Sequence[Any], first: date
 ) -> History:
     """``first``: the first day the store was read from; misses only count from there (and
     never before sign-up), so a short read never invents misses."""
@@ -263,10 +272,15 @@ def calendar_history(
 async def load_calendar(session: AsyncSession, runner: Runner, around: date) -> History:
     first = around - timedelta(days=CALENDAR_LOOKBACK_DAYS)
     logged = await logs.logged_dates_of(session, [runner.chat_id], first)
-    moved = await moves_store.moves_of(session, [runner.chat_id], first)
     return calendar_history(
-        runner, logged.get(runner.chat_id, {}), moved.get(runner.chat_id, []), first
+        runner, logged.get(runner.chat_id, {}), await _moves_since(session, runner, first), first
     )
+
+
+async def _moves_since(session: AsyncSession, runner: Runner, first: date) -> Sequence[Any]:
+    if not moves_store.may_have_moves(runner, first):
+        return ()
+    return (await moves_store.moves_of(session, [runner.chat_id], first)).get(runner.chat_id, [])
 
 
 async def calendar_with(
@@ -275,9 +289,8 @@ async def calendar_with(
     """``load_calendar`` for a caller that already read the log up to ``around``
     (``history_of``): only the moves are read again."""
     first = around - timedelta(days=CALENDAR_LOOKBACK_DAYS)
-    moved = await moves_store.moves_of(session, [runner.chat_id], first)
     logged = {entry.day: entry.status for entry in history if entry.day >= first}
-    return calendar_history(runner, logged, moved.get(runner.chat_id, []), first)
+    return calendar_history(runner, logged, await _moves_since(session, runner, first), first)
 
 
 def slot_for(runner: Runner, day: date, history: History, today: date) -> Slot | None:

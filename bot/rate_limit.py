@@ -119,6 +119,11 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         for attempt in range(retries + 1):
             if paced:
                 await self._wait_turn(rate_limit_args)
+            elif turn_taken and self.interval > 0:
+                # It leaves now, which can be later than its turn (the caller's database
+                # check waited for the connection): the next turn counts from here, or
+                # the two would reach Telegram closer together than one interval.
+                self._last = max(self._last, self._now())
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

@@ -141,3 +141,19 @@ async def test_a_caller_that_took_its_turn_is_not_paced_again_and_decides_on_429
     # Everyone else waits out the pause.
     await send(rl, time, left, "c")
     assert left[-1] == ("c", pytest.approx(1002.0))
+
+
+async def test_a_turn_that_leaves_late_pushes_the_next_turn_back() -> None:
+    """The reminder job checks the database between its turn and its send; if that check
+    waited, the next request must still leave a whole interval after this one really left,
+    or the two reach Telegram closer together than the limit allows."""
+    time = FakeTime()
+    rl = limiter(time, rate=10)
+    left: list[tuple[str, float]] = []
+    await rl.wait_turn(Priority.BULK)
+    time.now += 0.05  # the database check took 50 ms
+    await send(rl, time, left, "late", priority=Priority.TURN_TAKEN)
+    await send(rl, time, left, "next")
+    (_, late), (_, following) = left
+    assert late == pytest.approx(1000.05)
+    assert following - late == pytest.approx(0.1 / HEADROOM)

@@ -146,7 +146,7 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await moves.add_move(
             session,
-            chat_id=chat.id,
+            runner=runner,
             from_day=from_day,
             to_day=to_day,
             focus=slot.focus.value,

@@ -93,7 +93,8 @@ def _too_late(deps: Deps, due: datetime, now: datetime, zone: ZoneInfo) -> bool:
 
 
 async def _plan_batch(deps: Deps, now: datetime, report: TickReport) -> int:
-    """Plan up to PLAN_BATCH due runners in one short transaction of five statements.
+    """Plan up to PLAN_BATCH due runners in one short transaction of four or five
+    statements (the moves only for runners who moved a session lately).
 
     Batches stay small so that on SQLite (one shared connection) the handlers and the
     senders get the connection between two of them within milliseconds.
@@ -107,7 +108,8 @@ async def _plan_batch(deps: Deps, now: datetime, report: TickReport) -> int:
         since = (oldest - timedelta(days=2)).date() - timedelta(days=1)  # any zone
         first = since - timedelta(days=CALENDAR_LOOKBACK_DAYS)
         logged = await logs.logged_dates_of(session, chat_ids, first)
-        moved = await moves_store.moves_of(session, chat_ids, first)
+        moving = [runner.chat_id for runner in due if moves_store.may_have_moves(runner, first)]
+        moved = await moves_store.moves_of(session, moving, first) if moving else {}
         reminded = await reminders.reminded_dates_of(session, chat_ids, since)
         rows: list[dict[str, Any]] = []
         for runner in due:

@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Executable, Row, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+async def fetch_all(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any]
+) -> Sequence[Row[Any]]:
+    """Rows of a Core statement built once at import, run on the session's connection.
+
+    The hot reads ("done", /today, every reminder) go this way: building a statement
+    per call and loading ORM objects cost several times the database's own work
+    (bench/updates.py), and these rows are only read, never changed and flushed.
+    """
+    connection = await session.connection()
+    return (await connection.execute(statement, dict(params))).all()
+
+
+@cache
+def _insert_ignore_statement(
+    dialect: str, model: type[SQLModel], columns: tuple[str, ...], keys: tuple[str, ...]
+) -> Executable:
+    table = model.__table__  # type: ignore[attr-defined]
+    module = postgresql if dialect == "postgresql" else sqlite
+    return (
+        module.insert(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+        .on_conflict_do_nothing(index_elements=list(keys))
+        .returning(*table.primary_key.columns)
+    )
 
 
 async def insert_ignore(
@@ -15,20 +45,13 @@ async def insert_ignore(
     """Insert unless a row with the same unique ``keys`` exists; True if this call inserted.
 
     The database's uniqueness, not a read-then-write, is what keeps a second "done"
-    or a second reminder for the same day from being written.
+    or a second reminder for the same day from being written. The statement is built
+    once per table and column set.
     """
-    table = model.__table__  # type: ignore[attr-defined]
     dialect = session.bind.dialect.name if session.bind else "sqlite"
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = (
-        module.insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=keys)
-        .returning(*table.primary_key.columns)
-    )
+    statement = _insert_ignore_statement(dialect, model, tuple(values), tuple(keys))
     # RETURNING, not rowcount: psycopg reports a rowcount for skipped rows too.
-    result = await session.exec(statement)  # type: ignore[call-overload]
-    return result.first() is not None
+    return bool(await fetch_all(session, statement, values))
 
 
 async def insert_ignore_many(
@@ -55,6 +78,24 @@ async def insert_ignore_many(
     return list(result.all())
 
 
+@cache
+def _upsert_statement(
+    dialect: str,
+    model: type[SQLModel],
+    columns: tuple[str, ...],
+    keys: tuple[str, ...],
+    update: tuple[str, ...],
+) -> Executable:
+    table = model.__table__  # type: ignore[attr-defined]
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table).values(
+        {name: bindparam(name, type_=table.c[name].type) for name in columns}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={column: statement.excluded[column] for column in update}
+    )
+
+
 async def upsert(
     session: AsyncSession,
     model: type[SQLModel],
@@ -64,11 +105,7 @@ async def upsert(
     update: list[str],
 ) -> None:
     """Insert, or update ``update`` columns of the row with the same ``keys``."""
-    table = model.__table__  # type: ignore[attr-defined]
     dialect = session.bind.dialect.name if session.bind else "sqlite"
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={column: statement.excluded[column] for column in update}
-    )
-    await session.exec(statement)  # type: ignore[call-overload]
+    statement = _upsert_statement(dialect, model, tuple(values), tuple(keys), tuple(update))
+    connection = await session.connection()
+    await connection.execute(statement, values)

@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.store.common import upsert
 from bot.store.models import OnboardingDraft
 
 
@@ -21,13 +22,14 @@ async def load_draft(session: AsyncSession, chat_id: int) -> dict[str, Any]:
 async def save_draft(
     session: AsyncSession, chat_id: int, data: dict[str, Any], *, now: datetime
 ) -> None:
-    draft = await session.get(OnboardingDraft, chat_id)
-    if draft is None:
-        draft = OnboardingDraft(chat_id=chat_id)
-    draft.data = json.dumps(data)
-    draft.updated_at = now
-    session.add(draft)
-    await session.flush()
+    """One statement per answer: onboarding saves after every question."""
+    await upsert(
+        session,
+        OnboardingDraft,
+        {"chat_id": chat_id, "data": json.dumps(data), "updated_at": now},
+        keys=["chat_id"],
+        update=["data", "updated_at"],
+    )
 
 
 async def drop_draft(session: AsyncSession, chat_id: int) -> None:

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlmodel import col, func, select
+from sqlalchemy import Row, bindparam
+from sqlalchemy import select as core_select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.store.common import insert_ignore
+from bot.store.common import fetch_all, insert_ignore
 from bot.store.models import SessionLog
+
+_logs = SessionLog.__table__  # type: ignore[attr-defined]
+# Built once: the statements behind every "done", /today and reminder.
+_LOGGED_DATES = core_select(_logs.c.chat_id, _logs.c.local_date, _logs.c.status).where(
+    _logs.c.chat_id.in_(bindparam("chat_ids", expanding=True)),
+    _logs.c.local_date >= bindparam("since"),
+)
+_LOGS_BETWEEN = (
+    core_select(_logs)
+    .where(_logs.c.chat_id == bindparam("chat_id"))
+    .where(_logs.c.local_date >= bindparam("first"), _logs.c.local_date <= bindparam("last"))
+    .order_by(_logs.c.local_date)
+)
 
 
 async def log_on(session: AsyncSession, chat_id: int, day: date) -> SessionLog | None:
@@ -50,35 +67,21 @@ async def logged_dates_of(
     session: AsyncSession, chat_ids: list[int], since: date
 ) -> dict[int, dict[date, str]]:
     """Days logged since ``since`` and their status, for a batch of runners at once."""
-    statement = select(SessionLog.chat_id, SessionLog.local_date, SessionLog.status).where(
-        col(SessionLog.chat_id).in_(chat_ids), col(SessionLog.local_date) >= since
-    )
     found: dict[int, dict[date, str]] = {}
-    for chat_id, day, status in (await session.exec(statement)).all():
+    rows = await fetch_all(session, _LOGGED_DATES, {"chat_ids": chat_ids, "since": since})
+    for chat_id, day, status in rows:
         found.setdefault(chat_id, {})[day] = status
     return found
 
 
 async def logs_between(
     session: AsyncSession, chat_id: int, first: date, last: date
-) -> list[SessionLog]:
-    statement = (
-        select(SessionLog)
-        .where(col(SessionLog.chat_id) == chat_id)
-        .where(col(SessionLog.local_date) >= first, col(SessionLog.local_date) <= last)
-        .order_by(col(SessionLog.local_date))
+) -> Sequence[Row[Any]]:
+    """The logs of ``first``..``last`` by day, as read-only rows with ``SessionLog``'s
+    attributes (``log_on`` gives a log to change)."""
+    return await fetch_all(
+        session, _LOGS_BETWEEN, {"chat_id": chat_id, "first": first, "last": last}
     )
-    return list((await session.exec(statement)).all())
-
-
-async def count_done_between(session: AsyncSession, chat_id: int, first: date, last: date) -> int:
-    statement = (
-        select(func.count())
-        .select_from(SessionLog)
-        .where(col(SessionLog.chat_id) == chat_id, col(SessionLog.status) == "done")
-        .where(col(SessionLog.local_date) >= first, col(SessionLog.local_date) <= last)
-    )
-    return int((await session.exec(statement)).one())
 
 
 async def set_feedback(

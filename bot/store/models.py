@@ -66,6 +66,9 @@ class Runner(SQLModel, table=True):
     paused_from: date | None = None
     paused_until: date | None = None
     swaps: str | None = None  # JSON {exercise id: chosen exercise id}, from "⇄ Swap"
+    # The latest day any of the runner's moves touches (store/moves.py keeps it): the
+    # calendar reads the moves table only when a move can reach the days it looks at.
+    last_move_day: date | None = None
     preview_day: int | None = Field(default=6, sa_column_kwargs={"server_default": "6"})
     preview_time: str = Field(default="18:00", sa_column_kwargs={"server_default": "18:00"})
     next_preview_utc: datetime | None = Field(default=None, sa_column=utc_column(index=True))

@@ -12,6 +12,9 @@ the statement, reads every row and closes it on the worker thread, and hands bac
 rows, description, rowcount and lastrowid; the rest is answered from memory. Reading
 every row at once is what SQLAlchemy's adapter did anyway (it buffers non-streaming
 results), and the bot never streams.
+
+A commit or rollback with no transaction open (a read-only unit of work; the pool's
+reset after every commit) costs no round trip at all.
 """
 
 from __future__ import annotations
@@ -107,6 +110,21 @@ class OneHopConnection(aiosqlite.Connection):
     def cursor(self) -> OneHopCursor:  # type: ignore[override]
         """No round trip: the sqlite3 cursor only exists during ``execute``."""
         return OneHopCursor(self)
+
+    def _idle(self) -> bool:
+        """Nothing to end: sqlite3 opens a transaction only before a write, so a read-only
+        unit of work, and the pool's reset after a commit, find none. Reading the flag
+        here is safe: the worker thread is idle whenever SQLAlchemy calls us, because it
+        awaits every statement before the next call."""
+        return self._connection is not None and not self._connection.in_transaction
+
+    async def commit(self) -> None:
+        if not self._idle():
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if not self._idle():
+            await super().rollback()
 
 
 def connect(database: str, **kwargs: Any) -> OneHopConnection:
