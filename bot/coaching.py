@@ -211,9 +211,11 @@ def _default_target(
 ) -> tuple[date | None, Focus | None]:
     """Today's session (planned, moved here or re-offered), else the latest unlogged one
     of the last two days."""
+    first = today - timedelta(days=DONE_LOOKBACK_DAYS)
+    view = calendar_view(runner, history, today, first, days=DONE_LOOKBACK_DAYS)
     for back in range(DONE_LOOKBACK_DAYS + 1):
         day = today - timedelta(days=back)
-        slot = slot_for(runner, day, history, today)
+        slot = view(day)
         if slot is not None and (back == 0 or day not in history.logged):
             return day, slot.focus
     return None, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -193,3 +194,24 @@ async def test_a_typed_skip_logs_a_skipped_session_with_its_note(bot: BotHarness
     [nothing] = await bot.say("skip")
     assert "nothing to skip" in nothing["text"] and "Saturday 28" in nothing["text"]
     assert len(await stored_logs(bot)) == 1
+
+
+async def test_a_read_only_runner_cannot_be_changed_by_mistake(sessions: Any) -> None:
+    """``read_runner`` hands out untracked snapshots for speed; a handler that changed one
+    would lose the change silently, so changing one fails loudly instead."""
+    from bot.store import runners as runner_store
+    from bot.store.models import Runner
+
+    async with transaction(sessions) as session:
+        session.add(Runner(chat_id=7, timezone="Europe/Berlin", run_days="1,3"))
+    async with transaction(sessions) as session:
+        snapshot = await runner_store.read_runner(session, 7)
+        assert await runner_store.read_runner(session, 8) is None
+    assert snapshot is not None
+    assert (snapshot.timezone, snapshot.run_days, snapshot.paused) == (
+        "Europe/Berlin",
+        "1,3",
+        False,
+    )
+    with pytest.raises(AttributeError):
+        snapshot.paused = True

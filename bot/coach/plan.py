@@ -190,7 +190,12 @@ def _foci(sessions: int, legs_possible: bool, odd_week: bool) -> tuple[Focus, ..
     return (Focus.CORE, Focus.CORE, Focus.UPPER)
 
 
-@lru_cache(maxsize=1024)
+# Distinct (running week, sessions, parity) shapes: 1,000 random runners already had more
+# than 1,024, and each miss is a millisecond of search. An entry is a few hundred bytes.
+SOLVE_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=SOLVE_CACHE_SIZE)
 def _solve(week: RunnerWeek, sessions: int, odd_week: bool) -> tuple[tuple[int, Focus], ...]:
     """Exhaustive search; cached because next_session asks for the same week repeatedly."""
     legal = legal_legs_days(week)

@@ -75,7 +75,7 @@ def today_message(
 
 async def _runner(deps: Deps, chat_id: int) -> Runner | None:
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, chat_id)
+        runner = await runners.read_runner(session, chat_id)
     return runner if runner is not None and runner.onboarded else None
 
 
@@ -100,7 +100,7 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert chat is not None
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:  # one transaction: runner and log
-        runner = await runners.get_runner(session, chat.id)
+        runner = await runners.read_runner(session, chat.id)
         if runner is None or not runner.onboarded:
             runner = None
         else:
@@ -155,7 +155,7 @@ async def _log_and_reply(
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         if runner is None:  # read in the same transaction as the log it leads to
-            runner = await runners.get_runner(session, chat.id)
+            runner = await runners.read_runner(session, chat.id)
             if runner is None or not runner.onboarded:
                 await chat.send_message(t("done.not_set_up"))
                 return None
@@ -222,7 +222,7 @@ async def _note_after_workout(deps: Deps, chat: Chat, text: str) -> bool:
     """Free text soon after logging a session is a note on it ("planks were brutal")."""
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, chat.id)
+        runner = await runners.read_runner(session, chat.id)
         if runner is None or not runner.onboarded:
             return False
         log = await logs.log_on(session, chat.id, local_today(runner, now))

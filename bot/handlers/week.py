@@ -22,7 +22,7 @@ async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     assert chat is not None
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, chat.id)
+        runner = await runners.read_runner(session, chat.id)
         if runner is None or not runner.onboarded:
             await chat.send_message(t("today.not_set_up"))
             return

@@ -211,7 +211,7 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
     t = deps.content.texts
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, item.chat_id)
+        runner = await runners.read_runner(session, item.chat_id)
         history = await history_of(session, item.chat_id, item.day)
         calendar = await calendar_with(session, runner, item.day, history) if runner else None
     # No log can be later than the day being reminded: history (up to it) holds its log.

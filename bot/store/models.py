@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Field, SQLModel
 
 
@@ -144,3 +145,8 @@ class ConversationState(SQLModel, table=True):
     name: str = Field(primary_key=True)
     key: str = Field(primary_key=True)  # JSON of PTB's conversation key tuple
     state: str  # JSON of the state
+
+
+# Mapped now, not at the first ORM query: a read-only snapshot (``runners.read_runner``)
+# can be the first Runner a process touches, and its attributes only read once mapped.
+configure_mappers()

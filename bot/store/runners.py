@@ -7,12 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.week import Equipment, Experience, RunnerWeek
+from bot.store.common import fetch_all
 from bot.store.models import ConversationState, OnboardingDraft, Reminder, Runner, SessionLog
+
+_runners = Runner.__table__  # type: ignore[attr-defined]
+_RUNNER = core_select(_runners).where(_runners.c.chat_id == bindparam("chat_id"))
 
 
 def days_to_text(days: frozenset[int] | set[int]) -> str:
@@ -64,7 +69,16 @@ def week_columns(week: RunnerWeek) -> dict[str, Any]:
 
 
 async def get_runner(session: AsyncSession, chat_id: int) -> Runner | None:
+    """The runner to change: tracked by the session, saved on flush."""
     return await session.get(Runner, chat_id)
+
+
+async def read_runner(session: AsyncSession, chat_id: int) -> Runner | None:
+    """The runner to read only: a snapshot the session does not track (adding it to the
+    session fails), for the paths every update and reminder takes — "done", /today, a
+    reminder — where loading a tracked object cost more than the query itself."""
+    rows = await fetch_all(session, _RUNNER, {"chat_id": chat_id})
+    return Runner.model_construct(**rows[0]._mapping) if rows else None
 
 
 async def save_week(
