@@ -24,6 +24,7 @@ compete with the bot for the GIL in the benchmark's process, which Telegram neve
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.connection
 import threading
@@ -162,7 +163,15 @@ class RateLimitedStub(StubBotAPI):
 
 
 def _serve(conn: multiprocessing.connection.Connection, rate: float, latency: float) -> None:
-    """Child process: start the stub, send its base URL, answer commands until "stop"."""
+    """Child process: start the stub, send its base URL, answer commands until "stop".
+
+    The collector is off in here: the stub keeps every message it answers (10k of them),
+    and a full collection of those stopped all its threads for tens of milliseconds; the
+    requests that queued meanwhile were then stamped as arriving together, closer than
+    the bot had sent them, and drew 429s the bot had not earned (4-6 per 10k run). A
+    benchmark's run is short enough for the memory that keeps.
+    """
+    gc.disable()
     stub = RateLimitedStub(rate=rate, latency=latency)
     stub.start()
     # The stub binds with the standard library's listen backlog of 5; a sender opening

@@ -105,6 +105,7 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
+    persistence = DatabasePersistence(sessions)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -115,7 +116,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .persistence(DatabasePersistence(sessions))
+        .persistence(persistence)
         .post_init(post_init)
     )
     # Always on: the reminder job passes rate_limit_args, which PTB refuses without one.
@@ -138,6 +139,7 @@ def build_application(
         content=content,
         zones=zones or ZoneFinder(),
         health=health,
+        conversations=persistence,
     )
 
     private = filters.ChatType.PRIVATE

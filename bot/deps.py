@@ -15,6 +15,7 @@ from bot.content import Content
 from bot.health import Health
 from bot.settings import Settings
 from bot.store.db import SessionFactory
+from bot.store.persistence import DatabasePersistence
 
 DEPS_KEY = "deps"
 
@@ -32,6 +33,9 @@ class Deps:
     # Runners Telegram said had blocked the bot, refreshed from the database every tick,
     # so a message from anyone else costs no database read to check.
     inactive: set[int] = field(default_factory=set)
+    # PTB's conversation states in the database: onboarding stores the next state with
+    # the answer that leads to it (one transaction, not two).
+    conversations: DatabasePersistence | None = None
     # How retries wait; tests swap in one that returns at once.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

@@ -1501,3 +1501,33 @@ async def test_a_malformed_setup_button_is_answered_as_expired(bot: BotHarness) 
     assert T("misc.error") not in texts_of(replies)
     assert bot.callback_answers()[answered:] == [T("misc.stale_button")] * 2
     assert (await stored_draft(bot))["step"] == "reminder_time"
+
+
+async def test_an_answer_and_the_next_question_are_stored_in_one_transaction(
+    bot: BotHarness,
+) -> None:
+    """When the next question reaches the runner, the answer and the conversation's new
+    state are already committed, together: a crash right after the reply can neither
+    keep the answer and lose the step, nor the other way round. PTB's own write of the
+    same state afterwards is skipped (one commit per answer, not two)."""
+    from sqlalchemy import event
+
+    await bot.say("/start")
+    await bot.say("mon wed sat")
+    engine = bot.sessions.kw["bind"].sync_engine
+    commits: list[object] = []
+
+    def on_commit(connection: Any) -> None:
+        commits.append(connection)
+
+    event.listen(engine, "commit", on_commit)
+    try:
+        replies = await bot.say("sat")
+    finally:
+        event.remove(engine, "commit", on_commit)
+    assert texts_of(replies)[-1].startswith(question_text("ask_hard_days")[:20])
+    assert len(commits) == 1
+    assert (await stored_draft(bot))["step"] == "hard_days"
+    # Read without update_persistence: what is stored is what the answer stored.
+    stored = {row.key: row.state for row in await all_rows(bot, ConversationState)}
+    assert stored == {f"[{CHAT}, {CHAT}]": '"hard_days"'}

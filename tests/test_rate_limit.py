@@ -157,3 +157,34 @@ async def test_a_turn_that_leaves_late_pushes_the_next_turn_back() -> None:
     (_, late), (_, following) = left
     assert late == pytest.approx(1000.05)
     assert following - late == pytest.approx(0.1 / HEADROOM)
+
+
+class LateTimers(FakeTime):
+    """Every sleep wakes a millisecond late, as the event loop's timers do under load."""
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds + 0.001)
+
+
+async def test_timers_that_wake_late_do_not_slow_the_pace() -> None:
+    time = LateTimers()
+    rl = limiter(time, rate=10)
+    left: list[tuple[str, float]] = []
+    await asyncio.gather(*(send(rl, time, left, f"m{i}") for i in range(50)))
+    times = [at for _, at in left]
+    # On schedule: 49 intervals and one timer's lateness, not 49 of them.
+    assert times[-1] - times[0] == pytest.approx(4.9 / HEADROOM + 0.001)
+    # And never closer together than an interval less that lateness.
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.1 / HEADROOM - 0.001 - 1e-9
+
+
+async def test_after_a_stall_turns_start_again_instead_of_bursting() -> None:
+    time = FakeTime()
+    rl = limiter(time, rate=10)
+    left: list[tuple[str, float]] = []
+    await send(rl, time, left, "a")
+    time.now += 5.0  # the loop was stalled, or nothing was sent for a while
+    await asyncio.gather(*(send(rl, time, left, f"b{i}") for i in range(5)))
+    times = [at for _, at in left[1:]]
+    assert times[0] == pytest.approx(1005.0)
+    assert all(b - a == pytest.approx(0.1 / HEADROOM) for a, b in itertools.pairwise(times))

@@ -37,7 +37,7 @@ from bot.coaching import local_today, monday_of, next_reminder_for
 from bot.deps import Deps, get_deps
 from bot.handlers import views
 from bot.jobs.preview import next_preview_at, setting_label, setting_saved_text
-from bot.store import drafts, runners
+from bot.store import drafts, persistence, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
 
@@ -45,6 +45,8 @@ CONFIRM = "confirm"
 CHANGE_MENU = "change_menu"
 ALREADY_SET_UP = "already_set_up"
 END = ConversationHandler.END
+# PTB's name for this conversation, under which its states are stored.
+CONVERSATION_NAME = "setup"
 
 QUICK_TIMES = ("06:30", "07:00", "12:00", "18:00", "19:30")
 PREVIEW_TIMES = ("07:00", "08:00", "12:00", "18:00", "20:00")
@@ -199,10 +201,22 @@ async def _load(deps: Deps, chat_id: int) -> dict[str, Any]:
     return draft
 
 
-async def _save(deps: Deps, chat_id: int, draft: dict[str, Any]) -> None:
+async def _save(
+    deps: Deps, chat_id: int, draft: dict[str, Any], *, update: Update | None = None
+) -> None:
+    """Store the draft. With ``update``, the handler is about to return ``draft["step"]``
+    as the conversation's state: it is stored in the same transaction, and PTB's own write
+    of it afterwards is skipped (one commit per answer instead of two)."""
+    user = update.effective_user if update is not None else None
+    staged = deps.conversations if user is not None else None
+    key = (chat_id, user.id) if user is not None else None
     async with transaction(deps.sessions) as session:
         await drafts.save_draft(session, chat_id, draft, now=deps.clock.now())
+        if staged is not None and key is not None:
+            await persistence.save_state(session, CONVERSATION_NAME, key, draft["step"])
     deps.draft_cache[chat_id] = copy.deepcopy(draft)
+    if staged is not None and key is not None:
+        staged.stored(CONVERSATION_NAME, key, draft["step"])
 
 
 async def _ask(update: Update, deps: Deps, draft: dict[str, Any]) -> str:
@@ -230,7 +244,7 @@ async def _show_summary(update: Update, deps: Deps, draft: dict[str, Any]) -> st
     )
     await update.effective_chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
     draft["step"] = CONFIRM
-    await _save(deps, update.effective_chat.id, draft)  # type: ignore[union-attr]
+    await _save(deps, update.effective_chat.id, draft, update=update)  # type: ignore[union-attr]
     return CONFIRM
 
 
@@ -248,7 +262,7 @@ async def _show_menu(update: Update, deps: Deps, draft: dict[str, Any], key: str
         rows.append([_button(preview, CHANGE_MENU, A.PREVIEW_DAY)])
     await update.effective_chat.send_message(t(key), reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
     draft["step"] = CHANGE_MENU
-    await _save(deps, update.effective_chat.id, draft)  # type: ignore[union-attr]
+    await _save(deps, update.effective_chat.id, draft, update=update)  # type: ignore[union-attr]
     return CHANGE_MENU
 
 
@@ -258,7 +272,7 @@ async def _advance(update: Update, deps: Deps, draft: dict[str, Any]) -> object:
     step, draft["queue"] = A.next_step(draft.get("queue", []), draft["answers"])
     if step is not None:
         draft["step"] = step
-        await _save(deps, update.effective_chat.id, draft)  # type: ignore[union-attr]
+        await _save(deps, update.effective_chat.id, draft, update=update)  # type: ignore[union-attr]
         return await _ask(update, deps, draft)
     if draft.get("mode") == "settings":
         return await _finish_settings(update, deps, draft)
@@ -868,7 +882,7 @@ def build_setup_conversation(extra_fallbacks: list[Any]) -> ConversationHandler[
             *extra_fallbacks,
             MessageHandler(private & ~filters.COMMAND, on_other),
         ],
-        name="setup",
+        name=CONVERSATION_NAME,
         persistent=True,
         allow_reentry=True,
     )

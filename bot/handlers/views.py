@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -26,6 +27,9 @@ CB_FEEDBACK = "v1:fb"
 CB_SWAP = "v1:swp"
 FEEDBACK_VALUES = ("easy", "right", "hard", "too_hard")
 SNOOZE_MINUTES = (30, 60, 180)
+# Keyboards for a day are the same for every runner: built once and shared (PTB's objects
+# are frozen), a ten-thousand-reminder minute builds one instead of ten thousand.
+KEYBOARD_CACHE_SIZE = 64
 
 
 def day_code(day: date) -> str:
@@ -153,6 +157,7 @@ def why_text(t: Texts, week: RunnerWeek, day: date, focus: Focus) -> str:
     return t("why.line", focus=focus_label(t, focus), reasons="; ".join(reasons) or t("why.free"))
 
 
+@lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def session_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     """Done and Skip first, ⇄ Swap on a row of its own: a rarer choice, away from the thumb."""
     code = day_code(day)
@@ -207,6 +212,7 @@ def snooze_button(t: Texts, day: date) -> InlineKeyboardButton:
     return InlineKeyboardButton(t("buttons.later"), callback_data=f"{CB_SNOOZE}:{day_code(day)}")
 
 
+@lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def snooze_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     code = day_code(day)
     return InlineKeyboardMarkup(
@@ -221,6 +227,7 @@ def snooze_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     )
 
 
+@lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def feedback_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     code = day_code(day)
 
@@ -238,6 +245,7 @@ def feedback_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     )
 
 
+@lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def focus_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     code = day_code(day)
     return InlineKeyboardMarkup(

@@ -25,6 +25,7 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,7 @@ from bot.coaching import (
     history_of,
     next_reminder_after,
 )
+from bot.content import Texts
 from bot.deps import Deps, get_deps
 from bot.handlers import views
 from bot.handlers.today import today_message
@@ -200,7 +202,11 @@ def _reoffer_instant(
 
 
 def reminder_keyboard(deps: Deps, day: date) -> InlineKeyboardMarkup:
-    t = deps.content.texts
+    return _reminder_keyboard(deps.content.texts, day)
+
+
+@lru_cache(maxsize=views.KEYBOARD_CACHE_SIZE)
+def _reminder_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     base = views.session_keyboard(t, day)
     rows = [list(row) for row in base.inline_keyboard]
     rows.append([views.snooze_button(t, day)])
@@ -307,26 +313,39 @@ async def _attempt(
     text: str,
     keyboard: InlineKeyboardMarkup,
 ) -> Message:
-    """One try at sending: wait for a turn under the rate limit, confirm the row is still
-    ours (and restart its lease) right then, and only then send.
+    """One try at sending: confirm the row is still ours (restarting its lease), wait for
+    a turn under the rate limit, and send.
 
     Waiting can be long — a 429 pauses every send for its ``retry_after`` — and a wait
     longer than the lease would otherwise let another sender take the row over while
-    this one still sends it: a duplicate.
+    this one still sends it: a duplicate. So a wait of more than half a lease confirms
+    again right before sending. The usual short wait does not: a database round trip
+    between the turn and the send would stretch every interval of the paced stream.
     """
     limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
     paced = isinstance(limiter, PacedRateLimiter)
+    await _renew(deps, item)
     if paced:
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
         await limiter.wait_turn(Priority.BULK)  # type: ignore[union-attr]
-    async with transaction(deps.sessions) as session:
-        if not await reminders.renew(session, item.id, me=INSTANCE_ID, now=deps.clock.now()):
-            raise LeaseLost
+        if loop.time() - asked > deps.settings.reminder_lease_seconds / 2:
+            # A long wait (a 429 pauses every send): make sure again, right before it
+            # leaves. Checking before the turn keeps the database out of the paced path.
+            await _renew(deps, item)
     return await bot.send_message(
         chat_id,
         text,
         reply_markup=keyboard,
         rate_limit_args=Priority.TURN_TAKEN if paced else None,
     )
+
+
+async def _renew(deps: Deps, item: reminders.Taken) -> None:
+    """The row is still this sender's, for a whole lease from now; else LeaseLost."""
+    async with transaction(deps.sessions) as session:
+        if not await reminders.renew(session, item.id, me=INSTANCE_ID, now=deps.clock.now()):
+            raise LeaseLost
 
 
 async def _sender(bot: Bot, deps: Deps, report: TickReport, planner: asyncio.Task[None]) -> None:

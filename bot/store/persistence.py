@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
@@ -24,6 +25,18 @@ from bot.store.runners import conversation_key
 FLUSH_SECONDS = 1.0
 
 
+async def save_state(session: AsyncSession, name: str, key: ConversationKey, state: object) -> None:
+    """Store a conversation's next state inside the caller's transaction (the onboarding
+    answer that leads to it), instead of in a transaction of its own afterwards."""
+    await upsert(
+        session,
+        ConversationState,
+        {"name": name, "key": conversation_key(key), "state": json.dumps(state)},
+        keys=["name", "key"],
+        update=["state"],
+    )
+
+
 class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     def __init__(self, sessions: SessionFactory, update_interval: float = FLUSH_SECONDS) -> None:
         super().__init__(
@@ -33,18 +46,32 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
             update_interval=update_interval,
         )
         self._sessions = sessions
+        # What the table holds, as far as this process wrote or read it: PTB hands over
+        # every state a handler returned, changed or not, and a state already stored
+        # (by ``save_state`` with the answer that led to it) needs no second write.
+        self._stored: dict[tuple[str, str], object] = {}
+
+    def stored(self, name: str, key: ConversationKey, state: object) -> None:
+        """``save_state`` committed ``state`` for this conversation."""
+        self._stored[(name, conversation_key(key))] = state
 
     async def get_conversations(self, name: str) -> ConversationDict:
         async with transaction(self._sessions) as session:
             rows = (
                 await session.exec(select(ConversationState).where(ConversationState.name == name))
             ).all()
-        return {tuple(json.loads(row.key)): json.loads(row.state) for row in rows}
+        found = {tuple(json.loads(row.key)): json.loads(row.state) for row in rows}
+        for key, state in found.items():
+            self.stored(name, key, state)
+        return found
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         stored_key = conversation_key(key)
+        if new_state is not None and self._stored.get((name, stored_key)) == new_state:
+            return
+        self._stored.pop((name, stored_key), None)  # unknown until this write commits
         async with transaction(self._sessions) as session:
             if new_state is None:
                 await session.exec(  # type: ignore[call-overload]
@@ -53,14 +80,10 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
                         col(ConversationState.key) == stored_key,
                     )
                 )
-            else:  # one statement per answer: this runs after every onboarding step
-                await upsert(
-                    session,
-                    ConversationState,
-                    {"name": name, "key": stored_key, "state": json.dumps(new_state)},
-                    keys=["name", "key"],
-                    update=["state"],
-                )
+            else:
+                await save_state(session, name, key, new_state)
+        if new_state is not None:
+            self.stored(name, key, new_state)
 
     # Nothing else is kept by PTB: user, chat and bot data live in our own tables.
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
