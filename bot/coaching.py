@@ -7,9 +7,9 @@ Handlers and the reminder job call these; they hold no Telegram objects, so the 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,10 +24,11 @@ from bot.coach.progression import Break, Entry, Feedback
 from bot.coach.schedule import next_due
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Content
-from bot.store import logs, reminders
+from bot.store import logs, reminders, snapshots
 from bot.store import moves as moves_store
 from bot.store.models import Runner, SessionLog
 from bot.store.runners import week_of
+from bot.store.snapshots import LoggedDay
 
 # "done" with no session today applies to an unlogged planned session this recent.
 DONE_LOOKBACK_DAYS = 2
@@ -44,9 +45,10 @@ def monday_of(day: date) -> date:
 HISTORY_WEEKS = 26
 
 
-async def history_of(session: AsyncSession, chat_id: int, until: date) -> list[Entry]:
-    """The log as progression reads it: the last half year is plenty to place a level."""
-    found = await logs.logs_between(session, chat_id, until - timedelta(weeks=HISTORY_WEEKS), until)
+def history_from(logs_read: Iterable[Any], until: date) -> list[Entry]:
+    """Log rows (``SessionLog`` or ``LoggedDay``) as progression reads them, up to
+    ``until`` and back ``HISTORY_WEEKS``."""
+    first = until - timedelta(weeks=HISTORY_WEEKS)
     return [
         Entry(
             day=log.local_date,
@@ -55,8 +57,46 @@ async def history_of(session: AsyncSession, chat_id: int, until: date) -> list[E
             feedback=Feedback(log.feedback) if log.feedback else None,
             sore=log.sore,
         )
-        for log in found
+        for log in logs_read
+        if first <= log.local_date <= until
     ]
+
+
+async def history_of(session: AsyncSession, chat_id: int, until: date) -> list[Entry]:
+    """The log as progression reads it: the last half year is plenty to place a level."""
+    found = await logs.logs_between(session, chat_id, until - timedelta(weeks=HISTORY_WEEKS), until)
+    return history_from(found, until)
+
+
+def _utc_day(now: datetime) -> date:
+    """Every timezone's date is within a day of this one."""
+    return now.astimezone(UTC).date()
+
+
+async def runner_and_history(
+    session: AsyncSession, chat_id: int, now: datetime
+) -> tuple[Runner | None, list[Entry]]:
+    """The runner (read-only) and their history up to their today, in one statement: the
+    log is read for a day more on each side, as their timezone is not known yet."""
+    around = _utc_day(now)
+    runner, found = await snapshots.runner_with_logs(
+        session,
+        chat_id,
+        around - timedelta(weeks=HISTORY_WEEKS, days=1),
+        around + timedelta(days=1),
+    )
+    if runner is None:
+        return None, []
+    return runner, history_from(found, local_today(runner, now))
+
+
+async def runner_and_recent_log(
+    session: AsyncSession, chat_id: int, now: datetime
+) -> tuple[Runner | None, list[LoggedDay]]:
+    """The runner (read-only) and every log from a little before the calendar's first day
+    on, in one statement: what "done" needs (``log_session(..., recent=...)``)."""
+    first = _utc_day(now) - timedelta(days=CALENDAR_LOOKBACK_DAYS + 1)
+    return await snapshots.runner_with_logs(session, chat_id, first)
 
 
 def swaps_of(runner: Runner) -> dict[str, str]:
@@ -139,14 +179,16 @@ async def log_session(
     note: str | None = None,
     day: date | None = None,
     focus: Focus | None = None,
+    recent: Sequence[LoggedDay] | None = None,
 ) -> LogOutcome:
     """Log a done or skipped session.
 
     Without ``day``: today's planned session; else the latest unlogged planned session of
-    the last two days; else ask which focus (an unplanned session today).
+    the last two days; else ask which focus (an unplanned session today). ``recent``: the
+    log from ``runner_and_recent_log``, if the caller read it with the runner.
     """
     today = local_today(runner, now)
-    history = await load_calendar(session, runner, today)
+    history = await load_calendar(session, runner, today, recent)
     planned = True
     if day is not None:
         if not today - timedelta(days=DONE_LOOKBACK_DAYS) <= day <= today:
@@ -271,12 +313,22 @@ def calendar_history(
     )
 
 
-async def load_calendar(session: AsyncSession, runner: Runner, around: date) -> History:
+async def load_calendar(
+    session: AsyncSession,
+    runner: Runner,
+    around: date,
+    recent: Sequence[LoggedDay] | None = None,
+) -> History:
+    """``recent``: the log from ``runner_and_recent_log``, which reaches back far enough;
+    without it, the log is read here."""
     first = around - timedelta(days=CALENDAR_LOOKBACK_DAYS)
-    logged = await logs.logged_dates_of(session, [runner.chat_id], first)
-    return calendar_history(
-        runner, logged.get(runner.chat_id, {}), await _moves_since(session, runner, first), first
-    )
+    if recent is not None:
+        logged = {log.local_date: log.status for log in recent if log.local_date >= first}
+    else:
+        logged = (await logs.logged_dates_of(session, [runner.chat_id], first)).get(
+            runner.chat_id, {}
+        )
+    return calendar_history(runner, logged, await _moves_since(session, runner, first), first)
 
 
 async def _moves_since(session: AsyncSession, runner: Runner, first: date) -> Sequence[Any]:

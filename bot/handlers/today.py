@@ -18,10 +18,11 @@ from bot.coaching import (
     LogResult,
     calendar_with,
     day_plan,
-    history_of,
     local_today,
     log_session,
     next_slot,
+    runner_and_history,
+    runner_and_recent_log,
     slot_for,
     upcoming,
 )
@@ -100,12 +101,11 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert chat is not None
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:  # one transaction: runner and log
-        runner = await runners.read_runner(session, chat.id)
+        runner, history = await runner_and_history(session, chat.id, now)
         if runner is None or not runner.onboarded:
             runner = None
         else:
             day = local_today(runner, now)
-            history = await history_of(session, chat.id, day)
             calendar = await calendar_with(session, runner, day, history)
     if runner is None:
         await chat.send_message(deps.content.texts("today.not_set_up"))
@@ -154,14 +154,22 @@ async def _log_and_reply(
     assert chat is not None
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
+        recent = None
         if runner is None:  # read in the same transaction as the log it leads to
-            runner = await runners.read_runner(session, chat.id)
+            runner, recent = await runner_and_recent_log(session, chat.id, now)
             if runner is None or not runner.onboarded:
                 await chat.send_message(t("done.not_set_up"))
                 return None
         today = local_today(runner, now)
         outcome = await log_session(
-            session, runner, now=now, status=status, note=note, day=day, focus=focus
+            session,
+            runner,
+            now=now,
+            status=status,
+            note=note,
+            day=day,
+            focus=focus,
+            recent=recent,
         )
         if outcome.result is LogResult.ASK_FOCUS and status == "done":
             draft = await drafts.load_draft(session, chat.id)

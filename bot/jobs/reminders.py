@@ -39,10 +39,11 @@ from bot.coach.schedule import local_date, local_instant
 from bot.coach.week import Focus
 from bot.coaching import (
     CALENDAR_LOOKBACK_DAYS,
+    HISTORY_WEEKS,
     calendar_history,
     calendar_view,
     calendar_with,
-    history_of,
+    history_from,
     next_reminder_after,
 )
 from bot.content import Texts
@@ -52,7 +53,7 @@ from bot.handlers.today import today_message
 from bot.jobs.preview import plan_previews, preview_message
 from bot.rate_limit import PacedRateLimiter, Priority
 from bot.sending import with_retries
-from bot.store import logs, reminders, runners
+from bot.store import logs, reminders, runners, snapshots
 from bot.store import moves as moves_store
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -216,9 +217,10 @@ def _reminder_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
 async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickReport) -> None:
     t = deps.content.texts
     now = deps.clock.now()
+    first = item.day - timedelta(weeks=HISTORY_WEEKS)
     async with transaction(deps.sessions) as session:
-        runner = await runners.read_runner(session, item.chat_id)
-        history = await history_of(session, item.chat_id, item.day)
+        runner, found = await snapshots.runner_with_logs(session, item.chat_id, first, item.day)
+        history = history_from(found, item.day)
         calendar = await calendar_with(session, runner, item.day, history) if runner else None
     # No log can be later than the day being reminded: history (up to it) holds its log.
     logged = next((entry for entry in history if entry.day == item.day), None)
