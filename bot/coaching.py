@@ -202,7 +202,7 @@ async def log_session(
     else:
         day, focus = _default_target(runner, history, today)
         if day is None or focus is None:
-            existing = await _logged_today(session, runner, today, now)
+            existing = await _logged_today(session, runner, today, now, recent)
             if existing is not None:
                 done, planned_count = _week_counts(runner, history, existing.local_date)
                 return LogOutcome(
@@ -214,6 +214,17 @@ async def log_session(
                     planned_this_week=planned_count,
                 )
             return LogOutcome(LogResult.ASK_FOCUS, day=today)
+    seen = next((log for log in recent or () if log.local_date == day), None)
+    if seen is not None:  # logged already (a second "done"): nothing to write
+        done, planned_count = _week_counts(runner, history, day)
+        return LogOutcome(
+            LogResult.ALREADY,
+            day=day,
+            focus=Focus(seen.focus),
+            status=seen.status,
+            done_this_week=done,
+            planned_this_week=planned_count,
+        )
     inserted = await logs.add_log(
         session,
         chat_id=runner.chat_id,
@@ -264,14 +275,22 @@ def _default_target(
 
 
 async def _logged_today(
-    session: AsyncSession, runner: Runner, today: date, now: datetime
-) -> SessionLog | None:
-    """A log for today, or one written today for a recent day: a second "done" repeats it."""
+    session: AsyncSession,
+    runner: Runner,
+    today: date,
+    now: datetime,
+    recent: Sequence[LoggedDay] | None = None,
+) -> SessionLog | LoggedDay | None:
+    """A log for today, or one written today for a recent day: a second "done" repeats it.
+    ``recent`` (``runner_and_recent_log``) holds those days already."""
     zone = ZoneInfo(runner.timezone)
-    recent = await logs.logs_between(
-        session, runner.chat_id, today - timedelta(days=DONE_LOOKBACK_DAYS), today
+    first = today - timedelta(days=DONE_LOOKBACK_DAYS)
+    found: Sequence[SessionLog | LoggedDay | Any] = (
+        [log for log in recent if first <= log.local_date <= today]
+        if recent is not None
+        else await logs.logs_between(session, runner.chat_id, first, today)
     )
-    for log in reversed(recent):
+    for log in reversed(found):
         written = log.created_at.astimezone(zone).date() if log.created_at else None
         if log.local_date == today or written == today:
             return log
