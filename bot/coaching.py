@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.coach.calendar import History, Move, Pause, Slot, slot_on, slots_between
 from bot.coach.day import Coaching, DayPlan, session_on
 from bot.coach.pause import welcome_back
-from bot.coach.plan import next_session, plan_for_date
+from bot.coach.plan import next_session, plan_week, week_index_of
 from bot.coach.progression import Break, Entry, Feedback
 from bot.coach.schedule import next_due
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
@@ -165,8 +165,7 @@ def _week_counts(
         for logged, status in history.logged.items()
         if monday <= logged <= sunday and status == "done"
     ) + (added == "done")
-    week = week_of(runner)
-    planned = sum(1 for offset in range(7) if plan_for_date(week, monday + timedelta(days=offset)))
+    planned = len(plan_week(week_of(runner), week_index_of(monday)).sessions)
     return done, planned
 
 

@@ -28,8 +28,9 @@ class Deps:
     content: Content
     zones: ZoneFinder = field(default_factory=ZoneFinder)
     health: Health = field(default_factory=Health)
-    # Onboarding drafts by chat, written through to the database: one read less per answer.
-    draft_cache: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Onboarding drafts by chat as the JSON stored, written through to the database: one
+    # read less per answer.
+    draft_cache: dict[int, str] = field(default_factory=dict)
     # Runners Telegram said had blocked the bot, refreshed from the database every tick,
     # so a message from anyone else costs no database read to check.
     inactive: set[int] = field(default_factory=set)

@@ -6,6 +6,7 @@ who does not run, or keeps a "hard day" on a day that is no longer a run day.
 
 from __future__ import annotations
 
+import json
 from datetime import date, time
 from typing import Any
 
@@ -343,3 +344,40 @@ def test_race_date_from_text(typed: str, expected: date | A.DateProblem) -> None
 )
 def test_is_no_race(typed: str, no_race: bool) -> None:
     assert A.is_no_race(typed) is no_race
+
+
+@given(
+    run_days=st.lists(st.integers(0, 6), max_size=7, unique=True),
+    long_run=st.one_of(st.none(), st.integers(0, 6)),
+    hard=st.lists(st.integers(0, 6), max_size=7, unique=True),
+    preview_day=st.one_of(st.none(), st.integers(0, 6)),
+    other=st.dictionaries(st.sampled_from(["experience", "equipment", "sessions"]), st.text()),
+)
+def test_a_question_shared_between_runners_shows_each_their_own_answers(
+    run_days: list[int],
+    long_run: int | None,
+    hard: list[int],
+    preview_day: int | None,
+    other: dict[str, Any],
+) -> None:
+    """Questions are built once per question and shown answers (``setup.question``); the
+    shared one must be exactly what the runner's whole answers would build, so no answer a
+    question shows may be missing from what it is cached by."""
+    from bot.handlers import setup
+    from tests.harness import shared_content
+
+    class Stand:
+        content = shared_content()
+
+    answers: dict[str, Any] = {
+        A.RUN_DAYS: run_days,
+        "long_run_day": long_run,
+        A.HARD_DAYS: hard,
+        A.PREVIEW_DAY: preview_day,
+        **other,
+    }
+    whole = json.dumps({key: value for key, value in answers.items() if value is not None})
+    t = Stand.content.texts
+    for step in (*A.STEPS, *A.SETTINGS_STEPS):
+        shared = setup.question(Stand, step, answers)  # type: ignore[arg-type]
+        assert shared == setup._question.__wrapped__(t, step, whole), step

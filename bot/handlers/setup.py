@@ -8,8 +8,9 @@ live in the database (``onboarding_drafts``), so a restart continues at the same
 from __future__ import annotations
 
 import asyncio
-import copy
+import json
 from datetime import date, time
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,7 @@ from bot.coach import answers as A
 from bot.coach.parsing import is_none_answer, parse_days, parse_time
 from bot.coach.plan import next_session
 from bot.coaching import local_today, monday_of, next_reminder_for
+from bot.content import Texts
 from bot.deps import Deps, get_deps
 from bot.handlers import views
 from bot.jobs.preview import next_preview_at, setting_label, setting_saved_text
@@ -64,9 +66,8 @@ def _button(text: str, step: str, value: str) -> InlineKeyboardButton:
 
 
 def _day_buttons(
-    deps: Deps, step: str, days: list[int], chosen: set[int]
+    t: Texts, step: str, days: list[int], chosen: set[int]
 ) -> list[list[InlineKeyboardButton]]:
-    t = deps.content.texts
     buttons = [
         _button(("✓ " if day in chosen else "") + t(f"day_short.{day}"), step, str(day))
         for day in days
@@ -74,8 +75,8 @@ def _day_buttons(
     return [buttons[:4], buttons[4:]] if len(buttons) > 4 else [buttons]
 
 
-def _days_text(deps: Deps, days: list[int]) -> str:
-    t = deps.content.texts
+def _days_text(deps: Deps | Texts, days: list[int]) -> str:
+    t = deps.content.texts if isinstance(deps, Deps) else deps
     return ", ".join(t(f"day_short.{day}") for day in sorted(days)) or t("buttons.none")
 
 
@@ -111,26 +112,48 @@ def _runner_answers(runner: Runner) -> dict[str, Any]:
     return answers
 
 
+# The answers each question shows (the others ask the same of everybody).
+_SHOWN: dict[str, tuple[str, ...]] = {
+    A.RUN_DAYS: (A.RUN_DAYS,),
+    A.LONG_RUN: (A.RUN_DAYS,),
+    A.HARD_DAYS: (A.RUN_DAYS, "long_run_day", A.HARD_DAYS),  # A.hard_day_candidates
+    A.PREVIEW_DAY: (A.PREVIEW_DAY,),
+    A.PREVIEW_TIME: (A.PREVIEW_DAY,),
+}
+QUESTION_CACHE_SIZE = 512
+
+
 def question(deps: Deps, step: str, answers: dict[str, Any]) -> tuple[str, Any]:
-    """The text and keyboard for one question, showing what is already chosen."""
-    t = deps.content.texts
+    """The text and keyboard for one question, showing what is already chosen.
+
+    Built once per question and shown answers, and shared (PTB's keyboards are frozen):
+    a keyboard of day buttons was a good part of what an onboarding answer cost."""
+    shown = json.dumps({key: answers.get(key) for key in _SHOWN.get(step, ())}, sort_keys=True)
+    return _question(deps.content.texts, step, shown)
+
+
+@lru_cache(maxsize=QUESTION_CACHE_SIZE)
+def _question(t: Texts, step: str, shown: str) -> tuple[str, Any]:
+    answers: dict[str, Any] = {
+        key: value for key, value in json.loads(shown).items() if value is not None
+    }
     if step == A.RUN_DAYS:
         chosen = set(answers.get(A.RUN_DAYS, []))
-        rows = _day_buttons(deps, step, list(range(7)), chosen)
+        rows = _day_buttons(t, step, list(range(7)), chosen)
         rows.append([_button(t("buttons.days_done"), step, "ok")])
         text = (
-            t("onboarding.ask_run_days_selected", days=_days_text(deps, sorted(chosen)))
+            t("onboarding.ask_run_days_selected", days=_days_text(t, sorted(chosen)))
             if chosen
             else t("onboarding.ask_run_days")
         )
         return text, InlineKeyboardMarkup(rows)
     if step == A.LONG_RUN:
-        rows = _day_buttons(deps, step, A.run_days(answers), set())
+        rows = _day_buttons(t, step, A.run_days(answers), set())
         rows.append([_button(t("buttons.no_long_run"), step, "none")])
         return t("onboarding.ask_long_run"), InlineKeyboardMarkup(rows)
     if step == A.HARD_DAYS:
         chosen = set(answers.get(A.HARD_DAYS, []))
-        rows = _day_buttons(deps, step, A.hard_day_candidates(answers), chosen)
+        rows = _day_buttons(t, step, A.hard_day_candidates(answers), chosen)
         rows.append(
             [
                 _button(t("buttons.no_hard_days"), step, "none"),
@@ -138,7 +161,7 @@ def question(deps: Deps, step: str, answers: dict[str, Any]) -> tuple[str, Any]:
             ]
         )
         text = (
-            t("onboarding.ask_hard_days_selected", days=_days_text(deps, sorted(chosen)))
+            t("onboarding.ask_hard_days_selected", days=_days_text(t, sorted(chosen)))
             if chosen
             else t("onboarding.ask_hard_days")
         )
@@ -174,7 +197,7 @@ def question(deps: Deps, step: str, answers: dict[str, Any]) -> tuple[str, Any]:
         return t("onboarding.ask_race_date"), InlineKeyboardMarkup(rows)
     if step == A.PREVIEW_DAY:
         current = answers.get(A.PREVIEW_DAY)
-        rows = _day_buttons(deps, step, list(range(7)), set() if current is None else {current})
+        rows = _day_buttons(t, step, list(range(7)), set() if current is None else {current})
         rows.append([_button(t("preview.off_button"), step, "off")])
         return t("preview.ask_day"), InlineKeyboardMarkup(rows)
     if step == A.PREVIEW_TIME:
@@ -194,10 +217,10 @@ def question(deps: Deps, step: str, answers: dict[str, Any]) -> tuple[str, Any]:
 async def _load(deps: Deps, chat_id: int) -> dict[str, Any]:
     cached = deps.draft_cache.get(chat_id)
     if cached is not None:
-        return copy.deepcopy(cached)
+        return json.loads(cached)  # a fresh copy the handler may change
     async with transaction(deps.sessions) as session:
         draft = await drafts.load_draft(session, chat_id)
-    deps.draft_cache[chat_id] = copy.deepcopy(draft)
+    deps.draft_cache[chat_id] = json.dumps(draft)
     return draft
 
 
@@ -211,10 +234,10 @@ async def _save(
     staged = deps.conversations if user is not None else None
     key = (chat_id, user.id) if user is not None else None
     async with transaction(deps.sessions) as session:
-        await drafts.save_draft(session, chat_id, draft, now=deps.clock.now())
+        stored = await drafts.save_draft(session, chat_id, draft, now=deps.clock.now())
         if staged is not None and key is not None:
             await persistence.save_state(session, CONVERSATION_NAME, key, draft["step"])
-    deps.draft_cache[chat_id] = copy.deepcopy(draft)
+    deps.draft_cache[chat_id] = stored
     if staged is not None and key is not None:
         staged.stored(CONVERSATION_NAME, key, draft["step"])
 

@@ -174,8 +174,7 @@ async def _log_and_reply(
         if outcome.result is LogResult.ASK_FOCUS and status == "done":
             draft = await drafts.load_draft(session, chat.id)
             draft["pending_note"] = note
-            await drafts.save_draft(session, chat.id, draft, now=now)
-            deps.draft_cache[chat.id] = draft
+            deps.draft_cache[chat.id] = await drafts.save_draft(session, chat.id, draft, now=now)
     if outcome.result is LogResult.ASK_FOCUS and status == "skipped":
         week = runners.week_of(runner)
         await chat.send_message(
@@ -292,8 +291,9 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             draft = await drafts.load_draft(session, chat.id)
             note = draft.pop("pending_note", None)
             if draft:
-                await drafts.save_draft(session, chat.id, draft, now=deps.clock.now())
-                deps.draft_cache[chat.id] = draft
+                deps.draft_cache[chat.id] = await drafts.save_draft(
+                    session, chat.id, draft, now=deps.clock.now()
+                )
             else:
                 await drafts.drop_draft(session, chat.id)
                 deps.draft_cache.pop(chat.id, None)

@@ -21,15 +21,18 @@ async def load_draft(session: AsyncSession, chat_id: int) -> dict[str, Any]:
 
 async def save_draft(
     session: AsyncSession, chat_id: int, data: dict[str, Any], *, now: datetime
-) -> None:
-    """One statement per answer: onboarding saves after every question."""
+) -> str:
+    """One statement per answer: onboarding saves after every question. Returns the JSON
+    stored, which the handlers' cache keeps (decoding it is a cheap deep copy)."""
+    text = json.dumps(data)
     await upsert(
         session,
         OnboardingDraft,
-        {"chat_id": chat_id, "data": json.dumps(data), "updated_at": now},
+        {"chat_id": chat_id, "data": text, "updated_at": now},
         keys=["chat_id"],
         update=["data", "updated_at"],
     )
+    return text
 
 
 async def drop_draft(session: AsyncSession, chat_id: int) -> None:
