@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Executable, Row, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,8 +22,15 @@ async def fetch_all(
     per call and loading ORM objects cost several times the database's own work
     (bench/updates.py), and these rows are only read, never changed and flushed.
     """
-    connection = await session.connection()
-    return (await connection.execute(statement, dict(params))).all()
+    values = dict(params)
+
+    def run(sync: Session) -> Sequence[Row[Any]]:
+        # One hop into SQLAlchemy's synchronous core for the whole statement, instead of
+        # one to fetch the connection and another to execute on it.
+        result = sync.connection().execute(statement, values)
+        return result.all() if result.returns_rows else []
+
+    return await session.run_sync(run)
 
 
 @cache
@@ -107,5 +115,4 @@ async def upsert(
     """Insert, or update ``update`` columns of the row with the same ``keys``."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     statement = _upsert_statement(dialect, model, tuple(values), tuple(keys), tuple(update))
-    connection = await session.connection()
-    await connection.execute(statement, values)
+    await fetch_all(session, statement, values)
