@@ -4,9 +4,10 @@ Why not PTB's ``AIORateLimiter``: it takes a slot from its bucket and *then* wai
 429's ``retry_after``, so the slots handed out during that pause are all spent the moment
 it ends — a burst on top of the paced stream, which Telegram answers with the next 429
 (the fan-out benchmark measured 0.68 of the limit and ~1,900 429s per 10k reminders).
-Here a request waits for its turn, at least ``1 / rate`` seconds after the previous one
-actually left, and a 429 moves every later turn behind its pause, so nothing ever goes
-out faster than the rate (0.96 of the limit, no 429s, in the same benchmark).
+Here a request waits for its turn — turns come ``1 / rate`` seconds apart on a schedule
+that restarts after a stall instead of catching up — and a 429 moves every later turn
+behind its pause, so nothing ever goes out faster than the rate (0.968 of the limit, no
+429s, in the same benchmark).
 
 A fan-out of 10k reminders at 30 msg/s takes five and a half minutes. A runner who types
 "done" meanwhile must not wait behind them, so reminders are sent as ``BULK``: they queue
@@ -85,8 +86,10 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         return self._monotonic() if self._monotonic else asyncio.get_running_loop().time()
 
     async def _turn(self) -> None:
-        """Leave at least ``interval`` after the previous request *actually* left: a stalled
-        event loop delays the queue but never lets two turns out at once afterwards."""
+        """Turns one ``interval`` apart on a schedule: a timer's small lateness does not
+        stretch the next interval, and after a stall (a quarter interval or more) the
+        schedule starts again from now, so the queue never leaves in a burst. Any second
+        holds as many turns as the rate allows, give or take that quarter interval."""
         async with self._gate:
             for _ in range(MAX_PAUSES):
                 turn = max(self._last + self.interval, self._paused_until)
