@@ -23,7 +23,8 @@ from bot.content import Content, load_content
 from bot.deps import Deps, get_deps
 from bot.jobs.reminders import TickReport, send_due_reminders
 from bot.settings import Settings
-from bot.store.db import SessionFactory
+from bot.store.db import SessionFactory, transaction
+from bot.store.models import Runner
 from tests.stub_bot_api import StubBotAPI
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN123456"
@@ -202,6 +203,14 @@ class BotHarness:
         return [
             str(call.params.get("text", "")) for call in self.stub.calls_to("answerCallbackQuery")
         ]
+
+
+async def runner_row(bot: BotHarness, chat_id: int = CHAT) -> Runner:
+    """The runner as stored, read outside the bot's own transactions."""
+    async with transaction(bot.sessions) as session:
+        runner = await session.get(Runner, chat_id)
+    assert runner is not None
+    return runner
 
 
 def _find_button(message: dict[str, Any], label: str) -> dict[str, Any] | None:

@@ -29,7 +29,7 @@ from bot.coaching import load_calendar, slot_for
 from bot.handlers import pause as pause_buttons
 from bot.store.db import transaction
 from bot.store.models import Reminder, Runner
-from tests.harness import CHAT, BotHarness, button_data, onboard, shared_content, texts
+from tests.harness import CHAT, BotHarness, button_data, onboard, runner_row, shared_content, texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T = shared_content().texts
@@ -39,13 +39,6 @@ DAY = timedelta(days=1)
 
 def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
-
-
-async def runner_row(bot: BotHarness) -> Runner:
-    async with transaction(bot.sessions) as session:
-        runner = await session.get(Runner, CHAT)
-    assert runner is not None
-    return runner
 
 
 async def reminder_rows(bot: BotHarness) -> list[tuple[date, str, str]]:

@@ -20,7 +20,7 @@ from bot.jobs.preview import (
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Reminder, Runner
-from tests.harness import CHAT, BotHarness, onboard, shared_content
+from tests.harness import CHAT, BotHarness, onboard, runner_row, shared_content
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -30,13 +30,6 @@ HEADER = "Your week ahead"
 
 def berlin(*args: int) -> datetime:
     return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
-
-
-async def runner_row(bot: BotHarness, chat_id: int = CHAT) -> Runner:
-    async with transaction(bot.sessions) as session:
-        runner = await session.get(Runner, chat_id)
-    assert runner is not None
-    return runner
 
 
 async def preview_rows(bot: BotHarness) -> list[tuple[date, str]]:

@@ -12,21 +12,14 @@ from sqlmodel import select
 from bot.health import Health, PollWatch, Watchdog
 from bot.sending import RetryPolicy, with_retries
 from bot.store.db import transaction
-from bot.store.models import Reminder, Runner
-from tests.harness import CHAT, BotHarness, button_data, onboard
+from bot.store.models import Reminder
+from tests.harness import CHAT, BotHarness, button_data, onboard, runner_row
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def at(zone: ZoneInfo, *args: int) -> datetime:
     return datetime(*args, tzinfo=zone).astimezone(UTC)
-
-
-async def runner_row(bot: BotHarness) -> Runner:
-    async with transaction(bot.sessions) as session:
-        runner = await session.get(Runner, CHAT)
-    assert runner is not None
-    return runner
 
 
 async def rows(bot: BotHarness) -> list[tuple[date, str, str]]:

@@ -9,21 +9,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.store.db import transaction
-from bot.store.models import Reminder, Runner
-from tests.harness import CHAT, BotHarness, onboard
+from bot.store.models import Reminder
+from tests.harness import CHAT, BotHarness, onboard, runner_row
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def berlin(*args: int) -> datetime:
     return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
-
-
-async def runner_row(bot: BotHarness) -> Runner:
-    async with transaction(bot.sessions) as session:
-        runner = await session.get(Runner, CHAT)
-    assert runner is not None
-    return runner
 
 
 async def reminder_rows(bot: BotHarness) -> list[Reminder]:

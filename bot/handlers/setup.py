@@ -75,8 +75,7 @@ def _day_buttons(
     return [buttons[:4], buttons[4:]] if len(buttons) > 4 else [buttons]
 
 
-def _days_text(deps: Deps | Texts, days: list[int]) -> str:
-    t = deps.content.texts if isinstance(deps, Deps) else deps
+def _days_text(t: Texts, days: list[int]) -> str:
     return ", ".join(t(f"day_short.{day}") for day in sorted(days)) or t("buttons.none")
 
 
@@ -597,7 +596,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
         await update.effective_chat.send_message(  # type: ignore[union-attr]
             t(
                 reask or "onboarding.unexpected_text",
-                days=_days_text(deps, A.run_days(draft["answers"])),
+                days=_days_text(deps.content.texts, A.run_days(draft["answers"])),
             )
         )
         return await _ask(update, deps, draft)
@@ -717,11 +716,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
         if not answers.get(A.RUN_DAYS):
             await query.answer(t("onboarding.need_one_run_day"), show_alert=True)
             return step
-        return await _answered(update, deps, draft, _days_text(deps, answers[A.RUN_DAYS]))
+        return await _answered(
+            update, deps, draft, _days_text(deps.content.texts, answers[A.RUN_DAYS])
+        )
     if step == A.HARD_DAYS and value in ("ok", "none"):
         if value == "none":
             answers[A.HARD_DAYS] = []
-        return await _answered(update, deps, draft, _days_text(deps, answers.get(A.HARD_DAYS, [])))
+        return await _answered(
+            update, deps, draft, _days_text(deps.content.texts, answers.get(A.HARD_DAYS, []))
+        )
     if step == A.LONG_RUN:
         if value == "none":
             answers["long_run_day"] = None

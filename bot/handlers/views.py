@@ -282,17 +282,24 @@ def rest_day_text(t: Texts, week: RunnerWeek, today: date, planned: PlannedDay |
     return "\n".join([t("today.rest_day", reason=reason), next_session_line(t, planned, today)])
 
 
+def run_label(t: Texts, week: RunnerWeek, weekday: int) -> str | None:
+    """The day's run as the week summary and the preview name it: long, hard, easy."""
+    if weekday == week.long_run_day:
+        return t("onboarding.summary_long")
+    if weekday in week.hard_days:
+        return t("onboarding.summary_hard")
+    if weekday in week.run_days:
+        return t("onboarding.summary_run")
+    return None
+
+
 def week_lines(t: Texts, week: RunnerWeek, monday: date) -> list[str]:
     plan = plan_week(week, week_index_of(monday))
     lines = []
     for weekday in range(7):
         parts: list[str] = []
-        if weekday == week.long_run_day:
-            parts.append(t("onboarding.summary_long"))
-        elif weekday in week.hard_days:
-            parts.append(t("onboarding.summary_hard"))
-        elif weekday in week.run_days:
-            parts.append(t("onboarding.summary_run"))
+        if (run := run_label(t, week, weekday)) is not None:
+            parts.append(run)
         focus = plan.focus_on(weekday)
         if focus is not None:
             parts.append(

@@ -188,17 +188,11 @@ def preview_week_start(day: date) -> date:
 
 
 def _runs(t: Texts, runner: Runner, day: date) -> list[str]:
-    week = runners.week_of(runner)
-    weekday = day.weekday()
     parts = []
     if runner.race_date == day:
         parts.append(t("preview.race_day"))
-    if weekday == week.long_run_day:
-        parts.append(t("onboarding.summary_long"))
-    elif weekday in week.hard_days:
-        parts.append(t("onboarding.summary_hard"))
-    elif weekday in week.run_days:
-        parts.append(t("onboarding.summary_run"))
+    if (run := views.run_label(t, runners.week_of(runner), day.weekday())) is not None:
+        parts.append(run)
     return parts
 
 

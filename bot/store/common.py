@@ -13,6 +13,21 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
+def dialect_of(session: AsyncSession) -> str:
+    """ "postgresql" or "sqlite": the statements that differ are built per dialect."""
+    return session.bind.dialect.name if session.bind else "sqlite"
+
+
+def _insert_into(dialect: str, model: type[SQLModel], columns: tuple[str, ...]) -> Any:
+    """The dialect's INSERT (it has ON CONFLICT) of ``columns``, as bound parameters of
+    the same names and types: built once, executed with each call's values."""
+    table = model.__table__  # type: ignore[attr-defined]
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).values(
+        {name: bindparam(name, type_=table.c[name].type) for name in columns}
+    )
+
+
 async def fetch_all(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any]
 ) -> Sequence[Row[Any]]:
@@ -38,10 +53,8 @@ def _insert_ignore_statement(
     dialect: str, model: type[SQLModel], columns: tuple[str, ...], keys: tuple[str, ...]
 ) -> Executable:
     table = model.__table__  # type: ignore[attr-defined]
-    module = postgresql if dialect == "postgresql" else sqlite
     return (
-        module.insert(table)
-        .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+        _insert_into(dialect, model, columns)
         .on_conflict_do_nothing(index_elements=list(keys))
         .returning(*table.primary_key.columns)
     )
@@ -56,7 +69,7 @@ async def insert_ignore(
     or a second reminder for the same day from being written. The statement is built
     once per table and column set.
     """
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    dialect = dialect_of(session)
     statement = _insert_ignore_statement(dialect, model, tuple(values), tuple(keys))
     # RETURNING, not rowcount: psycopg reports a rowcount for skipped rows too.
     return bool(await fetch_all(session, statement, values))
@@ -74,7 +87,7 @@ async def insert_ignore_many(
     if not rows:
         return []
     table = model.__table__  # type: ignore[attr-defined]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    dialect = dialect_of(session)
     module = postgresql if dialect == "postgresql" else sqlite
     statement = (
         module.insert(table)
@@ -94,11 +107,7 @@ def _upsert_statement(
     keys: tuple[str, ...],
     update: tuple[str, ...],
 ) -> Executable:
-    table = model.__table__  # type: ignore[attr-defined]
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table).values(
-        {name: bindparam(name, type_=table.c[name].type) for name in columns}
-    )
+    statement = _insert_into(dialect, model, columns)
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={column: statement.excluded[column] for column in update}
     )
@@ -113,6 +122,6 @@ async def upsert(
     update: list[str],
 ) -> None:
     """Insert, or update ``update`` columns of the row with the same ``keys``."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    dialect = dialect_of(session)
     statement = _upsert_statement(dialect, model, tuple(values), tuple(keys), tuple(update))
     await fetch_all(session, statement, values)

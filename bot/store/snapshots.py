@@ -21,7 +21,7 @@ from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.store.common import fetch_all
+from bot.store.common import dialect_of, fetch_all
 from bot.store.models import Runner, SessionLog
 
 _runners = Runner.__table__  # type: ignore[attr-defined]
@@ -87,9 +87,8 @@ async def runner_with_logs(
     session: AsyncSession, chat_id: int, first: date, last: date = date.max
 ) -> tuple[Runner | None, list[LoggedDay]]:
     """The runner (a read-only snapshot) and their log from ``first`` to ``last`` by day."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
     rows = await fetch_all(
-        session, _statement(dialect), {"chat_id": chat_id, "first": first, "last": last}
+        session, _statement(dialect_of(session)), {"chat_id": chat_id, "first": first, "last": last}
     )
     if not rows:
         return None, []
