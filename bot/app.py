@@ -43,6 +43,9 @@ from bot.store.runners import inactive_chat_ids
 
 log = logging.getLogger(__name__)
 
+# The update kinds polling asks Telegram for (and a webhook would register): what the
+# handlers below answer, and nothing else.
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 COMMANDS = ("start", "today", "week", "settings", "pause", "resume", "help", "delete", "cancel")
 RATE_LIMIT_RETRIES = 3
 

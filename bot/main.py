@@ -16,10 +16,10 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application, post_init
+from bot.app import ALLOWED_UPDATES, build_application, post_init
 from bot.content import ContentError, load_content
 from bot.logging_setup import RedactTokens, setup_logging
 from bot.settings import Settings
@@ -148,7 +148,7 @@ def main() -> int:
     application.post_shutdown = shut_down
     try:
         if settings.poll_updates:
-            application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+            application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
         else:
             asyncio.run(_send_reminders_only(application))
     except (InvalidToken, NetworkError) as exc:
