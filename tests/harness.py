@@ -8,6 +8,7 @@ Telegram the process-level tests use, minus HTTP. Updates come in through
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.app import build_application, post_init
@@ -25,7 +27,7 @@ from bot.jobs.reminders import TickReport, send_due_reminders
 from bot.settings import Settings
 from bot.store.db import SessionFactory, transaction
 from bot.store.models import Runner
-from tests.stub_bot_api import StubBotAPI
+from tests.stub_bot_api import METHOD_PATH_RE, StubBotAPI, StubTimeout
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN123456"
 CHAT = 4242
@@ -80,7 +82,17 @@ class InProcessRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         params = dict(request_data.parameters) if request_data else {}
         params.pop("timeout", None)  # never long-poll in-process
-        status, payload = self._stub._dispatch(urlsplit(url).path, params)
+        path = urlsplit(url).path
+        found = METHOD_PATH_RE.match(path)
+        try:
+            if found is not None and self._stub.waits(found.group("method"), params.get("chat_id")):
+                # A held or delayed call hangs in a thread, as a slow network would, while
+                # the event loop goes on with everything else.
+                status, payload = await asyncio.to_thread(self._stub._dispatch, path, params)
+            else:
+                status, payload = self._stub._dispatch(path, params)
+        except StubTimeout:
+            raise TimedOut("Timed out (stub)") from None
         return status, json.dumps(payload).encode()
 
 
@@ -141,13 +153,31 @@ class BotHarness:
         return get_deps(self.app)
 
     async def pump(self) -> None:
-        """Fetch queued updates the way polling does and handle each one."""
+        """Fetch queued updates the way polling does and hand each one to the
+        application's update processor, as its update fetcher does (updates of different
+        chats run concurrently, one chat's in order); return when all are handled."""
         updates = await self.app.bot.get_updates(offset=self._offset, timeout=0)
-        for update in updates:
-            self._offset = update.update_id + 1
-            await self.app.process_update(update)
+        if updates:
+            self._offset = updates[-1].update_id + 1
+        await asyncio.gather(*(self.process(update) for update in updates))
         if updates:
             await self.app.bot.get_updates(offset=self._offset, timeout=0)
+
+    def process(self, update: Update) -> asyncio.Task[None]:
+        """Start handling one update through the application's update processor (what
+        ``Application`` does with each update it fetches); await the task to wait for it."""
+        processor = self.app.update_processor
+        return asyncio.get_running_loop().create_task(
+            processor.process_update(update, self.app.process_update(update))
+        )
+
+    async def fetch(self) -> list[Update]:
+        """Take the queued updates off the stub, as polling does, without handling them."""
+        updates = await self.app.bot.get_updates(offset=self._offset, timeout=0)
+        if updates:
+            self._offset = updates[-1].update_id + 1
+            await self.app.bot.get_updates(offset=self._offset, timeout=0)
+        return list(updates)
 
     def _mark(self) -> int:
         return len(self.stub.sent_messages(self.chat_id))

@@ -13,6 +13,12 @@ other processes. Everything it sees is recorded as :class:`Call` objects; update
 with :meth:`StubBotAPI.send_text`, :meth:`StubBotAPI.press_button` and
 :meth:`StubBotAPI.share_location` and handed out through long-polled ``getUpdates``.
 
+It also refuses what Telegram refuses, with Telegram's own error descriptions, so every test
+checks that each message the bot builds would really go out: a text longer than 4096 UTF-16
+code units after its HTML is parsed, HTML that Telegram's parser rejects (only its tags,
+properly nested and closed), an empty text, a callback answer over 200 characters, a second
+answer to one callback query, and ``callback_data`` over 64 bytes (see :func:`check_html`).
+
 Only the standard library is used on purpose: the stub must not add dependencies to the project.
 """
 
@@ -32,7 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Call", "StubBotAPI"]
+__all__ = ["Call", "HTMLError", "StubBotAPI", "StubTimeout", "check_html"]
 
 JSONDict = dict[str, Any]
 ChatKey = int | str
@@ -101,10 +107,45 @@ DEFAULT_DESCRIPTIONS: dict[int, str] = {
     502: "Bad Gateway",
 }
 
+#: Telegram's limits (Bot API docs: sendMessage "1-4096 characters after entities parsing",
+#: answerCallbackQuery "0-200 characters", callback_data "1-64 bytes"). Lengths are counted
+#: in UTF-16 code units, as Telegram counts entity offsets.
+MAX_TEXT = 4096
+MAX_CALLBACK_ANSWER = 200
+MAX_CALLBACK_DATA_BYTES = 64
+#: The tags Telegram's HTML parse mode knows (tdlib's parse_html); any other is refused.
+HTML_TAGS = frozenset(
+    {
+        "a",
+        "b",
+        "blockquote",
+        "code",
+        "del",
+        "em",
+        "i",
+        "ins",
+        "pre",
+        "s",
+        "span",
+        "strike",
+        "strong",
+        "tg-emoji",
+        "tg-spoiler",
+        "u",
+    }
+)
+HTML_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+#: Telegram's descriptions for the refusals below, verbatim.
+TOO_LONG_SEND = "Bad Request: message is too long"
+TOO_LONG_EDIT = "Bad Request: MESSAGE_TOO_LONG"
+EMPTY_TEXT = "Bad Request: message text is empty"
+EMPTY_AFTER_PARSE = "Bad Request: text must be non-empty"
+QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
+
 #: Methods the stub answers with plain ``true`` (no state needed for the tests).
 TRUE_METHODS = frozenset(
     {
-        "answerCallbackQuery",
         "close",
         "deleteMyCommands",
         "logOut",
@@ -118,6 +159,7 @@ TRUE_METHODS = frozenset(
     }
 )
 KNOWN_METHODS = TRUE_METHODS | {
+    "answerCallbackQuery",
     "deleteMessage",
     "deleteWebhook",
     "editMessageReplyMarkup",
@@ -172,6 +214,24 @@ class _Fault:
     chat_id: ChatKey | None
 
 
+@dataclass
+class _Timeout:
+    """A pending injected timeout: the call is (or is not) carried out, then the client
+    gets no answer."""
+
+    delivered: bool
+    remaining: int
+    chat_id: ChatKey | None
+
+
+class StubTimeout(Exception):
+    """The stub carried a call out (or not) but gives the client no answer.
+
+    In process (``tests.harness.InProcessRequest``) this becomes PTB's ``TimedOut``; over
+    HTTP the stub closes the connection without a response, which PTB reports as a
+    ``NetworkError``."""
+
+
 class _StubError(Exception):
     """Raised inside method handlers to answer with a Telegram-style error envelope."""
 
@@ -206,6 +266,173 @@ def _truthy(value: Any) -> bool:
 def _utf16_len(text: str) -> int:
     """Telegram entity offsets/lengths are measured in UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
+
+
+class HTMLError(ValueError):
+    """Telegram's parser refused a text; ``str(error)`` is its reason, without the
+    "Bad Request: can't parse entities: " prefix the API puts before it."""
+
+
+_ENTITY_RE = re.compile(
+    r"&(?:#(?:[xX](?P<hex>[0-9a-fA-F]+)|(?P<dec>[0-9]+))|(?P<name>[A-Za-z]+))(?P<semi>;?)"
+)
+
+
+def check_html(text: str) -> str:
+    """The text a reader sees once Telegram has parsed ``text`` as HTML; raises
+    :class:`HTMLError` with Telegram's reason where its parser refuses the text.
+
+    Follows tdlib's ``parse_html`` (what the Bot API runs): only :data:`HTML_TAGS`, every
+    start tag closed by its own end tag, ``<span>`` only as ``class="tg-spoiler"``, byte
+    offsets in UTF-8. One deliberate difference: a named entity other than ``&lt;``
+    ``&gt;`` ``&amp;`` ``&quot;`` followed by ``;`` (``&nbsp;``) is refused here, where
+    Telegram would show it as typed: the Bot API documents only those four, so such text
+    is a bug in the bot's escaping either way.
+    """
+    stripped = text.strip()
+    out: list[str] = []
+    open_tags: list[str] = []
+    size = len(stripped)
+    i = 0
+
+    def at(pos: int) -> int:
+        return len(stripped[:pos].encode("utf-8"))
+
+    while i < size:
+        char = stripped[i]
+        if char == "&":
+            match = _ENTITY_RE.match(stripped, i)
+            if match is not None:
+                if match.group("name") is not None:
+                    decoded = HTML_NAMED_ENTITIES.get(match.group("name"))
+                    if decoded is None and match.group("semi"):
+                        raise HTMLError(
+                            f'Unsupported HTML entity "{match.group(0)}" at byte offset {at(i)}'
+                        )
+                else:
+                    number = (
+                        int(match.group("hex"), 16)
+                        if match.group("hex") is not None
+                        else int(match.group("dec"))
+                    )
+                    decoded = chr(number) if 0 < number <= 0x10FFFF else None
+                if decoded is not None:
+                    out.append(decoded)
+                    i = match.end()
+                    continue
+        if char != "<":
+            out.append(char)
+            i += 1
+            continue
+        begin = i
+        i += 1
+        if i < size and stripped[i] == "/":
+            if not open_tags:
+                raise HTMLError(f"Unexpected end tag at byte offset {at(begin)}")
+            i += 1
+            name_start = i
+            while i < size and not stripped[i].isspace() and stripped[i] != ">":
+                i += 1
+            end_name = stripped[name_start:i]
+            while i < size and stripped[i].isspace():
+                i += 1
+            if i >= size or stripped[i] != ">":
+                raise HTMLError(f"Unclosed end tag at byte offset {at(begin)}")
+            expected = open_tags.pop()
+            if end_name and end_name.lower() != expected:
+                raise HTMLError(
+                    f"Unmatched end tag at byte offset {at(begin)}, "
+                    f'expected "</{expected}>", found "</{end_name}>"'
+                )
+            i += 1
+            continue
+        name_start = i
+        while i < size and not stripped[i].isspace() and stripped[i] != ">":
+            i += 1
+        if i >= size:
+            raise HTMLError(f"Unclosed start tag at byte offset {at(begin)}")
+        tag = stripped[name_start:i].lower()
+        if tag not in HTML_TAGS:
+            raise HTMLError(f'Unsupported start tag "{tag}" at byte offset {at(begin)}')
+        attributes: dict[str, str] = {}
+        while True:
+            while i < size and stripped[i].isspace():
+                i += 1
+            if i >= size:
+                raise HTMLError(f'Unclosed start tag "{tag}" at byte offset {at(begin)}')
+            if stripped[i] == ">":
+                break
+            attr_start = i
+            while i < size and not stripped[i].isspace() and stripped[i] not in "=>/\"'":
+                i += 1
+            attr = stripped[attr_start:i].lower()
+            if not attr:
+                raise HTMLError(
+                    f'Empty attribute name in the tag "{tag}" at byte offset {at(begin)}'
+                )
+            while i < size and stripped[i].isspace():
+                i += 1
+            if i >= size or stripped[i] != "=":
+                attributes[attr] = ""
+                continue
+            i += 1
+            while i < size and stripped[i].isspace():
+                i += 1
+            if i >= size:
+                raise HTMLError(f'Unclosed start tag "{tag}" at byte offset {at(begin)}')
+            if stripped[i] in "\"'":
+                quote = stripped[i]
+                end = stripped.find(quote, i + 1)
+                if end < 0:
+                    raise HTMLError(f'Unclosed start tag "{tag}" at byte offset {at(begin)}')
+                value = stripped[i + 1 : end]
+                i = end + 1
+            else:
+                value_start = i
+                while i < size and (stripped[i].isalnum() or stripped[i] in ".-"):
+                    i += 1
+                if i < size and not stripped[i].isspace() and stripped[i] != ">":
+                    raise HTMLError(f"Unexpected end of name token at byte offset {at(i)}")
+                value = stripped[value_start:i]
+            attributes[attr] = value
+        if tag == "span" and attributes.get("class") != "tg-spoiler":
+            raise HTMLError(f'Tag "span" must have class "tg-spoiler" at byte offset {at(begin)}')
+        open_tags.append(tag)
+        i += 1
+    if open_tags:
+        raise HTMLError(f'Can\'t find end tag corresponding to start tag "{open_tags[-1]}"')
+    return "".join(out).strip()
+
+
+def checked_text(method: str, params: JSONDict) -> str:
+    """Refuse ``params["text"]`` as Telegram would for ``method`` (sendMessage or
+    editMessageText); returns the text as the reader sees it."""
+    raw = params.get("text")
+    if raw is None or not str(raw).strip():
+        raise _StubError(400, EMPTY_TEXT)
+    text = str(raw)
+    if str(params.get("parse_mode") or "").upper() == "HTML":
+        try:
+            text = check_html(text)
+        except HTMLError as err:
+            raise _StubError(400, f"Bad Request: can't parse entities: {err}") from None
+        if not text:
+            raise _StubError(400, EMPTY_AFTER_PARSE)
+    if _utf16_len(text.strip()) > MAX_TEXT:
+        raise _StubError(400, TOO_LONG_SEND if method == "sendMessage" else TOO_LONG_EDIT)
+    _check_markup(params.get("reply_markup"))
+    return text
+
+
+def _check_markup(markup: Any) -> None:
+    """Inline buttons' ``callback_data`` must fit Telegram's 64 bytes."""
+    if not isinstance(markup, dict):
+        return
+    for row in markup.get("inline_keyboard") or []:
+        for button in row:
+            data = button.get("callback_data") if isinstance(button, dict) else None
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA_BYTES:
+                raise _StubError(400, BUTTON_DATA_INVALID)
 
 
 def _decode_value(key: str, value: str) -> Any:
@@ -297,6 +524,9 @@ class _Handler(BaseHTTPRequestHandler):
                 params[key] = _decode_value(key, value)
             params.update(_parse_body(self.headers.get("Content-Type", ""), body))
             status, payload = stub._dispatch(split.path, params)
+        except StubTimeout:
+            self.close_connection = True  # no answer at all: the client's request fails
+            return
         except Exception:  # pragma: no cover - surfaced through stub.errors
             stub._record_error(traceback.format_exc())
             status, payload = (
@@ -411,6 +641,10 @@ class StubBotAPI:
         self._events: list[tuple[ChatKey, str]] = []  # transcript lines in order
         self._faults: dict[str, list[_Fault]] = {}
         self._delays: dict[str, float] = {}
+        self._timeouts: dict[str, list[_Timeout]] = {}
+        self._holds: list[tuple[str, ChatKey | None, threading.Event]] = []
+        self._answered_queries: set[str] = set()
+        self._issued_queries: set[str] = set()
         self._handlers: dict[str, MethodHandler] = {}
         self._async_waiters: set[Callable[[], None]] = set()
 
@@ -439,6 +673,8 @@ class StubBotAPI:
             self._server = None
             self._thread = None
             self._stopping.set()
+            for _, _, gate in self._holds:
+                gate.set()
             self._cond.notify_all()
         if server is not None:
             server.shutdown()
@@ -517,6 +753,56 @@ class StubBotAPI:
             else:
                 self._delays[key] = seconds
 
+    def time_out_next(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        delivered: bool = True,
+        chat_id: int | str | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` time out on the client's side.
+
+        ``delivered=True``: the stub carries the call out (the message is sent and shows in
+        :meth:`sent_messages`) and only the answer is lost, as when Telegram accepted a
+        message but the response never arrived. ``delivered=False``: it never arrived.
+        """
+        if times < 1:
+            raise ValueError("times must be >= 1")
+        with self._lock:
+            self._timeouts.setdefault(self._method_key(method), []).append(
+                _Timeout(delivered, times, _chat_key(chat_id))
+            )
+
+    def hold(self, method: str, *, chat_id: int | str | None = None) -> threading.Event:
+        """Hold every ``method`` call (for ``chat_id`` only, if given) until the returned
+        event is set: a Bot API call that hangs, for concurrency tests, without sleeping.
+
+        In process, ``tests.harness.InProcessRequest`` runs held calls in a worker thread
+        (see :meth:`waits`), so the event loop goes on with other updates meanwhile.
+        """
+        gate = threading.Event()
+        with self._lock:
+            self._holds.append((self._method_key(method), _chat_key(chat_id), gate))
+        return gate
+
+    def waits(self, method: str, chat_id: Any = None) -> bool:
+        """Would a ``method`` call for ``chat_id`` be delayed or held right now?"""
+        key = self._method_key(method)
+        chat = _chat_key(chat_id)
+        with self._lock:
+            if self._delays.get(key, 0.0) + self._delays.get("*", 0.0) > 0:
+                return True
+            return self._gate_for(key, chat) is not None
+
+    def _gate_for(self, key: str, chat: ChatKey | None) -> threading.Event | None:
+        """An unreleased hold matching the call; caller holds the lock."""
+        self._holds = [hold for hold in self._holds if not hold[2].is_set()]
+        for held_key, held_chat, gate in self._holds:
+            if held_key in (key, "*") and (held_chat is None or held_chat == chat):
+                return gate
+        return None
+
     def register(self, method: str, handler: MethodHandler) -> None:
         """Answer ``method`` with ``handler(params)``'s return value as ``result``.
 
@@ -538,6 +824,12 @@ class StubBotAPI:
             self._events.clear()
             self._faults.clear()
             self._delays.clear()
+            self._timeouts.clear()
+            for _, _, gate in self._holds:
+                gate.set()
+            self._holds.clear()
+            self._answered_queries.clear()
+            self._issued_queries.clear()
             self._cond.notify_all()
 
     # ------------------------------------------------------------------ update injection
@@ -582,6 +874,73 @@ class StubBotAPI:
             self._events.append((chat_id, f"runner: (location {latitude}, {longitude})"))
             return self._enqueue({"message": message})
 
+    def send_photo(
+        self,
+        chat_id: int,
+        caption: str | None = None,
+        first_name: str | None = None,
+        chat_type: str = "private",
+    ) -> int:
+        """Enqueue a photo from a user, with ``caption`` if given; returns its update_id."""
+        with self._cond:
+            message = self._user_message(chat_id, first_name, chat_type, None)
+            unique = f"photo{message['message_id']}"
+            message["photo"] = [
+                {
+                    "file_id": f"{unique}-s",
+                    "file_unique_id": f"{unique}s",
+                    "width": 90,
+                    "height": 60,
+                    "file_size": 1200,
+                },
+                {
+                    "file_id": f"{unique}-m",
+                    "file_unique_id": f"{unique}m",
+                    "width": 800,
+                    "height": 533,
+                    "file_size": 48000,
+                },
+            ]
+            if caption is not None:
+                message["caption"] = caption
+            self._events.append((chat_id, f"runner: (photo) {caption or ''}".rstrip()))
+            return self._enqueue({"message": message})
+
+    def send_chat_member(
+        self,
+        chat_id: int,
+        old: str,
+        new: str,
+        first_name: str | None = None,
+    ) -> int:
+        """Enqueue a ``my_chat_member`` update: the bot's status in a private chat went from
+        ``old`` to ``new`` (``"kicked"`` when the user blocks the bot, ``"member"`` when
+        they unblock it), as Telegram sends it; returns its update_id."""
+        with self._cond:
+            info = self._chat_info(chat_id, first_name, "private")
+            user = dict(info["user"], id=chat_id)
+            self._chats[chat_id] = {"chat": info["chat"], "user": user}
+            bot_user = self._bot_user(None)
+
+            def member(status: str) -> JSONDict:
+                found: JSONDict = {"user": bot_user, "status": status}
+                if status == "kicked":
+                    found["until_date"] = 0
+                return found
+
+            self._events.append((chat_id, f"runner: (bot {old} -> {new})"))
+            return self._enqueue(
+                {
+                    "my_chat_member": {
+                        "chat": dict(info["chat"]),
+                        "from": user,
+                        "date": int(time.time()),
+                        "old_chat_member": member(old),
+                        "new_chat_member": member(new),
+                    }
+                }
+            )
+
     def press_button(
         self,
         chat_id: int,
@@ -611,6 +970,7 @@ class StubBotAPI:
             label = _button_text(message.get("reply_markup"), data)
             query_id = str(1_000_000 + self._next_callback_id)
             self._next_callback_id += 1
+            self._issued_queries.add(query_id)
             self._events.append((chat_id, f"runner: (pressed [{label or data}])"))
             return self._enqueue(
                 {
@@ -619,6 +979,34 @@ class StubBotAPI:
                         "from": user,
                         "message": json.loads(json.dumps(message)),
                         "chat_instance": f"ci{chat_id}",
+                        "data": data,
+                    }
+                }
+            )
+
+    def press_inline_button(
+        self,
+        user_id: int,
+        data: str,
+        inline_message_id: str = "AgAAAInline",
+        first_name: str | None = None,
+    ) -> int:
+        """Enqueue a callback_query from a button under an inline-mode message: Telegram
+        sends no ``message`` then, only ``inline_message_id`` (and no chat)."""
+        with self._cond:
+            info = self._chat_info(user_id, first_name, None)
+            user = dict(info["user"], id=user_id)
+            query_id = str(1_000_000 + self._next_callback_id)
+            self._next_callback_id += 1
+            self._issued_queries.add(query_id)
+            self._events.append((user_id, f"runner: (pressed inline [{data}])"))
+            return self._enqueue(
+                {
+                    "callback_query": {
+                        "id": query_id,
+                        "from": user,
+                        "inline_message_id": inline_message_id,
+                        "chat_instance": f"ci{user_id}",
                         "data": data,
                     }
                 }
@@ -900,11 +1288,21 @@ class StubBotAPI:
         method = CANONICAL_METHODS.get(m.group("method").lower(), m.group("method"))
         key = method.lower()
 
+        chat = _chat_key(params.get("chat_id"))
         with self._lock:
             latency = self._delays.get(key, 0.0) + self._delays.get("*", 0.0)
+            gate = self._gate_for(key, chat)
+            timeout = self._take_timeout(key, chat)
         if latency > 0:
             self._stopping.wait(latency)
+        if gate is not None:
+            gate.wait()
 
+        if timeout is not None and not timeout.delivered:
+            with self._cond:
+                self._calls.append(Call(method, params, arrived, token, False, {}))
+                self._notify()
+            raise StubTimeout(method)
         status, response = self._answer(key, method, token, params)
         with self._cond:
             self._calls.append(
@@ -913,7 +1311,22 @@ class StubBotAPI:
             if response.get("ok"):
                 self._log_transcript(method, params, response.get("result"))
             self._notify()
+        if timeout is not None:
+            raise StubTimeout(method)
         return status, response
+
+    def _take_timeout(self, key: str, chat: ChatKey | None) -> _Timeout | None:
+        """Consume one matching injected timeout; caller holds the lock."""
+        for bucket_key in (key, "*"):
+            bucket = self._timeouts.get(bucket_key, [])
+            for timeout in bucket:
+                if timeout.chat_id is not None and timeout.chat_id != chat:
+                    continue
+                timeout.remaining -= 1
+                if timeout.remaining <= 0:
+                    bucket.remove(timeout)
+                return timeout
+        return None
 
     def _answer(self, key: str, method: str, token: str, params: JSONDict) -> tuple[int, JSONDict]:
         """Apply faults, then custom handlers, then the built-in implementation."""
@@ -930,6 +1343,7 @@ class StubBotAPI:
                 body["parameters"] = {"retry_after": fault.retry_after}
             return fault.error_code, body
         try:
+            self._check(method, params)
             if handler is not None:
                 result = handler(params)
             else:
@@ -941,6 +1355,23 @@ class StubBotAPI:
                 "description": err.description,
             }
         return 200, {"ok": True, "result": result}
+
+    def _check(self, method: str, params: JSONDict) -> None:
+        """Refuse what Telegram refuses (module docstring), before any handler runs."""
+        if method in {"sendMessage", "editMessageText"}:
+            checked_text(method, params)
+        elif method == "editMessageReplyMarkup":
+            _check_markup(params.get("reply_markup"))
+        elif method == "answerCallbackQuery":
+            text = params.get("text")
+            if text is not None and _utf16_len(str(text)) > MAX_CALLBACK_ANSWER:
+                raise _StubError(400, TOO_LONG_EDIT)
+            query_id = str(params.get("callback_query_id", ""))
+            with self._lock:
+                if query_id in self._answered_queries:
+                    raise _StubError(400, QUERY_INVALID)
+                if query_id in self._issued_queries:
+                    self._answered_queries.add(query_id)
 
     def _take_fault(self, key: str, chat: ChatKey | None) -> _Fault | None:
         """Consume one matching fault (method-specific first, then ``*``); holds the lock."""
@@ -970,6 +1401,8 @@ class StubBotAPI:
             }
         if method == "getUpdates":
             return self._get_updates(params)
+        if method == "answerCallbackQuery":
+            return True
         if method == "deleteWebhook":
             if _truthy(params.get("drop_pending_updates", False)):
                 with self._lock:

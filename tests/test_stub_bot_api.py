@@ -26,7 +26,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.stub_bot_api import Call, StubBotAPI
+from tests.stub_bot_api import Call, StubBotAPI, check_html
 
 TOKEN = "123456:TEST-token_abc"
 CHAT = 4242
@@ -452,3 +452,169 @@ async def test_full_application_polling_round_trip(stub: StubBotAPI) -> None:
         "bot: You chose later",
     ]
     assert stub.calls_to("answerCallbackQuery")
+
+
+# ---------------------------------------------------------------- Telegram's refusals
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<p>para</p>", 'Unsupported start tag "p" at byte offset 0'),
+        ("I <3 squats", 'Unsupported start tag "3" at byte offset 2'),
+        ("a < b", 'Unsupported start tag "" at byte offset 2'),
+        ("done </b>", "Unexpected end tag at byte offset 5"),
+        ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
+        ("ü <b", "Unclosed start tag at byte offset 3"),
+        ('<a href="x', 'Unclosed start tag "a" at byte offset 0'),
+        ("non&nbsp;breaking", 'Unsupported HTML entity "&nbsp;" at byte offset 3'),
+    ],
+)
+async def test_html_telegram_refuses_is_refused(stub: StubBotAPI, text: str, reason: str) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        with pytest.raises(BadRequest) as refused:
+            await bot.send_message(CHAT, text, parse_mode="HTML")
+        sent = await bot.send_message(CHAT, "ok")
+        with pytest.raises(BadRequest) as edit_refused:
+            await bot.edit_message_text(
+                text, chat_id=CHAT, message_id=sent.message_id, parse_mode="HTML"
+            )
+    # PTB drops the "Bad Request: " prefix and str.capitalize()s the rest.
+    assert refused.value.message == f"can't parse entities: {reason}".capitalize()
+    assert edit_refused.value.message == refused.value.message
+    assert stub.sent_messages(CHAT)[-1]["text"] == "ok"
+    assert next(c.response.get("description") for c in stub.calls if not c.ok) == (
+        f"Bad Request: can't parse entities: {reason}"
+    )
+
+
+async def test_html_telegram_accepts_is_accepted(stub: StubBotAPI) -> None:
+    text = (
+        '<b>bold</b> <i>it <u>under</u></i> <a href="https://t.me/x?a=1&amp;b=2">link</a> '
+        '<span class="tg-spoiler">s</span> <code>c</code> &lt;3 &amp; &quot;q&quot; &#128512; '
+        "AT&T -> fine"
+    )
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        await bot.send_message(CHAT, text, parse_mode="HTML")
+        # Without a parse mode nothing is parsed: tags are plain text.
+        await bot.send_message(CHAT, "<p>not html</p>")
+    assert len(stub.sent_messages(CHAT)) == 2
+
+
+def test_check_html_returns_what_the_reader_sees() -> None:
+    assert check_html("  <b>a</b> &lt;b&gt; &#x1F600; x&y  ") == "a <b> 😀 x&y"
+
+
+async def test_text_length_counts_utf16_after_parsing(stub: StubBotAPI) -> None:
+    fits = "<b>" + "😀" * 2048 + "</b>"  # 4096 UTF-16 units once the tags are gone
+    too_long = "😀" * 2048 + "x"
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        sent = await bot.send_message(CHAT, fits, parse_mode="HTML")
+        with pytest.raises(BadRequest, match=r"^Message is too long$"):
+            await bot.send_message(CHAT, too_long, parse_mode="HTML")
+        with pytest.raises(BadRequest, match=r"^Message_too_long$"):
+            await bot.edit_message_text(too_long, chat_id=CHAT, message_id=sent.message_id)
+    descriptions = [c.response.get("description") for c in stub.calls if not c.ok]
+    assert descriptions == ["Bad Request: message is too long", "Bad Request: MESSAGE_TOO_LONG"]
+
+
+async def test_empty_texts_are_refused(stub: StubBotAPI) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        sent = await bot.send_message(CHAT, "x")
+        with pytest.raises(BadRequest, match=r"^Message text is empty$"):
+            await bot.send_message(CHAT, "  \n ")
+        with pytest.raises(BadRequest, match=r"^Message text is empty$"):
+            await bot.edit_message_text(" ", chat_id=CHAT, message_id=sent.message_id)
+        with pytest.raises(BadRequest, match=r"^Text must be non-empty$"):
+            await bot.send_message(CHAT, "<b> </b>", parse_mode="HTML")
+
+
+async def test_callback_answers_are_limited_and_answered_once(stub: StubBotAPI) -> None:
+    stub.press_button(CHAT, 1, "a")
+    stub.press_button(CHAT, 1, "b")
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        first, second = [u.callback_query for u in await bot.get_updates()]
+        assert first is not None and second is not None
+        with pytest.raises(BadRequest, match=r"^Message_too_long$"):
+            await first.answer("x" * 201)
+        await first.answer("x" * 200)
+        with pytest.raises(BadRequest, match="Query is too old"):
+            await first.answer()
+        await second.answer()
+
+
+async def test_callback_data_over_64_bytes_is_refused(stub: StubBotAPI) -> None:
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="é" * 33)]])
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        with pytest.raises(BadRequest, match="Button_data_invalid"):
+            await bot.send_message(CHAT, "pick", reply_markup=markup)
+
+
+# ---------------------------------------------------------------- timeouts and holds
+
+
+async def test_time_out_next_over_http(stub: StubBotAPI) -> None:
+    """Over HTTP the stub hangs up without an answer: PTB raises a NetworkError."""
+    stub.time_out_next("sendMessage", delivered=True)
+    stub.time_out_next("sendMessage", delivered=False)
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        with pytest.raises(NetworkError):
+            await bot.send_message(CHAT, "delivered")
+        with pytest.raises(NetworkError):
+            await bot.send_message(CHAT, "lost")
+        await bot.send_message(CHAT, "fine")
+    assert [m["text"] for m in stub.sent_messages(CHAT)] == ["delivered", "fine"]
+
+
+async def test_time_out_next_in_process_is_timed_out(stub: StubBotAPI) -> None:
+    from telegram.error import TimedOut
+
+    from tests.harness import InProcessRequest
+
+    stub.time_out_next("sendMessage", chat_id=CHAT)
+    async with Bot(TOKEN, base_url=stub.base_url, request=InProcessRequest(stub)) as bot:
+        await bot.send_message(CHAT + 1, "other chat")
+        with pytest.raises(TimedOut):
+            await bot.send_message(CHAT, "delivered")
+    assert [m["text"] for m in stub.sent_messages(CHAT)] == ["delivered"]
+
+
+async def test_hold_keeps_a_call_waiting_until_released(stub: StubBotAPI) -> None:
+    from tests.harness import InProcessRequest
+
+    gate = stub.hold("sendMessage", chat_id=CHAT)
+    assert stub.waits("sendMessage", CHAT) and not stub.waits("sendMessage", CHAT + 1)
+    async with Bot(TOKEN, base_url=stub.base_url, request=InProcessRequest(stub)) as bot:
+        held = asyncio.create_task(bot.send_message(CHAT, "held"))
+        await bot.send_message(CHAT + 1, "free")  # the loop is not blocked meanwhile
+        assert not held.done()
+        gate.set()
+        await asyncio.wait_for(held, 5)
+    assert [c.params["text"] for c in stub.calls_to("sendMessage")] == ["free", "held"]
+    assert not stub.waits("sendMessage", CHAT)
+
+
+# ---------------------------------------------------------------- more update kinds
+
+
+async def test_photo_chat_member_and_inline_button_updates_parse(stub: StubBotAPI) -> None:
+    stub.send_photo(CHAT, caption="done, felt good")
+    stub.send_photo(CHAT)
+    stub.send_chat_member(CHAT, "member", "kicked")
+    stub.send_chat_member(CHAT, "kicked", "member")
+    stub.press_inline_button(CHAT, "v1:done:20261126")
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        photo, bare, kicked, back, inline = await bot.get_updates()
+    assert photo.message is not None and photo.message.caption == "done, felt good"
+    assert photo.message.photo and photo.message.text is None
+    assert bare.message is not None and bare.message.caption is None
+    assert kicked.my_chat_member is not None
+    assert kicked.my_chat_member.new_chat_member.status == "kicked"
+    assert kicked.effective_chat is not None and kicked.effective_chat.id == CHAT
+    assert back.my_chat_member is not None
+    assert back.my_chat_member.new_chat_member.status == "member"
+    assert inline.callback_query is not None and inline.callback_query.message is None
+    assert inline.callback_query.inline_message_id and inline.effective_chat is None
+    assert inline.effective_user is not None and inline.effective_user.id == CHAT
