@@ -15,6 +15,7 @@ from bot.content import Content
 from bot.health import Health
 from bot.settings import Settings
 from bot.store.db import SessionFactory
+from bot.store.drafts import DraftCache
 from bot.store.persistence import DatabasePersistence
 
 DEPS_KEY = "deps"
@@ -29,8 +30,9 @@ class Deps:
     zones: ZoneFinder = field(default_factory=ZoneFinder)
     health: Health = field(default_factory=Health)
     # Onboarding drafts by chat as the JSON stored, written through to the database: one
-    # read less per answer.
-    draft_cache: dict[int, str] = field(default_factory=dict)
+    # read less per answer. Bounded (least recently used out) and blind to drafts older
+    # than drafts.ABANDONED_AFTER; set up from the clock below.
+    draft_cache: DraftCache = field(init=False)
     # Runners Telegram said had blocked the bot, refreshed from the database every tick,
     # so a message from anyone else costs no database read to check.
     inactive: set[int] = field(default_factory=set)
@@ -39,6 +41,9 @@ class Deps:
     conversations: DatabasePersistence | None = None
     # How retries wait; tests swap in one that returns at once.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    def __post_init__(self) -> None:
+        self.draft_cache = DraftCache(now=self.clock.now)
 
 
 def get_deps(

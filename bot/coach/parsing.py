@@ -10,6 +10,27 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 
+
+def clean_text(value: str) -> str:
+    """Text as both databases (and Telegram) can take it: NUL bytes dropped (PostgreSQL's
+    ``text`` refuses them outright), UTF-16 surrogates that arrived in halves joined again
+    and a lone half replaced by U+FFFD (no UTF-8 encoder takes one).
+
+    Telegram hands over whatever a client put in a JSON string, and ``"\\ud800"`` is
+    valid JSON; without this a note, a name or a typed answer carrying one made the write
+    (or the reply echoing it) fail, and with it the "done", the note or the onboarding it
+    belonged to. ASCII text without NUL, nearly everything, costs two C-level scans.
+    ``store.models.CleanText`` applies it to every text column."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
+
+
 _DAY_NAMES: dict[str, int] = {}
 for _index, _names in enumerate(
     (
@@ -120,6 +141,7 @@ _LEADING_NOISE = re.compile(r"^[\s!.,:;\-–—✅✔️☑💪🎉🔥👍]+")
 
 def parse_done(text: str) -> DoneMessage | None:
     """A "done" message and whatever else the runner said with it, kept as the note."""
+    text = clean_text(text)  # the note is stored and echoed
     match = _DONE_RE.match(text)
     if match is None:
         return None
@@ -142,6 +164,7 @@ _SKIP_RE = re.compile(
 
 def parse_skip(text: str) -> DoneMessage | None:
     """A typed "skip" ("skipping today, knee is sore"); the rest is kept as the note."""
+    text = clean_text(text)  # the note is stored and echoed
     match = _SKIP_RE.match(text)
     if match is None:
         return None
@@ -186,7 +209,8 @@ def parse_date(text: str, today: date) -> date | None:
         year = int(match[3]) if match[3] else None
     else:
         words = cleaned.replace(".", " ").split()
-        numbers = [int(word) for word in words if word.isdigit()]
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        numbers = [int(word) for word in words if word.isdecimal()]
         months = [_MONTHS[word] for word in words if word in _MONTHS]
         if len(months) != 1 or not 1 <= len(numbers) <= 2 or len(words) != len(numbers) + 1:
             return None
@@ -199,6 +223,6 @@ def parse_date(text: str, today: date) -> date | None:
         found = date(year or today.year, month, day)  # type: ignore[arg-type]
         if year is None and found < today:
             found = date(today.year + 1, month, day)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a year of 20 digits overflows
         return None
     return found if found >= today else None

@@ -72,6 +72,15 @@ def build_city_index() -> tuple[dict[str, int], list[tuple[str, str]]]:
     return {key: number for key, (_, number) in best.items()}, cities
 
 
+def is_possible_location(latitude: float, longitude: float) -> bool:
+    """A point on Earth: finite numbers, latitude within ±90°, longitude within ±180°."""
+    try:
+        latitude, longitude = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return False
+    return -90 <= latitude <= 90 and -180 <= longitude <= 180  # False for NaN too
+
+
 def is_valid_zone(name: str) -> bool:
     """A real zone name ("Europe/Berlin"), not a folder of zones ("Europe")."""
     return name in _known_zones()
@@ -140,6 +149,13 @@ class ZoneFinder:
         return None
 
     def from_location(self, latitude: float, longitude: float) -> ZoneMatch | None:
+        """The zone at a shared location; None for a place that cannot exist.
+
+        Telegram checks the locations its apps send, but a Bot API client can send any
+        number and JSON parsers (Python's, PTB's) accept NaN and Infinity: latitude 91,
+        longitude 999, NaN or ±inf made timezonefinder raise instead of a re-ask."""
+        if not is_possible_location(latitude, longitude):
+            return None
         zone = self._finder.timezone_at(lng=longitude, lat=latitude)
         if zone is None or not is_valid_zone(zone):
             return None

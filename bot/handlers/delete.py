@@ -5,10 +5,15 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot import housekeeping
 from bot.deps import get_deps
+from bot.handlers import taps
 from bot.handlers.views import CB_DELETE
 from bot.store import runners
 from bot.store.db import transaction
+
+YES = f"{CB_DELETE}:yes"
+NO = f"{CB_DELETE}:no"
 
 
 async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
@@ -16,8 +21,8 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     t = deps.content.texts
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t("buttons.delete_yes"), callback_data=f"{CB_DELETE}:yes")],
-            [InlineKeyboardButton(t("buttons.delete_no"), callback_data=f"{CB_DELETE}:no")],
+            [InlineKeyboardButton(t("buttons.delete_yes"), callback_data=YES)],
+            [InlineKeyboardButton(t("buttons.delete_no"), callback_data=NO)],
         ]
     )
     await update.effective_chat.send_message(t("delete.confirm"), reply_markup=keyboard)  # type: ignore[union-attr]
@@ -26,21 +31,35 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return ConversationHandler.END
 
 
-async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+    """ "Yes, delete" / "No, keep". The confirmation turns into the outcome (an edit, so a
+    second tap on "No" adds nothing); a second "Yes" finds nothing left to delete and is
+    answered with a notice instead of a second message.
+
+    Also a fallback of the setup conversation (handlers/setup.py): "Yes" ends it, since
+    the draft and state it runs on are gone; "No" leaves it where it was (None)."""
     deps = get_deps(context)
     t = deps.content.texts
     query = update.callback_query
     chat = update.effective_chat
-    assert query is not None and chat is not None
+    if query is None:
+        return None
+    if chat is None or query.data not in (YES, NO):
+        # Forged, or an inline button without a chat to delete for.
+        await query.answer(t("misc.stale_button"))
+        return None
+    if query.data == NO:
+        await query.answer()
+        await taps.show(query, chat, t("delete.kept"), None)
+        return None
+    async with transaction(deps.sessions) as session:
+        deleted = await runners.delete_runner(session, chat.id)
+    deps.draft_cache.pop(chat.id, None)
+    await housekeeping.forget(deps, [chat.id])
+    if not deleted:
+        await query.answer(t("records.nothing_to_delete"))
+        await taps.show(query, chat, t("delete.done"), None)
+        return ConversationHandler.END
     await query.answer()
-    try:
-        await query.edit_message_reply_markup(reply_markup=None)
-    except Exception:
-        pass
-    if query.data == f"{CB_DELETE}:yes":
-        async with transaction(deps.sessions) as session:
-            await runners.delete_runner(session, chat.id)
-        deps.draft_cache.pop(chat.id, None)
-        await chat.send_message(t("delete.done"))
-    else:
-        await chat.send_message(t("delete.kept"))
+    await taps.show(query, chat, t("delete.done"), None)
+    return ConversationHandler.END

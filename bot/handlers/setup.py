@@ -15,13 +15,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -31,13 +34,14 @@ from telegram.ext import (
     filters,
 )
 
+from bot import housekeeping
 from bot.coach import answers as A
-from bot.coach.parsing import is_none_answer, parse_days, parse_time
+from bot.coach.parsing import clean_text, is_none_answer, parse_days, parse_time
 from bot.coach.plan import next_session
 from bot.coaching import local_today, monday_of, next_reminder_for
 from bot.content import Texts
 from bot.deps import Deps, get_deps
-from bot.handlers import views
+from bot.handlers import delete, views
 from bot.jobs.preview import next_preview_at, setting_label, setting_saved_text
 from bot.store import drafts, persistence, runners
 from bot.store.db import transaction
@@ -47,8 +51,8 @@ CONFIRM = "confirm"
 CHANGE_MENU = "change_menu"
 ALREADY_SET_UP = "already_set_up"
 END = ConversationHandler.END
-# PTB's name for this conversation, under which its states are stored.
-CONVERSATION_NAME = "setup"
+# PTB's name for this conversation, under which its states are stored (and forgotten).
+CONVERSATION_NAME = housekeeping.SETUP_CONVERSATION
 
 QUICK_TIMES = ("06:30", "07:00", "12:00", "18:00", "19:30")
 PREVIEW_TIMES = ("07:00", "08:00", "12:00", "18:00", "20:00")
@@ -214,13 +218,25 @@ def _question(t: Texts, step: str, shown: str) -> tuple[str, Any]:
 
 
 async def _load(deps: Deps, chat_id: int) -> dict[str, Any]:
+    """The runner's draft; {} if there is none, or if it was abandoned long enough ago to
+    be forgotten (``drafts.ABANDONED_AFTER``: then it is deleted with its state here)."""
     cached = deps.draft_cache.get(chat_id)
     if cached is not None:
-        return json.loads(cached)  # a fresh copy the handler may change
+        return json.loads(cached)  # type: ignore[no-any-return]  # a copy to change
+    now = deps.clock.now()
+    forgotten: list[int] = []
     async with transaction(deps.sessions) as session:
-        draft = await drafts.load_draft(session, chat_id)
-    deps.draft_cache[chat_id] = json.dumps(draft)
-    return draft
+        stored = await drafts.read_draft(session, chat_id)
+        if stored is not None and drafts.is_abandoned(stored.updated_at, now):
+            forgotten = await drafts.drop_abandoned(session, now=now, chat_id=chat_id)
+            await persistence.forget_conversations(session, CONVERSATION_NAME, forgotten)
+            stored = None
+    await housekeeping.forget(deps, forgotten)
+    if stored is None:
+        deps.draft_cache.put(chat_id, "{}", now)
+        return {}
+    deps.draft_cache.put(chat_id, stored.data, stored.updated_at)
+    return json.loads(stored.data)  # type: ignore[no-any-return]
 
 
 async def _save(
@@ -391,7 +407,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
     name = (update.effective_user.first_name if update.effective_user else None) or "runner"
     import html
 
-    await update.effective_chat.send_message(t("onboarding.welcome", name=html.escape(name)))  # type: ignore[union-attr]
+    welcome = t("onboarding.welcome", name=html.escape(clean_text(name)))
+    await update.effective_chat.send_message(welcome)  # type: ignore[union-attr]
     draft = {"mode": "onboarding", "queue": list(A.STEPS), "answers": draft.get("answers", {})}
     return await _advance(update, deps, draft)
 
@@ -565,13 +582,17 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     draft = await _load(deps, chat_id)
     step = draft.get("step")
-    if not step:
-        return END
-    text = update.effective_message.text or ""  # type: ignore[union-attr]
-    if step == ALREADY_SET_UP or (draft.get("mode") == "settings" and step == CHANGE_MENU):
-        # Not a question being answered: leave quietly and treat it as any other message
-        # (a "done" must still be logged).
-        return await _leave_and_handle(update, context, deps, chat_id)
+    # Text as the database and Telegram take it: it may be echoed in a re-ask.
+    text = clean_text(update.effective_message.text or "")  # type: ignore[union-attr]
+    if (
+        not step
+        or step == ALREADY_SET_UP
+        or (draft.get("mode") == "settings" and step == CHANGE_MENU)
+    ):
+        # No question is being answered: the draft is gone (/delete, forgotten after a
+        # month) or none was asked. Leave, and treat it as any other message: a "done"
+        # must still be logged.
+        return await _leave_and_handle(update, context, deps, chat_id, drop=bool(step))
     if step in (A.RUN_DAYS, A.HARD_DAYS) and _is_finish_word(text):
         chosen = draft["answers"].get(step, [])
         if step == A.RUN_DAYS and not chosen:
@@ -613,15 +634,23 @@ def _is_finish_word(text: str) -> bool:
 
 
 async def _leave_and_handle(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, deps: Deps, chat_id: int
+    update: Update, context: ContextTypes.DEFAULT_TYPE, deps: Deps, chat_id: int, *, drop: bool
 ) -> object:
+    """End the conversation and answer the message as if none were open; ``drop`` the
+    draft of the question that was open (a draft without one, such as a "done"'s note
+    waiting for its focus, is not this conversation's to drop)."""
     from bot.handlers.today import done_text
 
-    async with transaction(deps.sessions) as session:
-        await drafts.drop_draft(session, chat_id)
-        deps.draft_cache.pop(chat_id, None)
+    if drop:
+        await _drop(deps, chat_id)
     await done_text(update, context)
     return END
+
+
+async def _drop(deps: Deps, chat_id: int) -> None:
+    async with transaction(deps.sessions) as session:
+        await drafts.drop_draft(session, chat_id)
+    deps.draft_cache.pop(chat_id, None)
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
@@ -664,13 +693,14 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object
     """Anything else mid-conversation (a sticker, a photo): re-ask, never go silent."""
     deps = get_deps(context)
     draft = await _load(deps, update.effective_chat.id)  # type: ignore[union-attr]
-    if not draft.get("step"):
-        return END
-    step = draft["step"]
-    if step == ALREADY_SET_UP or (draft.get("mode") == "settings" and step == CHANGE_MENU):
-        async with transaction(deps.sessions) as session:
-            await drafts.drop_draft(session, update.effective_chat.id)  # type: ignore[union-attr]
-            deps.draft_cache.pop(update.effective_chat.id, None)
+    step = draft.get("step")
+    if (
+        not step
+        or step == ALREADY_SET_UP
+        or (draft.get("mode") == "settings" and step == CHANGE_MENU)
+    ):
+        if step:
+            await _drop(deps, update.effective_chat.id)  # type: ignore[union-attr]
         await update.effective_chat.send_message(deps.content.texts("misc.non_text"))  # type: ignore[union-attr]
         return END
     key = "settings.unexpected" if draft.get("mode") == "settings" else "onboarding.unexpected_text"
@@ -694,23 +724,32 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
     if not current:
         await query.answer(t("misc.stale_button"))
         return END
+    pressed = query.message.message_id if query.message is not None else None
     if step != current:
         await query.answer()
+        if pressed is not None and pressed == draft.get("pressed"):
+            # Another tap on the question a tap has just answered (both left before the
+            # first reply came): its answer is in and the next question is on screen.
+            return current
         await update.effective_chat.send_message(t("onboarding.stale_step"))  # type: ignore[union-attr]
         return await _resume(update, deps, draft)
+    # Saved with the answer this tap leads to: a second tap on the same message is then
+    # known for what it is (above).
+    draft["pressed"] = pressed
     answers = draft["answers"]
 
-    if step in (A.RUN_DAYS, A.HARD_DAYS) and value.isdigit():
-        day = int(value)
+    if step in (A.RUN_DAYS, A.HARD_DAYS) and (day := _number(value, 1)) is not None:
+        await query.answer()
         allowed = range(7) if step == A.RUN_DAYS else A.hard_day_candidates(answers)
-        if day in allowed:
+        chosen = day in answers.get(step, [])
+        # The tap means the opposite of what the runner saw: a double tap on an unticked
+        # day ticks it once, instead of ticking and unticking it.
+        wanted = not _shown_ticked(query, chosen)
+        if day in allowed and wanted != chosen:
             draft["answers"] = A.toggle(answers, step, day)
             await _save(deps, chat_id, draft)
             text, keyboard = question(deps, step, draft["answers"])
-            await query.answer()
-            await query.edit_message_text(text, reply_markup=keyboard)
-        else:
-            await query.answer()
+            await _edit(query, text, keyboard)
         return step
     if step == A.RUN_DAYS and value == "ok":
         if not answers.get(A.RUN_DAYS):
@@ -729,9 +768,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
         if value == "none":
             answers["long_run_day"] = None
             return await _answered(update, deps, draft, t("buttons.no_long_run"))
-        if value.isdigit() and int(value) in A.run_days(answers):
-            answers["long_run_day"] = int(value)
-            return await _answered(update, deps, draft, t(f"day_short.{value}"))
+        if (day := _number(value, 1)) is not None and day in A.run_days(answers):
+            answers["long_run_day"] = day
+            return await _answered(update, deps, draft, t(f"day_short.{day}"))
     if step == A.EXPERIENCE and value in ("new", "some", "experienced"):
         answers[A.EXPERIENCE] = value
         return await _answered(update, deps, draft, t(f"experience.{value}"))
@@ -752,8 +791,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
         if value == "off":
             answers[A.REMINDER_TIME] = None
             return await _answered(update, deps, draft, t("buttons.no_reminders"))
-        if len(value) == 4 and value.isdigit() and int(value[:2]) < 24 and int(value[2:]) < 60:
-            chosen = time(int(value[:2]), int(value[2:]))
+        if (chosen := _clock_time(value)) is not None:
             answers[A.REMINDER_TIME] = chosen.strftime("%H:%M")
             return await _answered(update, deps, draft, chosen.strftime("%H:%M"))
     if step == A.TIME_BUDGET and (value == "none" or value in map(str, A.BUDGETS)):
@@ -767,14 +805,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
         if value == "off":
             answers[A.PREVIEW_DAY] = None
             return await _answered(update, deps, draft, t("preview.off_button"))
-        if value.isdigit() and int(value) in range(7):
-            answers[A.PREVIEW_DAY] = int(value)
-            return await _answered(update, deps, draft, t(f"day_long.{value}"))
-    if step == A.PREVIEW_TIME and len(value) == 4 and value.isdigit():
-        if int(value[:2]) < 24 and int(value[2:]) < 60:
-            chosen = time(int(value[:2]), int(value[2:]))
-            answers[A.PREVIEW_TIME] = chosen.strftime("%H:%M")
-            return await _answered(update, deps, draft, chosen.strftime("%H:%M"))
+        if (day := _number(value, 1)) is not None and day in range(7):
+            answers[A.PREVIEW_DAY] = day
+            return await _answered(update, deps, draft, t(f"day_long.{day}"))
+    if step == A.PREVIEW_TIME and (chosen := _clock_time(value)) is not None:
+        answers[A.PREVIEW_TIME] = chosen.strftime("%H:%M")
+        return await _answered(update, deps, draft, chosen.strftime("%H:%M"))
     if step == CONFIRM:
         if value == "ok":
             await query.answer()
@@ -808,7 +844,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
         await query.answer()
         await query.edit_message_reply_markup(reply_markup=None)
         if value == "redo":
-            draft = {"mode": "onboarding", "queue": list(A.STEPS), "answers": draft["answers"]}
+            draft = {
+                "mode": "onboarding",
+                "queue": list(A.STEPS),
+                "answers": draft["answers"],
+                "pressed": pressed,
+            }
             return await _advance(update, deps, draft)
         async with transaction(deps.sessions) as session:
             await drafts.drop_draft(session, chat_id)
@@ -817,6 +858,44 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> objec
         return END
     await query.answer(t("misc.stale_button"))
     return current
+
+
+def _number(value: str, digits: int) -> int | None:
+    """A button's number, of ASCII digits only: str.isdigit() also says yes to "²" and to
+    other scripts' digits, and int() refuses "²" (forged data must not reach the error
+    handler)."""
+    if value.isascii() and value.isdigit() and len(value) <= digits:
+        return int(value)
+    return None
+
+
+def _clock_time(value: str) -> time | None:
+    """A time button's "HHMM"."""
+    if len(value) != 4 or (hours := _number(value[:2], 2)) is None:
+        return None
+    minutes = _number(value[2:], 2)
+    return time(hours, minutes) if minutes is not None and hours < 24 and minutes < 60 else None
+
+
+def _shown_ticked(query: CallbackQuery, default: bool) -> bool:
+    """Whether the tapped day button showed ✓ on the message as the runner saw it."""
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        for row in message.reply_markup.inline_keyboard:
+            for button in row:
+                if button.callback_data == query.data:
+                    return button.text.startswith("✓ ")
+    return default
+
+
+async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
+    """Edit the question in place; the same content again (a tap raced an earlier edit)
+    is not an error."""
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 async def _answered(update: Update, deps: Deps, draft: dict[str, Any], shown: str) -> object:
@@ -905,6 +984,10 @@ def build_setup_conversation(extra_fallbacks: list[Any]) -> ConversationHandler[
         states=states,  # type: ignore[arg-type]
         fallbacks=[
             CommandHandler("cancel", cancel, filters=private),
+            # "Yes, delete" from a confirmation sent before this conversation opened: the
+            # draft and state go with everything else, so the conversation ends with them
+            # (left open, the runner's next message went to a question that was gone).
+            CallbackQueryHandler(delete.delete_button, pattern=rf"^{views.CB_DELETE}:"),
             *extra_fallbacks,
             MessageHandler(private & ~filters.COMMAND, on_other),
         ],

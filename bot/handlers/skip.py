@@ -8,18 +8,26 @@ or a hard day, or next to another strength session.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.coach.calendar import Origin, Slot, move_blockers, move_target
+from bot.coach.calendar import MOVE_HORIZON_DAYS, Origin, Slot, move_blockers, move_target
 from bot.coach.week import Focus, PlannedDay
-from bot.coaching import load_calendar, local_today, next_reminder_for, next_slot, slot_for
+from bot.coaching import (
+    CALENDAR_LOOKBACK_DAYS,
+    load_calendar,
+    local_today,
+    next_reminder_for,
+    next_slot,
+    slot_for,
+)
 from bot.content import Texts
+from bot.deps import get_deps
 from bot.handlers import views
-from bot.handlers.taps import Tap, tap_of
+from bot.handlers.taps import Tap, show, tap_of
 from bot.store import logs, moves, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -54,7 +62,8 @@ def _next_line(t: Texts, runner: Runner, slot: Slot | None, today: date) -> str:
 
 
 async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    tap = tap_of(update, context)
+    if (tap := await _tap(update, context)) is None:
+        return
     deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
     day = views.parse_day_code(parts[2]) if len(parts) == 4 else None
     reason = parts[3] if len(parts) == 4 else ""
@@ -65,10 +74,17 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with transaction(deps.sessions) as session:
         if (runner := await _set_up(session, tap)) is None:
             return
-        if not await logs.set_reason(session, chat.id, day, reason):
+        today = local_today(runner, now)
+        log = await logs.log_on(session, chat.id, day) if _near(day, today) else None
+        if log is None or log.status != "skipped":
             await tap.stale()
             return
-        today = local_today(runner, now)
+        if log.reason is not None:
+            # Answered already: a second tap (both left before the first reply came),
+            # or another reason on the same keyboard. The first one stands.
+            await query.answer()
+            return
+        await logs.set_reason(session, chat.id, day, reason)
         history = await load_calendar(session, runner, today)
     await query.answer()
     await tap.close()
@@ -114,7 +130,8 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    tap = tap_of(update, context)
+    if (tap := await _tap(update, context)) is None:
+        return
     deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
     codes = [views.parse_day_code(part) for part in parts[2:4]] if len(parts) == 4 else []
     if len(codes) != 2 or codes[0] is None or codes[1] is None:
@@ -126,6 +143,11 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if (runner := await _set_up(session, tap)) is None:
             return
         today = local_today(runner, now)
+        if not (_near(from_day, today) and _near(to_day, today)):
+            # Forged or from another month: the calendar is never worked out that far
+            # (a year-9999 day would overflow it).
+            await tap.stale()
+            return
         log = await logs.log_on(session, chat.id, from_day)
         if log is not None and log.status == "moved":
             await tap.stale()
@@ -144,14 +166,21 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await tap.close()
             await chat.send_message(t("skip.move_gone"))
             return
-        await moves.add_move(
+        if not await moves.add_move(
             session,
             runner=runner,
             from_day=from_day,
             to_day=to_day,
             focus=slot.focus.value,
             now=now,
-        )
+        ):
+            # A move of that day is stored already although its log says skipped (another
+            # instance's, or an old release's leftover): nothing was moved, and saying
+            # so beats a "moved" the calendar would not show.
+            await query.answer()
+            await tap.close()
+            await chat.send_message(t("records.move_not_stored"))
+            return
         await logs.mark_moved(session, chat.id, from_day)
         await runners.set_state(
             session,
@@ -171,18 +200,51 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    tap = tap_of(update, context)
-    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
+    """ "No, just skip it": the offer turns into the answer (an edit, so a second tap adds
+    nothing); only for a day that is logged as skipped."""
+    if (tap := await _tap(update, context)) is None:
+        return
+    deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
+    day = views.parse_day_code(parts[2]) if len(parts) == 3 else None
+    if day is None:
+        await tap.stale()
+        return
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         if (runner := await _set_up(session, tap)) is None:
             return
         today = local_today(runner, now)
+        log = await logs.log_on(session, chat.id, day) if _near(day, today) else None
+        if log is None or log.status != "skipped":
+            await tap.stale()
+            return
         history = await load_calendar(session, runner, today)
     await query.answer()
-    await tap.close()
     following = next_slot(runner, history, today, include_today=False)
-    await chat.send_message(t("skip.kept", next_line=_next_line(t, runner, following, today)))
+    text = t("skip.kept", next_line=_next_line(t, runner, following, today))
+    await show(query, chat, text, None)
+
+
+# How far from the runner's today a button's day may be: a skip is logged for today or
+# the two days before, and a move goes at most MOVE_HORIZON_DAYS ahead; a keyboard from
+# a few weeks back still works. Beyond it a day is forged (or ancient): stale.
+BUTTON_DAYS = timedelta(days=CALENDAR_LOOKBACK_DAYS + MOVE_HORIZON_DAYS)
+
+
+def _near(day: date, today: date) -> bool:
+    return abs(day - today) <= BUTTON_DAYS
+
+
+async def _tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Tap | None:
+    """The tap, or None (answered) when it has no chat: a button of an inline message
+    carries none, and these buttons are about one runner's own chat."""
+    query = update.callback_query
+    if query is None:
+        return None
+    if update.effective_chat is None or query.data is None:
+        await query.answer(get_deps(context).content.texts("misc.stale_button"))
+        return None
+    return tap_of(update, context)
 
 
 async def _set_up(session: AsyncSession, tap: Tap) -> Runner | None:

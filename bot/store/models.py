@@ -9,10 +9,23 @@ which a Procfile host's ephemeral disk loses).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Enum,
+    Index,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Field, SQLModel
+
+from bot.coach.parsing import clean_text
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -32,6 +45,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class CleanText(TypeDecorator[str]):
+    """Every text column: what is written passes through ``clean_text`` first.
+
+    At the store boundary, so no caller has to remember; ``_clean_every_text_column``
+    gives it to every string column of every table, a column added later included."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: object) -> Any:
+        return clean_text(value) if isinstance(value, str) else value
+
+
+def is_text_type(type_: Any) -> bool:
+    """Whether a column type stores free text (a string that is not an enum)."""
+    while isinstance(type_, TypeDecorator) and not isinstance(type_, CleanText):
+        type_ = type_.impl_instance
+    return isinstance(type_, String) and not isinstance(type_, Enum)
 
 
 def utc_column(*, index: bool = False, nullable: bool = True) -> Column:  # type: ignore[type-arg]
@@ -146,6 +179,18 @@ class ConversationState(SQLModel, table=True):
     key: str = Field(primary_key=True)  # JSON of PTB's conversation key tuple
     state: str  # JSON of the state
 
+
+def _clean_every_text_column(metadata: MetaData) -> None:
+    """Give every string column the cleaning type, keeping its length: done once here,
+    before any statement is built, so a column added to a model later is covered
+    without anyone remembering (tests/test_records_text.py walks the columns)."""
+    for table in metadata.tables.values():
+        for column in table.columns:
+            if is_text_type(column.type) and not isinstance(column.type, CleanText):
+                column.type = CleanText(length=getattr(column.type, "length", None))
+
+
+_clean_every_text_column(SQLModel.metadata)
 
 # Mapped now, not at the first ORM query: a read-only snapshot (``runners.read_runner``)
 # can be the first Runner a process touches, and its attributes only read once mapped.

@@ -37,6 +37,18 @@ async def save_state(session: AsyncSession, name: str, key: ConversationKey, sta
     )
 
 
+async def forget_conversations(session: AsyncSession, name: str, chat_ids: list[int]) -> None:
+    """Delete the stored state of ``name`` for these private chats (where the user is the
+    chat), as the sweep of abandoned onboardings does."""
+    if chat_ids:
+        keys = [conversation_key((chat_id, chat_id)) for chat_id in chat_ids]
+        await session.exec(  # type: ignore[call-overload]
+            delete(ConversationState).where(
+                col(ConversationState.name) == name, col(ConversationState.key).in_(keys)
+            )
+        )
+
+
 class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     def __init__(self, sessions: SessionFactory, update_interval: float = FLUSH_SECONDS) -> None:
         super().__init__(
@@ -54,6 +66,12 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
     def stored(self, name: str, key: ConversationKey, state: object) -> None:
         """``save_state`` committed ``state`` for this conversation."""
         self._stored[(name, conversation_key(key))] = state
+
+    def forget(self, name: str, chat_ids: list[int]) -> None:
+        """States deleted behind PTB's back (``forget_conversations``, /delete): not
+        known to be stored any more, so the next one is written even if it is the same."""
+        for chat_id in chat_ids:
+            self._stored.pop((name, conversation_key((chat_id, chat_id))), None)
 
     async def get_conversations(self, name: str) -> ConversationDict:
         async with transaction(self._sessions) as session:

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import Table, bindparam, delete, or_
 from sqlalchemy import select as core_select
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.store.common import fetch_all
-from bot.store.models import ConversationState, OnboardingDraft, Reminder, Runner, SessionLog
+from bot.store.models import ConversationState, Runner
 
 _runners = Runner.__table__  # type: ignore[attr-defined]
 _RUNNER = core_select(_runners).where(_runners.c.chat_id == bindparam("chat_id"))
@@ -166,17 +166,33 @@ async def runners_without_preview_instant(
     return list((await session.exec(statement)).all())
 
 
-async def delete_runner(session: AsyncSession, chat_id: int) -> None:
-    """Everything we hold about a runner, gone."""
-    for model in (SessionLog, Reminder):
-        await session.exec(delete(model).where(col(model.chat_id) == chat_id))  # type: ignore[call-overload]
-    await session.exec(delete(OnboardingDraft).where(col(OnboardingDraft.chat_id) == chat_id))  # type: ignore[call-overload]
-    await session.exec(  # type: ignore[call-overload]
-        delete(ConversationState).where(
-            col(ConversationState.key) == conversation_key((chat_id, chat_id))
+def _runner_rows(table: Table, chat_id: int) -> Any:
+    """The condition selecting ``table``'s rows that belong to the runner of ``chat_id``."""
+    if "chat_id" in table.c:
+        return table.c.chat_id == chat_id
+    if table is ConversationState.__table__:  # type: ignore[attr-defined]
+        # PTB's key (chat id, user id) as JSON, "[4242, 4242]": any conversation the
+        # chat had, whoever the user was. LIKE's wildcards are % and _, neither in it.
+        return or_(
+            table.c.key == conversation_key((chat_id,)),
+            table.c.key.like(f"[{chat_id}, %"),
         )
+    raise LookupError(
+        f"table {table.name!r} has no chat_id column: say in runners._runner_rows how "
+        "its rows refer to a runner, so /delete removes them"
     )
-    await session.exec(delete(Runner).where(col(Runner.chat_id) == chat_id))  # type: ignore[call-overload]
+
+
+async def delete_runner(session: AsyncSession, chat_id: int) -> int:
+    """Everything we hold about a runner, gone: their rows in every table of the
+    metadata, so a table added later cannot be forgotten (a forgotten ``moves`` row once
+    blocked the same day's move after the runner set up again). Returns how many rows
+    were deleted: 0 when there was nothing (a second "Yes, delete")."""
+    deleted = 0
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        result = await session.exec(delete(table).where(_runner_rows(table, chat_id)))
+        deleted += max(result.rowcount, 0)
+    return deleted
 
 
 async def inactive_chat_ids(session: AsyncSession) -> set[int]:
