@@ -1,0 +1,138 @@
+"""Memory stays bounded: the drafts cache holds a bounded number of runners, and an
+onboarding abandoned for more than 30 days is forgotten, draft and conversation state,
+whether the runner comes back (lazily) or never does (the sweep). Time is the fake clock.
+"""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlmodel import select
+
+from bot.store import drafts
+from bot.store.db import transaction
+from bot.store.models import ConversationState, OnboardingDraft
+from tests.harness import CHAT, BotHarness, shared_content, texts
+
+T = shared_content().texts
+OTHER = 5151
+
+
+async def rows(bot: BotHarness, model: Any) -> list[Any]:
+    await bot.app.update_persistence()
+    async with transaction(bot.sessions) as session:
+        return list((await session.exec(select(model))).all())
+
+
+async def chats_with_drafts(bot: BotHarness) -> set[int]:
+    return {row.chat_id for row in await rows(bot, OnboardingDraft)}
+
+
+async def chats_with_states(bot: BotHarness) -> set[int]:
+    return {json.loads(row.key)[0] for row in await rows(bot, ConversationState)}
+
+
+async def test_the_drafts_cache_is_bounded(bot: BotHarness) -> None:
+    cache = bot.deps.draft_cache
+    bound = 16
+    if hasattr(cache, "max_entries"):
+        cache.max_entries = bound  # the mechanism, at a size a test can overflow
+    for chat_id in range(10_000, 10_040):
+        bot.chat_id = chat_id
+        await bot.say("/start")
+        await bot.say("mon wed sat")
+        assert len(cache) <= bound, len(cache)
+    # The first runner's draft left memory long ago, not the database: they carry on.
+    bot.chat_id = 10_000
+    replies = await bot.say("sat")
+    assert texts(replies) == T("onboarding.ask_hard_days"), texts(replies)
+
+
+def test_a_full_cache_holds_about_150_kb() -> None:
+    """The bound's cost, measured: 256 drafts of a finished questionnaire (the longest
+    a draft gets) with the cache's bookkeeping."""
+    from bot.store.drafts import DRAFT_CACHE_SIZE, DraftCache
+
+    answers = {
+        "run_days": [0, 2, 5],
+        "long_run_day": 5,
+        "hard_days": [2],
+        "experience": "experienced",
+        "equipment": "dumbbells",
+        "pull_up_bar": True,
+        "sessions": 3,
+        "time_budget": 30,
+        "reminder_time": "07:00",
+        "timezone": "America/Argentina/Buenos_Aires",
+        "race_date": "2027-04-18",
+    }
+    draft = {"mode": "onboarding", "queue": [], "answers": answers, "step": "confirm"}
+    draft["pressed"] = 123456
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    cache = DraftCache(now=lambda: now)
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for chat_id in range(1_000_000_000, 1_000_000_000 + 4 * DRAFT_CACHE_SIZE):
+        cache[chat_id] = json.dumps(draft)  # each its own string, as stored ones are
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    held = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    assert len(cache) == DRAFT_CACHE_SIZE
+    per_entry = held / DRAFT_CACHE_SIZE
+    assert len(json.dumps(draft)) < 400
+    assert per_entry < 800, per_entry  # about 0.6 KB measured: 256 entries ~ 150 KB
+
+
+async def start_and_answer(bot: BotHarness, chat_id: int) -> None:
+    bot.chat_id = chat_id
+    await bot.say("/start")
+    await bot.say("mon wed sat")  # now at the long-run question
+
+
+async def test_an_onboarding_abandoned_for_a_month_is_forgotten(bot: BotHarness, clock) -> None:
+    await start_and_answer(bot, CHAT)
+    clock.advance(days=29)
+    replies = await bot.say("hello")  # a month less a day: the question is still open
+    assert texts(replies).endswith(T("onboarding.ask_long_run")), texts(replies)
+
+    clock.advance(days=31)
+    replies = await bot.say("hello")
+    assert texts(replies) == T("misc.unknown_text"), texts(replies)
+    assert CHAT not in await chats_with_drafts(bot)
+    assert CHAT not in await chats_with_states(bot)
+    _welcome, question = await bot.say("/start")
+    assert question["text"] == T("onboarding.ask_run_days")  # from scratch
+
+
+async def test_the_sweep_forgets_onboardings_nobody_came_back_to(bot: BotHarness, clock) -> None:
+    if hasattr(drafts, "drop_abandoned"):
+        from bot.housekeeping import forget_abandoned_setups
+    else:  # the code before the sweep: nothing forgot an onboarding
+
+        async def forget_abandoned_setups(deps: Any) -> int:
+            return 0
+
+    await start_and_answer(bot, CHAT)
+    clock.advance(days=2)
+    await start_and_answer(bot, OTHER)
+    clock.advance(days=29)  # CHAT's 31 days, OTHER's 29
+    assert await forget_abandoned_setups(bot.deps) == 1
+    assert await chats_with_drafts(bot) == {OTHER}
+    assert await chats_with_states(bot) == {OTHER}
+    assert CHAT not in bot.deps.draft_cache
+
+    # The one forgotten gets an answer as anybody would (the question is gone) and can
+    # start again; the other carries on where they were.
+    bot.chat_id = CHAT
+    replies = await bot.say("sat")
+    assert texts(replies) == T("misc.unknown_text"), texts(replies)
+    await bot.say("/start")
+    assert CHAT in await chats_with_states(bot)
+    bot.chat_id = OTHER
+    replies = await bot.say("sat")
+    assert texts(replies) == T("onboarding.ask_hard_days"), texts(replies)
+    clock.advance(days=timedelta(days=31).days)
+    assert await forget_abandoned_setups(bot.deps) == 2  # both idle for a month now
