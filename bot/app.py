@@ -17,6 +17,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -40,12 +41,14 @@ from bot.settings import Settings
 from bot.store.db import SessionFactory, transaction
 from bot.store.persistence import DatabasePersistence
 from bot.store.runners import inactive_chat_ids
+from bot.updates import MAX_RUNNING, ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
 
 # The update kinds polling asks Telegram for (and a webhook would register): what the
-# handlers below answer, and nothing else.
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+# handlers below answer, and nothing else. MY_CHAT_MEMBER says when a runner blocks the
+# bot (no reminders from then on) and unblocks it (reminders again).
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
 COMMANDS = ("start", "today", "week", "settings", "pause", "resume", "help", "delete", "cancel")
 RATE_LIMIT_RETRIES = 3
 
@@ -123,19 +126,20 @@ def build_application(
         .post_init(post_init)
     )
     # Always on: the reminder job passes rate_limit_args, which PTB refuses without one.
-    builder = builder.rate_limiter(
-        PacedRateLimiter(settings.send_rate_limit, max_retries=RATE_LIMIT_RETRIES)
-    )
+    limiter = PacedRateLimiter(settings.send_rate_limit, max_retries=RATE_LIMIT_RETRIES)
+    builder = builder.rate_limiter(limiter)
+    # Different chats at once, each chat's updates in order (bot/updates.py).
+    builder = builder.concurrent_updates(ChatOrderedProcessor())
     health = Health()
     health.watch_polling = settings.poll_updates
     if request is not None:
         builder = builder.request(request)
     else:
-        # Enough connections for the concurrent reminder sends.
-        builder = builder.connection_pool_size(settings.send_concurrency + 4)
+        # Enough connections for the concurrent reminder sends and handlers' replies.
+        builder = builder.connection_pool_size(settings.send_concurrency + MAX_RUNNING)
     builder = builder.get_updates_request(PollWatch(get_updates_request or HTTPXRequest(), health))
     application = builder.build()
-    application.bot_data[DEPS_KEY] = Deps(
+    deps = Deps(
         settings=settings,
         sessions=sessions,
         clock=clock or SystemClock(),
@@ -144,6 +148,12 @@ def build_application(
         health=health,
         conversations=persistence,
     )
+    application.bot_data[DEPS_KEY] = deps
+
+    async def backoff(seconds: float) -> None:
+        await deps.sleep(seconds)  # looked up each time: tests swap in a fake clock's
+
+    limiter.backoff_sleep = backoff
 
     private = filters.ChatType.PRIVATE
     # Group -1 runs first: in groups, answer commands with "message me privately" and stop.
@@ -177,8 +187,14 @@ def build_application(
     application.add_handlers(pause.handlers())
     application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, today.done_text))
+    # A photo (or any media) captioned "done" logs like the text; other captions get the
+    # non-text answer from there.
+    application.add_handler(MessageHandler(private & filters.CAPTION, today.done_caption))
     application.add_handler(MessageHandler(private & ~filters.TEXT, guards.non_text))
     application.add_handler(CallbackQueryHandler(guards.stale_button))
+    application.add_handler(
+        ChatMemberHandler(guards.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     # Group 1 runs after the handler above has finished: write the conversation state
     # now rather than at PTB's next periodic flush, so a crash cannot lose the question.
     application.add_handler(TypeHandler(Update, guards.flush_conversations), group=1)

@@ -16,6 +16,19 @@ go straight to the front.
 
 Only requests with a ``chat_id`` are paced (as Telegram counts them); ``getUpdates``,
 ``answerCallbackQuery`` and ``setMyCommands`` are not.
+
+Replies (requests without a priority: everything a handler sends) are also retried here
+when Telegram answers 5xx or the connection fails, a few times with backoff: a "done" is
+written before its answer goes out, so one 502 must not leave the runner with "something
+went wrong" and a retry that says "already logged". A *timeout* is different, as the
+request may have reached Telegram: a new message (``sendMessage``, a callback answer) is
+not sent again — a duplicate "✅ Logged" is worse than a lost one, which the runner can
+ask for again with /today, and the error handler stays quiet about it
+(``bot.handlers.guards.on_error``) — while requests that change nothing when repeated
+(edits, deletions, the command menu) and timeouts that happened before anything was sent
+(connecting, waiting for a pooled connection) are retried like a 5xx. Reminders
+(``Priority.BULK`` / ``TURN_TAKEN``) get none of this: ``bot.sending`` retries them and
+keeps count of possible duplicates.
 """
 
 from __future__ import annotations
@@ -25,7 +38,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from enum import Enum
 from typing import Any
 
-from telegram.error import RetryAfter
+import httpx
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 JSONDict = dict[str, Any]
@@ -39,6 +53,28 @@ HEADROOM = 0.97
 # Lateness up to this share of an interval is the timer's, and turns keep to their
 # schedule; beyond it (a stall), the next turn counts from when this one really left.
 LATE_SHARE = 0.25
+# Waits before each retry of a reply after a 5xx or a failed connection: 3.75 s in all,
+# about the time a runner waits for an answer before typing again. A chosen budget, not a
+# measured one; the failures it covers (a 502 while Telegram's front end restarts, a
+# reset connection) are over on the next attempt in the project's fault tests.
+REPLY_BACKOFF = (0.25, 0.5, 1.0, 2.0)
+# Requests that leave Telegram's state the same when repeated: safe to retry even when a
+# timeout leaves open whether the first one arrived.
+IDEMPOTENT = frozenset(
+    {
+        "deleteMessage",
+        "deleteMyCommands",
+        "editMessageReplyMarkup",
+        "editMessageText",
+        "getMe",
+        "setChatMenuButton",
+        "setMyCommands",
+        "setMyDescription",
+        "setMyShortDescription",
+    }
+)
+# PTB's own polling loop retries getUpdates with its own backoff.
+NOT_RETRIED = frozenset({"getUpdates"})
 
 
 class Priority(Enum):
@@ -62,15 +98,19 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         *,
         monotonic: Monotonic | None = None,
         sleep: Sleep = asyncio.sleep,
+        backoff_sleep: Sleep | None = None,
     ) -> None:
         """``rate`` messages per second overall (0: no pacing, for tests); a request that
         gets a 429 is retried up to ``max_retries`` times after its ``retry_after``.
-        ``monotonic`` and ``sleep`` are the event loop's unless a test brings its own."""
+        ``monotonic`` and ``sleep`` are the event loop's unless a test brings its own;
+        ``backoff_sleep`` waits between a reply's retries (``sleep`` if not given;
+        ``build_application`` passes ``Deps.sleep``, which tests run on a fake clock)."""
         self.interval = 1 / (rate * HEADROOM) if rate > 0 else 0.0
         self._late = self.interval * LATE_SHARE
         self.max_retries = max_retries
         self._monotonic = monotonic
         self._sleep = sleep
+        self.backoff_sleep: Sleep = backoff_sleep or sleep
         self._last = float("-inf")  # when the last paced request left
         self._paused_until = 0.0
         self._gate = asyncio.Lock()  # FIFO: turns are handed out in arrival order
@@ -129,7 +169,11 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         turn_taken = rate_limit_args is Priority.TURN_TAKEN
         paced = self.interval > 0 and data.get("chat_id") is not None and not turn_taken
         retries = 0 if turn_taken else self.max_retries
-        for attempt in range(retries + 1):
+        is_reply = rate_limit_args is None and endpoint not in NOT_RETRIED
+        backoff = iter(REPLY_BACKOFF if is_reply else ())
+        attempt = 0
+        timed_out = False
+        while True:
             if paced:
                 await self._wait_turn(rate_limit_args)
             elif turn_taken and self.interval > 0 and self._now() - self._last > self._late:
@@ -148,8 +192,34 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
                 if turn_taken or attempt == retries:
                     self._paused_until = max(self._paused_until, self._now() + pause)
                     raise
+                attempt += 1
                 if paced:
                     self._paused_until = max(self._paused_until, self._now() + pause)
                 else:
                     await self._sleep(pause)
-        raise AssertionError("unreachable")
+            except BadRequest as exc:
+                if timed_out and "not modified" in exc.message:
+                    return True  # the edit that timed out had arrived after all
+                raise  # the request itself is wrong: the same one fails again
+            except NetworkError as exc:  # 5xx, resets, timeouts
+                if isinstance(exc, TimedOut):
+                    if endpoint == "answerCallbackQuery":
+                        # Answered or not, it is over: a second answer is refused
+                        # ("query is too old"), and a lost one only leaves the button's
+                        # spinner on. The handler goes on to the reply that matters.
+                        return True
+                    if not retry_after_timeout(endpoint, exc):
+                        raise
+                    timed_out = True
+                delay = next(backoff, None)
+                if delay is None:
+                    raise
+                await self.backoff_sleep(delay)
+
+
+def retry_after_timeout(endpoint: str, exc: TimedOut) -> bool:
+    """Whether a reply that timed out may be sent again: only if repeating it changes
+    nothing, or if it provably never left (PTB raises ``TimedOut`` from httpx's connect
+    and pool timeouts too, and keeps httpx's exception as the cause)."""
+    never_sent = isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
+    return endpoint in IDEMPOTENT or never_sent

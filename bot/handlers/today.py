@@ -1,12 +1,16 @@
-"""/today, "done", the Done/Skip buttons and the "which focus did you do?" follow-up."""
+"""/today, "done", the Done/Skip buttons and the "which focus did you do?" follow-up.
+
+A button answers once: a second tap of the same button (two taps queued before the
+first is answered, or a tap on a keyboard that was already used) gets a toast, never a
+second message; a button whose data the bot could not have made gets "expired".
+"""
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.coach.calendar import History, Origin
@@ -95,6 +99,19 @@ async def wake(deps: Deps, chat_id: int) -> None:
         await runners.set_state(session, runner, now=now)
 
 
+async def block(deps: Deps, chat_id: int) -> None:
+    """The runner blocked the bot: no reminders from now on (none would arrive), until
+    they unblock it or write again (``wake``)."""
+    deps.inactive.add(chat_id)
+    async with transaction(deps.sessions) as session:
+        runner = await runners.get_runner(session, chat_id)
+        if runner is None or not runner.active:
+            return
+        await runners.set_state(
+            session, runner, now=deps.clock.now(), active=False, next_reminder_utc=None
+        )
+
+
 async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     chat = update.effective_chat
@@ -133,9 +150,7 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
     key = "done.logged_extra" if count > planned else "done.logged"
     text = t(key, focus=focus, day=day, count=count, planned=planned, cheer=cheer)
     if note:
-        import html
-
-        text += "\n" + t("done.note_saved", note=html.escape(note))
+        text += "\n" + t("done.note_saved", note=views.user_text(note))
     return text
 
 
@@ -148,7 +163,11 @@ async def _log_and_reply(
     note: str | None,
     day: date | None = None,
     focus: Focus | None = None,
+    query: CallbackQuery | None = None,
 ) -> LogOutcome | None:
+    """Log the session and answer. From a button (``query``, not answered yet), a session
+    already logged is answered in the button's toast instead of a message: that is a
+    double tap, and a second message would repeat the first."""
     t = deps.content.texts
     chat = update.effective_chat
     assert chat is not None
@@ -157,24 +176,33 @@ async def _log_and_reply(
         recent = None
         if runner is None:  # read in the same transaction as the log it leads to
             runner, recent = await runner_and_recent_log(session, chat.id, now)
-            if runner is None or not runner.onboarded:
-                await chat.send_message(t("done.not_set_up"))
-                return None
-        today = local_today(runner, now)
-        outcome = await log_session(
-            session,
-            runner,
-            now=now,
-            status=status,
-            note=note,
-            day=day,
-            focus=focus,
-            recent=recent,
-        )
-        if outcome.result is LogResult.ASK_FOCUS and status == "done":
-            draft = await drafts.load_draft(session, chat.id)
-            draft["pending_note"] = note
-            deps.draft_cache[chat.id] = await drafts.save_draft(session, chat.id, draft, now=now)
+        if runner is not None and runner.onboarded:
+            outcome = await log_session(
+                session,
+                runner,
+                now=now,
+                status=status,
+                note=note,
+                day=day,
+                focus=focus,
+                recent=recent,
+            )
+            if outcome.result is LogResult.ASK_FOCUS and status == "done":
+                draft = await drafts.load_draft(session, chat.id)
+                draft["pending_note"] = note
+                deps.draft_cache[chat.id] = await drafts.save_draft(
+                    session, chat.id, draft, now=now
+                )
+    # Replies leave after the commit: a slow send must not hold a database connection.
+    if runner is None or not runner.onboarded:
+        await chat.send_message(t("done.not_set_up"))
+        return None
+    today = local_today(runner, now)
+    if query is not None:
+        if outcome.result is LogResult.ALREADY:
+            await query.answer(views.toast(outcome_text(t, outcome, today, None)))
+            return outcome
+        await query.answer()
     if outcome.result is LogResult.ASK_FOCUS and status == "skipped":
         week = runners.week_of(runner)
         await chat.send_message(
@@ -222,6 +250,22 @@ async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _log_and_reply(update, deps, None, status=status, note=parsed.note)
 
 
+async def done_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo (or other media) captioned "done" or "skip": the caption is the text. Any
+    other caption gets the answer every non-text message gets."""
+    deps = get_deps(context)
+    message = update.effective_message
+    assert message is not None
+    caption = message.caption or ""
+    status, parsed = "done", parse_done(caption)
+    if parsed is None:
+        status, parsed = "skipped", parse_skip(caption)
+    if parsed is None:
+        await message.chat.send_message(deps.content.texts("misc.non_text"))
+        return
+    await _log_and_reply(update, deps, None, status=status, note=parsed.note)
+
+
 NOTE_WINDOW = timedelta(hours=2)
 
 
@@ -239,14 +283,13 @@ async def _note_after_workout(deps: Deps, chat: Chat, text: str) -> bool:
         if not recent or log is None or log.status != "done":
             return False
         await logs.add_note(session, chat.id, log.local_date, text.strip()[:500])
-    await chat.send_message(
-        deps.content.texts("feedback.note_added", note=html.escape(text.strip()[:500]))
-    )
+    await chat.send_message(deps.content.texts("feedback.note_added", note=views.user_text(text)))
     return True
 
 
 async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Easy / Just right / Hard / Too hard / Sore under a logged session."""
+    """Easy / Just right / Hard / Too hard / Sore under a logged session. The same answer
+    again (a double tap) is acknowledged in the toast only."""
     deps = get_deps(context)
     t = deps.content.texts
     query = update.callback_query
@@ -258,35 +301,61 @@ async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if day is None or value not in (*views.FEEDBACK_VALUES, "sore"):
         await query.answer(t("misc.stale_button"))
         return
+    repeated = False
     async with transaction(deps.sessions) as session:
-        if value == "sore":
-            found = await logs.set_feedback(session, chat.id, day, sore=True)
-        else:
-            found = await logs.set_feedback(session, chat.id, day, feedback=value)
+        log = await logs.log_on(session, chat.id, day)
+        found = log is not None and log.status == "done"
+        if log is not None and (log.sore if value == "sore" else log.feedback == value):
+            repeated = True
+        elif found and value == "sore":
+            await logs.set_feedback(session, chat.id, day, sore=True)
+        elif found:
+            await logs.set_feedback(session, chat.id, day, feedback=value)
+    if repeated:
+        await query.answer(views.toast(t("replies.feedback_again")))
+        return
     if not found:
         await query.answer(t("misc.stale_button"))
         return
-    await query.answer(t(f"feedback.thanks_{value}")[:190])
+    await query.answer(views.toast(t(f"feedback.thanks_{value}")))
     await chat.send_message(t(f"feedback.thanks_{value}"))
 
 
+def _session_button(data: str) -> tuple[str, Focus | None, date] | None:
+    """(action, focus, day) from ✅ Done / ⏭ Skip (``v1:done:<day>``) or a focus button
+    (``v1:did:<focus>:<day>``), or None for data the bot could not have made."""
+    parts = data.split(":")
+    if len(parts) == 3 and parts[1] in ("done", "skip"):
+        action, focus, code = parts[1], None, parts[2]
+    elif len(parts) == 4 and parts[1] == "did" and parts[2] in {f.value for f in Focus}:
+        action, focus, code = "did", Focus(parts[2]), parts[3]
+    else:
+        return None
+    day = views.parse_day_code(code)
+    return (action, focus, day) if day is not None else None
+
+
 async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """✅ Done / ⏭ Skip under a session, and the focus buttons after an unplanned "done"."""
+    """✅ Done / ⏭ Skip under a session, and the focus buttons after an unplanned "done".
+
+    A day after the runner's today cannot be on a button the bot sent (it offers today's
+    and re-offers past days): such data is answered as expired, not as "too long ago"."""
     deps = get_deps(context)
     t = deps.content.texts
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None and query.data is not None and chat is not None
-    parts = query.data.split(":")
-    runner = await _runner(deps, chat.id)
-    if runner is None:
+    parsed = _session_button(query.data)
+    runner = await _runner(deps, chat.id) if parsed is not None else None
+    if parsed is None or runner is None:
         await query.answer(t("misc.stale_button"))
         return
-    action = parts[1]
-    focus: Focus | None = None
+    action, focus, day = parsed
+    if day > local_today(runner, deps.clock.now()):
+        await query.answer(t("misc.stale_button"))
+        return
     note: str | None = None
-    if action == "did" and len(parts) == 4 and parts[2] in Focus.__members__.values():
-        focus, code = Focus(parts[2]), parts[3]
+    if action == "did":
         async with transaction(deps.sessions) as session:
             draft = await drafts.load_draft(session, chat.id)
             note = draft.pop("pending_note", None)
@@ -297,19 +366,9 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             else:
                 await drafts.drop_draft(session, chat.id)
                 deps.draft_cache.pop(chat.id, None)
-    elif action in ("done", "skip") and len(parts) == 3:
-        code = parts[2]
-    else:
-        await query.answer(t("misc.stale_button"))
-        return
-    day = views.parse_day_code(code)
-    if day is None:
-        await query.answer(t("misc.stale_button"))
-        return
-    await query.answer()
     status = "skipped" if action == "skip" else "done"
     outcome = await _log_and_reply(
-        update, deps, runner, status=status, note=note, day=day, focus=focus
+        update, deps, runner, status=status, note=note, day=day, focus=focus, query=query
     )
     if outcome is not None and outcome.result in (
         LogResult.LOGGED,

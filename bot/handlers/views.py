@@ -30,6 +30,20 @@ SNOOZE_MINUTES = (30, 60, 180)
 # Keyboards for a day are the same for every runner: built once and shared (PTB's objects
 # are frozen), a ten-thousand-reminder minute builds one instead of ten thousand.
 KEYBOARD_CACHE_SIZE = 64
+# Telegram's limits, in UTF-16 code units as it counts them: a message's text, and the
+# toast a button's answer shows.
+MAX_MESSAGE = 4096
+MAX_CALLBACK_ANSWER = 200
+ELLIPSIS = "…"
+# How much of a runner's own words a reply repeats back. The whole note is stored; the
+# echo only shows it was understood, and a 4,000-character note echoed in full no longer
+# fits beside the reply (Telegram refuses the message, and the runner read "something
+# went wrong" for a note that had been saved).
+ECHO_BUDGET = 300
+# Dates a button can carry: the bot started in 2026 and a button lives days, not decades;
+# outside this, a day code is forged (and 0001-01-01 minus a day is an OverflowError).
+FIRST_BUTTON_DAY = date(2020, 1, 1)
+LAST_BUTTON_DAY = date(2100, 12, 31)
 
 
 def day_code(day: date) -> str:
@@ -37,10 +51,52 @@ def day_code(day: date) -> str:
 
 
 def parse_day_code(code: str) -> date | None:
+    """The day a button's code names, or None if it is not one the bot could have made
+    (not eight ASCII digits, not a date, or far outside the years the bot runs)."""
+    if len(code) != 8 or not code.isascii() or not code.isdigit():
+        return None  # strptime also reads full-width digits, signs and spaces
     try:
-        return datetime.strptime(code, "%Y%m%d").date()
+        day = datetime.strptime(code, "%Y%m%d").date()
     except ValueError:
         return None
+    return day if FIRST_BUTTON_DAY <= day <= LAST_BUTTON_DAY else None
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (astral characters such as most emoji count twice)."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def shorten(text: str, budget: int) -> str:
+    """``text`` (HTML-escaped, no tags) cut to at most ``budget`` UTF-16 code units,
+    ending in "…" when cut: never inside an HTML entity (``&amp;``) or between the two
+    halves of an emoji, and without dangling whitespace before the "…"."""
+    if utf16_len(text) <= budget:
+        return text
+    room = budget - utf16_len(ELLIPSIS)
+    used = 0
+    cut = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > room:
+            break
+        cut = index + 1
+    head = text[:cut]
+    entity = head.rfind("&")
+    if entity >= 0 and ";" not in head[entity:]:
+        head = head[:entity]  # "&am" would show as typed, or break the parse
+    return head.rstrip() + ELLIPSIS
+
+
+def user_text(raw: str, budget: int = ECHO_BUDGET) -> str:
+    """A runner's own words as a reply may repeat them: whitespace-trimmed, escaped for
+    Telegram's HTML (a "<3" must not read as a tag) and shortened to ``budget``."""
+    return shorten(html.escape(raw.strip(), quote=False), budget)
+
+
+def toast(text: str) -> str:
+    """A callback answer: Telegram shows at most 200 characters (and refuses more)."""
+    return shorten(text, MAX_CALLBACK_ANSWER)
 
 
 def focus_label(t: Texts, focus: Focus) -> str:
