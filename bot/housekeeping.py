@@ -8,7 +8,6 @@ and the conversation states PTB loads at start hold only conversations still ali
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram.ext import ContextTypes
 
@@ -43,7 +42,7 @@ async def forget_abandoned_setups(deps: Deps) -> int:
     return len(chat_ids)
 
 
-async def housekeeping_job(context: ContextTypes.DEFAULT_TYPE | Any) -> None:
+async def housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The JobQueue job (bot/app.py runs it every ``SWEEP_SECONDS``)."""
     try:
         forgotten = await forget_abandoned_setups(get_deps(context))

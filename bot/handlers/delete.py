@@ -54,12 +54,8 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> o
         return None
     async with transaction(deps.sessions) as session:
         deleted = await runners.delete_runner(session, chat.id)
-    deps.draft_cache.pop(chat.id, None)
-    await housekeeping.forget(deps, [chat.id])
-    if not deleted:
-        await query.answer(t("records.nothing_to_delete"))
-        await taps.show(query, chat, t("delete.done"), None)
-        return ConversationHandler.END
-    await query.answer()
+    await housekeeping.forget(deps, [chat.id])  # the cached draft and stored state
+    # Nothing deleted: a second "Yes" (or nobody to delete), said in the toast.
+    await query.answer(None if deleted else t("records.nothing_to_delete"))
     await taps.show(query, chat, t("delete.done"), None)
     return ConversationHandler.END

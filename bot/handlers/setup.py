@@ -222,7 +222,7 @@ async def _load(deps: Deps, chat_id: int) -> dict[str, Any]:
     be forgotten (``drafts.ABANDONED_AFTER``: then it is deleted with its state here)."""
     cached = deps.draft_cache.get(chat_id)
     if cached is not None:
-        return json.loads(cached)  # type: ignore[no-any-return]  # a copy to change
+        return json.loads(cached)  # a fresh copy the handler may change
     now = deps.clock.now()
     forgotten: list[int] = []
     async with transaction(deps.sessions) as session:
@@ -236,7 +236,7 @@ async def _load(deps: Deps, chat_id: int) -> dict[str, Any]:
         deps.draft_cache.put(chat_id, "{}", now)
         return {}
     deps.draft_cache.put(chat_id, stored.data, stored.updated_at)
-    return json.loads(stored.data)  # type: ignore[no-any-return]
+    return json.loads(stored.data)
 
 
 async def _save(
