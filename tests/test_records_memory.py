@@ -136,3 +136,25 @@ async def test_the_sweep_forgets_onboardings_nobody_came_back_to(bot: BotHarness
     assert texts(replies) == T("onboarding.ask_hard_days"), texts(replies)
     clock.advance(days=timedelta(days=31).days)
     assert await forget_abandoned_setups(bot.deps) == 2  # both idle for a month now
+
+
+async def test_the_housekeeping_job_sweeps_and_outlives_a_failure(
+    bot: BotHarness, clock, caplog: Any, monkeypatch: Any
+) -> None:
+    """The JobQueue callback (bot/app.py schedules it): it sweeps, and a database fault
+    is logged for the next run instead of escaping into the job queue."""
+    from telegram.ext import CallbackContext
+
+    from bot.housekeeping import housekeeping_job
+
+    await start_and_answer(bot, CHAT)
+    clock.advance(days=31)
+    await housekeeping_job(CallbackContext(bot.app))
+    assert await chats_with_drafts(bot) == set()
+
+    async def broken(*args: Any, **kwargs: Any) -> list[int]:
+        raise ConnectionError("database gone")
+
+    monkeypatch.setattr(drafts, "drop_abandoned", broken)
+    await housekeeping_job(CallbackContext(bot.app))
+    assert "Could not forget abandoned onboardings" in caplog.text
