@@ -118,6 +118,19 @@ async def test_a_double_tap_on_a_setting_saves_once(bot: BotHarness) -> None:
     assert saved.startswith(T("settings.saved"))
 
 
+async def test_double_taps_on_the_weekly_preview_setting_answer_once(bot: BotHarness) -> None:
+    await onboard(bot)
+    [menu] = await bot.say("/settings")
+    preview = menu["reply_markup"]["inline_keyboard"][-1][0]["text"]  # the preview's row
+    replies = await double_tap(bot, preview)
+    assert new_messages(replies) == [T("preview.ask_day")]
+    replies = await double_tap(bot, "Mon")
+    assert new_messages(replies) == [T("preview.ask_time", day=T("day_long.0"))]
+    replies = await double_tap(bot, "08:00")
+    [saved] = new_messages(replies)
+    assert saved.startswith(T("settings.saved"))
+
+
 # ---- skip, move, keep ----------------------------------------------------------------
 
 
