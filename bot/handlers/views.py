@@ -71,12 +71,12 @@ def shorten(text: str, budget: int) -> str:
     """``text`` (HTML-escaped, no tags) cut to at most ``budget`` UTF-16 code units,
     ending in "…" when cut: never inside an HTML entity (``&amp;``) or between the two
     halves of an emoji, and without dangling whitespace before the "…"."""
-    if utf16_len(text) <= budget:
+    if len(text) <= budget and utf16_len(text) <= budget:
         return text
     room = budget - utf16_len(ELLIPSIS)
     used = 0
     cut = 0
-    for index, char in enumerate(text):
+    for index, char in enumerate(text[:room]):  # a code point is at least one unit
         used += 2 if ord(char) > 0xFFFF else 1
         if used > room:
             break
