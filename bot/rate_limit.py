@@ -21,12 +21,14 @@ Replies (requests without a priority: everything a handler sends) are also retri
 when Telegram answers 5xx or the connection fails, a few times with backoff: a "done" is
 written before its answer goes out, so one 502 must not leave the runner with "something
 went wrong" and a retry that says "already logged". A *timeout* is different, as the
-request may have reached Telegram: a new message (``sendMessage``, a callback answer) is
-not sent again — a duplicate "✅ Logged" is worse than a lost one, which the runner can
-ask for again with /today, and the error handler stays quiet about it
-(``bot.handlers.guards.on_error``) — while requests that change nothing when repeated
-(edits, deletions, the command menu) and timeouts that happened before anything was sent
-(connecting, waiting for a pooled connection) are retried like a 5xx. Reminders
+request may have reached Telegram. A new message is not sent again: a duplicate
+"✅ Logged" is worse than a lost one, which the runner can ask for again with /today, and
+the error handler stays quiet about it (``bot.handlers.guards.on_error``). A callback
+answer that timed out counts as given (a second answer is refused, a lost one only
+leaves the button's spinner on), so the handler goes on to its reply. Requests that
+change nothing when repeated (edits, deletions, the command menu) and timeouts before
+anything was sent (connecting, waiting for a pooled connection) are retried like a 5xx;
+an edit whose retry finds it "not modified" had arrived the first time. Reminders
 (``Priority.BULK`` / ``TURN_TAKEN``) get none of this: ``bot.sending`` retries them and
 keeps count of possible duplicates.
 """

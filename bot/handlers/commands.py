@@ -59,17 +59,19 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
-        if runner is None or not runner.onboarded:
-            await chat.send_message(t("today.not_set_up"))
-            return
-        today = local_today(runner, now)
-        current = pause_buttons.state_of(runner, today)
-        was_paused = current.running(today)
-        if was_paused:
-            pause_buttons.set_pause(runner, end_pause(current, today))
-        runner.active = True
-        runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
-        await runners.set_state(session, runner, now=now)
+        if runner is not None and runner.onboarded:
+            today = local_today(runner, now)
+            current = pause_buttons.state_of(runner, today)
+            was_paused = current.running(today)
+            if was_paused:
+                pause_buttons.set_pause(runner, end_pause(current, today))
+            runner.active = True
+            runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
+            await runners.set_state(session, runner, now=now)
+    # Answered after the commit: no reply is sent while a transaction holds a connection.
+    if runner is None or not runner.onboarded:
+        await chat.send_message(t("today.not_set_up"))
+        return
     next_line = _next_line(deps, runner)
     if not was_paused:
         await chat.send_message(t("pause.not_paused", next_line=next_line))
