@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.coach.day import DayPlan, changes_since
+from bot.coach.parsing import clean_text
 from bot.coach.plan import plan_week, week_index_of
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Level, Texts
@@ -89,9 +90,10 @@ def shorten(text: str, budget: int) -> str:
 
 
 def user_text(raw: str, budget: int = ECHO_BUDGET) -> str:
-    """A runner's own words as a reply may repeat them: whitespace-trimmed, escaped for
-    Telegram's HTML (a "<3" must not read as a tag) and shortened to ``budget``."""
-    return shorten(html.escape(raw.strip(), quote=False), budget)
+    """A runner's own words as a reply may repeat them: cleaned as the database stores
+    them (no NUL, no half of a surrogate pair, which no encoder takes), whitespace-trimmed,
+    escaped for Telegram's HTML (a "<3" must not read as a tag), shortened to ``budget``."""
+    return shorten(html.escape(clean_text(raw).strip(), quote=False), budget)
 
 
 def toast(text: str) -> str:
