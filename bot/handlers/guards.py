@@ -99,7 +99,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     "✅ Logged" would send the runner to try again for nothing, so a timeout is only
     logged."""
     if isinstance(context.error, TimedOut):
-        log.warning("A reply timed out; it may have been delivered: %s", context.error)
+        log.warning("A Bot API call timed out (a reply may still have arrived): %s", context.error)
         return
     log.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
