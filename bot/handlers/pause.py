@@ -39,7 +39,7 @@ from bot.coach.progression import Entry
 from bot.coaching import local_today, next_reminder_for
 from bot.content import Texts
 from bot.handlers import views
-from bot.handlers.taps import show, tap_of
+from bot.handlers.taps import button_args, button_choice, button_day, show, tap_or_stale
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -223,24 +223,23 @@ class _Choice:
 
 
 def parse_tap(data: str) -> _Choice | None:
-    parts = data.split(":")
-    if ":".join(parts[:2]) != CB_PAUSE or len(parts) not in (4, 5):
+    """The choice a button carries, or None for anything the bot never put on one."""
+    args = button_args(data, CB_PAUSE, 2, 3)
+    day = button_day(args[0]) if args else None
+    if args is None or day is None:
         return None
-    day = views.parse_day_code(parts[2])
-    if day is None:
-        return None
-    if parts[3] == KEEP:
-        return _Choice(day, None, None) if len(parts) == 4 else None
-    try:
-        length = Length(parts[3])
-        reason = Reason(parts[4]) if len(parts) == 5 else None
-    except ValueError:
+    if args[1] == KEEP:
+        return _Choice(day, None, None) if len(args) == 2 else None
+    length = button_choice(args[1], Length)
+    reason = button_choice(args[2], Reason) if len(args) == 3 else None
+    if length is None or (len(args) == 3 and reason is None):
         return None
     return _Choice(day, length, reason)
 
 
 async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    tap = tap_of(update, context)
+    if (tap := await tap_or_stale(update, context)) is None:
+        return
     t, query, chat = tap.t, tap.query, tap.chat
     choice = parse_tap(query.data or "")
     if choice is None:

@@ -9,32 +9,37 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.coaching import load_calendar, local_today, slot_for
-from bot.deps import get_deps
 from bot.handlers import views
+from bot.handlers.taps import button_args, button_choice, button_day, tap_or_stale
 from bot.store import logs, reminders, runners
 from bot.store.db import transaction
 
 
 async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = get_deps(context)
-    t = deps.content.texts
-    query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and query.data is not None and chat is not None
-    parts = query.data.split(":")
-    day = views.parse_day_code(parts[2]) if len(parts) in (3, 4) else None
-    minutes = int(parts[3]) if len(parts) == 4 and parts[3].isdigit() else None
+    """``v1:snz:<day>`` offers the delays in place of ⏰ Later; ``v1:snz:<day>:<minutes>``
+    schedules one. Only today's planned, unlogged session can be snoozed."""
+    if (tap := await tap_or_stale(update, context)) is None:
+        return
+    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
+    args = button_args(query.data, views.CB_SNOOZE, 1, 2)
+    day = button_day(args[0]) if args else None
+    minutes = button_choice(args[1], views.SNOOZE_MINUTES) if args and len(args) == 2 else None
+    if args is None or day is None or (len(args) == 2 and minutes is None):
+        await tap.stale()
+        return
     now = deps.clock.now()
+    calendar = None
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
-        calendar = await load_calendar(session, runner, day) if runner and day else None
-    if day is None or runner is None or (len(parts) == 4 and minutes not in views.SNOOZE_MINUTES):
-        await query.answer(t("misc.stale_button"))
+        # Only today's button can snooze: any other day is not worth a calendar read.
+        if runner is not None and runner.onboarded and day == local_today(runner, now):
+            calendar = await load_calendar(session, runner, day)
+    if runner is None or not runner.onboarded:
+        await tap.stale()
         return
-    today = local_today(runner, now)
-    slot = slot_for(runner, day, calendar, today) if calendar is not None else None
+    slot = slot_for(runner, day, calendar, day) if calendar is not None else None
     focus = slot.focus if slot else None
-    if day != today or focus is None:
+    if focus is None:
         await query.answer(t("misc.old_button_answer"))
         return
     if minutes is None:
@@ -42,7 +47,7 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer()
         rows = [*views.session_keyboard(t, day).inline_keyboard]
         rows += views.snooze_keyboard(t, day).inline_keyboard
-        await query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(rows))
+        await tap.set_keyboard(InlineKeyboardMarkup(rows))
         return
     await query.answer()
     zone = ZoneInfo(runner.timezone)
@@ -59,5 +64,5 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if due.astimezone(zone).date() != day:
         await chat.send_message(t("misc.snooze_too_late"))
         return
-    await query.edit_message_reply_markup(reply_markup=views.session_keyboard(t, day))
+    await tap.set_keyboard(views.session_keyboard(t, day))
     await chat.send_message(t("misc.snoozed", time=due.astimezone(zone).strftime("%H:%M")))

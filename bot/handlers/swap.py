@@ -27,9 +27,9 @@ from bot.coach.progression import Entry
 from bot.coach.swaps import exercise_by_code, exercise_code, origin_of, swap_options, with_swap
 from bot.coaching import DONE_LOOKBACK_DAYS, day_plan, history_of, local_today, swaps_of
 from bot.content import Exercise
-from bot.deps import Deps, get_deps
+from bot.deps import Deps
 from bot.handlers import views
-from bot.handlers.taps import show
+from bot.handlers.taps import button_args, button_day, show, tap_or_stale
 from bot.handlers.today import today_message
 from bot.store import logs, runners
 from bot.store.db import transaction
@@ -58,48 +58,45 @@ def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
 
 
 async def on_swap_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deps = get_deps(context)
-    t = deps.content.texts
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None:
+    if (pressed := await tap_or_stale(update, context)) is None:
         return
-    parts = (query.data or "").split(":")
-    valid = len(parts) in (3, 4, 5) and ":".join(parts[:2]) == views.CB_SWAP
-    day = views.parse_day_code(parts[2]) if valid else None
-    if day is None:
-        await query.answer(t("misc.stale_button"))
+    deps, query, chat = pressed.deps, pressed.query, pressed.chat
+    args = button_args(query.data, views.CB_SWAP, 1, 2, 3)
+    day = button_day(args[0]) if args else None
+    if args is None or day is None:
+        await pressed.stale()
         return
     tap, problem = await _load(deps, chat.id, day)
     if tap is None:
         await query.answer(problem)
         return
-    if len(parts) == 3:
+    if len(args) == 1:
         await _which(deps, query, chat, tap)
-    elif parts[3] == KEEP and len(parts) == 4:
+    elif args[1] == KEEP and len(args) == 2:
         await query.answer()
         await show(query, chat, *_session_page(deps, tap, query))
-    elif len(parts) == 4:
-        await _options(deps, query, chat, tap, parts[3])
+    elif len(args) == 2:
+        await _options(deps, query, chat, tap, args[1])
     else:
-        await _choose(deps, query, chat, tap, parts[3], parts[4])
+        await _choose(deps, query, chat, tap, args[1], args[2])
 
 
 async def _load(deps: Deps, chat_id: int, day: date) -> tuple[_Tap | None, str]:
-    """The runner, the day's log and history, and the day's plan — or why not."""
+    """The runner, the day's log and history, and the day's plan — or why not. The day is
+    checked against today before anything is read or planned for it."""
     t = deps.content.texts
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat_id)
         if runner is None or not runner.onboarded:
             return None, t("swap.not_set_up")
+        today = local_today(runner, now)
+        if day < today - timedelta(days=DONE_LOOKBACK_DAYS):
+            return None, t("misc.old_button_answer")
+        if day > today + timedelta(days=FUTURE_DAYS):
+            return None, t("misc.stale_button")
         log = await logs.log_on(session, chat_id, day)
         history = await history_of(session, chat_id, day)
-    today = local_today(runner, now)
-    if day < today - timedelta(days=DONE_LOOKBACK_DAYS):
-        return None, t("misc.old_button_answer")
-    if day > today + timedelta(days=FUTURE_DAYS):
-        return None, t("misc.stale_button")
     plan = day_plan(deps.content, runner, history, day)
     if plan is None:
         return None, t("swap.no_session")

@@ -1,8 +1,18 @@
-"""What every inline-button handler starts with: the tap, its chat and its data's parts."""
+"""What every inline-button handler starts with: the tap, its chat and its data's parts.
+
+Callback data comes from the runner's client, and a button can outlive what it was for
+(an old message, a deleted runner, a newer release). So a handler reads its data with
+the strict parsers here: anything that is not exactly what the bot itself puts on its
+buttons parses to None, and the handler answers misc.stale_button instead of raising.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import TypeVar
 
 from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -10,6 +20,15 @@ from telegram.ext import ContextTypes
 
 from bot.content import Texts
 from bot.deps import Deps, get_deps
+
+Choice = TypeVar("Choice")
+
+# The days a button's day code may name. The bot writes days from a few days back to a
+# week ahead of the runner's today, so any real button lies well inside; the bounds keep
+# a handler's date sums on a forged day (a week's Monday, today ± a few weeks) away from
+# date.min and date.max, where "00010101" or "99991231" made timedelta raise OverflowError.
+FIRST_BUTTON_DAY = date(2000, 1, 1)
+LAST_BUTTON_DAY = date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -23,6 +42,16 @@ class Tap:
     async def stale(self) -> None:
         """An old, garbled or foreign button: a kind word, nothing else."""
         await self.query.answer(self.t("misc.stale_button"))
+
+    async def set_keyboard(self, keyboard: InlineKeyboardMarkup | None) -> None:
+        """Replace the tapped message's buttons; a message that cannot be edited (too old,
+        gone, unchanged by a double tap) keeps the ones it has."""
+        if not isinstance(self.query.message, Message):
+            return
+        try:
+            await self.query.edit_message_reply_markup(reply_markup=keyboard)
+        except BadRequest:
+            pass
 
     async def close(self) -> None:
         """Take the buttons off the answered message, so a second tap has nothing to
@@ -54,3 +83,57 @@ def tap_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Tap:
     chat = update.effective_chat
     assert query is not None and query.data is not None and chat is not None
     return Tap(deps, deps.content.texts, query, chat, query.data.split(":"))
+
+
+async def tap_or_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Tap | None:
+    """The tap, or None once it has been answered with misc.stale_button because no button
+    of this bot can have sent it: one with no chat (a button under an inline-mode message:
+    Telegram sends no ``message`` then, and this bot writes none) or with no data."""
+    query = update.callback_query
+    if query is None:
+        return None
+    chat = update.effective_chat
+    deps = get_deps(context)
+    if chat is None or query.data is None:
+        await query.answer(deps.content.texts("misc.stale_button"))
+        return None
+    return Tap(deps, deps.content.texts, query, chat, query.data.split(":"))
+
+
+def button_args(data: str | None, prefix: str, *counts: int) -> list[str] | None:
+    """What follows ``prefix`` in a button's data, split on ":" ("v1:pz:20261126:few" with
+    prefix "v1:pz" gives ["20261126", "few"]); None unless the data starts with exactly that
+    prefix and has one of ``counts`` parts after it."""
+    if data is None:
+        return None
+    head = prefix.split(":")
+    parts = data.split(":")
+    if parts[: len(head)] != head or len(parts) - len(head) not in counts:
+        return None
+    return parts[len(head) :]
+
+
+def button_day(code: str) -> date | None:
+    """The day a button's ``YYYYMMDD`` code names; None unless it is eight ASCII digits of
+    a real day from FIRST_BUTTON_DAY to LAST_BUTTON_DAY.
+
+    ``strptime`` alone is too lenient for data anyone can forge: it reads "2026112" (seven
+    digits), fullwidth digits, and date.min and date.max, whose neighbours overflow."""
+    if len(code) != 8 or not (code.isascii() and code.isdigit()):
+        return None
+    try:
+        day = date(int(code[:4]), int(code[4:6]), int(code[6:]))
+    except ValueError:
+        return None
+    return day if FIRST_BUTTON_DAY <= day <= LAST_BUTTON_DAY else None
+
+
+def button_choice(value: str, choices: Iterable[Choice]) -> Choice | None:
+    """The one of ``choices`` that ``value`` spells exactly (an enum member by its value, a
+    number by its digits); None for anything else. No int() or Enum() of forged text: "²"
+    passes isdigit() and then breaks int(), "٣٠" is 30 to int() but never on a button."""
+    for choice in choices:
+        spelled = choice.value if isinstance(choice, Enum) else choice
+        if str(spelled) == value:
+            return choice
+    return None
