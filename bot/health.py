@@ -12,11 +12,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from telegram.error import Conflict, TelegramError
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger("bot.watchdog")
 
 CHECK_EVERY_SECONDS = 10.0
+#: While getUpdates keeps failing, one ERROR line per kind of failure per this many seconds.
+#: PTB retries a failed getUpdates after 1 s, then 1.5 times longer each time up to 30 s
+#: (telegram/ext/_utils/networkloop.py): 11 attempts in the first two minutes of an outage,
+#: each one a traceback before this.
+POLL_ERROR_LOG_EVERY_SECONDS = 60.0
 
 
 class Health:
@@ -26,12 +32,33 @@ class Health:
         self.last_tick = started
         self.last_poll = started
         self.watch_polling = False
+        # The current run of failed getUpdates (0 while polling works): its length and start.
+        self.poll_failures = 0
+        self.poll_failing_since = started
+
+    def now(self) -> float:
+        return self._monotonic()
 
     def tick_completed(self) -> None:
         self.last_tick = self._monotonic()
 
     def poll_succeeded(self) -> None:
         self.last_poll = self._monotonic()
+        if self.poll_failures:
+            log.info(
+                "Polling Telegram works again: getUpdates succeeded after %d failed attempts "
+                "in %.0f s",
+                self.poll_failures,
+                self.last_poll - self.poll_failing_since,
+            )
+            self.poll_failures = 0
+
+    def poll_failed(self) -> int:
+        """Count a failed getUpdates; returns how many in a row, this one included."""
+        if not self.poll_failures:
+            self.poll_failing_since = self._monotonic()
+        self.poll_failures += 1
+        return self.poll_failures
 
     def stalls(self, *, tick_limit: float, poll_limit: float) -> list[str]:
         """What has stalled, in words for the log; empty when all is well."""
@@ -71,6 +98,50 @@ class Watchdog:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+class PollErrorLog:
+    """``Updater.start_polling``'s ``error_callback``: a failing getUpdates, in one line.
+
+    Without it PTB hands each failure to the error handlers, which log a full traceback
+    under "Error while handling an update": for a 409 Conflict (another process polling
+    with the same token) that was a traceback at 0, 1, 2.5, 4.75, 8.1 ... s and then every
+    30 s, none of them saying what is wrong. Here each kind of failure is one ERROR line naming
+    the cause, at most once a minute while it lasts; a success in between ends the run (and
+    ``Health.poll_succeeded`` says so), so the next failure is reported at once.
+    """
+
+    def __init__(self, health: Health, *, every: float = POLL_ERROR_LOG_EVERY_SECONDS) -> None:
+        self._health = health
+        self._every = every
+        self._last_logged: dict[str, float] = {}
+
+    def __call__(self, error: TelegramError) -> None:
+        if not self._health.poll_failures:
+            self._last_logged.clear()  # a new run of failures: report it at once
+        failures = self._health.poll_failed()
+        kind = type(error).__name__
+        now = self._health.now()
+        last = self._last_logged.get(kind)
+        if last is not None and now - last < self._every:
+            return
+        self._last_logged[kind] = now
+        log.error("%s", describe_poll_error(error, failures, self._every))
+
+
+def describe_poll_error(error: TelegramError, failures: int, every: float) -> str:
+    """One line: what failed, why, what to do, and that it will not flood the log."""
+    repeat = (
+        f"{failures} failed attempt{'s' if failures != 1 else ''} so far; retrying, "
+        f"this line repeats at most every {every:.0f} s while it lasts"
+    )
+    if isinstance(error, Conflict):
+        return (
+            "Polling Telegram failed with 409 Conflict: another process is using this bot "
+            "token (another copy of the bot, here or on another host, or a webhook). Stop the "
+            f"other one. Telegram says: {error.message} ({repeat})"
+        )
+    return f"Polling Telegram failed ({type(error).__name__}: {error.message}) ({repeat})"
 
 
 class PollWatch(BaseRequest):

@@ -1,7 +1,8 @@
-"""Startup: settings → logging → content → migrations → engine → application → run.
+"""Startup: settings → logging → content → database (lock, migrations) → token → run.
 
-Everything that can be wrong with the deployment (token, content files) is checked here
-first, and explained in one line with exit code 2 rather than a traceback.
+Everything that can be wrong with the deployment (token, content files, the database and
+its URL) is checked here first, and explained in one line with exit code 2 rather than a
+traceback; a database password, like the token, never reaches that line or a log.
 """
 
 from __future__ import annotations
@@ -13,22 +14,35 @@ import sys
 import traceback
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application, post_init
 from bot.content import ContentError, load_content
+from bot.deps import DEPS_KEY
+from bot.health import PollErrorLog
 from bot.logging_setup import RedactTokens, setup_logging
 from bot.settings import Settings
-from bot.store.db import make_engine, make_session_factory, migrate
+from bot.store.db import (
+    EXIT_CONFIG,
+    EXIT_RUNTIME,
+    DatabaseProblem,
+    check_writable,
+    explain_database_error,
+    make_engine,
+    make_session_factory,
+    migrate,
+)
 from bot.store.lock import AlreadyRunning, hold_single_instance_lock
 
-EXIT_CONFIG = 2
 GC_THRESHOLD = 50_000
-EXIT_RUNTIME = 1
+#: How pydantic words a ValueError raised by a validator; the deployer needs only the rest.
+PYDANTIC_VALUE_ERROR = "Value error, "
 
 TOKEN_HELP = (
     "TELEGRAM_BOT_TOKEN is {problem}. Create a bot with @BotFather in Telegram "
@@ -56,17 +70,49 @@ def load_settings() -> Settings:
                 problem = "missing" if missing else "malformed"
                 print(TOKEN_HELP.format(problem=problem), file=sys.stderr)
             else:
-                # Never echo the input: it may be a secret.
-                print(f"{field.upper()}: {error['msg']}", file=sys.stderr)
+                # Never echo the input: it may be a secret (a password in DATABASE_URL).
+                message = error["msg"].removeprefix(PYDANTIC_VALUE_ERROR)
+                print(f"{field.upper()}: {message}", file=sys.stderr)
         raise SystemExit(EXIT_CONFIG) from None
 
 
+def secrets_of(settings: Settings) -> list[str]:
+    """What no log line may show: the token, and the database password if the URL has one."""
+    password = make_url(settings.database_url).password
+    found = [settings.telegram_bot_token.get_secret_value()]
+    if isinstance(password, str) and password:
+        found += [password, quote(password, safe="")]  # as typed, and as a URL spells it
+    return found
+
+
 async def _migrate(url: str) -> None:
+    """Refuse a read-only database, then create or upgrade the schema."""
     engine = make_engine(url)
     try:
+        await check_writable(engine)
         await migrate(engine)
     finally:
         await engine.dispose()
+
+
+def _prepare_database(settings: Settings) -> int | None:
+    """The lock, then the migrations; an exit code when the database cannot be used."""
+    try:
+        hold_single_instance_lock(settings.database_url, polling=settings.poll_updates)
+        # Migrations in their own short event loop: PTB reads persisted conversations from
+        # the database while initialising, before any post_init hook runs.
+        asyncio.run(_migrate(settings.database_url))
+    except AlreadyRunning as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_CONFIG
+    except DatabaseProblem as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
+    except (OSError, SQLAlchemyError) as exc:
+        problem = explain_database_error(exc, settings.database_url)
+        print(str(problem), file=sys.stderr)
+        return problem.exit_code
+    return None
 
 
 async def _check_token(settings: Settings) -> None:
@@ -100,32 +146,25 @@ def _redacting_excepthook(redact: RedactTokens) -> Any:
 
 def main() -> int:
     settings = load_settings()
-    token = settings.telegram_bot_token.get_secret_value()
-    setup_logging(settings.log_level, secrets=[token])
-    sys.excepthook = _redacting_excepthook(RedactTokens([token]))
+    secrets = secrets_of(settings)
+    setup_logging(settings.log_level, secrets=secrets)
+    sys.excepthook = _redacting_excepthook(RedactTokens(secrets))
     try:
         content = load_content(settings.content_dir)
     except ContentError as exc:
         print(f"Content files are broken, the bot cannot start:\n{exc}", file=sys.stderr)
         return EXIT_CONFIG
+    # The database before Telegram: a refusal (another process, a read-only file, a bad
+    # URL) then costs no Bot API call.
+    refused = _prepare_database(settings)
+    if refused is not None:
+        return refused
     # Ask Telegram once whether the token is good, so a revoked token is one clear line
     # rather than PTB's retry-loop traceback.
     try:
         asyncio.run(_check_token(settings))
     except (InvalidToken, NetworkError) as exc:
         return _explain_telegram_error(exc)
-    try:
-        hold_single_instance_lock(settings.database_url)
-    except AlreadyRunning as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_CONFIG
-    # Migrations first, in their own short event loop: PTB reads persisted conversations
-    # from the database while initialising, before any post_init hook runs.
-    try:
-        asyncio.run(_migrate(settings.database_url))
-    except (OSError, SQLAlchemyError) as exc:
-        print(f"DATABASE_URL: cannot open the database ({type(exc).__name__}).", file=sys.stderr)
-        return EXIT_RUNTIME
     engine = make_engine(settings.database_url)
     application = build_application(
         settings, sessions=make_session_factory(engine), content=content
@@ -147,28 +186,43 @@ def main() -> int:
     application.post_init = start_up
     application.post_shutdown = shut_down
     try:
-        if settings.poll_updates:
-            application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
-        else:
-            asyncio.run(_send_reminders_only(application))
+        asyncio.run(_serve(application, poll=settings.poll_updates))
     except (InvalidToken, NetworkError) as exc:
         return _explain_telegram_error(exc)
     return 0
 
 
-async def _send_reminders_only(application: Any) -> None:
-    """A second instance on PostgreSQL: reminders only, no polling (Telegram allows one
-    getUpdates consumer per bot). Stops cleanly on SIGTERM or SIGINT."""
+async def _serve(application: Any, *, poll: bool) -> None:
+    """Run until SIGTERM or SIGINT: polling for updates, or (``POLL_UPDATES=false``, a
+    further instance on PostgreSQL) only sending reminders, as Telegram allows one
+    getUpdates consumer per bot.
+
+    The steps of PTB's ``run_polling``, spelled out because ``run_polling`` hands a failed
+    getUpdates to the error handlers (a traceback each time, see bot.health.PollErrorLog)
+    and offers no other ``error_callback``; ``Updater.start_polling`` does.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with application:
-        await application.post_init(application)
-        await application.start()
-        await stop.wait()
-        await application.stop()
-    await application.post_shutdown(application)
+    try:
+        async with application:  # initialize() ... shutdown()
+            try:
+                await application.post_init(application)
+                if poll:
+                    await application.updater.start_polling(
+                        allowed_updates=list(ALLOWED_UPDATES),
+                        error_callback=PollErrorLog(application.bot_data[DEPS_KEY].health),
+                    )
+                await application.start()
+                await stop.wait()
+            finally:
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                if application.running:
+                    await application.stop()
+    finally:
+        await application.post_shutdown(application)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,10 +12,16 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_DIR / 'data' / 'coach.db'}"
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,}$")
+#: The drivers the bot talks through, after ``async_database_url`` has normalised the URL.
+#: Anything else would fail deep inside SQLAlchemy with a traceback.
+SUPPORTED_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+psycopg"})
+URL_SHAPES = "postgresql://user:password@host:5432/dbname or sqlite:///path/to/coach.db"
 
 
 class DatabaseSettings(BaseSettings):
@@ -30,7 +36,11 @@ class DatabaseSettings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        return async_database_url(value)
+        url = async_database_url(value)
+        problem = database_url_problem(url)
+        if problem is not None:
+            raise ValueError(problem)
+        return url
 
 
 class Settings(DatabaseSettings):
@@ -73,3 +83,34 @@ def async_database_url(url: str) -> str:
     if url.startswith("sqlite://"):
         return "sqlite+aiosqlite://" + url[len("sqlite://") :]
     return url
+
+
+def database_url_problem(url: str) -> str | None:
+    """What is wrong with a (normalised) DATABASE_URL, or None.
+
+    Checked with the settings so a typo is one line at start, not a traceback from deep in
+    SQLAlchemy when the first connection is made. The words never repeat the URL: it may
+    carry a database password.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return f"is not a database URL; expected {URL_SHAPES}"
+    except ValueError:  # SQLAlchemy reads the port with int()
+        return f"has a port that is not a number; expected {URL_SHAPES}"
+    backend = parsed.get_backend_name()
+    if backend not in {"sqlite", "postgresql"}:
+        return f"names a database the bot does not support ({backend}); expected {URL_SHAPES}"
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        return (
+            f"names the driver {parsed.get_driver_name()!r}, which the bot does not use; "
+            f"write {backend}://... and the bot picks its own"
+        )
+    if backend == "sqlite" and (parsed.host or parsed.username or parsed.port):
+        # sqlite://coach.db parses as host "coach.db" and no file: an in-memory database
+        # that forgets every runner at each restart.
+        return (
+            "has a host part, which SQLite ignores; use sqlite:///relative/path.db "
+            "or sqlite:////absolute/path.db"
+        )
+    return None

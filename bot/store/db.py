@@ -14,8 +14,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,6 +26,24 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 SessionFactory = async_sessionmaker[AsyncSession]
+
+#: Exit codes, as bot/main.py uses them: 2 = fix the configuration (restarting will not
+#: help), 1 = possibly passing (the server is down, the network is out).
+EXIT_CONFIG = 2
+EXIT_RUNTIME = 1
+#: PostgreSQL answers these when it refuses the login itself: the URL is wrong, not the weather.
+PG_CONFIG_REFUSALS = (
+    "password authentication failed",
+    "does not exist",
+    "no pg_hba.conf entry",
+    "role is not permitted to log in",
+)
+#: SQLSTATE 25006 read_only_sql_transaction: a standby, or default_transaction_read_only.
+PG_READ_ONLY = "25006"
+#: True on a standby or when every transaction starts read-only.
+READ_ONLY_SQL = text(
+    "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
+)
 
 
 def is_sqlite(url: str) -> bool:
@@ -100,3 +119,82 @@ async def migrate(engine: AsyncEngine) -> None:
 
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
+
+
+class DatabaseProblem(Exception):
+    """What is wrong with the database, as one line for the deployer naming DATABASE_URL.
+
+    The line never holds the URL itself (it may carry a password), only what is wrong and
+    what to do; ``exit_code`` says whether restarting can help.
+    """
+
+    def __init__(self, problem: str, *, exit_code: int = EXIT_CONFIG) -> None:
+        super().__init__(f"DATABASE_URL: {problem}")
+        self.exit_code = exit_code
+
+
+def _first_line(text_: str, secret: str | None) -> str:
+    line = text_.strip().splitlines()[0] if text_.strip() else ""
+    if secret:
+        line = line.replace(secret, "***")
+    return line.strip()
+
+
+def explain_database_error(exc: BaseException, url: str | URL) -> DatabaseProblem:
+    """Turn a driver's error at start into one line without a traceback or the password.
+
+    SQLAlchemy's own text carries the statement and a link; the driver's first line says
+    what a deployer needs ("Connection refused", "role ... does not exist").
+    """
+    parsed = make_url(url)
+    secret = parsed.password if isinstance(parsed.password, str) else None
+    orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    reason = _first_line(str(orig), secret) or type(orig).__name__
+    if parsed.get_backend_name() == "sqlite":
+        if "readonly" in reason or "read-only" in reason:
+            return DatabaseProblem(
+                f"the SQLite database {sqlite_path(url)} is read-only ({reason}); the bot "
+                "must be able to write it and its folder"
+            )
+        return DatabaseProblem(f"cannot open the SQLite database {sqlite_path(url)} ({reason})")
+    if getattr(orig, "sqlstate", None) == PG_READ_ONLY:
+        return DatabaseProblem(
+            f"the PostgreSQL database is read-only ({reason}); point it at the primary, "
+            "with a user that may write"
+        )
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+    lasting = any(refusal in reason for refusal in PG_CONFIG_REFUSALS)
+    return DatabaseProblem(
+        f"cannot use the PostgreSQL database at {where} ({reason})",
+        exit_code=EXIT_CONFIG if lasting else EXIT_RUNTIME,
+    )
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The SQLite file a URL names, resolved; None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database).resolve()
+
+
+async def check_writable(engine: AsyncEngine) -> None:
+    """Raise DatabaseProblem when PostgreSQL would refuse every write (one round trip).
+
+    A standby or a ``default_transaction_read_only`` user passes the migrations of an
+    up-to-date schema (they only read alembic_version) and would then fail every runner's
+    "done". SQLite's read-only case is caught earlier, when bot/store/lock.py opens the
+    file for writing.
+    """
+    if engine.url.get_backend_name() == "sqlite":
+        return
+    try:
+        async with engine.connect() as connection:
+            read_only = (await connection.execute(READ_ONLY_SQL)).scalar()
+    except (OSError, SQLAlchemyError) as exc:
+        raise explain_database_error(exc, engine.url) from None
+    if read_only:
+        raise DatabaseProblem(
+            "the PostgreSQL database is read-only (a standby, or a user or database with "
+            "default_transaction_read_only); point it at the primary, with a user that may write"
+        )

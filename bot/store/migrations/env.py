@@ -1,12 +1,17 @@
 """Alembic environment: runs on a connection handed in by ``bot.store.db.migrate``.
 
-From the command line (``alembic -c alembic.ini upgrade head``) it connects with
-DATABASE_URL itself, so a deployer can migrate without starting the bot.
+From the command line (``alembic upgrade head``, or ``alembic -c /path/to/alembic.ini
+upgrade head`` from anywhere) it reads DATABASE_URL exactly as the bot does: the
+environment first, then ``.env`` in the working directory, normalised and checked by
+``bot.settings.DatabaseSettings``. (It used to read only the environment, so with the URL
+in ``.env`` it migrated the default ``data/coach.db`` while the bot used another database.)
+A bad URL or an unusable database is one line and exit code 2, as when the bot starts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import Any
 
 from alembic import context
@@ -27,21 +32,41 @@ def _run(connection: Any) -> None:
         context.run_migrations()
 
 
+def _database_url() -> str:
+    from pydantic import ValidationError
+
+    from bot.settings import DatabaseSettings
+
+    try:
+        return DatabaseSettings().database_url
+    except ValidationError as exc:
+        for error in exc.errors():
+            # Never the value itself: it may carry a password.
+            print(f"DATABASE_URL: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def _run_from_settings() -> None:
-    import os
+    from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.settings import DEFAULT_DATABASE_URL, async_database_url
-    from bot.store.db import make_engine
+    from bot.store.db import explain_database_error, make_engine
 
-    url = async_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    url = _database_url()
 
     async def go() -> None:
         engine = make_engine(url)
-        async with engine.begin() as connection:
-            await connection.run_sync(_run)
-        await engine.dispose()
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(_run)
+        finally:
+            await engine.dispose()
 
-    asyncio.run(go())
+    try:
+        asyncio.run(go())
+    except (OSError, SQLAlchemyError) as exc:
+        problem = explain_database_error(exc, url)
+        print(str(problem), file=sys.stderr)
+        raise SystemExit(problem.exit_code) from None
 
 
 connection = context.config.attributes.get("connection")
