@@ -41,6 +41,7 @@ from bot.store.db import (
 from bot.store.lock import AlreadyRunning, hold_single_instance_lock
 
 GC_THRESHOLD = 50_000
+MIN_REDACTED_PASSWORD = 4
 #: How pydantic words a ValueError raised by a validator; the deployer needs only the rest.
 PYDANTIC_VALUE_ERROR = "Value error, "
 
@@ -80,7 +81,8 @@ def secrets_of(settings: Settings) -> list[str]:
     """What no log line may show: the token, and the database password if the URL has one."""
     password = make_url(settings.database_url).password
     found = [settings.telegram_bot_token.get_secret_value()]
-    if isinstance(password, str) and password:
+    # A password of a character or two would mask those letters in every log line.
+    if isinstance(password, str) and len(password) >= MIN_REDACTED_PASSWORD:
         found += [password, quote(password, safe="")]  # as typed, and as a URL spells it
     return found
 
