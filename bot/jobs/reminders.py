@@ -7,13 +7,21 @@ No job per runner: runners carry an indexed ``next_reminder_utc``. Each tick has
    same day impossible, across restarts and instances — as ``ready``, or ``missed`` when it
    is too late (another local day, or more than REMINDER_CATCHUP_HOURS), or ``cancelled``
    when the session is already logged; then move the runner to their next instant.
-2. Send: take small batches of rows to send (ready ones, due snoozes and check-ins, and rows
-   whose sender died mid-send), mark them ``sending``, send, record the result at once.
+2. Send: take rows to send one at a time (ready ones, due snoozes and check-ins, rows to
+   try again, and rows whose sender died mid-send), mark them ``sending``, send, record
+   the result at once.
 
 A crash after phase 1 loses nothing: the rows are ``ready`` for the next tick. A crash
-during a send leaves at most one small batch ``sending``; after the lease they are sent
+during a send leaves the rows in flight ``sending``; after the lease they are sent
 again — the one case where a runner may get a message twice (it was delivered but the
-answer was lost), counted and logged as a possible duplicate.
+answer was lost), counted and logged as a possible duplicate. A send that timed out is
+that case too (Telegram may have taken it).
+
+Faults delay, they do not lose: a send that fails for a reason that may pass (Telegram
+down, 5xx, resets, 429s beyond the retries, a database fault before the send) puts the
+row in ``retry`` for a later tick, with a growing wait, until the catch-up rule says it
+is too late — then it is recorded ``missed``, and the log says why. A database fault
+after the send is retried until the result is written.
 """
 
 from __future__ import annotations
@@ -52,8 +60,8 @@ from bot.handlers import views
 from bot.handlers.today import today_message
 from bot.jobs.preview import plan_previews, preview_message
 from bot.rate_limit import PacedRateLimiter, Priority
-from bot.sending import with_retries
-from bot.store import logs, reminders, runners, snapshots
+from bot.sending import SendFailed, with_retries
+from bot.store import faults, logs, reminders, runners, snapshots
 from bot.store import moves as moves_store
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -70,7 +78,28 @@ PLANNER_POLL_SECONDS = 0.05
 # Catching up on days missed while down is bounded, so a year-old row cannot loop for long.
 MAX_CATCHUP_DAYS = 31
 
+# Sends in a row that could not reach Telegram (each after its own retries, 7.5 s) before
+# a tick stops taking rows. Three, not one: a single chat's bad luck must not hold up a
+# fan-out for a minute; during an outage the tick ends after about SEND_CONCURRENCY rows
+# (the ones already in flight) instead of spending 7.5 s on every due reminder.
+BREAKER_FAILURES = 3
+# Writing down a result after a database fault: first wait, doubling to the cap. A SQLite
+# write lock gives up after the 5 s busy timeout per try, a terminated PostgreSQL
+# connection is replaced at once, so short waits suffice; the cap keeps a long outage to
+# a log line every few seconds per sender.
+RECORD_FIRST_DELAY = 0.1
+RECORD_MAX_DELAY = 5.0
+# A check before a send that took longer than half an interval is made again after a new
+# turn at most this often (bot/jobs/reminders.py ``_attempt``); then the reminder goes.
+RECHECKS = 3
+# Reserving a row: a database fault is retried this many times, then the sender stops
+# and the next tick takes over (nothing was reserved, so nothing is lost or late by more
+# than a tick).
+TAKE_ATTEMPTS = 6
+
 INSTANCE_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+# Rows this process is sending or writing down: its own senders never take them over.
+_BUSY: set[int] = set()
 
 
 @dataclass
@@ -82,12 +111,16 @@ class TickReport:
     blocked: int = 0
     possible_duplicates: int = 0
     lease_lost: int = 0
+    # Sends that failed for a reason that may pass: tried again on a later tick.
+    deferred: int = 0
     claim_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    # Sends in a row that could not reach Telegram; the breaker of BREAKER_FAILURES.
+    failing_in_a_row: int = field(default=0, repr=False)
 
     @property
     def anything(self) -> bool:
-        return bool(self.sent or self.missed or self.failed or self.blocked)
+        return bool(self.sent or self.missed or self.failed or self.blocked or self.deferred)
 
 
 def _too_late(deps: Deps, due: datetime, now: datetime, zone: ZoneInfo) -> bool:
@@ -214,7 +247,24 @@ def _reminder_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickReport) -> None:
+@dataclass(frozen=True)
+class _Outcome:
+    """What to write down for a row: its new status (and the message, once sent)."""
+
+    status: str
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Message:
+    chat_id: int
+    text: str
+    keyboard: InlineKeyboardMarkup
+
+
+async def _prepare(deps: Deps, item: reminders.Taken, report: TickReport) -> _Outcome | _Message:
+    """Read the runner and their log, and either decide the row needs no send
+    (cancelled, missed) or build the message."""
     t = deps.content.texts
     now = deps.clock.now()
     first = item.day - timedelta(weeks=HISTORY_WEEKS)
@@ -226,128 +276,258 @@ async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickRep
     logged = next((entry for entry in history if entry.day == item.day), None)
     if item.kind == reminders.PREVIEW:
         logged = None  # about next week: a session logged today does not cancel it
-    status, message_id = "sent", None
     paused = runner is not None and (
         runner.paused or (calendar is not None and any(p.covers(item.day) for p in calendar.pauses))
     )
     if runner is None or not runner.active or paused or logged is not None:
-        status = "cancelled"  # no reminder after the session is logged, or while paused
         if logged is not None:
             report.already_logged += 1
-    elif _too_late(deps, item.due, now, ZoneInfo(runner.timezone)):
-        status = "missed"
+        return _Outcome("cancelled")  # no reminder after the session is logged, or while paused
+    if _too_late(deps, item.due, now, ZoneInfo(runner.timezone)):
         report.missed += 1
+        if item.attempts > 1:
+            log.warning(
+                "A reminder is recorded as missed: %d attempts to send it failed (Telegram "
+                "unreachable or the database faulty) until it was too late (another local "
+                "day, or more than REMINDER_CATCHUP_HOURS after it was due)",
+                item.attempts - 1,
+            )
+        return _Outcome("missed")
+    if item.kind == reminders.PREVIEW:
+        text, keyboard = preview_message(deps, runner, item.day, now, history, calendar)
+    elif item.kind == reminders.CHECKIN:
+        text = t("misc.checkin", focus=views.focus_label(t, Focus(item.focus)))
+        keyboard = views.session_keyboard(t, item.day)
     else:
-        if item.kind == reminders.PREVIEW:
-            text, keyboard = preview_message(deps, runner, item.day, now, history, calendar)
-        elif item.kind == reminders.CHECKIN:
-            text = t("misc.checkin", focus=views.focus_label(t, Focus(item.focus)))
-            keyboard = views.session_keyboard(t, item.day)
-        else:
-            body, _ = today_message(deps, runner, item.day, now, None, history, calendar)
-            text = t("misc.reminder_intro") + "\n\n" + body
-            keyboard = reminder_keyboard(deps, item.day)
+        body, _ = today_message(deps, runner, item.day, now, None, history, calendar)
+        text = t("misc.reminder_intro") + "\n\n" + body
+        keyboard = reminder_keyboard(deps, item.day)
+    return _Message(runner.chat_id, text, keyboard)
+
+
+async def _deliver(
+    bot: Bot, deps: Deps, item: reminders.Taken, report: TickReport
+) -> _Outcome | None:
+    """Everything up to and including the send: what to write down for the row, or None
+    to leave it ``sending`` (it is no longer this sender's, or an attempt may have been
+    delivered: after the lease it is sent again as a possible duplicate)."""
+    tries: list[int] = []  # one entry per request that went to Telegram
+    try:
+        prepared = await _prepare(deps, item, report)
+        if isinstance(prepared, _Outcome):
+            return prepared
         if item.retry:
             report.possible_duplicates += 1
             log.warning(
                 "Re-sending a reminder whose earlier attempt may have been delivered "
-                "(its sender stopped mid-send): a possible duplicate"
+                "(its sender stopped mid-send, or the send timed out): a possible duplicate"
             )
-        try:
-            delivered = await with_retries(
-                lambda: _attempt(bot, deps, item, runner.chat_id, text, keyboard),
-                sleep=deps.sleep,
-            )
-            message_id = delivered.value.message_id
-            report.sent += 1
-            failpoints.hit("after_send")  # delivered, not yet recorded
-            if delivered.maybe_duplicate:
-                report.possible_duplicates += 1
-                log.warning("A reminder was re-sent after a timeout: a possible duplicate")
-        except LeaseLost:
-            report.lease_lost += 1
-            log.warning(
-                "A reminder waited longer than its lease and another sender took it over; "
-                "not sending it here"
-            )
-            return
-        except (Forbidden, BadRequest) as exc:
-            if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
-                status = "failed"
-                report.failed += 1
-                log.warning("A reminder was rejected: %s", exc.message)
-            else:
-                # Blocked, or the chat is gone: stop until the runner writes again.
-                status = "blocked"
-                report.blocked += 1
-        except TelegramError as exc:
-            status = "failed"
+        delivered = await with_retries(
+            lambda: _attempt(bot, deps, item, prepared, tries), sleep=deps.sleep
+        )
+    except LeaseLost:
+        report.lease_lost += 1
+        log.warning(
+            "A reminder waited longer than its lease and another sender took it over; "
+            "not sending it here"
+        )
+        return None
+    except AlreadyLogged:
+        report.already_logged += 1
+        return _Outcome("cancelled")  # logged while the reminder waited for its turn
+    except SendFailed as exc:
+        report.failing_in_a_row += 1
+        report.deferred += 1
+        log.warning(
+            "A reminder could not be sent (%s); it is tried again on a later tick",
+            exc,
+        )
+        if exc.maybe_delivered or item.retry:
+            return None  # an attempt may have arrived: the lease decides, as a duplicate
+        return _Outcome(reminders.RETRY)
+    except (Forbidden, BadRequest) as exc:
+        if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
             report.failed += 1
-            report.errors.append(type(exc).__name__)
-            log.warning("A reminder could not be sent: %s", type(exc).__name__)
-    async with transaction(deps.sessions) as session:
-        if not await reminders.finish(
-            session, item.id, status=status, now=now, message_id=message_id, me=INSTANCE_ID
-        ):
-            log.warning(
-                "A reminder's lease ran out while it was being sent; another "
-                "instance may have sent it too"
-            )
-        if status == "blocked":
-            fresh = await runners.get_runner(session, item.chat_id)
-            if fresh is not None:
-                await runners.set_state(
-                    session, fresh, now=now, active=False, next_reminder_utc=None
-                )
-            deps.inactive.add(item.chat_id)
+            log.warning("A reminder was rejected: %s", exc.message)
+            return _Outcome("failed")
+        # Blocked, or the chat is gone: stop until the runner writes again.
+        report.blocked += 1
+        return _Outcome("blocked")
+    except TelegramError as exc:
+        report.failed += 1
+        report.errors.append(type(exc).__name__)
+        log.warning("A reminder could not be sent: %s", type(exc).__name__)
+        return _Outcome("failed")
+    except Exception:
+        # A database fault or a bug before the message left: nothing was delivered
+        # (unless an earlier request of this send timed out), so the row is tried again
+        # after a short wait instead of a lease, and not as a possible duplicate.
+        report.errors.append("sender")
+        report.deferred += 1
+        log.exception("A reminder could not be sent or recorded; it will be retried")
+        return None if tries or item.retry else _Outcome(reminders.RETRY)
+    report.sent += 1
+    report.failing_in_a_row = 0
+    failpoints.hit("after_send")  # delivered, not yet recorded
+    if delivered.maybe_duplicate:
+        report.possible_duplicates += 1
+        log.warning("A reminder was re-sent after a timeout: a possible duplicate")
+    return _Outcome("sent", delivered.value.message_id)
+
+
+async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickReport) -> None:
+    """Send one reserved row and write down what became of it.
+
+    While it is being sent and recorded the row is in ``_BUSY``, so no sender of this
+    process takes it over, however long the database makes the recording wait.
+    """
+    _BUSY.add(item.id)
+    try:
+        outcome = await _deliver(bot, deps, item, report)
+        if outcome is None:
+            return
+        await _record(deps, item, outcome)
+    finally:
+        _BUSY.discard(item.id)
     failpoints.hit("after_record")
+
+
+async def _record(deps: Deps, item: reminders.Taken, outcome: _Outcome) -> None:
+    """Write the row's result, retrying through database faults until it is written.
+
+    Once Telegram has accepted a message, its ``sent`` must reach the database: a row
+    left ``sending`` is sent again after the lease (a SQLite write lock held for 20 s,
+    or a PostgreSQL backend terminated mid-fan-out, made 2-5 duplicates per 100 runners
+    that way). Only a process that dies here leaves the one known duplicate. Any other
+    error (a bug) is raised: the row then stays ``sending`` for the lease.
+    """
+    delay, failures = RECORD_FIRST_DELAY, 0
+    while True:
+        try:
+            async with transaction(deps.sessions) as session:
+                now = deps.clock.now()
+                if not await reminders.finish(
+                    session,
+                    item.id,
+                    status=outcome.status,
+                    now=now,
+                    message_id=outcome.message_id,
+                    me=INSTANCE_ID,
+                ):
+                    log.warning(
+                        "A reminder's lease ran out while it was being sent; another "
+                        "instance may have sent it too"
+                    )
+                if outcome.status == "blocked":
+                    fresh = await runners.get_runner(session, item.chat_id)
+                    if fresh is not None:
+                        await runners.set_state(
+                            session, fresh, now=now, active=False, next_reminder_utc=None
+                        )
+            break
+        except Exception as exc:
+            if not faults.transient(exc):
+                raise
+            failures += 1
+            log.warning(
+                "Could not write down a reminder's result (%s); retry %d in %.1f s",
+                faults.describe(exc),
+                failures,
+                delay,
+            )
+            await deps.sleep(delay)
+            delay = min(delay * 2, RECORD_MAX_DELAY)
+    if outcome.status == "blocked":
+        deps.inactive.add(item.chat_id)
 
 
 class LeaseLost(Exception):
     """The row stopped being this sender's while it waited for its turn."""
 
 
-async def _attempt(
-    bot: Bot,
-    deps: Deps,
-    item: reminders.Taken,
-    chat_id: int,
-    text: str,
-    keyboard: InlineKeyboardMarkup,
-) -> Message:
-    """One try at sending: confirm the row is still ours (restarting its lease), wait for
-    a turn under the rate limit, and send.
+class AlreadyLogged(Exception):
+    """The runner logged the day while the reminder waited for its turn."""
 
-    Waiting can be long — a 429 pauses every send for its ``retry_after`` — and a wait
-    longer than the lease would otherwise let another sender take the row over while
-    this one still sends it: a duplicate. So a wait of more than half a lease confirms
-    again right before sending. The usual short wait does not: a database round trip
-    between the turn and the send would stretch every interval of the paced stream.
+
+async def _attempt(
+    bot: Bot, deps: Deps, item: reminders.Taken, message: _Message, tries: list[int]
+) -> Message:
+    """One try at sending: wait for a turn under the rate limit, then confirm — in one
+    statement — that the row is still ours (restarting its lease) and that the runner
+    has not logged the day meanwhile, and send.
+
+    The check comes after the turn, right before the request leaves: a runner who says
+    "done" while the reminder waits in line (up to SEND_CONCURRENCY intervals, or a
+    whole 429 pause) gets no reminder afterwards — checked before the turn, one runner
+    in 100 did in a race test. Turns are one interval apart, so while the check takes
+    less than half an interval no other request (the answer to that "done") can leave
+    between the check and the send; a check that took longer (a database under load)
+    is made again after a new turn, up to RECHECKS times. The round trip, well under a
+    quarter interval on SQLite and PostgreSQL, does not stretch the paced stream; a
+    longer one moves the next turn back rather than letting two requests arrive too
+    close.
     """
     limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
-    paced = isinstance(limiter, PacedRateLimiter)
-    await _renew(deps, item)
-    if paced:
-        loop = asyncio.get_running_loop()
-        asked = loop.time()
-        await limiter.wait_turn(Priority.BULK)  # type: ignore[union-attr]
-        if loop.time() - asked > deps.settings.reminder_lease_seconds / 2:
-            # A long wait (a 429 pauses every send): make sure again, right before it
-            # leaves. Checking before the turn keeps the database out of the paced path.
-            await _renew(deps, item)
+    paced = isinstance(limiter, PacedRateLimiter) and limiter.interval > 0
+    loop = asyncio.get_running_loop()
+    for check in range(RECHECKS + 1):
+        turned = loop.time()
+        if paced:
+            await limiter.wait_turn(Priority.BULK)  # type: ignore[union-attr]
+            turned = loop.time()
+        await _renew(deps, item)
+        if not paced or loop.time() - turned < limiter.interval / 2:  # type: ignore[union-attr]
+            break
+        if check < RECHECKS:
+            log.debug("A reminder's check took longer than half a turn; checking again")
+    tries.append(1)
     return await bot.send_message(
-        chat_id,
-        text,
-        reply_markup=keyboard,
-        rate_limit_args=Priority.TURN_TAKEN if paced else None,
+        message.chat_id,
+        message.text,
+        reply_markup=message.keyboard,
+        rate_limit_args=Priority.TURN_TAKEN if isinstance(limiter, PacedRateLimiter) else None,
     )
 
 
 async def _renew(deps: Deps, item: reminders.Taken) -> None:
-    """The row is still this sender's, for a whole lease from now; else LeaseLost."""
+    """The row is still this sender's, for a whole lease from now, and its day is not
+    logged; else LeaseLost or AlreadyLogged."""
     async with transaction(deps.sessions) as session:
-        if not await reminders.renew(session, item.id, me=INSTANCE_ID, now=deps.clock.now()):
-            raise LeaseLost
+        found = await reminders.renew(session, item.id, me=INSTANCE_ID, now=deps.clock.now())
+    if found == reminders.LOST:
+        raise LeaseLost
+    if found == reminders.LOGGED:
+        raise AlreadyLogged
+
+
+async def _take(deps: Deps) -> list[reminders.Taken] | None:
+    """Reserve the next row; None if the database kept failing (the next tick goes on)."""
+    lease = timedelta(seconds=deps.settings.reminder_lease_seconds)
+    delay = RECORD_FIRST_DELAY
+    for attempt in range(1, TAKE_ATTEMPTS + 1):
+        try:
+            async with transaction(deps.sessions) as session:
+                return await reminders.take_sendable(
+                    session,
+                    now=deps.clock.now(),
+                    me=INSTANCE_ID,
+                    lease=lease,
+                    limit=1,
+                    busy=frozenset(_BUSY),
+                )
+        except Exception as exc:
+            if not faults.transient(exc):
+                raise
+            log.warning(
+                "Could not reserve a reminder (%s); attempt %d of %d",
+                faults.describe(exc),
+                attempt,
+                TAKE_ATTEMPTS,
+            )
+            if attempt < TAKE_ATTEMPTS:
+                await deps.sleep(delay)
+                delay = min(delay * 2, RECORD_MAX_DELAY)
+    return None
 
 
 async def _sender(bot: Bot, deps: Deps, report: TickReport, planner: asyncio.Task[None]) -> None:
@@ -356,14 +536,17 @@ async def _sender(bot: Bot, deps: Deps, report: TickReport, planner: asyncio.Tas
     Reserving one row at a time, right before its send, keeps the lease about a single
     send — a slow but live sender never has rows waiting long enough for another
     instance to take them over. While the planner is still writing rows, an empty queue
-    means "not yet", not "done".
+    means "not yet", not "done". Once BREAKER_FAILURES sends in a row could not reach
+    Telegram, the tick stops taking rows: the rest wait, ``ready``, for the next tick
+    rather than each spending its retries on an outage.
     """
-    lease = timedelta(seconds=deps.settings.reminder_lease_seconds)
     while True:
-        async with transaction(deps.sessions) as session:
-            taken = await reminders.take_sendable(
-                session, now=deps.clock.now(), me=INSTANCE_ID, lease=lease, limit=1
-            )
+        if report.failing_in_a_row >= BREAKER_FAILURES:
+            return
+        taken = await _take(deps)
+        if taken is None:
+            report.errors.append("database")
+            return
         if not taken:
             if planner.done():
                 return
@@ -419,13 +602,14 @@ async def send_due_reminders(bot: Bot, deps: Deps) -> TickReport:
     if report.anything:
         log.info(
             "Reminder tick: %d sent, %d missed, %d already logged, %d failed, %d blocked, "
-            "%d possible duplicates",
+            "%d possible duplicates, %d deferred",
             report.sent,
             report.missed,
             report.already_logged,
             report.failed,
             report.blocked,
             report.possible_duplicates,
+            report.deferred,
         )
     if failures:
         raise failures[0]  # the watchdog sees no completed tick, and the log says why
