@@ -123,12 +123,6 @@ async def test_done_and_skip_with_dirty_notes_are_logged(bot: BotHarness, clock)
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the note is stored cleaned, but the reply echoes it as typed: "
-    "bot/handlers/views.py's user_text (not this helper's file) must pass it through "
-    "bot.coach.parsing.clean_text; then drop this marker",
-)
 async def test_a_dirty_note_after_done_is_added(bot: BotHarness) -> None:
     await onboard(bot)
     await bot.say("done")
