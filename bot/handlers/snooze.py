@@ -37,10 +37,13 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if runner is None or not runner.onboarded:
         await tap.stale()
         return
-    slot = slot_for(runner, day, calendar, day) if calendar is not None else None
+    if calendar is None:
+        await query.answer(t("misc.old_button_answer"))
+        return
+    slot = slot_for(runner, day, calendar, day)
     focus = slot.focus if slot else None
     if focus is None:
-        await query.answer(t("misc.old_button_answer"))
+        await tap.stale()  # today's session is gone since: paused, moved, plan changed
         return
     if minutes is None:
         # First tap: offer the choices in place of the "Later" button.
