@@ -39,7 +39,7 @@ from bot.coach.progression import Entry
 from bot.coaching import local_today, next_reminder_for
 from bot.content import Texts
 from bot.handlers import views
-from bot.handlers.taps import button_args, button_choice, button_day, show, tap_or_stale
+from bot.handlers.taps import button_args, button_choice, show, tap_or_stale
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -225,7 +225,7 @@ class _Choice:
 def parse_tap(data: str) -> _Choice | None:
     """The choice a button carries, or None for anything the bot never put on one."""
     args = button_args(data, CB_PAUSE, 2, 3)
-    day = button_day(args[0]) if args else None
+    day = views.parse_day_code(args[0]) if args else None
     if args is None or day is None:
         return None
     if args[1] == KEEP:

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.coaching import load_calendar, local_today, slot_for
 from bot.handlers import views
-from bot.handlers.taps import button_args, button_choice, button_day, tap_or_stale
+from bot.handlers.taps import button_args, button_choice, tap_or_stale
 from bot.store import logs, reminders, runners
 from bot.store.db import transaction
 
@@ -22,7 +22,7 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
     args = button_args(query.data, views.CB_SNOOZE, 1, 2)
-    day = button_day(args[0]) if args else None
+    day = views.parse_day_code(args[0]) if args else None
     minutes = button_choice(args[1], views.SNOOZE_MINUTES) if args and len(args) == 2 else None
     if args is None or day is None or (len(args) == 2 and minutes is None):
         await tap.stale()

@@ -29,7 +29,7 @@ from bot.coaching import DONE_LOOKBACK_DAYS, day_plan, history_of, local_today, 
 from bot.content import Exercise
 from bot.deps import Deps
 from bot.handlers import views
-from bot.handlers.taps import button_args, button_day, show, tap_or_stale
+from bot.handlers.taps import button_args, show, tap_or_stale
 from bot.handlers.today import today_message
 from bot.store import logs, runners
 from bot.store.db import transaction
@@ -62,7 +62,7 @@ async def on_swap_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     deps, query, chat = pressed.deps, pressed.query, pressed.chat
     args = button_args(query.data, views.CB_SWAP, 1, 2, 3)
-    day = button_day(args[0]) if args else None
+    day = views.parse_day_code(args[0]) if args else None
     if args is None or day is None:
         await pressed.stale()
         return

@@ -2,15 +2,15 @@
 
 Callback data comes from the runner's client, and a button can outlive what it was for
 (an old message, a deleted runner, a newer release). So a handler reads its data with
-the strict parsers here: anything that is not exactly what the bot itself puts on its
-buttons parses to None, and the handler answers misc.stale_button instead of raising.
+the strict parsers here (and ``views.parse_day_code`` for its days): anything that is not
+exactly what the bot itself puts on its buttons parses to None, and the handler answers
+misc.stale_button instead of raising.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from enum import Enum
 from typing import TypeVar
 
@@ -22,13 +22,6 @@ from bot.content import Texts
 from bot.deps import Deps, get_deps
 
 Choice = TypeVar("Choice")
-
-# The days a button's day code may name. The bot writes days from a few days back to a
-# week ahead of the runner's today, so any real button lies well inside; the bounds keep
-# a handler's date sums on a forged day (a week's Monday, today ± a few weeks) away from
-# date.min and date.max, where "00010101" or "99991231" made timedelta raise OverflowError.
-FIRST_BUTTON_DAY = date(2000, 1, 1)
-LAST_BUTTON_DAY = date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -111,21 +104,6 @@ def button_args(data: str | None, prefix: str, *counts: int) -> list[str] | None
     if parts[: len(head)] != head or len(parts) - len(head) not in counts:
         return None
     return parts[len(head) :]
-
-
-def button_day(code: str) -> date | None:
-    """The day a button's ``YYYYMMDD`` code names; None unless it is eight ASCII digits of
-    a real day from FIRST_BUTTON_DAY to LAST_BUTTON_DAY.
-
-    ``strptime`` alone is too lenient for data anyone can forge: it reads "2026112" (seven
-    digits), fullwidth digits, and date.min and date.max, whose neighbours overflow."""
-    if len(code) != 8 or not (code.isascii() and code.isdigit()):
-        return None
-    try:
-        day = date(int(code[:4]), int(code[4:6]), int(code[6:]))
-    except ValueError:
-        return None
-    return day if FIRST_BUTTON_DAY <= day <= LAST_BUTTON_DAY else None
 
 
 def button_choice(value: str, choices: Iterable[Choice]) -> Choice | None:

@@ -1,0 +1,101 @@
+"""The strict readers of callback data in bot/handlers/taps.py, and the handlers of swap,
+pause and snooze answering a button with no chat even when nothing in front of them
+(guards.group_guard today) has answered it already."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from telegram import Update
+from telegram.ext import CallbackContext
+
+from bot.coach.pause import Length, Reason
+from tests.harness import CHAT, BotHarness, shared_content
+
+T = shared_content().texts
+
+
+def test_button_args_takes_only_the_prefix_and_the_counts_given() -> None:
+    from bot.handlers.taps import button_args
+
+    assert button_args("v1:pz:20261126:few", "v1:pz", 2, 3) == ["20261126", "few"]
+    assert button_args("v1:pz:20261126:few:illness", "v1:pz", 2, 3) == [
+        "20261126",
+        "few",
+        "illness",
+    ]
+    assert button_args("v1:pz:20261126", "v1:pz", 2, 3) is None  # too few
+    assert button_args("v1:pz:20261126:few:illness:x", "v1:pz", 2, 3) is None  # too many
+    assert button_args("v1:pzz:20261126:few", "v1:pz", 2, 3) is None  # another prefix
+    assert button_args("v2:pz:20261126:few", "v1:pz", 2, 3) is None
+    assert button_args("v1:pz", "v1:pz", 0) == []
+    assert button_args(None, "v1:pz", 0, 1) is None
+
+
+@given(st.text(), st.text(alphabet=":abv1", max_size=8), st.sets(st.integers(0, 6)))
+def test_button_args_never_raises_and_gives_back_the_data(
+    data: str, prefix: str, counts: set[int]
+) -> None:
+    from bot.handlers.taps import button_args
+
+    args = button_args(data, prefix, *counts)
+    if args is not None:
+        assert len(args) in counts
+        assert ":".join([prefix, *args]) == data or (not args and data == prefix)
+
+
+def test_button_choice_matches_the_exact_spelling_only() -> None:
+    from bot.handlers.taps import button_choice
+
+    assert button_choice("30", (30, 60, 180)) == 30
+    assert button_choice("180", (30, 60, 180)) == 180
+    for forged in ("²", "٣٠", "030", " 30", "30.0", "+30", "", "3e1"):
+        assert button_choice(forged, (30, 60, 180)) is None, forged
+    assert button_choice("few", Length) is Length.FEW_DAYS
+    assert button_choice("illness", Reason) is Reason.ILLNESS
+    for forged in ("FEW_DAYS", "Few", "few ", "Length.FEW_DAYS"):
+        assert button_choice(forged, Length) is None, forged
+
+
+def _inline_update(bot: BotHarness, data: str) -> Update:
+    payload = {
+        "update_id": 1,
+        "callback_query": {
+            "id": "inline-1",
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Runner"},
+            "inline_message_id": "AgAAAInline",
+            "chat_instance": f"ci{CHAT}",
+            "data": data,
+        },
+    }
+    return Update.de_json(payload, bot.app.bot)
+
+
+@pytest.mark.parametrize(
+    ("handler", "data"),
+    [
+        ("swap", "v1:swp:20261126"),
+        ("pause", "v1:pz:20261126:few"),
+        ("snooze", "v1:snz:20261126:30"),
+    ],
+)
+async def test_my_handlers_answer_a_button_without_a_chat_themselves(
+    bot: BotHarness, handler: str, data: str
+) -> None:
+    """Called directly, past the guard: a handler must not rely on it being there."""
+    from bot.handlers import pause, snooze, swap
+
+    callbacks: dict[str, Any] = {
+        "swap": swap.on_swap_button,
+        "pause": pause.on_pause_button,
+        "snooze": snooze.on_snooze_button,
+    }
+    update = _inline_update(bot, data)
+    context = CallbackContext.from_update(update, bot.app)
+    await callbacks[handler](update, context)
+    answers = bot.stub.calls_to("answerCallbackQuery")
+    assert [call.params.get("text") for call in answers] == [T("misc.stale_button")]
+    assert bot.stub.sent_messages(CHAT) == []
