@@ -27,6 +27,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
+from bot import housekeeping
 from bot.clock import Clock, SystemClock
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content
@@ -84,6 +85,13 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
         # first=0: catch up at once on whatever fell due while the bot was down.
         application.job_queue.run_repeating(
             reminder_tick, interval=deps.settings.reminder_tick_seconds, first=0, name="reminders"
+        )
+        # Onboardings abandoned for a month are forgotten, draft and conversation state.
+        application.job_queue.run_repeating(
+            housekeeping.housekeeping_job,
+            interval=housekeeping.SWEEP_SECONDS,
+            first=housekeeping.SWEEP_SECONDS,
+            name="housekeeping",
         )
     # The city and location tables take about a second to load: do it off the event loop,
     # before the first runner reaches the timezone question.

@@ -34,6 +34,7 @@ from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.coaching import DONE_LOOKBACK_DAYS
 from bot.content import Texts, load_content
 from bot.handlers.views import day_label, focus_label
+from bot.settings import Settings
 from tests.stub_bot_api import Call, StubBotAPI
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -42,17 +43,7 @@ TOKEN = "123456789:AAHfakeSECRETfakeSECRETfakeSECRET1"
 TOKEN_SECRET = TOKEN.split(":", 1)[1]
 #: Every variable ``bot.settings.Settings`` reads; scrubbed from the inherited environment
 #: so a developer's shell (or CI) cannot change what the tests run against.
-SETTINGS_VARS = frozenset(
-    {
-        "TELEGRAM_BOT_TOKEN",
-        "TELEGRAM_BASE_URL",
-        "DATABASE_URL",
-        "LOG_LEVEL",
-        "CONTENT_DIR",
-        "REMINDER_TICK_SECONDS",
-        "REMINDER_CATCHUP_HOURS",
-    }
-)
+SETTINGS_VARS = frozenset(name.upper() for name in Settings.model_fields)
 
 START_TIMEOUT = 30.0  # cold imports + migrations take ~2 s; generous for a loaded CI box
 REPLY_TIMEOUT = 10.0

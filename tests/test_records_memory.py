@@ -158,3 +158,13 @@ async def test_the_housekeeping_job_sweeps_and_outlives_a_failure(
     monkeypatch.setattr(drafts, "drop_abandoned", broken)
     await housekeeping_job(CallbackContext(bot.app))
     assert "Could not forget abandoned onboardings" in caplog.text
+
+
+async def test_the_running_bot_schedules_the_housekeeping_sweep(bot: BotHarness) -> None:
+    """The sweep is only worth something if the application runs it: one repeating job,
+    the first run a whole interval after start (nothing is a month old at start)."""
+    from bot.housekeeping import SWEEP_SECONDS, housekeeping_job
+
+    [job] = bot.app.job_queue.get_jobs_by_name("housekeeping")
+    assert job.callback is housekeeping_job
+    assert job.trigger.interval.total_seconds() == SWEEP_SECONDS

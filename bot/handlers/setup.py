@@ -603,10 +603,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
     if step == A.TIMEZONE:
         match = await asyncio.to_thread(deps.zones.from_text, text)
         if match is None:
-            import html
-
             await update.effective_chat.send_message(  # type: ignore[union-attr]
-                t("onboarding.reask_timezone", text=html.escape(text[:60]))
+                t("onboarding.reask_timezone", text=views.user_text(text, 60))
             )
             return step
         return await _zone_found(update, deps, draft, match.zone, match.place)

@@ -71,21 +71,26 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await tap.stale()
         return
     now = deps.clock.now()
+    # Answers go out after the transaction: SQLite's one connection must not wait on the
+    # network while other chats' updates are handled.
     async with transaction(deps.sessions) as session:
-        if (runner := await _set_up(session, tap)) is None:
-            return
-        today = local_today(runner, now)
-        log = await logs.log_on(session, chat.id, day) if _near(day, today) else None
-        if log is None or log.status != "skipped":
-            await tap.stale()
-            return
-        if log.reason is not None:
-            # Answered already: a second tap (both left before the first reply came),
-            # or another reason on the same keyboard. The first one stands.
-            await query.answer()
-            return
-        await logs.set_reason(session, chat.id, day, reason)
-        history = await load_calendar(session, runner, today)
+        runner = await _set_up(session, chat.id)
+        log = None
+        if runner is not None:
+            today = local_today(runner, now)
+            log = await logs.log_on(session, chat.id, day) if _near(day, today) else None
+        answered = log is not None and log.status == "skipped" and log.reason is not None
+        if runner is not None and log is not None and log.status == "skipped" and not answered:
+            await logs.set_reason(session, chat.id, day, reason)
+            history = await load_calendar(session, runner, today)
+    if runner is None or log is None or log.status != "skipped":
+        await tap.stale()
+        return
+    if answered:
+        # Answered already: a second tap (both left before the first reply came), or
+        # another reason on the same keyboard. The first one stands.
+        await query.answer()
+        return
     await query.answer()
     await tap.close()
     week = runners.week_of(runner)
@@ -139,55 +144,62 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     from_day, to_day = codes[0], codes[1]
     now = deps.clock.now()
+    # What went wrong, if anything; answered after the transaction, so SQLite's one
+    # connection never waits on the network.
+    problem: str | None = None
     async with transaction(deps.sessions) as session:
-        if (runner := await _set_up(session, tap)) is None:
-            return
-        today = local_today(runner, now)
-        if not (_near(from_day, today) and _near(to_day, today)):
+        runner = await _set_up(session, chat.id)
+        slot = None
+        if runner is None:
+            problem = "stale"
+        else:
+            today = local_today(runner, now)
             # Forged or from another month: the calendar is never worked out that far
             # (a year-9999 day would overflow it).
-            await tap.stale()
-            return
-        log = await logs.log_on(session, chat.id, from_day)
-        if log is not None and log.status == "moved":
-            await tap.stale()
-            return
-        history = await load_calendar(session, runner, today)
-        slot = slot_for(runner, from_day, history, today)
-        week = runners.week_of(runner)
-        if (
-            slot is None
-            or slot.origin is Origin.REOFFERED
-            or log is None
-            or log.status != "skipped"
-            or move_blockers(week, slot, to_day, history, today)
-        ):
-            await query.answer()
-            await tap.close()
-            await chat.send_message(t("skip.move_gone"))
-            return
-        if not await moves.add_move(
-            session,
-            runner=runner,
-            from_day=from_day,
-            to_day=to_day,
-            focus=slot.focus.value,
-            now=now,
-        ):
-            # A move of that day is stored already although its log says skipped (another
-            # instance's, or an old release's leftover): nothing was moved, and saying
-            # so beats a "moved" the calendar would not show.
-            await query.answer()
-            await tap.close()
-            await chat.send_message(t("records.move_not_stored"))
-            return
-        await logs.mark_moved(session, chat.id, from_day)
-        await runners.set_state(
-            session,
-            runner,
-            now=now,
-            next_reminder_utc=await next_reminder_for(session, runner, now=now),
-        )
+            near = _near(from_day, today) and _near(to_day, today)
+            log = await logs.log_on(session, chat.id, from_day) if near else None
+            if not near or (log is not None and log.status == "moved"):
+                problem = "stale"
+        if runner is not None and problem is None:
+            history = await load_calendar(session, runner, today)
+            slot = slot_for(runner, from_day, history, today)
+            week = runners.week_of(runner)
+            if (
+                slot is None
+                or slot.origin is Origin.REOFFERED
+                or log is None
+                or log.status != "skipped"
+                or move_blockers(week, slot, to_day, history, today)
+            ):
+                problem = "skip.move_gone"
+            elif not await moves.add_move(
+                session,
+                runner=runner,
+                from_day=from_day,
+                to_day=to_day,
+                focus=slot.focus.value,
+                now=now,
+            ):
+                # A move of that day is stored already although its log says skipped
+                # (another instance's, or an old release's leftover): nothing was moved,
+                # and saying so beats a "moved" the calendar would not show.
+                problem = "records.move_not_stored"
+            else:
+                await logs.mark_moved(session, chat.id, from_day)
+                await runners.set_state(
+                    session,
+                    runner,
+                    now=now,
+                    next_reminder_utc=await next_reminder_for(session, runner, now=now),
+                )
+    if problem == "stale":
+        await tap.stale()
+        return
+    if problem is not None or slot is None:
+        await query.answer()
+        await tap.close()
+        await chat.send_message(t(problem or "skip.move_gone"))
+        return
     await query.answer()
     await tap.close()
     await chat.send_message(
@@ -211,14 +223,16 @@ async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        if (runner := await _set_up(session, tap)) is None:
-            return
-        today = local_today(runner, now)
-        log = await logs.log_on(session, chat.id, day) if _near(day, today) else None
-        if log is None or log.status != "skipped":
-            await tap.stale()
-            return
-        history = await load_calendar(session, runner, today)
+        runner = await _set_up(session, chat.id)
+        log = None
+        if runner is not None:
+            today = local_today(runner, now)
+            log = await logs.log_on(session, chat.id, day) if _near(day, today) else None
+        if runner is not None and log is not None and log.status == "skipped":
+            history = await load_calendar(session, runner, today)
+    if runner is None or log is None or log.status != "skipped":
+        await tap.stale()
+        return
     await query.answer()
     following = next_slot(runner, history, today, include_today=False)
     text = t("skip.kept", next_line=_next_line(t, runner, following, today))
@@ -247,11 +261,11 @@ async def _tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Tap | None
     return tap_of(update, context)
 
 
-async def _set_up(session: AsyncSession, tap: Tap) -> Runner | None:
-    """The tapping runner, or None (answered) if they are not set up (any more)."""
-    runner = await runners.get_runner(session, tap.chat.id)
+async def _set_up(session: AsyncSession, chat_id: int) -> Runner | None:
+    """The tapping runner, or None if they are not set up (any more): the caller answers
+    "expired" once the transaction is over."""
+    runner = await runners.get_runner(session, chat_id)
     if runner is None or not runner.onboarded:
-        await tap.stale()
         return None
     return runner
 
