@@ -11,6 +11,12 @@ The fault starts inside a send: the stub's sendMessage handler has just accepted
 reminder when it takes the lock, so at least that reminder's "sent" meets the fault.
 Before the fix its row stayed ``sending`` and went out again after the lease (2-5
 duplicates per 100 runners).
+
+On SQLite the bot sends with one sender here: with eight, one of the others nearly
+always holds the write lock at that moment (its statement runs in the driver's thread
+while the handler runs), SQLite has no queue to wait in, and waiting would block the
+event loop that must finish that write. PostgreSQL queues the lock request, so there
+the eight senders of the default setting run.
 """
 
 from __future__ import annotations
@@ -237,14 +243,16 @@ async def test_a_write_lock_after_a_send_neither_doubles_nor_loses_a_reminder(
     runner gets the reminder exactly once, every row ends ``sent``, nothing is logged
     as a possible duplicate — and the fault did meet a delivered reminder's record."""
     clock.set(NOW)
-    bot = BotHarness(stub=stub, sessions=fault_sessions, clock=clock)
+    sqlite = make_url(db_url).get_backend_name() == "sqlite"
+    overrides = {"send_concurrency": 1} if sqlite else {}
+    bot = BotHarness(stub=stub, sessions=fault_sessions, clock=clock, settings_overrides=overrides)
     await bot.start()
     # Seeded after the start: the start-up's preview backfill would otherwise hold these
     # runners (FOR UPDATE) while the first tick looks for them, and it would skip them.
     chats = await seed(fault_sessions, RUNNERS)
     seen = Seen(RECORD_FAILED)
     fault: SqliteWriteLock | PostgresTermination
-    if make_url(db_url).get_backend_name() == "sqlite":
+    if sqlite:
         fault = SqliteWriteLock(str(make_url(db_url).database), seen.event)
     else:
         fault = PostgresTermination(db_url, app_name)

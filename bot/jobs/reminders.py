@@ -461,22 +461,24 @@ async def _attempt(
     whole 429 pause) gets no reminder afterwards — checked before the turn, one runner
     in 100 did in a race test. Turns are one interval apart, so while the check takes
     less than half an interval no other request (the answer to that "done") can leave
-    between the check and the send; a check that took longer (a database under load)
-    is made again after a new turn, up to RECHECKS times. The round trip, well under a
-    quarter interval on SQLite and PostgreSQL, does not stretch the paced stream; a
-    longer one moves the next turn back rather than letting two requests arrive too
-    close.
+    between the check and the send. Only the statement counts, from when its connection
+    was in hand: waiting for the connection (SQLite's one, busy with the other senders)
+    comes before the check and leaves no gap after it. A check that itself took longer
+    (a database under load) is made again after a new turn, up to RECHECKS times. The
+    round trip, well under a quarter interval on SQLite and PostgreSQL, does not stretch
+    the paced stream; a longer one moves the next turn back rather than letting two
+    requests arrive too close.
     """
     limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
     paced = isinstance(limiter, PacedRateLimiter) and limiter.interval > 0
     loop = asyncio.get_running_loop()
     for check in range(RECHECKS + 1):
-        turned = loop.time()
         if paced:
             await limiter.wait_turn(Priority.BULK)  # type: ignore[union-attr]
-            turned = loop.time()
-        await _renew(deps, item)
-        if not paced or loop.time() - turned < limiter.interval / 2:  # type: ignore[union-attr]
+        turned = loop.time()
+        began = await _renew(deps, item)
+        done = loop.time()
+        if not paced or min(done - turned, done - began) < limiter.interval / 2:  # type: ignore[union-attr]
             break
         if check < RECHECKS:
             log.debug("A reminder's check took longer than half a turn; checking again")
@@ -489,15 +491,19 @@ async def _attempt(
     )
 
 
-async def _renew(deps: Deps, item: reminders.Taken) -> None:
+async def _renew(deps: Deps, item: reminders.Taken) -> float:
     """The row is still this sender's, for a whole lease from now, and its day is not
-    logged; else LeaseLost or AlreadyLogged."""
+    logged; else LeaseLost or AlreadyLogged. Returns the loop time at which the check
+    had its connection (a wait for one is not part of the check)."""
     async with transaction(deps.sessions) as session:
+        await session.connection()
+        began = asyncio.get_running_loop().time()
         found = await reminders.renew(session, item.id, me=INSTANCE_ID, now=deps.clock.now())
     if found == reminders.LOST:
         raise LeaseLost
     if found == reminders.LOGGED:
         raise AlreadyLogged
+    return began
 
 
 async def _take(deps: Deps) -> list[reminders.Taken] | None:
