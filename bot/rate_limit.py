@@ -44,6 +44,8 @@ import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
+from bot.sending import retry_after_seconds
+
 JSONDict = dict[str, Any]
 
 # A pause can start while a request waits for its turn; it looks again this many times.
@@ -190,7 +192,7 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 # The private field is always a timedelta; the public one warns in PTB 22.
-                pause = exc._retry_after.total_seconds()
+                pause = retry_after_seconds(exc)
                 if turn_taken or attempt == retries:
                     self._paused_until = max(self._paused_until, self._now() + pause)
                     raise

@@ -99,3 +99,45 @@ async def test_my_handlers_answer_a_button_without_a_chat_themselves(
     answers = bot.stub.calls_to("answerCallbackQuery")
     assert [call.params.get("text") for call in answers] == [T("misc.stale_button")]
     assert bot.stub.sent_messages(CHAT) == []
+
+
+async def test_a_double_tap_on_a_snooze_choice_sends_one_message(bot: BotHarness, clock) -> None:
+    """Both presses of "30 min" leave before the keyboard changes: one snooze row, one
+    "I'll remind you at" message; the second press is answered in its toast. Snoozing
+    again later (another time) is still a real change and is answered as one."""
+    from datetime import date
+
+    from sqlmodel import select
+
+    from bot.store.db import transaction
+    from bot.store.models import Reminder
+    from tests.test_reminder_delivery import BERLIN, at, reminders_sent, setup_thursday
+
+    await setup_thursday(bot, clock)
+    clock.set(at(BERLIN, 2026, 11, 26, 7, 0))
+    await bot.tick()
+    [reminder] = reminders_sent(bot)[-1:]
+    await bot.tap("Later", reminder)
+    current = bot.stub.message(CHAT, reminder["message_id"])
+    assert current is not None
+    data = next(
+        button["callback_data"]
+        for row in current["reply_markup"]["inline_keyboard"]
+        for button in row
+        if button["text"] == "30 min"
+    )
+    mark = len(bot.stub.sent_messages(CHAT))
+    bot.stub.press_button(CHAT, reminder["message_id"], data)
+    bot.stub.press_button(CHAT, reminder["message_id"], data)
+    await bot.pump()
+    sent = bot.stub.sent_messages(CHAT)[mark:]
+    assert [m["text"] for m in sent] == ["⏰ Okay — I'll remind you again at 07:30."], sent
+    assert "07:30" in bot.callback_answers()[-1]
+    async with transaction(bot.sessions) as session:
+        snoozes = (await session.exec(select(Reminder).where(Reminder.kind == "snooze"))).all()
+    assert [(row.local_date, row.status) for row in snoozes] == [(date(2026, 11, 26), "scheduled")]
+    # Ten minutes later the same choice (a keyboard still on screen) is a new snooze, not
+    # a double tap: it is moved and answered with a message.
+    clock.set(at(BERLIN, 2026, 11, 26, 7, 10))
+    [again] = await bot.press(reminder["message_id"], data)
+    assert "07:40" in again["text"]

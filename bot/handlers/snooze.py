@@ -52,15 +52,21 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         rows += views.snooze_keyboard(t, day).inline_keyboard
         await tap.set_keyboard(InlineKeyboardMarkup(rows))
         return
-    await query.answer()
     zone = ZoneInfo(runner.timezone)
     due = now + timedelta(minutes=minutes)
+    scheduled = False
     async with transaction(deps.sessions) as session:
         logged = await logs.log_on(session, chat.id, day)
         if logged is None and due.astimezone(zone).date() == day:
-            await reminders.schedule_snooze(
+            scheduled = await reminders.schedule_snooze(
                 session, chat_id=chat.id, day=day, focus=focus.value, due=due
             )
+    at = due.astimezone(zone).strftime("%H:%M")
+    if logged is None and due.astimezone(zone).date() == day and not scheduled:
+        # A double tap: the first press scheduled it and said so; this one only answers.
+        await query.answer(views.toast(t("misc.snoozed", time=at)))
+        return
+    await query.answer()
     if logged is not None:
         await chat.send_message(t("misc.snooze_logged"))
         return
@@ -68,4 +74,4 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await chat.send_message(t("misc.snooze_too_late"))
         return
     await tap.set_keyboard(views.session_keyboard(t, day))
-    await chat.send_message(t("misc.snoozed", time=due.astimezone(zone).strftime("%H:%M")))
+    await chat.send_message(t("misc.snoozed", time=at))

@@ -32,6 +32,9 @@ SNOOZE = "snooze"
 CHECKIN = "checkin"
 # The weekly preview (bot/jobs/preview.py): one per runner and local date it is sent on.
 PREVIEW = "preview"
+# Two snoozes of one day this close together are one double tap ("30 min" pressed twice
+# before the keyboard changed), not a runner changing their mind.
+SNOOZE_SAME_WITHIN = timedelta(minutes=1)
 
 RETRY = "retry"
 # How long a row in ``retry`` waits after its n-th attempt (the last for all later ones).
@@ -85,23 +88,42 @@ async def claim(
 
 
 async def schedule_snooze(
-    session: AsyncSession, *, chat_id: int, day: date, focus: str, due: datetime
-) -> None:
-    """One snooze row per day; snoozing again moves it (unless it is being sent right now)."""
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    day: date,
+    focus: str,
+    due: datetime,
+    same_within: timedelta = SNOOZE_SAME_WITHIN,
+) -> bool:
+    """One snooze row per day; snoozing again moves it (unless it is being sent right now).
+
+    False when nothing changed: a snooze due within ``same_within`` of this one is already
+    scheduled — a double tap, both presses sent before the first answer reached the app —
+    so the caller answers once, not twice.
+    """
     if await claim(
         session, chat_id=chat_id, day=day, focus=focus, due=due, status="scheduled", kind=SNOOZE
     ):
-        return
-    await session.exec(  # type: ignore[call-overload]
+        return True
+    moved = await session.exec(  # type: ignore[call-overload]
         update(Reminder)
         .where(
             col(Reminder.chat_id) == chat_id,
             col(Reminder.local_date) == day,
             col(Reminder.kind) == SNOOZE,
             col(Reminder.status) != "sending",
+            or_(
+                col(Reminder.status) != "scheduled",
+                col(Reminder.due_utc) < due - same_within,
+                col(Reminder.due_utc) > due + same_within,
+            ),
         )
         .values(status="scheduled", due_utc=due, focus=focus)
+        .returning(col(Reminder.id))
+        .execution_options(synchronize_session=False)
     )
+    return moved.first() is not None
 
 
 @dataclass(frozen=True)
