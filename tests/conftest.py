@@ -4,7 +4,6 @@ the stub Bot API, a fake clock and the in-process bot harness."""
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,13 +11,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import bot.app as app_module
-from bot.settings import async_database_url
 from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate
-from tests.harness import BotHarness, FakeClock
+from tests.harness import BotHarness, FakeClock, own_schema
 from tests.stub_bot_api import StubBotAPI
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -41,20 +38,10 @@ BACKENDS = [
 def postgres_url() -> Iterator[str]:
     """A schema of its own for this test run, so two runs against one server (a developer
     and CI, say) can never truncate each other's tables."""
-    import psycopg
-
     assert TEST_DATABASE_URL
-    base = make_url(async_database_url(TEST_DATABASE_URL))
-    schema = f"test_run_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
+    with own_schema(TEST_DATABASE_URL, "test_run") as (base, schema):
         url = base.update_query_dict({"options": f"-csearch_path={schema}"})
         yield url.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 @pytest.fixture(params=BACKENDS)

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import URL, make_url
 from telegram import Update
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -24,7 +29,7 @@ from bot.coach.timezones import ZoneFinder
 from bot.content import Content, load_content
 from bot.deps import Deps, get_deps
 from bot.jobs.reminders import TickReport, send_due_reminders
-from bot.settings import Settings
+from bot.settings import Settings, async_database_url
 from bot.store.db import SessionFactory, transaction
 from bot.store.models import Runner
 from tests.stub_bot_api import METHOD_PATH_RE, StubBotAPI, StubTimeout
@@ -293,3 +298,22 @@ async def onboard(
         await bot.say(answer)
     replies = await bot.tap("Looks good")
     assert "All set" in texts(replies), texts(replies)
+
+
+@contextmanager
+def own_schema(database_url: str, prefix: str) -> Iterator[tuple[URL, str]]:
+    """A PostgreSQL schema of the caller's own on ``database_url`` (the URL, in its async
+    form, and the schema's name), dropped afterwards: two test runs, or two tests, against
+    one server never see each other's tables."""
+    import psycopg
+
+    base = make_url(async_database_url(database_url))
+    schema = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield base, schema
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

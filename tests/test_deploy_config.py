@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -27,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import Settings, async_database_url
 from bot.store.db import make_engine, migrate
+from tests.harness import own_schema
 from tests.stub_bot_api import StubBotAPI
 from tests.test_process_e2e import REPO_ROOT, bot_env, sqlite_url
 
@@ -246,18 +246,8 @@ def pg_schema() -> Iterator[str]:
     """A schema of this test's own on TEST_DATABASE_URL; its URL carries a password."""
     if not TEST_DATABASE_URL:
         pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
-    import psycopg
-
-    base = make_url(async_database_url(TEST_DATABASE_URL))
-    schema = f"deploy_config_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
+    with own_schema(TEST_DATABASE_URL, "deploy_config") as (_, schema):
         yield schema
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def pg_url(schema: str, options: str = "") -> str:

@@ -14,7 +14,6 @@ import ctypes
 import fcntl
 import logging
 import os
-import secrets
 import sqlite3
 import subprocess
 import sys
@@ -26,8 +25,9 @@ import pytest
 from sqlalchemy.engine import make_url
 from telegram.error import Conflict, NetworkError
 
-from bot.settings import Settings, async_database_url
+from bot.settings import Settings
 from bot.store.lock import hold_single_instance_lock
+from tests.harness import own_schema
 from tests.stub_bot_api import StubBotAPI
 from tests.test_process_e2e import REPO_ROOT, BotProcess, bot_env, sqlite_url
 from tests.test_reminder_crashes import ReminderBot
@@ -237,19 +237,9 @@ def pg_url() -> Iterator[str]:
     """A schema of this test's own (with a password in the URL that must never be shown)."""
     if not TEST_DATABASE_URL:
         pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
-    import psycopg
-
-    base = make_url(async_database_url(TEST_DATABASE_URL))
-    schema = f"deploy_lock_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    url = base.set(password=PASSWORD).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
+    with own_schema(TEST_DATABASE_URL, "deploy_lock") as (base, schema):
+        url = base.set(password=PASSWORD).update_query_dict({"options": f"-csearch_path={schema}"})
         yield url.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def wait_for_line(bot: BotProcess, text: str, timeout: float = 30.0) -> None:
