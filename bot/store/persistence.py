@@ -14,7 +14,6 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from bot.store.common import upsert
 from bot.store.db import SessionFactory, transaction
@@ -23,6 +22,12 @@ from bot.store.runners import conversation_key
 
 # How often PTB hands changed conversation states to us; small, so a crash loses little.
 FLUSH_SECONDS = 1.0
+
+# PTB's own names for these live in a private module (telegram.ext._utils.types); the
+# shapes are what BasePersistence's public signatures take: a conversation's key is a tuple
+# of chat and user ids, its states any JSON-able value.
+ConversationKey = tuple[int | str, ...]
+ConversationDict = dict[ConversationKey, object]
 
 
 async def save_state(session: AsyncSession, name: str, key: ConversationKey, state: object) -> None:
