@@ -23,15 +23,17 @@ from bot.store.models import OnboardingDraft
 # than half-way through questions they no longer remember.
 ABANDONED_AFTER = timedelta(days=30)
 # Drafts kept in memory. A draft is read again only while its runner is answering, a few
-# seconds apart, so only the onboardings in progress this minute benefit; even a busy day's
-# sign-ups have a few at once. A full draft's JSON is 355 characters, an entry with its
-# bookkeeping 0.57 KB (tracemalloc; tests/test_records_memory.py keeps it under 0.8 KB):
-# 256 entries hold 148 KB, where the unbounded dict kept every abandoned onboarding for the
-# life of the process. Worth keeping rather than dropping: a miss is a read by primary key
-# in a transaction of its own, 0.21 ms on SQLite and 0.50 ms on PostgreSQL against
-# 0.003 ms for a hit (2,000 reads each, this project's 2-core machine), while a whole
-# update costs about 1.6 ms (README, bench.updates).
-DRAFT_CACHE_SIZE = 256
+# seconds apart, so only the onboardings in progress at the same time benefit. A full
+# draft's JSON is 355 characters, an entry with its bookkeeping 0.57 KB (tracemalloc;
+# tests/test_records_memory.py keeps it under 0.8 KB): 4,096 entries hold at most 2.3 MB,
+# where the unbounded dict kept every abandoned onboarding for the life of the process.
+# Not smaller: with 256, bench.updates (1,000 runners, about 300 of them onboarding at
+# once) missed often enough to cost 0.37 commits and statements more per onboarding
+# answer (1.29 -> 1.66 commits; 4,096: 1.29 again). Worth keeping rather
+# than dropping: a miss is a read by primary key in a transaction of its own, 0.21 ms on
+# SQLite and 0.50 ms on PostgreSQL against 0.003 ms for a hit (2,000 reads each, this
+# project's 2-core machine), while a whole update costs about 1.2-1.8 ms (bench.updates).
+DRAFT_CACHE_SIZE = 4096
 
 _drafts = OnboardingDraft.__table__  # type: ignore[attr-defined]
 _DRAFT = core_select(_drafts.c.data, _drafts.c.updated_at).where(
