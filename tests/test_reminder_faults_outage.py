@@ -12,30 +12,20 @@ import itertools
 import logging
 import time as wall
 from collections import Counter
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import select
 from telegram.error import TimedOut
 
-from bot.coach.week import Experience, RunnerWeek
 from bot.store.db import SessionFactory, transaction
 from bot.store.models import Reminder, Runner
 from bot.store.runners import save_week
 from tests.harness import BotHarness, FakeClock
 from tests.stub_bot_api import StubBotAPI
+from tests.test_reminder_tick import NOW, WEEK  # Thursday 07:00 in Berlin, runs daily
 
-NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # Thursday 07:00 in Berlin
-# Runs every day, three sessions: Thursday is a strength day for this week.
-WEEK = RunnerWeek(
-    run_days=frozenset(range(7)),
-    long_run_day=6,
-    experience=Experience.SOME,
-    sessions_per_week=3,
-    reminder_time=time(7, 0),
-    timezone="Europe/Berlin",
-)
 FIRST_CHAT = 30_000
 REMINDER_INTRO = "⏰ Time for today"
 TICK = timedelta(minutes=1)
