@@ -8,7 +8,7 @@ or a hard day, or next to another strength session.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -25,12 +25,11 @@ from bot.coaching import (
     slot_for,
 )
 from bot.content import Texts
-from bot.deps import get_deps
 from bot.handlers import views
-from bot.handlers.taps import Tap, show, tap_of
+from bot.handlers.taps import show, tap_or_stale
 from bot.store import logs, moves, runners
 from bot.store.db import transaction
-from bot.store.models import Runner
+from bot.store.models import Runner, SessionLog
 
 CB_WHY = "v1:why"
 CB_MOVE = "v1:mv"
@@ -62,7 +61,7 @@ def _next_line(t: Texts, runner: Runner, slot: Slot | None, today: date) -> str:
 
 
 async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if (tap := await _tap(update, context)) is None:
+    if (tap := await tap_or_stale(update, context)) is None:
         return
     deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
     day = views.parse_day_code(parts[2]) if len(parts) == 4 else None
@@ -74,18 +73,16 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Answers go out after the transaction: SQLite's one connection must not wait on the
     # network while other chats' updates are handled.
     async with transaction(deps.sessions) as session:
-        runner = await _set_up(session, chat.id)
-        log = None
-        if runner is not None:
-            today = local_today(runner, now)
-            log = await logs.log_on(session, chat.id, day) if _near(day, today) else None
-        answered = log is not None and log.status == "skipped" and log.reason is not None
-        if runner is not None and log is not None and log.status == "skipped" and not answered:
+        found = await _skipped(session, chat.id, day, now)
+        # Read before set_reason, which updates the log object in the session too.
+        answered = found is not None and found[2].reason is not None
+        if found is not None and not answered:
             await logs.set_reason(session, chat.id, day, reason)
-            history = await load_calendar(session, runner, today)
-    if runner is None or log is None or log.status != "skipped":
+            history = await load_calendar(session, found[0], found[1])
+    if found is None:
         await tap.stale()
         return
+    runner, today, _ = found
     if answered:
         # Answered already: a second tap (both left before the first reply came), or
         # another reason on the same keyboard. The first one stands.
@@ -135,7 +132,7 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if (tap := await _tap(update, context)) is None:
+    if (tap := await tap_or_stale(update, context)) is None:
         return
     deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
     codes = [views.parse_day_code(part) for part in parts[2:4]] if len(parts) == 4 else []
@@ -214,7 +211,7 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "No, just skip it": the offer turns into the answer (an edit, so a second tap adds
     nothing); only for a day that is logged as skipped."""
-    if (tap := await _tap(update, context)) is None:
+    if (tap := await tap_or_stale(update, context)) is None:
         return
     deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
     day = views.parse_day_code(parts[2]) if len(parts) == 3 else None
@@ -223,16 +220,13 @@ async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        runner = await _set_up(session, chat.id)
-        log = None
-        if runner is not None:
-            today = local_today(runner, now)
-            log = await logs.log_on(session, chat.id, day) if _near(day, today) else None
-        if runner is not None and log is not None and log.status == "skipped":
-            history = await load_calendar(session, runner, today)
-    if runner is None or log is None or log.status != "skipped":
+        found = await _skipped(session, chat.id, day, now)
+        if found is not None:
+            history = await load_calendar(session, found[0], found[1])
+    if found is None:
         await tap.stale()
         return
+    runner, today, _ = found
     await query.answer()
     following = next_slot(runner, history, today, include_today=False)
     text = t("skip.kept", next_line=_next_line(t, runner, following, today))
@@ -249,16 +243,19 @@ def _near(day: date, today: date) -> bool:
     return abs(day - today) <= BUTTON_DAYS
 
 
-async def _tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Tap | None:
-    """The tap, or None (answered) when it has no chat: a button of an inline message
-    carries none, and these buttons are about one runner's own chat."""
-    query = update.callback_query
-    if query is None:
+async def _skipped(
+    session: AsyncSession, chat_id: int, day: date, now: datetime
+) -> tuple[Runner, date, SessionLog] | None:
+    """The set-up runner, their today and ``day``'s log, if that day (near today) is
+    logged as skipped: what a reason or a "keep" can be about; else None."""
+    runner = await _set_up(session, chat_id)
+    if runner is None:
         return None
-    if update.effective_chat is None or query.data is None:
-        await query.answer(get_deps(context).content.texts("misc.stale_button"))
+    today = local_today(runner, now)
+    log = await logs.log_on(session, chat_id, day) if _near(day, today) else None
+    if log is None or log.status != "skipped":
         return None
-    return tap_of(update, context)
+    return runner, today, log
 
 
 async def _set_up(session: AsyncSession, chat_id: int) -> Runner | None:

@@ -85,12 +85,10 @@ async def tap_or_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ta
     query = update.callback_query
     if query is None:
         return None
-    chat = update.effective_chat
-    deps = get_deps(context)
-    if chat is None or query.data is None:
-        await query.answer(deps.content.texts("misc.stale_button"))
+    if update.effective_chat is None or query.data is None:
+        await query.answer(get_deps(context).content.texts("misc.stale_button"))
         return None
-    return Tap(deps, deps.content.texts, query, chat, query.data.split(":"))
+    return tap_of(update, context)
 
 
 def button_args(data: str | None, prefix: str, *counts: int) -> list[str] | None:
