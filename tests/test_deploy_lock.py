@@ -29,12 +29,11 @@ from bot.settings import Settings
 from bot.store.lock import hold_single_instance_lock
 from tests.harness import own_schema
 from tests.stub_bot_api import StubBotAPI
+from tests.test_deploy_config import run_bot
 from tests.test_process_e2e import REPO_ROOT, BotProcess, bot_env, sqlite_url
 from tests.test_reminder_crashes import ReminderBot
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-#: Long enough for a cold start on a loaded 2-core box (~2-4 s); a refusal comes well before.
-EXIT_WAIT = 25.0
 PASSWORD = "s3cret-Pw-9f2"  # PostgreSQL's trust authentication here accepts any password
 SQLITE_LOCK_BYTE = 0x40000000 + 512  # bot.store.lock.INSTANCE_LOCK_BYTE, spelled out
 
@@ -53,21 +52,7 @@ def process_env(stub: StubBotAPI, database_url: str, **extra: str) -> dict[str, 
 def run_to_exit(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """A ``python -m bot`` expected to stop by itself (a refusal); fails if it keeps running."""
     cwd.mkdir(parents=True, exist_ok=True)
-    try:
-        return subprocess.run(
-            [sys.executable, "-m", "bot"],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=EXIT_WAIT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise AssertionError(
-            f"the second process did not refuse to start: still running after {EXIT_WAIT} s"
-        ) from exc
+    return run_bot(env, cwd)
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
