@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import SQLModel
 
 import bot.app as app_module
-from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate
-from tests.harness import BotHarness, FakeClock, own_schema
+from bot.store.db import SessionFactory
+from tests.harness import BotHarness, FakeClock, fresh_sessions, own_schema
 from tests.stub_bot_api import StubBotAPI
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -53,14 +51,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def sessions(db_url: str) -> AsyncIterator[SessionFactory]:
-    engine = make_engine(db_url)
-    await migrate(engine)
-    if engine.dialect.name == "postgresql":
-        names = ", ".join(table.name for table in SQLModel.metadata.sorted_tables)
-        async with engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
-    yield make_session_factory(engine)
-    await engine.dispose()
+    async with fresh_sessions(db_url) as factory:
+        yield factory
 
 
 @pytest.fixture(autouse=True)

@@ -12,14 +12,16 @@ import asyncio
 import json
 import os
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
+from sqlmodel import SQLModel
 from telegram import Update
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -30,7 +32,7 @@ from bot.content import Content, load_content
 from bot.deps import Deps, get_deps
 from bot.jobs.reminders import TickReport, send_due_reminders
 from bot.settings import Settings, async_database_url
-from bot.store.db import SessionFactory, transaction
+from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate, transaction
 from bot.store.models import Runner
 from tests.stub_bot_api import METHOD_PATH_RE, StubBotAPI, StubTimeout
 
@@ -317,3 +319,19 @@ def own_schema(database_url: str, prefix: str) -> Iterator[tuple[URL, str]]:
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@asynccontextmanager
+async def fresh_sessions(database_url: str) -> AsyncIterator[SessionFactory]:
+    """Sessions on a migrated, empty database: PostgreSQL's tables are truncated (a run's
+    schema is shared by its tests), SQLite's file is new for every test."""
+    engine = make_engine(database_url)
+    await migrate(engine)
+    if engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in SQLModel.metadata.sorted_tables)
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+    try:
+        yield make_session_factory(engine)
+    finally:
+        await engine.dispose()

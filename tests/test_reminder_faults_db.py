@@ -31,13 +31,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
 
 import bot.store.db as db_module
-from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate
-from tests.harness import BotHarness, FakeClock
+from bot.store.db import SessionFactory
+from tests.harness import BotHarness, FakeClock, fresh_sessions
 from tests.stub_bot_api import StubBotAPI
 from tests.test_reminder_faults_outage import NOW, reminded, seed, statuses
 
@@ -72,14 +70,8 @@ async def fault_sessions(db_url: str, app_name: str) -> AsyncIterator[SessionFac
     if make_url(db_url).get_backend_name() == "postgresql":
         named = make_url(db_url).update_query_dict({"application_name": app_name})
         url = named.render_as_string(hide_password=False)
-    engine = make_engine(url)
-    await migrate(engine)
-    if engine.dialect.name == "postgresql":
-        names = ", ".join(table.name for table in SQLModel.metadata.sorted_tables)
-        async with engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
-    yield make_session_factory(engine)
-    await engine.dispose()
+    async with fresh_sessions(url) as factory:
+        yield factory
 
 
 class Seen(logging.Handler):
