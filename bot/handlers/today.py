@@ -33,6 +33,7 @@ from bot.coaching import (
 from bot.content import Texts
 from bot.deps import Deps, get_deps
 from bot.handlers import pause, skip, views
+from bot.handlers.taps import button_args, button_choice
 from bot.store import drafts, logs, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -324,14 +325,18 @@ async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
 def _session_button(data: str) -> tuple[str, Focus | None, date] | None:
     """(action, focus, day) from ✅ Done / ⏭ Skip (``v1:done:<day>``) or a focus button
     (``v1:did:<focus>:<day>``), or None for data the bot could not have made."""
-    parts = data.split(":")
-    if len(parts) == 3 and parts[1] in ("done", "skip"):
-        action, focus, code = parts[1], None, parts[2]
-    elif len(parts) == 4 and parts[1] == "did" and parts[2] in {f.value for f in Focus}:
-        action, focus, code = "did", Focus(parts[2]), parts[3]
+    focus: Focus | None = None
+    if (args := button_args(data, views.CB_DONE, 1)) is not None:
+        action = "done"
+    elif (args := button_args(data, views.CB_SKIP, 1)) is not None:
+        action = "skip"
+    elif (args := button_args(data, views.CB_DID, 2)) is not None:
+        action, focus = "did", button_choice(args.pop(0), Focus)
+        if focus is None:
+            return None
     else:
         return None
-    day = views.parse_day_code(code)
+    day = views.parse_day_code(args[0])
     return (action, focus, day) if day is not None else None
 
 
