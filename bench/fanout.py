@@ -91,7 +91,7 @@ from bot.settings import Settings, async_database_url
 from bot.store.db import is_sqlite, make_engine, make_session_factory, migrate
 from bot.store.models import Runner
 from bot.store.runners import days_to_text
-from tests.harness import TOKEN, FakeClock
+from testkit.harness import TOKEN, FakeClock
 
 from .rate_limited_stub import StubProcess, StubStats
 

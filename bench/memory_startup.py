@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 from bot.coach.week import Equipment, Experience
 from bot.store.db import make_engine, make_session_factory, migrate, transaction
 from bot.store.models import Runner
-from tests.stub_bot_api import StubBotAPI
+from testkit.stub_bot_api import StubBotAPI
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_FILE = REPO_ROOT / "bench" / "results" / "memory_startup.json"

@@ -1,6 +1,6 @@
 """A fake Bot API that enforces Telegram's global send limit, for the fan-out benchmark.
 
-``RateLimitedStub`` is ``tests.stub_bot_api.StubBotAPI`` with one method changed:
+``RateLimitedStub`` is ``testkit.stub_bot_api.StubBotAPI`` with one method changed:
 ``sendMessage`` is admitted by a strict sliding window (at most ``rate`` accepted messages
 in any ``window`` seconds, counted at arrival); a message over the limit is answered the way
 Telegram answers a flood::
@@ -33,7 +33,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.stub_bot_api import JSONDict, StubBotAPI
+from testkit.stub_bot_api import JSONDict, StubBotAPI
 
 RETRY_AFTER_S = 1
 

@@ -12,8 +12,8 @@ to 30 %.
 Why this shape:
 
 * The bot is the real ``build_application`` with its real handlers, persistence and
-  database; only the network is swapped (``tests.harness.InProcessRequest`` into
-  ``tests.stub_bot_api.StubBotAPI``), so what is measured is what a runner waits for,
+  database; only the network is swapped (``testkit.harness.InProcessRequest`` into
+  ``testkit.stub_bot_api.StubBotAPI``), so what is measured is what a runner waits for,
   minus Telegram's round trip.
 * The bot's rate limiter is kept but its 30 msg/s pacing is dropped (as the tests'
   ``no_flood_wait`` fixture does): with it, the benchmark would measure the limiter's
@@ -82,15 +82,15 @@ from bot.app import build_application
 from bot.coach.plan import plan_week
 from bot.coach.timezones import ZoneFinder
 from bot.coach.week import Equipment, Experience, RunnerWeek
-from bot.coaching import next_reminder_for
 from bot.content import load_content
 from bot.main import settle_garbage_collector
+from bot.services.coaching import next_reminder_for
 from bot.settings import Settings, async_database_url
 from bot.store import runners as runner_store
 from bot.store.db import make_engine, make_session_factory, migrate, transaction
 from bot.store.models import Runner, SessionLog
-from tests.harness import TOKEN, FakeClock, InProcessRequest
-from tests.stub_bot_api import StubBotAPI
+from testkit.harness import TOKEN, FakeClock, InProcessRequest
+from testkit.stub_bot_api import StubBotAPI
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "updates.json"

@@ -33,10 +33,10 @@ from bot.coach.timezones import ZoneFinder
 from bot.content import Content
 from bot.deps import DEPS_KEY, Deps
 from bot.handlers import commands, delete, guards, pause, setup, skip, snooze, swap, today, week
-from bot.handlers.views import CB_DELETE, CB_DID, CB_DONE, CB_FEEDBACK, CB_SKIP, CB_SNOOZE
 from bot.health import Health, PollWatch, Watchdog
 from bot.jobs.preview import backfill_previews
 from bot.jobs.reminders import reminder_tick
+from bot.messages.views import CB_DELETE, CB_DID, CB_DONE, CB_FEEDBACK, CB_SKIP, CB_SNOOZE
 from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings
 from bot.store.db import SessionFactory, transaction

@@ -13,8 +13,8 @@ import pytest
 
 import bot.app as app_module
 from bot.store.db import SessionFactory
-from tests.harness import BotHarness, FakeClock, fresh_sessions, own_schema
-from tests.stub_bot_api import StubBotAPI
+from testkit.harness import BotHarness, FakeClock, fresh_sessions, own_schema
+from testkit.stub_bot_api import StubBotAPI
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 

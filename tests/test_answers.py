@@ -364,7 +364,7 @@ def test_a_question_shared_between_runners_shows_each_their_own_answers(
     shared one must be exactly what the runner's whole answers would build, so no answer a
     question shows may be missing from what it is cached by."""
     from bot.handlers import setup
-    from tests.harness import shared_content
+    from testkit.harness import shared_content
 
     class Stand:
         content = shared_content()

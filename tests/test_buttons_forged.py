@@ -30,7 +30,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Conver
 
 from bot.app import build_application
 from bot.store.db import make_engine, make_session_factory
-from tests.harness import CHAT, TOKEN, BotHarness, onboard, shared_content
+from testkit.harness import CHAT, TOKEN, BotHarness, onboard, shared_content
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import CallbackContext
 
 from bot.coach.pause import Length, Reason
-from tests.harness import CHAT, BotHarness, shared_content
+from testkit.harness import CHAT, BotHarness, shared_content
 
 T = shared_content().texts
 

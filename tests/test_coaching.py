@@ -23,7 +23,7 @@ from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.content import load_content
 from bot.store.db import transaction
 from bot.store.models import SessionLog
-from tests.harness import BotHarness, onboard
+from testkit.harness import BotHarness, onboard
 
 CATALOG = load_content().catalog
 MONDAY = date(2026, 11, 2)
@@ -213,7 +213,7 @@ async def test_a_race_date_in_settings_brings_the_taper(bot: BotHarness, clock) 
 
 
 def test_damaged_swaps_read_as_none() -> None:
-    from bot.coaching import swaps_of
+    from bot.services.coaching import swaps_of
     from bot.store.models import Runner
 
     assert swaps_of(Runner(chat_id=1, swaps="{not json")) == {}

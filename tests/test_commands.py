@@ -8,7 +8,7 @@ from sqlmodel import select
 from bot.app import COMMANDS
 from bot.store.db import transaction
 from bot.store.models import ConversationState, OnboardingDraft, Reminder, Runner, SessionLog
-from tests.harness import CHAT, BotHarness, onboard
+from testkit.harness import CHAT, BotHarness, onboard
 
 
 async def count_rows(bot: BotHarness, model: type) -> int:

@@ -32,7 +32,7 @@ from bot.content import (
     load_content,
 )
 from bot.handlers.skip import REASONS as SKIP_REASONS
-from bot.handlers.views import SNOOZE_MINUTES
+from bot.messages.views import SNOOZE_MINUTES
 
 CONTENT = load_content()
 CATALOG = CONTENT.catalog

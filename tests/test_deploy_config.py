@@ -26,8 +26,8 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import Settings, async_database_url
 from bot.store.db import make_engine, migrate
-from tests.harness import own_schema
-from tests.stub_bot_api import StubBotAPI
+from testkit.harness import own_schema
+from testkit.stub_bot_api import StubBotAPI
 from tests.test_process_e2e import REPO_ROOT, bot_env, sqlite_url
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")

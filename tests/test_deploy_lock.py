@@ -27,8 +27,8 @@ from telegram.error import Conflict, NetworkError
 
 from bot.settings import Settings
 from bot.store.lock import hold_single_instance_lock
-from tests.harness import own_schema
-from tests.stub_bot_api import StubBotAPI
+from testkit.harness import own_schema
+from testkit.stub_bot_api import StubBotAPI
 from tests.test_deploy_config import run_bot
 from tests.test_process_e2e import REPO_ROOT, BotProcess, bot_env, sqlite_url
 from tests.test_reminder_crashes import ReminderBot

@@ -2,7 +2,7 @@
 it can go sideways (typed answers, stale buttons, double taps, restarts, groups).
 
 Each test is a journey through the real Application with only the network swapped
-(``tests.harness``); it checks what the runner sees (texts and buttons) and what ends up
+(``testkit.harness``); it checks what the runner sees (texts and buttons) and what ends up
 in the database (the ``runners`` row, the onboarding draft, the conversation state).
 Texts are looked up from ``content/messages.toml`` by key, so copy edits don't break them.
 """
@@ -22,8 +22,8 @@ from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.store import drafts, logs, runners
 from bot.store.db import transaction
 from bot.store.models import ConversationState, OnboardingDraft, Reminder, Runner
-from tests.harness import CHAT, BotHarness, button_data, shared_content
-from tests.harness import onboard as onboard_by_typing
+from testkit.harness import CHAT, BotHarness, button_data, shared_content
+from testkit.harness import onboard as onboard_by_typing
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -25,11 +25,19 @@ from bot.coach.pause import (
 )
 from bot.coach.progression import Entry
 from bot.coach.week import Focus
-from bot.coaching import load_calendar, slot_for
 from bot.handlers import pause as pause_buttons
+from bot.services.coaching import load_calendar, slot_for
 from bot.store.db import transaction
 from bot.store.models import Reminder, Runner
-from tests.harness import CHAT, BotHarness, button_data, onboard, runner_row, shared_content, texts
+from testkit.harness import (
+    CHAT,
+    BotHarness,
+    button_data,
+    onboard,
+    runner_row,
+    shared_content,
+    texts,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T = shared_content().texts

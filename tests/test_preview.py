@@ -20,7 +20,7 @@ from bot.jobs.preview import (
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Reminder, Runner
-from tests.harness import CHAT, BotHarness, onboard, runner_row, shared_content
+from testkit.harness import CHAT, BotHarness, onboard, runner_row, shared_content
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -31,11 +31,11 @@ import pytest
 from bot.coach import answers as A
 from bot.coach.plan import plan_for_date
 from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
-from bot.coaching import DONE_LOOKBACK_DAYS
 from bot.content import Texts, load_content
-from bot.handlers.views import day_label, focus_label
+from bot.messages.views import day_label, focus_label
+from bot.services.coaching import DONE_LOOKBACK_DAYS
 from bot.settings import Settings
-from tests.stub_bot_api import Call, StubBotAPI
+from testkit.stub_bot_api import Call, StubBotAPI
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: Shaped like a real token (digits, colon, 35 characters) so Settings accepts it.
@@ -266,7 +266,7 @@ class DoneTarget:
 
 
 def done_target(week: RunnerWeek, today: date) -> DoneTarget:
-    """Mirror of the documented "done" rule (bot.coaching.log_session) for a fresh log.
+    """Mirror of the documented "done" rule (bot.services.coaching.log_session) for a fresh log.
 
     Today's planned session; else the latest planned session of the last
     DONE_LOOKBACK_DAYS days; else the bot asks which focus was done.

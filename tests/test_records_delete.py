@@ -1,6 +1,6 @@
 """/delete leaves nothing behind, in any table; a move is never silently dropped.
 
-Each test is a journey through the real bot (``tests.harness``). The table walk reads
+Each test is a journey through the real bot (``testkit.harness``). The table walk reads
 ``SQLModel.metadata``, so a table added later is checked without touching this file: it
 either has a ``chat_id`` column, or it is taught to ``refers_to`` (and to
 ``runners.delete_runner``) here.
@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 
 from bot.store.db import transaction
 from bot.store.models import Move, SessionLog
-from tests.harness import CHAT, BotHarness, onboard, shared_content, texts
+from testkit.harness import CHAT, BotHarness, onboard, shared_content, texts
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")

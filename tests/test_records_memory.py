@@ -15,7 +15,7 @@ from sqlmodel import select
 from bot.store import drafts
 from bot.store.db import transaction
 from bot.store.models import ConversationState, OnboardingDraft
-from tests.harness import CHAT, BotHarness, shared_content, texts
+from testkit.harness import CHAT, BotHarness, shared_content, texts
 
 T = shared_content().texts
 OTHER = 5151

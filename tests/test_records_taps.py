@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.harness import CHAT, BotHarness, as_update, button_data, onboard, shared_content, texts
+from testkit.harness import CHAT, BotHarness, as_update, button_data, onboard, shared_content, texts
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")

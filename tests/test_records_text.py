@@ -29,7 +29,7 @@ from sqlmodel import SQLModel
 from bot.store import drafts, persistence
 from bot.store.db import SessionFactory, transaction
 from bot.store.models import Runner, SessionLog
-from tests.harness import (
+from testkit.harness import (
     CHAT,
     BotHarness,
     button_data,

@@ -52,7 +52,7 @@ from bot.settings import async_database_url
 from bot.store.db import make_engine, migrate
 from bot.store.models import Reminder, Runner
 from bot.store.runners import week_columns
-from tests.stub_bot_api import StubBotAPI
+from testkit.stub_bot_api import StubBotAPI
 from tests.test_process_e2e import (
     START_TIMEOUT,
     BotProcess,

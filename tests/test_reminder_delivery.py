@@ -13,7 +13,7 @@ from bot.health import Health, PollWatch, Watchdog
 from bot.sending import RetryPolicy, with_retries
 from bot.store.db import transaction
 from bot.store.models import Reminder
-from tests.harness import CHAT, BotHarness, button_data, onboard, runner_row
+from testkit.harness import CHAT, BotHarness, button_data, onboard, runner_row
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -20,8 +20,8 @@ from telegram.error import RetryAfter
 import bot.app as app_module
 from bot import rate_limit
 from bot.store.db import SessionFactory
-from tests.harness import BotHarness, FakeClock
-from tests.stub_bot_api import StubBotAPI
+from testkit.harness import BotHarness, FakeClock
+from testkit.stub_bot_api import StubBotAPI
 from tests.test_reminder_faults_outage import NOW, reminded, seed, statuses
 
 RETRY_AFTER = 1  # seconds; Telegram's smallest

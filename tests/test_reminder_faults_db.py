@@ -35,8 +35,8 @@ from sqlalchemy.engine import make_url
 
 import bot.store.db as db_module
 from bot.store.db import SessionFactory
-from tests.harness import BotHarness, FakeClock, fresh_sessions
-from tests.stub_bot_api import StubBotAPI
+from testkit.harness import BotHarness, FakeClock, fresh_sessions
+from testkit.stub_bot_api import StubBotAPI
 from tests.test_reminder_faults_outage import NOW, reminded, seed, statuses
 
 RUNNERS = 100

@@ -22,8 +22,8 @@ from telegram.error import TimedOut
 from bot.store.db import SessionFactory, transaction
 from bot.store.models import Reminder, Runner
 from bot.store.runners import save_week
-from tests.harness import BotHarness, FakeClock
-from tests.stub_bot_api import StubBotAPI
+from testkit.harness import BotHarness, FakeClock
+from testkit.stub_bot_api import StubBotAPI
 from tests.test_reminder_tick import NOW, WEEK  # Thursday 07:00 in Berlin, runs daily
 
 FIRST_CHAT = 30_000

@@ -19,8 +19,8 @@ from sqlmodel import col, select
 
 from bot.store.db import SessionFactory, transaction
 from bot.store.models import Reminder
-from tests.harness import BotHarness, FakeClock
-from tests.stub_bot_api import StubBotAPI
+from testkit.harness import BotHarness, FakeClock
+from testkit.stub_bot_api import StubBotAPI
 from tests.test_reminder_faults_429 import paced_harness
 from tests.test_reminder_faults_outage import NOW, REMINDER_INTRO, seed
 

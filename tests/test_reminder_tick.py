@@ -16,7 +16,7 @@ from bot.coach.week import Experience, RunnerWeek
 from bot.store.db import transaction
 from bot.store.models import Reminder, Runner
 from bot.store.runners import save_week
-from tests.harness import BotHarness
+from testkit.harness import BotHarness
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # Thursday 07:00 in Berlin

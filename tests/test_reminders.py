@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.store.db import transaction
 from bot.store.models import Reminder
-from tests.harness import CHAT, BotHarness, onboard, runner_row
+from testkit.harness import CHAT, BotHarness, onboard, runner_row
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.store.db import transaction
 from bot.store.models import SessionLog
-from tests.harness import CHAT, BotHarness, onboard, texts
+from testkit.harness import CHAT, BotHarness, onboard, texts
 
 OTHER = CHAT + 1
 # Generous: on the old code the other chat's reply never comes while the first is held.

@@ -1,6 +1,6 @@
 """Every message the bot builds fits Telegram's limits: at most 4096 UTF-16 code units
 after its HTML is parsed, HTML Telegram accepts, a callback answer of at most 200. The
-stub refuses anything else with Telegram's own descriptions (tests/stub_bot_api.py), so
+stub refuses anything else with Telegram's own descriptions (testkit/stub_bot_api.py), so
 every journey test checks this too; here the runner's own words, echoed back."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlmodel import select
 
 from bot.store.db import transaction
 from bot.store.models import SessionLog
-from tests.harness import BotHarness, onboard, texts
-from tests.stub_bot_api import check_html
+from testkit.harness import BotHarness, onboard, texts
+from testkit.stub_bot_api import check_html
 
 LIMIT = 4096
 
@@ -89,7 +89,7 @@ unicode_text = st.text(
 @settings(max_examples=300, deadline=None)
 def test_user_text_fits_its_budget_and_parses_back_to_what_was_typed(raw: str, budget: int) -> None:
     from bot.coach.parsing import clean_text
-    from bot.handlers.views import ELLIPSIS, user_text
+    from bot.messages.views import ELLIPSIS, user_text
 
     shown = user_text(raw, budget)
     typed = clean_text(raw).strip()  # as stored: no NUL, no half of a surrogate pair
@@ -104,7 +104,7 @@ def test_user_text_fits_its_budget_and_parses_back_to_what_was_typed(raw: str, b
 
 
 def test_user_text_drops_what_no_encoder_takes() -> None:
-    from bot.handlers.views import user_text
+    from bot.messages.views import user_text
 
     assert user_text("ok\x00 \ud83d") == "ok \ufffd"
 
@@ -116,9 +116,9 @@ def test_any_done_reply_with_any_note_is_a_valid_message(note: str) -> None:
     from datetime import date
 
     from bot.coach.week import Focus
-    from bot.coaching import LogOutcome, LogResult
     from bot.handlers.today import outcome_text
-    from tests.harness import shared_content
+    from bot.services.coaching import LogOutcome, LogResult
+    from testkit.harness import shared_content
 
     t = shared_content().texts
     outcome = LogOutcome(
@@ -135,7 +135,7 @@ def test_any_done_reply_with_any_note_is_a_valid_message(note: str) -> None:
 
 
 def test_shorten_never_cuts_an_entity_or_an_emoji() -> None:
-    from bot.handlers.views import shorten, utf16_len
+    from bot.messages.views import shorten, utf16_len
 
     escaped = html.escape("a&b", quote=False)  # a&amp;b
     assert shorten(escaped, 4) == "a…"

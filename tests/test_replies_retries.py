@@ -15,7 +15,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from bot.rate_limit import PacedRateLimiter, Priority
 from bot.store.db import transaction
 from bot.store.models import SessionLog
-from tests.harness import CHAT, BotHarness, onboard, texts
+from testkit.harness import CHAT, BotHarness, onboard, texts
 
 ERROR = "something went wrong"
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.store.db import transaction
 from bot.store.models import SessionLog
-from tests.harness import CHAT, BotHarness, button_data, onboard, texts
+from testkit.harness import CHAT, BotHarness, button_data, onboard, texts
 
 STALE = "That button has expired — try /today."
 

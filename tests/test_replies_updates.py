@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.store.db import transaction
 from bot.store.models import SessionLog
-from tests.harness import CHAT, BotHarness, onboard, runner_row, texts
+from testkit.harness import CHAT, BotHarness, onboard, runner_row, texts
 
 SIX_IN_BERLIN = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)
 SEVEN_IN_BERLIN = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)

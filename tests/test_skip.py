@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from bot.store.db import transaction
 from bot.store.models import Move, SessionLog
-from tests.harness import CHAT, BotHarness, onboard, texts
+from testkit.harness import CHAT, BotHarness, onboard, texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -23,7 +23,7 @@ import pytest
 from bot.content import CONTENT_DIR, ContentError, load_content
 from bot.logging_setup import RedactTokens
 from bot.settings import Settings, async_database_url
-from tests.stub_bot_api import StubBotAPI
+from testkit.stub_bot_api import StubBotAPI
 from tests.test_process_e2e import (
     TOKEN,
     TOKEN_SECRET,

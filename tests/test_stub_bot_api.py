@@ -26,7 +26,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.stub_bot_api import Call, StubBotAPI, check_html
+from testkit.stub_bot_api import Call, StubBotAPI, check_html
 
 TOKEN = "123456:TEST-token_abc"
 CHAT = 4242
@@ -571,7 +571,7 @@ async def test_time_out_next_over_http(stub: StubBotAPI) -> None:
 async def test_time_out_next_in_process_is_timed_out(stub: StubBotAPI) -> None:
     from telegram.error import TimedOut
 
-    from tests.harness import InProcessRequest
+    from testkit.harness import InProcessRequest
 
     stub.time_out_next("sendMessage", chat_id=CHAT)
     async with Bot(TOKEN, base_url=stub.base_url, request=InProcessRequest(stub)) as bot:
@@ -582,7 +582,7 @@ async def test_time_out_next_in_process_is_timed_out(stub: StubBotAPI) -> None:
 
 
 async def test_hold_keeps_a_call_waiting_until_released(stub: StubBotAPI) -> None:
-    from tests.harness import InProcessRequest
+    from testkit.harness import InProcessRequest
 
     gate = stub.hold("sendMessage", chat_id=CHAT)
     assert stub.waits("sendMessage", CHAT) and not stub.waits("sendMessage", CHAT + 1)

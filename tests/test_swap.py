@@ -29,10 +29,10 @@ from bot.coach.swaps import (
 )
 from bot.coach.week import Equipment, Focus
 from bot.content import Catalog, Exercise, kit_for
-from bot.handlers.views import CB_SWAP
+from bot.messages.views import CB_SWAP
 from bot.store.db import transaction
 from bot.store.models import Runner
-from tests.harness import CHAT, BotHarness, button_data, onboard, shared_content
+from testkit.harness import CHAT, BotHarness, button_data, onboard, shared_content
 
 BERLIN = ZoneInfo("Europe/Berlin")
 THURSDAY = "20261126"  # the default onboarding puts Core on Thursday 26 Nov, level 2

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.store.db import transaction
 from bot.store.models import SessionLog
-from tests.harness import BotHarness, button_data, onboard, texts
+from testkit.harness import BotHarness, button_data, onboard, texts
 
 THURSDAY = date(2026, 11, 26)
 

@@ -6,10 +6,10 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.coach.pause import end_pause
-from bot.coaching import local_today, next_reminder_for
 from bot.deps import Deps, get_deps
 from bot.handlers import pause as pause_buttons
-from bot.handlers import views
+from bot.messages import views
+from bot.services.coaching import local_today, next_reminder_for
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner

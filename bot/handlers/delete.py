@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot import housekeeping
 from bot.deps import get_deps
 from bot.handlers import taps
-from bot.handlers.views import CB_DELETE
+from bot.messages.views import CB_DELETE
 from bot.store import runners
 from bot.store.db import transaction
 

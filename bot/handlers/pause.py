@@ -36,10 +36,10 @@ from bot.coach.pause import (
     start_pause,
 )
 from bot.coach.progression import Entry
-from bot.coaching import local_today, next_reminder_for
 from bot.content import Texts
-from bot.handlers import views
 from bot.handlers.taps import button_args, button_choice, show, tap_or_stale
+from bot.messages import views
+from bot.services.coaching import local_today, next_reminder_for
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner

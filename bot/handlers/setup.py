@@ -38,11 +38,12 @@ from bot import housekeeping
 from bot.coach import answers as A
 from bot.coach.parsing import clean_text, is_none_answer, parse_days, parse_time
 from bot.coach.plan import next_session
-from bot.coaching import local_today, monday_of, next_reminder_for
 from bot.content import Texts
 from bot.deps import Deps, get_deps
-from bot.handlers import delete, views
+from bot.handlers import delete
 from bot.jobs.preview import next_preview_at, setting_label, setting_saved_text
+from bot.messages import views
+from bot.services.coaching import local_today, monday_of, next_reminder_for
 from bot.store import drafts, persistence, runners
 from bot.store.db import transaction
 from bot.store.models import Runner

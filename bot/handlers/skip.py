@@ -16,7 +16,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.calendar import MOVE_HORIZON_DAYS, Origin, Slot, move_blockers, move_target
 from bot.coach.week import Focus, PlannedDay
-from bot.coaching import (
+from bot.content import Texts
+from bot.handlers.taps import show, tap_or_stale
+from bot.messages import views
+from bot.services.coaching import (
     CALENDAR_LOOKBACK_DAYS,
     load_calendar,
     local_today,
@@ -24,9 +27,6 @@ from bot.coaching import (
     next_slot,
     slot_for,
 )
-from bot.content import Texts
-from bot.handlers import views
-from bot.handlers.taps import show, tap_or_stale
 from bot.store import logs, moves, runners
 from bot.store.db import transaction
 from bot.store.models import Runner, SessionLog

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.coaching import load_calendar, local_today, slot_for
-from bot.handlers import views
 from bot.handlers.taps import button_args, button_choice, tap_or_stale
+from bot.messages import views
+from bot.services.coaching import load_calendar, local_today, slot_for
 from bot.store import logs, reminders, runners
 from bot.store.db import transaction
 

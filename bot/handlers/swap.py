@@ -25,12 +25,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from bot.coach.day import DayPlan
 from bot.coach.progression import Entry
 from bot.coach.swaps import exercise_by_code, exercise_code, origin_of, swap_options, with_swap
-from bot.coaching import DONE_LOOKBACK_DAYS, day_plan, history_of, local_today, swaps_of
 from bot.content import Exercise
 from bot.deps import Deps
-from bot.handlers import views
 from bot.handlers.taps import button_args, show, tap_or_stale
 from bot.handlers.today import today_message
+from bot.messages import views
+from bot.services.coaching import DONE_LOOKBACK_DAYS, day_plan, history_of, local_today, swaps_of
 from bot.store import logs, runners
 from bot.store.db import transaction
 from bot.store.models import Runner

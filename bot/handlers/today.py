@@ -17,7 +17,12 @@ from bot.coach.calendar import History, Origin
 from bot.coach.parsing import parse_done, parse_skip
 from bot.coach.progression import Entry
 from bot.coach.week import Focus, PlannedDay
-from bot.coaching import (
+from bot.content import Texts
+from bot.deps import Deps, get_deps
+from bot.handlers import pause, skip
+from bot.handlers.taps import button_args, button_choice
+from bot.messages import views
+from bot.services.coaching import (
     LogOutcome,
     LogResult,
     calendar_with,
@@ -30,10 +35,6 @@ from bot.coaching import (
     slot_for,
     upcoming,
 )
-from bot.content import Texts
-from bot.deps import Deps, get_deps
-from bot.handlers import pause, skip, views
-from bot.handlers.taps import button_args, button_choice
 from bot.store import drafts, logs, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -87,7 +88,7 @@ async def _runner(deps: Deps, chat_id: int) -> Runner | None:
 
 async def wake(deps: Deps, chat_id: int) -> None:
     """Reactivate a runner marked inactive after Telegram said they blocked the bot."""
-    from bot.coaching import next_reminder_for
+    from bot.services.coaching import next_reminder_for
 
     deps.inactive.discard(chat_id)
     async with transaction(deps.sessions) as session:

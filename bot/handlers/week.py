@@ -9,9 +9,9 @@ from telegram.ext import ContextTypes
 
 from bot.coach.calendar import Origin
 from bot.coach.plan import plan_week, week_index_of
-from bot.coaching import load_calendar, local_today, monday_of, slot_for
 from bot.deps import get_deps
-from bot.handlers import views
+from bot.messages import views
+from bot.services.coaching import load_calendar, local_today, monday_of, slot_for
 from bot.store import logs, runners
 from bot.store.db import transaction
 

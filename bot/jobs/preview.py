@@ -24,10 +24,10 @@ from telegram import InlineKeyboardMarkup
 from bot.coach.calendar import History, Origin
 from bot.coach.progression import Entry
 from bot.coach.schedule import local_date, local_instant
-from bot.coaching import calendar_view, day_plan, local_today, pauses_of
 from bot.content import Texts
 from bot.deps import Deps
-from bot.handlers import views
+from bot.messages import views
+from bot.services.coaching import calendar_view, day_plan, local_today, pauses_of
 from bot.store import reminders, runners
 from bot.store.db import transaction
 from bot.store.models import Runner

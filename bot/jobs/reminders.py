@@ -45,7 +45,14 @@ from bot import failpoints
 from bot.coach.calendar import REOFFER_HORIZON_DAYS, History, Origin
 from bot.coach.schedule import local_date, local_instant
 from bot.coach.week import Focus
-from bot.coaching import (
+from bot.content import Texts
+from bot.deps import Deps, get_deps
+from bot.handlers.today import today_message
+from bot.jobs.preview import plan_previews, preview_message
+from bot.messages import views
+from bot.rate_limit import PacedRateLimiter, Priority
+from bot.sending import SendFailed, with_retries
+from bot.services.coaching import (
     CALENDAR_LOOKBACK_DAYS,
     HISTORY_WEEKS,
     calendar_history,
@@ -54,13 +61,6 @@ from bot.coaching import (
     history_from,
     next_reminder_after,
 )
-from bot.content import Texts
-from bot.deps import Deps, get_deps
-from bot.handlers import views
-from bot.handlers.today import today_message
-from bot.jobs.preview import plan_previews, preview_message
-from bot.rate_limit import PacedRateLimiter, Priority
-from bot.sending import SendFailed, with_retries
 from bot.store import faults, logs, reminders, runners, snapshots
 from bot.store import moves as moves_store
 from bot.store.db import transaction

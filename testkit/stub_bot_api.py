@@ -227,7 +227,7 @@ class _Timeout:
 class StubTimeout(Exception):
     """The stub carried a call out (or not) but gives the client no answer.
 
-    In process (``tests.harness.InProcessRequest``) this becomes PTB's ``TimedOut``; over
+    In process (``testkit.harness.InProcessRequest``) this becomes PTB's ``TimedOut``; over
     HTTP the stub closes the connection without a response, which PTB reports as a
     ``NetworkError``."""
 
@@ -778,7 +778,7 @@ class StubBotAPI:
         """Hold every ``method`` call (for ``chat_id`` only, if given) until the returned
         event is set: a Bot API call that hangs, for concurrency tests, without sleeping.
 
-        In process, ``tests.harness.InProcessRequest`` runs held calls in a worker thread
+        In process, ``testkit.harness.InProcessRequest`` runs held calls in a worker thread
         (see :meth:`waits`), so the event loop goes on with other updates meanwhile.
         """
         gate = threading.Event()

@@ -34,7 +34,7 @@ from bot.jobs.reminders import TickReport, send_due_reminders
 from bot.settings import Settings, async_database_url
 from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate, transaction
 from bot.store.models import Runner
-from tests.stub_bot_api import METHOD_PATH_RE, StubBotAPI, StubTimeout
+from testkit.stub_bot_api import METHOD_PATH_RE, StubBotAPI, StubTimeout
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN123456"
 CHAT = 4242
