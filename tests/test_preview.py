@@ -11,12 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.coach.plan import plan_week, week_index_of
-from bot.jobs.preview import (
-    backfill_previews,
-    next_preview_at,
-    plan_previews,
-    preview_week_start,
-)
+from bot.jobs.preview import backfill_previews, plan_previews
+from bot.messages.preview import preview_week_start
+from bot.services.previews import next_preview_at
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Reminder, Runner

@@ -116,7 +116,7 @@ def test_any_done_reply_with_any_note_is_a_valid_message(note: str) -> None:
     from datetime import date
 
     from bot.coach.week import Focus
-    from bot.handlers.today import outcome_text
+    from bot.messages.today import outcome_text
     from bot.services.coaching import LogOutcome, LogResult
     from testkit.harness import shared_content
 

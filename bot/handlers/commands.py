@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.coach.pause import end_pause
 from bot.deps import Deps, get_deps
-from bot.handlers import pause as pause_buttons
+from bot.messages import pause as pause_buttons
 from bot.messages import views
 from bot.services.coaching import local_today, next_reminder_for
 from bot.store import runners
@@ -61,10 +61,10 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         runner = await runners.get_runner(session, chat.id)
         if runner is not None and runner.onboarded:
             today = local_today(runner, now)
-            current = pause_buttons.state_of(runner, today)
+            current = runners.pause_state_of(runner, today)
             was_paused = current.running(today)
             if was_paused:
-                pause_buttons.set_pause(runner, end_pause(current, today))
+                runners.set_pause(runner, end_pause(current, today))
             runner.active = True
             runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
             await runners.set_state(session, runner, now=now)

@@ -41,9 +41,10 @@ from bot.coach.plan import next_session
 from bot.content import Texts
 from bot.deps import Deps, get_deps
 from bot.handlers import delete
-from bot.jobs.preview import next_preview_at, setting_label, setting_saved_text
 from bot.messages import views
+from bot.messages.preview import setting_label, setting_saved_text
 from bot.services.coaching import local_today, monday_of, next_reminder_for
+from bot.services.previews import next_preview_at
 from bot.store import drafts, persistence, runners
 from bot.store.db import transaction
 from bot.store.models import Runner

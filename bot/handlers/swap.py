@@ -28,8 +28,8 @@ from bot.coach.swaps import exercise_by_code, exercise_code, origin_of, swap_opt
 from bot.content import Exercise
 from bot.deps import Deps
 from bot.handlers.taps import button_args, show, tap_or_stale
-from bot.handlers.today import today_message
 from bot.messages import views
+from bot.messages.today import today_message
 from bot.services.coaching import DONE_LOOKBACK_DAYS, day_plan, history_of, local_today, swaps_of
 from bot.store import logs, runners
 from bot.store.db import transaction
@@ -214,7 +214,9 @@ def _session_page(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The day's session as /today shows it; a reminder keeps its greeting and ⏰ Later."""
     t = deps.content.texts
-    text, keyboard = today_message(deps, tap.runner, tap.day, tap.now, tap.status, tap.history)
+    text, keyboard = today_message(
+        deps.content, tap.runner, tap.day, tap.now, tap.status, tap.history
+    )
     if _is_reminder(deps, query):
         text = f"{t('misc.reminder_intro')}\n\n{text}"
         if keyboard is not None and tap.day == local_today(tap.runner, tap.now):

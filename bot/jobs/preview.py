@@ -15,19 +15,14 @@ seven days to the last one, so 18:00 stays 18:00 across daylight saving changes.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup
-
-from bot.coach.calendar import History, Origin
-from bot.coach.progression import Entry
-from bot.coach.schedule import local_date, local_instant
-from bot.content import Texts
+from bot.coach.schedule import local_date
 from bot.deps import Deps
-from bot.messages import views
-from bot.services.coaching import calendar_view, day_plan, local_today, pauses_of
+from bot.services.coaching import pauses_of
+from bot.services.previews import next_preview_at
 from bot.store import reminders, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -40,40 +35,11 @@ BACKFILL_BATCH = 100
 RETRY_PLAN_AFTER = timedelta(hours=1)
 # After a long downtime, only the previews of the last few weeks get a ("missed") row.
 MAX_CATCHUP_WEEKS = 4
-DEFAULT_PREVIEW_TIME = time(18, 0)
 # The row's focus column names a session; a preview is about a whole week.
 NO_FOCUS = ""
 
 
 # ---- when ---------------------------------------------------------------------------------
-
-
-def preview_time_of(runner: Runner) -> time:
-    try:
-        return runners.time_from_text(runner.preview_time) or DEFAULT_PREVIEW_TIME
-    except ValueError:
-        return DEFAULT_PREVIEW_TIME
-
-
-def next_preview_at(runner: Runner, after: datetime) -> datetime | None:
-    """The first preview instant strictly after ``after``, or None when previews are off.
-
-    Found from the local date and time each week, so a daylight saving change in between
-    moves the UTC instant, not the runner's 18:00.
-    """
-    if runner.preview_day is None:
-        return None
-    zone = ZoneInfo(runner.timezone)
-    at = preview_time_of(runner)
-    start = local_date(after, zone)
-    for offset in range(8):  # today's instant may have passed: then the one a week on
-        day = start + timedelta(days=offset)
-        if day.weekday() != runner.preview_day:
-            continue
-        instant = local_instant(day, at, zone)
-        if instant > after:
-            return instant
-    return None
 
 
 def _too_late(deps: Deps, due: datetime, now: datetime, zone: ZoneInfo) -> bool:
@@ -181,118 +147,4 @@ async def backfill_previews(deps: Deps) -> int:
 # ---- what ---------------------------------------------------------------------------------
 
 
-def preview_week_start(day: date) -> date:
-    """The Monday the preview is about: the coming one; on a Monday, the week that starts
-    that day (a Monday-morning preview is about the week just begun, not one a week off)."""
-    return day + timedelta(days=(7 - day.weekday()) % 7)
-
-
-def _runs(t: Texts, runner: Runner, day: date) -> list[str]:
-    parts = []
-    if runner.race_date == day:
-        parts.append(t("preview.race_day"))
-    if (run := views.run_label(t, runners.week_of(runner), day.weekday())) is not None:
-        parts.append(run)
-    return parts
-
-
-def preview_message(
-    deps: Deps,
-    runner: Runner,
-    day: date,
-    now: datetime,
-    history: list[Entry],
-    calendar: History | None,
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The coming week day by day: each strength session as /today will show it (the same
-    calendar, plan and level), the runs the runner told us, lighter-week and race notes,
-    and when the reminders come. ``day``: the local date the preview is sent on."""
-    t = deps.content.texts
-    today = local_today(runner, now)
-    monday = preview_week_start(day)
-    sunday = monday + timedelta(days=6)
-    known = calendar if calendar is not None else History(pauses=pauses_of(runner), since=today)
-    view = calendar_view(runner, known, today, monday, days=6)
-    lines = [t("preview.header", first=views.day_label(t, monday), last=views.day_label(t, sunday))]
-    lines.append("")
-    notes: list[str] = []
-    sessions = 0
-    pauses = pauses_of(runner)
-    for offset in range(7):
-        current = monday + timedelta(days=offset)
-        label = f"{t(f'day_short.{current.weekday()}')} {current.day}"
-        if any(pause.covers(current) for pause in pauses):
-            lines.append(t("preview.day", day=label, what=t("preview.paused")))
-            continue
-        parts = _runs(t, runner, current)
-        slot = view(current)
-        moved = slot is not None and slot.origin is not Origin.PLANNED
-        plan = (
-            day_plan(deps.content, runner, history, current, slot.focus if moved else None)
-            if slot is not None
-            else None
-        )
-        if plan is not None:
-            sessions += 1
-            session = plan.session
-            strength = t(
-                "preview.session",
-                icon=t(f"focus_icon.{session.focus.value}"),
-                focus=views.focus_label(t, session.focus),
-                level=session.level,
-                minutes=session.minutes,
-            )
-            if moved and slot is not None and slot.from_day is not None:
-                key = "preview.moved" if slot.origin is Origin.MOVED else "preview.reoffered"
-                strength += " " + t(key, day=views.day_label(t, slot.from_day))
-            parts.append(strength)
-            adjustment = plan.adjustment
-            if adjustment.phase is not None:
-                note = t(f"phase.{adjustment.phase.value}")
-            elif adjustment.lighter_week:
-                note = t("progress.lighter_week")
-            else:
-                note = ""
-            if note and note not in notes:
-                notes.append(note)
-        what = " · ".join(parts) if parts else t("onboarding.summary_rest")
-        lines.append(t("preview.day", day=label, what=what))
-    lines.append("")
-    if sessions == 0:
-        lines.append(t("preview.no_sessions"))
-    else:
-        key = "preview.count_one" if sessions == 1 else "preview.count"
-        lines.append(t(key, count=sessions))
-    lines.extend(notes)
-    if runner.reminder_time:
-        lines.append(t("preview.reminder", time=runner.reminder_time))
-    else:
-        lines.append(t("preview.no_reminder"))
-    lines.append(t("preview.footer"))
-    return "\n".join(lines), None
-
-
 # ---- /settings ----------------------------------------------------------------------------
-
-
-def setting_label(t: Texts, preview_day: int | None, preview_time: str | None) -> str:
-    """The /settings menu button, showing the current choice."""
-    if preview_day is None:
-        return t("preview.button_off")
-    return t(
-        "preview.button_on",
-        day=t(f"day_short.{preview_day}"),
-        time=preview_time or DEFAULT_PREVIEW_TIME.strftime("%H:%M"),
-    )
-
-
-def setting_saved_text(t: Texts, runner: Runner, now: datetime) -> str:
-    """What /settings says once the preview day and time are saved."""
-    if runner.preview_day is None or runner.next_preview_utc is None:
-        return t("preview.now_off")
-    return t(
-        "preview.now_on",
-        day=t(f"day_long.{runner.preview_day}"),
-        time=preview_time_of(runner).strftime("%H:%M"),
-        when=views.when_text(t, runner.next_preview_utc, runner.timezone, local_today(runner, now)),
-    )

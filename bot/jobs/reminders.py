@@ -47,9 +47,10 @@ from bot.coach.schedule import local_date, local_instant
 from bot.coach.week import Focus
 from bot.content import Texts
 from bot.deps import Deps, get_deps
-from bot.handlers.today import today_message
-from bot.jobs.preview import plan_previews, preview_message
+from bot.jobs.preview import plan_previews
 from bot.messages import views
+from bot.messages.preview import preview_message
+from bot.messages.today import today_message
 from bot.rate_limit import PacedRateLimiter, Priority
 from bot.sending import SendFailed, with_retries
 from bot.services.coaching import (
@@ -294,12 +295,12 @@ async def _prepare(deps: Deps, item: reminders.Taken, report: TickReport) -> _Ou
             )
         return _Outcome("missed")
     if item.kind == reminders.PREVIEW:
-        text, keyboard = preview_message(deps, runner, item.day, now, history, calendar)
+        text, keyboard = preview_message(deps.content, runner, item.day, now, history, calendar)
     elif item.kind == reminders.CHECKIN:
         text = t("misc.checkin", focus=views.focus_label(t, Focus(item.focus)))
         keyboard = views.session_keyboard(t, item.day)
     else:
-        body, _ = today_message(deps, runner, item.day, now, None, history, calendar)
+        body, _ = today_message(deps.content, runner, item.day, now, None, history, calendar)
         text = t("misc.reminder_intro") + "\n\n" + body
         keyboard = reminder_keyboard(deps, item.day)
     return _Message(runner.chat_id, text, keyboard)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, delete, or_
 from sqlalchemy import select as core_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.coach.pause import PauseState
 from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.store.common import fetch_all
 from bot.store.models import ConversationState, Runner
@@ -198,3 +200,25 @@ async def delete_runner(session: AsyncSession, chat_id: int) -> int:
 async def inactive_chat_ids(session: AsyncSession) -> set[int]:
     statement = select(Runner.chat_id).where(col(Runner.active).is_(False))
     return set((await session.exec(statement)).all())
+
+
+def pause_state_of(runner: Runner, today: date) -> PauseState:
+    """The runner's pause columns. An open pause from before pauses had dates started,
+    at the latest, when the row last changed: the best guess of which days it covers."""
+    first = runner.paused_from
+    if runner.paused and first is None:
+        changed = runner.updated_at
+        first = changed.astimezone(ZoneInfo(runner.timezone)).date() if changed else today
+        first = min(first, today)
+    return PauseState(runner.paused, runner.pause_reason, first, runner.paused_until)
+
+
+def stored_pause_state(runner: Runner) -> PauseState:
+    return PauseState(runner.paused, runner.pause_reason, runner.paused_from, runner.paused_until)
+
+
+def set_pause(runner: Runner, state: PauseState) -> None:
+    runner.paused = state.paused
+    runner.pause_reason = state.reason
+    runner.paused_from = state.first
+    runner.paused_until = state.until

@@ -1,0 +1,174 @@
+"""⏸ /pause's texts and keyboards, and the welcome back after a pause.
+
+Callback data (``v1:pz:…``, the day the question was asked as ``YYYYMMDD``):
+
+    v1:pz:<day>:<length>            the reason question (length: few, week, open)
+    v1:pz:<day>:<length>:<reason>   pause (reason: illness, injury, holiday, other)
+    v1:pz:<day>:keep                keep the running pause as it is
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.coach.pause import Length, PauseState, Reason, WelcomeBack, returning
+from bot.coach.progression import Entry
+from bot.content import Texts
+from bot.messages import views
+from bot.store.models import Runner
+from bot.store.runners import pause_state_of, stored_pause_state
+
+CB_PAUSE = "v1:pz"
+
+
+KEEP = "keep"
+
+
+LENGTH_KEYS = {
+    Length.FEW_DAYS: "pause.length_few",
+    Length.WEEK: "pause.length_week",
+    Length.OPEN: "pause.length_open",
+}
+
+
+REASON_KEYS = {
+    Reason.ILLNESS: "pause.reason_illness",
+    Reason.INJURY: "pause.reason_injury",
+    Reason.HOLIDAY: "pause.reason_holiday",
+    Reason.OTHER: "pause.reason_other",
+}
+
+
+CARE_KEYS = {
+    Reason.ILLNESS: "pause.care_illness",
+    Reason.INJURY: "pause.care_injury",
+    Reason.HOLIDAY: "pause.care_holiday",
+    Reason.OTHER: "pause.care_other",
+}
+
+
+WELCOME_KEYS = {
+    Reason.ILLNESS: "pause.welcome_illness",
+    Reason.INJURY: "pause.welcome_injury",
+    Reason.HOLIDAY: "pause.welcome_holiday",
+    Reason.OTHER: "pause.welcome_other",
+}
+
+
+STEP_KEYS = ("pause.step_0", "pause.step_1", "pause.step_2")
+
+
+MONTH_KEYS = (
+    "pause.month_1",
+    "pause.month_2",
+    "pause.month_3",
+    "pause.month_4",
+    "pause.month_5",
+    "pause.month_6",
+    "pause.month_7",
+    "pause.month_8",
+    "pause.month_9",
+    "pause.month_10",
+    "pause.month_11",
+    "pause.month_12",
+)
+
+
+def date_text(t: Texts, day: date) -> str:
+    """ "Thursday 3 Dec": a pause can end in another month, so the day number alone won't do."""
+    return t(
+        "pause.date",
+        weekday=t(f"day_long.{day.weekday()}"),
+        day=day.day,
+        month=t(MONTH_KEYS[day.month - 1]),
+    )
+
+
+def _data(today: date, *parts: str) -> str:
+    return ":".join([CB_PAUSE, views.day_code(today), *parts])
+
+
+def length_keyboard(t: Texts, today: date, *, offer_keep: bool = False) -> InlineKeyboardMarkup:
+    def button(length: Length) -> InlineKeyboardButton:
+        return InlineKeyboardButton(t(LENGTH_KEYS[length]), callback_data=_data(today, length))
+
+    rows = [
+        [button(Length.FEW_DAYS), button(Length.WEEK)],
+        [button(Length.OPEN)],
+    ]
+    if offer_keep:
+        rows.append([InlineKeyboardButton(t("pause.keep"), callback_data=_data(today, KEEP))])
+    return InlineKeyboardMarkup(rows)
+
+
+def reason_keyboard(t: Texts, today: date, length: Length) -> InlineKeyboardMarkup:
+    def button(reason: Reason) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            t(REASON_KEYS[reason]), callback_data=_data(today, length, reason)
+        )
+
+    return InlineKeyboardMarkup(
+        [
+            [button(Reason.ILLNESS), button(Reason.INJURY)],
+            [button(Reason.HOLIDAY), button(Reason.OTHER)],
+        ]
+    )
+
+
+def ask_length(t: Texts, runner: Runner, today: date) -> tuple[str, InlineKeyboardMarkup]:
+    """/pause: "how long?" — or, while a pause is running, "you're paused; change it?"."""
+    state = pause_state_of(runner, today)
+    if not state.running(today):
+        return t("pause.ask_length"), length_keyboard(t, today)
+    if state.until is None:
+        text = t("pause.running_open")
+    else:
+        text = t("pause.running_timed", back=date_text(t, state.until + timedelta(days=1)))
+    return text, length_keyboard(t, today, offer_keep=True)
+
+
+def confirmation_text(t: Texts, runner: Runner, state: PauseState) -> str:
+    """What the pause means: until when, a kind word for the reason, when reminders return."""
+    reason = Reason.of(state.reason)
+    if state.until is None:
+        return "\n".join([t("pause.paused_open"), t(CARE_KEYS[reason])])
+    lines = [
+        t("pause.paused_timed", back=date_text(t, state.until + timedelta(days=1))),
+        t(CARE_KEYS[reason]),
+        "",
+    ]
+    last = t("pause.resume_any_time")
+    if runner.next_reminder_utc is not None:
+        local = runner.next_reminder_utc.astimezone(ZoneInfo(runner.timezone))
+        back = t("pause.first_back", day=date_text(t, local.date()), time=local.strftime("%H:%M"))
+        last = f"{back} {last}"
+    return "\n".join([*lines, last])
+
+
+def welcome_text(t: Texts, welcome: WelcomeBack) -> str:
+    """ "👋 Welcome back! 9 days off ill. We'll start one level easier …" """
+    if welcome.days_away == 1:
+        days = t("pause.days_one")
+    else:
+        days = t("pause.days_many", count=welcome.days_away)
+    step = t(STEP_KEYS[min(welcome.step_back_levels, len(STEP_KEYS) - 1)])
+    if welcome.reason is Reason.INJURY:
+        step = f"{step} {t('pause.step_injury')}"
+    return t(WELCOME_KEYS[welcome.reason], days=days, step=step)
+
+
+def welcome_back_line(
+    t: Texts, runner: Runner, today: date, history: Sequence[Entry] = ()
+) -> str | None:
+    """The first session messages after a pause greet the runner back and say how much
+    easier it starts: from the day after the pause, for up to a week, until a session is
+    done (pass the log as ``history`` so it stops then). None otherwise."""
+    if runner.paused:
+        return None
+    done = [entry.day for entry in history if entry.status == "done" and entry.day < today]
+    welcome = returning(stored_pause_state(runner), today, max(done, default=None))
+    return welcome_text(t, welcome) if welcome is not None else None

@@ -1,0 +1,130 @@
+"""The weekly preview's text and the /settings lines about it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from telegram import InlineKeyboardMarkup
+
+from bot.coach.calendar import History, Origin
+from bot.coach.progression import Entry
+from bot.content import Content, Texts
+from bot.messages import views
+from bot.services.coaching import calendar_view, day_plan, local_today, pauses_of
+from bot.services.previews import DEFAULT_PREVIEW_TIME, preview_time_of
+from bot.store import runners
+from bot.store.models import Runner
+
+
+def preview_week_start(day: date) -> date:
+    """The Monday the preview is about: the coming one; on a Monday, the week that starts
+    that day (a Monday-morning preview is about the week just begun, not one a week off)."""
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _runs(t: Texts, runner: Runner, day: date) -> list[str]:
+    parts = []
+    if runner.race_date == day:
+        parts.append(t("preview.race_day"))
+    if (run := views.run_label(t, runners.week_of(runner), day.weekday())) is not None:
+        parts.append(run)
+    return parts
+
+
+def preview_message(
+    content: Content,
+    runner: Runner,
+    day: date,
+    now: datetime,
+    history: list[Entry],
+    calendar: History | None,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The coming week day by day: each strength session as /today will show it (the same
+    calendar, plan and level), the runs the runner told us, lighter-week and race notes,
+    and when the reminders come. ``day``: the local date the preview is sent on."""
+    t = content.texts
+    today = local_today(runner, now)
+    monday = preview_week_start(day)
+    sunday = monday + timedelta(days=6)
+    known = calendar if calendar is not None else History(pauses=pauses_of(runner), since=today)
+    view = calendar_view(runner, known, today, monday, days=6)
+    lines = [t("preview.header", first=views.day_label(t, monday), last=views.day_label(t, sunday))]
+    lines.append("")
+    notes: list[str] = []
+    sessions = 0
+    pauses = pauses_of(runner)
+    for offset in range(7):
+        current = monday + timedelta(days=offset)
+        label = f"{t(f'day_short.{current.weekday()}')} {current.day}"
+        if any(pause.covers(current) for pause in pauses):
+            lines.append(t("preview.day", day=label, what=t("preview.paused")))
+            continue
+        parts = _runs(t, runner, current)
+        slot = view(current)
+        moved = slot is not None and slot.origin is not Origin.PLANNED
+        plan = (
+            day_plan(content, runner, history, current, slot.focus if moved else None)
+            if slot is not None
+            else None
+        )
+        if plan is not None:
+            sessions += 1
+            session = plan.session
+            strength = t(
+                "preview.session",
+                icon=t(f"focus_icon.{session.focus.value}"),
+                focus=views.focus_label(t, session.focus),
+                level=session.level,
+                minutes=session.minutes,
+            )
+            if moved and slot is not None and slot.from_day is not None:
+                key = "preview.moved" if slot.origin is Origin.MOVED else "preview.reoffered"
+                strength += " " + t(key, day=views.day_label(t, slot.from_day))
+            parts.append(strength)
+            adjustment = plan.adjustment
+            if adjustment.phase is not None:
+                note = t(f"phase.{adjustment.phase.value}")
+            elif adjustment.lighter_week:
+                note = t("progress.lighter_week")
+            else:
+                note = ""
+            if note and note not in notes:
+                notes.append(note)
+        what = " · ".join(parts) if parts else t("onboarding.summary_rest")
+        lines.append(t("preview.day", day=label, what=what))
+    lines.append("")
+    if sessions == 0:
+        lines.append(t("preview.no_sessions"))
+    else:
+        key = "preview.count_one" if sessions == 1 else "preview.count"
+        lines.append(t(key, count=sessions))
+    lines.extend(notes)
+    if runner.reminder_time:
+        lines.append(t("preview.reminder", time=runner.reminder_time))
+    else:
+        lines.append(t("preview.no_reminder"))
+    lines.append(t("preview.footer"))
+    return "\n".join(lines), None
+
+
+def setting_label(t: Texts, preview_day: int | None, preview_time: str | None) -> str:
+    """The /settings menu button, showing the current choice."""
+    if preview_day is None:
+        return t("preview.button_off")
+    return t(
+        "preview.button_on",
+        day=t(f"day_short.{preview_day}"),
+        time=preview_time or DEFAULT_PREVIEW_TIME.strftime("%H:%M"),
+    )
+
+
+def setting_saved_text(t: Texts, runner: Runner, now: datetime) -> str:
+    """What /settings says once the preview day and time are saved."""
+    if runner.preview_day is None or runner.next_preview_utc is None:
+        return t("preview.now_off")
+    return t(
+        "preview.now_on",
+        day=t(f"day_long.{runner.preview_day}"),
+        time=preview_time_of(runner).strftime("%H:%M"),
+        when=views.when_text(t, runner.next_preview_utc, runner.timezone, local_today(runner, now)),
+    )
