@@ -1,7 +1,7 @@
 """The design the bot rejected, built only so ``bench.memory_startup`` can measure it.
 
 A bot of the common design keeps one APScheduler job per runner: at start it reads every
-runner from its database and calls ``job_queue.run_daily`` once each. DESIGN.md §3 rejects
+runner from its database and calls ``job_queue.run_daily`` once each. docs/architecture.md rejects
 it because every job costs kilobytes of RSS and scheduling 100k of them delays start-up;
 this script exists so that claim is re-measured on the same machine, against the same stub
 Bot API and the same seeded database, in the same run as the real bot.

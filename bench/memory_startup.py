@@ -1,6 +1,6 @@
 """RSS per runner and time to the first getUpdates: this bot against one job per runner.
 
-Why: DESIGN.md §3 gives the bot no scheduler job per runner (one minute job plus an indexed
+Why: docs/architecture.md gives the bot no scheduler job per runner (one minute job plus an indexed
 ``next_reminder_utc`` column) because one APScheduler ``run_daily`` job per runner was
 measured at ≈ 4.7 KB RSS each and 6.2 s to start at 100k runners. This benchmark keeps that
 decision honest: it seeds a SQLite file with N onboarded runners, starts the real
@@ -55,7 +55,7 @@ DEFAULT_REPEATS = 3
 GOAL_KB_PER_RUNNER = 1.0
 GOAL_START_S = 2.0
 GOAL_START_AT = 100_000  # the start-up goal is stated for 100k runners
-# The job-per-runner design as measured when the design was chosen (DESIGN.md §3).
+# The job-per-runner design as measured when the design was chosen (docs/architecture.md).
 EARLIER_BASELINE = {"kb_per_runner": 4.7, "start_s": 6.2}
 
 #: Shaped like a real token (digits, colon, "AAH" + 32 characters) so Settings accepts it.

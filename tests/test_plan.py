@@ -416,7 +416,7 @@ def test_deterministic_across_hash_seeds() -> None:
 
 
 def ref_legs_ok(week: RunnerWeek, day: int) -> bool:
-    """Straight from DESIGN.md section 4, cyclic."""
+    """Straight from the coaching rules in docs/architecture.md, cyclic."""
     before, after = (day - 1) % 7, (day + 1) % 7
     long_run = week.long_run_day
     return long_run not in (day, before, after) and after not in week.hard_days

@@ -5,7 +5,7 @@ from ``first`` with no end while ``paused`` (until /resume). The calendar has no
 on paused days, so they are never missed; this module decides which days those are when
 the runner starts, changes or ends a pause, and how far the levels step back afterwards.
 
-Coming back (DESIGN.md §4: "after illness or a break: come back at a reduced level, don't
+Coming back (docs/architecture.md: "after illness or a break: come back at a reduced level, don't
 jump back"), in proportion to the time away and to why:
 
 - illness or injury: the body was busy healing, not resting, so the step back comes

@@ -1,7 +1,7 @@
 """Where in the runner's week the strength sessions go.
 
 Running is the sport; strength work has to fit around it without spoiling the
-runs that matter (DESIGN.md section 4). Heavy leg work hurts running for up to
+runs that matter (docs/architecture.md). Heavy leg work hurts running for up to
 72 h, so some leg placements are simply forbidden; everything else is a
 trade-off, scored with weighted penalties and solved by brute force, because a
 week has only seven days and even three sessions give a few hundred
@@ -93,7 +93,7 @@ def _prev(day: int) -> int:
 
 
 def clamp_sessions(sessions_per_week: int) -> int:
-    """Zero sessions is the failure mode the coach exists to prevent (DESIGN 4)."""
+    """Zero sessions is the failure mode the coach exists to prevent (docs/architecture.md)."""
     return min(max(sessions_per_week, MIN_SESSIONS), MAX_SESSIONS)
 
 

@@ -1,7 +1,7 @@
 """Levels that follow the runner: up when sessions feel fine, held when hard, back after
 "too hard" twice or a break — derived from the log every time, so they never drift.
 
-The blog's rule — start small, build up gradually, be consistent — and DESIGN.md §4:
+The blog's rule — start small, build up gradually, be consistent — and docs/architecture.md:
 progress by reps, sets, harder variants (the content's levels say which); a lighter week
 every 4th week; cut volume before a race; come back at a reduced level after a break.
 """

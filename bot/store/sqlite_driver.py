@@ -1,7 +1,7 @@
 """aiosqlite with one thread round trip per statement instead of four.
 
 SQLite calls block, so aiosqlite runs them on a thread of its own and the event loop
-never waits on the disk (DESIGN.md: no database call may stall the loop). But SQLAlchemy
+never waits on the disk (docs/architecture.md: no database call may stall the loop). But SQLAlchemy
 drives an aiosqlite cursor in four steps — open it, execute, fetch all rows, close it —
 and each is a round trip to that thread: a queue put, a thread wake-up, a future set
 back on the loop. Profiled, those round trips were most of the time a "done" or
