@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. A module belongs to the layer of the longest prefix that names it
-# (the module itself, or a package above it).
+# (the module itself, or a package above it); "bot" is the package's __init__ alone.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "foundation",
@@ -172,7 +172,8 @@ def layer_of(module: str) -> int | None:
     best: tuple[int, int] | None = None  # (prefix length, layer)
     for index, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
+            # "bot" names the package's own __init__ only, not everything under it.
+            if module == prefix or (prefix != "bot" and module.startswith(prefix + ".")):
                 if best is None or len(prefix) > best[0]:
                     best = (len(prefix), index)
     return None if best is None else best[1]
@@ -244,33 +245,61 @@ def test_every_module_under_bot_has_a_layer() -> None:
     )
 
 
-def test_no_module_imports_a_layer_above_its_own() -> None:
-    upward = []
-    for edge in bot_edges():
+def upward(edges: list[Edge]) -> list[str]:
+    """Edges from a module to a module of a higher layer (or of none)."""
+    found = []
+    for edge in edges:
         source, target = layer_of(edge.source), layer_of(edge.target)
         if not within(edge.target, "bot"):
             continue
         if target is None:
-            upward.append(f"{edge}  (the target is in no layer)")
+            found.append(f"{edge}  (the target is in no layer)")
         elif source is not None and target > source:
-            upward.append(f"{edge}  ({label(edge.source)} imports {label(edge.target)})")
-    assert not upward, report(
+            found.append(f"{edge}  ({label(edge.source)} imports {label(edge.target)})")
+    return found
+
+
+def crossed(edges: list[Edge]) -> list[str]:
+    return [
+        str(edge)
+        for edge in edges
+        for a, b in APART
+        if within(edge.source, a) and within(edge.target, b)
+    ]
+
+
+def test_the_rules_catch_what_they_are_for() -> None:
+    """A message that reaches for Deps, a job that calls a handler, a store that renders:
+    each is reported (on probe texts, nothing written into the package)."""
+    message = ROOT / "bot" / "messages" / "_probe.py"
+    job = ROOT / "bot" / "jobs" / "_probe.py"
+    store = ROOT / "bot" / "store" / "_probe.py"
+    edges = [
+        *imports_of(message, "from bot.deps import Deps\nfrom bot.coach import plan\n"),
+        *imports_of(job, "def f():\n    from bot.handlers.today import today\n"),
+        *imports_of(store, "from ..messages import views\n"),
+    ]
+    assert [line.split("  ")[0] for line in upward(edges)] == [
+        "bot/messages/_probe.py:1: bot.messages._probe -> bot.deps",
+        "bot/store/_probe.py:1: bot.store._probe -> bot.messages.views",
+    ]
+    assert crossed(edges) == ["bot/jobs/_probe.py:2: bot.jobs._probe -> bot.handlers.today"]
+
+
+def test_no_module_imports_a_layer_above_its_own() -> None:
+    found = upward(bot_edges())
+    assert not found, report(
         "Imports pointing up the layers (a module may import its own layer or lower; "
         "see docs/architecture.md, 'Layers')",
-        upward,
+        found,
     )
 
 
 def test_handlers_and_jobs_do_not_import_each_other() -> None:
-    crossed = [
-        str(edge)
-        for edge in bot_edges()
-        for a, b in APART
-        if within(edge.source, a) and within(edge.target, b)
-    ]
-    assert not crossed, report(
+    found = crossed(bot_edges())
+    assert not found, report(
         "Handlers and jobs import each other (move what both need to bot.services or bot.messages)",
-        crossed,
+        found,
     )
 
 
