@@ -421,6 +421,33 @@ def test_every_docs_path_named_in_the_repository_exists() -> None:
     assert not missing, report("docs/ paths that do not exist", missing)
 
 
+REPO_PATH = re.compile(r"(?<![\w./-])(?:bot|bench|testkit|tests|content|docs|\.ci)/[\w./*-]*[\w*]")
+# Made by a run, not kept in the repository.
+GENERATED = ("bench/results",)
+
+
+def test_every_path_the_documents_name_exists() -> None:
+    """The README, CONTRIBUTING.md and docs/ name files as they are; a file that moves
+    takes its mentions with it (`*` in a name is a glob)."""
+    documents = [
+        ROOT / "README.md",
+        ROOT / "CONTRIBUTING.md",
+        *sorted((ROOT / "docs").glob("*.md")),
+    ]
+    missing = []
+    for document in documents:
+        if not document.exists():
+            continue
+        for number, line in enumerate(document.read_text(encoding="utf-8").splitlines(), 1):
+            for named in REPO_PATH.findall(line):
+                named = named.rstrip(".")
+                if named.startswith(GENERATED):
+                    continue
+                if not (any(ROOT.glob(named)) if "*" in named else (ROOT / named).exists()):
+                    missing.append(f"{document.relative_to(ROOT)}:{number}: {named}")
+    assert not missing, report("Paths the documents name that do not exist", missing)
+
+
 def test_the_architecture_document_has_the_sections_code_points_to() -> None:
     """Code comments send readers to these two sections by name."""
     document = ROOT / "docs" / "architecture.md"
