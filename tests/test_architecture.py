@@ -427,10 +427,9 @@ GENERATED = ("bench/results",)
 
 
 def test_every_path_the_documents_name_exists() -> None:
-    """The README, CONTRIBUTING.md and docs/ name files as they are; a file that moves
-    takes its mentions with it (`*` in a name is a glob)."""
+    """CONTRIBUTING.md and docs/ name files as they are; a file that moves takes its
+    mentions with it (`*` in a name is a glob)."""
     documents = [
-        ROOT / "README.md",
         ROOT / "CONTRIBUTING.md",
         *sorted((ROOT / "docs").glob("*.md")),
     ]
