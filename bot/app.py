@@ -36,7 +36,7 @@ from bot.handlers import commands, delete, guards, pause, setup, skip, snooze, s
 from bot.health import Health, PollWatch, Watchdog
 from bot.jobs.preview import backfill_previews
 from bot.jobs.reminders import reminder_tick
-from bot.messages.views import CB_DELETE, CB_DID, CB_DONE, CB_FEEDBACK, CB_SKIP, CB_SNOOZE
+from bot.messages.callbacks import SESSION_PATTERN, DeleteButton, FeedbackButton, SnoozeButton
 from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings
 from bot.store.db import SessionFactory, transaction
@@ -180,15 +180,15 @@ def build_application(
     application.add_handler(CommandHandler("resume", commands.resume, filters=private))
     application.add_handler(CommandHandler("cancel", setup.cancel, filters=private))
     application.add_handler(delete_command)
+    application.add_handler(CallbackQueryHandler(today.on_session_button, pattern=SESSION_PATTERN))
     application.add_handler(
-        CallbackQueryHandler(today.on_session_button, pattern=rf"^({CB_DONE}|{CB_SKIP}|{CB_DID}):")
-    )
-    application.add_handler(CallbackQueryHandler(delete.delete_button, pattern=rf"^{CB_DELETE}:"))
-    application.add_handler(
-        CallbackQueryHandler(snooze.on_snooze_button, pattern=rf"^{CB_SNOOZE}:")
+        CallbackQueryHandler(delete.delete_button, pattern=DeleteButton.PATTERN)
     )
     application.add_handler(
-        CallbackQueryHandler(today.on_feedback_button, pattern=rf"^{CB_FEEDBACK}:")
+        CallbackQueryHandler(snooze.on_snooze_button, pattern=SnoozeButton.PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(today.on_feedback_button, pattern=FeedbackButton.PATTERN)
     )
     application.add_handlers(swap.handlers())
     application.add_handlers(skip.handlers())

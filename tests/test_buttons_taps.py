@@ -1,4 +1,4 @@
-"""The strict readers of callback data in bot/handlers/taps.py, and the handlers of swap,
+"""The strict readers of callback data in bot/messages/callbacks.py, and the handlers of swap,
 pause and snooze answering a button with no chat even when nothing in front of them
 (guards.group_guard today) has answered it already."""
 
@@ -19,7 +19,7 @@ T = shared_content().texts
 
 
 def test_button_args_takes_only_the_prefix_and_the_counts_given() -> None:
-    from bot.handlers.taps import button_args
+    from bot.messages.callbacks import button_args
 
     assert button_args("v1:pz:20261126:few", "v1:pz", 2, 3) == ["20261126", "few"]
     assert button_args("v1:pz:20261126:few:illness", "v1:pz", 2, 3) == [
@@ -39,7 +39,7 @@ def test_button_args_takes_only_the_prefix_and_the_counts_given() -> None:
 def test_button_args_never_raises_and_gives_back_the_data(
     data: str, prefix: str, counts: set[int]
 ) -> None:
-    from bot.handlers.taps import button_args
+    from bot.messages.callbacks import button_args
 
     args = button_args(data, prefix, *counts)
     if args is not None:
@@ -48,7 +48,7 @@ def test_button_args_never_raises_and_gives_back_the_data(
 
 
 def test_button_choice_matches_the_exact_spelling_only() -> None:
-    from bot.handlers.taps import button_choice
+    from bot.messages.callbacks import button_choice
 
     assert button_choice("30", (30, 60, 180)) == 30
     assert button_choice("180", (30, 60, 180)) == 180

@@ -25,8 +25,8 @@ from bot.coach.pause import (
 )
 from bot.coach.progression import Entry
 from bot.coach.week import Focus
-from bot.handlers import pause as pause_handler
 from bot.messages import pause as pause_buttons
+from bot.messages.callbacks import PauseButton, parse_as
 from bot.services.coaching import load_calendar, slot_for
 from bot.store.db import transaction
 from bot.store.models import Reminder, Runner
@@ -207,8 +207,8 @@ def test_dates_name_the_month_and_button_data_is_parsed_strictly() -> None:
         "v1:pz:20261126:week:illness:x",
         "v1:pzz:20261126:week",
     ):
-        assert pause_handler.parse_tap(data) is None, data
-    assert pause_handler.parse_tap("v1:pz:20261126:open:holiday") is not None
+        assert parse_as(data, PauseButton) is None, data
+    assert parse_as("v1:pz:20261126:open:holiday", PauseButton) is not None
     keyboard = pause_buttons.reason_keyboard(T, THU, Length.OPEN)
     assert all(
         len((button.callback_data or "").encode()) <= 64  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ from bot.coach.swaps import (
 )
 from bot.coach.week import Equipment, Focus
 from bot.content import Catalog, Exercise, kit_for
-from bot.messages.views import CB_SWAP
+from bot.messages.callbacks import SwapButton
 from bot.store.db import transaction
 from bot.store.models import Runner
 from testkit.harness import CHAT, BotHarness, button_data, onboard, shared_content
@@ -164,7 +164,7 @@ def test_exercise_codes_are_unique_and_keep_callback_data_within_64_bytes() -> N
     assert len(codes) == len(CATALOG.exercises)
     for key, exercise in CATALOG.exercises.items():
         assert exercise_by_code(CATALOG, exercise_code(key)) is exercise
-    longest = f"{CB_SWAP}:{THURSDAY}:{exercise_code('a')}:{exercise_code('b')}"
+    longest = f"{SwapButton.PREFIX}:{THURSDAY}:{exercise_code('a')}:{exercise_code('b')}"
     assert len(longest.encode()) <= 64
     assert exercise_by_code(CATALOG, "nope") is None
 

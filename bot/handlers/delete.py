@@ -8,24 +8,31 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot import housekeeping
 from bot.deps import get_deps
 from bot.handlers import taps
-from bot.messages.views import CB_DELETE
+from bot.messages.callbacks import DeleteButton
 from bot.store import runners
 from bot.store.db import transaction
-
-YES = f"{CB_DELETE}:yes"
-NO = f"{CB_DELETE}:no"
 
 
 async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
     deps = get_deps(context)
     t = deps.content.texts
+    chat = update.effective_chat
+    assert chat is not None  # a command handler: every command comes from a chat
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t("buttons.delete_yes"), callback_data=YES)],
-            [InlineKeyboardButton(t("buttons.delete_no"), callback_data=NO)],
+            [
+                InlineKeyboardButton(
+                    t("buttons.delete_yes"), callback_data=DeleteButton(confirm=True).pack()
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t("buttons.delete_no"), callback_data=DeleteButton(confirm=False).pack()
+                )
+            ],
         ]
     )
-    await update.effective_chat.send_message(t("delete.confirm"), reply_markup=keyboard)  # type: ignore[union-attr]
+    await chat.send_message(t("delete.confirm"), reply_markup=keyboard)
     # Also used as a fallback of the setup conversation: leave it, so no half-answered
     # question survives the deletion.
     return ConversationHandler.END
@@ -38,17 +45,11 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> o
 
     Also a fallback of the setup conversation (handlers/setup.py): "Yes" ends it, since
     the draft and state it runs on are gone; "No" leaves it where it was (None)."""
-    deps = get_deps(context)
-    t = deps.content.texts
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None:
+    # Forged, or an inline button without a chat to delete for: answered as expired.
+    if (tap := await taps.tap_or_stale(update, context, DeleteButton)) is None:
         return None
-    if chat is None or query.data not in (YES, NO):
-        # Forged, or an inline button without a chat to delete for.
-        await query.answer(t("misc.stale_button"))
-        return None
-    if query.data == NO:
+    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
+    if not tap.button.confirm:
         await query.answer()
         await taps.show(query, chat, t("delete.kept"), None)
         return None

@@ -5,39 +5,24 @@ text or command simply moves on, and a button from an old /pause is recognised b
 date. Every step edits the /pause message, so a double tap sends nothing twice, and the
 final tap writes the pause only if it changes something.
 
-Callback data (``v1:pz:…``, the day the question was asked as ``YYYYMMDD``):
-
-    v1:pz:<day>:<length>            the reason question (length: few, week, open)
-    v1:pz:<day>:<length>:<reason>   pause (reason: illness, injury, holiday, other)
-    v1:pz:<day>:keep                keep the running pause as it is
+The buttons (``bot.messages.callbacks``, with the day the question was asked):
+``PauseLength`` (next, the reason question), ``PausePick`` (pause), ``PauseKeep`` (keep
+the running pause as it is).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import (
-    Update,
-)
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.coach.pause import (
-    Length,
-    Reason,
-    start_pause,
-)
+from bot.coach.pause import Length, Reason, start_pause
 from bot.content import Texts
-from bot.handlers.taps import button_args, button_choice, show, tap_or_stale
-from bot.messages import views
-from bot.messages.pause import (
-    CB_PAUSE,
-    KEEP,
-    LENGTH_KEYS,
-    confirmation_text,
-    reason_keyboard,
-)
+from bot.handlers.taps import show, tap_or_stale
+from bot.messages.callbacks import PauseButton, PauseKeep, PauseLength, PausePick
+from bot.messages.pause import LENGTH_KEYS, confirmation_text, reason_keyboard
 from bot.services.coaching import local_today, next_reminder_for
 from bot.store import runners
 from bot.store.db import transaction
@@ -45,52 +30,19 @@ from bot.store.models import Runner
 
 
 def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    return [CallbackQueryHandler(on_pause_button, pattern=rf"^{CB_PAUSE}(:|$)")]
-
-
-# ---- pure helpers: state, texts, keyboards ------------------------------------------------
-
-
-# ---- the button ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Choice:
-    day: date
-    length: Length | None  # None: keep
-    reason: Reason | None
-
-
-def parse_tap(data: str) -> _Choice | None:
-    """The choice a button carries, or None for anything the bot never put on one."""
-    args = button_args(data, CB_PAUSE, 2, 3)
-    day = views.parse_day_code(args[0]) if args else None
-    if args is None or day is None:
-        return None
-    if args[1] == KEEP:
-        return _Choice(day, None, None) if len(args) == 2 else None
-    length = button_choice(args[1], Length)
-    reason = button_choice(args[2], Reason) if len(args) == 3 else None
-    if length is None or (len(args) == 3 and reason is None):
-        return None
-    return _Choice(day, length, reason)
+    return [CallbackQueryHandler(on_pause_button, pattern=PauseButton.PATTERN)]
 
 
 async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if (tap := await tap_or_stale(update, context)) is None:
+    if (tap := await tap_or_stale(update, context, PauseButton)) is None:
         return
-    t, query, chat = tap.t, tap.query, tap.chat
-    choice = parse_tap(query.data or "")
-    if choice is None:
-        await tap.stale()
-        return
+    t, query, chat, choice = tap.t, tap.query, tap.chat, tap.button
     now = tap.deps.clock.now()
     already = False
     async with transaction(tap.deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
         problem = _problem(t, runner, choice, now)
-        if runner is not None and problem is None and choice.reason is not None:
-            assert choice.length is not None
+        if runner is not None and problem is None and isinstance(choice, PausePick):
             already = await _pause(session, runner, choice.length, choice.reason, now)
     if problem is not None:
         await query.answer(problem)
@@ -99,13 +51,13 @@ async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     assert runner is not None
     today = local_today(runner, now)
-    if choice.length is None and not runners.pause_state_of(runner, today).running(today):
+    if isinstance(choice, PauseKeep) and not runners.pause_state_of(runner, today).running(today):
         await tap.stale()  # resumed since: nothing to keep
         await tap.close()
-    elif choice.length is None:
+    elif isinstance(choice, PauseKeep):
         await query.answer()
         await show(query, chat, t("pause.kept"), None)
-    elif choice.reason is None:
+    elif isinstance(choice, PauseLength):
         await query.answer()
         text = t("pause.ask_reason", length=t(LENGTH_KEYS[choice.length]))
         await show(query, chat, text, reason_keyboard(t, today, choice.length))
@@ -116,7 +68,7 @@ async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         )
 
 
-def _problem(t: Texts, runner: Runner | None, choice: _Choice, now: datetime) -> str | None:
+def _problem(t: Texts, runner: Runner | None, choice: PauseButton, now: datetime) -> str | None:
     if runner is None or not runner.onboarded:
         return t("pause.answer_not_set_up")
     if choice.day != local_today(runner, now):

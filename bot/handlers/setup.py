@@ -42,6 +42,7 @@ from bot.content import Texts
 from bot.deps import Deps, get_deps
 from bot.handlers import delete
 from bot.messages import views
+from bot.messages.callbacks import DeleteButton
 from bot.messages.preview import setting_label, setting_saved_text
 from bot.services.coaching import local_today, monday_of, next_reminder_for
 from bot.services.previews import next_preview_at
@@ -987,7 +988,7 @@ def build_setup_conversation(extra_fallbacks: list[Any]) -> ConversationHandler[
             # "Yes, delete" from a confirmation sent before this conversation opened: the
             # draft and state go with everything else, so the conversation ends with them
             # (left open, the runner's next message went to a question that was gone).
-            CallbackQueryHandler(delete.delete_button, pattern=rf"^{views.CB_DELETE}:"),
+            CallbackQueryHandler(delete.delete_button, pattern=DeleteButton.PATTERN),
             *extra_fallbacks,
             MessageHandler(private & ~filters.COMMAND, on_other),
         ],

@@ -15,10 +15,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.calendar import MOVE_HORIZON_DAYS, Origin, Slot, move_blockers, move_target
+from bot.coach.status import LogStatus, SkipReason
 from bot.coach.week import Focus, PlannedDay
 from bot.content import Texts
 from bot.handlers.taps import show, tap_or_stale
 from bot.messages import views
+from bot.messages.callbacks import KeepSkipped, MoveButton, ReasonButton
 from bot.services.coaching import (
     CALENDAR_LOOKBACK_DAYS,
     load_calendar,
@@ -31,19 +33,15 @@ from bot.store import logs, moves, runners
 from bot.store.db import transaction
 from bot.store.models import Runner, SessionLog
 
-CB_WHY = "v1:why"
-CB_MOVE = "v1:mv"
-CB_KEEP = "v1:keep"
-REASONS = ("busy", "tired", "sore", "ill", "travel")
-# Sore and ill mean rest: no offer to do the session another day.
-NO_MOVE_REASONS = ("sore", "ill")
+REASONS = tuple(SkipReason)
 
 
 def reason_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
-    code = views.day_code(day)
     buttons = [
-        InlineKeyboardButton(t(f"skip.reason_{reason}"), callback_data=f"{CB_WHY}:{code}:{reason}")
-        for reason in REASONS
+        InlineKeyboardButton(
+            t(f"skip.reason_{reason.value}"), callback_data=ReasonButton(day, reason).pack()
+        )
+        for reason in SkipReason
     ]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
 
@@ -61,14 +59,10 @@ def _next_line(t: Texts, runner: Runner, slot: Slot | None, today: date) -> str:
 
 
 async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if (tap := await tap_or_stale(update, context)) is None:
+    if (tap := await tap_or_stale(update, context, ReasonButton)) is None:
         return
-    deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
-    day = views.parse_day_code(parts[2]) if len(parts) == 4 else None
-    reason = parts[3] if len(parts) == 4 else ""
-    if day is None or reason not in REASONS:
-        await tap.stale()
-        return
+    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
+    day, reason = tap.button.day, tap.button.reason
     now = deps.clock.now()
     # Answers go out after the transaction: SQLite's one connection must not wait on the
     # network while other chats' updates are handled.
@@ -92,13 +86,13 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await tap.close()
     week = runners.week_of(runner)
     slot = slot_for(runner, day, history, today)
-    reply = t(f"skip.reply_{reason}")
+    reply = t(f"skip.reply_{reason.value}")
     target = None
-    if reason not in NO_MOVE_REASONS and slot is not None:
+    if not reason.means_rest and slot is not None:
         target = move_target(week, slot, history, today)
     if target is None:
         following = next_slot(runner, history, today, include_today=False)
-        if reason in NO_MOVE_REASONS or slot is None:
+        if reason.means_rest or slot is None:
             await chat.send_message(reply + "\n" + _next_line(t, runner, following, today))
         else:
             text = t(
@@ -115,14 +109,10 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             [
                 InlineKeyboardButton(
                     t("skip.move_button", target=label),
-                    callback_data=f"{CB_MOVE}:{views.day_code(day)}:{views.day_code(target)}",
+                    callback_data=MoveButton(day, target).pack(),
                 )
             ],
-            [
-                InlineKeyboardButton(
-                    t("skip.keep_skipped"), callback_data=f"{CB_KEEP}:{views.day_code(day)}"
-                )
-            ],
+            [InlineKeyboardButton(t("skip.keep_skipped"), callback_data=KeepSkipped(day).pack())],
         ]
     )
     text = t(
@@ -132,14 +122,10 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if (tap := await tap_or_stale(update, context)) is None:
+    if (tap := await tap_or_stale(update, context, MoveButton)) is None:
         return
-    deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
-    codes = [views.parse_day_code(part) for part in parts[2:4]] if len(parts) == 4 else []
-    if len(codes) != 2 or codes[0] is None or codes[1] is None:
-        await tap.stale()
-        return
-    from_day, to_day = codes[0], codes[1]
+    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
+    from_day, to_day = tap.button.from_day, tap.button.to_day
     now = deps.clock.now()
     # What went wrong, if anything; answered after the transaction, so SQLite's one
     # connection never waits on the network.
@@ -155,7 +141,7 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             # (a year-9999 day would overflow it).
             near = _near(from_day, today) and _near(to_day, today)
             log = await logs.log_on(session, chat.id, from_day) if near else None
-            if not near or (log is not None and log.status == "moved"):
+            if not near or (log is not None and log.status == LogStatus.MOVED):
                 problem = "stale"
         if runner is not None and problem is None:
             history = await load_calendar(session, runner, today)
@@ -165,7 +151,7 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 slot is None
                 or slot.origin is Origin.REOFFERED
                 or log is None
-                or log.status != "skipped"
+                or log.status != LogStatus.SKIPPED
                 or move_blockers(week, slot, to_day, history, today)
             ):
                 problem = "skip.move_gone"
@@ -211,13 +197,9 @@ async def on_move(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "No, just skip it": the offer turns into the answer (an edit, so a second tap adds
     nothing); only for a day that is logged as skipped."""
-    if (tap := await tap_or_stale(update, context)) is None:
+    if (tap := await tap_or_stale(update, context, KeepSkipped)) is None:
         return
-    deps, t, query, chat, parts = tap.deps, tap.t, tap.query, tap.chat, tap.parts
-    day = views.parse_day_code(parts[2]) if len(parts) == 3 else None
-    if day is None:
-        await tap.stale()
-        return
+    deps, t, query, chat, day = tap.deps, tap.t, tap.query, tap.chat, tap.button.day
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         found = await _skipped(session, chat.id, day, now)
@@ -253,7 +235,7 @@ async def _skipped(
         return None
     today = local_today(runner, now)
     log = await logs.log_on(session, chat_id, day) if _near(day, today) else None
-    if log is None or log.status != "skipped":
+    if log is None or log.status != LogStatus.SKIPPED:
         return None
     return runner, today, log
 
@@ -267,9 +249,9 @@ async def _set_up(session: AsyncSession, chat_id: int) -> Runner | None:
     return runner
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
     return [
-        CallbackQueryHandler(on_reason, pattern=rf"^{CB_WHY}:"),
-        CallbackQueryHandler(on_move, pattern=rf"^{CB_MOVE}:"),
-        CallbackQueryHandler(on_keep, pattern=rf"^{CB_KEEP}:"),
+        CallbackQueryHandler(on_reason, pattern=ReasonButton.PATTERN),
+        CallbackQueryHandler(on_move, pattern=MoveButton.PATTERN),
+        CallbackQueryHandler(on_keep, pattern=KeepSkipped.PATTERN),
     ]

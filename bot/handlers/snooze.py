@@ -8,25 +8,21 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.taps import button_args, button_choice, tap_or_stale
+from bot.handlers.taps import tap_or_stale
 from bot.messages import views
+from bot.messages.callbacks import SnoozeButton, SnoozeFor
 from bot.services.coaching import load_calendar, local_today, slot_for
 from bot.store import logs, reminders, runners
 from bot.store.db import transaction
 
 
 async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``v1:snz:<day>`` offers the delays in place of ⏰ Later; ``v1:snz:<day>:<minutes>``
-    schedules one. Only today's planned, unlogged session can be snoozed."""
-    if (tap := await tap_or_stale(update, context)) is None:
+    """``SnoozeOffer`` offers the delays in place of ⏰ Later; ``SnoozeFor`` schedules one.
+    Only today's planned, unlogged session can be snoozed."""
+    if (tap := await tap_or_stale(update, context, SnoozeButton)) is None:
         return
-    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
-    args = button_args(query.data, views.CB_SNOOZE, 1, 2)
-    day = views.parse_day_code(args[0]) if args else None
-    minutes = button_choice(args[1], views.SNOOZE_MINUTES) if args and len(args) == 2 else None
-    if args is None or day is None or (len(args) == 2 and minutes is None):
-        await tap.stale()
-        return
+    deps, t, query, chat, day = tap.deps, tap.t, tap.query, tap.chat, tap.button.day
+    minutes = tap.button.minutes if isinstance(tap.button, SnoozeFor) else None
     now = deps.clock.now()
     calendar = None
     async with transaction(deps.sessions) as session:

@@ -4,12 +4,10 @@ The flow lives on the session message itself: its keyboard turns into "which one
 then into the options, and a choice turns the message into the updated session. Every
 step is an edit, so a double tap changes nothing twice and sends nothing twice.
 
-Callback data (``v1:swp:…``, exercises as short codes, see ``coach.swaps.exercise_code``):
-
-    v1:swp:<day>                    which exercise? (also the Back button)
-    v1:swp:<day>:x                  keep the session as it is
-    v1:swp:<day>:<shown>            the options for one exercise
-    v1:swp:<day>:<shown>:<chosen>   choose one: stored on the runner, remembered
+The buttons (``bot.messages.callbacks``, exercises as short codes, see
+``coach.swaps.exercise_code``): ``SwapWhich`` (which exercise? also the Back button),
+``SwapKeep`` (keep the session as it is), ``SwapOptions`` (the options for one exercise),
+``SwapChoose`` (choose one: stored on the runner, remembered).
 """
 
 from __future__ import annotations
@@ -27,15 +25,15 @@ from bot.coach.progression import Entry
 from bot.coach.swaps import exercise_by_code, exercise_code, origin_of, swap_options, with_swap
 from bot.content import Exercise
 from bot.deps import Deps
-from bot.handlers.taps import button_args, show, tap_or_stale
+from bot.handlers.taps import show, tap_or_stale
 from bot.messages import views
+from bot.messages.callbacks import SwapButton, SwapChoose, SwapKeep, SwapOptions, SwapWhich
 from bot.messages.today import today_message
 from bot.services.coaching import DONE_LOOKBACK_DAYS, day_plan, history_of, local_today, swaps_of
 from bot.store import logs, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
 
-KEEP = "x"
 # Session messages are for today (reminders, /today); a button a few days old may still
 # swap, one from further back is from another week's plan.
 FUTURE_DAYS = 7
@@ -54,31 +52,27 @@ class _Tap:
 
 
 def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    return [CallbackQueryHandler(on_swap_button, pattern=rf"^{views.CB_SWAP}(:|$)")]
+    return [CallbackQueryHandler(on_swap_button, pattern=SwapButton.PATTERN)]
 
 
 async def on_swap_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if (pressed := await tap_or_stale(update, context)) is None:
+    if (pressed := await tap_or_stale(update, context, SwapButton)) is None:
         return
-    deps, query, chat = pressed.deps, pressed.query, pressed.chat
-    args = button_args(query.data, views.CB_SWAP, 1, 2, 3)
-    day = views.parse_day_code(args[0]) if args else None
-    if args is None or day is None:
-        await pressed.stale()
-        return
-    tap, problem = await _load(deps, chat.id, day)
+    deps, query, chat, button = pressed.deps, pressed.query, pressed.chat, pressed.button
+    tap, problem = await _load(deps, chat.id, button.day)
     if tap is None:
         await query.answer(problem)
         return
-    if len(args) == 1:
-        await _which(deps, query, chat, tap)
-    elif args[1] == KEEP and len(args) == 2:
-        await query.answer()
-        await show(query, chat, *_session_page(deps, tap, query))
-    elif len(args) == 2:
-        await _options(deps, query, chat, tap, args[1])
-    else:
-        await _choose(deps, query, chat, tap, args[1], args[2])
+    match button:
+        case SwapWhich():
+            await _which(deps, query, chat, tap)
+        case SwapKeep():
+            await query.answer()
+            await show(query, chat, *_session_page(deps, tap, query))
+        case SwapOptions(shown=shown):
+            await _options(deps, query, chat, tap, shown)
+        case SwapChoose(shown=shown, chosen=chosen):
+            await _choose(deps, query, chat, tap, shown, chosen)
 
 
 async def _load(deps: Deps, chat_id: int, day: date) -> tuple[_Tap | None, str]:

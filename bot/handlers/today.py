@@ -8,17 +8,24 @@ second message; a button whose data the bot could not have made gets "expired".
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from telegram import CallbackQuery, Chat, Update
 from telegram.ext import ContextTypes
 
 from bot.coach.parsing import parse_done, parse_skip
+from bot.coach.status import LogStatus
 from bot.coach.week import Focus
 from bot.deps import Deps, get_deps
 from bot.handlers import skip
-from bot.handlers.taps import button_args, button_choice
+from bot.handlers.taps import tap_or_stale
 from bot.messages import views
+from bot.messages.callbacks import (
+    DidButton,
+    FeedbackAnswer,
+    FeedbackButton,
+    SessionButton,
+    SkipButton,
+)
 from bot.messages.today import outcome_text, today_message
 from bot.services.coaching import (
     LogOutcome,
@@ -94,7 +101,7 @@ async def _log_and_reply(
     deps: Deps,
     runner: Runner | None,
     *,
-    status: str,
+    status: LogStatus,
     note: str | None,
     day: date | None = None,
     focus: Focus | None = None,
@@ -122,7 +129,7 @@ async def _log_and_reply(
                 focus=focus,
                 recent=recent,
             )
-            if outcome.result is LogResult.ASK_FOCUS and status == "done":
+            if outcome.result is LogResult.ASK_FOCUS and status is LogStatus.DONE:
                 draft = await drafts.load_draft(session, chat.id)
                 draft["pending_note"] = note
                 deps.draft_cache[chat.id] = await drafts.save_draft(
@@ -138,7 +145,7 @@ async def _log_and_reply(
             await query.answer(views.toast(outcome_text(t, outcome, today, None)))
             return outcome
         await query.answer()
-    if outcome.result is LogResult.ASK_FOCUS and status == "skipped":
+    if outcome.result is LogResult.ASK_FOCUS and status is LogStatus.SKIPPED:
         week = runners.week_of(runner)
         await chat.send_message(
             t("done.nothing_to_skip")
@@ -153,13 +160,13 @@ async def _log_and_reply(
         )
         return outcome
     text = outcome_text(t, outcome, today, note if outcome.result is LogResult.LOGGED else None)
-    if outcome.result is LogResult.LOGGED and status == "skipped":
+    if outcome.result is LogResult.LOGGED and status is LogStatus.SKIPPED:
         assert outcome.day is not None and outcome.focus is not None
         # Why, in one tap; then maybe move it (bot/handlers/skip.py).
         text, keyboard = skip.ask_reason(t, outcome.focus, outcome.day, today)
         await chat.send_message(text, reply_markup=keyboard)
         return outcome
-    if outcome.result is LogResult.LOGGED and status == "done" and outcome.day is not None:
+    if outcome.result is LogResult.LOGGED and status is LogStatus.DONE and outcome.day is not None:
         # One tap of feedback, used by progression.
         text += "\n\n" + t("feedback.ask")
         await chat.send_message(text, reply_markup=views.feedback_keyboard(t, outcome.day))
@@ -174,9 +181,9 @@ async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     chat = update.effective_chat
     assert message is not None and chat is not None
-    status, parsed = "done", parse_done(message.text or "")
+    status, parsed = LogStatus.DONE, parse_done(message.text or "")
     if parsed is None:
-        status, parsed = "skipped", parse_skip(message.text or "")
+        status, parsed = LogStatus.SKIPPED, parse_skip(message.text or "")
     if parsed is None:
         if await _note_after_workout(deps, chat, message.text or ""):
             return
@@ -192,9 +199,9 @@ async def done_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message = update.effective_message
     assert message is not None
     caption = message.caption or ""
-    status, parsed = "done", parse_done(caption)
+    status, parsed = LogStatus.DONE, parse_done(caption)
     if parsed is None:
-        status, parsed = "skipped", parse_skip(caption)
+        status, parsed = LogStatus.SKIPPED, parse_skip(caption)
     if parsed is None:
         await message.chat.send_message(deps.content.texts("misc.non_text"))
         return
@@ -215,7 +222,7 @@ async def _note_after_workout(deps: Deps, chat: Chat, text: str) -> bool:
         recent = (
             log is not None and log.created_at is not None and (now - log.created_at <= NOTE_WINDOW)
         )
-        if not recent or log is None or log.status != "done":
+        if not recent or log is None or log.status != LogStatus.DONE:
             return False
         await logs.add_note(session, chat.id, log.local_date, text.strip()[:500])
     await chat.send_message(deps.content.texts("feedback.note_added", note=views.user_text(text)))
@@ -225,53 +232,29 @@ async def _note_after_workout(deps: Deps, chat: Chat, text: str) -> bool:
 async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Easy / Just right / Hard / Too hard / Sore under a logged session. The same answer
     again (a double tap) is acknowledged in the toast only."""
-    deps = get_deps(context)
-    t = deps.content.texts
-    query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and query.data is not None and chat is not None
-    parts = query.data.split(":")
-    day = views.parse_day_code(parts[2]) if len(parts) == 4 else None
-    value = parts[3] if len(parts) == 4 else ""
-    if day is None or value not in (*views.FEEDBACK_VALUES, "sore"):
-        await query.answer(t("misc.stale_button"))
+    if (tap := await tap_or_stale(update, context, FeedbackButton)) is None:
         return
+    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
+    day, answer = tap.button.day, tap.button.answer
+    sore = answer is FeedbackAnswer.SORE
     repeated = False
     async with transaction(deps.sessions) as session:
         log = await logs.log_on(session, chat.id, day)
-        found = log is not None and log.status == "done"
-        if log is not None and (log.sore if value == "sore" else log.feedback == value):
+        found = log is not None and log.status == LogStatus.DONE
+        if log is not None and (log.sore if sore else log.feedback == answer):
             repeated = True
-        elif found and value == "sore":
+        elif found and sore:
             await logs.set_feedback(session, chat.id, day, sore=True)
         elif found:
-            await logs.set_feedback(session, chat.id, day, feedback=value)
+            await logs.set_feedback(session, chat.id, day, feedback=answer.value)
     if repeated:
         await query.answer(views.toast(t("replies.feedback_again")))
         return
     if not found:
-        await query.answer(t("misc.stale_button"))
+        await tap.stale()
         return
-    await query.answer(views.toast(t(f"feedback.thanks_{value}")))
-    await chat.send_message(t(f"feedback.thanks_{value}"))
-
-
-def _session_button(data: str) -> tuple[str, Focus | None, date] | None:
-    """(action, focus, day) from ✅ Done / ⏭ Skip (``v1:done:<day>``) or a focus button
-    (``v1:did:<focus>:<day>``), or None for data the bot could not have made."""
-    focus: Focus | None = None
-    if (args := button_args(data, views.CB_DONE, 1)) is not None:
-        action = "done"
-    elif (args := button_args(data, views.CB_SKIP, 1)) is not None:
-        action = "skip"
-    elif (args := button_args(data, views.CB_DID, 2)) is not None:
-        action, focus = "did", button_choice(args.pop(0), Focus)
-        if focus is None:
-            return None
-    else:
-        return None
-    day = views.parse_day_code(args[0])
-    return (action, focus, day) if day is not None else None
+    await query.answer(views.toast(t(f"feedback.thanks_{answer.value}")))
+    await chat.send_message(t(f"feedback.thanks_{answer.value}"))
 
 
 async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -279,22 +262,17 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
     A day after the runner's today cannot be on a button the bot sent (it offers today's
     and re-offers past days): such data is answered as expired, not as "too long ago"."""
-    deps = get_deps(context)
-    t = deps.content.texts
-    query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and query.data is not None and chat is not None
-    parsed = _session_button(query.data)
-    runner = await _runner(deps, chat.id) if parsed is not None else None
-    if parsed is None or runner is None:
-        await query.answer(t("misc.stale_button"))
+    if (tap := await tap_or_stale(update, context, SessionButton)) is None:
         return
-    action, focus, day = parsed
-    if day > local_today(runner, deps.clock.now()):
-        await query.answer(t("misc.stale_button"))
+    deps, query, chat, button = tap.deps, tap.query, tap.chat, tap.button
+    runner = await _runner(deps, chat.id)
+    if runner is None or button.day > local_today(runner, deps.clock.now()):
+        await tap.stale()
         return
     note: str | None = None
-    if action == "did":
+    focus: Focus | None = None
+    if isinstance(button, DidButton):
+        focus = button.focus
         async with transaction(deps.sessions) as session:
             draft = await drafts.load_draft(session, chat.id)
             note = draft.pop("pending_note", None)
@@ -305,20 +283,13 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             else:
                 await drafts.drop_draft(session, chat.id)
                 deps.draft_cache.pop(chat.id, None)
-    status = "skipped" if action == "skip" else "done"
+    status = LogStatus.SKIPPED if isinstance(button, SkipButton) else LogStatus.DONE
     outcome = await _log_and_reply(
-        update, deps, runner, status=status, note=note, day=day, focus=focus, query=query
+        update, deps, runner, status=status, note=note, day=button.day, focus=focus, query=query
     )
     if outcome is not None and outcome.result in (
         LogResult.LOGGED,
         LogResult.ALREADY,
         LogResult.TOO_OLD,
     ):
-        await _close_buttons(query)
-
-
-async def _close_buttons(query: Any) -> None:
-    try:
-        await query.edit_message_reply_markup(reply_markup=None)
-    except Exception:
-        pass
+        await tap.close()

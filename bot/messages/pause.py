@@ -1,10 +1,7 @@
 """⏸ /pause's texts and keyboards, and the welcome back after a pause.
 
-Callback data (``v1:pz:…``, the day the question was asked as ``YYYYMMDD``):
-
-    v1:pz:<day>:<length>            the reason question (length: few, week, open)
-    v1:pz:<day>:<length>:<reason>   pause (reason: illness, injury, holiday, other)
-    v1:pz:<day>:keep                keep the running pause as it is
+The buttons carry the day the question was asked and what is chosen so far
+(``callbacks.PauseLength``, ``PausePick``, ``PauseKeep``).
 """
 
 from __future__ import annotations
@@ -18,15 +15,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.coach.pause import Length, PauseState, Reason, WelcomeBack, returning
 from bot.coach.progression import Entry
 from bot.content import Texts
-from bot.messages import views
+from bot.messages.callbacks import PauseKeep, PauseLength, PausePick
 from bot.store.models import Runner
 from bot.store.runners import pause_state_of, stored_pause_state
-
-CB_PAUSE = "v1:pz"
-
-
-KEEP = "keep"
-
 
 LENGTH_KEYS = {
     Length.FEW_DAYS: "pause.length_few",
@@ -88,27 +79,25 @@ def date_text(t: Texts, day: date) -> str:
     )
 
 
-def _data(today: date, *parts: str) -> str:
-    return ":".join([CB_PAUSE, views.day_code(today), *parts])
-
-
 def length_keyboard(t: Texts, today: date, *, offer_keep: bool = False) -> InlineKeyboardMarkup:
     def button(length: Length) -> InlineKeyboardButton:
-        return InlineKeyboardButton(t(LENGTH_KEYS[length]), callback_data=_data(today, length))
+        return InlineKeyboardButton(
+            t(LENGTH_KEYS[length]), callback_data=PauseLength(today, length).pack()
+        )
 
     rows = [
         [button(Length.FEW_DAYS), button(Length.WEEK)],
         [button(Length.OPEN)],
     ]
     if offer_keep:
-        rows.append([InlineKeyboardButton(t("pause.keep"), callback_data=_data(today, KEEP))])
+        rows.append([InlineKeyboardButton(t("pause.keep"), callback_data=PauseKeep(today).pack())])
     return InlineKeyboardMarkup(rows)
 
 
 def reason_keyboard(t: Texts, today: date, length: Length) -> InlineKeyboardMarkup:
     def button(reason: Reason) -> InlineKeyboardButton:
         return InlineKeyboardButton(
-            t(REASON_KEYS[reason]), callback_data=_data(today, length, reason)
+            t(REASON_KEYS[reason]), callback_data=PausePick(today, length, reason).pack()
         )
 
     return InlineKeyboardMarkup(

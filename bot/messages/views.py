@@ -1,7 +1,8 @@
 """Turning the coach's answers into message texts and keyboards.
 
-Callback data is short and versioned (``v1:…``) so a button from an older release or
-an earlier day is recognised and answered politely instead of crashing.
+Every button's data is packed by its class in ``bot.messages.callbacks`` (short and
+versioned, so a button from an older release or an earlier day is recognised and answered
+politely instead of crashing).
 """
 
 from __future__ import annotations
@@ -18,16 +19,21 @@ from bot.coach.parsing import clean_text
 from bot.coach.plan import plan_week, week_index_of
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Level, Texts
+from bot.messages.callbacks import (
+    SNOOZE_MINUTES,
+    DidButton,
+    DoneButton,
+    FeedbackAnswer,
+    FeedbackButton,
+    SkipButton,
+    SnoozeFor,
+    SnoozeOffer,
+    SwapChoose,
+    SwapKeep,
+    SwapOptions,
+    SwapWhich,
+)
 
-CB_DONE = "v1:done"
-CB_SKIP = "v1:skip"
-CB_DID = "v1:did"
-CB_DELETE = "v1:del"
-CB_SNOOZE = "v1:snz"
-CB_FEEDBACK = "v1:fb"
-CB_SWAP = "v1:swp"
-FEEDBACK_VALUES = ("easy", "right", "hard", "too_hard")
-SNOOZE_MINUTES = (30, 60, 180)
 # Keyboards for a day are the same for every runner: built once and shared (PTB's objects
 # are frozen), a ten-thousand-reminder minute builds one instead of ten thousand.
 KEYBOARD_CACHE_SIZE = 64
@@ -41,26 +47,6 @@ ELLIPSIS = "…"
 # fits beside the reply (Telegram refuses the message, and the runner read "something
 # went wrong" for a note that had been saved).
 ECHO_BUDGET = 300
-# Dates a button can carry: the bot started in 2026 and a button lives days, not decades;
-# outside this, a day code is forged (and 0001-01-01 minus a day is an OverflowError).
-FIRST_BUTTON_DAY = date(2020, 1, 1)
-LAST_BUTTON_DAY = date(2100, 12, 31)
-
-
-def day_code(day: date) -> str:
-    return day.strftime("%Y%m%d")
-
-
-def parse_day_code(code: str) -> date | None:
-    """The day a button's code names, or None if it is not one the bot could have made
-    (not eight ASCII digits, not a date, or far outside the years the bot runs)."""
-    if len(code) != 8 or not code.isascii() or not code.isdigit():
-        return None  # strptime also reads full-width digits, signs and spaces
-    try:
-        day = datetime.strptime(code, "%Y%m%d").date()
-    except ValueError:
-        return None
-    return day if FIRST_BUTTON_DAY <= day <= LAST_BUTTON_DAY else None
 
 
 def utf16_len(text: str) -> int:
@@ -218,14 +204,13 @@ def why_text(t: Texts, week: RunnerWeek, day: date, focus: Focus) -> str:
 @lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def session_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     """Done and Skip first, ⇄ Swap on a row of its own: a rarer choice, away from the thumb."""
-    code = day_code(day)
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t("buttons.done"), callback_data=f"{CB_DONE}:{code}"),
-                InlineKeyboardButton(t("buttons.skip"), callback_data=f"{CB_SKIP}:{code}"),
+                InlineKeyboardButton(t("buttons.done"), callback_data=DoneButton(day).pack()),
+                InlineKeyboardButton(t("buttons.skip"), callback_data=SkipButton(day).pack()),
             ],
-            [InlineKeyboardButton(t("swap.button"), callback_data=f"{CB_SWAP}:{code}")],
+            [InlineKeyboardButton(t("swap.button"), callback_data=SwapWhich(day).pack())],
         ]
     )
 
@@ -234,17 +219,16 @@ def swap_which_keyboard(
     t: Texts, day: date, choices: list[tuple[int, str, str]]
 ) -> InlineKeyboardMarkup:
     """ "Which one?": one button per swappable exercise (number, name, code), then Keep."""
-    code = day_code(day)
     rows = [
         [
             InlineKeyboardButton(
                 t("swap.exercise_button", number=number, name=name),
-                callback_data=f"{CB_SWAP}:{code}:{exercise}",
+                callback_data=SwapOptions(day, exercise).pack(),
             )
         ]
         for number, name, exercise in choices
     ]
-    rows.append([InlineKeyboardButton(t("swap.keep"), callback_data=f"{CB_SWAP}:{code}:x")])
+    rows.append([InlineKeyboardButton(t("swap.keep"), callback_data=SwapKeep(day).pack())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -252,32 +236,30 @@ def swap_options_keyboard(
     t: Texts, day: date, shown: str, options: list[tuple[str, str, bool]]
 ) -> InlineKeyboardMarkup:
     """The moves to pick from (name, code, is the way back to the original), then Back."""
-    code = day_code(day)
     rows = [
         [
             InlineKeyboardButton(
                 t("swap.back_button" if back else "swap.option_button", name=name),
-                callback_data=f"{CB_SWAP}:{code}:{shown}:{exercise}",
+                callback_data=SwapChoose(day, shown, exercise).pack(),
             )
         ]
         for name, exercise, back in options
     ]
-    rows.append([InlineKeyboardButton(t("buttons.back"), callback_data=f"{CB_SWAP}:{code}")])
+    rows.append([InlineKeyboardButton(t("buttons.back"), callback_data=SwapWhich(day).pack())])
     return InlineKeyboardMarkup(rows)
 
 
 def snooze_button(t: Texts, day: date) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t("buttons.later"), callback_data=f"{CB_SNOOZE}:{day_code(day)}")
+    return InlineKeyboardButton(t("buttons.later"), callback_data=SnoozeOffer(day).pack())
 
 
 @lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def snooze_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
-    code = day_code(day)
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    t(f"buttons.snooze_{minutes}"), callback_data=f"{CB_SNOOZE}:{code}:{minutes}"
+                    t(f"buttons.snooze_{minutes}"), callback_data=SnoozeFor(day, minutes).pack()
                 )
                 for minutes in SNOOZE_MINUTES
             ]
@@ -287,31 +269,29 @@ def snooze_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
 
 @lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def feedback_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
-    code = day_code(day)
-
-    def button(value: str) -> InlineKeyboardButton:
+    def button(answer: FeedbackAnswer) -> InlineKeyboardButton:
         return InlineKeyboardButton(
-            t(f"feedback.{value}"), callback_data=f"{CB_FEEDBACK}:{code}:{value}"
+            t(f"feedback.{answer.value}"), callback_data=FeedbackButton(day, answer).pack()
         )
 
+    felt = [answer for answer in FeedbackAnswer if answer is not FeedbackAnswer.SORE]
     return InlineKeyboardMarkup(
         [
-            [button(value) for value in FEEDBACK_VALUES[:2]],
-            [button(value) for value in FEEDBACK_VALUES[2:]],
-            [button("sore")],
+            [button(answer) for answer in felt[:2]],
+            [button(answer) for answer in felt[2:]],
+            [button(FeedbackAnswer.SORE)],
         ]
     )
 
 
 @lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def focus_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
-    code = day_code(day)
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     f"{t(f'focus_icon.{focus.value}')} {focus_label(t, focus)}",
-                    callback_data=f"{CB_DID}:{focus.value}:{code}",
+                    callback_data=DidButton(focus, day).pack(),
                 )
                 for focus in Focus
             ]

@@ -57,7 +57,9 @@ class CleanText(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: object) -> Any:
-        return clean_text(value) if isinstance(value, str) else value
+        # str(): a status enum (``bot.coach.status``) reaches the driver as the plain
+        # string it stands for, whatever the driver would make of an Enum.
+        return clean_text(str(value)) if isinstance(value, str) else value
 
 
 def is_text_type(type_: Any) -> bool:
