@@ -95,9 +95,9 @@ class InProcessRequest(BaseRequest):
             if found is not None and self._stub.waits(found.group("method"), params.get("chat_id")):
                 # A held or delayed call hangs in a thread, as a slow network would, while
                 # the event loop goes on with everything else.
-                status, payload = await asyncio.to_thread(self._stub._dispatch, path, params)
+                status, payload = await asyncio.to_thread(self._stub.dispatch, path, params)
             else:
-                status, payload = self._stub._dispatch(path, params)
+                status, payload = self._stub.dispatch(path, params)
         except StubTimeout:
             raise TimedOut("Timed out (stub)") from None
         return status, json.dumps(payload).encode()
@@ -122,7 +122,7 @@ class BotHarness:
             "database_url": "sqlite+aiosqlite://",
             **self.settings_overrides,
         }
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return Settings(_env_file=None, **values)
 
     async def start(self) -> BotHarness:
         request = InProcessRequest(self.stub)
@@ -255,7 +255,7 @@ def _find_button(message: dict[str, Any], label: str) -> dict[str, Any] | None:
     for row in markup.get("inline_keyboard", []):
         for button in row:
             if label.casefold() in button["text"].casefold():
-                return button  # type: ignore[no-any-return]
+                return button
     return None
 
 

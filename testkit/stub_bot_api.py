@@ -487,13 +487,14 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, stub: StubBotAPI) -> None:
+    def __init__(self, stub: StubBotAPI, backlog: int) -> None:
         self.stub = stub
+        self.request_queue_size = backlog  # read by server_activate, inside __init__
         super().__init__(("127.0.0.1", 0), _Handler)
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Turns raw HTTP into ``StubBotAPI._dispatch`` calls; one instance per connection.
+    """Turns raw HTTP into ``StubBotAPI.dispatch`` calls; one instance per connection.
 
     HTTP/1.0 (one request per connection) is deliberate: no keep-alive connections survive
     :meth:`StubBotAPI.stop`, so a stopped stub really stops answering.
@@ -523,7 +524,7 @@ class _Handler(BaseHTTPRequestHandler):
             for key, value in parse_qsl(split.query, keep_blank_values=True):
                 params[key] = _decode_value(key, value)
             params.update(_parse_body(self.headers.get("Content-Type", ""), body))
-            status, payload = stub._dispatch(split.path, params)
+            status, payload = stub.dispatch(split.path, params)
         except StubTimeout:
             self.close_connection = True  # no answer at all: the client's request fails
             return
@@ -575,7 +576,8 @@ def _parse_multipart(content_type: str, body: bytes) -> JSONDict:
         name = part.get_param("name", header="content-disposition")
         if not name:
             continue
-        payload = part.get_payload(decode=True) or b""
+        decoded = part.get_payload(decode=True)  # bytes for a non-multipart part
+        payload = decoded if isinstance(decoded, bytes) else b""
         filename = part.get_filename()
         if filename is not None:
             params[str(name)] = {
@@ -612,14 +614,19 @@ class StubBotAPI:
         not_modified_errors: bool = False,
         bot_first_name: str = "Coach",
         bot_username: str = "coach_test_bot",
+        listen_backlog: int = 5,
     ) -> None:
         """Create a stopped stub.
 
         ``max_poll_timeout`` caps getUpdates long-polling so a bot asking for 10 s polls
         shuts down quickly in tests. ``not_modified_errors`` makes identical edits fail with
         Telegram's 400 "message is not modified", to test that the bot copes with it.
+        ``listen_backlog`` is the server socket's backlog (the standard library's 5 by
+        default); a benchmark whose sender opens dozens of connections at once raises it,
+        or dropped SYNs cost 1 s retransmits that Telegram would not add.
         """
         self.max_poll_timeout = max_poll_timeout
+        self.listen_backlog = listen_backlog
         self.not_modified_errors = not_modified_errors
         self.bot_first_name = bot_first_name
         self.bot_username = bot_username
@@ -656,7 +663,7 @@ class StubBotAPI:
             if self._server is not None:
                 return self
             self._stopping.clear()
-            self._server = _Server(self)
+            self._server = _Server(self, self.listen_backlog)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -1255,7 +1262,7 @@ class StubBotAPI:
             user_id = chat_id if chat_type == "private" else abs(chat_id)
         info["user"]["id"] = user_id
         self._chats[chat_id] = info
-        message = {
+        message: JSONDict = {
             "message_id": self._new_message_id(chat_id),
             "from": dict(info["user"]),
             "chat": dict(info["chat"]),
@@ -1278,8 +1285,11 @@ class StubBotAPI:
         self._notify()
         return update_id
 
-    def _dispatch(self, path: str, params: JSONDict) -> tuple[int, JSONDict]:
-        """Route one HTTP request; returns (HTTP status, JSON envelope)."""
+    def dispatch(self, path: str, params: JSONDict) -> tuple[int, JSONDict]:
+        """Answer one Bot API request (``/bot<TOKEN>/<method>`` and its decoded parameters)
+        as the HTTP server does: (HTTP status, JSON envelope). The in-process request of
+        testkit/harness.py calls it directly; raises ``StubTimeout`` for an injected
+        timeout (the HTTP server then drops the connection without an answer)."""
         arrived = time.time()
         m = METHOD_PATH_RE.match(path)
         if m is None or TOKEN_RE.match(m.group("token")) is None:

@@ -17,6 +17,10 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ class ZoneFinder:
         return names, [(sys.intern(zone), label) for zone, label in cities]
 
     @cached_property
-    def _finder(self):  # type: ignore[no-untyped-def]
+    def _finder(self) -> TimezoneFinder:
         from timezonefinder import TimezoneFinder
 
         return TimezoneFinder()

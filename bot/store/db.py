@@ -61,12 +61,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # tick and the handlers queue for it for a few milliseconds instead.
         location = database or ":memory:"
 
-        async def one_hop_connection() -> Any:
-            connection = sqlite_driver.connect(
+        async def one_hop_connection() -> sqlite_driver.OneHopConnection:
+            return await sqlite_driver.open_connection(
                 location, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
-            connection._thread.daemon = True  # as SQLAlchemy does for plain aiosqlite
-            return await connection
 
         engine = create_async_engine(
             url,
