@@ -19,9 +19,8 @@ log = logging.getLogger("bot.watchdog")
 
 CHECK_EVERY_SECONDS = 10.0
 #: While getUpdates keeps failing, one ERROR line per kind of failure per this many seconds.
-#: PTB retries a failed getUpdates after 1 s, then 1.5 times longer each time up to 30 s
-#: (telegram/ext/_utils/networkloop.py): 11 attempts in the first two minutes of an outage,
-#: each one a traceback before this.
+#: PTB (22.x) retries a failed getUpdates after 1 s, then 1.5 times longer each time up to
+#: 30 s: 11 attempts in the first two minutes of an outage, each one a traceback before this.
 POLL_ERROR_LOG_EVERY_SECONDS = 60.0
 
 

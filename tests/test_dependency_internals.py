@@ -56,7 +56,8 @@ def test_aiosqlite_connection_still_exposes_its_sqlite3_connection_as_conn() -> 
 
 
 def test_aiosqlite_connection_still_keeps_its_worker_thread_in_thread() -> None:
-    connection = aiosqlite.Connection(sqlite3.connect, iter_chunk_size=64)  # never awaited
+    connection = aiosqlite.Connection(lambda: sqlite3.connect(":memory:"), iter_chunk_size=64)
+    # never awaited: the thread is not started, the connector never called
     worker = getattr(connection, "_thread", None)
     assert isinstance(worker, threading.Thread) and not worker.is_alive(), _moved(
         "aiosqlite.Connection", "_thread (an unstarted threading.Thread)", SQLITE_DRIVER
