@@ -22,6 +22,7 @@ from bot.coach.progression import (
     race_phase,
 )
 from bot.coach.session import Session, build_session
+from bot.coach.status import LogStatus
 from bot.coach.week import STARTING_LEVEL, Focus, RunnerWeek
 from bot.content import Catalog
 
@@ -61,7 +62,8 @@ def _sore_swap(week: RunnerWeek, history: list[Entry], day: date) -> Focus | Non
         return None
     last_done = {
         focus: max(
-            (e.day for e in history if e.focus is focus and e.status == "done"), default=date.min
+            (e.day for e in history if e.focus is focus and e.status == LogStatus.DONE),
+            default=date.min,
         )
         for focus in (Focus.CORE, Focus.UPPER)
     }
@@ -120,7 +122,7 @@ def _previous_session(
     earlier = [
         entry
         for entry in history
-        if entry.focus is focus and entry.status == "done" and entry.day < day
+        if entry.focus is focus and entry.status == LogStatus.DONE and entry.day < day
     ]
     if not earlier:
         return None

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
+from bot.coach.status import LogStatus
 from bot.coach.week import Focus
 
 MIN_LEVEL = 1
@@ -48,7 +49,7 @@ class Entry:
 
     day: date
     focus: Focus
-    status: str  # "done" | "skipped" | ...
+    status: str  # a LogStatus (bot.coach.status), as the log stores it
     feedback: Feedback | None = None
     sore: bool = False
 
@@ -89,7 +90,7 @@ def levels_on(
     states = {focus: FocusLevel(level=_clamp(start)) for focus in Focus}
     last_done: date | None = None
     for entry in sorted(history, key=lambda item: item.day):
-        if entry.day >= day or entry.status != "done":
+        if entry.day >= day or entry.status != LogStatus.DONE:
             continue
         if last_done is not None:
             extra = _paused_between(breaks, last_done, entry.day)
@@ -139,7 +140,9 @@ def _after_session(state: FocusLevel, entry: Entry) -> FocusLevel:
 def training_week(history: list[Entry], day: date) -> int | None:
     """Week number of continuous training that ``day`` falls in (1 = the first week), or
     None before the first session. A break restarts the count."""
-    done = sorted({entry.day for entry in history if entry.status == "done" and entry.day < day})
+    done = sorted(
+        {entry.day for entry in history if entry.status == LogStatus.DONE and entry.day < day}
+    )
     if not done:
         return None
     start = done[0]

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from bot.coach.day import Coaching, DayPlan, session_on
 from bot.coach.progression import Entry, Feedback, is_lighter_week, race_phase
+from bot.coach.status import LogStatus
 from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.content import Catalog, load_content
 
@@ -58,7 +59,12 @@ def simulate(catalog: Catalog, runner: Runner, start: date, weeks: int = 12) -> 
                 continue
             sessions.append(plan)
             history.append(
-                Entry(day, plan.session.focus, "done", runner.feedback(count, plan.session.focus))
+                Entry(
+                    day,
+                    plan.session.focus,
+                    LogStatus.DONE,
+                    runner.feedback(count, plan.session.focus),
+                )
             )
             count += 1
         phase = race_phase(monday + timedelta(days=3), race_day)

@@ -46,7 +46,7 @@ class _Tap:
     runner: Runner
     day: date
     now: datetime
-    status: str | None  # the day's log: "done", "skipped" or None
+    status: str | None  # the day's log status (a LogStatus) or None
     history: list[Entry]
     plan: DayPlan
 

@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.coach.calendar import Origin
 from bot.coach.plan import plan_week, week_index_of
+from bot.coach.status import LogStatus
 from bot.deps import get_deps
 from bot.messages import views
 from bot.services.coaching import load_calendar, local_today, monday_of, slot_for
@@ -51,10 +52,12 @@ async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 focus=views.focus_label(t, slot.focus),
                 day=views.day_label(t, slot.from_day),
             )
-        if log is not None and log.status == "moved":
+        if log is not None and log.status == LogStatus.MOVED:
             marker = t("calendar.marker_moved")
         elif log is not None:
-            marker = t("week.marker_done" if log.status == "done" else "week.marker_skipped")
+            marker = t(
+                "week.marker_done" if log.status == LogStatus.DONE else "week.marker_skipped"
+            )
         elif joined is not None and day < joined:
             marker = t("week.marker_rest")
         elif day == today:
@@ -73,7 +76,7 @@ async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             marker = t("week.marker_planned")
         marked.append(f"{marker} {line}")
-    done = sum(1 for log in logged.values() if log.status == "done")
+    done = sum(1 for log in logged.values() if log.status == LogStatus.DONE)
     header = t(
         "week.header",
         first=views.day_label(t, monday),

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.coach.pause import Length, PauseState, Reason, WelcomeBack, returning
 from bot.coach.progression import Entry
+from bot.coach.status import LogStatus
 from bot.content import Texts
 from bot.messages.callbacks import PauseKeep, PauseLength, PausePick
 from bot.store.models import Runner
@@ -158,6 +159,6 @@ def welcome_back_line(
     done (pass the log as ``history`` so it stops then). None otherwise."""
     if runner.paused:
         return None
-    done = [entry.day for entry in history if entry.status == "done" and entry.day < today]
+    done = [entry.day for entry in history if entry.status == LogStatus.DONE and entry.day < today]
     welcome = returning(stored_pause_state(runner), today, max(done, default=None))
     return welcome_text(t, welcome) if welcome is not None else None

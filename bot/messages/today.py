@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.coach.calendar import History, Origin
 from bot.coach.progression import Entry
+from bot.coach.status import LogStatus
 from bot.coach.week import PlannedDay
 from bot.content import Content, Texts
 from bot.messages import pause, views
@@ -74,7 +75,7 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
         return t("done.already", day=day, status=status)
     if outcome.result is LogResult.TOO_OLD:
         return t("done.too_old", day=day)
-    if outcome.status == "skipped":
+    if outcome.status == LogStatus.SKIPPED:
         return t("done.skipped", focus=focus, day=day, next_line="")
     count, planned = outcome.done_this_week, outcome.planned_this_week
     cheer = t(f"done.cheer_{min(count, 3) if count < planned or planned == 0 else 3}")

@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.coach.day import DayPlan, changes_since
 from bot.coach.parsing import clean_text
 from bot.coach.plan import plan_week, week_index_of
+from bot.coach.status import LogStatus
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Level, Texts
 from bot.messages.callbacks import (
@@ -133,9 +134,9 @@ def session_text(
             )
         )
     lines.append("")
-    if logged_status == "done":
+    if logged_status == LogStatus.DONE:
         lines.append(t("today.footer_done"))
-    elif logged_status == "skipped":
+    elif logged_status == LogStatus.SKIPPED:
         lines.append(t("today.footer_skipped"))
     else:
         lines.append(t("today.footer"))

@@ -22,6 +22,7 @@ from bot.coach.pause import welcome_back
 from bot.coach.plan import next_session, plan_week, week_index_of
 from bot.coach.progression import Break, Entry, Feedback
 from bot.coach.schedule import next_due
+from bot.coach.status import LogStatus
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Content
 from bot.store import logs, reminders, snapshots
@@ -148,7 +149,7 @@ class LogOutcome:
     result: LogResult
     day: date | None = None
     focus: Focus | None = None
-    status: str = "done"
+    status: str = LogStatus.DONE
     done_this_week: int = 0
     planned_this_week: int = 0
 
@@ -163,8 +164,8 @@ def _week_counts(
     done = sum(
         1
         for logged, status in history.logged.items()
-        if monday <= logged <= sunday and status == "done"
-    ) + (added == "done")
+        if monday <= logged <= sunday and status == LogStatus.DONE
+    ) + (added == LogStatus.DONE)
     planned = len(plan_week(week_of(runner), week_index_of(monday)).sessions)
     return done, planned
 
@@ -174,7 +175,7 @@ async def log_session(
     runner: Runner,
     *,
     now: datetime,
-    status: str = "done",
+    status: LogStatus = LogStatus.DONE,
     note: str | None = None,
     day: date | None = None,
     focus: Focus | None = None,

@@ -11,6 +11,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.coach.status import LogStatus
 from bot.store.common import fetch_all, insert_ignore
 from bot.store.models import SessionLog
 
@@ -108,7 +109,7 @@ async def set_feedback(
 async def set_reason(session: AsyncSession, chat_id: int, day: date, reason: str) -> bool:
     """Why a session was skipped; False unless that day is logged as skipped."""
     log = await log_on(session, chat_id, day)
-    if log is None or log.status != "skipped":
+    if log is None or log.status != LogStatus.SKIPPED:
         return False
     log.reason = reason
     if reason == "sore":
@@ -121,8 +122,8 @@ async def set_reason(session: AsyncSession, chat_id: int, day: date, reason: str
 async def mark_moved(session: AsyncSession, chat_id: int, day: date) -> None:
     """A skipped session that was moved to another day: not skipped after all."""
     log = await log_on(session, chat_id, day)
-    if log is not None and log.status == "skipped":
-        log.status = "moved"
+    if log is not None and log.status == LogStatus.SKIPPED:
+        log.status = LogStatus.MOVED
         session.add(log)
         await session.flush()
 

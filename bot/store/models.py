@@ -134,10 +134,10 @@ class SessionLog(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     local_date: date
     focus: str
-    status: str  # "done" | "skipped" | "moved" (the session went to another day)
+    status: str  # a LogStatus: done | skipped | moved (the session went to another day)
     planned: bool = True
     note: str | None = None
-    reason: str | None = None  # why skipped: busy | tired | sore | ill | travel
+    reason: str | None = None  # why skipped: a SkipReason (busy | tired | sore | ill | travel)
     feedback: str | None = None  # easy | right | hard | too_hard
     sore: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -155,8 +155,9 @@ class Reminder(SQLModel, table=True):
     local_date: date
     kind: str = "daily"
     focus: str
-    # ready → sending → sent | failed | blocked; or missed / cancelled without sending;
-    # scheduled: a snooze or check-in waiting for due_utc.
+    # A ReminderStatus: ready → sending → sent | failed | blocked; or missed / cancelled
+    # without sending; retry: deferred to a later tick; scheduled: a snooze or check-in
+    # waiting for due_utc.
     status: str
     due_utc: datetime | None = Field(default=None, sa_column=utc_column())
     sent_at: datetime | None = Field(default=None, sa_column=utc_column())
