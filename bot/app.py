@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -25,7 +24,6 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
-from telegram.warnings import PTBUserWarning
 
 from bot import housekeeping
 from bot.clock import Clock, SystemClock
@@ -40,7 +38,6 @@ from bot.messages.callbacks import SESSION_PATTERN, DeleteButton, FeedbackButton
 from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings
 from bot.store.db import SessionFactory, transaction
-from bot.store.persistence import DatabasePersistence
 from bot.store.runners import inactive_chat_ids
 from bot.updates import MAX_RUNNING, ChatOrderedProcessor
 
@@ -52,9 +49,6 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
 COMMANDS = ("start", "today", "week", "settings", "pause", "resume", "help", "delete", "cancel")
 RATE_LIMIT_RETRIES = 3
-
-# Buttons inside a conversation are tracked per chat, not per message; that is intended.
-warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
 
 
 async def _backfill(deps: Deps) -> None:
@@ -119,8 +113,7 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    persistence = DatabasePersistence(sessions)
-    builder = (
+    defaults = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
@@ -130,12 +123,11 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .persistence(persistence)
         .post_init(post_init)
     )
     # Always on: the reminder job passes rate_limit_args, which PTB refuses without one.
     limiter = PacedRateLimiter(settings.send_rate_limit, max_retries=RATE_LIMIT_RETRIES)
-    builder = builder.rate_limiter(limiter)
+    builder = defaults.rate_limiter(limiter)
     # Different chats at once, each chat's updates in order (bot/updates.py).
     builder = builder.concurrent_updates(ChatOrderedProcessor())
     health = Health()
@@ -154,7 +146,6 @@ def build_application(
         content=content,
         zones=zones or ZoneFinder(),
         health=health,
-        conversations=persistence,
     )
     application.bot_data[DEPS_KEY] = deps
 
@@ -164,22 +155,21 @@ def build_application(
     limiter.backoff_sleep = backoff
 
     private = filters.ChatType.PRIVATE
-    # Group -1 runs first: in groups, answer commands with "message me privately" and stop.
-    application.add_handler(TypeHandler(Update, guards.group_guard), group=-1)
-    # Group -2 first of all: a runner who had blocked the bot and writes again is back.
-    application.add_handler(TypeHandler(Update, guards.wake_returning_runner), group=-2)
-
-    delete_command = CommandHandler("delete", delete.delete_command, filters=private)
-    # The setup conversation comes before the other handlers so its answers win while
-    # it is active; commands it does not know fall through to the handlers below.
-    application.add_handler(setup.build_setup_conversation(extra_fallbacks=[delete_command]))
+    # Group -3 first of all: a runner who had blocked the bot and writes again is back.
+    application.add_handler(TypeHandler(Update, guards.wake_returning_runner), group=-3)
+    # Group -2: in groups, answer commands with "message me privately" and stop.
+    application.add_handler(TypeHandler(Update, guards.group_guard), group=-2)
+    # Group -1 (setup.GROUP): a message in a chat with /start or /settings open is the
+    # open question's answer, and goes no further. Group 0: everything else, /start and
+    # /settings themselves and their buttons included.
+    for group, handlers in setup.handlers().items():
+        application.add_handlers(handlers, group=group)
     application.add_handler(CommandHandler("today", today.today, filters=private))
     application.add_handler(CommandHandler("week", week.week, filters=private))
     application.add_handler(CommandHandler("help", commands.help_command, filters=private))
     application.add_handler(CommandHandler("pause", commands.pause, filters=private))
     application.add_handler(CommandHandler("resume", commands.resume, filters=private))
-    application.add_handler(CommandHandler("cancel", setup.cancel, filters=private))
-    application.add_handler(delete_command)
+    application.add_handler(CommandHandler("delete", delete.delete_command, filters=private))
     application.add_handler(CallbackQueryHandler(today.on_session_button, pattern=SESSION_PATTERN))
     application.add_handler(
         CallbackQueryHandler(delete.delete_button, pattern=DeleteButton.PATTERN)
@@ -203,8 +193,5 @@ def build_application(
     application.add_handler(
         ChatMemberHandler(guards.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )
-    # Group 1 runs after the handler above has finished: write the conversation state
-    # now rather than at PTB's next periodic flush, so a crash cannot lose the question.
-    application.add_handler(TypeHandler(Update, guards.flush_conversations), group=1)
     application.add_error_handler(guards.on_error)
     return application

@@ -16,7 +16,6 @@ from bot.health import Health
 from bot.settings import Settings
 from bot.store.db import SessionFactory
 from bot.store.drafts import DraftCache
-from bot.store.persistence import DatabasePersistence
 
 DEPS_KEY = "deps"
 
@@ -31,14 +30,12 @@ class Deps:
     health: Health = field(default_factory=Health)
     # Onboarding drafts by chat as the JSON stored, written through to the database: one
     # read less per answer. Bounded (least recently used out) and blind to drafts older
-    # than drafts.ABANDONED_AFTER; set up from the clock below.
+    # than drafts.ABANDONED_AFTER; set up from the clock below. What another process
+    # sees: drafts.DraftCache.
     draft_cache: DraftCache = field(init=False)
     # Runners Telegram said had blocked the bot, refreshed from the database every tick,
     # so a message from anyone else costs no database read to check.
     inactive: set[int] = field(default_factory=set)
-    # PTB's conversation states in the database: onboarding stores the next state with
-    # the answer that leads to it (one transaction, not two).
-    conversations: DatabasePersistence | None = None
     # How retries wait; tests swap in one that returns at once.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
@@ -50,4 +47,5 @@ def get_deps(
     source: CallbackContext[Any, Any, Any, Any] | Application[Any, Any, Any, Any, Any, Any],
 ) -> Deps:
     data = source.bot_data if isinstance(source, Application) else source.application.bot_data
-    return data[DEPS_KEY]  # type: ignore[no-any-return]
+    deps: Deps = data[DEPS_KEY]
+    return deps

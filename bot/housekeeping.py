@@ -1,8 +1,8 @@
 """Forgetting what runners left behind: onboardings (and /settings) abandoned for a month.
 
 Lazily, a runner who comes back finds their old draft forgotten (``handlers/setup.py``
-reads its age); this sweep removes the rows of those who never come back, so the tables
-and the conversation states PTB loads at start hold only conversations still alive.
+reads its age); this sweep removes the rows of those who never come back, so the drafts
+table holds only conversations still alive.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 from telegram.ext import ContextTypes
 
 from bot.deps import Deps, get_deps
-from bot.store import drafts, persistence
+from bot.store import drafts
 from bot.store.db import transaction
 
 log = logging.getLogger(__name__)
@@ -20,24 +20,19 @@ log = logging.getLogger(__name__)
 # How often the sweep runs: a draft may outlive its 30 days by this much, which nobody
 # notices. The sweep is one DELETE over a table that holds only open onboardings.
 SWEEP_SECONDS = 3600
-# PTB's name for the setup conversation (handlers/setup.py), whose states are forgotten.
-SETUP_CONVERSATION = "setup"
 
 
 async def forget(deps: Deps, chat_ids: list[int]) -> None:
-    """What memory still holds for these chats' forgotten drafts and states."""
+    """What memory still holds for these chats' deleted drafts."""
     for chat_id in chat_ids:
         deps.draft_cache.pop(chat_id, None)
-    if deps.conversations is not None:
-        deps.conversations.forget(SETUP_CONVERSATION, chat_ids)
 
 
 async def forget_abandoned_setups(deps: Deps) -> int:
-    """Delete every draft untouched for ``drafts.ABANDONED_AFTER`` and its conversation
-    state, in one transaction; how many runners' were forgotten."""
+    """Delete every draft untouched for ``drafts.ABANDONED_AFTER``, in one statement; how
+    many runners' were forgotten."""
     async with transaction(deps.sessions) as session:
         chat_ids = await drafts.drop_abandoned(session, now=deps.clock.now())
-        await persistence.forget_conversations(session, SETUP_CONVERSATION, chat_ids)
     await forget(deps, chat_ids)
     return len(chat_ids)
 

@@ -33,7 +33,7 @@ from bot.coach.plan import plan_for_date
 from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.content import Texts, load_content
 from bot.messages.views import day_label, focus_label
-from bot.services.coaching import DONE_LOOKBACK_DAYS
+from bot.services.log import DONE_LOOKBACK_DAYS
 from bot.settings import Settings
 from testkit.stub_bot_api import Call, StubBotAPI
 
@@ -266,7 +266,7 @@ class DoneTarget:
 
 
 def done_target(week: RunnerWeek, today: date) -> DoneTarget:
-    """Mirror of the documented "done" rule (bot.services.coaching.log_session) for a fresh log.
+    """Mirror of the documented "done" rule (bot.services.log.log_session) for a fresh log.
 
     Today's planned session; else the latest planned session of the last
     DONE_LOOKBACK_DAYS days; else the bot asks which focus was done.
@@ -448,13 +448,13 @@ def test_onboard_log_done_and_survive_a_restart(stub: StubBotAPI, bot: BotProces
 
 
 def saved_conversation_state(database: Path, chat_id: int) -> Any:
-    """The setup conversation's state as persisted for a private chat, or None."""
+    """The setup conversation's state as persisted for a private chat (its draft's step,
+    the one record of it), or None."""
     with sqlite3.connect(database, timeout=5) as connection:
         row = connection.execute(
-            "SELECT state FROM conversation_states WHERE name = ? AND key = ?",
-            ("setup", json.dumps([chat_id, chat_id])),
+            "SELECT data FROM onboarding_drafts WHERE chat_id = ?", (chat_id,)
         ).fetchone()
-    return json.loads(row[0]) if row else None
+    return json.loads(row[0]).get("step") if row else None
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:

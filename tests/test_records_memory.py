@@ -1,5 +1,5 @@
 """Memory stays bounded: the drafts cache holds a bounded number of runners, and an
-onboarding abandoned for more than 30 days is forgotten, draft and conversation state,
+onboarding abandoned for more than 30 days is forgotten, the draft and with it the step,
 whether the runner comes back (lazily) or never does (the sweep). Time is the fake clock.
 """
 
@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from bot.store import drafts
 from bot.store.db import transaction
-from bot.store.models import ConversationState, OnboardingDraft
+from bot.store.models import OnboardingDraft
 from testkit.harness import CHAT, BotHarness, shared_content, texts
 
 T = shared_content().texts
@@ -22,7 +22,6 @@ OTHER = 5151
 
 
 async def rows(bot: BotHarness, model: Any) -> list[Any]:
-    await bot.app.update_persistence()
     async with transaction(bot.sessions) as session:
         return list((await session.exec(select(model))).all())
 
@@ -32,7 +31,13 @@ async def chats_with_drafts(bot: BotHarness) -> set[int]:
 
 
 async def chats_with_states(bot: BotHarness) -> set[int]:
-    return {json.loads(row.key)[0] for row in await rows(bot, ConversationState)}
+    """Chats whose setup conversation is open, as stored: the draft's step says where
+    the runner is (nothing else records it)."""
+    return {
+        row.chat_id
+        for row in await rows(bot, OnboardingDraft)
+        if drafts.Draft.from_json(row.data).open
+    }
 
 
 async def test_the_drafts_cache_is_bounded(bot: BotHarness) -> None:

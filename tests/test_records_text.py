@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlmodel import SQLModel
 
-from bot.store import drafts, persistence
+from bot.store import drafts
 from bot.store.db import SessionFactory, transaction
 from bot.store.models import Runner, SessionLog
 from testkit.harness import (
@@ -94,14 +94,15 @@ async def test_every_text_column_stores_what_the_database_cannot(
 
 async def test_drafts_and_conversation_states_keep_dirty_text(sessions: SessionFactory) -> None:
     """The JSON of a draft and of a state carries the text escaped: it comes back as
-    written (a note waiting for its focus lives in a draft)."""
-    draft = {"pending_note": DIRTY, "answers": {"name": DIRTY}}
+    written (a note waiting for its focus lives in a draft; the conversation's state is
+    the draft's step, read typed)."""
+    draft = {"pending_note": DIRTY, "answers": {"name": DIRTY}, "step": DIRTY}
     async with transaction(sessions) as session:
         await drafts.save_draft(session, CHAT, draft, now=datetime.now(UTC))
-        await persistence.save_state(session, "setup", (CHAT, CHAT), DIRTY)
     async with transaction(sessions) as session:
         assert await drafts.load_draft(session, CHAT) == draft
-    states = await persistence.DatabasePersistence(sessions).get_conversations("setup")
+        stored = await drafts.load(session, CHAT)
+    states = {(CHAT, CHAT): stored.step if stored is not None else None}
     assert states == {(CHAT, CHAT): DIRTY}
 
 

@@ -70,11 +70,6 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await wake(deps, change.chat.id)
 
 
-async def flush_conversations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Persist changed conversation states at once (only changed ones are written)."""
-    await context.application.update_persistence()
-
-
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     await update.effective_chat.send_message(deps.content.texts("misc.unknown_command"))  # type: ignore[union-attr]

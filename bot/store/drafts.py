@@ -1,25 +1,31 @@
-"""Onboarding answers in progress, so a restart mid-conversation loses nothing; and
-forgetting the ones abandoned long ago."""
+"""Onboarding and /settings in progress: the one record of where a runner is in the
+conversation (``Draft.step``) and what they answered so far, so a restart (or another
+process) mid-conversation loses nothing; and forgetting the ones abandoned long ago.
+
+A draft row is read and written whole, as JSON; ``Draft`` is its typed form. Old rows
+(written as a plain dict by earlier versions) read the same: every key is optional, and
+keys this version does not know are kept and written back.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import bindparam, delete
 from sqlalchemy import select as core_select
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.store.common import fetch_all, upsert
 from bot.store.models import OnboardingDraft
 
-# An onboarding (or /settings) nobody touched for this long is forgotten, the draft and
-# the conversation's state with it: whoever comes back after a month starts afresh rather
+# An onboarding (or /settings) nobody touched for this long is forgotten, and with its
+# draft the conversation: whoever comes back after a month starts afresh rather
 # than half-way through questions they no longer remember.
 ABANDONED_AFTER = timedelta(days=30)
 # Drafts kept in memory. A draft is read again only while its runner is answering, a few
@@ -39,6 +45,93 @@ _drafts = OnboardingDraft.__table__  # type: ignore[attr-defined]
 _DRAFT = core_select(_drafts.c.data, _drafts.c.updated_at).where(
     _drafts.c.chat_id == bindparam("chat_id")
 )
+_DROP = delete(_drafts).where(_drafts.c.chat_id == bindparam("chat_id"))
+_DROP_ABANDONED = (
+    delete(_drafts)
+    .where(_drafts.c.updated_at < bindparam("before", type_=_drafts.c.updated_at.type))
+    .returning(_drafts.c.chat_id)
+)
+_DROP_ABANDONED_OF_CHAT = _DROP_ABANDONED.where(_drafts.c.chat_id == bindparam("chat_id"))
+
+
+class Mode(StrEnum):
+    """Which conversation a draft belongs to."""
+
+    ONBOARDING = "onboarding"  # /start: every question, then the summary
+    SETTINGS = "settings"  # /settings: the change menu, then one answer's chain
+    RESTART = "restart"  # /start when set up: "Keep it" or "Start over"
+
+
+@dataclass
+class Draft:
+    """A runner's conversation in progress, as stored in ``onboarding_drafts.data``.
+
+    ``step`` is where the runner is: the question (an answers key, ``bot.coach.answers``)
+    or screen (confirm, change_menu, already_set_up) whose answer the bot waits for.
+    Nothing else records it: the handlers route a chat's messages by it. ``listening``
+    is False when the conversation was left without being given up (/delete): its
+    messages are then treated as if none were open, and /start asks its question again.
+    """
+
+    mode: Mode | None = None
+    step: str | None = None
+    # Questions still to ask after ``step`` (those that no longer apply are skipped).
+    queue: list[str] = field(default_factory=list)
+    # The answers so far, in the coach's format (``bot.coach.answers``).
+    answers: dict[str, Any] = field(default_factory=dict)
+    # The message whose button led to ``step``: a second tap on it is known for a double tap.
+    pressed: int | None = None
+    chain: str | None = None  # /settings: the settings-only chain being answered
+    checkin: bool | None = None  # /settings: whether the evening check-in is on
+    pending_note: str | None = None  # a "done" note waiting for its focus (handlers/today)
+    listening: bool = True
+    # Keys a later version wrote that this one does not know: kept as they were.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def open(self) -> bool:
+        """Whether the chat's messages go to this conversation."""
+        return self.step is not None and self.listening
+
+    @classmethod
+    def from_json(cls, text: str) -> Draft:
+        data: dict[str, Any] = json.loads(text)
+        mode = data.pop("mode", None)
+        return cls(
+            mode=Mode(mode) if mode is not None else None,
+            step=data.pop("step", None),
+            queue=list(data.pop("queue", None) or []),
+            answers=dict(data.pop("answers", None) or {}),
+            pressed=data.pop("pressed", None),
+            chain=data.pop("chain", None),
+            checkin=data.pop("checkin", None),
+            pending_note=data.pop("pending_note", None),
+            listening=not data.pop("closed", False),
+            extra=data,
+        )
+
+    def to_json(self) -> str:
+        """The keys earlier versions wrote, under the same names; unset ones (None, an
+        empty queue) left out, which those versions read the same."""
+        data: dict[str, Any] = {}
+        if self.mode is not None:
+            data["mode"] = self.mode.value
+        if self.queue:
+            data["queue"] = self.queue
+        if self.mode is not None or self.answers:
+            data["answers"] = self.answers
+        optional = {
+            "step": self.step,
+            "pressed": self.pressed,
+            "chain": self.chain,
+            "checkin": self.checkin,
+            "pending_note": self.pending_note,
+        }
+        data.update((key, value) for key, value in optional.items() if value is not None)
+        if not self.listening:
+            data["closed"] = True
+        data.update(self.extra)
+        return json.dumps(data)
 
 
 @dataclass(frozen=True)
@@ -56,10 +149,20 @@ def is_abandoned(updated_at: datetime | None, now: datetime) -> bool:
 class DraftCache:
     """The drafts being answered, by chat, as the JSON stored: one read less per answer.
 
-    Least recently used first out, at most ``max_entries``; an entry older than
-    ``ABANDONED_AFTER`` is a miss, so a draft forgotten in the database is not revived
-    from memory. ``cache[chat] = json`` stamps the entry with the clock's now, the time the
-    caller has just stored it at."""
+    Write-through: every write of a draft (or its deletion) goes to the database in the
+    caller's transaction and then here, so this process never reads a draft older than
+    its own last write. It also remembers "no draft" ("{}"), so a message from a runner
+    with no conversation open costs no read. Least recently used first out, at most
+    ``max_entries``; an entry older than ``ABANDONED_AFTER`` is a miss, so a draft
+    forgotten in the database is not revived from memory. ``cache[chat] = json`` stamps
+    the entry with the clock's now, the time the caller has just stored it at.
+
+    A second process answering the same chats (several webhook workers) would not see
+    this process's entries: it reads the database, which always holds the latest answer;
+    but each process's own entry for a chat the other one has since answered is stale.
+    The bot runs one update poller per database (README), so this cannot happen today;
+    a deployment with several update workers must route a chat's updates to one worker,
+    or run with ``max_entries=0`` (every read from the database)."""
 
     def __init__(self, now: Callable[[], datetime], max_entries: int = DRAFT_CACHE_SIZE) -> None:
         self._now = now
@@ -83,6 +186,8 @@ class DraftCache:
         return entry[0]
 
     def put(self, chat_id: int, data: str, stored_at: datetime | None) -> None:
+        if self.max_entries <= 0:
+            return
         self._entries[chat_id] = (data, stored_at or self._now())
         self._entries.move_to_end(chat_id)
         while len(self._entries) > self.max_entries:
@@ -102,7 +207,19 @@ async def read_draft(session: AsyncSession, chat_id: int) -> StoredDraft | None:
     return StoredDraft(rows[0].data, rows[0].updated_at) if rows else None
 
 
+async def load(session: AsyncSession, chat_id: int) -> Draft | None:
+    """The stored draft, typed; None if there is none."""
+    stored = await read_draft(session, chat_id)
+    return Draft.from_json(stored.data) if stored is not None else None
+
+
+async def save(session: AsyncSession, chat_id: int, draft: Draft, *, now: datetime) -> str:
+    """Store the draft (one statement); the JSON stored, for the cache."""
+    return await _write(session, chat_id, draft.to_json(), now=now)
+
+
 async def load_draft(session: AsyncSession, chat_id: int) -> dict[str, Any]:
+    """The stored draft as the plain dict of its JSON ({} if none)."""
     draft = await session.get(OnboardingDraft, chat_id)
     return json.loads(draft.data) if draft else {}
 
@@ -112,7 +229,10 @@ async def save_draft(
 ) -> str:
     """One statement per answer: onboarding saves after every question. Returns the JSON
     stored, which the handlers' cache keeps (decoding it is a cheap deep copy)."""
-    text = json.dumps(data)
+    return await _write(session, chat_id, json.dumps(data), now=now)
+
+
+async def _write(session: AsyncSession, chat_id: int, text: str, *, now: datetime) -> str:
     await upsert(
         session,
         OnboardingDraft,
@@ -124,7 +244,7 @@ async def save_draft(
 
 
 async def drop_draft(session: AsyncSession, chat_id: int) -> None:
-    await session.exec(delete(OnboardingDraft).where(col(OnboardingDraft.chat_id) == chat_id))  # type: ignore[call-overload]
+    await fetch_all(session, _DROP, {"chat_id": chat_id})
 
 
 async def drop_abandoned(
@@ -133,8 +253,11 @@ async def drop_abandoned(
     """Delete the drafts nobody touched for ``ABANDONED_AFTER`` (of one chat, or of all);
     the chats they belonged to. The age is checked by the delete itself, so a runner
     answering at this very moment keeps their draft."""
-    statement = delete(_drafts).where(_drafts.c.updated_at < now - ABANDONED_AFTER)
-    if chat_id is not None:
-        statement = statement.where(_drafts.c.chat_id == chat_id)
-    result = await session.exec(statement.returning(_drafts.c.chat_id))  # type: ignore[call-overload]
-    return [row.chat_id for row in result.all()]
+    before = now - ABANDONED_AFTER
+    if chat_id is None:
+        rows = await fetch_all(session, _DROP_ABANDONED, {"before": before})
+    else:
+        rows = await fetch_all(
+            session, _DROP_ABANDONED_OF_CHAT, {"before": before, "chat_id": chat_id}
+        )
+    return [row.chat_id for row in rows]

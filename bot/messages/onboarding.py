@@ -1,0 +1,638 @@
+"""The questions of /start and /settings as data, and every text and keyboard around them.
+
+One ``Question`` per answer: how it is asked (text and keyboard, showing what is already
+chosen), how a typed answer is read, how a button is read, and what the closed question
+shows as its answer (the echo). Onboarding and /settings share the table; the order of
+questions and which ones apply live with the answers' rules (``bot.coach.answers``).
+
+Adding a question: its key and place in ``bot.coach.answers``, one ``Question`` in
+``QUESTIONS`` below, and its texts in ``content/``.
+
+Button data: ``bot.messages.callbacks.SetupButton`` (``ob:<step>:<value>`` on the wire).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot.coach import answers as A
+from bot.coach.parsing import is_none_answer, parse_days, parse_time
+from bot.coach.week import RunnerWeek
+from bot.content import Texts
+from bot.messages import views
+from bot.messages.callbacks import SetupButton, parse_as
+from bot.messages.preview import setting_label
+
+Answers = dict[str, Any]  # the coach's answers format (bot.coach.answers)
+Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup
+
+CB = SetupButton.PREFIX
+# The screens between questions, and the steps a draft is at while they are shown.
+CONFIRM = "confirm"
+CHANGE_MENU = "change_menu"
+ALREADY_SET_UP = "already_set_up"
+
+QUICK_TIMES = ("06:30", "07:00", "12:00", "18:00", "19:30")
+PREVIEW_TIMES = ("07:00", "08:00", "12:00", "18:00", "20:00")
+# What to tell a runner whose race date was not taken, by what was wrong with it.
+RACE_DATE_REASKS: dict[A.DateProblem, str] = {
+    A.DateProblem.UNREADABLE: "onboarding.reask_race_date",
+    A.DateProblem.PAST: "onboarding.race_date_past",
+    A.DateProblem.TOO_FAR: "onboarding.race_date_too_far",
+}
+QUESTION_CACHE_SIZE = 512
+
+
+# ---- buttons ------------------------------------------------------------------------
+
+
+def button(text: str, step: str, value: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=SetupButton(step, value).pack())
+
+
+def parse_button(data: str | None) -> SetupButton | None:
+    """A setup button's step and value; None if the data is not one."""
+    return parse_as(data, SetupButton)
+
+
+def number(value: str, digits: int) -> int | None:
+    """A button's number, of ASCII digits only: str.isdigit() also says yes to "²" and to
+    other scripts' digits, and int() refuses "²" (forged data must not reach the error
+    handler)."""
+    if value.isascii() and value.isdigit() and len(value) <= digits:
+        return int(value)
+    return None
+
+
+def clock_time(value: str) -> time | None:
+    """A time button's "HHMM"."""
+    if len(value) != 4 or (hours := number(value[:2], 2)) is None:
+        return None
+    minutes = number(value[2:], 2)
+    return time(hours, minutes) if minutes is not None and hours < 24 and minutes < 60 else None
+
+
+def _day_buttons(
+    t: Texts, step: str, days: list[int], chosen: set[int]
+) -> list[list[InlineKeyboardButton]]:
+    buttons = [
+        button(("✓ " if day in chosen else "") + t(f"day_short.{day}"), step, str(day))
+        for day in days
+    ]
+    return [buttons[:4], buttons[4:]] if len(buttons) > 4 else [buttons]
+
+
+def days_text(t: Texts, days: list[int]) -> str:
+    return ", ".join(t(f"day_short.{day}") for day in sorted(days)) or t("buttons.none")
+
+
+def _choices(t: Texts, step: str, group: str, values: tuple[str, ...]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(t(f"{group}.{value}"), step, value)] for value in values])
+
+
+# ---- the questions ------------------------------------------------------------------
+
+Asked = tuple[str, Keyboard]
+# A typed answer: the answers with it taken, or the text key of the re-ask.
+Typed = Answers | str
+# A tapped answer: the answers with it taken and the echo; None: not this question's.
+Tapped = tuple[Answers, str] | None
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    # Its text and keyboard, from the answers it ``shows``.
+    ask: Callable[[Texts, Answers], Asked]
+    # A typed answer (texts, answers, the text, now); None: typed answers are read by the
+    # handler (the timezone: a place name looked up off the event loop, or a location).
+    typed: Callable[[Texts, Answers, str, datetime], Typed] | None
+    # A tapped button's value (a multi-select's day taps are the handler's, see ``days``).
+    tapped: Callable[[Texts, Answers, str], Tapped]
+    # The answers the question shows (what its built text and keyboard are cached by).
+    shows: tuple[str, ...] = ()
+    # A multi-select of days: the days it offers. Its day buttons tick and untick, its
+    # "Done" (or a typed "done") takes the days ticked.
+    days: Callable[[Answers], list[int]] | None = None
+    # A multi-select that needs at least one day.
+    needs_one: bool = False
+
+
+def _set(answers: Answers, key: str, value: object) -> Answers:
+    return {**answers, key: value}
+
+
+def _lowered(text: str) -> str:
+    """The typed text without case and a leading "a", "i have", "my"…"""
+    lowered = text.strip().casefold()
+    for article in ("a ", "an ", "i have ", "i've got ", "my "):
+        if lowered.startswith(article):
+            lowered = lowered[len(article) :]
+    return lowered
+
+
+def _is(text: str, label: str) -> bool:
+    return text.strip().casefold() == label.casefold()
+
+
+# Run days ------------------------------------------------------------------------------
+
+
+def _ask_run_days(t: Texts, answers: Answers) -> Asked:
+    chosen = set(answers.get(A.RUN_DAYS, []))
+    rows = _day_buttons(t, A.RUN_DAYS, list(range(7)), chosen)
+    rows.append([button(t("buttons.days_done"), A.RUN_DAYS, "ok")])
+    text = (
+        t("onboarding.ask_run_days_selected", days=days_text(t, sorted(chosen)))
+        if chosen
+        else t("onboarding.ask_run_days")
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _typed_run_days(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    days = parse_days(text)
+    if days is None:
+        return "onboarding.reask_run_days"
+    if not days:
+        return "onboarding.need_one_run_day"
+    return _set(answers, A.RUN_DAYS, sorted(days))
+
+
+def _tapped_run_days(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value == "ok":
+        return answers, days_text(t, answers[A.RUN_DAYS])
+    return None
+
+
+# Long run --------------------------------------------------------------------------------
+
+
+def _ask_long_run(t: Texts, answers: Answers) -> Asked:
+    rows = _day_buttons(t, A.LONG_RUN, A.run_days(answers), set())
+    rows.append([button(t("buttons.no_long_run"), A.LONG_RUN, "none")])
+    return t("onboarding.ask_long_run"), InlineKeyboardMarkup(rows)
+
+
+def _typed_long_run(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    if is_none_answer(text):
+        return _set(answers, "long_run_day", None)
+    days = parse_days(text)
+    if days is None or len(days) != 1 or not days <= set(A.run_days(answers)):
+        return "onboarding.reask_long_run"
+    return _set(answers, "long_run_day", next(iter(days)))
+
+
+def _tapped_long_run(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value == "none":
+        return _set(answers, "long_run_day", None), t("buttons.no_long_run")
+    if (day := number(value, 1)) is not None and day in A.run_days(answers):
+        return _set(answers, "long_run_day", day), t(f"day_short.{day}")
+    return None
+
+
+# Hard days -------------------------------------------------------------------------------
+
+
+def _ask_hard_days(t: Texts, answers: Answers) -> Asked:
+    chosen = set(answers.get(A.HARD_DAYS, []))
+    rows = _day_buttons(t, A.HARD_DAYS, A.hard_day_candidates(answers), chosen)
+    rows.append(
+        [
+            button(t("buttons.no_hard_days"), A.HARD_DAYS, "none"),
+            button(t("buttons.days_done"), A.HARD_DAYS, "ok"),
+        ]
+    )
+    text = (
+        t("onboarding.ask_hard_days_selected", days=days_text(t, sorted(chosen)))
+        if chosen
+        else t("onboarding.ask_hard_days")
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _typed_hard_days(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    if is_none_answer(text):
+        return _set(answers, A.HARD_DAYS, [])
+    days = parse_days(text)
+    if days is None or not days <= set(A.hard_day_candidates(answers)):
+        return "onboarding.reask_hard_days"
+    return _set(answers, A.HARD_DAYS, sorted(days))
+
+
+def _tapped_hard_days(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value == "none":
+        return _set(answers, A.HARD_DAYS, []), days_text(t, [])
+    if value == "ok":
+        return answers, days_text(t, answers.get(A.HARD_DAYS, []))
+    return None
+
+
+# Experience and equipment ------------------------------------------------------------------
+
+EXPERIENCES = ("new", "some", "experienced")
+EQUIPMENTS = ("none", "dumbbells", "gym")
+_EXPERIENCE_WORDS = {
+    "new": ("new", "none", "beginner", "never", "no"),
+    "some": ("some", "a bit", "a little", "intermediate"),
+    "experienced": ("experienced", "lots", "a lot", "advanced", "expert"),
+}
+_EQUIPMENT_WORDS = {
+    "none": ("none", "no", "nothing", "bodyweight", "body weight"),
+    "dumbbells": ("dumbbell", "kettlebell", "weights", "db", "kb"),
+    "gym": ("gym",),
+}
+
+
+def _one_of(
+    key: str, group: str, values: tuple[str, ...], words: dict[str, tuple[str, ...]]
+) -> Question:
+    """A question answered by one of ``values``: a button each, labelled ``group.value``;
+    typed, the exact label or a word it starts with."""
+
+    def ask(t: Texts, answers: Answers) -> Asked:
+        return t(f"onboarding.ask_{key}"), _choices(t, key, group, values)
+
+    def typed(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+        # The exact label of a button, typed, is always understood.
+        for value in values:
+            if _is(text, t(f"{group}.{value}")):
+                return _set(answers, key, value)
+        lowered = _lowered(text)
+        for value, starts in words.items():
+            if any(lowered.startswith(word) for word in starts):
+                return _set(answers, key, value)
+        return f"onboarding.reask_{key}"
+
+    def tapped(t: Texts, answers: Answers, value: str) -> Tapped:
+        if value in values:
+            return _set(answers, key, value), t(f"{group}.{value}")
+        return None
+
+    return Question(key, ask, typed, tapped)
+
+
+# Pull-up bar -------------------------------------------------------------------------------
+
+
+def _ask_pull_up_bar(t: Texts, answers: Answers) -> Asked:
+    step = A.PULL_UP_BAR
+    rows = [[button(t("buttons.yes"), step, "y"), button(t("buttons.no"), step, "n")]]
+    return t("onboarding.ask_pull_up_bar"), InlineKeyboardMarkup(rows)
+
+
+def _typed_pull_up_bar(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    said = _lowered(text).rstrip("!.")
+    if said in {"yes", "y", "yep", "yeah", "sure", "i do"}:
+        return _set(answers, A.PULL_UP_BAR, True)
+    if said in {"no", "n", "nope", "none", "i don't", "i dont"}:
+        return _set(answers, A.PULL_UP_BAR, False)
+    return "onboarding.reask_pull_up_bar"
+
+
+def _tapped_pull_up_bar(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value in ("y", "n"):
+        return _set(answers, A.PULL_UP_BAR, value == "y"), t(
+            "buttons.yes" if value == "y" else "buttons.no"
+        )
+    return None
+
+
+# Sessions per week -------------------------------------------------------------------------
+
+_SESSION_WORDS = {"two": "2", "three": "3", "twice": "2", "thrice": "3"}
+
+
+def _ask_sessions(t: Texts, answers: Answers) -> Asked:
+    step = A.SESSIONS
+    rows = [[button(t("buttons.two"), step, "2"), button(t("buttons.three"), step, "3")]]
+    return t("onboarding.ask_sessions"), InlineKeyboardMarkup(rows)
+
+
+def _typed_sessions(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    lowered = _lowered(text)
+    digits = "".join(ch for ch in lowered if ch.isdigit())
+    value = digits or next((v for word, v in _SESSION_WORDS.items() if word in lowered), "")
+    if value in {"2", "3"}:
+        return _set(answers, A.SESSIONS, int(value))
+    return "onboarding.reask_sessions"
+
+
+def _tapped_sessions(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value in ("2", "3"):
+        return _set(answers, A.SESSIONS, int(value)), t(
+            f"buttons.{'two' if value == '2' else 'three'}"
+        )
+    return None
+
+
+# Reminder time -----------------------------------------------------------------------------
+
+
+def _ask_reminder_time(t: Texts, answers: Answers) -> Asked:
+    step = A.REMINDER_TIME
+    times = [button(value, step, value.replace(":", "")) for value in QUICK_TIMES]
+    rows = [times[:3], times[3:], [button(t("buttons.no_reminders"), step, "off")]]
+    return t("onboarding.ask_reminder_time"), InlineKeyboardMarkup(rows)
+
+
+def _typed_reminder_time(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    if is_none_answer(text) or _lowered(text) in {"off", "no reminders", "never"}:
+        return _set(answers, A.REMINDER_TIME, None)
+    parsed = parse_time(text)
+    if parsed is None:
+        return "onboarding.reask_reminder_time"
+    return _set(answers, A.REMINDER_TIME, parsed.strftime("%H:%M"))
+
+
+def _tapped_reminder_time(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value == "off":
+        return _set(answers, A.REMINDER_TIME, None), t("buttons.no_reminders")
+    if (chosen := clock_time(value)) is not None:
+        shown = chosen.strftime("%H:%M")
+        return _set(answers, A.REMINDER_TIME, shown), shown
+    return None
+
+
+# Session length ----------------------------------------------------------------------------
+
+
+def _ask_time_budget(t: Texts, answers: Answers) -> Asked:
+    step = A.TIME_BUDGET
+    buttons = [button(t("buttons.minutes", minutes=m), step, str(m)) for m in A.BUDGETS]
+    rows = [buttons, [button(t("buttons.no_limit"), step, "none")]]
+    return t("onboarding.ask_time_budget"), InlineKeyboardMarkup(rows)
+
+
+def _typed_time_budget(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    # The raw text: "an hour" must not lose its article like "a gym" does.
+    if A.is_no_limit(text) or _is(text, t("buttons.no_limit")):
+        return _set(answers, A.TIME_BUDGET, None)
+    minutes = A.parse_minutes(text)
+    if minutes is None:
+        return "onboarding.reask_time_budget"
+    return _set(answers, A.TIME_BUDGET, minutes)
+
+
+def _tapped_time_budget(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value == "none":
+        return _set(answers, A.TIME_BUDGET, None), t("buttons.no_limit")
+    if value in map(str, A.BUDGETS):
+        return _set(answers, A.TIME_BUDGET, int(value)), t("buttons.minutes", minutes=value)
+    return None
+
+
+# Timezone ----------------------------------------------------------------------------------
+
+
+def _ask_timezone(t: Texts, answers: Answers) -> Asked:
+    keyboard = ReplyKeyboardMarkup(
+        [[KeyboardButton(t("buttons.share_location"), request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    return t("onboarding.ask_timezone"), keyboard
+
+
+def _no_buttons(t: Texts, answers: Answers, value: str) -> Tapped:
+    return None
+
+
+# Race date ---------------------------------------------------------------------------------
+
+
+def _ask_race_date(t: Texts, answers: Answers) -> Asked:
+    rows = [[button(t("buttons.no_race"), A.RACE_DATE, "none")]]
+    return t("onboarding.ask_race_date"), InlineKeyboardMarkup(rows)
+
+
+def _typed_race_date(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    if A.is_no_race(text) or _is(text, t("buttons.no_race")):
+        return _set(answers, A.RACE_DATE, None)
+    today = now.astimezone(ZoneInfo(answers.get(A.TIMEZONE, "UTC"))).date()
+    found = A.race_date_from_text(text, today)
+    if isinstance(found, A.DateProblem):
+        return RACE_DATE_REASKS[found]
+    return _set(answers, A.RACE_DATE, found.isoformat())
+
+
+def _tapped_race_date(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value == "none":
+        return _set(answers, A.RACE_DATE, None), t("buttons.no_race")
+    return None
+
+
+# Weekly preview (asked from /settings only) ------------------------------------------------
+
+_PREVIEW_OFF_WORDS = {"off", "turn off", "turn it off", "no preview", "never", "🔕 off"}
+
+
+def _ask_preview_day(t: Texts, answers: Answers) -> Asked:
+    current = answers.get(A.PREVIEW_DAY)
+    rows = _day_buttons(t, A.PREVIEW_DAY, list(range(7)), set() if current is None else {current})
+    rows.append([button(t("preview.off_button"), A.PREVIEW_DAY, "off")])
+    return t("preview.ask_day"), InlineKeyboardMarkup(rows)
+
+
+def _typed_preview_day(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    if is_none_answer(text) or _lowered(text).rstrip("!.") in _PREVIEW_OFF_WORDS:
+        return _set(answers, A.PREVIEW_DAY, None)
+    days = parse_days(text)
+    if days is None or len(days) != 1:
+        return "preview.reask_day"
+    return _set(answers, A.PREVIEW_DAY, next(iter(days)))
+
+
+def _tapped_preview_day(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value == "off":
+        return _set(answers, A.PREVIEW_DAY, None), t("preview.off_button")
+    if (day := number(value, 1)) is not None and day in range(7):
+        return _set(answers, A.PREVIEW_DAY, day), t(f"day_long.{day}")
+    return None
+
+
+def _ask_preview_time(t: Texts, answers: Answers) -> Asked:
+    times = [button(value, A.PREVIEW_TIME, value.replace(":", "")) for value in PREVIEW_TIMES]
+    day = t(f"day_long.{answers.get(A.PREVIEW_DAY) or 0}")
+    return t("preview.ask_time", day=day), InlineKeyboardMarkup([times[:3], times[3:]])
+
+
+def _typed_preview_time(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    parsed = parse_time(text)
+    if parsed is None:
+        return "preview.reask_time"
+    return _set(answers, A.PREVIEW_TIME, parsed.strftime("%H:%M"))
+
+
+def _tapped_preview_time(t: Texts, answers: Answers, value: str) -> Tapped:
+    if (chosen := clock_time(value)) is not None:
+        shown = chosen.strftime("%H:%M")
+        return _set(answers, A.PREVIEW_TIME, shown), shown
+    return None
+
+
+QUESTIONS: dict[str, Question] = {
+    question.key: question
+    for question in (
+        Question(
+            A.RUN_DAYS,
+            _ask_run_days,
+            _typed_run_days,
+            _tapped_run_days,
+            shows=(A.RUN_DAYS,),
+            days=lambda answers: list(range(7)),
+            needs_one=True,
+        ),
+        Question(A.LONG_RUN, _ask_long_run, _typed_long_run, _tapped_long_run, shows=(A.RUN_DAYS,)),
+        Question(
+            A.HARD_DAYS,
+            _ask_hard_days,
+            _typed_hard_days,
+            _tapped_hard_days,
+            shows=(A.RUN_DAYS, "long_run_day", A.HARD_DAYS),  # A.hard_day_candidates
+            days=A.hard_day_candidates,
+        ),
+        _one_of(A.EXPERIENCE, "experience", EXPERIENCES, _EXPERIENCE_WORDS),
+        _one_of(A.EQUIPMENT, "equipment", EQUIPMENTS, _EQUIPMENT_WORDS),
+        Question(A.PULL_UP_BAR, _ask_pull_up_bar, _typed_pull_up_bar, _tapped_pull_up_bar),
+        Question(A.SESSIONS, _ask_sessions, _typed_sessions, _tapped_sessions),
+        Question(A.TIME_BUDGET, _ask_time_budget, _typed_time_budget, _tapped_time_budget),
+        Question(A.REMINDER_TIME, _ask_reminder_time, _typed_reminder_time, _tapped_reminder_time),
+        Question(A.TIMEZONE, _ask_timezone, None, _no_buttons),
+        Question(A.RACE_DATE, _ask_race_date, _typed_race_date, _tapped_race_date),
+        Question(
+            A.PREVIEW_DAY,
+            _ask_preview_day,
+            _typed_preview_day,
+            _tapped_preview_day,
+            shows=(A.PREVIEW_DAY,),
+        ),
+        Question(
+            A.PREVIEW_TIME,
+            _ask_preview_time,
+            _typed_preview_time,
+            _tapped_preview_time,
+            shows=(A.PREVIEW_DAY,),
+        ),
+    )
+}
+
+
+def question(t: Texts, step: str, answers: Answers) -> Asked:
+    """The text and keyboard for one question, showing what is already chosen.
+
+    Built once per question and shown answers, and shared (PTB's keyboards are frozen):
+    a keyboard of day buttons was a good part of what an onboarding answer cost."""
+    shown = json.dumps({key: answers.get(key) for key in QUESTIONS[step].shows}, sort_keys=True)
+    return built_question(t, step, shown)
+
+
+@lru_cache(maxsize=QUESTION_CACHE_SIZE)
+def built_question(t: Texts, step: str, shown: str) -> Asked:
+    """``question`` from the JSON of the answers it shows (cached by it)."""
+    answers = {key: value for key, value in json.loads(shown).items() if value is not None}
+    return QUESTIONS[step].ask(t, answers)
+
+
+def closed_question(t: Texts, step: str, answers: Answers, echo: str) -> str:
+    """An answered question as it stays in the chat: its first line and the answer."""
+    first_line = question(t, step, answers)[0].split("\n")[0]
+    return f"{first_line}\n→ <b>{echo}</b>"
+
+
+# ---- the screens around the questions -----------------------------------------------
+
+
+def _race_day_text(race: str) -> str:
+    return date.fromisoformat(race).strftime("%d %b %Y")
+
+
+def coaching_lines(t: Texts, answers: Answers) -> str:
+    """Session length and race day under a week summary: the week itself doesn't show them,
+    and a runner confirming or changing answers must see every answer."""
+    lines = []
+    if A.TIME_BUDGET in answers:
+        budget = answers[A.TIME_BUDGET]
+        lines.append(
+            t("settings.budget_line", minutes=budget)
+            if budget
+            else t("onboarding.summary_no_budget")
+        )
+    race = answers.get(A.RACE_DATE)
+    if race:
+        lines.append(t("settings.race_line", day=_race_day_text(race)))
+    return "".join("\n" + line for line in lines)
+
+
+def summary(t: Texts, week: RunnerWeek, monday: date, answers: Answers) -> Asked:
+    """The week to confirm at the end of onboarding."""
+    rows = [
+        [
+            button(t("buttons.looks_good"), CONFIRM, "ok"),
+            button(t("buttons.change"), CONFIRM, "change"),
+        ]
+    ]
+    text = (
+        views.summary_text(t, week, monday)
+        + coaching_lines(t, answers)
+        + "\n\n"
+        + t("onboarding.confirm_prompt")
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+def change_menu(
+    t: Texts, key: str, *, onboarding: bool, checkin: bool | None, answers: Answers | None
+) -> Asked:
+    """Which answer to change: in onboarding with "Back" to the summary; in /settings
+    (``answers`` given) with the evening check-in and the weekly preview."""
+    buttons = [button(t(f"settings_field.{name}"), CHANGE_MENU, name) for name in A.MENU_FIELDS]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if onboarding:
+        rows.append([button(t("buttons.back"), CHANGE_MENU, "back")])
+    elif answers is not None:
+        label = "buttons.checkin_on" if checkin else "buttons.checkin_off"
+        rows.append([button(t(label), CHANGE_MENU, "checkin")])
+        preview = setting_label(t, answers.get(A.PREVIEW_DAY), answers.get(A.PREVIEW_TIME))
+        rows.append([button(preview, CHANGE_MENU, A.PREVIEW_DAY)])
+    return t(key), InlineKeyboardMarkup(rows)
+
+
+def already_set_up(t: Texts, week: RunnerWeek, monday: date, answers: Answers) -> Asked:
+    """/start from a runner who is set up: their week, "Keep it" or "Start over"."""
+    rows = [
+        [
+            button(t("buttons.keep"), ALREADY_SET_UP, "keep"),
+            button(t("buttons.redo"), ALREADY_SET_UP, "redo"),
+        ]
+    ]
+    text = (
+        t("onboarding.already_set_up")
+        + "\n\n"
+        + views.summary_text(t, week, monday)
+        + coaching_lines(t, answers)
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+def settings_saved(t: Texts, week: RunnerWeek, monday: date, answers: Answers) -> str:
+    """/settings done, the week changed: the new week."""
+    return (
+        t("settings.saved")
+        + "\n\n"
+        + views.summary_text(t, week, monday)
+        + coaching_lines(t, answers)
+    )
