@@ -84,7 +84,7 @@ from bot.coach.timezones import ZoneFinder
 from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.content import load_content
 from bot.main import settle_garbage_collector
-from bot.services.coaching import next_reminder_for
+from bot.services.next_reminder import next_reminder_for
 from bot.settings import Settings, async_database_url
 from bot.store import runners as runner_store
 from bot.store.db import make_engine, make_session_factory, migrate, transaction

@@ -213,7 +213,7 @@ async def test_a_race_date_in_settings_brings_the_taper(bot: BotHarness, clock) 
 
 
 def test_damaged_swaps_read_as_none() -> None:
-    from bot.services.coaching import swaps_of
+    from bot.services.plan import swaps_of
     from bot.store.models import Runner
 
     assert swaps_of(Runner(chat_id=1, swaps="{not json")) == {}

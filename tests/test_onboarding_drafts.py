@@ -75,7 +75,7 @@ def test_an_old_draft_reads_typed_and_writes_back_the_same(old: dict[str, Any]) 
     assert draft.pending_note == old.get("pending_note")
     assert draft.open == ("step" in old)
     # Written back: the same keys and values, unset ones (None, no queue left) left out.
-    unset = {key for key, value in old.items() if value is None or key == "queue" and not value}
+    unset = {key for key, value in old.items() if value is None or (key == "queue" and not value)}
     assert json.loads(draft.to_json()) == {k: v for k, v in old.items() if k not in unset}
     assert Draft.from_json(draft.to_json()) == draft
 

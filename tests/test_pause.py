@@ -27,7 +27,7 @@ from bot.coach.progression import Entry
 from bot.coach.week import Focus
 from bot.messages import pause as pause_buttons
 from bot.messages.callbacks import PauseButton, parse_as
-from bot.services.coaching import load_calendar, slot_for
+from bot.services.calendar import load_calendar, slot_for
 from bot.store.db import transaction
 from bot.store.models import Reminder, Runner
 from testkit.harness import (

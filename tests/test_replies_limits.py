@@ -117,7 +117,7 @@ def test_any_done_reply_with_any_note_is_a_valid_message(note: str) -> None:
 
     from bot.coach.week import Focus
     from bot.messages.today import outcome_text
-    from bot.services.coaching import LogOutcome, LogResult
+    from bot.services.log import LogOutcome, LogResult
     from testkit.harness import shared_content
 
     t = shared_content().texts

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.services.coaching import history_of, runner_and_history, runner_and_recent_log
+from bot.services.history import history_of, runner_and_history, runner_and_recent_log
 from bot.store import logs, runners, snapshots
 from bot.store.db import transaction
 from bot.store.models import Runner, SessionLog

@@ -9,7 +9,8 @@ from bot.coach.pause import end_pause
 from bot.deps import Deps, get_deps
 from bot.messages import pause as pause_buttons
 from bot.messages import views
-from bot.services.coaching import local_today, next_reminder_for
+from bot.services.calendar import local_today
+from bot.services.next_reminder import next_reminder_for
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner

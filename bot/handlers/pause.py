@@ -23,7 +23,8 @@ from bot.content import Texts
 from bot.handlers.taps import show, tap_or_stale
 from bot.messages.callbacks import PauseButton, PauseKeep, PauseLength, PausePick
 from bot.messages.pause import LENGTH_KEYS, confirmation_text, reason_keyboard
-from bot.services.coaching import local_today, next_reminder_for
+from bot.services.calendar import local_today
+from bot.services.next_reminder import next_reminder_for
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner

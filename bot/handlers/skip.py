@@ -21,14 +21,14 @@ from bot.content import Texts
 from bot.handlers.taps import show, tap_or_stale
 from bot.messages import views
 from bot.messages.callbacks import KeepSkipped, MoveButton, ReasonButton
-from bot.services.coaching import (
+from bot.services.calendar import (
     CALENDAR_LOOKBACK_DAYS,
     load_calendar,
     local_today,
-    next_reminder_for,
     next_slot,
     slot_for,
 )
+from bot.services.next_reminder import next_reminder_for
 from bot.store import logs, moves, runners
 from bot.store.db import transaction
 from bot.store.models import Runner, SessionLog

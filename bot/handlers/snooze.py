@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.handlers.taps import tap_or_stale
 from bot.messages import views
 from bot.messages.callbacks import SnoozeButton, SnoozeFor
-from bot.services.coaching import load_calendar, local_today, slot_for
+from bot.services.calendar import load_calendar, local_today, slot_for
 from bot.store import logs, reminders, runners
 from bot.store.db import transaction
 

@@ -29,7 +29,10 @@ from bot.handlers.taps import show, tap_or_stale
 from bot.messages import views
 from bot.messages.callbacks import SwapButton, SwapChoose, SwapKeep, SwapOptions, SwapWhich
 from bot.messages.today import today_message
-from bot.services.coaching import DONE_LOOKBACK_DAYS, day_plan, history_of, local_today, swaps_of
+from bot.services.calendar import local_today
+from bot.services.history import history_of
+from bot.services.log import DONE_LOOKBACK_DAYS
+from bot.services.plan import day_plan, swaps_of
 from bot.store import logs, runners
 from bot.store.db import transaction
 from bot.store.models import Runner

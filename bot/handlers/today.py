@@ -27,16 +27,10 @@ from bot.messages.callbacks import (
     SkipButton,
 )
 from bot.messages.today import outcome_text, today_message
-from bot.services.coaching import (
-    LogOutcome,
-    LogResult,
-    calendar_with,
-    local_today,
-    log_session,
-    runner_and_history,
-    runner_and_recent_log,
-    upcoming,
-)
+from bot.services.calendar import load_calendar, local_today, upcoming
+from bot.services.history import logged_in, runner_and_history, runner_and_recent_log
+from bot.services.log import LogOutcome, LogResult, log_session
+from bot.services.next_reminder import next_reminder_for
 from bot.store import drafts, logs, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -50,8 +44,6 @@ async def _runner(deps: Deps, chat_id: int) -> Runner | None:
 
 async def wake(deps: Deps, chat_id: int) -> None:
     """Reactivate a runner marked inactive after Telegram said they blocked the bot."""
-    from bot.services.coaching import next_reminder_for
-
     deps.inactive.discard(chat_id)
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat_id)
@@ -87,7 +79,7 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             runner = None
         else:
             day = local_today(runner, now)
-            calendar = await calendar_with(session, runner, day, history)
+            calendar = await load_calendar(session, runner, day, logged_in(history))
     if runner is None:
         await chat.send_message(deps.content.texts("today.not_set_up"))
         return

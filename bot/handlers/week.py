@@ -12,7 +12,7 @@ from bot.coach.plan import plan_week, week_index_of
 from bot.coach.status import LogStatus
 from bot.deps import get_deps
 from bot.messages import views
-from bot.services.coaching import load_calendar, local_today, monday_of, slot_for
+from bot.services.calendar import load_calendar, local_today, monday_of, slot_for
 from bot.store import logs, runners
 from bot.store.db import transaction
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot.coach.schedule import local_date
 from bot.deps import Deps
-from bot.services.coaching import pauses_of
+from bot.services.calendar import pauses_of
 from bot.services.previews import next_preview_at
 from bot.store import reminders, runners
 from bot.store.db import transaction

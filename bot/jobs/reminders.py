@@ -53,15 +53,14 @@ from bot.messages.preview import preview_message
 from bot.messages.today import today_message
 from bot.rate_limit import PacedRateLimiter, Priority
 from bot.sending import SendFailed, with_retries
-from bot.services.coaching import (
+from bot.services.calendar import (
     CALENDAR_LOOKBACK_DAYS,
-    HISTORY_WEEKS,
-    calendar_history,
+    calendar_from,
     calendar_view,
-    calendar_with,
-    history_from,
-    next_reminder_after,
+    load_calendar,
 )
+from bot.services.history import HISTORY_WEEKS, history_from, logged_in
+from bot.services.next_reminder import next_reminder_after
 from bot.store import faults, logs, reminders, runners, snapshots
 from bot.store import moves as moves_store
 from bot.store.db import transaction
@@ -151,7 +150,7 @@ async def _plan_batch(deps: Deps, now: datetime, report: TickReport) -> int:
         rows: list[dict[str, Any]] = []
         for runner in due:
             try:
-                history = calendar_history(
+                history = calendar_from(
                     runner, logged.get(runner.chat_id, {}), moved.get(runner.chat_id, []), first
                 )
                 known = _Known(history, reminded.get(runner.chat_id, set()))
@@ -272,7 +271,9 @@ async def _prepare(deps: Deps, item: reminders.Taken, report: TickReport) -> _Ou
     async with transaction(deps.sessions) as session:
         runner, found = await snapshots.runner_with_logs(session, item.chat_id, first, item.day)
         history = history_from(found, item.day)
-        calendar = await calendar_with(session, runner, item.day, history) if runner else None
+        calendar = (
+        await load_calendar(session, runner, item.day, logged_in(history)) if runner else None
+    )
     # No log can be later than the day being reminded: history (up to it) holds its log.
     logged = next((entry for entry in history if entry.day == item.day), None)
     if item.kind == reminders.PREVIEW:

@@ -10,7 +10,8 @@ from bot.coach.calendar import History, Origin
 from bot.coach.progression import Entry
 from bot.content import Content, Texts
 from bot.messages import views
-from bot.services.coaching import calendar_view, day_plan, local_today, pauses_of
+from bot.services.calendar import calendar_view, local_today, pauses_of
+from bot.services.plan import day_plan
 from bot.services.previews import DEFAULT_PREVIEW_TIME, preview_time_of
 from bot.store import runners
 from bot.store.models import Runner

@@ -13,15 +13,9 @@ from bot.coach.status import LogStatus
 from bot.coach.week import PlannedDay
 from bot.content import Content, Texts
 from bot.messages import pause, views
-from bot.services.coaching import (
-    LogOutcome,
-    LogResult,
-    day_plan,
-    local_today,
-    next_slot,
-    slot_for,
-    upcoming,
-)
+from bot.services.calendar import local_today, next_slot, slot_for, upcoming
+from bot.services.log import LogOutcome, LogResult
+from bot.services.plan import day_plan
 from bot.store import runners
 from bot.store.models import Runner
 

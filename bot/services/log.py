@@ -1,0 +1,199 @@
+"""Logging a session: "done" or "skip" for a day, typed or from a button.
+
+Which day a "done" is for is the calendar's answer (today's session, planned, moved here or
+re-offered; else the latest unlogged one of the last ``DONE_LOOKBACK_DAYS`` days; else the
+runner is asked which focus they did). A second "done" writes nothing and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.coach.calendar import History
+from bot.coach.plan import plan_week, week_index_of
+from bot.coach.status import LogStatus
+from bot.coach.week import Focus
+from bot.services.calendar import (
+    calendar_view,
+    load_calendar,
+    local_today,
+    monday_of,
+    slot_for,
+)
+from bot.services.history import recent_logged
+from bot.store import logs
+from bot.store.models import Runner, SessionLog
+from bot.store.runners import week_of
+from bot.store.snapshots import LoggedDay
+
+# "done" with no session today applies to an unlogged planned session this recent.
+DONE_LOOKBACK_DAYS = 2
+
+
+class LogResult(StrEnum):
+    LOGGED = "logged"
+    ALREADY = "already"
+    ASK_FOCUS = "ask_focus"
+    TOO_OLD = "too_old"
+
+
+@dataclass(frozen=True)
+class LogOutcome:
+    result: LogResult
+    day: date | None = None
+    focus: Focus | None = None
+    status: str = LogStatus.DONE
+    done_this_week: int = 0
+    planned_this_week: int = 0
+
+
+def _week_counts(
+    runner: Runner, history: History, day: date, *, added: str = ""
+) -> tuple[int, int]:
+    """Done and planned sessions in ``day``'s week, from the calendar's log (it reaches
+    back two weeks, past that Monday) plus the log just ``added``, if any."""
+    monday = monday_of(day)
+    sunday = monday + timedelta(days=6)
+    done = sum(
+        1
+        for logged, status in history.logged.items()
+        if monday <= logged <= sunday and status == LogStatus.DONE
+    ) + (added == LogStatus.DONE)
+    planned = len(plan_week(week_of(runner), week_index_of(monday)).sessions)
+    return done, planned
+
+
+async def log_session(
+    session: AsyncSession,
+    runner: Runner,
+    *,
+    now: datetime,
+    status: LogStatus = LogStatus.DONE,
+    note: str | None = None,
+    day: date | None = None,
+    focus: Focus | None = None,
+    recent: Sequence[LoggedDay] | None = None,
+) -> LogOutcome:
+    """Log a done or skipped session.
+
+    Without ``day``: today's planned session; else the latest unlogged planned session of
+    the last two days; else ask which focus (an unplanned session today). ``recent``: the
+    log from ``runner_and_recent_log``, if the caller read it with the runner.
+    """
+    today = local_today(runner, now)
+    history = await load_calendar(
+        session, runner, today, recent_logged(recent) if recent is not None else None
+    )
+    planned = True
+    if day is not None:
+        if not today - timedelta(days=DONE_LOOKBACK_DAYS) <= day <= today:
+            return LogOutcome(LogResult.TOO_OLD, day=day)
+        slot = slot_for(runner, day, history, today)
+        planned_focus = slot.focus if slot else None
+        planned = planned_focus is not None and (focus is None or focus is planned_focus)
+        focus = focus or planned_focus
+        if focus is None:
+            return LogOutcome(LogResult.ASK_FOCUS, day=day)
+    else:
+        day, focus = _default_target(runner, history, today)
+        if day is None or focus is None:
+            existing = await _logged_today(session, runner, today, now, recent)
+            if existing is not None:
+                done, planned_count = _week_counts(runner, history, existing.local_date)
+                return LogOutcome(
+                    LogResult.ALREADY,
+                    day=existing.local_date,
+                    focus=Focus(existing.focus),
+                    status=existing.status,
+                    done_this_week=done,
+                    planned_this_week=planned_count,
+                )
+            return LogOutcome(LogResult.ASK_FOCUS, day=today)
+    seen = next((log for log in recent or () if log.local_date == day), None)
+    if seen is not None:  # logged already (a second "done"): nothing to write
+        done, planned_count = _week_counts(runner, history, day)
+        return LogOutcome(
+            LogResult.ALREADY,
+            day=day,
+            focus=Focus(seen.focus),
+            status=seen.status,
+            done_this_week=done,
+            planned_this_week=planned_count,
+        )
+    inserted = await logs.add_log(
+        session,
+        chat_id=runner.chat_id,
+        day=day,
+        focus=focus.value,
+        status=status,
+        planned=planned,
+        note=note,
+        now=now,
+    )
+    if not inserted:
+        existing = await logs.log_on(session, runner.chat_id, day)
+        # A log this transaction did not see: another update wrote it a moment ago.
+        added = existing.status if existing and day not in history.logged else ""
+        done, planned_count = _week_counts(runner, history, day, added=added)
+        return LogOutcome(
+            LogResult.ALREADY,
+            day=day,
+            focus=Focus(existing.focus) if existing else focus,
+            status=existing.status if existing else status,
+            done_this_week=done,
+            planned_this_week=planned_count,
+        )
+    done, planned_count = _week_counts(runner, history, day, added=status)
+    return LogOutcome(
+        LogResult.LOGGED,
+        day=day,
+        focus=focus,
+        status=status,
+        done_this_week=done,
+        planned_this_week=planned_count,
+    )
+
+
+def _default_target(
+    runner: Runner, history: History, today: date
+) -> tuple[date | None, Focus | None]:
+    """Today's session (planned, moved here or re-offered), else the latest unlogged one
+    of the last two days."""
+    first = today - timedelta(days=DONE_LOOKBACK_DAYS)
+    view = calendar_view(runner, history, today, first, days=DONE_LOOKBACK_DAYS)
+    for back in range(DONE_LOOKBACK_DAYS + 1):
+        day = today - timedelta(days=back)
+        slot = view(day)
+        if slot is not None and (back == 0 or day not in history.logged):
+            return day, slot.focus
+    return None, None
+
+
+async def _logged_today(
+    session: AsyncSession,
+    runner: Runner,
+    today: date,
+    now: datetime,
+    recent: Sequence[LoggedDay] | None = None,
+) -> SessionLog | LoggedDay | None:
+    """A log for today, or one written today for a recent day: a second "done" repeats it.
+    ``recent`` (``runner_and_recent_log``) holds those days already."""
+    zone = ZoneInfo(runner.timezone)
+    first = today - timedelta(days=DONE_LOOKBACK_DAYS)
+    found: Sequence[SessionLog | LoggedDay | Any] = (
+        [log for log in recent if first <= log.local_date <= today]
+        if recent is not None
+        else await logs.logs_between(session, runner.chat_id, first, today)
+    )
+    for log in reversed(found):
+        written = log.created_at.astimezone(zone).date() if log.created_at else None
+        if log.local_date == today or written == today:
+            return log
+    return None

@@ -1,0 +1,213 @@
+"""Session length and race date: typed in any common way, kept sensible, changed from the
+summary, and what they do to the sessions.
+
+Part of the onboarding journeys (shared steps: tests/onboarding_steps.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.store import runners
+from testkit.harness import CHAT, BotHarness
+from testkit.harness import onboard as onboard_by_typing
+from tests.onboarding_steps import (
+    DEFAULT_WEEK,
+    T,
+    flat_labels,
+    question_text,
+    stored_draft,
+    stored_runner,
+    tap_through,
+    texts_of,
+)
+
+# ---- session length and race date ----------------------------------------------------
+
+
+def about_minutes(today_text: str) -> int:
+    """The "about N min" of a /today message."""
+    return int(today_text.split("about ")[1].split(" min")[0])
+
+
+async def test_session_length_can_be_typed_in_any_common_way(bot: BotHarness) -> None:
+    await tap_through(bot, sessions="buttons.two", budget=T("buttons.no_limit"))
+    for typed, minutes in (
+        ("20", 20),
+        ("20 min", 20),
+        ("10 minutes", 10),
+        ("half an hour", 30),
+        ("about 15", 15),
+        ("an hour", 60),
+        ("1h", 60),
+        ("twenty", 20),
+        ("20-30 min", 30),
+        (T("buttons.minutes", minutes=10), 10),
+        ("no limit", None),
+        ("25'", 25),
+        ("no", None),
+    ):
+        await bot.tap(T("buttons.change"))
+        replies = await bot.tap(T("settings_field.time_budget"))
+        assert texts_of(replies) == [question_text("ask_time_budget")]
+        replies = await bot.say(typed)
+        # Straight back to the summary, showing the new length.
+        assert len(replies) == 1 and replies[0]["text"].endswith(question_text("confirm_prompt"))
+        expected = (
+            T("settings.budget_line", minutes=minutes)
+            if minutes
+            else question_text("summary_no_budget")
+        )
+        assert expected in replies[0]["text"], typed
+        assert (await stored_draft(bot))["answers"]["time_budget"] == minutes, typed
+    await bot.tap(T("buttons.looks_good"))
+    runner = await stored_runner(bot)
+    assert runner is not None and runner.time_budget is None
+
+
+async def test_nonsense_session_length_is_asked_again_kindly(bot: BotHarness) -> None:
+    await bot.say("/start")
+    for answer in ("mon wed sat", "sat", "wed", "new", "none", "no", "3"):
+        await bot.say(answer)
+    for nonsense in ("as long as my coffee lasts", "7am", "3", "three hours", "🤷"):
+        replies = await bot.say(nonsense)
+        assert texts_of(replies) == [
+            question_text("reask_time_budget"),
+            question_text("ask_time_budget"),
+        ], nonsense
+        assert flat_labels(replies[-1])[-1] == T("buttons.no_limit")
+        draft = await stored_draft(bot)
+        assert draft["step"] == "time_budget" and "time_budget" not in draft["answers"]
+    replies = await bot.tap("30 min")
+    assert texts_of(replies)[-1] == question_text("ask_reminder_time")
+    assert (await stored_draft(bot))["answers"]["time_budget"] == 30
+
+
+async def test_a_race_date_can_be_typed_and_is_kept_within_a_year(bot: BotHarness) -> None:
+    # Today is Thursday 26 November 2026 in Berlin.
+    await tap_through(bot, race=None)
+    for typed, expected in (
+        ("12 April", date(2027, 4, 12)),  # no year: the next 12 April
+        ("2026-12-06", date(2026, 12, 6)),
+        ("6.12.", date(2026, 12, 6)),
+        ("March 21 2027", date(2027, 3, 21)),
+        ("today", None),
+        ("26 Nov", date(2026, 11, 26)),  # race day today still counts
+        ("25 Nov", date(2027, 11, 25)),  # without a year, yesterday means next year's
+    ):
+        replies = await bot.say(typed)
+        if expected is None:
+            assert texts_of(replies)[0] == question_text("reask_race_date"), typed
+            continue
+        summary = replies[-1]["text"]
+        assert summary.endswith(question_text("confirm_prompt")), typed
+        assert T("settings.race_line", day=expected.strftime("%d %b %Y")) in summary, typed
+        assert (await stored_draft(bot))["answers"]["race_date"] == expected.isoformat()
+        await bot.tap(T("buttons.change"))
+        await bot.tap(T("settings_field.race_date"))
+
+    for typed, key in (
+        ("2026-11-25", "race_date_past"),
+        ("1 May 2026", "race_date_past"),
+        ("2027-11-28", "race_date_too_far"),
+        ("April 2028", "reask_race_date"),
+    ):
+        replies = await bot.say(typed)
+        assert texts_of(replies) == [question_text(key), question_text("ask_race_date")], typed
+        assert (await stored_draft(bot))["step"] == "race_date"
+
+    replies = await bot.say("No race planned")  # the button's label, typed
+    assert "🏁" not in replies[-1]["text"]
+    assert (await stored_draft(bot))["answers"]["race_date"] is None
+
+
+async def test_the_race_date_uses_the_runners_own_today(bot: BotHarness) -> None:
+    # 06:00 UTC on Thursday is still Wednesday 25 November in Los Angeles: "25 Nov" is today.
+    await tap_through(bot, zone="Los Angeles", race=None)
+    replies = await bot.say("25 Nov")
+    assert T("settings.race_line", day="25 Nov 2026") in replies[-1]["text"]
+
+
+async def test_session_length_and_race_date_are_changed_from_the_summary_and_saved(
+    bot: BotHarness,
+) -> None:
+    await tap_through(bot, race=None)
+    [budget_question] = [
+        m
+        for m in bot.stub.sent_messages(CHAT)
+        if m["method"] == "sendMessage" and m["text"] == question_text("ask_time_budget")
+    ]
+    replies = await bot.say("2027-04-18")
+    summary = replies[-1]["text"]
+    assert T("settings.budget_line", minutes=20) in summary
+    assert T("settings.race_line", day="18 Apr 2027") in summary
+
+    # Session length: 20 → 10, tapped; only that is asked, then the summary again.
+    await bot.tap(T("buttons.change"))
+    replies = await bot.tap(T("settings_field.time_budget"))
+    assert texts_of(replies) == [question_text("ask_time_budget")]
+    replies = await bot.tap("10 min")
+    assert replies[-1]["text"].endswith(question_text("confirm_prompt"))
+    assert T("settings.budget_line", minutes=10) in replies[-1]["text"]
+    assert T("settings.race_line", day="18 Apr 2027") in replies[-1]["text"]
+
+    # A late tap on the first session-length question (a slow network): answered kindly,
+    # nothing changes.
+    replies = await bot.press(budget_question["message_id"], "ob:time_budget:30")
+    assert texts_of(replies)[0] == question_text("stale_step")
+    assert replies[-1]["text"].endswith(question_text("confirm_prompt"))
+    assert (await stored_draft(bot))["answers"]["time_budget"] == 10
+
+    # Race date: typed anew, then dropped with the button.
+    await bot.tap(T("buttons.change"))
+    replies = await bot.tap(T("settings_field.race_date"))
+    assert texts_of(replies) == [question_text("ask_race_date")]
+    replies = await bot.say("6 Dec")
+    assert T("settings.race_line", day="06 Dec 2026") in replies[-1]["text"]
+    await bot.tap(T("buttons.change"))
+    await bot.tap(T("settings_field.race_date"))
+    replies = await bot.tap(T("buttons.no_race"))
+    assert "🏁" not in replies[-1]["text"]
+    await bot.tap(T("buttons.change"))
+    await bot.tap(T("settings_field.race_date"))
+    await bot.say("2026-12-13")
+
+    await bot.tap(T("buttons.looks_good"))
+    runner = await stored_runner(bot)
+    assert runner is not None
+    assert (runner.time_budget, runner.race_date) == (10, date(2026, 12, 13))
+    assert runners.week_of(runner) == DEFAULT_WEEK
+
+    # /start afterwards shows them with the week.
+    replies = await bot.say("/start")
+    assert T("settings.budget_line", minutes=10) in replies[0]["text"]
+    assert T("settings.race_line", day="13 Dec 2026") in replies[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "short"),
+    [
+        pytest.param("10", True, id="10-minutes"),
+        pytest.param("no limit", False, id="no-limit"),
+    ],
+)
+async def test_a_session_after_onboarding_fits_the_length_chosen(
+    bot: BotHarness, typed: str, short: bool
+) -> None:
+    # Core on Thursdays (today), level 3: a full session takes well over 12 minutes.
+    await onboard_by_typing(bot, experience="experienced", equipment="gym", time_budget=typed)
+    runner = await stored_runner(bot)
+    assert runner is not None and runner.time_budget == (10 if short else None)
+    [today] = await bot.say("/today")
+    assert today["text"].startswith("🧱")
+    assert (about_minutes(today["text"]) <= 12) is short, today["text"]
+
+
+async def test_a_race_date_given_in_onboarding_brings_the_taper(bot: BotHarness) -> None:
+    await onboard_by_typing(bot, race_date="6 Dec")  # ten days ahead
+    runner = await stored_runner(bot)
+    assert runner is not None and runner.race_date == date(2026, 12, 6)
+    [today] = await bot.say("/today")
+    assert T("phase.taper") in today["text"]
