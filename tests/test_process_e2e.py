@@ -448,13 +448,13 @@ def test_onboard_log_done_and_survive_a_restart(stub: StubBotAPI, bot: BotProces
 
 
 def saved_conversation_state(database: Path, chat_id: int) -> Any:
-    """The setup conversation's state as persisted for a private chat, or None."""
+    """The setup conversation's state as persisted for a private chat (its draft's step,
+    the one record of it), or None."""
     with sqlite3.connect(database, timeout=5) as connection:
         row = connection.execute(
-            "SELECT state FROM conversation_states WHERE name = ? AND key = ?",
-            ("setup", json.dumps([chat_id, chat_id])),
+            "SELECT data FROM onboarding_drafts WHERE chat_id = ?", (chat_id,)
         ).fetchone()
-    return json.loads(row[0]) if row else None
+    return json.loads(row[0]).get("step") if row else None
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
