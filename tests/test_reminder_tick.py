@@ -13,6 +13,7 @@ from sqlmodel import select
 
 import bot.jobs.reminders as reminder_job
 from bot.coach.week import Experience, RunnerWeek
+from bot.jobs import batches
 from bot.store.db import transaction
 from bot.store.models import Reminder, Runner
 from bot.store.runners import save_week
@@ -63,7 +64,7 @@ async def statuses(bot: BotHarness) -> Counter[str]:
 
 async def test_more_runners_than_a_batch_are_each_reminded_once(bot: BotHarness, clock) -> None:
     clock.set(NOW)
-    count = reminder_job.PLAN_BATCH * 2 + 17
+    count = batches.PLAN_BATCH * 2 + 17
     chats = await seed(bot, count)
     report = await bot.tick()
     assert report.sent == count
@@ -89,7 +90,7 @@ async def test_a_runner_with_broken_data_does_not_hold_back_the_others(
     assert "Could not plan a runner's reminders" in caplog.text
     async with transaction(bot.sessions) as session:
         again = await session.get(Runner, chats[0])
-    assert again is not None and again.next_reminder_utc == NOW + reminder_job.RETRY_PLAN_AFTER
+    assert again is not None and again.next_reminder_utc == NOW + batches.RETRY_PLAN_AFTER
 
 
 async def test_a_send_that_crashes_leaves_the_other_sends_alone(

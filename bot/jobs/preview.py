@@ -15,12 +15,15 @@ seven days to the last one, so 18:00 stays 18:00 across daylight saving changes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.schedule import local_date
 from bot.deps import Deps
+from bot.jobs.batches import Plan, Rows, plan_all, too_late
 from bot.services.calendar import pauses_of
 from bot.services.previews import next_preview_at
 from bot.store import reminders, runners
@@ -29,10 +32,7 @@ from bot.store.models import Runner
 
 log = logging.getLogger(__name__)
 
-PLAN_BATCH = 100
 BACKFILL_BATCH = 100
-# A runner whose preview could not be planned (bad data) is looked at again after this.
-RETRY_PLAN_AFTER = timedelta(hours=1)
 # After a long downtime, only the previews of the last few weeks get a ("missed") row.
 MAX_CATCHUP_WEEKS = 4
 # The row's focus column names a session; a preview is about a whole week.
@@ -42,15 +42,8 @@ NO_FOCUS = ""
 # ---- when ---------------------------------------------------------------------------------
 
 
-def _too_late(deps: Deps, due: datetime, now: datetime, zone: ZoneInfo) -> bool:
-    """The reminders' rule (jobs/reminders.py ``_too_late``, not imported: that module
-    imports this one): another local day, or more than REMINDER_CATCHUP_HOURS late."""
-    catchup = timedelta(hours=deps.settings.reminder_catchup_hours)
-    return local_date(now, zone) != local_date(due, zone) or now - due > catchup
-
-
 def _plan_runner(
-    deps: Deps, runner: Runner, now: datetime, rows: list[dict[str, Any]]
+    deps: Deps, runner: Runner, now: datetime, context: None, rows: Rows
 ) -> datetime | None:
     """Add a row for every preview instant up to now (a downtime leaves several) and return
     the runner's next instant. Pure: the batch writes the rows."""
@@ -66,7 +59,7 @@ def _plan_runner(
         day = local_date(due_at, zone)
         if any(pause.covers(day) for pause in pauses):
             status = "cancelled"  # "no sessions or reminders till then", /pause promised
-        elif _too_late(deps, due_at, now, zone):
+        elif too_late(deps.settings, due_at, now, zone):
             status = "missed"
         else:
             status = "ready"
@@ -86,38 +79,32 @@ def _plan_runner(
     return due_at
 
 
-async def _plan_batch(deps: Deps, now: datetime) -> int:
-    """Plan up to PLAN_BATCH due previews in one short transaction (see the reminders'
-    ``_plan_batch``: small batches keep SQLite's one connection free for the handlers)."""
-    async with transaction(deps.sessions) as session:
-        due = await runners.due_preview_runners(session, now=now, limit=PLAN_BATCH)
-        if not due:
-            return 0
-        rows: list[dict[str, Any]] = []
-        for runner in due:
-            try:
-                runner.next_preview_utc = _plan_runner(deps, runner, now, rows)
-            except Exception:
-                # One runner's bad data must not hold back everybody else's preview.
-                log.exception("Could not plan a runner's weekly preview; trying again later")
-                runner.next_preview_utc = now + RETRY_PLAN_AFTER
-            session.add(runner)
-        await reminders.add_rows(session, rows)
-    return len(due)
+async def _nothing_more(session: AsyncSession, due: Sequence[Runner], now: datetime) -> None:
+    """A preview needs nothing but the runner row."""
+
+
+def _move_to(runner: Runner, instant: datetime | None) -> None:
+    runner.next_preview_utc = instant
+
+
+PREVIEWS = Plan(
+    due=lambda session, now, limit: runners.due_preview_runners(session, now=now, limit=limit),
+    context=_nothing_more,
+    plan_runner=_plan_runner,
+    move_to=_move_to,
+    failure="Could not plan a runner's weekly preview; trying again later",
+)
 
 
 async def plan_previews(deps: Deps, now: datetime) -> int:
     """Write a ``preview`` row for every runner whose preview is due (``ready``, or
     ``missed`` when too late) and move each to next week's instant; runners planned."""
-    planned = 0
     try:
-        while (batch := await _plan_batch(deps, now)) == PLAN_BATCH:
-            planned += batch
-        return planned + batch
+        return await plan_all(deps, now, PREVIEWS)
     except Exception:
         # The preview is a nicety; the day's reminders, planned right after, are not.
         log.exception("Could not plan the weekly previews; trying again next tick")
-        return planned
+        return 0
 
 
 async def backfill_previews(deps: Deps) -> int:

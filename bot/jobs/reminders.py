@@ -31,22 +31,27 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from time import perf_counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, ExtBot
 
 from bot import failpoints
 from bot.coach.calendar import REOFFER_HORIZON_DAYS, History, Origin
+from bot.coach.progression import Entry
 from bot.coach.schedule import local_date, local_instant
 from bot.coach.week import Focus
-from bot.content import Texts
+from bot.content import Content, Texts
 from bot.deps import Deps, get_deps
+from bot.jobs.batches import PLAN_BATCH, Plan, Rows, plan_batch, too_late
 from bot.jobs.preview import plan_previews
 from bot.messages import views
 from bot.messages.preview import preview_message
@@ -61,6 +66,7 @@ from bot.services.calendar import (
 )
 from bot.services.history import HISTORY_WEEKS, history_from, logged_in
 from bot.services.next_reminder import next_reminder_after
+from bot.settings import Settings
 from bot.store import faults, logs, reminders, runners, snapshots
 from bot.store import moves as moves_store
 from bot.store.db import transaction
@@ -68,9 +74,6 @@ from bot.store.models import Runner
 
 log = logging.getLogger(__name__)
 
-PLAN_BATCH = 100
-# A runner whose plan raised (bad data) is looked at again after this long.
-RETRY_PLAN_AFTER = timedelta(hours=1)
 CHECKIN_GAP = timedelta(hours=1)
 CHECKIN = reminders.CHECKIN
 # How often an idle sender looks again while the planner is still writing rows.
@@ -96,6 +99,9 @@ RECHECKS = 3
 # and the next tick takes over (nothing was reserved, so nothing is lost or late by more
 # than a tick).
 TAKE_ATTEMPTS = 6
+# Rows whose sender vanished (their lease ran out) are looked for at a tick's first
+# reservation and then at most this often while none are found: a lease is minutes long.
+SWEEP_EVERY = timedelta(seconds=1)
 
 INSTANCE_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 # Rows this process is sending or writing down: its own senders never take them over.
@@ -123,49 +129,64 @@ class TickReport:
         return bool(self.sent or self.missed or self.failed or self.blocked or self.deferred)
 
 
-def _too_late(deps: Deps, due: datetime, now: datetime, zone: ZoneInfo) -> bool:
-    catchup = timedelta(hours=deps.settings.reminder_catchup_hours)
-    return local_date(now, zone) != local_date(due, zone) or now - due > catchup
+async def _batch_context(session: AsyncSession, due: Sequence[Runner], now: datetime) -> _Read:
+    """The logs, moves and reminder rows of a batch of due runners, in three or four
+    statements (the moves only for runners who moved a session lately)."""
+    chat_ids = [runner.chat_id for runner in due]
+    oldest = min(runner.next_reminder_utc or now for runner in due)
+    since = (oldest - timedelta(days=2)).date() - timedelta(days=1)  # any zone
+    first = since - timedelta(days=CALENDAR_LOOKBACK_DAYS)
+    logged = await logs.logged_dates_of(session, chat_ids, first)
+    moving = [runner.chat_id for runner in due if moves_store.may_have_moves(runner, first)]
+    moved = await moves_store.moves_of(session, moving, first) if moving else {}
+    reminded = await reminders.reminded_dates_of(session, chat_ids, since)
+    return _Read(first, logged, moved, reminded)
 
 
-async def _plan_batch(deps: Deps, now: datetime, report: TickReport) -> int:
-    """Plan up to PLAN_BATCH due runners in one short transaction of four or five
-    statements (the moves only for runners who moved a session lately).
+@dataclass(frozen=True)
+class _Read:
+    """What ``_batch_context`` read for a batch."""
 
-    Batches stay small so that on SQLite (one shared connection) the handlers and the
-    senders get the connection between two of them within milliseconds.
-    """
-    async with transaction(deps.sessions) as session:
-        due = await runners.due_runners(session, now=now, limit=PLAN_BATCH)
-        if not due:
-            return 0
-        chat_ids = [runner.chat_id for runner in due]
-        oldest = min(runner.next_reminder_utc or now for runner in due)
-        since = (oldest - timedelta(days=2)).date() - timedelta(days=1)  # any zone
-        first = since - timedelta(days=CALENDAR_LOOKBACK_DAYS)
-        logged = await logs.logged_dates_of(session, chat_ids, first)
-        moving = [runner.chat_id for runner in due if moves_store.may_have_moves(runner, first)]
-        moved = await moves_store.moves_of(session, moving, first) if moving else {}
-        reminded = await reminders.reminded_dates_of(session, chat_ids, since)
-        rows: list[dict[str, Any]] = []
-        for runner in due:
-            try:
-                history = calendar_from(
-                    runner, logged.get(runner.chat_id, {}), moved.get(runner.chat_id, []), first
-                )
-                known = _Known(history, reminded.get(runner.chat_id, set()))
-                runner.next_reminder_utc = _plan_runner(deps, runner, now, known, rows)
-            except Exception:
-                # One runner's bad data must not hold back everybody else's reminders.
-                log.exception("Could not plan a runner's reminders; trying again later")
-                runner.next_reminder_utc = now + RETRY_PLAN_AFTER
-            session.add(runner)
-        for status, kind in await reminders.add_rows(session, rows):
-            if kind == reminders.DAILY and status == "missed":
-                report.missed += 1
-            elif kind == reminders.DAILY and status == "cancelled":
-                report.already_logged += 1
-    return len(due)
+    first: date
+    logged: dict[int, dict[date, str]]
+    moved: dict[int, list[Any]]
+    reminded: dict[int, set[date]]
+
+
+def _plan_one(
+    deps: Deps, runner: Runner, now: datetime, read: _Read, rows: Rows
+) -> datetime | None:
+    history = calendar_from(
+        runner, read.logged.get(runner.chat_id, {}), read.moved.get(runner.chat_id, []), read.first
+    )
+    known = _Known(history, read.reminded.get(runner.chat_id, set()))
+    return _plan_runner(deps, runner, now, known, rows)
+
+
+def _move_to(runner: Runner, instant: datetime | None) -> None:
+    runner.next_reminder_utc = instant
+
+
+REMINDERS = Plan(
+    due=lambda session, now, limit: runners.due_runners(session, now=now, limit=limit),
+    context=_batch_context,
+    plan_runner=_plan_one,
+    move_to=_move_to,
+    failure="Could not plan a runner's reminders; trying again later",
+)
+
+
+async def _plan_batch(deps: Deps, now: datetime, tick: _Tick) -> int:
+    """Plan up to PLAN_BATCH due runners in one short transaction (``batches``)."""
+    started = perf_counter()
+    count, written = await plan_batch(deps, now, REMINDERS)
+    for status, kind in written:
+        if kind == reminders.DAILY and status == "missed":
+            tick.report.missed += 1
+        elif kind == reminders.DAILY and status == "cancelled":
+            tick.report.already_logged += 1
+    tick.observer.planned(count, perf_counter() - started)
+    return count
 
 
 @dataclass
@@ -196,7 +217,7 @@ def _plan_runner(
         if slot is not None and day not in known.reminded:
             if day in logged:
                 status = "cancelled"
-            elif _too_late(deps, due_at, now, zone):
+            elif too_late(deps.settings, due_at, now, zone):
                 status = "missed"
             else:
                 status = "ready"
@@ -235,10 +256,6 @@ def _reoffer_instant(
     return None
 
 
-def reminder_keyboard(deps: Deps, day: date) -> InlineKeyboardMarkup:
-    return _reminder_keyboard(deps.content.texts, day)
-
-
 @lru_cache(maxsize=views.KEYBOARD_CACHE_SIZE)
 def _reminder_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     base = views.session_keyboard(t, day)
@@ -247,8 +264,35 @@ def _reminder_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+# ---- the send, as small steps: reserve → decide → render → deliver → record ----------------
+
+
+class SendObserver:
+    """What the send path reports as it goes, for the benchmark (bench/fanout.py) to time
+    its phases without reaching into this module. Every method is a no-op here."""
+
+    def tick_started(self, report: TickReport) -> None:
+        """A tick began; ``report`` is the one it fills in and returns."""
+
+    def planned(self, runners: int, seconds: float) -> None:
+        """One plan batch (one write transaction) planned ``runners`` runners."""
+
+    def sending(self) -> None:
+        """The first batch is planned: the senders start (planning goes on beside them)."""
+
+    def exchanged(self, recorded: bool, reserved: bool, seconds: float) -> None:
+        """One transaction wrote a row's result and/or reserved the next row."""
+
+    def handled(self, outcome: str | None, seconds: float) -> None:
+        """A reserved row was decided, rendered and (if it was due) delivered: what to
+        write down for it (None: nothing, the lease decides)."""
+
+
+NO_OBSERVER = SendObserver()
+
+
 @dataclass(frozen=True)
-class _Outcome:
+class Outcome:
     """What to write down for a row: its new status (and the message, once sent)."""
 
     status: str
@@ -256,36 +300,58 @@ class _Outcome:
 
 
 @dataclass(frozen=True)
-class _Message:
+class OutgoingMessage:
     chat_id: int
     text: str
-    keyboard: InlineKeyboardMarkup
+    keyboard: InlineKeyboardMarkup | None
 
 
-async def _prepare(deps: Deps, item: reminders.Taken, report: TickReport) -> _Outcome | _Message:
-    """Read the runner and their log, and either decide the row needs no send
-    (cancelled, missed) or build the message."""
-    t = deps.content.texts
-    now = deps.clock.now()
-    first = item.day - timedelta(weeks=HISTORY_WEEKS)
-    async with transaction(deps.sessions) as session:
-        runner, found = await snapshots.runner_with_logs(session, item.chat_id, first, item.day)
-        history = history_from(found, item.day)
-        calendar = (
-        await load_calendar(session, runner, item.day, logged_in(history)) if runner else None
-    )
+@dataclass(frozen=True)
+class Finished:
+    """A row whose outcome is known and not yet written down (written with the next
+    reservation: ``_exchange``)."""
+
+    item: reminders.Taken
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reserved row and what the store knows about it: all its message needs."""
+
+    item: reminders.Taken
+    runner: Runner | None
+    history: list[Entry]
+    calendar: History | None
+
+
+@dataclass
+class _Tick:
+    """What the senders of one tick share."""
+
+    report: TickReport
+    observer: SendObserver
+    # When to look again for rows whose sender vanished (``reminders.reserve(overdue)``).
+    next_sweep: datetime
+
+
+def decide(settings: Settings, due: Due, now: datetime, report: TickReport) -> Outcome | None:
+    """Whether the row needs no send after all: ``cancelled`` (the runner is gone,
+    blocked, paused, or logged the day) or ``missed`` (too late); None: send it."""
+    item, runner = due.item, due.runner
     # No log can be later than the day being reminded: history (up to it) holds its log.
-    logged = next((entry for entry in history if entry.day == item.day), None)
+    logged = next((entry for entry in due.history if entry.day == item.day), None)
     if item.kind == reminders.PREVIEW:
         logged = None  # about next week: a session logged today does not cancel it
+    calendar = due.calendar
     paused = runner is not None and (
         runner.paused or (calendar is not None and any(p.covers(item.day) for p in calendar.pauses))
     )
     if runner is None or not runner.active or paused or logged is not None:
         if logged is not None:
             report.already_logged += 1
-        return _Outcome("cancelled")  # no reminder after the session is logged, or while paused
-    if _too_late(deps, item.due, now, ZoneInfo(runner.timezone)):
+        return Outcome("cancelled")  # no reminder after the session is logged, or while paused
+    if too_late(settings, item.due, now, ZoneInfo(runner.timezone)):
         report.missed += 1
         if item.attempts > 1:
             log.warning(
@@ -294,38 +360,43 @@ async def _prepare(deps: Deps, item: reminders.Taken, report: TickReport) -> _Ou
                 "day, or more than REMINDER_CATCHUP_HOURS after it was due)",
                 item.attempts - 1,
             )
-        return _Outcome("missed")
+        return Outcome("missed")
+    return None
+
+
+def render(content: Content, due: Due, runner: Runner, now: datetime) -> OutgoingMessage:
+    """The message for a row that is to be sent: the weekly preview, the evening
+    check-in, or the day's session with the reminder's intro and ⏰ Later."""
+    t = content.texts
+    item = due.item
     if item.kind == reminders.PREVIEW:
-        text, keyboard = preview_message(deps.content, runner, item.day, now, history, calendar)
+        text, keyboard = preview_message(content, runner, item.day, now, due.history, due.calendar)
     elif item.kind == reminders.CHECKIN:
         text = t("misc.checkin", focus=views.focus_label(t, Focus(item.focus)))
         keyboard = views.session_keyboard(t, item.day)
     else:
-        body, _ = today_message(deps.content, runner, item.day, now, None, history, calendar)
+        body, _ = today_message(content, runner, item.day, now, None, due.history, due.calendar)
         text = t("misc.reminder_intro") + "\n\n" + body
-        keyboard = reminder_keyboard(deps, item.day)
-    return _Message(runner.chat_id, text, keyboard)
+        keyboard = _reminder_keyboard(t, item.day)
+    return OutgoingMessage(runner.chat_id, text, keyboard)
 
 
-async def _deliver(
-    bot: Bot, deps: Deps, item: reminders.Taken, report: TickReport
-) -> _Outcome | None:
-    """Everything up to and including the send: what to write down for the row, or None
-    to leave it ``sending`` (it is no longer this sender's, or an attempt may have been
-    delivered: after the lease it is sent again as a possible duplicate)."""
+async def deliver(
+    bot: Bot, deps: Deps, item: reminders.Taken, message: OutgoingMessage, report: TickReport
+) -> Outcome | None:
+    """Send, with retries, and classify how it ended: what to write down for the row, or
+    None to leave it ``sending`` (it is no longer this sender's, or an attempt may have
+    been delivered: after the lease it is sent again as a possible duplicate)."""
     tries: list[int] = []  # one entry per request that went to Telegram
+    if item.retry:
+        report.possible_duplicates += 1
+        log.warning(
+            "Re-sending a reminder whose earlier attempt may have been delivered "
+            "(its sender stopped mid-send, or the send timed out): a possible duplicate"
+        )
     try:
-        prepared = await _prepare(deps, item, report)
-        if isinstance(prepared, _Outcome):
-            return prepared
-        if item.retry:
-            report.possible_duplicates += 1
-            log.warning(
-                "Re-sending a reminder whose earlier attempt may have been delivered "
-                "(its sender stopped mid-send, or the send timed out): a possible duplicate"
-            )
         delivered = await with_retries(
-            lambda: _attempt(bot, deps, item, prepared, tries), sleep=deps.sleep
+            lambda: _attempt(bot, deps, item, message, tries), sleep=deps.sleep
         )
     except LeaseLost:
         report.lease_lost += 1
@@ -336,7 +407,7 @@ async def _deliver(
         return None
     except AlreadyLogged:
         report.already_logged += 1
-        return _Outcome("cancelled")  # logged while the reminder waited for its turn
+        return Outcome("cancelled")  # logged while the reminder waited for its turn
     except SendFailed as exc:
         report.failing_in_a_row += 1
         report.deferred += 1
@@ -346,101 +417,171 @@ async def _deliver(
         )
         if exc.maybe_delivered or item.retry:
             return None  # an attempt may have arrived: the lease decides, as a duplicate
-        return _Outcome(reminders.RETRY)
+        return Outcome(reminders.RETRY)
     except (Forbidden, BadRequest) as exc:
         if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
             report.failed += 1
             log.warning("A reminder was rejected: %s", exc.message)
-            return _Outcome("failed")
+            return Outcome("failed")
         # Blocked, or the chat is gone: stop until the runner writes again.
         report.blocked += 1
-        return _Outcome("blocked")
+        return Outcome("blocked")
     except TelegramError as exc:
         report.failed += 1
         report.errors.append(type(exc).__name__)
         log.warning("A reminder could not be sent: %s", type(exc).__name__)
-        return _Outcome("failed")
+        return Outcome("failed")
     except Exception:
         # A database fault or a bug before the message left: nothing was delivered
         # (unless an earlier request of this send timed out), so the row is tried again
         # after a short wait instead of a lease, and not as a possible duplicate.
-        report.errors.append("sender")
-        report.deferred += 1
-        log.exception("A reminder could not be sent or recorded; it will be retried")
-        return None if tries or item.retry else _Outcome(reminders.RETRY)
+        _failed_before_send(report)
+        return None if tries or item.retry else Outcome(reminders.RETRY)
     report.sent += 1
     report.failing_in_a_row = 0
     failpoints.hit("after_send")  # delivered, not yet recorded
     if delivered.maybe_duplicate:
         report.possible_duplicates += 1
         log.warning("A reminder was re-sent after a timeout: a possible duplicate")
-    return _Outcome("sent", delivered.value.message_id)
+    return Outcome("sent", delivered.value.message_id)
 
 
-async def _send_one(bot: Bot, deps: Deps, item: reminders.Taken, report: TickReport) -> None:
-    """Send one reserved row and write down what became of it.
+def _failed_before_send(report: TickReport) -> None:
+    report.errors.append("sender")
+    report.deferred += 1
+    log.exception("A reminder could not be sent or recorded; it will be retried")
 
-    While it is being sent and recorded the row is in ``_BUSY``, so no sender of this
-    process takes it over, however long the database makes the recording wait.
-    """
-    _BUSY.add(item.id)
+
+async def _handle(bot: Bot, deps: Deps, tick: _Tick, due: Due) -> Outcome | None:
+    """Decide, render and deliver one reserved row: what to write down for it."""
+    report = tick.report
     try:
-        outcome = await _deliver(bot, deps, item, report)
-        if outcome is None:
-            return
-        await _record(deps, item, outcome)
-    finally:
-        _BUSY.discard(item.id)
-    failpoints.hit("after_record")
+        now = deps.clock.now()
+        decided = decide(deps.settings, due, now, report)
+        if decided is not None:
+            return decided
+        assert due.runner is not None  # decide cancels a row whose runner is gone
+        message = render(deps.content, due, due.runner, now)
+    except Exception:
+        # A bug or bad data in one runner's message: tried again on a later tick.
+        _failed_before_send(report)
+        return None if due.item.retry else Outcome(reminders.RETRY)
+    return await deliver(bot, deps, due.item, message, report)
 
 
-async def _record(deps: Deps, item: reminders.Taken, outcome: _Outcome) -> None:
-    """Write the row's result, retrying through database faults until it is written.
+async def _write(session: AsyncSession, done: Finished, now: datetime) -> None:
+    """Write a row's result (and stop a runner who blocked the bot)."""
+    item, outcome = done.item, done.outcome
+    if not await reminders.finish(
+        session,
+        item.id,
+        status=outcome.status,
+        now=now,
+        message_id=outcome.message_id,
+        me=INSTANCE_ID,
+    ):
+        log.warning(
+            "A reminder's lease ran out while it was being sent; another "
+            "instance may have sent it too"
+        )
+    if outcome.status == "blocked":
+        fresh = await runners.get_runner(session, item.chat_id)
+        if fresh is not None:
+            await runners.set_state(session, fresh, now=now, active=False, next_reminder_utc=None)
+
+
+async def _reserve(session: AsyncSession, deps: Deps, tick: _Tick, now: datetime) -> Due | None:
+    """Reserve the next row and read what its message needs (the moves only for a
+    runner who moved a session lately). Rows whose sender vanished are looked for at
+    the tick's first reservation, and then once a SWEEP_EVERY while none are found."""
+    lease = timedelta(seconds=deps.settings.reminder_lease_seconds)
+    found = None
+    if now >= tick.next_sweep:
+        found = await reminders.reserve(
+            session, now=now, me=INSTANCE_ID, lease=lease, overdue=True, busy=frozenset(_BUSY)
+        )
+        if found is None:
+            tick.next_sweep = now + SWEEP_EVERY
+    if found is None:
+        found = await reminders.reserve(session, now=now, me=INSTANCE_ID, lease=lease)
+    if found is None:
+        return None
+    item, runner = found.item, found.runner
+    _BUSY.add(item.id)
+    if item.day - timedelta(weeks=HISTORY_WEEKS) < found.log_first:
+        # A row far older than the log read with it (a long-stopped bot): read it again.
+        first = item.day - timedelta(weeks=HISTORY_WEEKS)
+        runner, logs = await snapshots.runner_with_logs(session, item.chat_id, first, item.day)
+        history = history_from(logs, item.day)
+    else:
+        history = history_from(found.logs, item.day)
+    calendar = (
+        await load_calendar(session, runner, item.day, logged_in(history)) if runner else None
+    )
+    return Due(item, runner, history, calendar)
+
+
+class _Unavailable:
+    """The database kept failing a reservation: the sender stops, the next tick goes on."""
+
+
+UNAVAILABLE = _Unavailable()
+
+
+async def _exchange(
+    deps: Deps, tick: _Tick, done: Finished | None, *, reserve: bool
+) -> Due | _Unavailable | None:
+    """One transaction: write down ``done`` (the sender's previous row) and reserve the
+    next row (unless ``reserve`` is False). The next row or None.
 
     Once Telegram has accepted a message, its ``sent`` must reach the database: a row
     left ``sending`` is sent again after the lease (a SQLite write lock held for 20 s,
     or a PostgreSQL backend terminated mid-fan-out, made 2-5 duplicates per 100 runners
-    that way). Only a process that dies here leaves the one known duplicate. Any other
-    error (a bug) is raised: the row then stays ``sending`` for the lease.
+    that way). So with a result to write, a database fault is retried until it passes;
+    the row stays in ``_BUSY`` meanwhile, so no sender of this process takes it over.
+    With none, a reservation is tried TAKE_ATTEMPTS times (nothing was reserved, so
+    nothing is lost). Any other error (a bug) is raised: a written-down row then stays
+    ``sending`` for the lease. Only a process that dies here leaves the one known duplicate.
     """
-    delay, failures = RECORD_FIRST_DELAY, 0
+    delay, attempt = RECORD_FIRST_DELAY, 0
+    started = perf_counter()
     while True:
+        attempt += 1
         try:
             async with transaction(deps.sessions) as session:
                 now = deps.clock.now()
-                if not await reminders.finish(
-                    session,
-                    item.id,
-                    status=outcome.status,
-                    now=now,
-                    message_id=outcome.message_id,
-                    me=INSTANCE_ID,
-                ):
-                    log.warning(
-                        "A reminder's lease ran out while it was being sent; another "
-                        "instance may have sent it too"
-                    )
-                if outcome.status == "blocked":
-                    fresh = await runners.get_runner(session, item.chat_id)
-                    if fresh is not None:
-                        await runners.set_state(
-                            session, fresh, now=now, active=False, next_reminder_utc=None
-                        )
+                if done is not None:
+                    await _write(session, done, now)
+                found = await _reserve(session, deps, tick, now) if reserve else None
             break
         except Exception as exc:
             if not faults.transient(exc):
                 raise
-            failures += 1
-            log.warning(
-                "Could not write down a reminder's result (%s); retry %d in %.1f s",
-                faults.describe(exc),
-                failures,
-                delay,
-            )
+            if done is not None:
+                log.warning(
+                    "Could not write down a reminder's result (%s); retry %d in %.1f s",
+                    faults.describe(exc),
+                    attempt,
+                    delay,
+                )
+            else:
+                log.warning(
+                    "Could not reserve a reminder (%s); attempt %d of %d",
+                    faults.describe(exc),
+                    attempt,
+                    TAKE_ATTEMPTS,
+                )
+                if attempt >= TAKE_ATTEMPTS:
+                    return UNAVAILABLE
             await deps.sleep(delay)
             delay = min(delay * 2, RECORD_MAX_DELAY)
-    if outcome.status == "blocked":
-        deps.inactive.add(item.chat_id)
+    tick.observer.exchanged(done is not None, found is not None, perf_counter() - started)
+    if done is not None:
+        _BUSY.discard(done.item.id)
+        if done.outcome.status == "blocked":
+            deps.inactive.add(done.item.chat_id)
+        failpoints.hit("after_record")
+    return found
 
 
 class LeaseLost(Exception):
@@ -452,7 +593,7 @@ class AlreadyLogged(Exception):
 
 
 async def _attempt(
-    bot: Bot, deps: Deps, item: reminders.Taken, message: _Message, tries: list[int]
+    bot: Bot, deps: Deps, item: reminders.Taken, message: OutgoingMessage, tries: list[int]
 ) -> Message:
     """One try at sending: wait for a turn under the rate limit, then confirm — in one
     statement — that the row is still ours (restarting its lease) and that the runner
@@ -472,25 +613,27 @@ async def _attempt(
     requests arrive too close.
     """
     limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
-    paced = isinstance(limiter, PacedRateLimiter) and limiter.interval > 0
+    paced = limiter if isinstance(limiter, PacedRateLimiter) and limiter.interval > 0 else None
     loop = asyncio.get_running_loop()
     for check in range(RECHECKS + 1):
-        if paced:
-            await limiter.wait_turn(Priority.BULK)  # type: ignore[union-attr]
+        if paced is not None:
+            await paced.wait_turn(Priority.BULK)
         turned = loop.time()
         began = await _renew(deps, item)
         done = loop.time()
-        if not paced or min(done - turned, done - began) < limiter.interval / 2:  # type: ignore[union-attr]
+        if paced is None or min(done - turned, done - began) < paced.interval / 2:
             break
         if check < RECHECKS:
             log.debug("A reminder's check took longer than half a turn; checking again")
     tries.append(1)
-    return await bot.send_message(
-        message.chat_id,
-        message.text,
-        reply_markup=message.keyboard,
-        rate_limit_args=Priority.TURN_TAKEN if isinstance(limiter, PacedRateLimiter) else None,
-    )
+    if isinstance(bot, ExtBot):
+        return await bot.send_message(
+            message.chat_id,
+            message.text,
+            reply_markup=message.keyboard,
+            rate_limit_args=Priority.TURN_TAKEN if isinstance(limiter, PacedRateLimiter) else None,
+        )
+    return await bot.send_message(message.chat_id, message.text, reply_markup=message.keyboard)
 
 
 async def _renew(deps: Deps, item: reminders.Taken) -> float:
@@ -508,95 +651,83 @@ async def _renew(deps: Deps, item: reminders.Taken) -> float:
     return began
 
 
-async def _take(deps: Deps) -> list[reminders.Taken] | None:
-    """Reserve the next row; None if the database kept failing (the next tick goes on)."""
-    lease = timedelta(seconds=deps.settings.reminder_lease_seconds)
-    delay = RECORD_FIRST_DELAY
-    for attempt in range(1, TAKE_ATTEMPTS + 1):
-        try:
-            async with transaction(deps.sessions) as session:
-                return await reminders.take_sendable(
-                    session,
-                    now=deps.clock.now(),
-                    me=INSTANCE_ID,
-                    lease=lease,
-                    limit=1,
-                    busy=frozenset(_BUSY),
-                )
-        except Exception as exc:
-            if not faults.transient(exc):
-                raise
-            log.warning(
-                "Could not reserve a reminder (%s); attempt %d of %d",
-                faults.describe(exc),
-                attempt,
-                TAKE_ATTEMPTS,
-            )
-            if attempt < TAKE_ATTEMPTS:
-                await deps.sleep(delay)
-                delay = min(delay * 2, RECORD_MAX_DELAY)
-    return None
-
-
-async def _sender(bot: Bot, deps: Deps, report: TickReport, planner: asyncio.Task[None]) -> None:
-    """One of SEND_CONCURRENCY workers: reserve one row, send it, record it, repeat.
+async def _sender(bot: Bot, deps: Deps, tick: _Tick, planner: asyncio.Task[None]) -> None:
+    """One of SEND_CONCURRENCY workers: reserve a row, handle it, and write down its
+    result in the transaction that reserves the next one.
 
     Reserving one row at a time, right before its send, keeps the lease about a single
     send — a slow but live sender never has rows waiting long enough for another
-    instance to take them over. While the planner is still writing rows, an empty queue
-    means "not yet", not "done". Once BREAKER_FAILURES sends in a row could not reach
-    Telegram, the tick stops taking rows: the rest wait, ``ready``, for the next tick
-    rather than each spending its retries on an outage.
+    instance to take them over — and a sender never holds more than one row ``sending``.
+    While the planner is still writing rows, an empty queue means "not yet", not
+    "done". Once BREAKER_FAILURES sends in a row could not reach Telegram, the tick
+    stops taking rows: the rest wait, ``ready``, for the next tick rather than each
+    spending its retries on an outage.
     """
+    report = tick.report
+    done: Finished | None = None
     while True:
-        if report.failing_in_a_row >= BREAKER_FAILURES:
+        stop = report.failing_in_a_row >= BREAKER_FAILURES
+        if stop and done is None:
             return
-        taken = await _take(deps)
-        if taken is None:
+        found = await _exchange(deps, tick, done, reserve=not stop)
+        done = None
+        if isinstance(found, _Unavailable):
             report.errors.append("database")
             return
-        if not taken:
-            if planner.done():
+        if found is None:
+            if stop or planner.done():
                 return
             await asyncio.wait({planner}, timeout=PLANNER_POLL_SECONDS)
             continue
+        started = perf_counter()
+        outcome: Outcome | None = None
         try:
-            await _send_one(bot, deps, taken[0], report)
+            outcome = await _handle(bot, deps, tick, found)
         except Exception:
             # The row stays "sending" and is taken again after the lease; the other rows
             # must not wait for that.
             report.errors.append("sender")
             log.exception("A reminder could not be sent or recorded; it will be retried")
+        tick.observer.handled(None if outcome is None else outcome.status, perf_counter() - started)
+        if outcome is None:
+            _BUSY.discard(found.item.id)
+        else:
+            done = Finished(found.item, outcome)
 
 
-async def _plan_all(deps: Deps, now: datetime, report: TickReport, started: float) -> None:
+async def _plan_rest(deps: Deps, now: datetime, tick: _Tick, started: float) -> None:
     try:
-        while await _plan_batch(deps, now, report) == PLAN_BATCH:
+        while await _plan_batch(deps, now, tick) == PLAN_BATCH:
             pass
     finally:
-        report.claim_seconds = asyncio.get_running_loop().time() - started
+        tick.report.claim_seconds = asyncio.get_running_loop().time() - started
 
 
-async def send_due_reminders(bot: Bot, deps: Deps) -> TickReport:
+async def send_due_reminders(
+    bot: Bot, deps: Deps, observer: SendObserver = NO_OBSERVER
+) -> TickReport:
     """Plan and send everything due now; safe to call at any time, any number of times.
 
     The first batch is planned before anything is sent; after it, planning the rest and
     sending run side by side, so the first reminders of a big minute go out at once.
     """
     report = TickReport()
+    observer.tick_started(report)
     started = asyncio.get_running_loop().time()
     now = deps.clock.now()
+    tick = _Tick(report, observer, next_sweep=now)
     await plan_previews(deps, now)
-    first = await _plan_batch(deps, now, report)
+    first = await _plan_batch(deps, now, tick)
     failpoints.hit("after_plan")  # the first rows are ready, nothing sent yet
     if first == PLAN_BATCH:
-        planner = asyncio.create_task(_plan_all(deps, now, report, started))
+        planner = asyncio.create_task(_plan_rest(deps, now, tick, started))
     else:
         report.claim_seconds = asyncio.get_running_loop().time() - started
         planner = asyncio.create_task(asyncio.sleep(0))
+    observer.sending()
     outcomes = await asyncio.gather(
         planner,
-        *(_sender(bot, deps, report, planner) for _ in range(deps.settings.send_concurrency)),
+        *(_sender(bot, deps, tick, planner) for _ in range(deps.settings.send_concurrency)),
         return_exceptions=True,
     )
     failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]

@@ -15,17 +15,22 @@ another sender takes it, as a possible duplicate.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import Executable, and_, bindparam, func, literal_column, or_
+from sqlalchemy import select as core_select
+from sqlalchemy import update as core_update
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.store.common import insert_ignore, insert_ignore_many
-from bot.store.models import Reminder, SessionLog
+from bot.store.common import dialect_of, fetch_all, insert_ignore, insert_ignore_many
+from bot.store.models import Reminder, Runner, SessionLog
+from bot.store.snapshots import LoggedDay
 
 DAILY = "daily"
 SNOOZE = "snooze"
@@ -106,7 +111,7 @@ async def schedule_snooze(
         session, chat_id=chat_id, day=day, focus=focus, due=due, status="scheduled", kind=SNOOZE
     ):
         return True
-    moved = await session.exec(  # type: ignore[call-overload]
+    moved = await session.exec(
         update(Reminder)
         .where(
             col(Reminder.chat_id) == chat_id,
@@ -141,131 +146,33 @@ class Taken:
     attempts: int = 1
 
 
-def _retry_due(now: datetime) -> Any:
-    """``retry`` rows whose wait after their latest attempt is over."""
-    last = len(RETRY_BACKOFF)
-    waits = [
-        and_(col(Reminder.attempts) == n, col(Reminder.claimed_at) <= now - wait)
-        for n, wait in enumerate(RETRY_BACKOFF[:-1], start=1)
-    ]
-    waits.append(
-        and_(col(Reminder.attempts) >= last, col(Reminder.claimed_at) <= now - RETRY_BACKOFF[-1])
-    )
-    return and_(col(Reminder.status) == RETRY, or_(*waits))
-
-
-def _lease_over(now: datetime, lease: timedelta, busy: Collection[int]) -> Any:
-    """``sending`` rows nobody renewed for a lease, except this process's own ``busy``
-    ones: a sender still writing down a delivered message's result keeps its row,
-    however long the database makes it wait."""
-    over = and_(col(Reminder.status) == "sending", col(Reminder.claimed_at) < now - lease)
-    return and_(over, col(Reminder.id).not_in(list(busy))) if busy else over
-
-
-def _sendable(now: datetime, lease: timedelta, busy: Collection[int]) -> Any:
-    return or_(
-        col(Reminder.status) == "ready",
-        and_(col(Reminder.status) == "scheduled", col(Reminder.due_utc) <= now),
-        _lease_over(now, lease, busy),
-        _retry_due(now),
-    )
-
-
-async def take_sendable(
-    session: AsyncSession,
-    *,
-    now: datetime,
-    me: str,
-    lease: timedelta,
-    limit: int,
-    busy: Collection[int] = (),
-) -> list[Taken]:
-    """Reserve up to ``limit`` rows to send now: ready ones, due snoozes and check-ins,
-    rows whose sender vanished mid-send (its lease ran out, and it is not one of this
-    process's ``busy`` rows), and rows to try again after a failure.
-
-    ``SKIP LOCKED`` lets instances on PostgreSQL pick disjoint rows; the conditional
-    UPDATE … RETURNING is what makes the reservation atomic everywhere (SQLite has no
-    row locks): a row another sender took in the meantime no longer matches.
-    """
-    # One index range (status, due_utc) per kind of row instead of one OR over all of
-    # them: the OR made SQLite sort every ready row for each reservation — quadratic in
-    # a 10k fan-out. Due snoozes and check-ins first (they are few and meant for now),
-    # then rows to try again and rows whose sender vanished (late already; one query
-    # for both, each term its own index range, and usually empty: a query more per
-    # reservation cost 1 statement per message in bench.fanout), then the day's ready
-    # rows, oldest first.
-    kinds = (
-        and_(col(Reminder.status) == "scheduled", col(Reminder.due_utc) <= now),
-        and_(
-            # The IN lets SQLite read both statuses from the index; the OR alone scanned
-            # the whole table (EXPLAIN QUERY PLAN).
-            col(Reminder.status).in_((RETRY, "sending")),
-            or_(_retry_due(now), _lease_over(now, lease, busy)),
-        ),
-        # The day's sessions before weekly previews, which can wait a few minutes.
-        and_(col(Reminder.status) == "ready", col(Reminder.kind) != PREVIEW),
-        col(Reminder.status) == "ready",
-    )
-    rows: list[Reminder] = []
-    for kind in kinds:
-        candidates = (
-            select(Reminder)
-            .where(kind)
-            .order_by(col(Reminder.status), col(Reminder.due_utc))
-            .limit(limit - len(rows))
-            .with_for_update(skip_locked=True)
-        )
-        rows.extend((await session.exec(candidates)).all())
-        if len(rows) >= limit:
-            break
-    taken = []
-    for row in rows:
-        assert row.id is not None and row.due_utc is not None
-        was_sending = row.status == "sending"
-        reserved = await session.exec(  # type: ignore[call-overload]
-            update(Reminder)
-            .where(col(Reminder.id) == row.id, _sendable(now, lease, busy))
-            .values(
-                status="sending",
-                claimed_at=now,
-                claimed_by=me,
-                attempts=col(Reminder.attempts) + 1,
-            )
-            .returning(col(Reminder.id))
-            .execution_options(synchronize_session=False)
-        )
-        if reserved.first() is None:
-            continue
-        taken.append(
-            Taken(
-                row.id,
-                row.chat_id,
-                row.local_date,
-                row.kind,
-                row.focus,
-                row.due_utc,
-                retry=was_sending,
-                attempts=row.attempts + 1,
-            )
-        )
-    return taken
-
-
 # What ``renew`` found, right before a send.
 RENEWED = "renewed"
 LOGGED = "logged"  # the runner logged the day meanwhile: do not send
 LOST = "lost"  # the row is no longer this sender's
 
 
-def _no_log_for_the_day() -> Any:
-    """No session is logged for the row's runner and day (previews are about next
-    week: a log never stops one)."""
-    logged = exists().where(
-        col(SessionLog.chat_id) == col(Reminder.chat_id),
-        col(SessionLog.local_date) == col(Reminder.local_date),
+@cache
+def _renew_statement() -> Executable:
+    logged = (
+        core_select(_logs.c.id)
+        .where(
+            _logs.c.chat_id == _OUTER_CHAT_ID,
+            _logs.c.local_date == _OUTER_LOCAL_DATE,
+        )
+        .exists()
     )
-    return or_(col(Reminder.kind) == PREVIEW, ~logged)
+    return (
+        core_update(_reminders)
+        .where(
+            _reminders.c.id == bindparam("reminder_id"),
+            _reminders.c.claimed_by == bindparam("me"),
+            _reminders.c.status == "sending",
+            or_(_reminders.c.kind == PREVIEW, ~logged),
+        )
+        .values(claimed_at=bindparam("now"))
+        .returning(_reminders.c.id)
+    )
 
 
 async def renew(session: AsyncSession, reminder_id: int, *, me: str, now: datetime) -> str:
@@ -273,19 +180,8 @@ async def renew(session: AsyncSession, reminder_id: int, *, me: str, now: dateti
     the runner has not logged the day since the reminder was read: ``RENEWED``; else
     ``LOGGED``, or ``LOST`` if the row is no longer this sender's (it waited so long — a
     long 429 pause — that another sender took it over)."""
-    result = await session.exec(  # type: ignore[call-overload]
-        update(Reminder)
-        .where(
-            col(Reminder.id) == reminder_id,
-            col(Reminder.claimed_by) == me,
-            col(Reminder.status) == "sending",
-            _no_log_for_the_day(),
-        )
-        .values(claimed_at=now)
-        .returning(col(Reminder.id))
-        .execution_options(synchronize_session=False)
-    )
-    if result.first() is not None:
+    params = {"reminder_id": reminder_id, "me": me, "now": now}
+    if await fetch_all(session, _renew_statement(), params):
         return RENEWED
     mine = select(Reminder.id).where(
         col(Reminder.id) == reminder_id,
@@ -295,14 +191,33 @@ async def renew(session: AsyncSession, reminder_id: int, *, me: str, now: dateti
     return LOGGED if (await session.exec(mine)).first() is not None else LOST
 
 
+@cache
+def _finish_statement(retry: bool) -> Executable:
+    values: dict[str, Any] = {"status": bindparam("status")}
+    if retry:
+        values["claimed_at"] = bindparam("now")
+    else:
+        values.update(sent_at=bindparam("now"), message_id=bindparam("message_id"))
+    return (
+        core_update(_reminders)
+        .where(
+            _reminders.c.id == bindparam("reminder_id"),
+            _reminders.c.claimed_by == bindparam("me"),
+            _reminders.c.status.in_(("sending", bindparam("status"))),
+        )
+        .values(values)
+        .returning(_reminders.c.id)
+    )
+
+
 async def finish(
     session: AsyncSession,
     reminder_id: int,
     *,
     status: str,
     now: datetime,
+    me: str,
     message_id: int | None = None,
-    me: str | None = None,
 ) -> bool:
     """Record a send's result; False if the row is no longer this sender's (lease lost).
 
@@ -310,26 +225,18 @@ async def finish(
     answer was lost (the connection died) finds its own result and is still True.
     A ``retry`` row keeps ``claimed_at`` = ``now``: its wait counts from here.
     """
-    statement = update(Reminder).where(col(Reminder.id) == reminder_id)
-    if me is not None:
-        statement = statement.where(
-            col(Reminder.claimed_by) == me, col(Reminder.status).in_(("sending", status))
-        )
-    values: dict[str, Any] = {"status": status}
-    if status == RETRY:
-        values["claimed_at"] = now
-    else:
-        values.update(sent_at=now, message_id=message_id)
-    result = await session.exec(  # type: ignore[call-overload]
-        statement.values(**values)
-        .returning(col(Reminder.id))
-        .execution_options(synchronize_session=False)
-    )
-    return result.first() is not None
+    params = {
+        "reminder_id": reminder_id,
+        "me": me,
+        "status": status,
+        "now": now,
+        "message_id": message_id,
+    }
+    return bool(await fetch_all(session, _finish_statement(status == RETRY), params))
 
 
 async def reminded_dates(session: AsyncSession, chat_id: int, since: date) -> frozenset[date]:
-    statement = select(Reminder.local_date).where(
+    statement = select(col(Reminder.local_date)).where(
         col(Reminder.chat_id) == chat_id,
         col(Reminder.local_date) >= since,
         col(Reminder.kind) == DAILY,
@@ -341,7 +248,7 @@ async def reminded_dates_of(
     session: AsyncSession, chat_ids: list[int], since: date
 ) -> dict[int, set[date]]:
     """``reminded_dates`` for a batch of runners in one query (the reminder tick's plan)."""
-    statement = select(Reminder.chat_id, Reminder.local_date).where(
+    statement = select(col(Reminder.chat_id), col(Reminder.local_date)).where(
         col(Reminder.chat_id).in_(chat_ids),
         col(Reminder.local_date) >= since,
         col(Reminder.kind) == DAILY,
@@ -378,3 +285,200 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
 
     statement = select(Reminder.status, func.count()).group_by(col(Reminder.status))
     return {status: int(count) for status, count in (await session.exec(statement)).all()}
+
+
+# ---- the send path: reserve with what the message needs, confirm, record -------------------
+#
+# Three statements per reminder, in two transactions (bench/fanout.py counts them):
+# ``exchange`` records the previous row's result and reserves the next row in one
+# transaction — the reservation's RETURNING carries the runner and their log, so the
+# message is rendered without reading them again — and ``renew`` confirms the row right
+# before its send. The statements are built once per dialect with bound parameters:
+# building a SQLAlchemy expression per call cost more CPU than the database's work.
+
+_reminders = Reminder.__table__  # type: ignore[attr-defined]  # SQLModel declares __table__ on table models at runtime
+_runners = Runner.__table__  # type: ignore[attr-defined]  # as above
+_logs = SessionLog.__table__  # type: ignore[attr-defined]  # as above
+_LOG_COLUMNS = ("local_date", "focus", "status", "feedback", "sore", "created_at")
+_RUNNER_PREFIX = "runner_"
+_LOGS_LABEL = "logs_json"
+# The row being updated, as subqueries of its UPDATE see it: SQLAlchemy writes the
+# UPDATE's own columns unqualified on SQLite, where a subquery would read its own table's.
+_OUTER_CHAT_ID: Any = literal_column("reminders.chat_id")
+_OUTER_LOCAL_DATE: Any = literal_column("reminders.local_date")
+# The log read with a reservation covers the days a message can be about: back
+# HISTORY_WEEKS (26, services/history.py) from a row's day, for rows up to LOG_SLACK old.
+LOG_WEEKS = 26
+LOG_SLACK = timedelta(days=35)
+
+
+@dataclass(frozen=True)
+class Reserved:
+    """A reserved row with what its message needs, as the reservation read it: the
+    runner (None if they are gone) and their log from ``log_first`` (``LoggedDay`` as
+    ``snapshots.runner_with_logs`` gives them, oldest first)."""
+
+    item: Taken
+    runner: Runner | None
+    logs: list[LoggedDay]
+    log_first: date
+
+
+def _retry_due_bound() -> Any:
+    """``retry`` rows whose wait is over, the cut-offs bound as ``retry_1`` … ``retry_5``
+    (``now`` minus each wait)."""
+    last = len(RETRY_BACKOFF)
+    waits = [
+        and_(_reminders.c.attempts == n, _reminders.c.claimed_at <= bindparam(f"retry_{n}"))
+        for n in range(1, last)
+    ]
+    waits.append(
+        and_(_reminders.c.attempts >= last, _reminders.c.claimed_at <= bindparam(f"retry_{last}"))
+    )
+    return and_(_reminders.c.status == RETRY, or_(*waits))
+
+
+def _lease_over_bound() -> Any:
+    """``sending`` rows nobody renewed since ``lease_start``, except this process's own
+    ``busy`` ones (see ``_lease_over``)."""
+    return and_(
+        _reminders.c.status == "sending",
+        _reminders.c.claimed_at < bindparam("lease_start"),
+        _reminders.c.id.not_in(bindparam("busy", expanding=True)),
+    )
+
+
+def _first_of(where: Any) -> Any:
+    """The id of the first row (by status, due) matching ``where``, locked for us; one
+    range of the (status, due_utc) index."""
+    return (
+        core_select(_reminders.c.id)
+        .where(where)
+        .order_by(_reminders.c.status, _reminders.c.due_utc)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+
+
+def _logs_json(dialect: str) -> Any:
+    """The row's runner's log from ``log_first`` to ``log_last`` as one JSON array (in no
+    particular order: sorted when read)."""
+    columns = [_logs.c[name] for name in _LOG_COLUMNS]
+    aggregate: Any
+    window = and_(
+        _logs.c.chat_id == _OUTER_CHAT_ID,
+        _logs.c.local_date >= bindparam("log_first"),
+        _logs.c.local_date <= bindparam("log_last"),
+    )
+    if dialect == "postgresql":
+        aggregate = func.coalesce(
+            func.json_agg(func.json_build_array(*columns)), func.json_build_array()
+        )
+    else:
+        aggregate = func.json_group_array(func.json_array(*columns))
+    return core_select(aggregate).where(window).scalar_subquery()
+
+
+@cache
+def _reserve_statement(dialect: str, overdue: bool) -> Executable:
+    """Reserve one row and return it with its runner and log, in one statement.
+
+    Which row: due snoozes and check-ins first, then rows to try again, then the day's
+    sessions, then weekly previews — each its own index range, the first non-empty one
+    wins (COALESCE stops at it). ``overdue``: rows whose sender vanished (their lease ran
+    out) instead; those are rare and looked for apart (``send_due_reminders``), so that
+    the common reservation needs no second statement to tell the two apart.
+    """
+    target: Any
+    if overdue:
+        target = _first_of(_lease_over_bound())
+        still = _lease_over_bound()
+    else:
+        target = func.coalesce(
+            _first_of(
+                and_(_reminders.c.status == "scheduled", _reminders.c.due_utc <= bindparam("now"))
+            ),
+            _first_of(_retry_due_bound()),
+            _first_of(and_(_reminders.c.status == "ready", _reminders.c.kind != PREVIEW)),
+            _first_of(_reminders.c.status == "ready"),
+        )
+        still = _reminders.c.status.in_(("ready", "scheduled", RETRY))
+    runner = [
+        core_select(column)
+        .where(_runners.c.chat_id == _OUTER_CHAT_ID)
+        .scalar_subquery()
+        .label(_RUNNER_PREFIX + column.name)
+        for column in _runners.c
+    ]
+    return (
+        core_update(_reminders)
+        .where(_reminders.c.id == target, still)
+        .values(
+            status="sending",
+            claimed_at=bindparam("now"),
+            claimed_by=bindparam("me"),
+            attempts=_reminders.c.attempts + 1,
+        )
+        .returning(
+            _reminders.c.id,
+            _reminders.c.chat_id,
+            _reminders.c.local_date,
+            _reminders.c.kind,
+            _reminders.c.focus,
+            _reminders.c.due_utc,
+            _reminders.c.attempts,
+            *runner,
+            _logs_json(dialect).label(_LOGS_LABEL),
+        )
+    )
+
+
+def _logged_day(entry: list[Any]) -> LoggedDay:
+    local_date, focus, status, feedback, sore, created_at = entry
+    when = datetime.fromisoformat(created_at).replace(tzinfo=UTC) if created_at else None
+    return LoggedDay(date.fromisoformat(local_date), focus, status, feedback, bool(sore), when)
+
+
+async def reserve(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    me: str,
+    lease: timedelta,
+    overdue: bool = False,
+    busy: Collection[int] = (),
+) -> Reserved | None:
+    """Reserve the next row to send (``take_sendable`` with a limit of one) and read what
+    its message needs with it; None if there is none. ``overdue``: only rows whose sender
+    vanished mid-send, as possible duplicates (``Taken.retry``)."""
+    log_first = now.date() - timedelta(weeks=LOG_WEEKS) - LOG_SLACK
+    params: dict[str, Any] = {
+        "now": now,
+        "me": me,
+        "lease_start": now - lease,
+        "busy": list(busy),
+        "log_first": log_first,
+        "log_last": now.date() + timedelta(days=2),  # every zone's today, and then some
+    }
+    params.update({f"retry_{n}": now - wait for n, wait in enumerate(RETRY_BACKOFF, start=1)})
+    rows = await fetch_all(session, _reserve_statement(dialect_of(session), overdue), params)
+    if not rows:
+        return None
+    values = dict(rows[0]._mapping)
+    item = Taken(
+        values.pop("id"),
+        values.pop("chat_id"),
+        values.pop("local_date"),
+        values.pop("kind"),
+        values.pop("focus"),
+        values.pop("due_utc"),
+        retry=overdue,
+        attempts=values.pop("attempts"),
+    )
+    logged = values.pop(_LOGS_LABEL)
+    entries = json.loads(logged) if isinstance(logged, str) else (logged or [])
+    logs = sorted((_logged_day(entry) for entry in entries), key=lambda day: day.local_date)
+    fields = {name.removeprefix(_RUNNER_PREFIX): value for name, value in values.items()}
+    runner = Runner.model_construct(**fields) if fields["chat_id"] is not None else None
+    return Reserved(item, runner, logs, log_first)
