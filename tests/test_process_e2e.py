@@ -48,7 +48,7 @@ SETTINGS_VARS = frozenset(name.upper() for name in Settings.model_fields)
 START_TIMEOUT = 30.0  # cold imports + migrations take ~2 s; generous for a loaded CI box
 REPLY_TIMEOUT = 10.0
 EXIT_TIMEOUT = 15.0
-FLUSH_TIMEOUT = 5.0  # the conversation state is flushed every second
+FLUSH_TIMEOUT = 5.0  # for the answer's commit to be visible to another process
 
 RUNNER_CHAT = 4242
 TYPIST_CHAT = 4343
@@ -472,9 +472,9 @@ def test_restart_mid_onboarding_continues_at_the_same_question(
 ) -> None:
     """A deploy (SIGTERM) or a crash (SIGKILL) halfway through setup must not start it over.
 
-    The answers are in the database at once; the conversation state reaches it on
-    shutdown (SIGTERM) or within the one-second persistence flush (SIGKILL: the test
-    waits until the row is there, which is what "after the flush" means, then kills).
+    The answers and where the runner is (the draft's step) are committed with each
+    answer (SIGKILL: the test waits until that commit is visible to another process,
+    then kills).
     The typed answer to the third question after the restart must be taken as that
     answer, which only works if the bot knows it is still mid-onboarding.
     """
@@ -489,7 +489,7 @@ def test_restart_mid_onboarding_continues_at_the_same_question(
             wait_until(
                 lambda: saved_conversation_state(tmp_path / "coach.db", RUNNER_CHAT) == A.HARD_DAYS,
                 FLUSH_TIMEOUT,
-                "the conversation state to be flushed",
+                "the draft's step to be committed",
             )
             assert bot.kill() == -signal.SIGKILL
         else:
