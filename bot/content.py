@@ -185,16 +185,16 @@ def _check_references(path: Path, catalog: Catalog) -> None:
             if not slot:
                 raise ContentError(f"{path.name}: templates.{index}.slots.{slot_index}: empty slot")
             for exercise_id in slot:
-                exercise = catalog.exercises.get(exercise_id)
-                if exercise is None:
+                picked = catalog.exercises.get(exercise_id)
+                if picked is None:
                     raise ContentError(
                         f"{path.name}: templates.{index}.slots.{slot_index}: "
                         f"unknown exercise '{exercise_id}'"
                     )
-                if exercise.focus is not template.focus:
+                if picked.focus is not template.focus:
                     raise ContentError(
                         f"{path.name}: templates.{index}.slots.{slot_index}: "
-                        f"'{exercise_id}' is {exercise.focus}, template is {template.focus}"
+                        f"'{exercise_id}' is {picked.focus}, template is {template.focus}"
                     )
     for exercise_id, exercise in catalog.exercises.items():
         chain, current = [exercise_id], exercise

@@ -219,10 +219,12 @@ def parse_date(text: str, today: date) -> date | None:
         year = next((n for n in numbers if n > 31), None)
     if year is not None and year < 100:
         year += 2000
+    if day is None:  # "April 2027": no day
+        return None
     try:
-        found = date(year or today.year, month, day)  # type: ignore[arg-type]
+        found = date(year or today.year, month, day)
         if year is None and found < today:
-            found = date(today.year + 1, month, day)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):  # a year of 20 digits overflows
+            found = date(today.year + 1, month, day)
+    except (ValueError, OverflowError):  # a year of 20 digits overflows
         return None
     return found if found >= today else None

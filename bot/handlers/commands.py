@@ -18,7 +18,9 @@ from bot.store.models import Runner
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
-    await update.effective_chat.send_message(deps.content.texts("help.text"))  # type: ignore[union-attr]
+    chat = update.effective_chat
+    assert chat is not None  # a command handler: every command comes from a chat
+    await chat.send_message(deps.content.texts("help.text"))
 
 
 def _next_line(deps: Deps, runner: Runner) -> str:

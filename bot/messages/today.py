@@ -41,7 +41,8 @@ def today_message(
     if calendar is not None and slot is None:
         plan = None
     else:
-        plan = day_plan(content, runner, history, day, slot.focus if moved else None)
+        focus = slot.focus if slot is not None and moved else None
+        plan = day_plan(content, runner, history, day, focus)
     if plan is None:
         following = (
             next_slot(runner, calendar, day, include_today=False)

@@ -6,11 +6,22 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, Row, bindparam
+from sqlalchemy import Executable, Row, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+# A row of any width: what a Core statement built elsewhere gives back.
+AnyRow = Row[*tuple[Any, ...]]
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a ``table=True`` model (SQLModel sets ``__table__`` without
+    declaring it in its types; the metadata holds the same object by name)."""
+    name = model.__tablename__
+    assert isinstance(name, str), model  # every model here names its table
+    return SQLModel.metadata.tables[name]
 
 
 def dialect_of(session: AsyncSession) -> str:
@@ -21,7 +32,7 @@ def dialect_of(session: AsyncSession) -> str:
 def _insert_into(dialect: str, model: type[SQLModel], columns: tuple[str, ...]) -> Any:
     """The dialect's INSERT (it has ON CONFLICT) of ``columns``, as bound parameters of
     the same names and types: built once, executed with each call's values."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table).values(
         {name: bindparam(name, type_=table.c[name].type) for name in columns}
@@ -30,7 +41,7 @@ def _insert_into(dialect: str, model: type[SQLModel], columns: tuple[str, ...]) 
 
 async def fetch_all(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any]
-) -> Sequence[Row[Any]]:
+) -> Sequence[AnyRow]:
     """Rows of a Core statement built once at import, run on the session's connection.
 
     The hot reads ("done", /today, every reminder) go this way: building a statement
@@ -39,7 +50,7 @@ async def fetch_all(
     """
     values = dict(params)
 
-    def run(sync: Session) -> Sequence[Row[Any]]:
+    def run(sync: Session) -> Sequence[AnyRow]:
         # One hop into SQLAlchemy's synchronous core for the whole statement, instead of
         # one to fetch the connection and another to execute on it.
         result = sync.connection().execute(statement, values)
@@ -52,7 +63,7 @@ async def fetch_all(
 def _insert_ignore_statement(
     dialect: str, model: type[SQLModel], columns: tuple[str, ...], keys: tuple[str, ...]
 ) -> Executable:
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     return (
         _insert_into(dialect, model, columns)
         .on_conflict_do_nothing(index_elements=list(keys))
@@ -86,7 +97,7 @@ async def insert_ignore_many(
     rows this call inserted (not of those that already existed)."""
     if not rows:
         return []
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     dialect = dialect_of(session)
     module = postgresql if dialect == "postgresql" else sqlite
     statement = (
@@ -95,7 +106,7 @@ async def insert_ignore_many(
         .on_conflict_do_nothing(index_elements=keys)
         .returning(*(table.c[name] for name in returning))
     )
-    result = await session.exec(statement)  # type: ignore[call-overload]
+    result = await session.exec(statement)
     return list(result.all())
 
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Row, bindparam
+from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.status import LogStatus
-from bot.store.common import fetch_all, insert_ignore
+from bot.store.common import AnyRow, fetch_all, insert_ignore, table_of
 from bot.store.models import SessionLog
 
-_logs = SessionLog.__table__  # type: ignore[attr-defined]
+_logs = table_of(SessionLog)
 # Built once: the statements behind every "done", /today and reminder.
 _LOGGED_DATES = core_select(_logs.c.chat_id, _logs.c.local_date, _logs.c.status).where(
     _logs.c.chat_id.in_(bindparam("chat_ids", expanding=True)),
@@ -77,7 +76,7 @@ async def logged_dates_of(
 
 async def logs_between(
     session: AsyncSession, chat_id: int, first: date, last: date
-) -> Sequence[Row[Any]]:
+) -> Sequence[AnyRow]:
     """The logs of ``first``..``last`` by day, as read-only rows with ``SessionLog``'s
     attributes (``log_on`` gives a log to change)."""
     return await fetch_all(

@@ -69,7 +69,7 @@ def is_text_type(type_: Any) -> bool:
     return isinstance(type_, String) and not isinstance(type_, Enum)
 
 
-def utc_column(*, index: bool = False, nullable: bool = True) -> Column:  # type: ignore[type-arg]
+def utc_column(*, index: bool = False, nullable: bool = True) -> Column[datetime]:
     return Column(UTCDateTime(), index=index, nullable=nullable)
 
 

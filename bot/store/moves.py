@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Row, bindparam, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.store.common import fetch_all, insert_ignore
+from bot.store.common import AnyRow, fetch_all, insert_ignore, table_of
 from bot.store.models import Move, Runner
 
-_moves = Move.__table__  # type: ignore[attr-defined]
+_moves = table_of(Move)
 _MOVES_SINCE = select(_moves).where(
     _moves.c.chat_id.in_(bindparam("chat_ids", expanding=True)),
     or_(_moves.c.from_date >= bindparam("since"), _moves.c.to_date >= bindparam("since")),
@@ -61,10 +60,10 @@ def may_have_moves(runner: Runner, since: date) -> bool:
 
 async def moves_of(
     session: AsyncSession, chat_ids: list[int], since: date
-) -> dict[int, list[Row[Any]]]:
+) -> dict[int, list[AnyRow]]:
     """Moves touching days from ``since`` on, for a batch of runners at once: read-only
     rows with ``Move``'s attributes."""
-    found: dict[int, list[Row[Any]]] = {}
+    found: dict[int, list[AnyRow]] = {}
     for move in await fetch_all(session, _MOVES_SINCE, {"chat_ids": chat_ids, "since": since}):
         found.setdefault(move.chat_id, []).append(move)
     return found

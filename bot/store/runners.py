@@ -15,10 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.pause import PauseState
 from bot.coach.week import Equipment, Experience, RunnerWeek
-from bot.store.common import fetch_all
+from bot.store.common import fetch_all, table_of
 from bot.store.models import ConversationState, Runner
 
-_runners = Runner.__table__  # type: ignore[attr-defined]
+_runners = table_of(Runner)
 _RUNNER = core_select(_runners).where(_runners.c.chat_id == bindparam("chat_id"))
 
 
@@ -172,7 +172,7 @@ def _runner_rows(table: Table, chat_id: int) -> Any:
     """The condition selecting ``table``'s rows that belong to the runner of ``chat_id``."""
     if "chat_id" in table.c:
         return table.c.chat_id == chat_id
-    if table is ConversationState.__table__:  # type: ignore[attr-defined]
+    if table is table_of(ConversationState):
         # PTB's key (chat id, user id) as JSON, "[4242, 4242]": any conversation the
         # chat had, whoever the user was. LIKE's wildcards are % and _, neither in it.
         return or_(

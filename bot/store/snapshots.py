@@ -21,11 +21,11 @@ from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.store.common import dialect_of, fetch_all
+from bot.store.common import dialect_of, fetch_all, table_of
 from bot.store.models import Runner, SessionLog
 
-_runners = Runner.__table__  # type: ignore[attr-defined]
-_logs = SessionLog.__table__  # type: ignore[attr-defined]
+_runners = table_of(Runner)
+_logs = table_of(SessionLog)
 _LOG_COLUMNS = ("local_date", "focus", "status", "feedback", "sore", "created_at")
 LOGS_LABEL = "logs_json"
 
