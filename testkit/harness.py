@@ -24,6 +24,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlmodel import SQLModel
 from telegram import Update
 from telegram.error import TimedOut
+from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.app import build_application, post_init
@@ -35,6 +36,9 @@ from bot.settings import Settings, async_database_url
 from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate, transaction
 from bot.store.models import Runner
 from testkit.stub_bot_api import METHOD_PATH_RE, StubBotAPI, StubTimeout
+
+#: What ``bot.app.build_application`` returns.
+App = Application[Any, Any, Any, Any, Any, Any]
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN123456"
 CHAT = 4242
@@ -82,6 +86,7 @@ class InProcessRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
+        # PTB types the timeouts with aliases from its private telegram._utils modules.
         read_timeout: Any = None,
         write_timeout: Any = None,
         connect_timeout: Any = None,
@@ -112,7 +117,11 @@ class BotHarness:
     clock: FakeClock
     chat_id: int = CHAT
     settings_overrides: dict[str, Any] = field(default_factory=dict)
-    app: Any = None
+    #: The running application (None before ``start`` and after ``stop``); a test may
+    #: share one between two harnesses (two runners of one bot).
+    app: App | None = None
+    #: Every back-off the bot waited since ``start``, in seconds (on the fake clock).
+    sleeps: list[float] = field(default_factory=list)
     _offset: int = 0
 
     def settings(self) -> Settings:
@@ -137,9 +146,15 @@ class BotHarness:
         )
         await self.app.initialize()
         await post_init(self.app)
-        self.sleeps: list[float] = []
+        self.sleeps = []
         get_deps(self.app).sleep = self._no_wait
         return self
+
+    @property
+    def application(self) -> App:
+        """The running application; fails plainly when the harness is not started."""
+        assert self.app is not None, "the harness is not started (await harness.start())"
+        return self.app
 
     async def _no_wait(self, seconds: float) -> None:
         """Retries back off on the fake clock: note the wait, advance time, return."""
@@ -157,33 +172,33 @@ class BotHarness:
 
     @property
     def deps(self) -> Deps:
-        return get_deps(self.app)
+        return get_deps(self.application)
 
     async def pump(self) -> None:
         """Fetch queued updates the way polling does and hand each one to the
         application's update processor, as its update fetcher does (updates of different
         chats run concurrently, one chat's in order); return when all are handled."""
-        updates = await self.app.bot.get_updates(offset=self._offset, timeout=0)
+        updates = await self.application.bot.get_updates(offset=self._offset, timeout=0)
         if updates:
             self._offset = updates[-1].update_id + 1
         await asyncio.gather(*(self.process(update) for update in updates))
         if updates:
-            await self.app.bot.get_updates(offset=self._offset, timeout=0)
+            await self.application.bot.get_updates(offset=self._offset, timeout=0)
 
     def process(self, update: Update) -> asyncio.Task[None]:
         """Start handling one update through the application's update processor (what
         ``Application`` does with each update it fetches); await the task to wait for it."""
-        processor = self.app.update_processor
+        app = self.application
         return asyncio.get_running_loop().create_task(
-            processor.process_update(update, self.app.process_update(update))
+            app.update_processor.process_update(update, app.process_update(update))
         )
 
     async def fetch(self) -> list[Update]:
         """Take the queued updates off the stub, as polling does, without handling them."""
-        updates = await self.app.bot.get_updates(offset=self._offset, timeout=0)
+        updates = await self.application.bot.get_updates(offset=self._offset, timeout=0)
         if updates:
             self._offset = updates[-1].update_id + 1
-            await self.app.bot.get_updates(offset=self._offset, timeout=0)
+            await self.application.bot.get_updates(offset=self._offset, timeout=0)
         return list(updates)
 
     def _mark(self) -> int:
@@ -234,7 +249,7 @@ class BotHarness:
         return last["text"] if last else ""
 
     async def tick(self) -> TickReport:
-        return await send_due_reminders(self.app.bot, self.deps)
+        return await send_due_reminders(self.application.bot, self.deps)
 
     def callback_answers(self) -> list[str]:
         return [
@@ -269,7 +284,7 @@ def texts(messages: list[dict[str, Any]]) -> str:
     return "\n---\n".join(message["text"] for message in messages)
 
 
-def as_update(payload: dict[str, Any], app: Any) -> Update:
+def as_update(payload: dict[str, Any], app: App) -> Update:
     return Update.de_json(payload, app.bot)
 
 
