@@ -364,7 +364,7 @@ async def seed(url: str, population: Population) -> float:
     engine = make_engine(url)
     try:
         await migrate(engine)
-        table = Runner.__table__  # type: ignore[attr-defined]
+        table = Runner.__table__  # type: ignore[attr-defined]  # SQLModel sets it at runtime
         progress = Progress("seed runners", len(population.rows))
         async with engine.begin() as connection:
             for start in range(0, len(population.rows), SEED_CHUNK):

@@ -66,6 +66,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import sqlalchemy
 import sqlmodel
@@ -285,11 +286,8 @@ def unthrottled_rate_limiter() -> Iterator[None]:
     def unthrottled(rate: float, max_retries: int) -> Any:
         return real(0, max_retries)
 
-    app_module.PacedRateLimiter = unthrottled  # type: ignore[assignment,misc]
-    try:
+    with patch.object(app_module, "PacedRateLimiter", unthrottled):
         yield
-    finally:
-        app_module.PacedRateLimiter = real  # type: ignore[misc]
 
 
 async def watch_loop(samples: list[float], stop: asyncio.Event) -> None:
@@ -510,7 +508,7 @@ async def run_backend(
     request = TimedRequest(stub)
     clock = FakeClock(START)
     zones = ZoneFinder()
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         telegram_bot_token=TOKEN,
         telegram_base_url=STUB_BASE_URL,

@@ -191,7 +191,7 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                # The private field is always a timedelta; the public one warns in PTB 22.
+                # In seconds, through PTB's public attribute (bot/sending.py).
                 pause = retry_after_seconds(exc)
                 if turn_taken or attempt == retries:
                     self._paused_until = max(self._paused_until, self._now() + pause)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.schedule import local_date
+from bot.coach.status import ReminderStatus
 from bot.deps import Deps
 from bot.jobs.batches import Plan, Rows, plan_all, too_late
 from bot.services.calendar import pauses_of
@@ -58,11 +59,12 @@ def _plan_runner(
             break
         day = local_date(due_at, zone)
         if any(pause.covers(day) for pause in pauses):
-            status = "cancelled"  # "no sessions or reminders till then", /pause promised
+            # "no sessions or reminders till then", /pause promised
+            status = ReminderStatus.CANCELLED
         elif too_late(deps.settings, due_at, now, zone):
-            status = "missed"
+            status = ReminderStatus.MISSED
         else:
-            status = "ready"
+            status = ReminderStatus.READY
         rows.append(
             {
                 "chat_id": runner.chat_id,

@@ -7,9 +7,14 @@ No job per runner: runners carry an indexed ``next_reminder_utc``. Each tick has
    same day impossible, across restarts and instances — as ``ready``, or ``missed`` when it
    is too late (another local day, or more than REMINDER_CATCHUP_HOURS), or ``cancelled``
    when the session is already logged; then move the runner to their next instant.
-2. Send: take rows to send one at a time (ready ones, due snoozes and check-ins, rows to
-   try again, and rows whose sender died mid-send), mark them ``sending``, send, record
-   the result at once.
+2. Send: ``SEND_CONCURRENCY`` senders each repeat small steps on one row at a time —
+   *reserve* the next row (ready ones, due snoozes and check-ins, rows to try again, and
+   rows whose sender died mid-send) as ``sending``, reading the runner and their log in
+   the same statement; *decide* whether it still needs a send; *render* the message;
+   *deliver* it (a turn under the rate limit, a check that the row is still ours and the
+   day not logged, the request, its retries); *record* the result, in the transaction
+   that reserves the sender's next row. Three statements and two commits per reminder;
+   ``SendObserver`` reports each step (bench/fanout.py times them with it).
 
 A crash after phase 1 loses nothing: the rows are ``ready`` for the next tick. A crash
 during a send leaves the rows in flight ``sending``; after the lease they are sent
@@ -48,6 +53,7 @@ from bot import failpoints
 from bot.coach.calendar import REOFFER_HORIZON_DAYS, History, Origin
 from bot.coach.progression import Entry
 from bot.coach.schedule import local_date, local_instant
+from bot.coach.status import ReminderStatus
 from bot.coach.week import Focus
 from bot.content import Content, Texts
 from bot.deps import Deps, get_deps
@@ -181,9 +187,9 @@ async def _plan_batch(deps: Deps, now: datetime, tick: _Tick) -> int:
     started = perf_counter()
     count, written = await plan_batch(deps, now, REMINDERS)
     for status, kind in written:
-        if kind == reminders.DAILY and status == "missed":
+        if kind == reminders.DAILY and status == ReminderStatus.MISSED:
             tick.report.missed += 1
-        elif kind == reminders.DAILY and status == "cancelled":
+        elif kind == reminders.DAILY and status == ReminderStatus.CANCELLED:
             tick.report.already_logged += 1
     tick.observer.planned(count, perf_counter() - started)
     return count
@@ -216,18 +222,24 @@ def _plan_runner(
         slot = view(day)
         if slot is not None and day not in known.reminded:
             if day in logged:
-                status = "cancelled"
+                status = ReminderStatus.CANCELLED
             elif too_late(deps.settings, due_at, now, zone):
-                status = "missed"
+                status = ReminderStatus.MISSED
             else:
-                status = "ready"
+                status = ReminderStatus.READY
             row = {"chat_id": runner.chat_id, "day": day, "focus": slot.focus.value}
             rows.append({**row, "due": due_at, "status": status})
             known.reminded.add(day)
             evening = local_instant(day, deps.settings.evening_checkin_time, zone)
             # One evening check-in, only if the evening comes well after the reminder.
-            if status == "ready" and runner.checkin_enabled and evening - due_at >= CHECKIN_GAP:
-                rows.append({**row, "due": evening, "status": "scheduled", "kind": CHECKIN})
+            if (
+                status == ReminderStatus.READY
+                and runner.checkin_enabled
+                and evening - due_at >= CHECKIN_GAP
+            ):
+                rows.append(
+                    {**row, "due": evening, "status": ReminderStatus.SCHEDULED, "kind": CHECKIN}
+                )
         due_at = next_reminder_after(runner, due_at, known.reminded | set(logged), known.history)
         if slot is not None and due_at is not None and day not in logged:
             # If this session goes unlogged, the calendar offers it again on the next
@@ -295,7 +307,7 @@ NO_OBSERVER = SendObserver()
 class Outcome:
     """What to write down for a row: its new status (and the message, once sent)."""
 
-    status: str
+    status: ReminderStatus
     message_id: int | None = None
 
 
@@ -350,7 +362,8 @@ def decide(settings: Settings, due: Due, now: datetime, report: TickReport) -> O
     if runner is None or not runner.active or paused or logged is not None:
         if logged is not None:
             report.already_logged += 1
-        return Outcome("cancelled")  # no reminder after the session is logged, or while paused
+        # No reminder after the session is logged, or while paused.
+        return Outcome(ReminderStatus.CANCELLED)
     if too_late(settings, item.due, now, ZoneInfo(runner.timezone)):
         report.missed += 1
         if item.attempts > 1:
@@ -360,7 +373,7 @@ def decide(settings: Settings, due: Due, now: datetime, report: TickReport) -> O
                 "day, or more than REMINDER_CATCHUP_HOURS after it was due)",
                 item.attempts - 1,
             )
-        return Outcome("missed")
+        return Outcome(ReminderStatus.MISSED)
     return None
 
 
@@ -407,7 +420,7 @@ async def deliver(
         return None
     except AlreadyLogged:
         report.already_logged += 1
-        return Outcome("cancelled")  # logged while the reminder waited for its turn
+        return Outcome(ReminderStatus.CANCELLED)  # logged while the reminder waited for its turn
     except SendFailed as exc:
         report.failing_in_a_row += 1
         report.deferred += 1
@@ -422,15 +435,15 @@ async def deliver(
         if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
             report.failed += 1
             log.warning("A reminder was rejected: %s", exc.message)
-            return Outcome("failed")
+            return Outcome(ReminderStatus.FAILED)
         # Blocked, or the chat is gone: stop until the runner writes again.
         report.blocked += 1
-        return Outcome("blocked")
+        return Outcome(ReminderStatus.BLOCKED)
     except TelegramError as exc:
         report.failed += 1
         report.errors.append(type(exc).__name__)
         log.warning("A reminder could not be sent: %s", type(exc).__name__)
-        return Outcome("failed")
+        return Outcome(ReminderStatus.FAILED)
     except Exception:
         # A database fault or a bug before the message left: nothing was delivered
         # (unless an earlier request of this send timed out), so the row is tried again
@@ -443,7 +456,7 @@ async def deliver(
     if delivered.maybe_duplicate:
         report.possible_duplicates += 1
         log.warning("A reminder was re-sent after a timeout: a possible duplicate")
-    return Outcome("sent", delivered.value.message_id)
+    return Outcome(ReminderStatus.SENT, delivered.value.message_id)
 
 
 def _failed_before_send(report: TickReport) -> None:
@@ -484,7 +497,7 @@ async def _write(session: AsyncSession, done: Finished, now: datetime) -> None:
             "A reminder's lease ran out while it was being sent; another "
             "instance may have sent it too"
         )
-    if outcome.status == "blocked":
+    if outcome.status == ReminderStatus.BLOCKED:
         fresh = await runners.get_runner(session, item.chat_id)
         if fresh is not None:
             await runners.set_state(session, fresh, now=now, active=False, next_reminder_utc=None)
@@ -578,7 +591,7 @@ async def _exchange(
     tick.observer.exchanged(done is not None, found is not None, perf_counter() - started)
     if done is not None:
         _BUSY.discard(done.item.id)
-        if done.outcome.status == "blocked":
+        if done.outcome.status == ReminderStatus.BLOCKED:
             deps.inactive.add(done.item.chat_id)
         failpoints.hit("after_record")
     return found

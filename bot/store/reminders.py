@@ -28,6 +28,7 @@ from sqlalchemy import update as core_update
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.coach.status import ReminderStatus
 from bot.store.common import dialect_of, fetch_all, insert_ignore, insert_ignore_many
 from bot.store.models import Reminder, Runner, SessionLog
 from bot.store.snapshots import LoggedDay
@@ -41,7 +42,7 @@ PREVIEW = "preview"
 # before the keyboard changed), not a runner changing their mind.
 SNOOZE_SAME_WITHIN = timedelta(minutes=1)
 
-RETRY = "retry"
+RETRY = ReminderStatus.RETRY
 # How long a row in ``retry`` waits after its n-th attempt (the last for all later ones).
 # The first wait reaches the next tick (REMINDER_TICK_SECONDS is 60 by default), so a
 # fault that keeps coming back (a broken row) is not retried in a loop within one tick;
@@ -64,7 +65,7 @@ async def claim(
     day: date,
     focus: str,
     due: datetime,
-    status: str = "ready",
+    status: str = ReminderStatus.READY,
     kind: str = DAILY,
 ) -> int | None:
     """Write the day's row of this kind; None if that day already has one (from anyone)."""
@@ -108,7 +109,13 @@ async def schedule_snooze(
     so the caller answers once, not twice.
     """
     if await claim(
-        session, chat_id=chat_id, day=day, focus=focus, due=due, status="scheduled", kind=SNOOZE
+        session,
+        chat_id=chat_id,
+        day=day,
+        focus=focus,
+        due=due,
+        status=ReminderStatus.SCHEDULED,
+        kind=SNOOZE,
     ):
         return True
     moved = await session.exec(
@@ -117,14 +124,14 @@ async def schedule_snooze(
             col(Reminder.chat_id) == chat_id,
             col(Reminder.local_date) == day,
             col(Reminder.kind) == SNOOZE,
-            col(Reminder.status) != "sending",
+            col(Reminder.status) != ReminderStatus.SENDING,
             or_(
-                col(Reminder.status) != "scheduled",
+                col(Reminder.status) != ReminderStatus.SCHEDULED,
                 col(Reminder.due_utc) < due - same_within,
                 col(Reminder.due_utc) > due + same_within,
             ),
         )
-        .values(status="scheduled", due_utc=due, focus=focus)
+        .values(status=ReminderStatus.SCHEDULED, due_utc=due, focus=focus)
         .returning(col(Reminder.id))
         .execution_options(synchronize_session=False)
     )
@@ -167,7 +174,7 @@ def _renew_statement() -> Executable:
         .where(
             _reminders.c.id == bindparam("reminder_id"),
             _reminders.c.claimed_by == bindparam("me"),
-            _reminders.c.status == "sending",
+            _reminders.c.status == ReminderStatus.SENDING,
             or_(_reminders.c.kind == PREVIEW, ~logged),
         )
         .values(claimed_at=bindparam("now"))
@@ -186,7 +193,7 @@ async def renew(session: AsyncSession, reminder_id: int, *, me: str, now: dateti
     mine = select(Reminder.id).where(
         col(Reminder.id) == reminder_id,
         col(Reminder.claimed_by) == me,
-        col(Reminder.status) == "sending",
+        col(Reminder.status) == ReminderStatus.SENDING,
     )
     return LOGGED if (await session.exec(mine)).first() is not None else LOST
 
@@ -203,7 +210,7 @@ def _finish_statement(retry: bool) -> Executable:
         .where(
             _reminders.c.id == bindparam("reminder_id"),
             _reminders.c.claimed_by == bindparam("me"),
-            _reminders.c.status.in_(("sending", bindparam("status"))),
+            _reminders.c.status.in_((ReminderStatus.SENDING, bindparam("status"))),
         )
         .values(values)
         .returning(_reminders.c.id)
@@ -268,7 +275,7 @@ async def add_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> list[tu
             "local_date": row["day"],
             "kind": row.get("kind", DAILY),
             "focus": row["focus"],
-            "status": row.get("status", "ready"),
+            "status": row.get("status", ReminderStatus.READY),
             "due_utc": row["due"],
             "attempts": 0,
         }
@@ -342,7 +349,7 @@ def _lease_over_bound() -> Any:
     """``sending`` rows nobody renewed since ``lease_start``, except this process's own
     ``busy`` ones (see ``_lease_over``)."""
     return and_(
-        _reminders.c.status == "sending",
+        _reminders.c.status == ReminderStatus.SENDING,
         _reminders.c.claimed_at < bindparam("lease_start"),
         _reminders.c.id.not_in(bindparam("busy", expanding=True)),
     )
@@ -397,13 +404,18 @@ def _reserve_statement(dialect: str, overdue: bool) -> Executable:
     else:
         target = func.coalesce(
             _first_of(
-                and_(_reminders.c.status == "scheduled", _reminders.c.due_utc <= bindparam("now"))
+                and_(
+                    _reminders.c.status == ReminderStatus.SCHEDULED,
+                    _reminders.c.due_utc <= bindparam("now"),
+                )
             ),
             _first_of(_retry_due_bound()),
-            _first_of(and_(_reminders.c.status == "ready", _reminders.c.kind != PREVIEW)),
-            _first_of(_reminders.c.status == "ready"),
+            _first_of(
+                and_(_reminders.c.status == ReminderStatus.READY, _reminders.c.kind != PREVIEW)
+            ),
+            _first_of(_reminders.c.status == ReminderStatus.READY),
         )
-        still = _reminders.c.status.in_(("ready", "scheduled", RETRY))
+        still = _reminders.c.status.in_((ReminderStatus.READY, ReminderStatus.SCHEDULED, RETRY))
     runner = [
         core_select(column)
         .where(_runners.c.chat_id == _OUTER_CHAT_ID)
@@ -415,7 +427,7 @@ def _reserve_statement(dialect: str, overdue: bool) -> Executable:
         core_update(_reminders)
         .where(_reminders.c.id == target, still)
         .values(
-            status="sending",
+            status=ReminderStatus.SENDING,
             claimed_at=bindparam("now"),
             claimed_by=bindparam("me"),
             attempts=_reminders.c.attempts + 1,
