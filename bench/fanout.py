@@ -622,6 +622,7 @@ class RunResult:
     report_failed: int
     report_blocked: int
     report_possible_duplicates: int
+    report_rechecks: int  # checks before a send made again (each a statement and a commit)
     report_errors: dict[str, int]
     db_sent_rows: int
     db_runners_with_one_sent: int
@@ -909,6 +910,7 @@ async def run_once(
         report_failed=report.failed,
         report_blocked=report.blocked,
         report_possible_duplicates=report.possible_duplicates,
+        report_rechecks=report.rechecks,
         report_errors=dict(Counter(report.errors)),
         db_sent_rows=checked["sent_rows"],
         db_runners_with_one_sent=checked["with_one_sent"],
@@ -1204,7 +1206,8 @@ def print_results(results: list[RunResult]) -> None:
         print(
             f"c={r.concurrency}: report sent {r.report_sent}, missed {r.report_missed}, "
             f"failed {r.report_failed}, blocked {r.report_blocked}, possible duplicates "
-            f"{r.report_possible_duplicates}, errors {r.report_errors or '{}'}; first→last "
+            f"{r.report_possible_duplicates}, rechecks {r.report_rechecks}, errors "
+            f"{r.report_errors or '{}'}; first→last "
             f"{r.overall_per_s:.1f} msg/s; DB: {r.db_runners_with_one_sent:,}/{r.due:,} due "
             f"runners with exactly one sent daily row, {r.db_sent_rows:,} sent rows, still due "
             f"{r.db_still_due}, statuses {r.db_status_counts} → "

@@ -11,6 +11,7 @@ logged and looked at again after RETRY_PLAN_AFTER; it never holds back the other
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from bot.store.models import Runner
 log = logging.getLogger(__name__)
 
 PLAN_BATCH = 100
+# Runners planned between two chances for the event loop to run something else.
+YIELD_EVERY = 10
 # A runner whose plan raised (bad data) is looked at again after this long.
 RETRY_PLAN_AFTER = timedelta(hours=1)
 
@@ -71,7 +74,13 @@ async def plan_batch(
             return 0, []
         context = await plan.context(session, due, now)
         rows: Rows = []
-        for runner in due:
+        for index, runner in enumerate(due):
+            if index and index % YIELD_EVERY == 0:
+                # A batch is 100-200 ms of CPU: let the senders' sends and checks run
+                # meanwhile (a stalled loop made their checks slow, and each slow check
+                # costs a statement and a turn more). SQLite's one connection stays with
+                # the batch; anything that needs it waits as it did.
+                await asyncio.sleep(0)
             try:
                 plan.move_to(runner, plan.plan_runner(deps, runner, now, context, rows))
             except Exception:

@@ -125,6 +125,8 @@ class TickReport:
     lease_lost: int = 0
     # Sends that failed for a reason that may pass: tried again on a later tick.
     deferred: int = 0
+    # Checks before a send made again because the first took over half an interval.
+    rechecks: int = 0
     claim_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     # Sends in a row that could not reach Telegram; the breaker of BREAKER_FAILURES.
@@ -409,7 +411,7 @@ async def deliver(
         )
     try:
         delivered = await with_retries(
-            lambda: _attempt(bot, deps, item, message, tries), sleep=deps.sleep
+            lambda: _attempt(bot, deps, item, message, tries, report), sleep=deps.sleep
         )
     except LeaseLost:
         report.lease_lost += 1
@@ -606,7 +608,12 @@ class AlreadyLogged(Exception):
 
 
 async def _attempt(
-    bot: Bot, deps: Deps, item: reminders.Taken, message: OutgoingMessage, tries: list[int]
+    bot: Bot,
+    deps: Deps,
+    item: reminders.Taken,
+    message: OutgoingMessage,
+    tries: list[int],
+    report: TickReport,
 ) -> Message:
     """One try at sending: wait for a turn under the rate limit, then confirm — in one
     statement — that the row is still ours (restarting its lease) and that the runner
@@ -637,6 +644,7 @@ async def _attempt(
         if paced is None or min(done - turned, done - began) < paced.interval / 2:
             break
         if check < RECHECKS:
+            report.rechecks += 1
             log.debug("A reminder's check took longer than half a turn; checking again")
     tries.append(1)
     if isinstance(bot, ExtBot):
