@@ -21,6 +21,7 @@ import bot
 from bot.app import COMMANDS
 from bot.coach.answers import MENU_FIELDS
 from bot.coach.session import build_session
+from bot.coach.status import SkipReason
 from bot.coach.week import Equipment, Experience, Focus
 from bot.content import (
     CONTENT_DIR,
@@ -31,7 +32,6 @@ from bot.content import (
     kit_for,
     load_content,
 )
-from bot.handlers.skip import REASONS as SKIP_REASONS
 from bot.messages.views import SNOOZE_MINUTES
 
 CONTENT = load_content()
@@ -357,8 +357,8 @@ FAMILIES: dict[str, list[str]] = {
     "settings_field.{}": list(MENU_FIELDS),
     "done.cheer_{}": ["1", "2", "3"],
     "done.already_{}_status": ["done", "skipped", "moved"],
-    "skip.reason_{}": list(SKIP_REASONS),
-    "skip.reply_{}": list(SKIP_REASONS),
+    "skip.reason_{}": [reason.value for reason in SkipReason],
+    "skip.reply_{}": [reason.value for reason in SkipReason],
     "today.dose_reps{}": ["", "_per_side"],
     "today.dose_seconds{}": ["", "_per_side"],
     "buttons.snooze_{}": [str(minutes) for minutes in SNOOZE_MINUTES],

@@ -5,12 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.coach.pause import end_pause
 from bot.deps import Deps, get_deps
 from bot.messages import pause as pause_buttons
 from bot.messages import views
 from bot.services.calendar import local_today
-from bot.services.next_reminder import next_reminder_for
+from bot.services.pause import resume_runner
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -63,14 +62,7 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
         if runner is not None and runner.onboarded:
-            today = local_today(runner, now)
-            current = runners.pause_state_of(runner, today)
-            was_paused = current.running(today)
-            if was_paused:
-                runners.set_pause(runner, end_pause(current, today))
-            runner.active = True
-            runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
-            await runners.set_state(session, runner, now=now)
+            was_paused = await resume_runner(session, runner, now)
     # Answered after the commit: no reply is sent while a transaction holds a connection.
     if runner is None or not runner.onboarded:
         await chat.send_message(t("today.not_set_up"))
@@ -79,7 +71,7 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not was_paused:
         await chat.send_message(t("pause.not_paused", next_line=next_line))
         return
-    welcome = pause_buttons.welcome_back_line(t, runner, today)
+    welcome = pause_buttons.welcome_back_line(t, runner, local_today(runner, now))
     if welcome is None:
         await chat.send_message(t("pause.resumed", next_line=next_line))
     else:

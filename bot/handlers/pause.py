@@ -14,17 +14,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.coach.pause import Length, Reason, start_pause
 from bot.content import Texts
 from bot.handlers.taps import show, tap_or_stale
 from bot.messages.callbacks import PauseButton, PauseKeep, PauseLength, PausePick
 from bot.messages.pause import LENGTH_KEYS, confirmation_text, reason_keyboard
 from bot.services.calendar import local_today
-from bot.services.next_reminder import next_reminder_for
+from bot.services.pause import pause_runner
 from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -44,7 +42,7 @@ async def on_pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         runner = await runners.get_runner(session, chat.id)
         problem = _problem(t, runner, choice, now)
         if runner is not None and problem is None and isinstance(choice, PausePick):
-            already = await _pause(session, runner, choice.length, choice.reason, now)
+            already = await pause_runner(session, runner, choice.length, choice.reason, now)
     if problem is not None:
         await query.answer(problem)
         if runner is not None and runner.onboarded:
@@ -75,19 +73,3 @@ def _problem(t: Texts, runner: Runner | None, choice: PauseButton, now: datetime
     if choice.day != local_today(runner, now):
         return t("pause.answer_old")
     return None
-
-
-async def _pause(
-    session: AsyncSession, runner: Runner, length: Length, reason: Reason, now: datetime
-) -> bool:
-    """Write the chosen pause; True if it was already in place (a double tap)."""
-    today = local_today(runner, now)
-    wanted = start_pause(runners.pause_state_of(runner, today), today, length, reason)
-    if runners.stored_pause_state(runner) == wanted:
-        return True
-    runners.set_pause(runner, wanted)
-    # A timed pause keeps ``paused`` off: the calendar skips its days, so the next
-    # reminder is simply the first session day after it.
-    runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
-    await runners.set_state(session, runner, now=now)
-    return False

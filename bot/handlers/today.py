@@ -7,7 +7,7 @@ second message; a button whose data the bot could not have made gets "expired".
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from telegram import CallbackQuery, Chat, Update
 from telegram.ext import ContextTypes
@@ -16,8 +16,8 @@ from bot.coach.parsing import parse_done, parse_skip
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus
 from bot.deps import Deps, get_deps
-from bot.handlers import skip
 from bot.handlers.taps import tap_or_stale
+from bot.messages import skip as skip_messages
 from bot.messages import views
 from bot.messages.callbacks import (
     DidButton,
@@ -29,9 +29,16 @@ from bot.messages.callbacks import (
 from bot.messages.today import outcome_text, today_message
 from bot.services.calendar import load_calendar, local_today, upcoming
 from bot.services.history import logged_in, runner_and_history, runner_and_recent_log
-from bot.services.log import LogOutcome, LogResult, log_session
+from bot.services.log import (
+    FeedbackResult,
+    LogOutcome,
+    LogResult,
+    log_session,
+    note_after_workout,
+    record_feedback,
+)
 from bot.services.next_reminder import next_reminder_for
-from bot.store import drafts, logs, runners
+from bot.store import drafts, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
 
@@ -155,7 +162,7 @@ async def _log_and_reply(
     if outcome.result is LogResult.LOGGED and status is LogStatus.SKIPPED:
         assert outcome.day is not None and outcome.focus is not None
         # Why, in one tap; then maybe move it (bot/handlers/skip.py).
-        text, keyboard = skip.ask_reason(t, outcome.focus, outcome.day, today)
+        text, keyboard = skip_messages.ask_reason(t, outcome.focus, outcome.day, today)
         await chat.send_message(text, reply_markup=keyboard)
         return outcome
     if outcome.result is LogResult.LOGGED and status is LogStatus.DONE and outcome.day is not None:
@@ -200,25 +207,15 @@ async def done_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await _log_and_reply(update, deps, None, status=status, note=parsed.note)
 
 
-NOTE_WINDOW = timedelta(hours=2)
-
-
 async def _note_after_workout(deps: Deps, chat: Chat, text: str) -> bool:
     """Free text soon after logging a session is a note on it ("planks were brutal")."""
-    now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        runner = await runners.read_runner(session, chat.id)
-        if runner is None or not runner.onboarded:
-            return False
-        log = await logs.log_on(session, chat.id, local_today(runner, now))
-        recent = (
-            log is not None and log.created_at is not None and (now - log.created_at <= NOTE_WINDOW)
+        added = await note_after_workout(session, chat.id, text, deps.clock.now())
+    if added:
+        await chat.send_message(
+            deps.content.texts("feedback.note_added", note=views.user_text(text))
         )
-        if not recent or log is None or log.status != LogStatus.DONE:
-            return False
-        await logs.add_note(session, chat.id, log.local_date, text.strip()[:500])
-    await chat.send_message(deps.content.texts("feedback.note_added", note=views.user_text(text)))
-    return True
+    return added
 
 
 async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -229,20 +226,14 @@ async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
     day, answer = tap.button.day, tap.button.answer
     sore = answer is FeedbackAnswer.SORE
-    repeated = False
     async with transaction(deps.sessions) as session:
-        log = await logs.log_on(session, chat.id, day)
-        found = log is not None and log.status == LogStatus.DONE
-        if log is not None and (log.sore if sore else log.feedback == answer):
-            repeated = True
-        elif found and sore:
-            await logs.set_feedback(session, chat.id, day, sore=True)
-        elif found:
-            await logs.set_feedback(session, chat.id, day, feedback=answer.value)
-    if repeated:
+        result = await record_feedback(
+            session, chat.id, day, feedback=None if sore else answer.value, sore=sore
+        )
+    if result is FeedbackResult.REPEATED:
         await query.answer(views.toast(t("replies.feedback_again")))
         return
-    if not found:
+    if result is FeedbackResult.NOT_DONE:
         await tap.stale()
         return
     await query.answer(views.toast(t(f"feedback.thanks_{answer.value}")))

@@ -28,7 +28,7 @@ from bot.services.calendar import (
     slot_for,
 )
 from bot.services.history import recent_logged
-from bot.store import logs
+from bot.store import logs, runners
 from bot.store.models import Runner, SessionLog
 from bot.store.runners import week_of
 from bot.store.snapshots import LoggedDay
@@ -197,3 +197,48 @@ async def _logged_today(
         if log.local_date == today or written == today:
             return log
     return None
+
+
+# Free text this soon after a "done" is a note on it ("planks were brutal").
+NOTE_WINDOW = timedelta(hours=2)
+# How much of such a note is kept.
+NOTE_MAX_CHARS = 500
+
+
+async def note_after_workout(session: AsyncSession, chat_id: int, text: str, now: datetime) -> bool:
+    """Add ``text`` as a note to today's session if it was logged done within
+    ``NOTE_WINDOW``; False (nothing written) otherwise."""
+    runner = await runners.read_runner(session, chat_id)
+    if runner is None or not runner.onboarded:
+        return False
+    log = await logs.log_on(session, chat_id, local_today(runner, now))
+    recent = (
+        log is not None and log.created_at is not None and (now - log.created_at <= NOTE_WINDOW)
+    )
+    if not recent or log is None or log.status != LogStatus.DONE:
+        return False
+    await logs.add_note(session, chat_id, log.local_date, text.strip()[:NOTE_MAX_CHARS])
+    return True
+
+
+class FeedbackResult(StrEnum):
+    RECORDED = "recorded"
+    REPEATED = "repeated"  # the same answer again: a double tap
+    NOT_DONE = "not_done"  # no session logged done that day
+
+
+async def record_feedback(
+    session: AsyncSession, chat_id: int, day: date, *, feedback: str | None, sore: bool
+) -> FeedbackResult:
+    """How the session of ``day`` felt (``feedback``, a ``Feedback`` value) or that it left
+    the runner ``sore``, on a session logged done."""
+    log = await logs.log_on(session, chat_id, day)
+    if log is not None and (log.sore if sore else log.feedback == feedback):
+        return FeedbackResult.REPEATED
+    if log is None or log.status != LogStatus.DONE:
+        return FeedbackResult.NOT_DONE
+    if sore:
+        await logs.set_feedback(session, chat_id, day, sore=True)
+    else:
+        await logs.set_feedback(session, chat_id, day, feedback=feedback)
+    return FeedbackResult.RECORDED
