@@ -37,6 +37,7 @@ from bot.jobs.reminders import reminder_tick
 from bot.messages.callbacks import SESSION_PATTERN, DeleteButton, FeedbackButton, SnoozeButton
 from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings
+from bot.store import drafts
 from bot.store.db import SessionFactory, transaction
 from bot.store.runners import inactive_chat_ids
 from bot.updates import MAX_RUNNING, ChatOrderedProcessor
@@ -70,6 +71,9 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     )
     async with transaction(deps.sessions) as session:
         deps.inactive = await inactive_chat_ids(session)
+        stored_drafts = await drafts.read_all(session, deps.draft_cache.max_entries)
+    # Every open conversation in memory: a message from anyone else costs no draft read.
+    deps.draft_cache.fill(stored_drafts)
     # Runners from before the weekly preview existed get their first preview instant; in
     # the background, so 100k of them do not hold back the first getUpdates.
     application.bot_data["backfill"] = asyncio.get_running_loop().create_task(
@@ -80,7 +84,7 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
         application.job_queue.run_repeating(
             reminder_tick, interval=deps.settings.reminder_tick_seconds, first=0, name="reminders"
         )
-        # Onboardings abandoned for a month are forgotten, draft and conversation state.
+        # Onboardings abandoned for a month are forgotten (their drafts).
         application.job_queue.run_repeating(
             housekeeping.housekeeping_job,
             interval=housekeeping.SWEEP_SECONDS,

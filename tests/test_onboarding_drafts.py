@@ -142,3 +142,23 @@ async def test_delete_leaves_the_question_and_start_asks_it_again(bot: BotHarnes
     assert texts(replies) == T("onboarding.ask_long_run")
     replies = await bot.say("sat")
     assert texts(replies) == T("onboarding.ask_hard_days")
+
+
+async def test_a_database_fault_reading_the_draft_is_answered_once(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every private message first asks whether a conversation is open: if the draft
+    cannot be read, the runner gets one "something went wrong", not a second answer
+    from the handlers after it."""
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("database gone")
+
+    # A cache that does not know this chat (one filled at start knows it has no draft).
+    bot.deps.draft_cache = drafts.DraftCache(now=bot.clock.now)
+    monkeypatch.setattr(drafts, "read_draft", broken)
+    replies = await bot.say("done")
+    assert [reply["text"] for reply in replies] == [T("misc.error")]
+    monkeypatch.undo()
+    replies = await bot.say("/start")
+    assert texts(replies).endswith(T("onboarding.ask_run_days"))

@@ -173,3 +173,96 @@ async def test_the_running_bot_schedules_the_housekeeping_sweep(bot: BotHarness)
     [job] = bot.app.job_queue.get_jobs_by_name("housekeeping")
     assert job.callback is housekeeping_job
     assert job.trigger.interval.total_seconds() == SWEEP_SECONDS
+
+
+def test_chats_without_a_draft_are_remembered_in_bounded_memory() -> None:
+    """Every private message asks whether its chat has a conversation open; "no" is
+    remembered apart, in two generations of ``max_absent`` chats, at under 100 bytes each."""
+    from bot.store.drafts import ABSENT_CACHE_SIZE, NO_DRAFT, DraftCache
+
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    cache = DraftCache(now=lambda: now, max_absent=1000)
+    first = 1_000_000_000
+    for chat_id in range(first, first + 5000):
+        cache.put(chat_id, NO_DRAFT, now)
+    assert cache.absent_held() <= 2000
+    assert cache.get(first + 4999) == NO_DRAFT  # the newest are known
+    assert cache.get(first) is None  # the oldest were forgotten: read again
+    cache[first + 4999] = json.dumps({"step": "run_days"})  # a draft written now
+    assert cache.get(first + 4999) == json.dumps({"step": "run_days"})
+    cache.pop(first + 4998)
+    assert cache.get(first + 4998) is None
+
+    full = DraftCache(now=lambda: now)
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for chat_id in range(first, first + 2 * ABSENT_CACHE_SIZE):
+        full.put(chat_id, NO_DRAFT, now)
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    held = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    assert full.absent_held() == 2 * ABSENT_CACHE_SIZE
+    assert held / full.absent_held() < 100, held / full.absent_held()
+
+
+async def test_a_message_outside_a_conversation_reads_no_draft_twice(bot: BotHarness) -> None:
+    """Once a chat is known to have no draft, its messages cost no read of one."""
+    from sqlalchemy import event
+
+    await bot.say("hello")  # the first message of the chat: one read, "no draft"
+    engine = bot.sessions.kw["bind"].sync_engine
+    statements: list[str] = []
+
+    def on_statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    try:
+        replies = await bot.say("hello")
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+    assert texts(replies) == T("misc.unknown_text")
+    assert not [s for s in statements if "onboarding_drafts" in s], statements
+
+
+async def test_after_a_start_only_open_conversations_are_read(bot: BotHarness) -> None:
+    """The cache is filled with every stored draft at start: a runner mid-onboarding
+    carries on, and anyone else's message costs no draft read, the first one included."""
+    from sqlalchemy import event
+
+    await start_and_answer(bot, CHAT)
+    await bot.restart()
+    engine = bot.sessions.kw["bind"].sync_engine
+    statements: list[str] = []
+
+    def on_statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    try:
+        bot.chat_id = OTHER
+        replies = await bot.say("hello")
+        bot.chat_id = CHAT
+        answered = await bot.say("sat")
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+    assert texts(replies) == T("misc.unknown_text")
+    assert texts(answered) == T("onboarding.ask_hard_days")
+    assert not [
+        s
+        for s in statements
+        if s.lstrip().upper().startswith("SELECT") and "onboarding_drafts" in s
+    ], statements
+
+
+def test_a_cache_too_small_for_every_draft_reads_the_others() -> None:
+    from bot.store.drafts import DraftCache, StoredDraft
+
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    stored = [(chat_id, StoredDraft('{"step": "run_days"}', now)) for chat_id in range(5)]
+    assert not DraftCache(now=lambda: now, max_entries=4).fill(stored)
+    cache = DraftCache(now=lambda: now, max_entries=5)
+    assert cache.fill(stored)
+    assert cache.get(4) == '{"step": "run_days"}' and cache.get(99) == "{}"
+    cache[100] = '{"step": "sessions"}'  # a sixth draft: one is let go, and with it
+    assert cache.get(99) is None  # the knowledge that a chat not held has none

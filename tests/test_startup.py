@@ -305,7 +305,7 @@ def test_settings_normalise_database_url_from_the_environment(
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", f"  {TOKEN}\n")
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
     monkeypatch.setenv("LOG_LEVEL", "debug")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]  # pydantic-settings' init-only option
     assert settings.database_url == "postgresql+psycopg://u@h/db"
     assert settings.telegram_bot_token.get_secret_value() == TOKEN
     assert settings.log_level == "DEBUG"

@@ -72,12 +72,14 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
-    await update.effective_chat.send_message(deps.content.texts("misc.unknown_command"))  # type: ignore[union-attr]
+    if update.effective_chat is not None:
+        await update.effective_chat.send_message(deps.content.texts("misc.unknown_command"))
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
-    await update.effective_chat.send_message(deps.content.texts("misc.non_text"))  # type: ignore[union-attr]
+    if update.effective_chat is not None:
+        await update.effective_chat.send_message(deps.content.texts("misc.non_text"))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

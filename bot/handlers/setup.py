@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 
 from telegram import (
     CallbackQuery,
@@ -56,6 +57,8 @@ from bot.store.db import transaction
 from bot.store.drafts import Draft, Mode
 from bot.store.models import Runner
 
+log = logging.getLogger(__name__)
+
 # The cached question builder; ``_question.__wrapped__`` builds without the cache.
 _question = Q.built_question
 
@@ -89,7 +92,7 @@ async def _load(deps: Deps, chat_id: int) -> Draft:
             stored = None
     await housekeeping.forget(deps, forgotten)
     if stored is None:
-        deps.draft_cache.put(chat_id, "{}", now)
+        deps.draft_cache.put(chat_id, drafts.NO_DRAFT, now)
         return Draft()
     deps.draft_cache.put(chat_id, stored.data, stored.updated_at)
     return Draft.from_json(stored.data)
@@ -297,10 +300,15 @@ async def leave_for_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     (handlers in a later group)."""
     deps = get_deps(context)
     chat_id = _chat(update).id
-    draft = await _load(deps, chat_id)
-    if draft.open:
-        draft.listening = False
-        await _save(deps, chat_id, draft)
+    try:
+        draft = await _load(deps, chat_id)
+        if draft.open:
+            draft.listening = False
+            await _save(deps, chat_id, draft)
+    except Exception:
+        # The confirmation is still asked for (it needs no database); the question stays
+        # open, which a confirmed deletion ends anyway.
+        log.warning("Could not leave the open setup of chat %s for /delete", chat_id, exc_info=True)
 
 
 # ---- messages while a conversation is open ------------------------------------------
@@ -310,7 +318,13 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """A private chat's message (not a command): the open conversation's, if there is
     one (and then no other handler sees it); otherwise left to the other handlers."""
     deps = get_deps(context)
-    draft = await _load(deps, _chat(update).id)
+    try:
+        draft = await _load(deps, _chat(update).id)
+    except Exception as exc:
+        # Reported as any handler's error (one answer), and the message goes no further:
+        # the handlers after this one would only meet the same database.
+        await context.application.process_error(update, exc)
+        raise ApplicationHandlerStop from exc
     if not draft.open:
         return
     message = update.effective_message

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -40,11 +40,20 @@ ABANDONED_AFTER = timedelta(days=30)
 # SQLite and 0.50 ms on PostgreSQL against 0.003 ms for a hit (2,000 reads each, this
 # project's 2-core machine), while a whole update costs about 1.2-1.8 ms (bench.updates).
 DRAFT_CACHE_SIZE = 4096
+# Chats known to have no draft, kept apart (a chat id in a set, 96 bytes by tracemalloc;
+# tests/test_records_memory.py keeps it under 100): every private message first asks
+# whether a conversation is open, and without this a "done" from a runner outside the
+# 4,096 paid a read by primary key in a transaction of its own (bench.updates: "done"
+# 2.13 -> 2.52 statements and 1.00 -> 1.39 commits per update, a miss for each runner's
+# first message). Needed only once the cache no longer holds every draft (``fill``).
+# Two generations of this many: up to 32,768 chats, at most 3.1 MB.
+ABSENT_CACHE_SIZE = 16_384
 
-_drafts = OnboardingDraft.__table__  # type: ignore[attr-defined]
+_drafts = OnboardingDraft.__table__  # type: ignore[attr-defined]  # added at class creation
 _DRAFT = core_select(_drafts.c.data, _drafts.c.updated_at).where(
     _drafts.c.chat_id == bindparam("chat_id")
 )
+_ALL = core_select(_drafts.c.chat_id, _drafts.c.data, _drafts.c.updated_at)
 _DROP = delete(_drafts).where(_drafts.c.chat_id == bindparam("chat_id"))
 _DROP_ABANDONED = (
     delete(_drafts)
@@ -134,6 +143,9 @@ class Draft:
         return json.dumps(data)
 
 
+NO_DRAFT = "{}"  # what the cache holds for a chat without a draft
+
+
 @dataclass(frozen=True)
 class StoredDraft:
     data: str  # the JSON stored
@@ -157,6 +169,15 @@ class DraftCache:
     forgotten in the database is not revived from memory. ``cache[chat] = json`` stamps
     the entry with the clock's now, the time the caller has just stored it at.
 
+    Filled at start with every stored draft (``fill``; the sweep keeps them few), a
+    chat it does not hold has no draft: a runner's first message after a start costs no
+    read either. Every deletion of a draft in this process is followed by ``pop``, every
+    write by a put.
+
+    "No draft" is remembered apart and more widely (``ABSENT_CACHE_SIZE``): in two
+    generations of at most ``max_absent`` chat ids each; when the newer is full it
+    becomes the older, and the older is forgotten.
+
     A second process answering the same chats (several webhook workers) would not see
     this process's entries: it reads the database, which always holds the latest answer;
     but each process's own entry for a chat the other one has since answered is stale.
@@ -164,21 +185,47 @@ class DraftCache:
     a deployment with several update workers must route a chat's updates to one worker,
     or run with ``max_entries=0`` (every read from the database)."""
 
-    def __init__(self, now: Callable[[], datetime], max_entries: int = DRAFT_CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        max_entries: int = DRAFT_CACHE_SIZE,
+        max_absent: int = ABSENT_CACHE_SIZE,
+    ) -> None:
         self._now = now
         self.max_entries = max_entries
+        self.max_absent = max_absent
         self._entries: OrderedDict[int, tuple[str, datetime]] = OrderedDict()
+        self._absent: set[int] = set()  # the newer generation
+        self._absent_before: set[int] = set()  # the older
+        # Every draft in the database is held (``fill``): a chat not held has none.
+        self._complete = False
 
     def __len__(self) -> int:
+        """Drafts held (chats known to have none are not counted)."""
         return len(self._entries)
 
     def __contains__(self, chat_id: object) -> bool:
-        return chat_id in self._entries
+        return chat_id in self._entries or chat_id in self._absent or chat_id in self._absent_before
+
+    def absent_held(self) -> int:
+        """How many chats are remembered as having no draft."""
+        return len(self._absent) + len(self._absent_before)
+
+    def _note_absent(self, chat_id: int) -> None:
+        if len(self._absent) >= self.max_absent:
+            self._absent_before, self._absent = self._absent, set()
+        self._absent.add(chat_id)
 
     def get(self, chat_id: int) -> str | None:
+        if chat_id in self._absent:
+            return NO_DRAFT
+        if chat_id in self._absent_before:
+            self._absent_before.discard(chat_id)
+            self._note_absent(chat_id)
+            return NO_DRAFT
         entry = self._entries.get(chat_id)
         if entry is None:
-            return None
+            return NO_DRAFT if self._complete else None
         if is_abandoned(entry[1], self._now()):
             del self._entries[chat_id]
             return None
@@ -188,15 +235,37 @@ class DraftCache:
     def put(self, chat_id: int, data: str, stored_at: datetime | None) -> None:
         if self.max_entries <= 0:
             return
+        if data == NO_DRAFT:
+            self._entries.pop(chat_id, None)
+            if self.max_absent > 0:
+                self._note_absent(chat_id)
+            return
+        self._absent.discard(chat_id)
+        self._absent_before.discard(chat_id)
         self._entries[chat_id] = (data, stored_at or self._now())
         self._entries.move_to_end(chat_id)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
+            self._complete = False  # a chat not held may have a draft from now on
+
+    def fill(self, stored: Sequence[tuple[int, StoredDraft]]) -> bool:
+        """At start, every draft in the database (``read_all``): from then on a chat this
+        cache does not hold has no draft, and asking costs no read, until more drafts
+        are open at once than it holds. Whether that is so (more than ``max_entries``
+        stored: the cache stays a plain one)."""
+        if self.max_entries <= 0 or len(stored) > self.max_entries:
+            return False
+        for chat_id, draft in stored:
+            self.put(chat_id, draft.data, draft.updated_at)
+        self._complete = True
+        return True
 
     def __setitem__(self, chat_id: int, data: str) -> None:
         self.put(chat_id, data, None)
 
     def pop(self, chat_id: int, default: str | None = None) -> str | None:
+        self._absent.discard(chat_id)
+        self._absent_before.discard(chat_id)
         entry = self._entries.pop(chat_id, None)
         return default if entry is None else entry[0]
 
@@ -205,6 +274,12 @@ async def read_draft(session: AsyncSession, chat_id: int) -> StoredDraft | None:
     """The stored draft and when it was last written."""
     rows = await fetch_all(session, _DRAFT, {"chat_id": chat_id})
     return StoredDraft(rows[0].data, rows[0].updated_at) if rows else None
+
+
+async def read_all(session: AsyncSession, limit: int) -> list[tuple[int, StoredDraft]]:
+    """Every stored draft by chat, up to ``limit`` + 1 (more than ``limit``: too many)."""
+    rows = await fetch_all(session, _ALL.limit(limit + 1), {})
+    return [(row.chat_id, StoredDraft(row.data, row.updated_at)) for row in rows]
 
 
 async def load(session: AsyncSession, chat_id: int) -> Draft | None:
