@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.taps import tap_or_stale
 from bot.messages import views
 from bot.messages.callbacks import SnoozeButton, SnoozeFor
-from bot.services.calendar import load_calendar, local_today, slot_for
-from bot.store import logs, reminders, runners
+from bot.services.snooze import SnoozeCheck, SnoozeResult, snoozable, snooze
 from bot.store.db import transaction
 
 
@@ -24,22 +20,13 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     deps, t, query, chat, day = tap.deps, tap.t, tap.query, tap.chat, tap.button.day
     minutes = tap.button.minutes if isinstance(tap.button, SnoozeFor) else None
     now = deps.clock.now()
-    calendar = None
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, chat.id)
-        # Only today's button can snooze: any other day is not worth a calendar read.
-        if runner is not None and runner.onboarded and day == local_today(runner, now):
-            calendar = await load_calendar(session, runner, day)
-    if runner is None or not runner.onboarded:
-        await tap.stale()
-        return
-    if calendar is None:
+        found = await snoozable(session, chat.id, day, now)
+    if found.check is SnoozeCheck.OTHER_DAY:
         await query.answer(t("misc.old_button_answer"))
         return
-    slot = slot_for(runner, day, calendar, day)
-    focus = slot.focus if slot else None
-    if focus is None:
-        await tap.stale()  # today's session is gone since: paused, moved, plan changed
+    if found.check is not SnoozeCheck.OK or found.focus is None or found.zone is None:
+        await tap.stale()
         return
     if minutes is None:
         # First tap: offer the choices in place of the "Later" button.
@@ -48,25 +35,18 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         rows += views.snooze_keyboard(t, day).inline_keyboard
         await tap.set_keyboard(InlineKeyboardMarkup(rows))
         return
-    zone = ZoneInfo(runner.timezone)
-    due = now + timedelta(minutes=minutes)
-    scheduled = False
     async with transaction(deps.sessions) as session:
-        logged = await logs.log_on(session, chat.id, day)
-        if logged is None and due.astimezone(zone).date() == day:
-            scheduled = await reminders.schedule_snooze(
-                session, chat_id=chat.id, day=day, focus=focus.value, due=due
-            )
-    at = due.astimezone(zone).strftime("%H:%M")
-    if logged is None and due.astimezone(zone).date() == day and not scheduled:
+        result, due = await snooze(session, chat.id, day, found.focus, found.zone, now, minutes)
+    at = due.astimezone(found.zone).strftime("%H:%M")
+    if result is SnoozeResult.ALREADY:
         # A double tap: the first press scheduled it and said so; this one only answers.
         await query.answer(views.toast(t("misc.snoozed", time=at)))
         return
     await query.answer()
-    if logged is not None:
+    if result is SnoozeResult.LOGGED:
         await chat.send_message(t("misc.snooze_logged"))
         return
-    if due.astimezone(zone).date() != day:
+    if result is SnoozeResult.TOO_LATE:
         await chat.send_message(t("misc.snooze_too_late"))
         return
     await tap.set_keyboard(views.session_keyboard(t, day))

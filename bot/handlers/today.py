@@ -27,6 +27,7 @@ from bot.messages.callbacks import (
     SkipButton,
 )
 from bot.messages.today import outcome_text, today_message
+from bot.services.activity import block_runner, wake_runner
 from bot.services.calendar import load_calendar, local_today, upcoming
 from bot.services.history import logged_in, runner_and_history, runner_and_recent_log
 from bot.services.log import (
@@ -37,7 +38,6 @@ from bot.services.log import (
     note_after_workout,
     record_feedback,
 )
-from bot.services.next_reminder import next_reminder_for
 from bot.store import drafts, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -53,13 +53,7 @@ async def wake(deps: Deps, chat_id: int) -> None:
     """Reactivate a runner marked inactive after Telegram said they blocked the bot."""
     deps.inactive.discard(chat_id)
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, chat_id)
-        if runner is None or runner.active:
-            return
-        now = deps.clock.now()
-        runner.active = True
-        runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
-        await runners.set_state(session, runner, now=now)
+        await wake_runner(session, chat_id, deps.clock.now())
 
 
 async def block(deps: Deps, chat_id: int) -> None:
@@ -67,12 +61,7 @@ async def block(deps: Deps, chat_id: int) -> None:
     they unblock it or write again (``wake``)."""
     deps.inactive.add(chat_id)
     async with transaction(deps.sessions) as session:
-        runner = await runners.get_runner(session, chat_id)
-        if runner is None or not runner.active:
-            return
-        await runners.set_state(
-            session, runner, now=deps.clock.now(), active=False, next_reminder_utc=None
-        )
+        await block_runner(session, chat_id, deps.clock.now())
 
 
 async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
