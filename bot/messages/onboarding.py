@@ -99,10 +99,6 @@ def days_text(t: Texts, days: list[int]) -> str:
     return ", ".join(t(f"day_short.{day}") for day in sorted(days)) or t("buttons.none")
 
 
-def _choices(t: Texts, step: str, group: str, values: tuple[str, ...]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button(t(f"{group}.{value}"), step, value)] for value in values])
-
-
 # ---- the questions ------------------------------------------------------------------
 
 Asked = tuple[str, Keyboard]
@@ -243,8 +239,6 @@ def _tapped_hard_days(t: Texts, answers: Answers, value: str) -> Tapped:
 
 # Experience and equipment ------------------------------------------------------------------
 
-EXPERIENCES = ("new", "some", "experienced")
-EQUIPMENTS = ("none", "dumbbells", "gym")
 _EXPERIENCE_WORDS = {
     "new": ("new", "none", "beginner", "never", "no"),
     "some": ("some", "a bit", "a little", "intermediate"),
@@ -258,28 +252,35 @@ _EQUIPMENT_WORDS = {
 
 
 def _one_of(
-    key: str, group: str, values: tuple[str, ...], words: dict[str, tuple[str, ...]]
+    key: str,
+    *,
+    asks: str,
+    reasks: str,
+    label: Callable[[Texts, str], str],
+    words: dict[str, tuple[str, ...]],
 ) -> Question:
-    """A question answered by one of ``values``: a button each, labelled ``group.value``;
-    typed, the exact label or a word it starts with."""
+    """A question answered by one of ``words``' keys: a button each, with its ``label``;
+    typed, the exact label or a word it starts with (else the ``reasks`` text)."""
+    values = tuple(words)
 
     def ask(t: Texts, answers: Answers) -> Asked:
-        return t(f"onboarding.ask_{key}"), _choices(t, key, group, values)
+        rows = [[button(label(t, value), key, value)] for value in values]
+        return t(asks), InlineKeyboardMarkup(rows)
 
     def typed(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
         # The exact label of a button, typed, is always understood.
         for value in values:
-            if _is(text, t(f"{group}.{value}")):
+            if _is(text, label(t, value)):
                 return _set(answers, key, value)
         lowered = _lowered(text)
         for value, starts in words.items():
             if any(lowered.startswith(word) for word in starts):
                 return _set(answers, key, value)
-        return f"onboarding.reask_{key}"
+        return reasks
 
     def tapped(t: Texts, answers: Answers, value: str) -> Tapped:
         if value in values:
-            return _set(answers, key, value), t(f"{group}.{value}")
+            return _set(answers, key, value), label(t, value)
         return None
 
     return Question(key, ask, typed, tapped)
@@ -505,8 +506,20 @@ QUESTIONS: dict[str, Question] = {
             shows=(A.RUN_DAYS, "long_run_day", A.HARD_DAYS),  # A.hard_day_candidates
             days=A.hard_day_candidates,
         ),
-        _one_of(A.EXPERIENCE, "experience", EXPERIENCES, _EXPERIENCE_WORDS),
-        _one_of(A.EQUIPMENT, "equipment", EQUIPMENTS, _EQUIPMENT_WORDS),
+        _one_of(
+            A.EXPERIENCE,
+            asks="onboarding.ask_experience",
+            reasks="onboarding.reask_experience",
+            label=lambda t, value: t(f"experience.{value}"),
+            words=_EXPERIENCE_WORDS,
+        ),
+        _one_of(
+            A.EQUIPMENT,
+            asks="onboarding.ask_equipment",
+            reasks="onboarding.reask_equipment",
+            label=lambda t, value: t(f"equipment.{value}"),
+            words=_EQUIPMENT_WORDS,
+        ),
         Question(A.PULL_UP_BAR, _ask_pull_up_bar, _typed_pull_up_bar, _tapped_pull_up_bar),
         Question(A.SESSIONS, _ask_sessions, _typed_sessions, _tapped_sessions),
         Question(A.TIME_BUDGET, _ask_time_budget, _typed_time_budget, _tapped_time_budget),
