@@ -83,6 +83,22 @@ async def test_get_me(stub: StubBotAPI) -> None:
     assert [c.method for c in stub.calls] == ["getMe", "getMe"]  # initialize() + explicit
 
 
+def test_dispatch_answers_in_process_as_over_http(stub: StubBotAPI) -> None:
+    """What testkit.harness's in-process request calls: the same answer, no HTTP."""
+    status, payload = stub.dispatch(f"/bot{TOKEN}/getMe", {})
+    assert status == 200 and payload["ok"] is True
+    assert payload["result"]["username"] == "coach_test_bot"
+    status, payload = stub.dispatch("/botnot-a-token/getMe", {})
+    assert (status, payload["ok"]) == (404, False)
+    assert [c.method for c in stub.calls] == ["getMe"]
+
+
+def test_a_larger_listen_backlog_still_serves() -> None:
+    with StubBotAPI(listen_backlog=1024) as stub:
+        result = post(f"{stub.base_url}{TOKEN}/getMe", b"", "application/json")
+    assert result["ok"] is True
+
+
 async def test_malformed_token_is_rejected(stub: StubBotAPI) -> None:
     bot = Bot("not-a-token", base_url=stub.base_url)
     with pytest.raises(Exception):  # noqa: B017 - PTB raises InvalidToken subclasses
