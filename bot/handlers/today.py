@@ -28,8 +28,8 @@ from bot.messages.callbacks import (
 )
 from bot.messages.today import outcome_text, today_message
 from bot.services.activity import block_runner, wake_runner
-from bot.services.calendar import load_calendar, local_today, upcoming
-from bot.services.history import logged_in, runner_and_history, runner_and_recent_log
+from bot.services.calendar import local_today, upcoming
+from bot.services.history import runner_and_recent_log
 from bot.services.log import (
     FeedbackResult,
     LogOutcome,
@@ -38,6 +38,7 @@ from bot.services.log import (
     note_after_workout,
     record_feedback,
 )
+from bot.services.plan import read_today
 from bot.store import drafts, runners
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -70,17 +71,13 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert chat is not None
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:  # one transaction: runner and log
-        runner, history = await runner_and_history(session, chat.id, now)
-        if runner is None or not runner.onboarded:
-            runner = None
-        else:
-            day = local_today(runner, now)
-            calendar = await load_calendar(session, runner, day, logged_in(history))
-    if runner is None:
+        found = await read_today(session, chat.id, now)
+    if found is None:
         await chat.send_message(deps.content.texts("today.not_set_up"))
         return
-    status = next((entry.status for entry in history if entry.day == day), None)
-    text, keyboard = today_message(deps.content, runner, day, now, status, history, calendar)
+    text, keyboard = today_message(
+        deps.content, found.runner, found.day, now, found.status, found.history, found.calendar
+    )
     await chat.send_message(text, reply_markup=keyboard)
 
 

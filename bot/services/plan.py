@@ -4,13 +4,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.coach.calendar import History
 from bot.coach.day import Coaching, DayPlan, session_on
 from bot.coach.pause import welcome_back
 from bot.coach.progression import Break, Entry
 from bot.coach.week import Focus
 from bot.content import Content
+from bot.services.calendar import load_calendar, local_today
+from bot.services.history import logged_in, runner_and_history
 from bot.store.models import Runner
 from bot.store.runners import week_of
 
@@ -50,3 +56,26 @@ def day_plan(
     return session_on(
         content.catalog, week_of(runner), history, day, coaching_of(runner), focus=focus
     )
+
+
+@dataclass(frozen=True)
+class Today:
+    """What /today shows: the runner, their today, its log status, the log and calendar."""
+
+    runner: Runner
+    day: date
+    status: str | None  # today's log status (a LogStatus), or None
+    history: list[Entry]
+    calendar: History
+
+
+async def read_today(session: AsyncSession, chat_id: int, now: datetime) -> Today | None:
+    """The runner's today in one read of runner and log (plus the moves); None if they are
+    not set up."""
+    runner, history = await runner_and_history(session, chat_id, now)
+    if runner is None or not runner.onboarded:
+        return None
+    day = local_today(runner, now)
+    calendar = await load_calendar(session, runner, day, logged_in(history))
+    status = next((entry.status for entry in history if entry.day == day), None)
+    return Today(runner, day, status, history, calendar)
