@@ -346,6 +346,19 @@ def test_sql_is_built_only_in_the_store() -> None:
     assert not outside, report("SQL built outside bot.store", outside)
 
 
+def test_services_and_the_store_know_nothing_of_telegram() -> None:
+    """What the coach does for a runner, and what it stores, is the same whichever way
+    the runner reached it; the handlers and jobs speak Telegram."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {module}"
+        for source, path in MODULES.items()
+        if within(source, "bot.services") or within(source, "bot.store")
+        for module, _, line in external_imports(path)
+        if within(module, "telegram")
+    ]
+    assert not found, report("bot.services or bot.store imports telegram", found)
+
+
 def test_messages_never_talk_to_telegram() -> None:
     calls = [
         f"{path.relative_to(ROOT)}:{line}: {module}{'.' + name if name else ''}"
