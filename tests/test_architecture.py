@@ -8,7 +8,7 @@ usually "move the function down a layer" or "pass it in".
 
 The same walk checks that the code explains itself from the repository (no design note
 outside it, every `docs/...` path it names exists) and that every `# type: ignore` says
-which error it silences.
+which error it silences and why.
 """
 
 from __future__ import annotations
@@ -512,3 +512,15 @@ def test_every_type_ignore_names_its_error_code() -> None:
         if not match.group("codes") or match.group("codes") == "[]"
     ]
     assert not bare, report("`# type: ignore` without an error code in brackets", bare)
+
+
+def test_every_type_ignore_says_why() -> None:
+    """A reason after the code (`# type: ignore[arg-type]  # PTB types it as ...`) or in a
+    comment on the line above."""
+    silent = [
+        f"{path.relative_to(ROOT)}:{number}: {match.group(0)}"
+        for path in python_files("bot", "testkit", "bench")
+        for number, match, above in ignore_comments(path)
+        if not match.group("rest").strip(" #") and not above.strip(" #")
+    ]
+    assert not silent, report("`# type: ignore` without a reason", silent)
