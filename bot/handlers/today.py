@@ -34,12 +34,14 @@ from bot.services.log import (
     FeedbackResult,
     LogOutcome,
     LogResult,
+    hold_note,
     log_session,
     note_after_workout,
     record_feedback,
+    take_note,
 )
 from bot.services.plan import read_today
-from bot.store import drafts, runners
+from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Runner
 
@@ -115,11 +117,7 @@ async def _log_and_reply(
                 recent=recent,
             )
             if outcome.result is LogResult.ASK_FOCUS and status is LogStatus.DONE:
-                draft = await drafts.load_draft(session, chat.id)
-                draft["pending_note"] = note
-                deps.draft_cache[chat.id] = await drafts.save_draft(
-                    session, chat.id, draft, now=now
-                )
+                deps.draft_cache[chat.id] = await hold_note(session, chat.id, note, now)
     # Replies leave after the commit: a slow send must not hold a database connection.
     if runner is None or not runner.onboarded:
         await chat.send_message(t("done.not_set_up"))
@@ -243,15 +241,11 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if isinstance(button, DidButton):
         focus = button.focus
         async with transaction(deps.sessions) as session:
-            draft = await drafts.load_draft(session, chat.id)
-            note = draft.pop("pending_note", None)
-            if draft:
-                deps.draft_cache[chat.id] = await drafts.save_draft(
-                    session, chat.id, draft, now=deps.clock.now()
-                )
-            else:
-                await drafts.drop_draft(session, chat.id)
-                deps.draft_cache.pop(chat.id, None)
+            note, stored = await take_note(session, chat.id, deps.clock.now())
+        if stored is not None:
+            deps.draft_cache[chat.id] = stored
+        else:
+            deps.draft_cache.pop(chat.id, None)
     status = LogStatus.SKIPPED if isinstance(button, SkipButton) else LogStatus.DONE
     outcome = await _log_and_reply(
         update, deps, runner, status=status, note=note, day=button.day, focus=focus, query=query

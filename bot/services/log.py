@@ -28,7 +28,7 @@ from bot.services.calendar import (
     slot_for,
 )
 from bot.services.history import recent_logged
-from bot.store import logs, runners
+from bot.store import drafts, logs, runners
 from bot.store.models import Runner, SessionLog
 from bot.store.runners import week_of
 from bot.store.snapshots import LoggedDay
@@ -242,3 +242,26 @@ async def record_feedback(
     else:
         await logs.set_feedback(session, chat_id, day, feedback=feedback)
     return FeedbackResult.RECORDED
+
+
+async def hold_note(session: AsyncSession, chat_id: int, note: str | None, now: datetime) -> str:
+    """Keep a "done" note on the runner's draft until they say which focus they did (the
+    focus buttons); the draft's JSON as stored, for the drafts cache."""
+    draft = await drafts.load(session, chat_id) or drafts.Draft()
+    draft.pending_note = note
+    return await drafts.save(session, chat_id, draft, now=now)
+
+
+async def take_note(
+    session: AsyncSession, chat_id: int, now: datetime
+) -> tuple[str | None, str | None]:
+    """The note ``hold_note`` kept, taken off the draft, and the draft's JSON as stored
+    now (None: nothing else was on it, so it is gone)."""
+    draft = await drafts.load(session, chat_id)
+    note = draft.pending_note if draft is not None else None
+    if draft is not None:
+        draft.pending_note = None
+    if draft is None or draft.to_json() == drafts.NO_DRAFT:
+        await drafts.drop_draft(session, chat_id)
+        return note, None
+    return note, await drafts.save(session, chat_id, draft, now=now)
