@@ -403,6 +403,7 @@ async def deliver(
     None to leave it ``sending`` (it is no longer this sender's, or an attempt may have
     been delivered: after the lease it is sent again as a possible duplicate)."""
     tries: list[int] = []  # one entry per request that went to Telegram
+    lease = _Lease(item.leased_at or deps.clock.now())
     if item.retry:
         report.possible_duplicates += 1
         log.warning(
@@ -411,7 +412,7 @@ async def deliver(
         )
     try:
         delivered = await with_retries(
-            lambda: _attempt(bot, deps, item, message, tries, report), sleep=deps.sleep
+            lambda: _attempt(bot, deps, item, message, tries, report, lease), sleep=deps.sleep
         )
     except LeaseLost:
         report.lease_lost += 1
@@ -512,11 +513,12 @@ async def _reserve(session: AsyncSession, deps: Deps, tick: _Tick, now: datetime
     lease = timedelta(seconds=deps.settings.reminder_lease_seconds)
     found = None
     if now >= tick.next_sweep:
+        tick.next_sweep = now + SWEEP_EVERY  # before the await: one sender sweeps, not all
         found = await reminders.reserve(
             session, now=now, me=INSTANCE_ID, lease=lease, overdue=True, busy=frozenset(_BUSY)
         )
-        if found is None:
-            tick.next_sweep = now + SWEEP_EVERY
+        if found is not None:
+            tick.next_sweep = now  # there may be more
     if found is None:
         found = await reminders.reserve(session, now=now, me=INSTANCE_ID, lease=lease)
     if found is None:
@@ -599,6 +601,13 @@ async def _exchange(
     return found
 
 
+@dataclass
+class _Lease:
+    """When this sender's lease on a row began (the reservation, or the latest renewal)."""
+
+    since: datetime
+
+
 class LeaseLost(Exception):
     """The row stopped being this sender's while it waited for its turn."""
 
@@ -614,6 +623,7 @@ async def _attempt(
     message: OutgoingMessage,
     tries: list[int],
     report: TickReport,
+    lease: _Lease,
 ) -> Message:
     """One try at sending: wait for a turn under the rate limit, then confirm — in one
     statement — that the row is still ours (restarting its lease) and that the runner
@@ -639,7 +649,7 @@ async def _attempt(
         if paced is not None:
             await paced.wait_turn(Priority.BULK)
         turned = loop.time()
-        began = await _renew(deps, item)
+        began = await _renew(deps, item, lease)
         done = loop.time()
         if paced is None or min(done - turned, done - began) < paced.interval / 2:
             break
@@ -657,14 +667,26 @@ async def _attempt(
     return await bot.send_message(message.chat_id, message.text, reply_markup=message.keyboard)
 
 
-async def _renew(deps: Deps, item: reminders.Taken) -> float:
-    """The row is still this sender's, for a whole lease from now, and its day is not
-    logged; else LeaseLost or AlreadyLogged. Returns the loop time at which the check
-    had its connection (a wait for one is not part of the check)."""
-    async with transaction(deps.sessions) as session:
-        await session.connection()
-        began = asyncio.get_running_loop().time()
-        found = await reminders.renew(session, item.id, me=INSTANCE_ID, now=deps.clock.now())
+async def _renew(deps: Deps, item: reminders.Taken, lease: _Lease) -> float:
+    """The row is still this sender's and its day is not logged; else LeaseLost or
+    AlreadyLogged. While more than half of the lease is left (the usual case: a turn
+    comes within seconds of the reservation, the lease lasts minutes) that is one read
+    and no commit, as no other instance can take the row over before the send is done;
+    after that, the same statement restarts the lease. Returns the loop time at which
+    the check had its connection (a wait for one is not part of the check)."""
+    now = deps.clock.now()
+    if now - lease.since < timedelta(seconds=deps.settings.reminder_lease_seconds) / 2:
+        async with deps.sessions() as session:  # read only: ends without a commit
+            await session.connection()
+            began = asyncio.get_running_loop().time()
+            found = await reminders.check(session, item.id, me=INSTANCE_ID)
+    else:
+        async with transaction(deps.sessions) as session:
+            await session.connection()
+            began = asyncio.get_running_loop().time()
+            found = await reminders.renew(session, item.id, me=INSTANCE_ID, now=now)
+        if found == reminders.RENEWED:
+            lease.since = now
     if found == reminders.LOST:
         raise LeaseLost
     if found == reminders.LOGGED:

@@ -151,9 +151,11 @@ class Taken:
     due: datetime
     retry: bool
     attempts: int = 1
+    # When this instance's lease on it began (the reservation, or the latest ``renew``).
+    leased_at: datetime | None = None
 
 
-# What ``renew`` found, right before a send.
+# What ``renew`` and ``check`` found, right before a send.
 RENEWED = "renewed"
 LOGGED = "logged"  # the runner logged the day meanwhile: do not send
 LOST = "lost"  # the row is no longer this sender's
@@ -196,6 +198,35 @@ async def renew(session: AsyncSession, reminder_id: int, *, me: str, now: dateti
         col(Reminder.status) == ReminderStatus.SENDING,
     )
     return LOGGED if (await session.exec(mine)).first() is not None else LOST
+
+
+@cache
+def _check_statement() -> Executable:
+    logged = (
+        core_select(_logs.c.id)
+        .where(
+            _logs.c.chat_id == _reminders.c.chat_id,
+            _logs.c.local_date == _reminders.c.local_date,
+            _reminders.c.kind != PREVIEW,
+        )
+        .exists()
+    )
+    return core_select(logged.label("logged")).where(
+        _reminders.c.id == bindparam("reminder_id"),
+        _reminders.c.claimed_by == bindparam("me"),
+        _reminders.c.status == ReminderStatus.SENDING,
+    )
+
+
+async def check(session: AsyncSession, reminder_id: int, *, me: str) -> str:
+    """``renew`` without restarting the lease, in one read: for a sender whose lease has
+    long enough to run (no other instance can take the row over meanwhile), so the check
+    right before a send writes nothing and needs no commit. ``RENEWED`` (still this
+    sender's, the day not logged), ``LOGGED`` or ``LOST``."""
+    rows = await fetch_all(session, _check_statement(), {"reminder_id": reminder_id, "me": me})
+    if not rows:
+        return LOST
+    return LOGGED if rows[0].logged else RENEWED
 
 
 @cache
@@ -487,6 +518,7 @@ async def reserve(
         values.pop("due_utc"),
         retry=overdue,
         attempts=values.pop("attempts"),
+        leased_at=now,
     )
     logged = values.pop(_LOGS_LABEL)
     entries = json.loads(logged) if isinstance(logged, str) else (logged or [])
