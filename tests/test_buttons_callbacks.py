@@ -11,12 +11,18 @@ from hypothesis import strategies as st
 
 from bot.coach.pause import Length, Reason
 from bot.coach.status import SkipReason
+from bot.coach.swaps import CODE_LENGTH
 from bot.coach.week import Focus
 from bot.messages import callbacks as cb
 
 DAYS = st.dates(min_value=cb.FIRST_BUTTON_DAY, max_value=cb.LAST_BUTTON_DAY)
-# Parts of free text (exercise codes, setup steps): anything but the separator.
-PARTS = st.text(st.characters(blacklist_characters=":"), max_size=8)
+# Exercise codes as coach.swaps.exercise_code makes them, and setup steps and values as
+# the setup conversation names them.
+CODES = st.text(alphabet="0123456789abcdef", min_size=CODE_LENGTH, max_size=CODE_LENGTH)
+STEPS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=16)
+VALUES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789:", max_size=12)
+# Any text a part could hold (Telegram's data is UTF-8: no lone surrogates).
+ANY_PART = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 THU = date(2026, 11, 26)
 # Parts of real buttons and of forged ones, to build data close to what the bot makes.
 NEAR_MISSES = (
@@ -34,8 +40,8 @@ BUTTONS = st.one_of(
     st.builds(cb.SnoozeFor, DAYS, st.sampled_from(cb.SNOOZE_MINUTES)),
     st.builds(cb.SwapWhich, DAYS),
     st.builds(cb.SwapKeep, DAYS),
-    st.builds(cb.SwapOptions, DAYS, PARTS.filter(lambda part: part != cb.SWAP_KEEP)),
-    st.builds(cb.SwapChoose, DAYS, PARTS, PARTS),
+    st.builds(cb.SwapOptions, DAYS, CODES),
+    st.builds(cb.SwapChoose, DAYS, CODES, CODES),
     st.builds(cb.ReasonButton, DAYS, st.sampled_from(SkipReason)),
     st.builds(cb.MoveButton, DAYS, DAYS),
     st.builds(cb.KeepSkipped, DAYS),
@@ -43,7 +49,7 @@ BUTTONS = st.one_of(
     st.builds(cb.PausePick, DAYS, st.sampled_from(Length), st.sampled_from(Reason)),
     st.builds(cb.PauseKeep, DAYS),
     st.builds(cb.DeleteButton, st.booleans()),
-    st.builds(cb.SetupButton, PARTS, st.text(max_size=20)),
+    st.builds(cb.SetupButton, STEPS, VALUES),
 )
 
 
@@ -55,6 +61,22 @@ def test_every_button_packs_within_64_bytes_and_parses_back_to_itself(
     assert len(data.encode()) <= cb.MAX_DATA_BYTES
     assert cb.parse(data) == button
     assert cb.parse_as(data, type(button)) == button
+
+
+@given(
+    st.one_of(
+        st.builds(cb.SwapOptions, DAYS, ANY_PART),
+        st.builds(cb.SwapChoose, DAYS, ANY_PART, ANY_PART),
+        st.builds(cb.SetupButton, ANY_PART, ANY_PART),
+    )
+)
+def test_pack_makes_at_most_64_bytes_that_parse_back_or_refuses(button: cb.Button) -> None:
+    try:
+        data = button.pack()
+    except ValueError:
+        return  # over 64 bytes, a ':' inside a part, 'x' as an exercise, not UTF-8
+    assert len(data.encode()) <= cb.MAX_DATA_BYTES
+    assert cb.parse(data) == button
 
 
 @given(st.text(max_size=80))
@@ -149,3 +171,5 @@ def test_pack_refuses_what_would_not_parse_back() -> None:
         cb.SwapOptions(THU, "a:b").pack()
     with pytest.raises(ValueError):
         cb.SwapOptions(THU, cb.SWAP_KEEP).pack()
+    with pytest.raises(ValueError):  # not UTF-8: Telegram could not carry it
+        cb.SwapOptions(THU, "\ud800").pack()
