@@ -62,6 +62,14 @@ async def _backfill(deps: Deps) -> None:
         log.info("Weekly preview scheduled for %d runners", filled)
 
 
+async def fill_draft_cache(deps: Deps) -> None:
+    """Every open conversation in memory (``drafts.DraftCache.fill``): a message from
+    anyone else then costs no draft read, the first after a start included."""
+    async with transaction(deps.sessions) as session:
+        stored = await drafts.read_all(session, deps.draft_cache.max_entries)
+    deps.draft_cache.fill(stored)
+
+
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Network and startup work: the command menu and the reminder tick."""
     deps: Deps = application.bot_data[DEPS_KEY]
@@ -71,9 +79,7 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     )
     async with transaction(deps.sessions) as session:
         deps.inactive = await inactive_chat_ids(session)
-        stored_drafts = await drafts.read_all(session, deps.draft_cache.max_entries)
-    # Every open conversation in memory: a message from anyone else costs no draft read.
-    deps.draft_cache.fill(stored_drafts)
+    await fill_draft_cache(deps)
     # Runners from before the weekly preview existed get their first preview instant; in
     # the background, so 100k of them do not hold back the first getUpdates.
     application.bot_data["backfill"] = asyncio.get_running_loop().create_task(
