@@ -87,6 +87,7 @@ from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.content import Content, load_content
 from bot.deps import get_deps
 from bot.jobs.reminders import (
+    PLANNER_TASK,
     Due,
     OutgoingMessage,
     SendObserver,
@@ -415,7 +416,18 @@ class DbTimer:
         self.begin = Timer()
         self.statements = Timer()
         self.commits = 0
+        # Statements and commits of the planner task (the batches planned beside the sends).
+        self.planner_statements = 0
+        self.planner_commits = 0
         self._started: dict[int, float] = {}
+
+    @staticmethod
+    def _in_planner() -> bool:
+        try:
+            task = asyncio.current_task()
+        except RuntimeError:
+            return False
+        return task is not None and task.get_name() == PLANNER_TASK
 
     def _before(self, _conn: Any, cursor: Any, *_args: Any) -> None:
         self._started[id(cursor)] = time.perf_counter()
@@ -427,9 +439,13 @@ class DbTimer:
         timer = self.begin if statement.lstrip().upper().startswith("BEGIN") else self.statements
         timer.count += 1
         timer.seconds += time.perf_counter() - started
+        if timer is self.statements and self._in_planner():
+            self.planner_statements += 1
 
     def _commit(self, _conn: Any) -> None:
         self.commits += 1
+        if self._in_planner():
+            self.planner_commits += 1
 
     @contextmanager
     def listening(self, engine: Any) -> Iterator[DbTimer]:
@@ -657,6 +673,9 @@ class RunResult:
     pool_wait_ms_per_msg: float
     statements_per_msg: float
     statement_ms_per_msg: float
+    # The same without the planner task's (the batches planned beside the sends).
+    send_path_statements_per_msg: float
+    send_path_commits_per_msg: float
     bare_messages: int  # plain send_message calls after the fan-out, for the CPU floor
     bare_cpu_ms_per_msg: float
     cpu_ratio: float  # send-phase bot CPU per reminder / bare send_message CPU (goal ≤ 3)
@@ -832,6 +851,10 @@ async def run_once(
                 timers.db.statements,
                 timers.db.commits,
             )
+            planner_statements, planner_commits = (
+                timers.db.planner_statements,
+                timers.db.planner_commits,
+            )
             begin0, statements0, commits0, pool0 = timers.send_db_start or (
                 Timer(),
                 Timer(),
@@ -944,9 +967,12 @@ async def run_once(
             / max(send_s, 1e-9),
         ),
         commits_per_msg=(commits - commits0) / messages,
+        send_path_commits_per_msg=(commits - commits0 - planner_commits) / messages,
         begin_wait_ms_per_msg=(db_begin.seconds - begin0.seconds) / messages * 1000,
         pool_wait_ms_per_msg=pool_wait / messages * 1000,
         statements_per_msg=(db_statements.count - statements0.count) / messages,
+        send_path_statements_per_msg=(db_statements.count - statements0.count - planner_statements)
+        / messages,
         statement_ms_per_msg=(db_statements.seconds - statements0.seconds) / messages * 1000,
         bare_messages=bare_count,
         bare_cpu_ms_per_msg=bare_cpu,
@@ -1143,10 +1169,10 @@ def print_results(results: list[RunResult]) -> None:
     db_rows = [
         [
             "concurrency",
-            f"commits/msg (≤{GOAL_COMMITS:g})",
+            f"commits/msg (≤{GOAL_COMMITS:g}): all, send path",
             "pool wait ms/msg",
             "BEGIN ms/msg",
-            f"statements/msg (≤{GOAL_STATEMENTS:g})",
+            f"statements/msg (≤{GOAL_STATEMENTS:g}): all, send path",
             "statement ms/msg",
             "bot CPU ms/msg",
             "bare send_message CPU ms",
@@ -1180,11 +1206,13 @@ def print_results(results: list[RunResult]) -> None:
             [
                 f"{r.concurrency}{'' if r.pacing == 'bot' else ' ' + r.pacing}",
                 f"{r.commits_per_msg:.2f} "
-                f"{'PASS' if r.commits_per_msg <= GOAL_COMMITS else 'MISS'}",
+                f"{'PASS' if r.commits_per_msg <= GOAL_COMMITS else 'MISS'}, "
+                f"{r.send_path_commits_per_msg:.2f}",
                 f"{r.pool_wait_ms_per_msg:.1f}",
                 f"{r.begin_wait_ms_per_msg:.1f}",
                 f"{r.statements_per_msg:.2f} "
-                f"{'PASS' if r.statements_per_msg <= GOAL_STATEMENTS else 'MISS'}",
+                f"{'PASS' if r.statements_per_msg <= GOAL_STATEMENTS else 'MISS'}, "
+                f"{r.send_path_statements_per_msg:.2f}",
                 f"{r.statement_ms_per_msg:.1f}",
                 f"{r.send_cpu_ms_per_msg:.2f}",
                 f"{r.bare_cpu_ms_per_msg:.2f}",
