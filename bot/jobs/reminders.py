@@ -604,6 +604,23 @@ async def _exchange(
     return found
 
 
+# Sessions of checks being closed beside the sends (``_close_later``); a tick waits for
+# them before it ends.
+_CLOSING: set[asyncio.Task[None]] = set()
+
+
+def _close_later(session: AsyncSession) -> None:
+    closing = asyncio.create_task(session.close())
+    _CLOSING.add(closing)
+    closing.add_done_callback(_closed)
+
+
+def _closed(closing: asyncio.Task[None]) -> None:
+    _CLOSING.discard(closing)
+    if not closing.cancelled() and closing.exception() is not None:
+        log.warning("Could not end a check's read: %s", closing.exception())
+
+
 @dataclass
 class _Lease:
     """When this sender's lease on a row began (the reservation, or the latest renewal)."""
@@ -679,10 +696,15 @@ async def _renew(deps: Deps, item: reminders.Taken, lease: _Lease) -> float:
     the check had its connection (a wait for one is not part of the check)."""
     now = deps.clock.now()
     if now - lease.since < timedelta(seconds=deps.settings.reminder_lease_seconds) / 2:
-        async with deps.sessions() as session:  # read only: ends without a commit
+        session = deps.sessions()
+        try:
             await session.connection()
             began = asyncio.get_running_loop().time()
             found = await reminders.check(session, item.id, me=INSTANCE_ID)
+        finally:
+            # Read only: the session ends with a rollback, which PostgreSQL answers with
+            # a round trip. Nothing depends on it, so the send does not wait for it.
+            _close_later(session)
     else:
         async with transaction(deps.sessions) as session:
             await session.connection()
@@ -776,6 +798,8 @@ async def send_due_reminders(
         *(_sender(bot, deps, tick, planner) for _ in range(deps.settings.send_concurrency)),
         return_exceptions=True,
     )
+    if _CLOSING:
+        await asyncio.gather(*_CLOSING, return_exceptions=True)
     failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
     for failure in failures:
         report.errors.append(type(failure).__name__)
