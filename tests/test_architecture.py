@@ -482,7 +482,7 @@ def test_every_layer_prefix_is_in_the_architecture_document() -> None:
     )
 
 
-# --- type: ignore comments -------------------------------------------------------------
+# --- mypy's ignore comments ----------------------------------------------------------
 
 IGNORE = re.compile(r"#\s*type:\s*ignore(?P<codes>\[[^\]]*\])?(?P<rest>.*)")
 
