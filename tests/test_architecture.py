@@ -440,9 +440,10 @@ GENERATED = ("bench/results",)
 
 
 def test_every_path_the_documents_name_exists() -> None:
-    """CONTRIBUTING.md and docs/ name files as they are; a file that moves takes its
+    """README.md, CONTRIBUTING.md and docs/ name files as they are; a file that moves takes its
     mentions with it (`*` in a name is a glob)."""
     documents = [
+        ROOT / "README.md",
         ROOT / "CONTRIBUTING.md",
         *sorted((ROOT / "docs").glob("*.md")),
     ]

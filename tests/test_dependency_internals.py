@@ -18,7 +18,6 @@ from pathlib import Path
 import aiosqlite
 import pytest
 from sqlalchemy import text
-from sqlalchemy.pool import QueuePool
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
@@ -121,13 +120,6 @@ async def test_sqlalchemy_drives_the_one_hop_cursor(
         assert counted_statements == ["SELECT 1 AS one, 'x' AS ex"], counted_statements
     finally:
         await engine.dispose()
-
-
-def test_the_pool_still_checks_out_through_do_get() -> None:
-    """bench/fanout.py times connection waits by wrapping the pool's ``_do_get``."""
-    assert callable(getattr(QueuePool, "_do_get", None)), _moved(
-        "sqlalchemy.pool.QueuePool", "_do_get", "bench/fanout.py's pool-wait timer"
-    )
 
 
 # ------------------------------------------------------------------ python-telegram-bot
