@@ -657,10 +657,11 @@ async def _attempt(
     between the check and the send. Only the statement counts, from when its connection
     was in hand: waiting for the connection (SQLite's one, busy with the other senders)
     comes before the check and leaves no gap after it. A check that itself took longer
-    (a database under load) is made again after a new turn, up to RECHECKS times. The
-    round trip, well under a quarter interval on SQLite and PostgreSQL, does not stretch
-    the paced stream; a longer one moves the next turn back rather than letting two
-    requests arrive too close.
+    (a database under load) is made again after a new turn, up to RECHECKS times. A
+    round trip under a quarter interval, counted from when the limiter handed out the
+    turn (not from its place on the schedule, which the timer's lateness is already
+    allowed to miss), does not stretch the paced stream; a longer one moves the next turn
+    back rather than letting two requests arrive too close (bot/rate_limit.py).
     """
     limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
     paced = limiter if isinstance(limiter, PacedRateLimiter) and limiter.interval > 0 else None
