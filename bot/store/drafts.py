@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, delete
 from sqlalchemy import select as core_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.store.common import fetch_all, upsert
+from bot.store.common import fetch_all, table_of, upsert
 from bot.store.models import OnboardingDraft
 
 # An onboarding (or /settings) nobody touched for this long is forgotten, and with its
@@ -49,7 +49,7 @@ DRAFT_CACHE_SIZE = 4096
 # Two generations of this many: up to 32,768 chats, at most 3.1 MB.
 ABSENT_CACHE_SIZE = 16_384
 
-_drafts = OnboardingDraft.__table__  # type: ignore[attr-defined]  # added at class creation
+_drafts = table_of(OnboardingDraft)
 _DRAFT = core_select(_drafts.c.data, _drafts.c.updated_at).where(
     _drafts.c.chat_id == bindparam("chat_id")
 )
@@ -295,8 +295,8 @@ async def save(session: AsyncSession, chat_id: int, draft: Draft, *, now: dateti
 
 async def load_draft(session: AsyncSession, chat_id: int) -> dict[str, Any]:
     """The stored draft as the plain dict of its JSON ({} if none)."""
-    draft = await session.get(OnboardingDraft, chat_id)
-    return json.loads(draft.data) if draft else {}
+    stored = await read_draft(session, chat_id)
+    return json.loads(stored.data) if stored is not None else {}
 
 
 async def save_draft(

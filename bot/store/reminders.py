@@ -15,10 +15,9 @@ another sender takes it, as a possible duplicate.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -29,9 +28,9 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.status import ReminderStatus
-from bot.store.common import dialect_of, fetch_all, insert_ignore, insert_ignore_many
+from bot.store.common import dialect_of, fetch_all, insert_ignore, insert_ignore_many, table_of
 from bot.store.models import Reminder, Runner, SessionLog
-from bot.store.snapshots import LoggedDay
+from bot.store.snapshots import LOG_COLUMNS, LoggedDay, logged_days
 
 DAILY = "daily"
 SNOOZE = "snooze"
@@ -334,10 +333,9 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
 # before its send. The statements are built once per dialect with bound parameters:
 # building a SQLAlchemy expression per call cost more CPU than the database's work.
 
-_reminders = Reminder.__table__  # type: ignore[attr-defined]  # SQLModel declares __table__ on table models at runtime
-_runners = Runner.__table__  # type: ignore[attr-defined]  # as above
-_logs = SessionLog.__table__  # type: ignore[attr-defined]  # as above
-_LOG_COLUMNS = ("local_date", "focus", "status", "feedback", "sore", "created_at")
+_reminders = table_of(Reminder)
+_runners = table_of(Runner)
+_logs = table_of(SessionLog)
 _RUNNER_PREFIX = "runner_"
 _LOGS_LABEL = "logs_json"
 # The row being updated, as subqueries of its UPDATE see it: SQLAlchemy writes the
@@ -402,7 +400,7 @@ def _first_of(where: Any) -> Any:
 def _logs_json(dialect: str) -> Any:
     """The row's runner's log from ``log_first`` to ``log_last`` as one JSON array (in no
     particular order: sorted when read)."""
-    columns = [_logs.c[name] for name in _LOG_COLUMNS]
+    columns = [_logs.c[name] for name in LOG_COLUMNS]
     aggregate: Any
     window = and_(
         _logs.c.chat_id == _OUTER_CHAT_ID,
@@ -477,12 +475,6 @@ def _reserve_statement(dialect: str, overdue: bool) -> Executable:
     )
 
 
-def _logged_day(entry: list[Any]) -> LoggedDay:
-    local_date, focus, status, feedback, sore, created_at = entry
-    when = datetime.fromisoformat(created_at).replace(tzinfo=UTC) if created_at else None
-    return LoggedDay(date.fromisoformat(local_date), focus, status, feedback, bool(sore), when)
-
-
 async def reserve(
     session: AsyncSession,
     *,
@@ -521,8 +513,7 @@ async def reserve(
         leased_at=now,
     )
     logged = values.pop(_LOGS_LABEL)
-    entries = json.loads(logged) if isinstance(logged, str) else (logged or [])
-    logs = sorted((_logged_day(entry) for entry in entries), key=lambda day: day.local_date)
+    logs = sorted(logged_days(logged), key=lambda day: day.local_date)
     fields = {name.removeprefix(_RUNNER_PREFIX): value for name, value in values.items()}
     runner = Runner.model_construct(**fields) if fields["chat_id"] is not None else None
     return Reserved(item, runner, logs, log_first)

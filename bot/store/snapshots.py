@@ -26,7 +26,6 @@ from bot.store.models import Runner, SessionLog
 
 _runners = table_of(Runner)
 _logs = table_of(SessionLog)
-_LOG_COLUMNS = ("local_date", "focus", "status", "feedback", "sore", "created_at")
 LOGS_LABEL = "logs_json"
 
 
@@ -41,9 +40,13 @@ class LoggedDay(NamedTuple):
     created_at: datetime | None
 
 
+# The log's columns as the aggregates select them: LoggedDay's fields, in its order.
+LOG_COLUMNS = LoggedDay._fields
+
+
 @cache
 def _statement(dialect: str) -> Executable:
-    columns = [_logs.c[name] for name in _LOG_COLUMNS]
+    columns = [_logs.c[name] for name in LOG_COLUMNS]
     window = (
         (_logs.c.chat_id == bindparam("chat_id"))
         & (_logs.c.local_date >= bindparam("first"))
@@ -61,7 +64,7 @@ def _statement(dialect: str) -> Executable:
     else:
         ordered = select(*columns).where(window).order_by(_logs.c.local_date).subquery()
         aggregated = select(
-            func.json_group_array(func.json_array(*(ordered.c[name] for name in _LOG_COLUMNS)))
+            func.json_group_array(func.json_array(*(ordered.c[name] for name in LOG_COLUMNS)))
         )
     return select(_runners, aggregated.scalar_subquery().label(LOGS_LABEL)).where(
         _runners.c.chat_id == bindparam("chat_id")
@@ -83,6 +86,13 @@ def _day(entry: list[Any]) -> LoggedDay:
     )
 
 
+def logged_days(logged: Any) -> list[LoggedDay]:
+    """A log aggregated as JSON (text on SQLite, decoded already by psycopg, None for no
+    row) as ``LoggedDay``s, in the aggregate's order."""
+    entries = json.loads(logged) if isinstance(logged, str) else (logged or [])
+    return [_day(entry) for entry in entries]
+
+
 async def runner_with_logs(
     session: AsyncSession, chat_id: int, first: date, last: date = date.max
 ) -> tuple[Runner | None, list[LoggedDay]]:
@@ -94,5 +104,4 @@ async def runner_with_logs(
         return None, []
     values = dict(rows[0]._mapping)
     logged = values.pop(LOGS_LABEL)
-    entries = json.loads(logged) if isinstance(logged, str) else (logged or [])
-    return Runner.model_construct(**values), [_day(entry) for entry in entries]
+    return Runner.model_construct(**values), logged_days(logged)
