@@ -30,7 +30,21 @@ from bot.clock import Clock, SystemClock
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content
 from bot.deps import DEPS_KEY, Deps
-from bot.handlers import commands, delete, guards, pause, setup, skip, snooze, swap, today, week
+from bot.handlers import (
+    chat,
+    commands,
+    delete,
+    guards,
+    pause,
+    setup,
+    skip,
+    snooze,
+    swap,
+    this_week,
+    today,
+    undo,
+    week,
+)
 from bot.health import Health, PollWatch, Watchdog
 from bot.jobs.preview import backfill_previews
 from bot.jobs.reminders import reminder_tick
@@ -193,11 +207,12 @@ def build_application(
     application.add_handlers(swap.handlers())
     application.add_handlers(skip.handlers())
     application.add_handlers(pause.handlers())
+    application.add_handlers(undo.handlers())
+    application.add_handlers(this_week.handlers())
+    application.add_handlers(chat.command_handlers())
     application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
-    application.add_handler(MessageHandler(private & filters.TEXT, today.done_text))
-    # A photo (or any media) captioned "done" logs like the text; other captions get the
-    # non-text answer from there.
-    application.add_handler(MessageHandler(private & filters.CAPTION, today.done_caption))
+    # Typed text and captions: "done", "skip", notes and the rest of the conversation.
+    application.add_handlers(chat.handlers())
     application.add_handler(MessageHandler(private & ~filters.TEXT, guards.non_text))
     application.add_handler(CallbackQueryHandler(guards.stale_button))
     application.add_handler(

@@ -368,7 +368,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
     if _waits_for_a_button(draft):
         # No question is being answered. Leave, and treat it as any other message: a
         # "done" must still be logged.
-        from bot.handlers.today import done_text
+        from bot.handlers.chat import done_text
 
         await _drop(deps, chat_id)
         await done_text(update, context)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import CallbackQuery, Chat, Update
+from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot.coach.parsing import parse_done, parse_skip
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus
 from bot.deps import Deps, get_deps
@@ -36,7 +35,6 @@ from bot.services.log import (
     LogResult,
     hold_note,
     log_session,
-    note_after_workout,
     record_feedback,
     take_note,
 )
@@ -83,7 +81,7 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await chat.send_message(text, reply_markup=keyboard)
 
 
-async def _log_and_reply(
+async def log_and_reply(
     update: Update,
     deps: Deps,
     runner: Runner | None,
@@ -158,50 +156,6 @@ async def _log_and_reply(
     return outcome
 
 
-async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A typed "done" (any case, punctuation or emoji; the rest is kept as a note)."""
-    deps = get_deps(context)
-    message = update.effective_message
-    chat = update.effective_chat
-    assert message is not None and chat is not None
-    status, parsed = LogStatus.DONE, parse_done(message.text or "")
-    if parsed is None:
-        status, parsed = LogStatus.SKIPPED, parse_skip(message.text or "")
-    if parsed is None:
-        if await _note_after_workout(deps, chat, message.text or ""):
-            return
-        await chat.send_message(deps.content.texts("misc.unknown_text"))
-        return
-    await _log_and_reply(update, deps, None, status=status, note=parsed.note)
-
-
-async def done_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A photo (or other media) captioned "done" or "skip": the caption is the text. Any
-    other caption gets the answer every non-text message gets."""
-    deps = get_deps(context)
-    message = update.effective_message
-    assert message is not None
-    caption = message.caption or ""
-    status, parsed = LogStatus.DONE, parse_done(caption)
-    if parsed is None:
-        status, parsed = LogStatus.SKIPPED, parse_skip(caption)
-    if parsed is None:
-        await message.chat.send_message(deps.content.texts("misc.non_text"))
-        return
-    await _log_and_reply(update, deps, None, status=status, note=parsed.note)
-
-
-async def _note_after_workout(deps: Deps, chat: Chat, text: str) -> bool:
-    """Free text soon after logging a session is a note on it ("planks were brutal")."""
-    async with transaction(deps.sessions) as session:
-        added = await note_after_workout(session, chat.id, text, deps.clock.now())
-    if added:
-        await chat.send_message(
-            deps.content.texts("feedback.note_added", note=views.user_text(text))
-        )
-    return added
-
-
 async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Easy / Just right / Hard / Too hard / Sore under a logged session. The same answer
     again (a double tap) is acknowledged in the toast only."""
@@ -247,7 +201,7 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         else:
             deps.draft_cache.pop(chat.id, None)
     status = LogStatus.SKIPPED if isinstance(button, SkipButton) else LogStatus.DONE
-    outcome = await _log_and_reply(
+    outcome = await log_and_reply(
         update, deps, runner, status=status, note=note, day=button.day, focus=focus, query=query
     )
     if outcome is not None and outcome.result in (
