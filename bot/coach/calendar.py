@@ -134,6 +134,17 @@ class History:
     moves: Sequence[Move] = ()
     pauses: Sequence[Pause] = ()
     since: date | None = None
+    # Weeks unlike the usual one ("long run on Sunday this week"): the Monday of such a
+    # week -> the runner's week as it is that week only. Every other week is the usual.
+    weeks: Mapping[date, RunnerWeek] = field(default_factory=dict)
+
+
+def week_for(week: RunnerWeek, history: History | None, day: date) -> RunnerWeek:
+    """The runner's week as it is in ``day``'s week: the usual ``week``, unless the runner
+    said that week is different (``History.weeks``)."""
+    if history is None or not history.weeks:
+        return week
+    return history.weeks.get(day - timedelta(days=day.weekday()), week)
 
 
 def _days(first: date, last: date) -> Iterator[date]:
@@ -183,7 +194,7 @@ class _Calendar:
         self._vacated: set[date] = set()
         self._reoffers: dict[date, Slot] = {}
         self._reoffered_from: set[date] = set()
-        self._rules: dict[tuple[int, Focus], list[str]] = {}
+        self._rules: dict[tuple[int, int, Focus], list[str]] = {}
         self._settled = False
         self._apply_moves()
 
@@ -203,7 +214,8 @@ class _Calendar:
         """``plan_for_date``, one plan per week rather than one look-up per day."""
         index = week_index_of(day)
         if index not in self._plans:
-            self._plans[index] = plan_week(self._week, index).sessions
+            week = week_for(self._week, self._history, day)
+            self._plans[index] = plan_week(week, index).sessions
         return self._plans[index].get(day.weekday())
 
     def at(self, day: date) -> Slot | None:
@@ -227,7 +239,7 @@ class _Calendar:
             yield DAY_TAKEN
         elif day in self._vacated:
             yield DAY_VACATED
-        yield from self._week_rules(day.weekday(), focus)
+        yield from self._week_rules(day, focus)
         if any(n != source and view(n) is not None for n in (day - _DAY, day + _DAY)):
             yield BACK_TO_BACK
         if same_focus and any(
@@ -241,10 +253,11 @@ class _Calendar:
     ) -> bool:
         return next(self.broken(day, focus, source, view, same_focus), None) is None
 
-    def _week_rules(self, weekday: int, focus: Focus) -> list[str]:
-        key = (weekday, focus)
+    def _week_rules(self, day: date, focus: Focus) -> list[str]:
+        week = week_for(self._week, self._history, day)
+        key = (week_index_of(day) if week is not self._week else -1, day.weekday(), focus)
         if key not in self._rules:
-            self._rules[key] = _week_blockers(self._week, weekday, focus)
+            self._rules[key] = _week_blockers(week, day.weekday(), focus)
         return self._rules[key]
 
     def _apply_moves(self) -> None:
