@@ -7,14 +7,16 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.taps import tap_or_stale
 from bot.messages import views
-from bot.messages.callbacks import SnoozeButton, SnoozeFor
-from bot.services.snooze import SnoozeCheck, SnoozeResult, snoozable, snooze
+from bot.messages.callbacks import SNOOZE_MINUTES, SnoozeButton, SnoozeFor
+from bot.messages.snooze import no_time_left, snooze_keyboard
+from bot.services.snooze import SnoozeCheck, SnoozeResult, fitting, snoozable, snooze
 from bot.store.db import transaction
 
 
 async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``SnoozeOffer`` offers the delays in place of ⏰ Later; ``SnoozeFor`` schedules one.
-    Only today's planned, unlogged session can be snoozed."""
+    """``SnoozeOffer`` offers the delays that still fit the day in place of ⏰ Later (or
+    says plainly that none does); ``SnoozeFor`` schedules one. Only today's planned,
+    unlogged session can be snoozed."""
     if (tap := await tap_or_stale(update, context, SnoozeButton)) is None:
         return
     deps, t, query, chat, day = tap.deps, tap.t, tap.query, tap.chat, tap.button.day
@@ -29,10 +31,15 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await tap.stale()
         return
     if minutes is None:
-        # First tap: offer the choices in place of the "Later" button.
+        # First tap: offer the delays that fit in place of the "Later" button.
         await query.answer()
+        choices = fitting(SNOOZE_MINUTES, day, found.zone, now)
+        if not choices:
+            await tap.set_keyboard(views.session_keyboard(t, day))
+            await chat.send_message(no_time_left(t))
+            return
         rows = [*views.session_keyboard(t, day).inline_keyboard]
-        rows += views.snooze_keyboard(t, day).inline_keyboard
+        rows += snooze_keyboard(t, day, choices).inline_keyboard
         await tap.set_keyboard(InlineKeyboardMarkup(rows))
         return
     async with transaction(deps.sessions) as session:

@@ -1,11 +1,14 @@
 """⏰ Later: one more reminder for today's session, without touching the daily schedule.
 
 Only today's planned (or moved, or re-offered), unlogged session can be snoozed, and only
-to a time still on that day in the runner's timezone.
+to a time still on that day in the runner's timezone. ``fitting`` is that rule, and both
+the offer (which delays the buttons show) and the snooze itself ask it, so a delay the
+runner is offered is never refused.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -53,6 +56,15 @@ class SnoozeResult(StrEnum):
     TOO_LATE = "too_late"  # the delay ends after the runner's day
 
 
+def fitting(minutes: Iterable[int], day: date, zone: ZoneInfo, now: datetime) -> tuple[int, ...]:
+    """The delays from ``now`` (in minutes) that still land on ``day`` in ``zone``."""
+    return tuple(
+        delay
+        for delay in minutes
+        if (now + timedelta(minutes=delay)).astimezone(zone).date() == day
+    )
+
+
 async def snooze(
     session: AsyncSession,
     chat_id: int,
@@ -66,7 +78,7 @@ async def snooze(
     due = now + timedelta(minutes=minutes)
     if await logs.log_on(session, chat_id, day) is not None:
         return SnoozeResult.LOGGED, due
-    if due.astimezone(zone).date() != day:
+    if not fitting((minutes,), day, zone, now):
         return SnoozeResult.TOO_LATE, due
     scheduled = await reminders.schedule_snooze(
         session, chat_id=chat_id, day=day, focus=focus.value, due=due
