@@ -6,7 +6,9 @@ No job per runner: runners carry an indexed ``next_reminder_utc``. Each tick has
    row per (runner, local date) — the database's unique key makes a second row for the
    same day impossible, across restarts and instances — as ``ready``, or ``missed`` when it
    is too late (another local day, or more than REMINDER_CATCHUP_HOURS), or ``cancelled``
-   when the session is already logged; then move the runner to their next instant.
+   when the session is already logged (and the evening check-in as ``scheduled``, for a
+   runner who turned it on; one with no reminder time is woken at the start of their
+   session days for it alone); then move the runner to their next instant.
 2. Send: ``SEND_CONCURRENCY`` senders each repeat small steps on one row at a time —
    *reserve* the next row (ready ones, due snoozes and check-ins, rows to try again, and
    rows whose sender died mid-send) as ``sending``, reading the runner and their log in
@@ -38,7 +40,7 @@ import socket
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from time import perf_counter
 from typing import Any
@@ -61,6 +63,7 @@ from bot.jobs.batches import PLAN_BATCH, Plan, Rows, plan_batch, too_late
 from bot.jobs.preview import plan_previews
 from bot.messages import views
 from bot.messages.preview import preview_message
+from bot.messages.snooze import snooze_button
 from bot.messages.today import today_message
 from bot.rate_limit import PacedRateLimiter, Priority
 from bot.sending import SendFailed, with_retries
@@ -71,7 +74,7 @@ from bot.services.calendar import (
     load_calendar,
 )
 from bot.services.history import HISTORY_WEEKS, history_from, logged_in
-from bot.services.next_reminder import next_reminder_after
+from bot.services.next_reminder import next_reminder_after, wakes_at
 from bot.settings import Settings
 from bot.store import faults, logs, reminders, runners, snapshots
 from bot.store import moves as moves_store
@@ -226,25 +229,26 @@ def _plan_runner(
         day = local_date(due_at, zone)
         slot = view(day)
         if slot is not None and day not in known.reminded:
-            if day in logged:
-                status = ReminderStatus.CANCELLED
-            elif too_late(deps.settings, due_at, now, zone):
-                status = ReminderStatus.MISSED
-            else:
-                status = ReminderStatus.READY
             row = {"chat_id": runner.chat_id, "day": day, "focus": slot.focus.value}
-            rows.append({**row, "due": due_at, "status": status})
-            known.reminded.add(day)
             evening = local_instant(day, deps.settings.evening_checkin_time, zone)
-            # One evening check-in, only if the evening comes well after the reminder.
-            if (
-                status == ReminderStatus.READY
-                and runner.checkin_enabled
-                and evening - due_at >= CHECKIN_GAP
-            ):
-                rows.append(
-                    {**row, "due": evening, "status": ReminderStatus.SCHEDULED, "kind": CHECKIN}
-                )
+            if runner.reminder_time is None:
+                # No reminder: the day's start woke us for its evening check-in alone
+                # (none if it was turned off since).
+                if runner.checkin_enabled:
+                    rows.append(_checkin_row(deps.settings, row, day in logged, evening, now, zone))
+            else:
+                status = _daily_status(deps.settings, day in logged, due_at, now, zone)
+                rows.append({**row, "due": due_at, "status": status})
+                # One evening check-in, only if the evening comes well after the reminder.
+                if (
+                    status == ReminderStatus.READY
+                    and runner.checkin_enabled
+                    and evening - due_at >= CHECKIN_GAP
+                ):
+                    rows.append(
+                        {**row, "due": evening, "status": ReminderStatus.SCHEDULED, "kind": CHECKIN}
+                    )
+            known.reminded.add(day)
         due_at = next_reminder_after(runner, due_at, known.reminded | set(logged), known.history)
         if slot is not None and due_at is not None and day not in logged:
             # If this session goes unlogged, the calendar offers it again on the next
@@ -257,19 +261,51 @@ def _plan_runner(
     return due_at
 
 
+def _daily_status(
+    settings: Settings, logged: bool, due: datetime, now: datetime, zone: ZoneInfo
+) -> ReminderStatus:
+    if logged:
+        return ReminderStatus.CANCELLED
+    if too_late(settings, due, now, zone):
+        return ReminderStatus.MISSED
+    return ReminderStatus.READY
+
+
+def _checkin_row(
+    settings: Settings,
+    row: dict[str, Any],
+    logged: bool,
+    evening: datetime,
+    now: datetime,
+    zone: ZoneInfo,
+) -> dict[str, Any]:
+    """The evening check-in of a runner with no reminder time: it waits ``scheduled`` for
+    the evening like any other, and the send path's reservation, decision and check
+    before the send (the day logged meanwhile, a pause, the check-in turned off) are the
+    ones every reminder goes through; planned after the evening, the catch-up rule says
+    whether it still goes."""
+    if logged:
+        status = ReminderStatus.CANCELLED
+    elif evening <= now and too_late(settings, evening, now, zone):
+        status = ReminderStatus.MISSED
+    else:
+        status = ReminderStatus.SCHEDULED
+    return {**row, "due": evening, "status": status, "kind": CHECKIN}
+
+
 def _reoffer_instant(
     runner: Runner, history: History, day: date, zone: ZoneInfo
 ) -> datetime | None:
     """When ``day``'s session would be offered again if it is not logged."""
-    if runner.reminder_time is None:
+    at = wakes_at(runner)
+    if at is None:
         return None
     after = day + timedelta(days=1)
     view = calendar_view(runner, history, after, after, days=REOFFER_HORIZON_DAYS)
     for offset in range(REOFFER_HORIZON_DAYS + 1):
         slot = view(after + timedelta(days=offset))
         if slot is not None and slot.origin is Origin.REOFFERED and slot.from_day == day:
-            hour, minute = (int(part) for part in runner.reminder_time.split(":"))
-            return local_instant(slot.day, time(hour, minute), zone)
+            return local_instant(slot.day, at, zone)
     return None
 
 
@@ -277,7 +313,7 @@ def _reoffer_instant(
 def _reminder_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     base = views.session_keyboard(t, day)
     rows = [list(row) for row in base.inline_keyboard]
-    rows.append([views.snooze_button(t, day)])
+    rows.append([snooze_button(t, day)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -354,7 +390,8 @@ class _Tick:
 
 def decide(settings: Settings, due: Due, now: datetime, report: TickReport) -> Outcome | None:
     """Whether the row needs no send after all: ``cancelled`` (the runner is gone,
-    blocked, paused, or logged the day) or ``missed`` (too late); None: send it."""
+    blocked, paused, logged the day, or turned the check-in off since it was planned) or
+    ``missed`` (too late); None: send it."""
     item, runner = due.item, due.runner
     # No log can be later than the day being reminded: history (up to it) holds its log.
     logged = next((entry for entry in due.history if entry.day == item.day), None)
@@ -364,7 +401,9 @@ def decide(settings: Settings, due: Due, now: datetime, report: TickReport) -> O
     paused = runner is not None and (
         runner.paused or (calendar is not None and any(p.covers(item.day) for p in calendar.pauses))
     )
-    if runner is None or not runner.active or paused or logged is not None:
+    # A check-in planned before the runner turned it off is not sent.
+    unwanted = item.kind == reminders.CHECKIN and runner is not None and not runner.checkin_enabled
+    if runner is None or not runner.active or paused or logged is not None or unwanted:
         if logged is not None:
             report.already_logged += 1
         # No reminder after the session is logged, or while paused.

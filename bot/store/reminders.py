@@ -272,11 +272,16 @@ async def finish(
     return bool(await fetch_all(session, _finish_statement(status == RETRY), params))
 
 
+# The kinds that mark a day as reminded: its session reminder, or the evening check-in of
+# a runner with no reminder time (planned alone; for others it is planned with the first).
+REMINDED_KINDS = (DAILY, CHECKIN)
+
+
 async def reminded_dates(session: AsyncSession, chat_id: int, since: date) -> frozenset[date]:
     statement = select(col(Reminder.local_date)).where(
         col(Reminder.chat_id) == chat_id,
         col(Reminder.local_date) >= since,
-        col(Reminder.kind) == DAILY,
+        col(Reminder.kind).in_(REMINDED_KINDS),
     )
     return frozenset((await session.exec(statement)).all())
 
@@ -288,7 +293,7 @@ async def reminded_dates_of(
     statement = select(col(Reminder.chat_id), col(Reminder.local_date)).where(
         col(Reminder.chat_id).in_(chat_ids),
         col(Reminder.local_date) >= since,
-        col(Reminder.kind) == DAILY,
+        col(Reminder.kind).in_(REMINDED_KINDS),
     )
     found: dict[int, set[date]] = {}
     for chat_id, day in (await session.exec(statement)).all():
