@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bot.coach.intents import Matcher, Vocabulary
 from bot.coach.week import Equipment, Focus
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -132,6 +133,101 @@ class Texts:
 class Content:
     catalog: Catalog
     texts: Texts
+    phrases: Matcher  # what the bot understands outside onboarding (content/phrases.toml)
+
+
+PhraseList = list[str]
+
+
+class _Phrases(_Strict):
+    """One section of phrases.toml: each list given, none empty."""
+
+    @model_validator(mode="after")
+    def _lists_are_clean(self) -> _Phrases:
+        for key, phrases in self:
+            if not phrases:
+                raise ValueError(f"{key}: give at least one phrase")
+            for phrase in phrases:
+                if not phrase.strip() or phrase != phrase.strip() or phrase != phrase.lower():
+                    raise ValueError(f"{key}: '{phrase}': write phrases in lower case, trimmed")
+            twice = sorted({phrase for phrase in phrases if phrases.count(phrase) > 1})
+            if twice:
+                raise ValueError(f"{key}: '{twice[0]}' is given twice")
+        return self
+
+
+class _Words(_Phrases):
+    lead: PhraseList
+    objects: PhraseList
+    trail: PhraseList
+    not_after: PhraseList
+    determiners: PhraseList
+    polite: PhraseList
+
+
+class _Done(_Phrases):
+    alone: PhraseList
+    with_object: PhraseList
+    after_object: PhraseList
+
+
+class _Skip(_Phrases):
+    alone: PhraseList
+    with_object: PhraseList
+
+
+class _Asked(_Phrases):
+    exact: PhraseList
+    contains: PhraseList
+
+
+class _Opener(_Phrases):
+    starts: PhraseList
+
+
+class _Feedback(_Phrases):
+    lead: PhraseList
+    trail: PhraseList
+    easy: PhraseList
+    right: PhraseList
+    hard: PhraseList
+    too_hard: PhraseList
+    sore: PhraseList
+
+
+class PhrasesFile(_Strict):
+    words: _Words
+    done: _Done
+    skip: _Skip
+    undo: _Asked
+    move: _Asked
+    pause: _Asked
+    resume: _Asked
+    progress: _Asked
+    level: _Asked
+    next: _Asked
+    today: _Asked
+    help: _Asked
+    thanks: _Opener
+    greeting: _Opener
+    feedback: _Feedback
+
+
+def load_phrases(path: Path) -> Matcher:
+    """The vocabulary of ``content/phrases.toml``, checked: every list there and not
+    empty, lower case, and no whole-message phrase standing for two intents (which one
+    would win is an accident of the matcher's order)."""
+    try:
+        checked = PhrasesFile.model_validate(_read_toml(path))
+    except ValidationError as exc:
+        raise _explain(path, exc) from None
+    vocabulary = Vocabulary.from_table(checked.model_dump())
+    for phrase, owners in sorted(vocabulary.owners().items()):
+        if len(owners) > 1:
+            raise ContentError(
+                f"{path.name}: '{phrase}' stands for {' and '.join(sorted(owners))}: keep it in one"
+            )
+    return Matcher(vocabulary)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -260,4 +356,58 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         if twice:
             raise ContentError(f"{path.name}: {twice[0]}: already defined in another file")
         messages.update(found)
-    return Content(catalog=catalog, texts=Texts(messages))
+    phrases = load_phrases(directory / "phrases.toml")
+    return Content(catalog=catalog, texts=Texts(messages), phrases=phrases)
+
+
+# ---- this week's runs: the words of content/phrases_week.toml --------------------------
+# (bot/coach/week_change.py reads a this-week change with them). Imported here, not at
+# the top: this block is kept apart from the loader above, whole.
+import functools  # noqa: E402
+
+from bot.coach.week_change import WeekWords, normalise  # noqa: E402
+
+PHRASES_WEEK_FILE = "phrases_week.toml"
+
+
+class WeekPhrasesFile(_Strict):
+    """content/phrases_week.toml: the phrases of a this-week change, each list non-empty."""
+
+    this_week: list[str] = Field(min_length=1)
+    usual: list[str] = Field(min_length=1)
+    long_run: list[str] = Field(min_length=1)
+    hard: list[str] = Field(min_length=1)
+    negation: list[str] = Field(min_length=1)
+    runs: list[str] = Field(min_length=1)
+    today: list[str] = Field(min_length=1)
+    tomorrow: list[str] = Field(min_length=1)
+    days: dict[str, int]
+
+
+@functools.cache
+def load_week_words(directory: Path = CONTENT_DIR) -> WeekWords:
+    """The words of a this-week change, validated and normalised as the coach matches
+    them; read once. A broken file raises ContentError naming it."""
+    path = directory / PHRASES_WEEK_FILE
+    try:
+        found = WeekPhrasesFile.model_validate(_read_toml(path).get("week_phrases", {}))
+    except ValidationError as exc:
+        raise _explain(path, exc) from None
+    bad = sorted(name for name, day in found.days.items() if not 0 <= day <= 6)
+    if bad:
+        raise ContentError(f"{path.name}: week_phrases.days.{bad[0]}: a day is 0 (Mon) to 6")
+
+    def phrases(values: list[str]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(normalise(value) for value in values if normalise(value)))
+
+    return WeekWords(
+        this_week=phrases(found.this_week),
+        usual=phrases(found.usual),
+        long_run=phrases(found.long_run),
+        hard=phrases(found.hard),
+        negation=phrases(found.negation),
+        runs=phrases(found.runs),
+        today=phrases(found.today),
+        tomorrow=phrases(found.tomorrow),
+        days={normalise(name): day for name, day in found.days.items()},
+    )

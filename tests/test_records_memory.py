@@ -105,7 +105,7 @@ async def test_an_onboarding_abandoned_for_a_month_is_forgotten(bot: BotHarness,
 
     clock.advance(days=31)
     replies = await bot.say("hello")
-    assert texts(replies) == T("misc.unknown_text"), texts(replies)
+    assert texts(replies) == T("chat.hello_not_set_up"), texts(replies)
     assert CHAT not in await chats_with_drafts(bot)
     assert CHAT not in await chats_with_states(bot)
     _welcome, question = await bot.say("/start")
@@ -221,7 +221,7 @@ async def test_a_message_outside_a_conversation_reads_no_draft_twice(bot: BotHar
         replies = await bot.say("hello")
     finally:
         event.remove(engine, "before_cursor_execute", on_statement)
-    assert texts(replies) == T("misc.unknown_text")
+    assert texts(replies) == T("chat.hello_not_set_up")
     assert not [s for s in statements if "onboarding_drafts" in s], statements
 
 
@@ -246,7 +246,7 @@ async def test_after_a_start_only_open_conversations_are_read(bot: BotHarness) -
         answered = await bot.say("sat")
     finally:
         event.remove(engine, "before_cursor_execute", on_statement)
-    assert texts(replies) == T("misc.unknown_text")
+    assert texts(replies) == T("chat.hello_not_set_up")
     assert texts(answered) == T("onboarding.ask_hard_days")
     assert not [
         s

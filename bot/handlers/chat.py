@@ -1,4 +1,11 @@
-"""What runners type outside a question: "done", "skip" and the rest of the conversation.
+"""What runners type outside a question: "done", "skip", "how am I doing?" and the rest of
+the conversation.
+
+One matcher (``bot.coach.intents``, over ``content/phrases.toml``) says what a message
+asks for, and this router answers it with the same services and texts the commands and
+buttons use, so "what do I do today?" and /today can never disagree. For two hours
+after "done" (``services.notes.NOTE_WINDOW``) a recognised request is still a request
+and a word of effort is the feedback tap's answer; only what is neither becomes a note.
 
 ``handlers()`` is registered after every command and button handler, so a text reaches
 it only when nothing more specific took it.
@@ -7,32 +14,31 @@ it only when nothing more specific took it.
 from __future__ import annotations
 
 from telegram import Chat, Update
-from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.coach.parsing import parse_done, parse_skip
-from bot.coach.status import LogStatus
+from bot.coach.intents import Intent, Understood
+from bot.coach.status import LogStatus, SkipReason
 from bot.deps import Deps, get_deps
-from bot.handlers.today import log_and_reply
+from bot.handlers import commands, this_week, undo
+from bot.handlers import today as today_handler
+from bot.messages import chat as chat_messages
+from bot.messages import skip as skip_messages
 from bot.messages import views
-from bot.services.notes import note_after_workout
+from bot.messages.today import today_message
+from bot.services.calendar import next_slot
+from bot.services.chat import Moved, glance, move_to_tomorrow, standing
+from bot.services.log import FeedbackResult, record_feedback
+from bot.services.notes import just_done, note_after_workout
+from bot.services.plan import read_today
 from bot.store.db import transaction
 
 
 async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A typed "done" (any case, punctuation or emoji; the rest is kept as a note)."""
-    deps = get_deps(context)
+    """A typed message outside a question: whatever it asks for, answered."""
     message = update.effective_message
-    chat = update.effective_chat
-    assert message is not None and chat is not None
-    status, parsed = LogStatus.DONE, parse_done(message.text or "")
-    if parsed is None:
-        status, parsed = LogStatus.SKIPPED, parse_skip(message.text or "")
-    if parsed is None:
-        if await _note_after_workout(deps, chat, message.text or ""):
-            return
-        await chat.send_message(deps.content.texts("misc.unknown_text"))
-        return
-    await log_and_reply(update, deps, None, status=status, note=parsed.note)
+    assert message is not None
+    text = message.text or ""
+    await _answer(update, context, get_deps(context).content.phrases.understand(text), text)
 
 
 async def done_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,30 +47,201 @@ async def done_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     deps = get_deps(context)
     message = update.effective_message
     assert message is not None
-    caption = message.caption or ""
-    status, parsed = LogStatus.DONE, parse_done(caption)
-    if parsed is None:
-        status, parsed = LogStatus.SKIPPED, parse_skip(caption)
-    if parsed is None:
-        await message.chat.send_message(deps.content.texts("misc.non_text"))
+    understood = deps.content.phrases.understand(message.caption or "")
+    if understood.intent in (Intent.DONE, Intent.SKIP):
+        status = LogStatus.DONE if understood.intent is Intent.DONE else LogStatus.SKIPPED
+        await today_handler.log_and_reply(update, deps, None, status=status, note=understood.note)
         return
-    await log_and_reply(update, deps, None, status=status, note=parsed.note)
+    await message.chat.send_message(deps.content.texts("misc.non_text"))
+
+
+async def _answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, understood: Understood, text: str
+) -> None:
+    deps = get_deps(context)
+    chat = update.effective_chat
+    assert chat is not None
+    intent = understood.intent
+    if intent in (Intent.DONE, Intent.SKIP):
+        status = LogStatus.DONE if intent is Intent.DONE else LogStatus.SKIPPED
+        await today_handler.log_and_reply(update, deps, None, status=status, note=understood.note)
+    elif intent is Intent.UNDO:
+        await undo.undo_typed(update, context)
+    elif intent is Intent.FEEDBACK and understood.feeling is not None:
+        await _feedback(deps, chat, understood.feeling)
+    elif await this_week.typed_change(update, context):
+        return  # "long run on Sunday this week"
+    elif intent is Intent.MOVE:
+        await _move(deps, chat)
+    elif intent in _COMMANDS:
+        await _COMMANDS[intent](update, context)
+    elif intent is Intent.PROGRESS:
+        await _standing(deps, chat, levels_only=False)
+    elif intent is Intent.LEVEL:
+        await _standing(deps, chat, levels_only=True)
+    elif intent is Intent.NEXT:
+        await next_session(update, context)
+    elif intent is Intent.THANKS:
+        await chat.send_message(deps.content.texts("chat.thanks"))
+    elif intent is Intent.GREETING:
+        await _hello(deps, chat)
+    elif not await _note_after_workout(deps, chat, text):
+        await _unknown(deps, chat, text)
+
+
+_COMMANDS = {
+    Intent.TODAY: today_handler.today,
+    Intent.HELP: commands.help_command,
+    Intent.PAUSE: commands.pause,
+    Intent.RESUME: commands.resume,
+}
+
+
+async def next_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/next, "what's next", "tomorrow?": the next session after today, exercises and
+    all, as /today will show it that day (without its buttons: it is not done yet)."""
+    deps = get_deps(context)
+    chat = update.effective_chat
+    assert chat is not None
+    t = deps.content.texts
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:
+        found = await read_today(session, chat.id, now)
+    if found is None:
+        await chat.send_message(t("today.not_set_up"))
+        return
+    slot = next_slot(found.runner, found.calendar, found.day, include_today=False)
+    if slot is None:
+        await chat.send_message(t("today.no_sessions"))
+        return
+    text, _buttons = today_message(
+        deps.content, found.runner, slot.day, now, None, found.history, found.calendar
+    )
+    await chat.send_message(t("chat.next_header") + "\n" + text)
+
+
+async def _feedback(deps: Deps, chat: Chat, feeling: str) -> None:
+    """A word of effort soon after "done": what the feedback button would record, and
+    its answer."""
+    t = deps.content.texts
+    now = deps.clock.now()
+    sore = feeling == "sore"
+    result = None
+    async with transaction(deps.sessions) as session:
+        found = await just_done(session, chat.id, now)
+        if found is not None:
+            day, _today = found
+            result = await record_feedback(
+                session, chat.id, day, feedback=None if sore else feeling, sore=sore
+            )
+    if result is None or result is FeedbackResult.NOT_DONE:
+        await chat.send_message(t("chat.feedback_no_session"))
+    elif result is FeedbackResult.REPEATED:
+        await chat.send_message(t("replies.feedback_again"))
+    else:
+        await chat.send_message(t(f"feedback.thanks_{feeling}"))
+
+
+async def _move(deps: Deps, chat: Chat) -> None:
+    """ "Can I do it tomorrow instead?": today's session skipped for being busy and moved
+    (or the move offered), as the skip buttons would."""
+    t = deps.content.texts
+    async with transaction(deps.sessions) as session:
+        moved = await move_to_tomorrow(session, chat.id, deps.clock.now())
+    if moved is None:
+        await chat.send_message(t("today.not_set_up"))
+        return
+    today = moved.today
+    if moved.result is Moved.NO_SESSION:
+        await chat.send_message(chat_messages.move_nothing_text(t, moved.following, today))
+    elif moved.result is Moved.LOGGED:
+        await chat.send_message(
+            chat_messages.move_logged_text(t, moved.status, moved.following, today)
+        )
+    elif moved.result is Moved.MOVED and moved.slot is not None and moved.target is not None:
+        await chat.send_message(
+            t(
+                "skip.moved",
+                focus=views.focus_label(t, moved.slot.focus),
+                target=views.day_label(t, moved.target, today),
+            )
+        )
+    elif moved.result is Moved.OFFER and moved.slot is not None and moved.target is not None:
+        text, keyboard = skip_messages.move_offer(
+            t, SkipReason.BUSY, moved.slot, today, moved.target, today
+        )
+        await chat.send_message(t("chat.move_not_tomorrow") + "\n" + text, reply_markup=keyboard)
+    else:
+        await chat.send_message(
+            skip_messages.no_move_text(t, SkipReason.BUSY, moved.slot, moved.following, today)
+        )
+
+
+async def _standing(deps: Deps, chat: Chat, *, levels_only: bool) -> None:
+    t = deps.content.texts
+    async with transaction(deps.sessions) as session:
+        found = await standing(session, chat.id, deps.clock.now())
+    if found is None:
+        await chat.send_message(t("today.not_set_up"))
+    elif levels_only:
+        await chat.send_message(chat_messages.levels_text(t, found.levels))
+    else:
+        await chat.send_message(chat_messages.standing_text(t, found))
+
+
+async def _hello(deps: Deps, chat: Chat) -> None:
+    t = deps.content.texts
+    async with transaction(deps.sessions) as session:
+        found = await glance(session, chat.id, deps.clock.now())
+    if found is None:
+        await chat.send_message(t("chat.hello_not_set_up"))
+    else:
+        await chat.send_message(chat_messages.hello_text(t, found))
+
+
+async def _unknown(deps: Deps, chat: Chat, text: str) -> None:
+    """Not understood: what the message looks like, or what the runner's day suggests."""
+    async with transaction(deps.sessions) as session:
+        found = await glance(session, chat.id, deps.clock.now())
+    suggestion = deps.content.phrases.suggest(text)
+    await chat.send_message(chat_messages.unknown_text(deps.content.texts, suggestion, found))
 
 
 async def _note_after_workout(deps: Deps, chat: Chat, text: str) -> bool:
     """Free text soon after logging a session is a note on it ("planks were brutal")."""
+    t = deps.content.texts
     async with transaction(deps.sessions) as session:
         added = await note_after_workout(session, chat.id, text, deps.clock.now())
-    if added:
-        await chat.send_message(
-            deps.content.texts("feedback.note_added", note=views.user_text(text))
-        )
-    return added
+    if added is None:
+        return False
+    day, today = added
+    note = views.user_text(text)
+    if day == today:
+        await chat.send_message(t("feedback.note_added", note=note))
+    else:
+        await chat.send_message(t("chat.note_added_day", day=views.day_label(t, day), note=note))
+    return True
 
 
 def command_handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    """Commands of the conversation (registered before the unknown-command answer)."""
-    return []
+    """Commands of the conversation (registered before the unknown-command answer):
+    /next, and /today with words after it ("/today tomorrow"), which shows the next
+    session when it is registered ahead of /today's own handler."""
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("next", next_session, filters=private),
+        CommandHandler("today", today_with_words, filters=private, has_args=True),
+    ]
+
+
+async def today_with_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "/today tomorrow", "/today next": the next session; any other words, /today."""
+    words = " ".join(context.args or [])
+    understood = get_deps(context).content.phrases.understand(words)
+    if understood.intent is Intent.NEXT:
+        await next_session(update, context)
+    else:
+        await today_handler.today(update, context)
 
 
 def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:

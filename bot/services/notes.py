@@ -1,8 +1,12 @@
-"""Notes on a logged session: free text the runner sends soon after "done"."""
+"""Notes on a logged session: free text the runner sends soon after "done".
+
+Soon after "done" the runner is still talking about the session they logged, whichever
+day it was for: a "done" said this morning for yesterday's session takes its note too.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,19 +18,40 @@ from bot.store import logs, runners
 NOTE_WINDOW = timedelta(hours=2)
 # How much of such a note is kept.
 NOTE_MAX_CHARS = 500
+# How far back a "done" said within the window may have been for (yesterday's session,
+# logged this morning).
+NOTE_DAYS_BACK = 1
 
 
-async def note_after_workout(session: AsyncSession, chat_id: int, text: str, now: datetime) -> bool:
-    """Add ``text`` as a note to today's session if it was logged done within
-    ``NOTE_WINDOW``; False (nothing written) otherwise."""
+async def just_done(session: AsyncSession, chat_id: int, now: datetime) -> tuple[date, date] | None:
+    """The day of the session the runner said "done" for within ``NOTE_WINDOW`` (today's
+    or yesterday's, the latest said), and their today; None if there is none."""
     runner = await runners.read_runner(session, chat_id)
     if runner is None or not runner.onboarded:
-        return False
-    log = await logs.log_on(session, chat_id, local_today(runner, now))
-    recent = (
-        log is not None and log.created_at is not None and (now - log.created_at <= NOTE_WINDOW)
-    )
-    if not recent or log is None or log.status != LogStatus.DONE:
-        return False
-    await logs.add_note(session, chat_id, log.local_date, text.strip()[:NOTE_MAX_CHARS])
-    return True
+        return None
+    today = local_today(runner, now)
+    found = await logs.logs_between(session, chat_id, today - timedelta(days=NOTE_DAYS_BACK), today)
+    recent = [
+        log
+        for log in found
+        if log.status == LogStatus.DONE
+        and log.created_at is not None
+        and now - log.created_at <= NOTE_WINDOW
+    ]
+    if not recent:
+        return None
+    latest = max(recent, key=lambda log: log.created_at)
+    return latest.local_date, today
+
+
+async def note_after_workout(
+    session: AsyncSession, chat_id: int, text: str, now: datetime
+) -> tuple[date, date] | None:
+    """Add ``text`` as a note to the session logged done within ``NOTE_WINDOW``: that
+    session's day and the runner's today; None (nothing written) if there is none."""
+    found = await just_done(session, chat_id, now)
+    if found is None:
+        return None
+    day, _today = found
+    await logs.add_note(session, chat_id, day, text.strip()[:NOTE_MAX_CHARS])
+    return found

@@ -1,0 +1,499 @@
+"""What a runner means by what they type, outside a question: "done", "skip", "undo",
+"how am I doing?", "🥵"…
+
+One pure matcher over a vocabulary that lives in ``content/phrases.toml`` (loaded and
+checked at start by ``bot.content``), so a coach can teach the bot a phrase without
+touching code, and the corpora in ``tests/corpus/`` pin what it must and must not take.
+
+A false "done" logs a session that never happened, which is worse than asking again, so
+"done" and "skip" are read strictly: the phrase starts the message (after harmless words
+such as "ok" or "I'm"), and what directly follows may not turn it into something else
+("done with work", "finished my run", "done soon"). Everything after it is the note,
+less the words that only repeated what was done ("finished it 💪" has no note).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.coach.parsing import clean_text
+
+
+class Intent(StrEnum):
+    """What a message asks for, in the order the matcher tries them."""
+
+    UNDO = "undo"
+    DONE = "done"
+    SKIP = "skip"
+    MOVE = "move"
+    FEEDBACK = "feedback"
+    PAUSE = "pause"
+    RESUME = "resume"
+    PROGRESS = "progress"
+    LEVEL = "level"
+    NEXT = "next"
+    TODAY = "today"
+    HELP = "help"
+    THANKS = "thanks"
+    GREETING = "greeting"
+    UNKNOWN = "unknown"
+
+
+# The intents read from an `exact` and a `contains` list, in the order they are tried.
+QUESTIONS = (
+    Intent.PAUSE,
+    Intent.RESUME,
+    Intent.PROGRESS,
+    Intent.LEVEL,
+    Intent.NEXT,
+    Intent.TODAY,
+    Intent.HELP,
+)
+# The intents read from a `starts` list: short messages that open with the phrase.
+OPENERS = (Intent.THANKS, Intent.GREETING)
+# How a session felt, as the feedback buttons say it (``FeedbackAnswer``'s values).
+FEELINGS = ("easy", "right", "hard", "too_hard", "sore")
+# A thanks or greeting says little else: "hi coach, how are you" is one, a paragraph isn't.
+OPENER_MAX_EXTRA_WORDS = 5
+# A typo is forgiven in a word at least this long ("dnoe", "thnaks"), never in a
+# shorter one: "gone" or "none" are words of their own, one letter from "done".
+TYPO_MIN_LENGTH = 4
+# A suggestion for an unknown message is made only this close (rapidfuzz's score, 0 to 100).
+SUGGEST_MIN_SCORE = 70
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A message's intent; for done and skip the note the runner added, for feedback the
+    feeling (one of ``FEELINGS``)."""
+
+    intent: Intent
+    note: str | None = None
+    feeling: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The phrases of ``content/phrases.toml``, as written there (lower case)."""
+
+    lead: tuple[str, ...]
+    objects: tuple[str, ...]
+    trail: tuple[str, ...]
+    not_after: tuple[str, ...]
+    determiners: tuple[str, ...]
+    polite: tuple[str, ...]
+    done_alone: tuple[str, ...]
+    done_with_object: tuple[str, ...]
+    done_after_object: tuple[str, ...]
+    skip_alone: tuple[str, ...]
+    skip_with_object: tuple[str, ...]
+    undo_exact: tuple[str, ...]
+    undo_contains: tuple[str, ...]
+    move_exact: tuple[str, ...]
+    move_contains: tuple[str, ...]
+    exact: Mapping[Intent, tuple[str, ...]]
+    contains: Mapping[Intent, tuple[str, ...]]
+    starts: Mapping[Intent, tuple[str, ...]]
+    feedback_lead: tuple[str, ...]
+    feedback_trail: tuple[str, ...]
+    feelings: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Mapping[str, Sequence[str]]]) -> Vocabulary:
+        """From the TOML tables (``bot.content`` checks their shape first)."""
+
+        def get(section: str, key: str) -> tuple[str, ...]:
+            return tuple(table[section][key])
+
+        return cls(
+            lead=get("words", "lead"),
+            objects=get("words", "objects"),
+            trail=get("words", "trail"),
+            not_after=get("words", "not_after"),
+            determiners=get("words", "determiners"),
+            polite=get("words", "polite"),
+            done_alone=get("done", "alone"),
+            done_with_object=get("done", "with_object"),
+            done_after_object=get("done", "after_object"),
+            skip_alone=get("skip", "alone"),
+            skip_with_object=get("skip", "with_object"),
+            undo_exact=get("undo", "exact"),
+            undo_contains=get("undo", "contains"),
+            move_exact=get("move", "exact"),
+            move_contains=get("move", "contains"),
+            exact={i: get(i.value, "exact") for i in QUESTIONS},
+            contains={i: get(i.value, "contains") for i in QUESTIONS},
+            starts={i: get(i.value, "starts") for i in OPENERS},
+            feedback_lead=get("feedback", "lead"),
+            feedback_trail=get("feedback", "trail"),
+            feelings={feeling: get("feedback", feeling) for feeling in FEELINGS},
+        )
+
+    def owners(self) -> dict[str, set[str]]:
+        """Each whole-message phrase and the intents it stands for: one phrase meaning
+        two things is a content mistake (``bot.content`` refuses it)."""
+        found: dict[str, set[str]] = {}
+        lists: list[tuple[str, Iterable[str]]] = [
+            ("done", self.done_alone),
+            ("skip", self.skip_alone),
+            ("undo", self.undo_exact),
+            ("move", self.move_exact),
+            *((intent.value, self.exact[intent]) for intent in QUESTIONS),
+            *((intent.value, self.starts[intent]) for intent in OPENERS),
+            *((f"feedback.{feeling}", self.feelings[feeling]) for feeling in FEELINGS),
+        ]
+        for owner, phrases in lists:
+            for phrase in phrases:
+                found.setdefault(normalize(phrase)[0], set()).add(owner)
+        return found
+
+
+# ---- text ----------------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+# Emoji variation selectors and skin tones change nothing a runner means.
+_INVISIBLE = {"\ufe0f", "\ufe0e", *(chr(code) for code in range(0x1F3FB, 0x1F400))}
+
+
+def normalize(text: str) -> tuple[str, list[int]]:
+    """``text`` in lower case with straight quotes, single spaces and no emoji modifiers,
+    and for each character the index of the original one it came from (the note is cut
+    from the original, so its case and emoji survive)."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if char in _INVISIBLE:
+            continue
+        if char.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+                where.append(index)
+            continue
+        for lowered in char.translate(_QUOTES).lower():
+            out.append(lowered)
+            where.append(index)
+    while out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    return "".join(out), where
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "'"
+
+
+def _is_emoji(char: str) -> bool:
+    return unicodedata.category(char) == "So" or char == "\u200d"
+
+
+def _is_separator(char: str) -> bool:
+    """Spaces and punctuation: what may stand between a phrase and the note."""
+    return not _is_word(char) and not _is_emoji(char)
+
+
+def _skip(text: str, index: int, *, emoji: bool = False) -> int:
+    while index < len(text) and (_is_separator(text[index]) or (emoji and _is_emoji(text[index]))):
+        index += 1
+    return index
+
+
+def _skip_spaces(text: str, index: int) -> int:
+    while index < len(text) and text[index] == " ":
+        index += 1
+    return index
+
+
+def _core(text: str) -> str:
+    """The message without punctuation, spaces and emoji around it; an emoji-only
+    message is its emoji."""
+    start, end = 0, len(text)
+    while start < end and not _is_word(text[start]):
+        start += 1
+    while end > start and not _is_word(text[end - 1]):
+        end -= 1
+    if start == end:
+        return "".join(char for char in text if not _is_separator(char))
+    return text[start:end]
+
+
+def _pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One regex for a list of phrases, longest first; an apostrophe may be left out
+    ("whats") and a hyphen written as a space; a word phrase never matches inside a word
+    ("done" is not in "undone" nor "doner")."""
+    parts = []
+    for phrase in sorted({normalize(p)[0] for p in phrases if p.strip()}, key=len, reverse=True):
+        body = re.escape(phrase).replace("'", "'?").replace(r"\-", "[- ]?").replace(r"\ ", " ?")
+        if _is_word(phrase[0]):
+            body = r"(?<![\w'])" + body
+        if _is_word(phrase[-1]):
+            body += r"(?![\w'])"
+        parts.append(body)
+    return re.compile("|".join(parts) or r"(?!)")
+
+
+class Matcher:
+    """A ``Vocabulary`` compiled once: ``understand`` reads a message, ``suggest`` names the
+    nearest request for one it did not understand."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        v = vocabulary
+        self.vocabulary = v
+        self._lead = _pattern(v.lead)
+        self._objects = _pattern(v.objects)
+        self._trail = _pattern(v.trail)
+        self._not_after = _pattern(v.not_after)
+        self._determiners = _pattern(v.determiners)
+        self._polite = _pattern(v.polite)
+        self._polite_tail = re.compile(r"(?:[\s,.;:!?-]+(?:" + self._polite.pattern + r"))+$")
+        self._with = _pattern(["with"])
+        self._heads = {
+            Intent.DONE: (
+                _pattern(v.done_alone),
+                _pattern(v.done_with_object),
+                _pattern(v.done_after_object),
+            ),
+            Intent.SKIP: (_pattern(v.skip_alone), _pattern(v.skip_with_object), None),
+        }
+        self._undo = (_pattern(v.undo_exact), _pattern(v.undo_contains))
+        self._move = (_pattern(v.move_exact), _pattern(v.move_contains))
+        self._questions = [
+            (intent, _pattern(v.exact[intent]), _pattern(v.contains[intent]))
+            for intent in QUESTIONS
+        ]
+        self._openers = [(intent, _pattern(v.starts[intent])) for intent in OPENERS]
+        self._feedback_lead = _pattern(v.feedback_lead)
+        self._feedback_trail = _pattern(v.feedback_trail)
+        self._feelings = [(feeling, _pattern(v.feelings[feeling])) for feeling in FEELINGS]
+        # Single words a typo of which is forgiven, and what each one means.
+        self._words: dict[str, Intent] = {}
+        singles: list[tuple[Intent, Iterable[str]]] = [
+            (Intent.UNDO, v.undo_exact),
+            (Intent.DONE, v.done_alone),
+            (Intent.SKIP, v.skip_alone),
+            *((intent, v.exact[intent]) for intent in QUESTIONS),
+            *((intent, v.starts[intent]) for intent in OPENERS),
+        ]
+        for intent, phrases in singles:
+            for phrase in phrases:
+                word = normalize(phrase)[0]
+                if word.isalpha() and len(word) >= TYPO_MIN_LENGTH:
+                    self._words.setdefault(word, intent)
+        # What an unknown message is compared with, for a suggestion.
+        self._choices: dict[str, Intent] = {}
+        for intent, phrases in [
+            (Intent.DONE, v.done_alone),
+            (Intent.SKIP, v.skip_alone),
+            (Intent.UNDO, v.undo_contains),
+            (Intent.MOVE, v.move_contains),
+            *((intent, v.contains[intent]) for intent in QUESTIONS),
+        ]:
+            for phrase in phrases:
+                key = normalize(phrase)[0]
+                if any(_is_word(char) for char in key):
+                    self._choices.setdefault(key, intent)
+
+    # ---- the entry points ------------------------------------------------------------
+
+    def understand(self, text: str) -> Understood:
+        """What ``text`` asks for (``Intent.UNKNOWN`` if nothing)."""
+        original = clean_text(text)
+        lowered, where = normalize(original)
+        found = self._understand(original, lowered, where)
+        if found.intent is not Intent.UNKNOWN:
+            return found
+        fixed = self._fix_first_word(lowered, where)
+        if fixed is not None:
+            return self._understand(original, *fixed)
+        return found
+
+    def suggest(self, text: str) -> Intent | None:
+        """The request an unknown message most looks like, if any looks close enough."""
+        core = _core(normalize(clean_text(text))[0])
+        if not any(_is_word(char) for char in core):
+            return None
+        best = process.extractOne(
+            core, self._choices.keys(), scorer=fuzz.token_sort_ratio, score_cutoff=SUGGEST_MIN_SCORE
+        )
+        return self._choices[best[0]] if best is not None else None
+
+    # ---- the steps ---------------------------------------------------------------------
+
+    def _understand(self, original: str, lowered: str, where: list[int]) -> Understood:
+        if not lowered:
+            return Understood(Intent.UNKNOWN)
+        core = _core(lowered)
+        plain = self._without_polite(core)
+        if self._any(self._undo, plain):
+            return Understood(Intent.UNDO)
+        for intent in (Intent.DONE, Intent.SKIP):
+            end = self._head(intent, lowered)
+            if end is not None:
+                return Understood(intent, note=self._note(original, lowered, where, end))
+        if self._any(self._move, plain):
+            return Understood(Intent.MOVE)
+        feeling = self._feeling(lowered)
+        if feeling is not None:
+            return Understood(Intent.FEEDBACK, feeling=feeling)
+        for intent, exact, contains in self._questions:
+            if plain and (exact.fullmatch(plain) or contains.search(plain)):
+                return Understood(intent)
+        for intent, starts in self._openers:
+            match = starts.match(core)
+            if match is not None and _opener_rest_is_short(core, match.end()):
+                return Understood(intent)
+        return Understood(Intent.UNKNOWN)
+
+    @staticmethod
+    def _any(patterns: tuple[re.Pattern[str], re.Pattern[str]], plain: str) -> bool:
+        exact, contains = patterns
+        return bool(plain) and (exact.fullmatch(plain) is not None or bool(contains.search(plain)))
+
+    def _without_polite(self, core: str) -> str:
+        """``core`` without "please", "coach", "ok so"… at either end."""
+        while core and (match := self._polite.match(core)) is not None and match.end() > 0:
+            core = _core(core[match.end() :])
+        while core and (match := self._polite_tail.search(core)) is not None:
+            core = _core(core[: match.start()])
+        return core
+
+    def _head(self, intent: Intent, text: str) -> int | None:
+        """Where a done or skip phrase (with its object and trailing words) ends, if the
+        message starts with one (after `lead` words) and nothing right after it says
+        otherwise; else None."""
+        alone, with_object, after_object = self._heads[intent]
+        start = self._after_lead(text)
+        ends = []
+        if (match := alone.match(text, start)) is not None:
+            ends.append(match.end())
+        if (match := with_object.match(text, start)) is not None:
+            objected = self._objects.match(text, _skip_spaces(text, match.end()))
+            if objected is not None:
+                ends.append(objected.end())
+        if after_object is not None and (match := self._objects.match(text, start)) is not None:
+            done = after_object.match(text, _skip_spaces(text, match.end()))
+            if done is not None:
+                ends.append(done.end())
+        if not ends:
+            return None
+        end = max(ends)
+        right = _skip_spaces(text, end)
+        if (match := self._with.match(text, right)) is not None:
+            objected = self._objects.match(text, _skip_spaces(text, match.end()))
+            if objected is None:
+                return None  # "done with work"
+            end = right = objected.end()
+        right = _skip_spaces(text, end)
+        if self._not_after.match(text, right) is not None:
+            return None  # "finished my run", "done soon", "done?"
+        if (
+            self._determiners.match(text, right) is not None
+            and self._objects.match(text, right) is None
+        ):
+            return None  # "finished the book"
+        return self._after_trail(text, end, alone)
+
+    def _after_lead(self, text: str) -> int:
+        index = _skip(text, 0)
+        while (match := self._lead.match(text, index)) is not None and match.end() > index:
+            index = _skip(text, match.end())
+        return index
+
+    def _after_trail(self, text: str, end: int, alone: re.Pattern[str]) -> int:
+        """Past "today", "for today", another "done" or ✅: words that only repeat what
+        was said, when the end, punctuation or an emoji follows them ("done today was
+        hard" keeps "today was hard" as the note)."""
+        while True:
+            start = _skip_spaces(text, end)
+            step = None
+            for pattern in (self._trail, alone):
+                match = pattern.match(text, start)
+                if match is None or match.end() <= start:
+                    continue
+                emoji_only = not any(_is_word(char) for char in match.group())
+                if emoji_only or _nothing_but_marks_next(text, match.end()):
+                    step = match.end()
+                    break
+            if step is None:
+                return end
+            end = step
+
+    def _note(self, original: str, lowered: str, where: list[int], end: int) -> str | None:
+        """What the runner said after the phrase, cut from the original text."""
+        start = _skip(lowered, end, emoji=True)
+        if start >= len(lowered) or not any(_is_word(char) for char in lowered[start:]):
+            return None
+        note = original[where[start] :].strip()
+        return note or None
+
+    def _feeling(self, text: str) -> str | None:
+        """The feeling of a message that is nothing but a word of effort ("pretty hard",
+        "killed me", "🥵"), with `lead` and `trail` words around it."""
+        index = _skip(text, 0)
+        while (match := self._feedback_lead.match(text, index)) is not None and (
+            match.end() > index
+        ):
+            index = _skip(text, match.end())
+        feeling, end = self._longest_feeling(text, index)
+        if feeling is None:
+            return None
+        while True:
+            index = _skip(text, end)
+            if index >= len(text):
+                return feeling
+            _, step = self._longest_feeling(text, index)
+            match = self._feedback_trail.match(text, index)
+            if match is not None and match.end() > index:
+                step = max(step, match.end())
+            if step <= index:
+                return None
+            end = step
+
+    def _longest_feeling(self, text: str, index: int) -> tuple[str | None, int]:
+        best: tuple[str | None, int] = (None, index)
+        for feeling, pattern in self._feelings:
+            match = pattern.match(text, index)
+            if match is not None and match.end() > best[1]:
+                best = (feeling, match.end())
+        return best
+
+    def _fix_first_word(self, lowered: str, where: list[int]) -> tuple[str, list[int]] | None:
+        """The message with its first word's typo fixed ("dnoe, legs burning"), if that
+        word is one letter away from a word the bot knows: a swap of two letters in a
+        word of four or more, any one edit in a word of five or more."""
+        match = re.match(r"[a-z']+", lowered)
+        if match is None:
+            return None
+        word = match.group()
+        if len(word) < TYPO_MIN_LENGTH or word in self._words:
+            return None
+        for known in self._words:
+            if OSA.distance(word, known) != 1:
+                continue
+            swapped = len(word) == len(known) and sorted(word) == sorted(known)
+            if swapped or min(len(word), len(known)) >= TYPO_MIN_LENGTH + 1:
+                fixed = known + lowered[match.end() :]
+                return fixed, [where[0]] * len(known) + where[match.end() :]
+        return None
+
+
+def _nothing_but_marks_next(text: str, index: int) -> bool:
+    """The end, punctuation or an emoji comes next (spaces aside), not another word."""
+    index = _skip_spaces(text, index)
+    return index >= len(text) or not _is_word(text[index])
+
+
+def _opener_rest_is_short(core: str, end: int) -> bool:
+    rest = core[end:]
+    return len(re.findall(r"[\w']+", rest)) <= OPENER_MAX_EXTRA_WORDS
+
+
+def understand(text: str, matcher: Matcher) -> Understood:
+    """What ``text`` asks for."""
+    return matcher.understand(text)

@@ -1,0 +1,130 @@
+"""What the conversation reads and does for a runner's typed questions and requests:
+"how am I doing?", "what's next", "can I do it tomorrow instead?" (``handlers.chat``
+routes them here; the texts are ``messages.chat``'s).
+
+Each function runs inside the caller's transaction, and reads what one answer needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.coach.calendar import Slot
+from bot.coach.progression import levels_on
+from bot.coach.status import LogStatus, SkipReason
+from bot.coach.week import STARTING_LEVEL, Focus
+from bot.services.calendar import next_slot, slot_for
+from bot.services.log import LogResult, log_session
+from bot.services.plan import Today, breaks_of, read_today
+from bot.services.skip import MoveResult, give_reason, move_offer, move_skipped
+from bot.services.week import WeekView, week_view
+from bot.store.runners import week_of
+
+
+@dataclass(frozen=True)
+class Standing:
+    """ "How am I doing?": this week as /week counts it, and each focus's level now."""
+
+    today: Today
+    week: WeekView
+    levels: dict[Focus, int]
+    following: Slot | None  # the next session after today
+
+
+async def standing(session: AsyncSession, chat_id: int, now: datetime) -> Standing | None:
+    """The runner's week and levels (None if they are not set up)."""
+    found = await read_today(session, chat_id, now)
+    if found is None:
+        return None
+    runner, today = found.runner, found.day
+    monday = today - timedelta(days=today.weekday())
+    logged = {entry.day: entry.status for entry in found.history if monday <= entry.day <= today}
+    # Levels as the next session would have them: everything logged up to today counts.
+    states = levels_on(
+        STARTING_LEVEL[week_of(runner).experience],
+        found.history,
+        today + timedelta(days=1),
+        breaks_of(runner),
+    )
+    return Standing(
+        today=found,
+        week=week_view(runner, today, logged, found.calendar),
+        levels={focus: state.level for focus, state in states.items()},
+        following=next_slot(runner, found.calendar, today, include_today=False),
+    )
+
+
+@dataclass(frozen=True)
+class Glance:
+    """Today at a glance: the runner's today, its session (None: none today) and the next
+    session after it — what a greeting or an unknown message is answered with."""
+
+    today: Today
+    slot: Slot | None
+    following: Slot | None
+
+
+async def glance(session: AsyncSession, chat_id: int, now: datetime) -> Glance | None:
+    found = await read_today(session, chat_id, now)
+    if found is None:
+        return None
+    runner, today = found.runner, found.day
+    return Glance(
+        today=found,
+        slot=slot_for(runner, today, found.calendar, today),
+        following=next_slot(runner, found.calendar, today, include_today=False),
+    )
+
+
+class Moved(StrEnum):
+    """What became of "can I do it tomorrow instead?"."""
+
+    MOVED = "moved"  # tomorrow keeps the rules: moved there
+    OFFER = "offer"  # skipped; another day keeps the rules: offered (the skip's buttons)
+    NO_DAY = "no_day"  # skipped; no day keeps the rules
+    LOGGED = "logged"  # today's session is logged already
+    NO_SESSION = "no_session"  # nothing today to move
+
+
+@dataclass(frozen=True)
+class MoveToday:
+    result: Moved
+    today: date
+    slot: Slot | None = None  # today's session
+    target: date | None = None  # where it went, or may go
+    status: str | None = None  # today's log status when it is logged already
+    following: Slot | None = None  # the next session after today
+
+
+async def move_to_tomorrow(session: AsyncSession, chat_id: int, now: datetime) -> MoveToday | None:
+    """Today's session moved to the day the skip flow would offer (tomorrow if it keeps
+    the rules): logged as skipped for being busy, then moved, as "⏭ Skip", "📅 Busy",
+    "↪️ Move" would; offered instead when that day is not tomorrow. None: not set up."""
+    found = await read_today(session, chat_id, now)
+    if found is None:
+        return None
+    runner, today = found.runner, found.day
+    slot = slot_for(runner, today, found.calendar, today)
+    following = next_slot(runner, found.calendar, today, include_today=False)
+    if slot is None:
+        return MoveToday(Moved.NO_SESSION, today, following=following)
+    if found.status is not None:
+        return MoveToday(Moved.LOGGED, today, slot, status=found.status, following=following)
+    outcome = await log_session(session, runner, now=now, status=LogStatus.SKIPPED, day=today)
+    if outcome.result is not LogResult.LOGGED:
+        return MoveToday(Moved.LOGGED, today, slot, status=outcome.status, following=following)
+    _, skipped = await give_reason(session, chat_id, today, SkipReason.BUSY, now)
+    if skipped is None:
+        return MoveToday(Moved.NO_DAY, today, slot, following=following)
+    offer = move_offer(skipped, today, SkipReason.BUSY)
+    if offer.target is None:
+        return MoveToday(Moved.NO_DAY, today, slot, following=offer.following)
+    if offer.target == today + timedelta(days=1):
+        move = await move_skipped(session, chat_id, today, offer.target, now)
+        if move.result is MoveResult.MOVED:
+            return MoveToday(Moved.MOVED, today, slot, target=offer.target)
+    return MoveToday(Moved.OFFER, today, slot, target=offer.target)
