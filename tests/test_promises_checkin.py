@@ -128,6 +128,18 @@ async def test_after_a_day_down_the_missed_evening_is_recorded_and_today_still_a
     assert await rows(bot) == [(THU, "checkin", "missed"), (SAT, "checkin", "sent")]
 
 
+async def test_the_pause_confirmation_names_no_reminder_when_only_the_check_in_is_on(
+    bot: BotHarness, clock
+) -> None:
+    await checkin_only(bot, clock)
+    [question] = await bot.say("/pause")
+    await bot.tap("A week", question)
+    [confirmation] = await bot.tap("Holiday")
+    assert "Paused until <b>Thursday 3 Dec</b>" in confirmation["text"]
+    assert "First reminder back" not in confirmation["text"]  # the stored instant is 00:00
+    assert (await runner_row(bot)).next_reminder_utc == at(2026, 12, 3, 0, 0)
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="needs: bot/handlers/setup.py _toggle_checkin to plan the runner's next instant "

@@ -22,17 +22,20 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await chat.send_message(deps.content.texts("help.text"))
 
 
-def _next_line(deps: Deps, runner: Runner) -> str:
+def _next_line(deps: Deps, runner: Runner, coming: str) -> str:
+    """The session that is on (today's first), then when the next reminder comes."""
     t = deps.content.texts
     if runner.reminder_time is None:
-        return t("pause.no_reminder")
-    if runner.next_reminder_utc is None:
-        return ""
-    today = local_today(runner, deps.clock.now())
-    return t(
-        "pause.next_reminder",
-        when=views.when_text(t, runner.next_reminder_utc, runner.timezone, today),
-    )
+        reminder = t("pause.no_reminder")
+    elif runner.next_reminder_utc is None:
+        reminder = ""
+    else:
+        today = local_today(runner, deps.clock.now())
+        reminder = t(
+            "pause.next_reminder",
+            when=views.when_text(t, runner.next_reminder_utc, runner.timezone, today),
+        )
+    return " ".join(part for part in (coming, reminder) if part)
 
 
 async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,16 +65,17 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat.id)
         if runner is not None and runner.onboarded:
-            was_paused = await resume_runner(session, runner, now)
+            resumed = await resume_runner(session, runner, now)
     # Answered after the commit: no reply is sent while a transaction holds a connection.
     if runner is None or not runner.onboarded:
         await chat.send_message(t("today.not_set_up"))
         return
-    next_line = _next_line(deps, runner)
-    if not was_paused:
+    coming = pause_buttons.coming_line(t, resumed.session, resumed.today)
+    next_line = _next_line(deps, runner, coming)
+    if not resumed.was_paused:
         await chat.send_message(t("pause.not_paused", next_line=next_line))
         return
-    welcome = pause_buttons.welcome_back_line(t, runner, local_today(runner, now))
+    welcome = pause_buttons.welcome_back_line(t, runner, resumed.today)
     if welcome is None:
         await chat.send_message(t("pause.resumed", next_line=next_line))
     else:

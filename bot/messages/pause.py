@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.coach.calendar import Slot
 from bot.coach.pause import Length, PauseState, Reason, WelcomeBack, returning
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.content import Texts
 from bot.messages.callbacks import PauseKeep, PauseLength, PausePick
+from bot.messages.views import focus_label
 from bot.store.models import Runner
 from bot.store.runners import pause_state_of, stored_pause_state
 
@@ -132,11 +134,23 @@ def confirmation_text(t: Texts, runner: Runner, state: PauseState) -> str:
         "",
     ]
     last = t("pause.resume_any_time")
-    if runner.next_reminder_utc is not None:
+    # Without a reminder time the stored instant is when the evening check-in is planned
+    # (the day's start), not a reminder to name.
+    if runner.next_reminder_utc is not None and runner.reminder_time is not None:
         local = runner.next_reminder_utc.astimezone(ZoneInfo(runner.timezone))
         back = t("pause.first_back", day=date_text(t, local.date()), time=local.strftime("%H:%M"))
         last = f"{back} {last}"
     return "\n".join([*lines, last])
+
+
+def coming_line(t: Texts, slot: Slot | None, today: date) -> str:
+    """/resume's word on the session that is on: today's, still on, or the next one."""
+    if slot is None:
+        return ""
+    focus = focus_label(t, slot.focus)
+    if slot.day == today:
+        return t("pause.today_still_on", focus=focus)
+    return t("pause.next_session_on", focus=focus, day=date_text(t, slot.day))
 
 
 def welcome_text(t: Texts, welcome: WelcomeBack) -> str:
