@@ -146,7 +146,7 @@ async def test_feedback_is_one_tap_after_done_and_is_stored(bot: BotHarness) -> 
     await onboard(bot)
     [reply] = await bot.say("done")
     labels = [b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
-    assert labels == ["😌 Easy", "👍 Just right", "😅 Hard", "🥵 Too hard", "🤕 Sore"]
+    assert labels == ["😌 Easy", "👍 Just right", "😅 Hard", "🥵 Too hard", "🤕 Sore", "↩️ Undo"]
     [thanks] = await bot.tap("Hard", reply)
     assert "hold this level" in thanks["text"]
     await bot.tap("Sore", reply)

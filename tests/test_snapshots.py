@@ -96,8 +96,9 @@ async def test_history_and_recent_log_for_the_runners_own_today(sessions: Any) -
     assert history == expected
     assert history[-1].day == date(2026, 11, 27)
     assert date(2026, 4, 1) not in {entry.day for entry in history}
-    # From the calendar's first day less one (any timezone), and nothing after is cut.
+    # As far back as progression reads (sore legs change a session), and nothing after is cut.
     assert [day.local_date for day in recent] == [
+        date(2026, 11, 2),
         date(2026, 11, 20),
         date(2026, 11, 25),
         date(2026, 11, 27),

@@ -9,7 +9,8 @@ is stored (logs, moves, pauses); re-offers are derived, so one history is one ca
 Rules, in the order they are applied:
 
 1. Planned: ``plan_for_date(week, day)`` on every date that is not paused.
-2. Pauses: no session of any origin on a paused day, so a paused day is never missed.
+2. Pauses and race day: no session of any origin on a paused day (so a paused day is
+   never missed) or on the runner's race day (the race is that day's training).
 3. Moves, in the order the runner made them: the session on ``from_day``, if it is still
    there with that focus, leaves it and lands on ``to_day`` as MOVED. The emptied day
    stays empty (its log, if any, belongs to the moved session). A move whose target no
@@ -25,7 +26,7 @@ Rules, in the order they are applied:
    or skipped again stays where it is and is never re-offered (no cascades). An earlier
    miss is placed first, so it wins a day two misses compete for.
 6. A suitable day for a session of focus F coming from day s (moves and re-offers alike):
-   not paused; no session and not emptied by a move; legs break no hard rule
+   not paused, not race day; no session and not emptied by a move; legs break no hard rule
    (``legs_blockers``); core/upper are not on the long-run day or a hard day; no other
    session the day before or after (s itself doesn't count: the session leaves it); no
    session of focus F after s and before the day, so F never comes twice in a row.
@@ -72,6 +73,7 @@ _LOOKBACK_LIMIT_DAYS = 56
 
 # --- Rule ids, besides plan.py's (legs rules, back-to-back, core/upper days) ------------
 PAUSED = "paused"
+RACE_DAY = "race-day"
 DAY_TAKEN = "day-taken"
 DAY_VACATED = "day-vacated"  # a session was moved away from it
 DAY_LOGGED = "day-logged"
@@ -137,6 +139,8 @@ class History:
     # Weeks unlike the usual one ("long run on Sunday this week"): the Monday of such a
     # week -> the runner's week as it is that week only. Every other week is the usual.
     weeks: Mapping[date, RunnerWeek] = field(default_factory=dict)
+    # The runner's race: a day with no session, like a paused one.
+    race_day: date | None = None
 
 
 def week_for(week: RunnerWeek, history: History | None, day: date) -> RunnerWeek:
@@ -206,7 +210,8 @@ class _Calendar:
         if day in self._moved:
             return self._moved[day]
         if day not in self._planned:
-            focus = None if self._paused(day) else self._plan_focus(day)
+            closed = self._paused(day) or day == self._history.race_day
+            focus = None if closed else self._plan_focus(day)
             self._planned[day] = None if focus is None else Slot(day, focus)
         return self._planned[day]
 
@@ -235,6 +240,8 @@ class _Calendar:
         """
         if self._paused(day):
             yield PAUSED
+        if day == self._history.race_day:
+            yield RACE_DAY
         if view(day) is not None:
             yield DAY_TAKEN
         elif day in self._vacated:

@@ -16,6 +16,7 @@ from bot.coach.progression import (
     Break,
     Entry,
     FocusLevel,
+    RacePhase,
     adjust,
     is_lighter_week,
     levels_on,
@@ -70,6 +71,48 @@ def _sore_swap(week: RunnerWeek, history: list[Entry], day: date) -> Focus | Non
     return min(last_done, key=lambda focus: (last_done[focus], focus.value))
 
 
+@dataclass(frozen=True)
+class DayFocus:
+    """Which session a day holds once everything that changes it is counted: the one
+    /today shows, "done" logs, /week marks and reminders send."""
+
+    focus: Focus  # what the runner does that day
+    placed: Focus  # what the calendar put there (planned, moved, offered again)
+    sore_swap: bool = False  # legs became ``focus`` because the runner said they were sore
+    phase: RacePhase | None = None
+
+
+def is_race_day(day: date, coaching: Coaching) -> bool:
+    return coaching.race_day is not None and day == coaching.race_day
+
+
+def day_focus(
+    week: RunnerWeek,
+    history: list[Entry],
+    day: date,
+    coaching: Coaching,
+    placed: Focus | None,
+) -> DayFocus | None:
+    """The one answer to "which session is on ``day``", from the session the calendar
+    ``placed`` there: none on race day; legs on sore legs before a long run or a hard day
+    become core or upper body; race week is core only (``progression.adjust``)."""
+    if placed is None or is_race_day(day, coaching):
+        return None
+    phase = race_phase(day, coaching.race_day)
+    done = next((e.focus for e in history if e.day == day and e.status == LogStatus.DONE), None)
+    if done is not None:  # what was done is what the day held ("sore" after it changes nothing)
+        was_swap = placed is Focus.LEGS and done is not Focus.LEGS
+        return DayFocus(done, placed, was_swap and phase is not RacePhase.RACE_WEEK, phase)
+    focus, sore_swap = placed, False
+    if placed is Focus.LEGS:
+        swapped = _sore_swap(week, history, day)
+        if swapped is not None:
+            focus, sore_swap = swapped, True
+    if phase is RacePhase.RACE_WEEK:
+        focus = Focus.CORE
+    return DayFocus(focus, placed, sore_swap, phase)
+
+
 def session_on(
     catalog: Catalog,
     week: RunnerWeek,
@@ -78,23 +121,21 @@ def session_on(
     coaching: Coaching = Coaching(),
     focus: Focus | None = None,
 ) -> DayPlan | None:
-    """The session for ``day`` (or the given focus, for an unplanned or moved session)."""
-    planned = focus or plan_for_date(week, day)
-    if planned is None:
+    """The session for ``day``: the weekly plan's, or ``focus`` (the calendar's session
+    of that day: moved, offered again, or a week unlike the usual), as ``day_focus``
+    changes it."""
+    decided = day_focus(week, history, day, coaching, focus or plan_for_date(week, day))
+    if decided is None:
         return None
-    sore_swap = False
-    if focus is None and planned is Focus.LEGS:
-        swapped = _sore_swap(week, history, day)
-        if swapped is not None:
-            planned, sore_swap = swapped, True
+    # Race week turns whatever was placed into easy core (``adjust`` says how easy).
+    planned = decided.placed if decided.phase is RacePhase.RACE_WEEK else decided.focus
     start = STARTING_LEVEL[week.experience]
     states = levels_on(start, history, day, coaching.breaks)
-    phase = race_phase(day, coaching.race_day)
     adjustment = adjust(
         planned,
         states[planned].level,
         lighter_week=is_lighter_week(history, day),
-        phase=phase,
+        phase=decided.phase,
     )
     state = states[adjustment.focus]
     session = build_session(
@@ -108,7 +149,7 @@ def session_on(
         swaps=coaching.swaps,
     )
     previous = _previous_session(catalog, week, history, day, adjustment.focus, coaching)
-    return DayPlan(day, planned, adjustment, state, session, previous, sore_swap)
+    return DayPlan(day, planned, adjustment, state, session, previous, decided.sore_swap)
 
 
 def _previous_session(

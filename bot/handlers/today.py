@@ -25,7 +25,7 @@ from bot.messages.callbacks import (
     SessionButton,
     SkipButton,
 )
-from bot.messages.today import outcome_text, today_message
+from bot.messages.today import logged_keyboard, outcome_text, today_message
 from bot.services.activity import block_runner, wake_runner
 from bot.services.calendar import local_today, upcoming
 from bot.services.history import runner_and_recent_log
@@ -148,17 +148,18 @@ async def log_and_reply(
         await chat.send_message(text, reply_markup=keyboard)
         return outcome
     if outcome.result is LogResult.LOGGED and status is LogStatus.DONE and outcome.day is not None:
-        # One tap of feedback, used by progression.
+        # One tap of feedback, used by progression; ↩️ Undo for a "done" by mistake.
         text += "\n\n" + t("feedback.ask")
-        await chat.send_message(text, reply_markup=views.feedback_keyboard(t, outcome.day))
+        await chat.send_message(text, reply_markup=logged_keyboard(t, outcome.day))
         return outcome
     await chat.send_message(text)
     return outcome
 
 
 async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Easy / Just right / Hard / Too hard / Sore under a logged session. The same answer
-    again (a double tap) is acknowledged in the toast only."""
+    """Easy / Just right / Hard / Too hard / Sore under a logged session: answered once, in
+    a message (it says what the coach will do with it, worth keeping in the chat). The same
+    answer again (a double tap) is acknowledged in the toast only."""
     if (tap := await tap_or_stale(update, context, FeedbackButton)) is None:
         return
     deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
@@ -174,7 +175,7 @@ async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if result is FeedbackResult.NOT_DONE:
         await tap.stale()
         return
-    await query.answer(views.toast(t(f"feedback.thanks_{answer.value}")))
+    await query.answer()
     await chat.send_message(t(f"feedback.thanks_{answer.value}"))
 
 
@@ -208,5 +209,6 @@ async def on_session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         LogResult.LOGGED,
         LogResult.ALREADY,
         LogResult.TOO_OLD,
+        LogResult.BEFORE_START,
     ):
         await tap.close()

@@ -21,6 +21,7 @@ refuses more.
     v1:pz:<day>:<length>  v1:pz:<day>:<length>:<reason>      PauseLength PausePick
     v1:pz:<day>:keep                                         PauseKeep
     v1:del:yes  v1:del:no                                    DeleteButton
+    v1:undo:<day>                                            UndoButton
     ob:<step>:<value>                                        SetupButton
 """
 
@@ -445,6 +446,23 @@ class DeleteButton(Button):
 
 
 @dataclass(frozen=True)
+class UndoButton(Button):
+    """↩️ Undo under "✅ Logged": take back the log of ``day`` (a tap by mistake)."""
+
+    PREFIX: ClassVar[str] = f"{VERSION}:undo"
+    PATTERN: ClassVar[str] = rf"^{PREFIX}:"
+    day: date
+
+    def pack(self) -> str:
+        return _pack(self.PREFIX, day_code(self.day))
+
+    @classmethod
+    def unpack(cls, args: list[str]) -> UndoButton | None:
+        day = parse_day_code(args[0]) if len(args) == 1 else None
+        return cls(day) if day is not None else None
+
+
+@dataclass(frozen=True)
 class SetupButton(Button):
     """An answer button of onboarding or /settings: the question (``step``, as the setup
     conversation names it) and the answer's spelling (``value``: what it means is the
@@ -479,6 +497,7 @@ _FAMILIES: dict[str, Callable[[list[str]], Button | None]] = {
     KeepSkipped.PREFIX: KeepSkipped.unpack,
     PauseButton.PREFIX: PauseButton.unpack,
     DeleteButton.PREFIX: DeleteButton.unpack,
+    UndoButton.PREFIX: UndoButton.unpack,
     SetupButton.PREFIX: SetupButton.unpack,
 }
 

@@ -3,19 +3,27 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.coach.calendar import History, Origin
+from bot.coach.day import is_race_day
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.coach.week import PlannedDay
 from bot.content import Content, Texts
 from bot.messages import pause, views
-from bot.services.calendar import local_today, next_slot, slot_for, upcoming
-from bot.services.log import LogOutcome, LogResult
-from bot.services.plan import day_plan
+from bot.messages.callbacks import UndoButton
+from bot.services.calendar import local_today, upcoming
+from bot.services.log import LogOutcome, LogResult, Undone
+from bot.services.plan import (
+    coaching_of,
+    day_plan,
+    next_session_of,
+    plan_of_session,
+    session_of_day,
+)
 from bot.store import runners
 from bot.store.models import Runner
 
@@ -32,33 +40,50 @@ def today_message(
     """The session message for a day — the same text /today shows and reminders send.
 
     ``calendar`` (logs, moves, pauses) places moved and re-offered sessions; without it,
-    the weekly plan alone."""
+    the weekly plan alone. Either way ``services.plan`` decides what the session is."""
     t = content.texts
     week = runners.week_of(runner)
     today = local_today(runner, now)
-    slot = slot_for(runner, day, calendar, today) if calendar is not None else None
-    moved = slot is not None and slot.origin is not Origin.PLANNED
-    if calendar is not None and slot is None:
-        plan = None
+    race_day = coaching_of(runner).race_day
+    if is_race_day(day, coaching_of(runner)):
+        return t("log.race_day"), None
+    slot = None
+    if calendar is not None:
+        found = session_of_day(runner, calendar, history, day, today)
+        plan = plan_of_session(content, runner, calendar, history, found) if found else None
+        slot = found.slot if found else None
     else:
-        focus = slot.focus if slot is not None and moved else None
-        plan = day_plan(content, runner, history, day, focus)
+        plan = day_plan(content, runner, history, day)
     if plan is None:
-        following = (
-            next_slot(runner, calendar, day, include_today=False)
-            if calendar is not None
-            else upcoming(week, day, include_today=False)
-        )
-        planned = PlannedDay(following.day, following.focus) if following else None
-        return views.rest_day_text(t, week, day, planned), None
+        state = runners.pause_state_of(runner, today)
+        if state.running(day):
+            return paused_text(t, state.until), None
+        if calendar is not None:
+            following = next_session_of(runner, calendar, history, day, today)
+            planned = PlannedDay(following.day, following.focus) if following else None
+        else:
+            planned = upcoming(week, day, include_today=False)
+        text = views.rest_day_text(t, week, day, planned)
+        if race_day is not None and day == race_day + timedelta(days=1):
+            text = t("log.after_race") + "\n\n" + text
+        return text, None
     text = views.session_text(t, plan, week, today, logged_status)
     if day == today and (welcome := pause.welcome_back_line(t, runner, today, history)):
         text = welcome + "\n\n" + text
-    if moved and slot is not None and slot.from_day is not None:
+    if race_day is not None and day == race_day + timedelta(days=1):
+        text = t("log.after_race") + "\n\n" + text
+    if slot is not None and slot.origin is not Origin.PLANNED and slot.from_day is not None:
         key = "calendar.moved_here" if slot.origin is Origin.MOVED else "calendar.reoffered"
         text = t(key, day=views.day_label(t, slot.from_day, today)) + "\n" + text
     keyboard = None if logged_status else views.session_keyboard(t, day)
     return text, keyboard
+
+
+def paused_text(t: Texts, until: date | None) -> str:
+    """/today while paused: until when, and how to come back sooner."""
+    if until is None:
+        return t("log.paused_open")
+    return t("log.paused_until", back=pause.date_text(t, until + timedelta(days=1)))
 
 
 def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -> str:
@@ -70,6 +95,8 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
         return t("done.already", day=day, status=status)
     if outcome.result is LogResult.TOO_OLD:
         return t("done.too_old", day=day)
+    if outcome.result is LogResult.BEFORE_START:
+        return t("log.before_start", day=day)
     if outcome.status == LogStatus.SKIPPED:
         return t("done.skipped", focus=focus, day=day, next_line="")
     count, planned = outcome.done_this_week, outcome.planned_this_week
@@ -81,3 +108,26 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
     if note:
         text += "\n" + t("done.note_saved", note=views.user_text(note))
     return text
+
+
+def undo_button(t: Texts, day: date) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t("log.undo_button"), callback_data=UndoButton(day).pack())
+
+
+def logged_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
+    """Under "✅ Logged": how it felt, then ↩️ Undo (a tap by mistake, for the rest of the day)."""
+    rows = [*views.feedback_keyboard(t, day).inline_keyboard, [undo_button(t, day)]]
+    return InlineKeyboardMarkup(rows)
+
+
+def undone_text(t: Texts, undone: Undone, today: date) -> str:
+    """What undo took back: the day's log, and a skip's move with it."""
+    day = views.day_label(t, undone.day, today)
+    focus = views.focus_label(t, undone.focus)
+    if undone.status == LogStatus.DONE:
+        return t("log.undone_done", focus=focus, day=day)
+    if undone.moved_to is not None:
+        return t(
+            "log.undone_move", focus=focus, day=day, to=views.day_label(t, undone.moved_to, today)
+        )
+    return t("log.undone_skip", focus=focus, day=day)

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.progression import Entry, Feedback
 from bot.coach.week import Focus
-from bot.services.calendar import CALENDAR_LOOKBACK_DAYS, local_today
+from bot.services.calendar import local_today
 from bot.store import logs, snapshots
 from bot.store.models import Runner
 from bot.store.snapshots import LoggedDay
@@ -50,8 +50,9 @@ def logged_in(history: Iterable[Entry]) -> dict[date, str]:
     return {entry.day: entry.status for entry in history}
 
 
-def recent_logged(recent: Sequence[LoggedDay]) -> dict[date, str]:
-    """The day -> status map ``calendar.load_calendar`` takes, from ``runner_and_recent_log``."""
+def recent_logged(recent: Sequence[Any]) -> dict[date, str]:
+    """The day -> status map ``calendar.load_calendar`` takes, from log rows read already
+    (``runner_and_recent_log``, ``logs.logs_between``)."""
     return {log.local_date: log.status for log in recent}
 
 
@@ -80,7 +81,8 @@ async def runner_and_history(
 async def runner_and_recent_log(
     session: AsyncSession, chat_id: int, now: datetime
 ) -> tuple[Runner | None, list[LoggedDay]]:
-    """The runner (read-only) and every log from a little before the calendar's first day
-    on, in one statement: what "done" needs (``log_session(..., recent=...)``)."""
-    first = _utc_day(now) - timedelta(days=CALENDAR_LOOKBACK_DAYS + 1)
+    """The runner (read-only) and their log as far back as progression reads it (which
+    covers the calendar's days too), in one statement: what "done" needs
+    (``log_session(..., recent=...)``): sore legs the days before change the session."""
+    first = _utc_day(now) - timedelta(weeks=HISTORY_WEEKS, days=1)
     return await snapshots.runner_with_logs(session, chat_id, first)

@@ -1,8 +1,11 @@
-"""Logging a session: "done" or "skip" for a day, typed or from a button.
+"""Logging a session: "done" or "skip" for a day, typed or from a button, and undoing it.
 
-Which day a "done" is for is the calendar's answer (today's session, planned, moved here or
-re-offered; else the latest unlogged one of the last ``DONE_LOOKBACK_DAYS`` days; else the
-runner is asked which focus they did). A second "done" writes nothing and says so.
+Which day a "done" is for, and which session it logs, is ``services.plan``'s answer (today's
+session, planned, moved here or re-offered, as sore legs or the race changed it; else the
+latest unlogged one of the last ``DONE_LOOKBACK_DAYS`` days, never one from before the
+runner signed up; else the runner is asked which focus they did). A second "done" writes
+nothing and says so. Undo deletes the log (and a skip's move): levels and the week's count
+are worked out from the log, so they follow.
 """
 
 from __future__ import annotations
@@ -18,18 +21,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History
 from bot.coach.plan import plan_week, week_index_of
+from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus
-from bot.services.calendar import (
-    calendar_view,
-    load_calendar,
-    local_today,
-    monday_of,
-    slot_for,
-)
-from bot.services.history import recent_logged
+from bot.services.calendar import load_calendar, local_today, monday_of
+from bot.services.history import HISTORY_WEEKS, history_from, recent_logged
+from bot.services.plan import session_of_day, sessions_view
 from bot.store import drafts, logs
-from bot.store.models import Runner, SessionLog
+from bot.store.models import Runner
 from bot.store.runners import week_of
 from bot.store.snapshots import LoggedDay
 
@@ -42,6 +41,7 @@ class LogResult(StrEnum):
     ALREADY = "already"
     ASK_FOCUS = "ask_focus"
     TOO_OLD = "too_old"
+    BEFORE_START = "before_start"  # a day before the runner signed up: they had no plan
 
 
 @dataclass(frozen=True)
@@ -88,23 +88,34 @@ async def log_session(
     log from ``runner_and_recent_log``, if the caller read it with the runner.
     """
     today = local_today(runner, now)
-    history = await load_calendar(
-        session, runner, today, recent_logged(recent) if recent is not None else None
+    # The log as progression reads it (sore legs change a session), which also holds the
+    # days the calendar needs.
+    rows: Sequence[Any] = (
+        recent
+        if recent is not None
+        else await logs.logs_between(
+            session, runner.chat_id, today - timedelta(weeks=HISTORY_WEEKS), today
+        )
     )
+    entries = history_from(rows, today)
+    history = await load_calendar(session, runner, today, recent_logged(rows))
+    first = signed_up(runner, today)
     planned = True
     if day is not None:
         if not today - timedelta(days=DONE_LOOKBACK_DAYS) <= day <= today:
             return LogOutcome(LogResult.TOO_OLD, day=day)
-        slot = slot_for(runner, day, history, today)
-        planned_focus = slot.focus if slot else None
+        if day < first:
+            return LogOutcome(LogResult.BEFORE_START, day=day)
+        found = session_of_day(runner, history, entries, day, today)
+        planned_focus = found.focus if found else None
         planned = planned_focus is not None and (focus is None or focus is planned_focus)
         focus = focus or planned_focus
         if focus is None:
             return LogOutcome(LogResult.ASK_FOCUS, day=day)
     else:
-        day, focus = _default_target(runner, history, today)
+        day, focus = _default_target(runner, history, entries, today, first)
         if day is None or focus is None:
-            existing = await _logged_today(session, runner, today, now, recent)
+            existing = _logged_today(runner, today, rows)
             if existing is not None:
                 done, planned_count = _week_counts(runner, history, existing.local_date)
                 return LogOutcome(
@@ -116,7 +127,7 @@ async def log_session(
                     planned_this_week=planned_count,
                 )
             return LogOutcome(LogResult.ASK_FOCUS, day=today)
-    seen = next((log for log in recent or () if log.local_date == day), None)
+    seen = next((log for log in rows if log.local_date == day), None)
     if seen is not None:  # logged already (a second "done"): nothing to write
         done, planned_count = _week_counts(runner, history, day)
         return LogOutcome(
@@ -161,36 +172,35 @@ async def log_session(
     )
 
 
+def signed_up(runner: Runner, today: date) -> date:
+    """The runner's first day with a plan (local): nothing before it can be logged."""
+    if runner.created_at is None:
+        return date.min
+    return min(local_today(runner, runner.created_at), today)
+
+
 def _default_target(
-    runner: Runner, history: History, today: date
+    runner: Runner, history: History, entries: list[Entry], today: date, signed: date
 ) -> tuple[date | None, Focus | None]:
     """Today's session (planned, moved here or re-offered), else the latest unlogged one
-    of the last two days."""
-    first = today - timedelta(days=DONE_LOOKBACK_DAYS)
-    view = calendar_view(runner, history, today, first, days=DONE_LOOKBACK_DAYS)
-    for back in range(DONE_LOOKBACK_DAYS + 1):
+    of the last two days since the runner signed up."""
+    first = max(today - timedelta(days=DONE_LOOKBACK_DAYS), signed)
+    view = sessions_view(runner, history, entries, today, first, (today - first).days)
+    for back in range((today - first).days + 1):
         day = today - timedelta(days=back)
-        slot = view(day)
-        if slot is not None and (back == 0 or day not in history.logged):
-            return day, slot.focus
+        found = view(day)
+        if found is not None and (back == 0 or day not in history.logged):
+            return day, found.focus
     return None, None
 
 
-async def _logged_today(
-    session: AsyncSession,
-    runner: Runner,
-    today: date,
-    now: datetime,
-    recent: Sequence[LoggedDay] | None = None,
-) -> SessionLog | LoggedDay | None:
+def _logged_today(runner: Runner, today: date, rows: Sequence[Any]) -> Any | None:
     """A log for today, or one written today for a recent day: a second "done" repeats it.
-    ``recent`` (``runner_and_recent_log``) holds those days already."""
+    ``rows``: the log of those days, read already."""
     zone = ZoneInfo(runner.timezone)
     first = today - timedelta(days=DONE_LOOKBACK_DAYS)
-    found: Sequence[SessionLog | LoggedDay | Any] = (
-        [log for log in recent if first <= log.local_date <= today]
-        if recent is not None
-        else await logs.logs_between(session, runner.chat_id, first, today)
+    found = sorted(
+        (log for log in rows if first <= log.local_date <= today), key=lambda log: log.local_date
     )
     for log in reversed(found):
         written = log.created_at.astimezone(zone).date() if log.created_at else None
@@ -243,3 +253,52 @@ async def take_note(
         await drafts.drop_draft(session, chat_id)
         return note, None
     return note, await drafts.save(session, chat_id, draft, now=now)
+
+
+class UndoResult(StrEnum):
+    UNDONE = "undone"
+    NOTHING = "nothing"  # no log written today: nothing a runner could mean
+    GONE = "gone"  # that day's log is not there (undone already): a second tap
+    TOO_LATE = "too_late"  # logged on an earlier day: the log stands
+
+
+@dataclass(frozen=True)
+class Undone:
+    result: UndoResult
+    day: date = date.min
+    focus: Focus = Focus.CORE
+    status: str = LogStatus.DONE
+    moved_to: date | None = None  # a skip's move, taken back with it
+
+
+async def undo_log(
+    session: AsyncSession, runner: Runner, now: datetime, day: date | None = None
+) -> Undone:
+    """Take back a log written today: the one of ``day`` (the ↩️ Undo button under it), or
+    without ``day`` the latest one written today (a typed "undo", /undo). Logs written on
+    an earlier day stay: by then the runner has seen the week and the levels they made."""
+    zone = ZoneInfo(runner.timezone)
+    today = local_today(runner, now)
+
+    def written_today(log: Any) -> bool:
+        return log.created_at is not None and log.created_at.astimezone(zone).date() == today
+
+    if day is None:
+        recent = await logs.logs_between(
+            session, runner.chat_id, today - timedelta(days=DONE_LOOKBACK_DAYS + 1), today
+        )
+        mine = [log for log in recent if written_today(log)]
+        if not mine:
+            return Undone(UndoResult.NOTHING)
+        day = max(mine, key=lambda log: log.created_at).local_date
+    else:
+        log = await logs.log_on(session, runner.chat_id, day)
+        if log is None:
+            return Undone(UndoResult.GONE, day)
+        if not written_today(log):
+            return Undone(UndoResult.TOO_LATE, day)
+    removed = await logs.remove_log(session, runner.chat_id, day)
+    if removed is None:  # another update took it back a moment ago
+        return Undone(UndoResult.GONE, day)
+    log, moved_to = removed
+    return Undone(UndoResult.UNDONE, day, Focus(log.focus), log.status, moved_to)

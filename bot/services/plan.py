@@ -1,21 +1,34 @@
 """The session a runner does on a day: their week, their log and their coaching choices
-(swaps, session length, race date, the last pause) handed to ``bot.coach.day``."""
+(swaps, session length, race date, the last pause) handed to ``bot.coach.day``.
+
+``session_of_day`` (and ``sessions_view`` for several days) is the one answer to "which
+session is on this day": the calendar's slot (planned, moved, offered again, none while
+paused), then what changes it (sore legs, race week, race day). /today, "done", /week,
+the reminders and the preview all ask it, so they never disagree.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.coach.calendar import History
-from bot.coach.day import Coaching, DayPlan, session_on
+from bot.coach.calendar import History, Slot, week_for
+from bot.coach.day import Coaching, DayFocus, DayPlan, day_focus, session_on
 from bot.coach.pause import welcome_back
 from bot.coach.progression import Break, Entry
 from bot.coach.week import Focus
 from bot.content import Content
-from bot.services.calendar import load_calendar, local_today
+from bot.services.calendar import (
+    NEXT_SLOT_DAYS,
+    calendar_view,
+    load_calendar,
+    local_today,
+    slot_for,
+)
 from bot.services.history import logged_in, runner_and_history
 from bot.store.models import Runner
 from bot.store.runners import week_of
@@ -55,6 +68,73 @@ def day_plan(
 ) -> DayPlan | None:
     return session_on(
         content.catalog, week_of(runner), history, day, coaching_of(runner), focus=focus
+    )
+
+
+@dataclass(frozen=True)
+class DaySession:
+    """The session on a day: where the calendar put it (``slot``) and what it is once
+    sore legs and the race are counted (``decided``)."""
+
+    slot: Slot
+    decided: DayFocus
+
+    @property
+    def day(self) -> date:
+        return self.slot.day
+
+    @property
+    def focus(self) -> Focus:
+        return self.decided.focus
+
+
+def decide(
+    runner: Runner, calendar: History, history: list[Entry], slot: Slot | None
+) -> DaySession | None:
+    """What the calendar's ``slot`` becomes (None on race day): ``coach.day.day_focus``."""
+    if slot is None:
+        return None
+    week = week_for(week_of(runner), calendar, slot.day)
+    decided = day_focus(week, history, slot.day, coaching_of(runner), slot.focus)
+    return DaySession(slot, decided) if decided is not None else None
+
+
+def session_of_day(
+    runner: Runner, calendar: History, history: list[Entry], day: date, today: date
+) -> DaySession | None:
+    """The one answer to "which session is on ``day``" (see the module docstring)."""
+    return decide(runner, calendar, history, slot_for(runner, day, calendar, today))
+
+
+def sessions_view(
+    runner: Runner, calendar: History, history: list[Entry], today: date, first: date, days: int
+) -> Callable[[date], DaySession | None]:
+    """``session_of_day`` for ``first`` and the ``days`` after it, the calendar worked out
+    once (other days one by one)."""
+    view = calendar_view(runner, calendar, today, first, days=days)
+    return lambda day: decide(runner, calendar, history, view(day))
+
+
+def next_session_of(
+    runner: Runner, calendar: History, history: list[Entry], day: date, today: date
+) -> DaySession | None:
+    """The first session after ``day`` within ``NEXT_SLOT_DAYS``, as ``session_of_day``
+    says it."""
+    view = sessions_view(runner, calendar, history, today, day + timedelta(days=1), NEXT_SLOT_DAYS)
+    for offset in range(1, NEXT_SLOT_DAYS + 1):
+        found = view(day + timedelta(days=offset))
+        if found is not None:
+            return found
+    return None
+
+
+def plan_of_session(
+    content: Content, runner: Runner, calendar: History, history: list[Entry], found: DaySession
+) -> DayPlan | None:
+    """The exercises of a session ``session_of_day`` found (levels, race phase, swaps)."""
+    week = week_for(week_of(runner), calendar, found.day)
+    return session_on(
+        content.catalog, week, history, found.day, coaching_of(runner), focus=found.slot.focus
     )
 
 

@@ -1,5 +1,6 @@
 """/week: this week's sessions and what became of each day (done, skipped, moved,
-missed, planned, rest), as the calendar and the log say."""
+missed, planned, rest), as the calendar and the log say, each day's session as
+``services.plan.session_of_day`` decides it (what /today shows and "done" logs)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History, Slot
 from bot.coach.plan import plan_week, week_index_of
+from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
-from bot.coach.week import RunnerWeek
-from bot.services.calendar import load_calendar, local_today, monday_of, slot_for
-from bot.store import logs, runners
+from bot.coach.week import Focus, RunnerWeek
+from bot.services.calendar import load_calendar, local_today, monday_of
+from bot.services.history import logged_in, runner_and_history
+from bot.services.plan import sessions_view
+from bot.store import runners
 from bot.store.models import Runner
 
 
@@ -33,6 +37,9 @@ class WeekDay:
     day: date
     mark: DayMark
     slot: Slot | None  # the session on that day: planned, moved here or offered again
+    # The session of the day as the runner meets it: what was logged on a logged day, else
+    # what /today shows (sore legs and the race counted); None without one.
+    focus: Focus | None = None
 
 
 @dataclass(frozen=True)
@@ -47,20 +54,29 @@ class WeekView:
 
 async def read_week(session: AsyncSession, chat_id: int, now: datetime) -> WeekView | None:
     """The runner's week as /week shows it; None if they are not set up."""
-    runner = await runners.read_runner(session, chat_id)
+    runner, history = await runner_and_history(session, chat_id, now)
     if runner is None or not runner.onboarded:
         return None
     today = local_today(runner, now)
     monday = monday_of(today)
-    found = await logs.logs_between(session, chat_id, monday, monday + timedelta(days=6))
-    logged: dict[date, str] = {log.local_date: log.status for log in found}
-    calendar = await load_calendar(session, runner, today)
-    return week_view(runner, today, logged, calendar)
+    sunday = monday + timedelta(days=6)
+    logged = {day: status for day, status in logged_in(history).items() if monday <= day <= sunday}
+    calendar = await load_calendar(session, runner, today, logged_in(history))
+    return week_view(runner, today, logged, calendar, history)
 
 
-def week_view(runner: Runner, today: date, logged: dict[date, str], calendar: History) -> WeekView:
+def week_view(
+    runner: Runner,
+    today: date,
+    logged: dict[date, str],
+    calendar: History,
+    history: list[Entry] | None = None,
+) -> WeekView:
     week = runners.week_of(runner)
     monday = monday_of(today)
+    entries = history or []
+    view = sessions_view(runner, calendar, entries, today, monday, 6)
+    done_focus = {entry.day: entry.focus for entry in entries}
     # Days before the runner joined are not misses.
     joined = local_today(runner, runner.created_at) if runner.created_at else None
     plan = plan_week(week, week_index_of(monday))
@@ -68,13 +84,16 @@ def week_view(runner: Runner, today: date, logged: dict[date, str], calendar: Hi
     for weekday in range(7):
         day = monday + timedelta(days=weekday)
         status = logged.get(day)
-        slot = slot_for(runner, day, calendar, today)
+        found = view(day)
+        slot = found.slot if found is not None else None
+        focus = done_focus.get(day) if status is not None else None
+        focus = focus or (found.focus if found is not None else None)
         if status == LogStatus.MOVED:
             mark = DayMark.MOVED
         elif status is not None:
             mark = DayMark.DONE if status == LogStatus.DONE else DayMark.SKIPPED
-        elif joined is not None and day < joined:
-            mark = DayMark.REST
+        elif (joined is not None and day < joined) or day == runner.race_date:
+            mark = DayMark.REST  # before they joined, or the race: no session
         elif day == today:
             mark = DayMark.TODAY
         elif (
@@ -90,6 +109,6 @@ def week_view(runner: Runner, today: date, logged: dict[date, str], calendar: Hi
             mark = DayMark.MISSED
         else:
             mark = DayMark.PLANNED
-        days.append(WeekDay(day, mark, slot))
+        days.append(WeekDay(day, mark, slot, focus))
     done = sum(1 for status in logged.values() if status == LogStatus.DONE)
     return WeekView(week, today, monday, tuple(days), done, len(plan.sessions))

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.status import LogStatus
 from bot.store.common import AnyRow, fetch_all, insert_ignore, table_of
-from bot.store.models import SessionLog
+from bot.store.models import Move, SessionLog
 
 _logs = table_of(SessionLog)
 # Built once: the statements behind every "done", /today and reminder.
@@ -133,3 +133,22 @@ async def add_note(session: AsyncSession, chat_id: int, day: date, note: str) ->
         log.note = f"{log.note}\n{note}" if log.note else note
         session.add(log)
         await session.flush()
+
+
+async def remove_log(
+    session: AsyncSession, chat_id: int, day: date
+) -> tuple[SessionLog, date | None] | None:
+    """Undo: delete the day's log and, for a skip the runner moved, the move with it (the
+    session goes back to its day). The log as it was and the day it had moved to; None if
+    the day has no log (undone already)."""
+    log = await log_on(session, chat_id, day)
+    if log is None:
+        return None
+    statement = select(Move).where(col(Move.chat_id) == chat_id, col(Move.from_date) == day)
+    move = (await session.exec(statement)).first()
+    moved_to = move.to_date if move is not None else None
+    if move is not None:
+        await session.delete(move)
+    await session.delete(log)
+    await session.flush()
+    return log, moved_to

@@ -1,0 +1,124 @@
+"""Undo: "undo", "oops, I tapped done by mistake", /undo or the ↩️ Undo button under
+"✅ Logged" takes the log back and says so; the week's count and the levels follow, a
+second tap answers in the toast only, and undoing a moved skip puts the session back."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import select
+
+from bot.store.db import transaction
+from bot.store.models import Move, SessionLog
+from testkit.harness import BotHarness, FakeClock, onboard
+
+THURSDAY = date(2026, 11, 26)
+
+
+async def stored(bot: BotHarness) -> tuple[list[tuple[date, str, str]], list[tuple[date, date]]]:
+    async with transaction(bot.sessions) as session:
+        logs = (await session.exec(select(SessionLog).order_by(SessionLog.local_date))).all()
+        moves = (await session.exec(select(Move))).all()
+    return (
+        [(log.local_date, log.focus, log.status) for log in logs],
+        [(move.from_date, move.to_date) for move in moves],
+    )
+
+
+async def test_the_undo_button_takes_the_done_back_and_the_count_follows(
+    bot: BotHarness,
+) -> None:
+    await onboard(bot)
+    [done] = await bot.say("done")
+    assert "1 of 3 this week" in done["text"]
+    [reply] = await bot.tap("Undo", done)
+    assert "Undone: Core — today is no longer logged" in reply["text"]
+    assert await stored(bot) == ([], [])
+    [today] = await bot.say("/today")
+    assert "Done" in str(today["reply_markup"])  # the session is open again
+    [again] = await bot.say("done")
+    assert "1 of 3 this week" in again["text"]  # not 2: the undone one is gone
+
+
+async def test_a_second_tap_on_undo_answers_in_the_toast_only(bot: BotHarness) -> None:
+    await onboard(bot)
+    [done] = await bot.say("done")
+    await bot.tap("Undo", done)
+    assert await bot.press(done["message_id"], "v1:undo:20261126") == []
+    assert bot.callback_answers()[-1] == "Already undone ✓"
+
+
+async def test_the_undo_button_is_too_late_on_a_later_day(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    await onboard(bot)
+    [done] = await bot.say("done")
+    clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # Friday
+    assert await bot.press(done["message_id"], "v1:undo:20261126") == []
+    assert "Too late to undo" in bot.callback_answers()[-1]
+    assert (await stored(bot))[0] == [(THURSDAY, "core", "done")]
+
+
+async def test_slash_undo_takes_back_the_latest_log_written_today(bot: BotHarness) -> None:
+    await onboard(bot)
+    await bot.say("done")
+    [reply] = await bot.say("/undo")
+    assert "Undone: Core — today" in reply["text"]
+    assert await stored(bot) == ([], [])
+    [nothing] = await bot.say("/undo")
+    assert "nothing logged today to undo" in nothing["text"]
+
+
+@pytest.mark.parametrize("typed", ["undo", "oops, I tapped done by mistake"])
+async def test_a_typed_undo_takes_the_done_back(bot: BotHarness, typed: str) -> None:
+    await onboard(bot)
+    await bot.say("done")
+    [reply] = await bot.say(typed)
+    assert "Undone: Core — today is no longer logged" in reply["text"]
+    assert await stored(bot) == ([], [])
+
+
+async def test_undo_after_done_for_yesterday_takes_that_log_back(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    await onboard(bot)
+    clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # Friday: Thursday's core unlogged
+    [done] = await bot.say("done")
+    assert "Core — Thursday 26" in done["text"]
+    [reply] = await bot.tap("Undo", done)
+    assert "Core — Thursday 26 is no longer logged" in reply["text"]
+    assert await stored(bot) == ([], [])
+
+
+async def test_undo_of_a_moved_skip_puts_the_session_back_on_its_day(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    """Skipped today and moved to tomorrow, then "undo": the runner means "I'm doing it
+    after all", so the skip and its move go and today's session is back."""
+    await onboard(bot, sessions="2")
+    friday, saturday = date(2026, 11, 27), date(2026, 11, 28)
+    clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))
+    [session] = await bot.say("/today")
+    assert "Upper body" in session["text"]
+    [ask] = await bot.tap("Skip", session)
+    [offer] = await bot.tap("Busy", ask)
+    await bot.tap("Move to Saturday 28", offer)
+    logs, moves = await stored(bot)
+    assert logs == [(friday, "upper", "moved")] and moves == [(friday, saturday)]
+    [reply] = await bot.say("/undo")
+    assert "no longer skipped, and no longer moved to Saturday 28" in reply["text"]
+    assert await stored(bot) == ([], [])
+    [today] = await bot.say("/today")
+    assert "Upper body" in today["text"] and "Done" in str(today["reply_markup"])
+    clock.set(datetime(2026, 11, 28, 8, 0, tzinfo=UTC))
+    [next_day] = await bot.say("/today")
+    assert "Moved here" not in next_day["text"]
+
+
+async def test_undo_of_a_plain_skip(bot: BotHarness) -> None:
+    await onboard(bot)
+    await bot.say("skip")
+    [reply] = await bot.say("/undo")
+    assert "Core — today is no longer skipped" in reply["text"]
+    assert await stored(bot) == ([], [])
