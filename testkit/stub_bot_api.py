@@ -18,6 +18,8 @@ checks that each message the bot builds would really go out: a text longer than 
 code units after its HTML is parsed, HTML that Telegram's parser rejects (only its tags,
 properly nested and closed), an empty text, a callback answer over 200 characters, a second
 answer to one callback query, and ``callback_data`` over 64 bytes (see :func:`check_html`).
+:func:`folded_view` says how much of a message a phone shows before anything is tapped
+(an expandable quotation shows its first lines), for tests of what fits one screen.
 
 Only the standard library is used on purpose: the stub must not add dependencies to the project.
 """
@@ -38,7 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Call", "HTMLError", "StubBotAPI", "StubTimeout", "check_html"]
+__all__ = ["Call", "HTMLError", "StubBotAPI", "StubTimeout", "check_html", "folded_view"]
 
 JSONDict = dict[str, Any]
 ChatKey = int | str
@@ -284,14 +286,54 @@ def check_html(text: str) -> str:
 
     Follows tdlib's ``parse_html`` (what the Bot API runs): only :data:`HTML_TAGS`, every
     start tag closed by its own end tag, ``<span>`` only as ``class="tg-spoiler"``, byte
-    offsets in UTF-8. One deliberate difference: a named entity other than ``&lt;``
-    ``&gt;`` ``&amp;`` ``&quot;`` followed by ``;`` (``&nbsp;``) is refused here, where
-    Telegram would show it as typed: the Bot API documents only those four, so such text
-    is a bug in the bot's escaping either way.
+    offsets in UTF-8; other attributes are ignored, as tdlib ignores them (``<blockquote
+    expandable>`` is a quotation shown folded, Bot API 7.4). One deliberate difference: a
+    named entity other than ``&lt;`` ``&gt;`` ``&amp;`` ``&quot;`` followed by ``;``
+    (``&nbsp;``) is refused here, where Telegram would show it as typed: the Bot API
+    documents only those four, so such text is a bug in the bot's escaping either way.
     """
+    return _parse_html(text)[0]
+
+
+#: How a phone shows an expandable block quotation before it is tapped: its first three
+#: lines. A line holds about 35-40 characters on a phone held upright; 45 is generous, so
+#: what :func:`folded_view` counts is never less than what a runner sees.
+FOLDED_QUOTE_LINES = 3
+PHONE_LINE_CHARS = 45
+
+
+def folded_view(text: str) -> str:
+    """What a reader sees of an HTML ``text`` before tapping anything: the parsed text
+    with each ``<blockquote expandable>`` cut to the lines it shows folded
+    (:data:`FOLDED_QUOTE_LINES` lines of :data:`PHONE_LINE_CHARS`; a longer line wraps
+    and takes several). Raises :class:`HTMLError` as :func:`check_html` does."""
+    seen, folded = _parse_html(text)
+    for start, end in reversed(folded):
+        seen = seen[:start] + _fold(seen[start:end]) + seen[end:]
+    return seen
+
+
+def _fold(quote: str) -> str:
+    room = FOLDED_QUOTE_LINES
+    shown: list[str] = []
+    for line in quote.split("\n"):
+        if room <= 0:
+            break
+        rows = max(1, -(-len(line) // PHONE_LINE_CHARS))
+        shown.append(line[: min(rows, room) * PHONE_LINE_CHARS])
+        room -= rows
+    return "\n".join(shown)
+
+
+def _parse_html(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The parsed text, and where each expandable quotation starts and ends in it."""
     stripped = text.strip()
     out: list[str] = []
     open_tags: list[str] = []
+    # Per open tag: where its text starts in ``out``, and whether it folds.
+    starts: list[tuple[int, bool]] = []
+    folded: list[tuple[int, int]] = []
+    length = 0
     size = len(stripped)
     i = 0
 
@@ -318,10 +360,12 @@ def check_html(text: str) -> str:
                     decoded = chr(number) if 0 < number <= 0x10FFFF else None
                 if decoded is not None:
                     out.append(decoded)
+                    length += len(decoded)
                     i = match.end()
                     continue
         if char != "<":
             out.append(char)
+            length += 1
             i += 1
             continue
         begin = i
@@ -339,6 +383,9 @@ def check_html(text: str) -> str:
             if i >= size or stripped[i] != ">":
                 raise HTMLError(f"Unclosed end tag at byte offset {at(begin)}")
             expected = open_tags.pop()
+            start, folds = starts.pop()
+            if folds:
+                folded.append((start, length))
             if end_name and end_name.lower() != expected:
                 raise HTMLError(
                     f"Unmatched end tag at byte offset {at(begin)}, "
@@ -398,10 +445,19 @@ def check_html(text: str) -> str:
         if tag == "span" and attributes.get("class") != "tg-spoiler":
             raise HTMLError(f'Tag "span" must have class "tg-spoiler" at byte offset {at(begin)}')
         open_tags.append(tag)
+        starts.append((length, tag == "blockquote" and "expandable" in attributes))
         i += 1
     if open_tags:
         raise HTMLError(f'Can\'t find end tag corresponding to start tag "{open_tags[-1]}"')
-    return "".join(out).strip()
+    parsed = "".join(out)
+    shown = parsed.strip()
+    lead = len(parsed) - len(parsed.lstrip())
+    spans = [
+        (max(start - lead, 0), min(end - lead, len(shown)))
+        for start, end in sorted(folded)
+        if end - lead > 0 and start - lead < len(shown)
+    ]
+    return shown, spans
 
 
 def checked_text(method: str, params: JSONDict) -> str:

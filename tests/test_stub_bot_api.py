@@ -27,7 +27,14 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from testkit.stub_bot_api import Call, StubBotAPI, check_html
+from testkit.stub_bot_api import (
+    FOLDED_QUOTE_LINES,
+    PHONE_LINE_CHARS,
+    Call,
+    StubBotAPI,
+    check_html,
+    folded_view,
+)
 
 TOKEN = "123456:TEST-token_abc"
 CHAT = 4242
@@ -489,6 +496,19 @@ async def test_full_application_polling_round_trip(stub: StubBotAPI) -> None:
         ("ü <b", "Unclosed start tag at byte offset 3"),
         ('<a href="x', 'Unclosed start tag "a" at byte offset 0'),
         ("non&nbsp;breaking", 'Unsupported HTML entity "&nbsp;" at byte offset 3'),
+        # A folded quotation is <blockquote expandable>; HTML's own folding tags are not Telegram's.
+        (
+            "<details><summary>How</summary>x</details>",
+            'Unsupported start tag "details" at byte offset 0',
+        ),
+        (
+            "<blockquote expandable>cues",
+            'Can\'t find end tag corresponding to start tag "blockquote"',
+        ),
+        (
+            "<blockquote expandable>x</i>",
+            'Unmatched end tag at byte offset 24, expected "</blockquote>", found "</i>"',
+        ),
     ],
 )
 async def test_html_telegram_refuses_is_refused(stub: StubBotAPI, text: str, reason: str) -> None:
@@ -524,6 +544,52 @@ async def test_html_telegram_accepts_is_accepted(stub: StubBotAPI) -> None:
 
 def test_check_html_returns_what_the_reader_sees() -> None:
     assert check_html("  <b>a</b> &lt;b&gt; &#x1F600; x&y  ") == "a <b> 😀 x&y"
+
+
+async def test_an_expandable_quotation_is_accepted_and_counts_in_full(stub: StubBotAPI) -> None:
+    """Telegram takes ``<blockquote expandable>`` (Bot API 7.4) as it takes a plain quote, and
+    its 4096 characters count the folded part too: folding hides text, it does not free room."""
+    folded = (
+        "<b>Plank</b> 3 × 20 s\n"
+        "<blockquote expandable><i>Why today</i>\nElbows under shoulders</blockquote>"
+    )
+    almost = "x" * 4000
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        await bot.send_message(CHAT, folded, parse_mode="HTML")
+        await bot.send_message(CHAT, "<blockquote>plain</blockquote>", parse_mode="HTML")
+        await bot.send_message(
+            CHAT, f"{almost}<blockquote expandable>{'y' * 96}</blockquote>", parse_mode="HTML"
+        )
+        with pytest.raises(BadRequest, match=r"^Message is too long$"):
+            await bot.send_message(
+                CHAT, f"{almost}<blockquote expandable>{'y' * 97}</blockquote>", parse_mode="HTML"
+            )
+    assert len(stub.sent_messages(CHAT)) == 3
+    assert check_html(folded) == "Plank 3 × 20 s\nWhy today\nElbows under shoulders"
+
+
+def test_folded_view_shows_an_expandable_quotation_as_a_phone_shows_it_folded() -> None:
+    width = PHONE_LINE_CHARS
+    assert FOLDED_QUOTE_LINES == 3
+    # Short lines: the first three show.
+    assert folded_view("a\n<blockquote expandable>1\n2\n3\n4</blockquote>\nz") == "a\n1\n2\n3\nz"
+    # A long line wraps and takes several of the three lines.
+    long = "w" * (width + 1)
+    assert folded_view(f"<blockquote expandable>{long}\n2\n3</blockquote>") == f"{long}\n2"
+    assert folded_view(f"<blockquote expandable>1\n{'w' * width * 5}</blockquote>") == (
+        "1\n" + "w" * width * 2
+    )
+    # Only an expandable quotation folds; entities and tags inside it are parsed first.
+    assert folded_view("<blockquote>1\n2\n3\n4</blockquote>") == "1\n2\n3\n4"
+    assert folded_view("<blockquote expandable><b>&lt;1&gt;</b>\n2\n3\n4</blockquote>") == (
+        "<1>\n2\n3"
+    )
+    # Two quotations fold each on its own; text around them is kept whole.
+    two = (
+        "<blockquote expandable>1\n2\n3\n4</blockquote>mid"
+        "<blockquote expandable>5\n6\n7\n8</blockquote>end"
+    )
+    assert folded_view(two) == "1\n2\n3mid5\n6\n7end"
 
 
 async def test_text_length_counts_utf16_after_parsing(stub: StubBotAPI) -> None:
