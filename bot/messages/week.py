@@ -1,12 +1,19 @@
-"""/week's message: the week summary's lines, each marked with what became of the day."""
+"""/week's message: the week summary's lines, each marked with what became of the day, a
+one-line legend of the marks, why there is no legs session when there is none, and the
+way to say this week is different."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from telegram import InlineKeyboardMarkup
+
 from bot.coach.calendar import Origin
+from bot.coach.plan import legal_legs_days, plan_week, week_index_of
+from bot.coach.week import Focus, RunnerWeek
 from bot.content import Texts
-from bot.messages import views
+from bot.messages import this_week, views
+from bot.services.this_week import ThisWeek
 from bot.services.week import DayMark, WeekView
 
 MARK_KEYS = {
@@ -18,11 +25,79 @@ MARK_KEYS = {
     DayMark.PLANNED: "week.marker_planned",
     DayMark.REST: "week.marker_rest",
 }
+# The legend's order; a rest day's "·" explains itself.
+LEGEND = (
+    DayMark.DONE,
+    DayMark.SKIPPED,
+    DayMark.MOVED,
+    DayMark.MISSED,
+    DayMark.TODAY,
+    DayMark.PLANNED,
+)
+LEGEND_KEYS = {
+    DayMark.DONE: "week_legend.done",
+    DayMark.SKIPPED: "week_legend.skipped",
+    DayMark.MOVED: "week_legend.moved",
+    DayMark.MISSED: "week_legend.missed",
+    DayMark.TODAY: "week_legend.today",
+    DayMark.PLANNED: "week_legend.planned",
+}
 
 
-def week_text(t: Texts, view: WeekView) -> str:
+def legend(t: Texts, marks: set[DayMark]) -> str | None:
+    """One line naming the marks the week shows ("✅ done · ⏭ skipped · 👉 today"), so
+    nobody has to guess what ▪️ or ↪️ means; None when it shows none but rest days."""
+    shown = [
+        t("week_legend.item", marker=t(MARK_KEYS[mark]), meaning=t(LEGEND_KEYS[mark]))
+        for mark in LEGEND
+        if mark in marks
+    ]
+    return t("week_legend.join").join(shown) if shown else None
+
+
+def no_legs_line(t: Texts, week: RunnerWeek) -> str | None:
+    """Why a week has no legs session, when it has none: heavy legs cost the next day's
+    run, so they never go on the long run's day, the day before or after it, or the day
+    before a hard run; a week of hard runs (six hard days, say) leaves no such day.
+    For /week, the onboarding summary and the weekly preview alike; None when the week
+    has a legs session."""
+    if legal_legs_days(week):
+        return None
+    hard = len(week.hard_days)
+    if week.long_run_day is not None:
+        runs = t(
+            "no_legs.runs_long",
+            count=hard,
+            days=t("no_legs.day" if hard == 1 else "no_legs.days"),
+            long_day=t(f"day_long.{week.long_run_day}"),
+        )
+    else:
+        runs = t(
+            "no_legs.runs",
+            count=hard,
+            days=t("no_legs.day" if hard == 1 else "no_legs.days"),
+        )
+    return t("no_legs.text", runs=runs)
+
+
+def _lines(t: Texts, view: WeekView, shown: ThisWeek | None) -> list[str]:
+    """The week summary's lines: this week's runs and plan (the changed week's from the
+    day it changed; the days before it as they were)."""
+    if shown is None or not shown.changed:
+        week = shown.week if shown is not None else view.week
+        return views.week_lines(t, week, view.monday)
+    before = views.week_lines(t, shown.usual, view.monday)
+    after = views.week_lines(t, shown.week, view.monday)
+    return [
+        before[index] if view.monday + timedelta(days=index) < shown.since else after[index]
+        for index in range(7)
+    ]
+
+
+def week_text(t: Texts, view: WeekView, shown: ThisWeek | None = None) -> str:
+    """/week's text; ``shown``: this week as the runner changed it, if they did."""
     marked = []
-    for line, day in zip(views.week_lines(t, view.week, view.monday), view.days, strict=True):
+    for line, day in zip(_lines(t, view, shown), view.days, strict=True):
         slot = day.slot
         if slot is not None and slot.origin is not Origin.PLANNED and slot.from_day is not None:
             # A session moved here, or offered again after a miss.
@@ -39,4 +114,25 @@ def week_text(t: Texts, view: WeekView) -> str:
         last=views.day_label(t, view.monday + timedelta(days=6)),
     )
     count = t("week.count", count=view.done, planned=view.planned)
-    return "\n".join([header, "", *marked, "", count])
+    week = shown.week if shown is not None else view.week
+    lines = [header, "", *marked]
+    if (marks := legend(t, {day.mark for day in view.days})) is not None:
+        lines.append(marks)
+    lines += ["", count]
+    if not _has_legs(week, view) and (why := no_legs_line(t, week)) is not None:
+        lines += ["", why]
+    if shown is not None and shown.changed:
+        lines += ["", t("this_week.changed_note")]
+    return "\n".join(lines)
+
+
+def _has_legs(week: RunnerWeek, view: WeekView) -> bool:
+    plan = plan_week(week, week_index_of(view.monday))
+    return Focus.LEGS in plan.sessions.values() or any(
+        day.slot is not None and day.slot.focus is Focus.LEGS for day in view.days
+    )
+
+
+def week_keyboard(t: Texts, view: WeekView) -> InlineKeyboardMarkup:
+    """Under /week: "This week is different"."""
+    return this_week.entry_button(t, view.monday)

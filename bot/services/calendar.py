@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History, Move, Pause, Slot, slot_on, slots_between
-from bot.coach.plan import next_session
+from bot.coach.plan import next_session, plan_week, week_index_of
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
-from bot.store import logs
+from bot.coach.week_change import clear_past, with_runs
+from bot.store import logs, week_changes
 from bot.store import moves as moves_store
 from bot.store.models import Runner
 from bot.store.runners import week_of
@@ -48,12 +49,42 @@ def pauses_of(runner: Runner) -> tuple[Pause, ...]:
     return (Pause(date.min, None),) if runner.paused else ()
 
 
+def changed_weeks(runner: Runner) -> tuple[dict[date, RunnerWeek], tuple[Pause, ...]]:
+    """The weeks the runner changed ("long run on Sunday this week"), as the calendar
+    takes them: the runner's week as it is in each, by Monday. And the days of such a week
+    before the change was made on which its new plan holds a session the usual one did
+    not: those days were lived by the usual plan, so they stay clear (as a paused day is:
+    no session, never missed), and a change made on Thursday adds no missed Tuesday."""
+    stored = week_changes.changed_weeks(runner)
+    if not stored:
+        return {}, ()
+    usual = week_of(runner)
+    weeks: dict[date, RunnerWeek] = {}
+    cleared: list[Pause] = []
+    for monday, changed in stored.items():
+        week = with_runs(usual, changed.runs)
+        weeks[monday] = week
+        index = week_index_of(monday)
+        before, after = plan_week(usual, index).sessions, plan_week(week, index).sessions
+        cleared.extend(Pause(day, day) for day in clear_past(before, after, monday, changed.since))
+    return weeks, tuple(cleared)
+
+
+def week_on(runner: Runner, day: date) -> RunnerWeek:
+    """The runner's week as it is in ``day``'s week: the usual one, or the one they
+    changed for that week only."""
+    weeks, _ = changed_weeks(runner)
+    return weeks.get(monday_of(day), week_of(runner))
+
+
 def calendar_from(
     runner: Runner, logged: Mapping[date, str], moves: Sequence[Any], first: date
 ) -> History:
     """The calendar from rows already read: ``logged`` (day -> log status) and ``moves``
     (``Move`` rows) from ``first``, the first day the store was read from; misses only
-    count from there (and never before sign-up), so a short read never invents misses."""
+    count from there (and never before sign-up), so a short read never invents misses.
+    The weeks the runner changed come from the runner row itself (``changed_weeks``)."""
+    weeks, cleared = changed_weeks(runner)
     joined = (
         runner.created_at.astimezone(ZoneInfo(runner.timezone)).date()
         if runner.created_at
@@ -65,8 +96,9 @@ def calendar_from(
             Move(row.from_date, row.to_date, Focus(row.focus))
             for row in sorted(moves, key=lambda row: row.id or 0)
         ),
-        pauses=pauses_of(runner),
+        pauses=pauses_of(runner) + cleared,
         since=max(first, joined),
+        weeks=weeks,
     )
 
 

@@ -105,6 +105,11 @@ class Runner(SQLModel, table=True):
     # The latest day any of the runner's moves touches (store/moves.py keeps it): the
     # calendar reads the moves table only when a move can reach the days it looks at.
     last_move_day: date | None = None
+    # Weeks unlike the usual one ("long run on Sunday this week"), as JSON
+    # {Monday ISO date: {"run_days", "long_run_day", "hard_days", "from"}}; recent weeks
+    # only (store/week_changes.py keeps it). On the runner row, which every reader of the
+    # calendar has in hand already, so no reader needs a statement more to see them.
+    week_changes: str | None = None
     preview_day: int | None = Field(default=6, sa_column_kwargs={"server_default": "6"})
     preview_time: str = Field(default="18:00", sa_column_kwargs={"server_default": "18:00"})
     next_preview_utc: datetime | None = Field(default=None, sa_column=utc_column(index=True))
