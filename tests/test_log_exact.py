@@ -149,6 +149,17 @@ async def test_the_day_before_the_race_today_done_and_week_say_core(
     assert await stored_logs(bot) == [(date(2026, 12, 2), "core", "done")]
 
 
+async def test_nothing_to_skip_names_the_next_session_as_today_will_show_it(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))  # Tuesday of race week: no session
+    await onboard(
+        bot, run_days="mon wed sat", long_run="sat", hard_days="wed", race_date="2026-12-03"
+    )
+    [reply] = await bot.say("skip")
+    assert "Wednesday 2</b> — Core" in reply["text"], reply["text"]
+
+
 async def test_race_day_has_no_session_and_wishes_luck(bot: BotHarness, clock: FakeClock) -> None:
     await race_on_thursday(bot, clock)
     clock.set(datetime(2026, 12, 3, 6, 0, tzinfo=UTC))  # Thursday: the race

@@ -27,7 +27,7 @@ from bot.messages.callbacks import (
 )
 from bot.messages.today import logged_keyboard, outcome_text, today_message
 from bot.services.activity import block_runner, wake_runner
-from bot.services.calendar import local_today, upcoming
+from bot.services.calendar import local_today
 from bot.services.history import runner_and_recent_log
 from bot.services.log import (
     FeedbackResult,
@@ -127,11 +127,8 @@ async def log_and_reply(
             return outcome
         await query.answer()
     if outcome.result is LogResult.ASK_FOCUS and status is LogStatus.SKIPPED:
-        week = runners.week_of(runner)
         await chat.send_message(
-            t("done.nothing_to_skip")
-            + "\n"
-            + views.next_session_line(t, upcoming(week, today, include_today=False), today)
+            t("done.nothing_to_skip") + "\n" + views.next_session_line(t, outcome.following, today)
         )
         return outcome
     if outcome.result is LogResult.ASK_FOCUS:

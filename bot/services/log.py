@@ -23,10 +23,10 @@ from bot.coach.calendar import History
 from bot.coach.plan import plan_week, week_index_of
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
-from bot.coach.week import Focus
+from bot.coach.week import Focus, PlannedDay
 from bot.services.calendar import load_calendar, local_today, monday_of
 from bot.services.history import HISTORY_WEEKS, history_from, recent_logged
-from bot.services.plan import session_of_day, sessions_view
+from bot.services.plan import next_session_of, session_of_day, sessions_view
 from bot.store import drafts, logs
 from bot.store.models import Runner
 from bot.store.runners import week_of
@@ -52,6 +52,8 @@ class LogOutcome:
     status: str = LogStatus.DONE
     done_this_week: int = 0
     planned_this_week: int = 0
+    # With nothing to log today (ASK_FOCUS): the next session, as /today would name it.
+    following: PlannedDay | None = None
 
 
 def _week_counts(
@@ -126,7 +128,9 @@ async def log_session(
                     done_this_week=done,
                     planned_this_week=planned_count,
                 )
-            return LogOutcome(LogResult.ASK_FOCUS, day=today)
+            found = next_session_of(runner, history, entries, today, today)
+            following = PlannedDay(found.day, found.focus) if found is not None else None
+            return LogOutcome(LogResult.ASK_FOCUS, day=today, following=following)
     seen = next((log for log in rows if log.local_date == day), None)
     if seen is not None:  # logged already (a second "done"): nothing to write
         done, planned_count = _week_counts(runner, history, day)
