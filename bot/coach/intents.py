@@ -319,7 +319,7 @@ class Matcher:
         if not any(_is_word(char) for char in core):
             return None
         best = process.extractOne(
-            core, self._choices.keys(), scorer=fuzz.token_sort_ratio, score_cutoff=SUGGEST_MIN_SCORE
+            core, self._choices.keys(), scorer=fuzz.token_set_ratio, score_cutoff=SUGGEST_MIN_SCORE
         )
         return self._choices[best[0]] if best is not None else None
 
@@ -329,15 +329,19 @@ class Matcher:
         if not lowered:
             return Understood(Intent.UNKNOWN)
         core = _core(lowered)
-        plain = self._without_polite(core)
+        # "?" alone asks for help: a message of marks only is matched as it is.
+        plain = self._without_polite(core) or lowered.replace(" ", "")
         if self._any(self._undo, plain):
             return Understood(Intent.UNDO)
-        for intent in (Intent.DONE, Intent.SKIP):
-            end = self._head(intent, lowered)
-            if end is not None:
-                return Understood(intent, note=self._note(original, lowered, where, end))
+        end = self._head(Intent.DONE, lowered)
+        if end is not None:
+            return Understood(Intent.DONE, note=self._note(original, lowered, where, end))
+        # "not today, can I do it tomorrow instead?" asks for the move, not only the skip.
         if self._any(self._move, plain):
             return Understood(Intent.MOVE)
+        end = self._head(Intent.SKIP, lowered)
+        if end is not None:
+            return Understood(Intent.SKIP, note=self._note(original, lowered, where, end))
         feeling = self._feeling(lowered)
         if feeling is not None:
             return Understood(Intent.FEEDBACK, feeling=feeling)
@@ -367,8 +371,19 @@ class Matcher:
         """Where a done or skip phrase (with its object and trailing words) ends, if the
         message starts with one (after `lead` words) and nothing right after it says
         otherwise; else None."""
+        start = _skip(text, 0)
+        while True:
+            end = self._head_at(intent, text, start)
+            if end is not None:
+                return end
+            # "got through it": "got" may be a lead word or the phrase's own.
+            match = self._lead.match(text, start)
+            if match is None or match.end() <= start:
+                return None
+            start = _skip(text, match.end())
+
+    def _head_at(self, intent: Intent, text: str, start: int) -> int | None:
         alone, with_object, after_object = self._heads[intent]
-        start = self._after_lead(text)
         ends = []
         if (match := alone.match(text, start)) is not None:
             ends.append(match.end())
@@ -395,15 +410,10 @@ class Matcher:
         if (
             self._determiners.match(text, right) is not None
             and self._objects.match(text, right) is None
+            and self._trail.match(text, right) is None
         ):
             return None  # "finished the book"
         return self._after_trail(text, end, alone)
-
-    def _after_lead(self, text: str) -> int:
-        index = _skip(text, 0)
-        while (match := self._lead.match(text, index)) is not None and match.end() > index:
-            index = _skip(text, match.end())
-        return index
 
     def _after_trail(self, text: str, end: int, alone: re.Pattern[str]) -> int:
         """Past "today", "for today", another "done" or ✅: words that only repeat what
@@ -465,8 +475,7 @@ class Matcher:
 
     def _fix_first_word(self, lowered: str, where: list[int]) -> tuple[str, list[int]] | None:
         """The message with its first word's typo fixed ("dnoe, legs burning"), if that
-        word is one letter away from a word the bot knows: a swap of two letters in a
-        word of four or more, any one edit in a word of five or more."""
+        word is a typo of a word the bot knows (``_typo_of``)."""
         match = re.match(r"[a-z']+", lowered)
         if match is None:
             return None
@@ -474,13 +483,25 @@ class Matcher:
         if len(word) < TYPO_MIN_LENGTH or word in self._words:
             return None
         for known in self._words:
-            if OSA.distance(word, known) != 1:
-                continue
-            swapped = len(word) == len(known) and sorted(word) == sorted(known)
-            if swapped or min(len(word), len(known)) >= TYPO_MIN_LENGTH + 1:
+            if _typo_of(word, known):
                 fixed = known + lowered[match.end() :]
                 return fixed, [where[0]] * len(known) + where[match.end() :]
         return None
+
+
+def _typo_of(word: str, known: str) -> bool:
+    """``word`` is ``known`` mistyped: two neighbouring letters swapped ("dnoe"), a
+    letter doubled ("donee") or left out ("tomorow", "helo"), or one letter wrong in a
+    word of five or more ("todsy"). An extra letter that doubles none is a word of its
+    own ("doner", "dones"), and so is a four-letter word one letter off ("gone")."""
+    if len(word) < TYPO_MIN_LENGTH or OSA.distance(word, known) != 1:
+        return False
+    if len(word) == len(known):
+        return sorted(word) == sorted(known) or len(word) > TYPO_MIN_LENGTH
+    if len(word) + 1 == len(known):
+        return True
+    extra = next(index for index, char in enumerate(known + " ") if word[index] != char)
+    return word[extra] in (word[extra - 1 : extra] + word[extra + 1 : extra + 2])
 
 
 def _nothing_but_marks_next(text: str, index: int) -> bool:

@@ -1,0 +1,200 @@
+"""The one matcher of what runners type (``bot.coach.intents`` over content/phrases.toml),
+on the corpora in tests/corpus/ and on properties no phrasing may break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.coach.intents import Intent, Matcher
+from bot.coach.parsing import clean_text
+from bot.content import CONTENT_DIR, ContentError, load_content
+
+MATCHER: Matcher = load_content().phrases
+CORPUS = Path(__file__).parent / "corpus"
+# Each intent's corpus must hold at least this many phrasings.
+MIN_PHRASINGS = 100
+
+
+def corpus(name: str) -> list[str]:
+    lines = (CORPUS / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def split_note(line: str) -> tuple[str, str | None, bool]:
+    """A corpus line, the note it gives (if any) and whether it gives one."""
+    if " => " in line or line.endswith(" =>"):
+        text, _, note = line.partition(" =>")
+        return text, note.strip() or None, True
+    return line, None, False
+
+
+POSITIVE = [intent.value for intent in Intent if intent not in (Intent.FEEDBACK, Intent.UNKNOWN)]
+NEGATIVE = ["done", "skip", "feedback"]
+
+
+@pytest.mark.parametrize("name", [*POSITIVE, "feedback"])
+def test_every_intent_has_a_corpus_of_a_hundred_phrasings(name: str) -> None:
+    assert len(corpus(name)) >= MIN_PHRASINGS, name
+
+
+@pytest.mark.parametrize("name", POSITIVE)
+def test_each_phrasing_means_its_intent(name: str) -> None:
+    wrong = []
+    for line in corpus(name):
+        text, note, gives_note = split_note(line)
+        found = MATCHER.understand(text)
+        if found.intent.value != name or (gives_note and found.note != note):
+            wrong.append(f"{text!r}: {found}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_each_word_of_effort_means_its_feeling() -> None:
+    wrong = []
+    for line in corpus("feedback"):
+        feeling, _, text = (part.strip() for part in line.partition("|"))
+        found = MATCHER.understand(text)
+        if found.intent is not Intent.FEEDBACK or found.feeling != feeling:
+            wrong.append(f"{text!r}: {found}, not {feeling}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", NEGATIVE)
+def test_near_misses_never_match(name: str) -> None:
+    # A false "done" logs a session that never happened: these must not be taken.
+    wrong = [
+        f"{line!r}: {found}"
+        for line in corpus(f"not_{name}")
+        if (found := MATCHER.understand(line)).intent.value == name
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_what_nothing_can_act_on_is_unknown() -> None:
+    wrong = [
+        f"{line!r}: {found}"
+        for line in corpus("unknown")
+        if (found := MATCHER.understand(line)).intent is not Intent.UNKNOWN
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_issues_phrasings() -> None:
+    for text in ["I'm done", "ok done", "just finished!", "did my workout", "I did the session"]:
+        assert MATCHER.understand(text).intent is Intent.DONE, text
+    assert MATCHER.understand("👍").intent is Intent.DONE
+    assert MATCHER.understand("done with work, will train later").intent is not Intent.DONE
+    finished = MATCHER.understand("finished it 💪")
+    assert (finished.intent, finished.note) == (Intent.DONE, None)
+
+
+def test_an_unknown_message_is_compared_with_the_nearest_request() -> None:
+    assert MATCHER.suggest("how do I mark a session as finished") is not None
+    assert MATCHER.suggest("whats teh next sesion") is Intent.NEXT
+    assert MATCHER.suggest("asdf qwerty") is None
+    assert MATCHER.suggest("🔥🔥") is None
+
+
+# ---- properties -------------------------------------------------------------------------
+
+ALL_LINES = [(name, split_note(line)[0]) for name in POSITIVE for line in corpus(name)]
+NEAR_MISSES = [(name, line) for name in ["done", "skip"] for line in corpus(f"not_{name}")]
+# Ways of writing the same thing: end punctuation, an emoji that is no phrase, case.
+ENDINGS = ["", "!", "!!", ".", "...", " 🔥", " 🎉", "  ", "!!! 🔥"]
+CASES = [str.lower, str.upper, str.capitalize, lambda text: text]
+
+
+@given(
+    st.sampled_from(ALL_LINES),
+    st.sampled_from(ENDINGS),
+    st.sampled_from(CASES),
+)
+def test_punctuation_emoji_and_case_never_change_the_intent(
+    line: tuple[str, str], ending: str, case: object
+) -> None:
+    name, text = line
+    written = case(text) + ending  # type: ignore[operator]
+    assert MATCHER.understand(written).intent.value == name, written
+
+
+@given(st.sampled_from(NEAR_MISSES), st.sampled_from(ENDINGS), st.sampled_from(CASES))
+def test_a_near_miss_written_otherwise_is_still_no_match(
+    line: tuple[str, str], ending: str, case: object
+) -> None:
+    name, text = line
+    written = case(text) + ending  # type: ignore[operator]
+    assert MATCHER.understand(written).intent.value != name, written
+
+
+vocabulary = MATCHER.vocabulary
+PRONOUNS = [phrase for phrase in vocabulary.objects if phrase in {"it", "that", "this", "them"}]
+NOTES = ["planks were hard", "legs burning", "felt strong", "short on time", "Knee OK", "3 rounds"]
+SEPARATORS = [", ", " - ", "! ", " 💪 ", ": ", " — ", ". "]
+LEADS = ["", "ok ", "I ", "just ", "yep, ", "I've "]
+
+
+@given(
+    st.sampled_from(LEADS),
+    st.sampled_from(vocabulary.done_with_object),
+    st.sampled_from(PRONOUNS),
+    st.sampled_from([*SEPARATORS, ""]),
+    st.sampled_from([*NOTES, None]),
+)
+def test_a_done_note_never_keeps_a_leftover_pronoun(
+    lead: str, verb: str, pronoun: str, separator: str, note: str | None
+) -> None:
+    """ "finished it 💪, planks were hard": the "it" was what was finished, not the note."""
+    if note is not None and not separator:
+        separator = " "
+    text = f"{lead}{verb} {pronoun}{separator}{note or ''}"
+    found = MATCHER.understand(text)
+    assert found.intent is Intent.DONE, text
+    assert found.note == note, text
+
+
+@given(st.text(max_size=80))
+def test_any_text_is_read_without_error_and_a_note_is_cut_from_it(text: str) -> None:
+    found = MATCHER.understand(text)
+    assert found.note is None or found.note in clean_text(text)
+    assert (found.intent is Intent.FEEDBACK) == (found.feeling is not None)
+    MATCHER.suggest(text)
+
+
+@given(st.sampled_from(corpus("done")), st.sampled_from(["not ", "never ", "will be ", "almost "]))
+def test_a_negation_before_done_means_not_done(line: str, negation: str) -> None:
+    text = negation + split_note(line)[0]
+    assert MATCHER.understand(text).intent is not Intent.DONE, text
+
+
+# ---- the vocabulary is checked at start -----------------------------------------------------
+
+
+def copy_with(tmp_path: Path, old: str, new: str) -> Path:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / "phrases.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ('exact = ["level",', 'exact = ["today", "level",', "'today' stands for level and today"),
+        ('starts = [\n    "thanks",', 'starts = [\n    "Thanks",', "lower case"),
+        ('after_object = ["done",', 'after_object = ["done", "done",', "given twice"),
+        ("[resume]", "[resumed]", "resume"),
+    ],
+)
+def test_a_broken_vocabulary_stops_the_start_naming_what(
+    tmp_path: Path, old: str, new: str, named: str
+) -> None:
+    with pytest.raises(ContentError) as caught:
+        load_content(copy_with(tmp_path, old, new))
+    assert "phrases.toml" in str(caught.value) and named in str(caught.value), caught.value
