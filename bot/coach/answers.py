@@ -7,11 +7,12 @@ answer keeps the others consistent are tested without a chat.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from bot.coach.parsing import is_none_answer, parse_date
+from bot.coach.parsing import is_none_answer, read_date
 from bot.coach.week import Equipment, Experience, RunnerWeek
 
 RUN_DAYS = "run_days"
@@ -208,10 +209,11 @@ _LENGTH = re.compile(
 )
 
 
-def is_no_limit(text: str) -> bool:
-    """Whether "no limit" was typed: its words or a plain no ("0" is a slip, not a wish)."""
+def is_no_limit(text: str, also: Collection[str] = ()) -> bool:
+    """Whether "no limit" was typed: its words or a plain no ("0" is a slip, not a wish);
+    ``also``: other ways of saying no (content's "nah")."""
     cleaned = text.strip().casefold().rstrip(".!")
-    return cleaned in _NO_LIMIT_WORDS or (cleaned != "0" and is_none_answer(cleaned))
+    return cleaned in _NO_LIMIT_WORDS or (cleaned != "0" and is_none_answer(cleaned, also))
 
 
 def parse_minutes(text: str) -> int | None:
@@ -245,10 +247,11 @@ _NO_RACE_WORDS = {
 }
 
 
-def is_no_race(text: str) -> bool:
-    """Whether "no race" was typed; a plain "no" counts, so nobody is stuck on a date."""
+def is_no_race(text: str, also: Collection[str] = ()) -> bool:
+    """Whether "no race" was typed; a plain "no" (or one of ``also``, like "nah") counts,
+    so nobody is stuck on a date."""
     cleaned = text.strip().casefold().rstrip(".!")
-    return cleaned in _NO_RACE_WORDS or is_none_answer(cleaned)
+    return cleaned in _NO_RACE_WORDS or is_none_answer(cleaned, also)
 
 
 class DateProblem(StrEnum):
@@ -261,10 +264,11 @@ class DateProblem(StrEnum):
 
 def race_date_from_text(text: str, today: date) -> date | DateProblem:
     """The race day typed, from ``today`` (the runner's local date) up to a year ahead."""
-    found = parse_date(text, today)
+    found = read_date(text, today)
     if found is None:
-        # Readable against the earliest possible "today" means it is a date, just gone.
-        return DateProblem.PAST if parse_date(text, date.min) else DateProblem.UNREADABLE
+        return DateProblem.UNREADABLE
+    if found < today:
+        return DateProblem.PAST
     if found > today + RACE_HORIZON:
         return DateProblem.TOO_FAR
     return found

@@ -1,14 +1,23 @@
 """Understanding what runners type: days, times and "done".
 
 Buttons are the fast path, but runners type; every question accepts the obvious typed
-answer so nobody gets stuck because they did not tap.
+answer so nobody gets stuck because they did not tap: misspelt ("wendsday", through
+rapidfuzz), plural ("Saturdays"), spoken ("noon", "half past 6") or written as people
+write dates ("18th April", through dateparser when the fast formats fail).
+
+Vocabulary the runner may use beyond the day and month names (casual no's, named times,
+filler words) comes from content/ and is handed in by the caller.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 
 def clean_text(value: str) -> str:
@@ -67,34 +76,116 @@ _NONE_WORDS = {
 }
 
 
-def is_none_answer(text: str) -> bool:
-    return text.strip().casefold().rstrip(".!") in _NONE_WORDS
+def is_none_answer(text: str, also: Collection[str] = ()) -> bool:
+    """A way of saying "none" ("no", "nope"), or one of ``also`` (content's casual no's)."""
+    cleaned = text.strip().casefold().rstrip(".!")
+    return cleaned in _NONE_WORDS or cleaned in also
 
 
-def parse_days(text: str) -> frozenset[int] | None:
-    """Weekdays named in the text ("mon wed sat", "Mon, Wed & Sat", "mon-fri"), or None."""
+_PUNCTUATION = re.compile(r"[,.!?;:()\[\]\"“”…~*_–—-]+")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a message, lower case: punctuation dropped, emoji words of their own
+    ("yes👍" is "yes" and "👍"), apostrophes kept ("that's")."""
+    spaced = _PUNCTUATION.sub(" ", text.casefold().replace("’", "'"))
+    spaced = "".join(
+        ch if ch.isalnum() or ch.isspace() or ch == "'" else f" {ch} " for ch in spaced
+    )
+    # Variation selectors, joiners and skin tones belong to the emoji before them.
+    spaced = re.sub(r"\s+([\ufe0f\u200d\U0001f3fb-\U0001f3ff])", r"\1", spaced)
+    return spaced.split()
+
+
+def made_of(text: str, phrases: Collection[str]) -> bool:
+    """Whether the message is nothing but these phrases ("yes looks good", "ok 👍"): each
+    word belongs to one of them, and there is at least one."""
+    words = words_of(text)
+    spelled = {tuple(words_of(phrase)) for phrase in phrases}
+    spelled.discard(())
+    longest = max((len(phrase) for phrase in spelled), default=0)
+    reachable = [True] + [False] * len(words)  # reachable[i]: words[:i] are phrases
+    for end in range(1, len(words) + 1):
+        reachable[end] = any(
+            reachable[end - size] and tuple(words[end - size : end]) in spelled
+            for size in range(1, min(longest, end) + 1)
+        )
+    return bool(words) and reachable[-1]
+
+
+# A misspelt word is taken for the one it is this close to (rapidfuzz's ratio, 0-100), if
+# it is at least this long and no other candidate comes within FUZZY_MARGIN: "wendsday" is
+# Wednesday (82 against Tuesday's 67), "someday" is nothing (61 for Monday and Sunday).
+FUZZY_CUTOFF = 80
+FUZZY_MIN_LENGTH = 5
+FUZZY_MARGIN = 5
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def closest(word: str, choices: Mapping[str, str]) -> str | None:
+    """The value of the one choice ``word`` is a likely typo of, or None.
+
+    ``choices`` maps spellings to what they mean (several spellings may mean the same).
+    Only a clear winner counts: the best meaning's score must pass the cut-off and beat
+    every other meaning's by the margin, so a word halfway between two is not guessed."""
+    if len(word) < FUZZY_MIN_LENGTH:
+        return None
+    scored = process.extract(word, list(choices), scorer=fuzz.ratio, limit=None)
+    best: dict[str, float] = {}
+    for spelling, score, _ in scored:
+        meaning = choices[spelling]
+        best[meaning] = max(best.get(meaning, 0.0), score)
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < FUZZY_CUTOFF:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MARGIN:
+        return None
+    return ranked[0][0]
+
+
+_DAY_CHOICES = {name: str(day) for day, name in enumerate(_FULL_DAY_NAMES)}
+
+
+def day_of(word: str) -> int | None:
+    """One weekday: "mon", "Monday", "mondays", "wendsday"; None if the word is not one."""
+    word = word.strip(".!?").replace("'", "").replace("’", "")
+    if word in _DAY_NAMES:
+        return _DAY_NAMES[word]
+    if word.endswith("s") and word[:-1] in _DAY_NAMES:  # "saturdays", "weds"
+        return _DAY_NAMES[word[:-1]]
+    found = closest(word.removesuffix("s"), _DAY_CHOICES)
+    return int(found) if found is not None else None
+
+
+def parse_days(text: str, fillers: Collection[str] = ()) -> frozenset[int] | None:
+    """Weekdays named in the text ("mon wed sat", "Mon, Wed & Sat", "mon-fri",
+    "Saturdays", "wendsday"), or None. Words in ``fillers`` ("on", "I", "run") are let
+    pass; any other word rejects the whole answer."""
     cleaned = text.casefold().replace("&", " ").replace(" and ", " ").replace("–", "-")
     cleaned = re.sub(r"\s*-\s*", "-", cleaned)
     words = [word for word in re.split(r"[\s,;/+]+", cleaned) if word]
     if not words:
         return None
     days: set[int] = set()
+    named = False
     for word in words:
         if "-" in word and word.count("-") == 1:
-            first, last = word.split("-")
-            if first in _DAY_NAMES and last in _DAY_NAMES:
-                start, end = _DAY_NAMES[first], _DAY_NAMES[last]
-                span = (end - start) % 7
-                days.update((start + step) % 7 for step in range(span + 1))
+            first, last = (day_of(part) for part in word.split("-"))
+            if first is not None and last is not None:
+                span = (last - first) % 7
+                days.update((first + step) % 7 for step in range(span + 1))
+                named = True
                 continue
         word = word.strip(".!")
-        if word in _DAY_NAMES:
-            days.add(_DAY_NAMES[word])
+        if (day := day_of(word)) is not None:
+            days.add(day)
+            named = True
         elif word in {"everyday", "daily"}:
             days.update(range(7))
-        else:
+            named = True
+        elif word not in fillers:
             return None
-    return frozenset(days)
+    return frozenset(days) if named else None
 
 
 _TIME_RE = re.compile(
@@ -102,9 +193,29 @@ _TIME_RE = re.compile(
 )
 
 
-def parse_time(text: str) -> time | None:
-    """A clock time: "7:30", "07:30", "7am", "6.45 pm", "19h", "1930"; None if not a time."""
-    cleaned = text.strip().casefold()
+_SPOKEN_TIME = re.compile(
+    r"^(?:(?P<half>half)|(?P<quarter>(?:a\s+)?quarter))\s+(?P<way>past|after|to|before)\s+"
+    r"(?P<hour>\d{1,2})(?P<rest>\s*(?:a\.?m\.?|p\.?m\.?)?)$"
+)
+_OCLOCK = re.compile(r"\s*o['’]?\s*clock")
+
+
+def parse_time(text: str, named: Mapping[str, time] | None = None) -> time | None:
+    """A clock time: "7:30", "07:30", "7am", "6.45 pm", "19h", "1930", "6 o'clock",
+    "half past 6", "quarter to 8", or one of ``named`` (content's "noon", "midnight");
+    None if not a time."""
+    cleaned = text.strip().casefold().rstrip("!.?")
+    if named and cleaned.removeprefix("at ") in named:
+        return named[cleaned.removeprefix("at ")]
+    cleaned = _OCLOCK.sub("", text.strip().casefold()).strip()
+    if spoken := _SPOKEN_TIME.match(cleaned.rstrip("!?")):
+        base = parse_time(spoken["hour"] + spoken["rest"])
+        if base is None:
+            return None
+        minutes = base.hour * 60 + (30 if spoken["half"] else 15) * (
+            -1 if spoken["way"] in ("to", "before") else 1
+        )
+        return time((minutes // 60) % 24, minutes % 60)
     compact = re.fullmatch(r"(\d{3,4})\s*(a\.?m\.?|p\.?m\.?)?", cleaned)
     if compact:  # "1930", "730am"
         digits = compact[1]
@@ -195,10 +306,57 @@ _MONTHS = {
 }
 
 
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
+
+
 def parse_date(text: str, today: date) -> date | None:
     """A date on or after ``today``: "2027-04-18", "18.4.2027", "18/4", "18 April",
-    "April 18 2027". Without a year, the next such date."""
-    cleaned = text.strip().casefold().replace(",", " ")
+    "April 18 2027", "18th April", "the 3rd of May". Without a year, the next such date.
+
+    The formats the bot suggests are read here; anything else people write ("Sat 18
+    April", "in 3 weeks") goes to dateparser, with future dates preferred."""
+    found = read_date(text, today)
+    return found if found is not None and found >= today else None
+
+
+def read_date(text: str, today: date) -> date | None:
+    """``parse_date``'s reading, even of a date already gone ("18.4.2025")."""
+    return _read_date(text, today) or _dateparser_date(text, today)
+
+
+def _dateparser_date(text: str, today: date) -> date | None:
+    """dateparser's reading, with a day and a month required ("April 2028" is no day)."""
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > 60 or not any(ch.isalpha() for ch in cleaned):
+        return None  # "2", "18": a number alone is no date; very long text is no answer
+    parsed = _dateparser()(
+        cleaned,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": datetime(today.year, today.month, today.day),
+            "REQUIRE_PARTS": ["day", "month"],
+        },
+    )
+    return parsed.date() if parsed is not None else None
+
+
+_DateParser = Callable[..., datetime | None]
+
+
+@lru_cache(maxsize=1)
+def _dateparser() -> _DateParser:
+    """dateparser.parse, imported on the first date that needs it (it takes a while)."""
+    import dateparser  # type: ignore[import-untyped]  # dateparser ships no type hints
+
+    parse: _DateParser = dateparser.parse
+    return parse
+
+
+def _read_date(text: str, today: date) -> date | None:
+    """The fast path: the formats the bot suggests, the next such date without a year."""
+    cleaned = _ORDINAL.sub("", text.strip().casefold().replace(",", " "))
+    cleaned = " ".join(word for word in cleaned.split() if word not in ("the", "of"))
     year: int | None = None
     day: int | None = None
     month: int | None = None
@@ -227,4 +385,4 @@ def parse_date(text: str, today: date) -> date | None:
             found = date(today.year + 1, month, day)
     except (ValueError, OverflowError):  # a year of 20 digits overflows
         return None
-    return found if found >= today else None
+    return found

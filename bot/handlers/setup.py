@@ -41,8 +41,10 @@ from telegram.ext import (
 
 from bot import housekeeping
 from bot.coach import answers as A
-from bot.coach.parsing import clean_text
+from bot.coach.corrections import Correction, correction, hedged
+from bot.coach.parsing import clean_text, closest
 from bot.coach.plan import next_session
+from bot.coach.timezones import ZoneChoice
 from bot.coach.week import RunnerWeek
 from bot.deps import Deps, get_deps
 from bot.messages import onboarding as Q
@@ -137,14 +139,18 @@ async def _show_summary(update: Update, deps: Deps, draft: Draft) -> None:
     await _save(deps, _chat(update).id, draft)
 
 
-async def _show_menu(update: Update, deps: Deps, draft: Draft, key: str) -> None:
-    text, keyboard = Q.change_menu(
+def _menu(deps: Deps, draft: Draft, key: str) -> Q.Asked:
+    return Q.change_menu(
         deps.content.texts,
         key,
         onboarding=draft.mode == Mode.ONBOARDING,
         checkin=draft.checkin,
         answers=draft.answers if draft.mode == Mode.SETTINGS else None,
     )
+
+
+async def _show_menu(update: Update, deps: Deps, draft: Draft, key: str) -> None:
+    text, keyboard = _menu(deps, draft, key)
     await _send(update, text, keyboard)
     draft.step = CHANGE_MENU
     await _save(deps, _chat(update).id, draft)
@@ -175,6 +181,52 @@ async def _resume(update: Update, deps: Deps, draft: Draft) -> None:
     if draft.step == ALREADY_SET_UP:
         return None
     return await _ask(update, deps, draft)
+
+
+async def _reask(update: Update, deps: Deps, draft: Draft, text: str) -> None:
+    """An answer not taken: one message saying what is expected, with the open question's
+    buttons under it (not the error and then the whole question again)."""
+    keyboard: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+    if draft.step in Q.QUESTIONS:
+        keyboard = question(deps, draft.step, draft.answers)[1]
+    elif draft.step == CONFIRM:
+        keyboard = Q.confirm_buttons(deps.content.texts)
+    elif draft.step == CHANGE_MENU:
+        keyboard = _menu(deps, draft, "onboarding.change_which")[1]
+    await _send(update, text, keyboard)
+
+
+def _answered(draft: Draft) -> list[str]:
+    """The questions of onboarding already behind the runner."""
+    return [step for step in A.STEPS if step != draft.step and step not in draft.queue]
+
+
+def _correction(deps: Deps, draft: Draft, text: str) -> Correction | None:
+    """An "actually …" changing an earlier answer of onboarding, if the text is one."""
+    if draft.mode != Mode.ONBOARDING:
+        return None
+    words = Q.change_words(deps.content.texts)
+    return correction(text, draft.answers, _answered(draft), words)
+
+
+async def _go_back(update: Update, deps: Deps, draft: Draft, fix: Correction) -> None:
+    """Take the change, then ask again what depends on it, and come back to where the
+    runner was. Days are shown again with the change ticked, for a look and a Done."""
+    t = deps.content.texts
+    answered = _answered(draft)
+    draft.answers = fix.answers
+    again = [step for step in A.CHAINS[fix.step][1:] if step in answered]
+    here = [draft.step] if draft.step in Q.QUESTIONS else []
+    draft.queue = again + [step for step in here + draft.queue if step not in again]
+    if Q.QUESTIONS[fix.step].days is not None:
+        draft.step = fix.step
+        await _save(deps, _chat(update).id, draft)
+        text, keyboard = question(deps, fix.step, draft.answers)
+        return await _send(update, t("onboarding.going_back") + "\n\n" + text, keyboard)
+    day = draft.answers.get("long_run_day")
+    changed = t("buttons.no_long_run") if day is None else t(f"day_long.{day}")
+    await _send(update, t("onboarding.long_run_changed", day=changed))
+    await _advance(update, deps, draft)
 
 
 # ---- finishing ----------------------------------------------------------------------
@@ -375,27 +427,63 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
         return
     asked = Q.QUESTIONS.get(step)
     if asked is None:  # the summary or the change menu
-        await _send(update, t(_unexpected_key(draft)))
-        return await _resume(update, deps, draft)
+        return await _on_screen_text(update, deps, draft, text)
     if asked.days is not None and _is_finish_word(text):
         chosen = draft.answers.get(step, [])
         if asked.needs_one and not chosen:
-            return await _send(update, t("onboarding.need_one_run_day"))
+            return await _reask(update, deps, draft, t("onboarding.need_one_run_day"))
         draft.answers[step] = chosen
         return await _advance(update, deps, draft)
     if asked.typed is None:  # the timezone: a place
-        match = await asyncio.to_thread(deps.zones.from_text, text)
-        if match is None:
-            return await _send(
-                update, t("onboarding.reask_timezone", text=views.user_text(text, 60))
-            )
-        return await _zone_found(update, deps, draft, match.zone, match.place)
+        return await _on_place(update, deps, draft, text)
     taken = asked.typed(t, draft.answers, text, deps.clock.now())
+    rest = hedged(text, Q.change_words(t).markers)
+    if not isinstance(taken, dict) and rest is not None:
+        # "actually sunday", "oh, none": an answer to this question after all.
+        again = asked.typed(t, draft.answers, rest, deps.clock.now())
+        taken = again if isinstance(again, dict) else taken
     if isinstance(taken, dict):
         draft.answers = taken
         return await _advance(update, deps, draft)
-    await _send(update, t(taken, days=Q.days_text(t, A.run_days(draft.answers))))
-    await _ask(update, deps, draft)
+    if (fix := _correction(deps, draft, text)) is not None:
+        return await _go_back(update, deps, draft, fix)
+    await _reask(update, deps, draft, t(taken, days=Q.days_text(t, A.run_days(draft.answers))))
+
+
+async def _on_screen_text(update: Update, deps: Deps, draft: Draft, text: str) -> None:
+    """Typed at the summary (a yes confirms, a no opens the change menu, an "actually …"
+    changes that answer) or at the change menu (an answer's name opens it)."""
+    t = deps.content.texts
+    if (fix := _correction(deps, draft, text)) is not None:
+        return await _go_back(update, deps, draft, fix)
+    if draft.step == CONFIRM:
+        if Q.is_yes(t, text):
+            return await _finish_onboarding(update, deps, draft)
+        if Q.is_change(t, text):
+            return await _show_menu(update, deps, draft, "onboarding.change_which")
+        return await _reask(update, deps, draft, t("onboarding.reask_confirm"))
+    if draft.step == CHANGE_MENU:
+        fields = {t(f"settings_field.{name}").casefold(): name for name in A.MENU_FIELDS}
+        typed = " ".join(text.casefold().split())
+        field = fields.get(typed) or closest(typed, fields)
+        if field is not None:
+            draft.queue = list(A.CHAINS[field])
+            return await _advance(update, deps, draft)
+    await _reask(update, deps, draft, t(_unexpected_key(draft)))
+
+
+async def _on_place(update: Update, deps: Deps, draft: Draft, text: str) -> None:
+    """A typed answer to "where are you?": a zone, a choice of zones, or a re-ask."""
+    t = deps.content.texts
+    aliases = Q.country_aliases(t)
+    found = await asyncio.to_thread(deps.zones.understand, text, deps.clock.now(), aliases)
+    if found is None:
+        if (fix := _correction(deps, draft, text)) is not None:
+            return await _go_back(update, deps, draft, fix)
+        return await _send(update, t("onboarding.reask_timezone", text=views.user_text(text, 60)))
+    if isinstance(found, ZoneChoice):
+        return await _send(update, *Q.zone_choice(t, found))
+    return await _zone_found(update, deps, draft, found.zone, found.place)
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
@@ -431,8 +519,7 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dr
     if _waits_for_a_button(draft):
         await _drop(deps, _chat(update).id)
         return await _send(update, deps.content.texts("misc.non_text"))
-    await _send(update, deps.content.texts(_unexpected_key(draft)))
-    await _resume(update, deps, draft)
+    await _reask(update, deps, draft, deps.content.texts(_unexpected_key(draft)))
 
 
 # ---- buttons ------------------------------------------------------------------------
@@ -512,6 +599,9 @@ async def _on_answer_button(
         await query.answer(t("misc.stale_button"))
         return
     draft.answers, echo = tapped
+    if step == A.TIMEZONE:  # a zone of the choice offered: confirmed like a typed one
+        await _close(query)
+        return await _zone_found(update, deps, draft, draft.answers[A.TIMEZONE], echo)
     # Close the answered question (its buttons go, the answer shows) and move on.
     await query.answer()
     try:

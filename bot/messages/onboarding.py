@@ -13,6 +13,7 @@ Button data: ``bot.messages.callbacks.SetupButton`` (``ob:<step>:<value>`` on th
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ from telegram import (
 )
 
 from bot.coach import answers as A
-from bot.coach.parsing import is_none_answer, parse_days, parse_time
+from bot.coach.corrections import ChangeWords
+from bot.coach.parsing import closest, is_none_answer, made_of, parse_days, parse_time, words_of
+from bot.coach.timezones import ZoneChoice, is_valid_zone
 from bot.coach.week import RunnerWeek
 from bot.content import Texts
 from bot.messages import views
@@ -144,6 +147,70 @@ def _is(text: str, label: str) -> bool:
     return text.strip().casefold() == label.casefold()
 
 
+# ---- what runners may type (content/messages/onboarding_words.toml) ----------------------
+
+
+@lru_cache(maxsize=64)
+def phrases(t: Texts, key: str) -> frozenset[str]:
+    """A list of phrases from content ("a|b|c"), lower case."""
+    return frozenset(phrase.strip().casefold() for phrase in t(key).split("|") if phrase.strip())
+
+
+@lru_cache(maxsize=8)
+def phrase_pairs(t: Texts, key: str) -> dict[str, str]:
+    """A list of "phrase=value" pairs from content, by phrase (lower case; the value as
+    written: "uk=GB")."""
+    pairs = (phrase.partition("=") for phrase in t(key).split("|"))
+    return {phrase.strip().casefold(): value.strip() for phrase, _, value in pairs if value}
+
+
+def no_words(t: Texts) -> frozenset[str]:
+    return phrases(t, "onboarding_words.no")
+
+
+def day_fillers(t: Texts) -> frozenset[str]:
+    return phrases(t, "onboarding_words.day_fillers")
+
+
+@lru_cache(maxsize=8)
+def named_times(t: Texts) -> dict[str, time]:
+    return {
+        phrase: time.fromisoformat(value)
+        for phrase, value in phrase_pairs(t, "onboarding_words.times").items()
+    }
+
+
+def country_aliases(t: Texts) -> dict[str, str]:
+    return phrase_pairs(t, "onboarding_words.country_aliases")
+
+
+@lru_cache(maxsize=8)
+def change_words(t: Texts) -> ChangeWords:
+    return ChangeWords(
+        markers=phrases(t, "onboarding_words.change_markers"),
+        add=phrases(t, "onboarding_words.add_words"),
+        remove=phrases(t, "onboarding_words.remove_words"),
+        long_run=phrases(t, "onboarding_words.long_run_words"),
+        hard=phrases(t, "onboarding_words.hard_words"),
+        run=phrases(t, "onboarding_words.run_words"),
+    )
+
+
+def is_yes(t: Texts, text: str) -> bool:
+    """A typed yes: "yes", "yes looks good", "ok 👍", or the confirm button's label."""
+    return made_of(text, phrases(t, "onboarding_words.yes")) or _is(text, t("buttons.looks_good"))
+
+
+def is_change(t: Texts, text: str) -> bool:
+    """ "No", "change something": the summary's Change, typed."""
+    return made_of(text, phrases(t, "onboarding_words.change")) or _is(text, t("buttons.change"))
+
+
+def _topic_words(t: Texts, key: str) -> frozenset[str]:
+    """The single words of a topic's phrases ("long run" → "long", "run")."""
+    return frozenset(word for phrase in phrases(t, key) for word in words_of(phrase))
+
+
 # Run days ------------------------------------------------------------------------------
 
 
@@ -160,7 +227,7 @@ def _ask_run_days(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_run_days(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    days = parse_days(text)
+    days = parse_days(text, day_fillers(t))
     if days is None:
         return "onboarding.reask_run_days"
     if not days:
@@ -184,9 +251,10 @@ def _ask_long_run(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_long_run(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    if is_none_answer(text):
+    if is_none_answer(text, no_words(t)):
         return _set(answers, "long_run_day", None)
-    days = parse_days(text)
+    fillers = day_fillers(t) | _topic_words(t, "onboarding_words.long_run_words")
+    days = parse_days(text, fillers)
     if days is None or len(days) != 1 or not days <= set(A.run_days(answers)):
         return "onboarding.reask_long_run"
     return _set(answers, "long_run_day", next(iter(days)))
@@ -221,9 +289,10 @@ def _ask_hard_days(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_hard_days(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    if is_none_answer(text):
+    if is_none_answer(text, no_words(t)):
         return _set(answers, A.HARD_DAYS, [])
-    days = parse_days(text)
+    fillers = day_fillers(t) | _topic_words(t, "onboarding_words.hard_words")
+    days = parse_days(text, fillers)
     if days is None or not days <= set(A.hard_day_candidates(answers)):
         return "onboarding.reask_hard_days"
     return _set(answers, A.HARD_DAYS, sorted(days))
@@ -246,7 +315,7 @@ _EXPERIENCE_WORDS = {
 }
 _EQUIPMENT_WORDS = {
     "none": ("none", "no", "nothing", "bodyweight", "body weight"),
-    "dumbbells": ("dumbbell", "kettlebell", "weights", "db", "kb"),
+    "dumbbells": ("dumbbell", "dumbbells", "kettlebell", "kettlebells", "weights", "db", "kb"),
     "gym": ("gym",),
 }
 
@@ -260,8 +329,10 @@ def _one_of(
     words: dict[str, tuple[str, ...]],
 ) -> Question:
     """A question answered by one of ``words``' keys: a button each, with its ``label``;
-    typed, the exact label or a word it starts with (else the ``reasks`` text)."""
+    typed, the exact label, a word it starts with, or a misspelling of one ("beginer",
+    "dumbells") that points to one answer only (else the ``reasks`` text)."""
     values = tuple(words)
+    spellings = {word: value for value, starts in words.items() for word in starts}
 
     def ask(t: Texts, answers: Answers) -> Asked:
         rows = [[button(label(t, value), key, value)] for value in values]
@@ -276,6 +347,10 @@ def _one_of(
         for value, starts in words.items():
             if any(lowered.startswith(word) for word in starts):
                 return _set(answers, key, value)
+        meant = {spellings.get(word) or closest(word, spellings) for word in words_of(lowered)}
+        meant.discard(None)
+        if len(meant) == 1:
+            return _set(answers, key, meant.pop())
         return reasks
 
     def tapped(t: Texts, answers: Answers, value: str) -> Tapped:
@@ -297,9 +372,13 @@ def _ask_pull_up_bar(t: Texts, answers: Answers) -> Asked:
 
 def _typed_pull_up_bar(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
     said = _lowered(text).rstrip("!.")
-    if said in {"yes", "y", "yep", "yeah", "sure", "i do"}:
+    if said in {"yes", "y", "yep", "yeah", "sure", "i do"} or made_of(
+        said, phrases(t, "onboarding_words.yes")
+    ):
         return _set(answers, A.PULL_UP_BAR, True)
-    if said in {"no", "n", "nope", "none", "i don't", "i dont"}:
+    if said in {"no", "n", "nope", "none", "i don't", "i dont"} or is_none_answer(
+        said, no_words(t)
+    ):
         return _set(answers, A.PULL_UP_BAR, False)
     return "onboarding.reask_pull_up_bar"
 
@@ -351,9 +430,9 @@ def _ask_reminder_time(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_reminder_time(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    if is_none_answer(text) or _lowered(text) in {"off", "no reminders", "never"}:
+    if is_none_answer(text, no_words(t)) or _lowered(text) in {"off", "no reminders", "never"}:
         return _set(answers, A.REMINDER_TIME, None)
-    parsed = parse_time(text)
+    parsed = parse_time(text, named_times(t))
     if parsed is None:
         return "onboarding.reask_reminder_time"
     return _set(answers, A.REMINDER_TIME, parsed.strftime("%H:%M"))
@@ -380,7 +459,7 @@ def _ask_time_budget(t: Texts, answers: Answers) -> Asked:
 
 def _typed_time_budget(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
     # The raw text: "an hour" must not lose its article like "a gym" does.
-    if A.is_no_limit(text) or _is(text, t("buttons.no_limit")):
+    if A.is_no_limit(text, no_words(t)) or _is(text, t("buttons.no_limit")):
         return _set(answers, A.TIME_BUDGET, None)
     minutes = A.parse_minutes(text)
     if minutes is None:
@@ -408,8 +487,27 @@ def _ask_timezone(t: Texts, answers: Answers) -> Asked:
     return t("onboarding.ask_timezone"), keyboard
 
 
-def _no_buttons(t: Texts, answers: Answers, value: str) -> Tapped:
+def _tapped_timezone(t: Texts, answers: Answers, value: str) -> Tapped:
+    """A zone from the choice offered for a country or an offset ("Europe/Berlin")."""
+    if is_valid_zone(value):
+        return _set(answers, A.TIMEZONE, value), value
     return None
+
+
+def zone_choice(t: Texts, choice: ZoneChoice) -> Asked:
+    """Which zone, when a country has several or an offset was typed: a button for each
+    (its biggest city) and, for an offset, the offset kept all year."""
+    rows = [[button(label, A.TIMEZONE, zone)] for zone, label in choice.options]
+    if choice.offset is not None:
+        rows.append(
+            [
+                button(
+                    t("onboarding.zone_fixed_offset", place=choice.place), A.TIMEZONE, choice.offset
+                )
+            ]
+        )
+    key = "onboarding.which_zone_offset" if choice.offset else "onboarding.which_zone"
+    return t(key, place=html.escape(choice.place)), InlineKeyboardMarkup(rows)
 
 
 # Race date ---------------------------------------------------------------------------------
@@ -421,7 +519,7 @@ def _ask_race_date(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_race_date(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    if A.is_no_race(text) or _is(text, t("buttons.no_race")):
+    if A.is_no_race(text, no_words(t)) or _is(text, t("buttons.no_race")):
         return _set(answers, A.RACE_DATE, None)
     today = now.astimezone(ZoneInfo(answers.get(A.TIMEZONE, "UTC"))).date()
     found = A.race_date_from_text(text, today)
@@ -449,9 +547,9 @@ def _ask_preview_day(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_preview_day(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    if is_none_answer(text) or _lowered(text).rstrip("!.") in _PREVIEW_OFF_WORDS:
+    if is_none_answer(text, no_words(t)) or _lowered(text).rstrip("!.") in _PREVIEW_OFF_WORDS:
         return _set(answers, A.PREVIEW_DAY, None)
-    days = parse_days(text)
+    days = parse_days(text, day_fillers(t))
     if days is None or len(days) != 1:
         return "preview.reask_day"
     return _set(answers, A.PREVIEW_DAY, next(iter(days)))
@@ -472,7 +570,7 @@ def _ask_preview_time(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_preview_time(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    parsed = parse_time(text)
+    parsed = parse_time(text, named_times(t))
     if parsed is None:
         return "preview.reask_time"
     return _set(answers, A.PREVIEW_TIME, parsed.strftime("%H:%M"))
@@ -524,7 +622,7 @@ QUESTIONS: dict[str, Question] = {
         Question(A.SESSIONS, _ask_sessions, _typed_sessions, _tapped_sessions),
         Question(A.TIME_BUDGET, _ask_time_budget, _typed_time_budget, _tapped_time_budget),
         Question(A.REMINDER_TIME, _ask_reminder_time, _typed_reminder_time, _tapped_reminder_time),
-        Question(A.TIMEZONE, _ask_timezone, None, _no_buttons),
+        Question(A.TIMEZONE, _ask_timezone, None, _tapped_timezone),
         Question(A.RACE_DATE, _ask_race_date, _typed_race_date, _tapped_race_date),
         Question(
             A.PREVIEW_DAY,
@@ -590,21 +688,27 @@ def coaching_lines(t: Texts, answers: Answers) -> str:
     return "".join("\n" + line for line in lines)
 
 
+def confirm_buttons(t: Texts) -> InlineKeyboardMarkup:
+    """The summary's "Looks good" and "Change"."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(t("buttons.looks_good"), CONFIRM, "ok"),
+                button(t("buttons.change"), CONFIRM, "change"),
+            ]
+        ]
+    )
+
+
 def summary(t: Texts, week: RunnerWeek, monday: date, answers: Answers) -> Asked:
     """The week to confirm at the end of onboarding."""
-    rows = [
-        [
-            button(t("buttons.looks_good"), CONFIRM, "ok"),
-            button(t("buttons.change"), CONFIRM, "change"),
-        ]
-    ]
     text = (
         views.summary_text(t, week, monday)
         + coaching_lines(t, answers)
         + "\n\n"
         + t("onboarding.confirm_prompt")
     )
-    return text, InlineKeyboardMarkup(rows)
+    return text, confirm_buttons(t)
 
 
 def change_menu(
