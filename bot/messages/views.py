@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.coach.day import DayPlan, changes_since
+from bot.coach.day import DayPlan, ExerciseChange, changes_since
 from bot.coach.parsing import clean_text
 from bot.coach.plan import plan_week, week_index_of
 from bot.coach.status import LogStatus
@@ -108,6 +108,11 @@ def dose(t: Texts, level: Level) -> str:
 def session_text(
     t: Texts, plan: DayPlan, week: RunnerWeek, today: date, logged_status: str | None = None
 ) -> str:
+    """The session as a phone shows it above its buttons: what changed, one line per
+    exercise (the move, its dose, the rest), and the rest folded into an expandable
+    quotation whose first lines show (today's notes, why today) and whose cues open with a
+    tap, so ✅ Done sits under the list instead of two screens down: the cues are read
+    once, the doses at every set."""
     session = plan.session
     lines = [
         t(
@@ -118,22 +123,18 @@ def session_text(
             minutes=session.minutes,
         ),
         level_line(t, plan),
-        *notes(t, plan, week),
-        "",
     ]
     for number, item in enumerate(session.items, start=1):
         lines.append(
             t(
                 "today.exercise",
                 number=number,
-                name=html.escape(item.exercise.name, quote=False),
-                variant=html.escape(item.level.variant, quote=False),
+                name=escape(headline(item.level.variant)[0]),
                 dose=dose(t, item.level),
                 rest=item.level.rest,
-                cue=html.escape(item.exercise.cue, quote=False),
             )
         )
-    lines.append("")
+    lines.append(folded_block(t, plan, week))
     if logged_status == LogStatus.DONE:
         lines.append(t("today.footer_done"))
     elif logged_status == LogStatus.SKIPPED:
@@ -143,24 +144,100 @@ def session_text(
     return "\n".join(lines)
 
 
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def headline(variant: str) -> tuple[str, str]:
+    """A variant as the move and how it is done ("Split squat, rear foot on a low step" →
+    "Split squat", "rear foot on a low step"): the list shows the move and the folded cues
+    the rest, so the catalogue's longest variants (60-odd characters) take one line."""
+    cuts = [at for at in (variant.find(", "), variant.find(" (")) if at > 0]
+    if not cuts:
+        return variant, ""
+    at = min(cuts)
+    detail = variant[at:].lstrip(", ").strip()
+    if detail.startswith("(") and detail.endswith(")") and detail.count("(") == 1:
+        detail = detail[1:-1]
+    return variant[:at], detail
+
+
+def folded_block(t: Texts, plan: DayPlan, week: RunnerWeek) -> str:
+    """Today's notes, why today, then each exercise in full with its cue, as an expandable
+    block quotation: a phone shows its first lines folded and the rest after a tap."""
+    cues = [
+        t(
+            "today.cue",
+            number=number,
+            variant=escape(item.level.variant),
+            cue=escape(item.exercise.cue),
+        )
+        for number, item in enumerate(plan.session.items, start=1)
+    ]
+    why = why_text(t, week, plan.day, plan.session.focus)
+    return t("today.folded", lines="\n".join([*notes(t, plan), why, *cues]))
+
+
+# What changed since the last session of a focus: at most two changes, the second only if
+# both fit in about 70 characters (with "Level 4 · since last time: ", two lines of a
+# phone); a change left out is counted, not named.
+MAX_CHANGES_NAMED = 2
+CHANGES_LINE_BUDGET = 70
+
+
 def level_line(t: Texts, plan: DayPlan) -> str:
-    """ "Level 4 · Plank +10 s, Squat +2 reps since last time" """
-    parts = []
-    for change in changes_since(plan.previous, plan.session)[:3]:
-        name = html.escape(change.name, quote=False)
-        if change.kind == "variant":
-            parts.append(t("progress.variant", name=name, variant=html.escape(change.variant)))
-        else:
-            sign = "+" if change.amount > 0 else "−"
-            parts.append(
-                t(f"progress.{change.kind}", name=name, sign=sign, amount=abs(change.amount))
-            )
-    if parts:
-        return t("progress.level_changed", level=plan.session.level, changes=", ".join(parts))
-    return t("progress.level", level=plan.session.level)
+    """ "Level 4 · since last time: Push-up → Incline push-up; Plank +10 s" """
+    fewer = plan.adjustment.fewer_sets
+    changes = [
+        change
+        for change in changes_since(plan.previous, plan.session)
+        # A lighter week's missing set is said once, by its note, not once per exercise.
+        if not (fewer and change.kind == "sets" and change.amount == -fewer)
+    ]
+    if not changes:
+        return t("progress.level", level=plan.session.level)
+    changes.sort(key=lambda change: change.kind != "variant")  # a new move matters most
+    previous = plan.previous.items if plan.previous is not None else ()
+    before = {item.exercise.name: item.level for item in previous}
+    harder = plan.previous is None or plan.session.level >= plan.previous.level
+    named: list[str] = []
+    for change in changes[:MAX_CHANGES_NAMED]:
+        text = change_text(t, change, before.get(change.name), harder)
+        if named and utf16_len("; ".join([*named, text])) > CHANGES_LINE_BUDGET:
+            break
+        named.append(text)
+    if len(changes) > len(named):
+        named.append(t("progress.more", count=len(changes) - len(named)))
+    return t("progress.level_changed", level=plan.session.level, changes="; ".join(named))
 
 
-def notes(t: Texts, plan: DayPlan, week: RunnerWeek) -> list[str]:
+def change_text(t: Texts, change: ExerciseChange, before: Level | None, harder: bool) -> str:
+    """One change in plain words: "Push-up → Incline push-up", "Bird dog: 3-s hold",
+    "Copenhagen plank, a step harder", "Plank +10 s", "Squat -2 reps", "Lunge +1 set"."""
+    if change.kind == "variant":
+        move, detail = headline(change.variant)
+        old = headline(before.variant)[0] if before is not None else change.name
+        if old != move:
+            return t("progress.variant", old=escape(old), new=escape(move))
+        if detail:
+            return t("progress.variant_detail", move=escape(move), detail=escape(detail))
+        key = "progress.variant_harder" if harder else "progress.variant_easier"
+        return t(key, move=escape(move))
+    name = escape(change.name)
+    sign = "+" if change.amount > 0 else "−"
+    amount = abs(change.amount)
+    if change.kind == "seconds":
+        return t("progress.seconds", name=name, sign=sign, amount=amount)
+    if change.kind == "reps":
+        key = "progress.rep" if amount == 1 else "progress.reps"
+    else:
+        key = "progress.set" if amount == 1 else "progress.sets"
+    return t(key, name=name, sign=sign, amount=amount)
+
+
+def notes(t: Texts, plan: DayPlan) -> list[str]:
+    """What makes today's session unlike the usual one: a swap, a race phase, a lighter
+    week, a level changed this week."""
     found = []
     adjustment = plan.adjustment
     if plan.sore_swap:
@@ -176,30 +253,38 @@ def notes(t: Texts, plan: DayPlan, week: RunnerWeek) -> list[str]:
     ):
         key = f"progress.changed_{plan.state.last_change.value}"
         found.append(t(key, focus=focus_label(t, plan.session.focus)))
-    found.append(why_text(t, week, plan.day, plan.session.focus))
     return found
 
 
 def why_text(t: Texts, week: RunnerWeek, day: date, focus: Focus) -> str:
-    """Why this session sits on this day, in one line."""
+    """Why this session sits on this day, in one line, from what is true of the day: legs on
+    a hard day ride on its fatigue; core and upper body spare the legs whatever the run,
+    which is the reason on a hard or long run day, not "an easy day suits it"."""
     weekday = day.weekday()
     reasons = []
+    if focus is Focus.LEGS:
+        if weekday in week.hard_days:
+            reasons.append(t("why.hard_today"))
+    elif weekday in week.hard_days:
+        reasons.append(t("why.light_on_hard_day"))
+    elif weekday == week.long_run_day:
+        reasons.append(t("why.light_on_long_run"))
+    elif weekday in week.run_days:
+        reasons.append(t("why.easy_day"))
+    else:
+        reasons.append(t("why.rest_day"))
     if week.long_run_day is not None:
         until = (week.long_run_day - weekday) % 7
         if until:
-            reasons.append(t("why.long_run", day=t(f"day_long.{week.long_run_day}"), days=until))
-    if weekday in week.hard_days:
-        reasons.append(t("why.hard_today"))
-    else:
-        upcoming_hard = sorted((d - weekday) % 7 for d in week.hard_days if d != weekday)
+            key = "why.long_run_tomorrow" if until == 1 else "why.long_run"
+            reasons.append(t(key, day=t(f"day_long.{week.long_run_day}"), days=until))
+    if weekday not in week.hard_days:
+        upcoming_hard = sorted((d - weekday) % 7 for d in week.hard_days)
         if upcoming_hard:
             reasons.append(
                 t("why.hard_next", day=t(f"day_long.{(weekday + upcoming_hard[0]) % 7}"))
             )
-    if focus is not Focus.LEGS:
-        kind = "why.easy_day" if weekday in week.run_days else "why.rest_day"
-        reasons.insert(0, t(kind))
-    return t("why.line", focus=focus_label(t, focus), reasons="; ".join(reasons) or t("why.free"))
+    return t("why.line", reasons="; ".join(reasons) or t("why.free"))
 
 
 @lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
