@@ -9,7 +9,7 @@ from typing import Any
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
@@ -72,6 +72,40 @@ async def test_upgrading_sets_each_runners_latest_move_day(db_url: str) -> None:
         1: "2026-11-20",
         2: None,
     }
+
+
+async def test_week_changes_come_and_go_with_0006_and_runners_keep_their_rows(
+    db_url: str,
+) -> None:
+    """0006 adds the runner's changed weeks (empty for everyone), and its downgrade drops
+    them without touching the rest of the row: both ways on both backends (SQLite alters
+    a table by copying it)."""
+    engine = make_engine(db_url)
+    runner_sql = (
+        "INSERT INTO runners (chat_id, onboarded, run_days, hard_days, experience, equipment,"
+        " pull_up_bar, sessions_per_week, timezone, paused, active) VALUES"
+        " (7, true, '1,3,6', '1', 'new', 'none', false, 3, 'UTC', false, true)"
+    )
+    try:
+        await migrate(engine)
+        await _alembic(engine, "downgrade", "0005")
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM runners"))
+            await connection.execute(text(runner_sql))
+            columns = await connection.run_sync(
+                lambda sync: [c["name"] for c in inspect(sync).get_columns("runners")]
+            )
+        assert "week_changes" not in columns
+        await migrate(engine)
+        async with engine.begin() as connection:
+            rows = await connection.execute(
+                text("SELECT chat_id, run_days, week_changes FROM runners")
+            )
+            found = [tuple(row) for row in rows]
+            await connection.execute(text("DELETE FROM runners"))
+    finally:
+        await engine.dispose()
+    assert found == [(7, "1,3,6", None)]
 
 
 async def _alembic(engine: AsyncEngine, action: str, revision: str) -> None:
