@@ -276,7 +276,7 @@ def why_text(t: Texts, week: RunnerWeek, day: date, focus: Focus) -> str:
     if week.long_run_day is not None:
         until = (week.long_run_day - weekday) % 7
         if until:
-            key = "why.long_run_tomorrow" if until == 1 else "why.long_run"
+            key = "why.long_run_one_day" if until == 1 else "why.long_run"
             reasons.append(t(key, day=t(f"day_long.{week.long_run_day}"), days=until))
     if weekday not in week.hard_days:
         upcoming_hard = sorted((d - weekday) % 7 for d in week.hard_days)
