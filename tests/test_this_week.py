@@ -129,6 +129,17 @@ async def test_reminders_follow_the_changed_week_and_next_week_is_the_usual_one(
     assert "Changed for this week only" not in week["text"]
 
 
+async def test_a_day_the_change_emptied_is_no_miss_on_week(bot: BotHarness, clock: Any) -> None:
+    await onboard(bot)
+    clock.set(at(2026, 11, 30, 6, 30))
+    await bot.say("long run on Saturday this week")
+    clock.set(at(2026, 12, 2, 8, 0))  # Wednesday: Monday's core missed, Tuesday empty
+    [week] = await bot.say("/week")
+    assert line_of(week["text"], "Mon").startswith("▪️")
+    assert line_of(week["text"], "Tue") == "· Tue — 🏃 hard run"
+    assert line_of(week["text"], "Wed").startswith("👉") and "Legs" in week["text"]
+
+
 async def test_week_buttons_change_this_week_after_a_confirmation(
     bot: BotHarness, clock: Any
 ) -> None:

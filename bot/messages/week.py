@@ -4,11 +4,11 @@ way to say this week is different."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardMarkup
 
-from bot.coach.calendar import Origin
+from bot.coach.calendar import Origin, Slot
 from bot.coach.plan import legal_legs_days, plan_week, week_index_of
 from bot.coach.week import Focus, RunnerWeek
 from bot.content import Texts
@@ -107,7 +107,7 @@ def week_text(t: Texts, view: WeekView, shown: ThisWeek | None = None) -> str:
                 focus=views.focus_label(t, slot.focus),
                 day=views.day_label(t, slot.from_day),
             )
-        marked.append(f"{t(MARK_KEYS[day.mark])} {line}")
+        marked.append(f"{t(MARK_KEYS[_mark(day.mark, day.day, slot, shown)])} {line}")
     header = t(
         "week.header",
         first=views.day_label(t, view.monday),
@@ -124,6 +124,21 @@ def week_text(t: Texts, view: WeekView, shown: ThisWeek | None = None) -> str:
     if shown is not None and shown.changed:
         lines += ["", t("this_week.changed_note")]
     return "\n".join(lines)
+
+
+def _mark(mark: DayMark, day: date, slot: Slot | None, shown: ThisWeek | None) -> DayMark:
+    """A day the changed week left without a session was not missed, whatever the usual
+    plan had on it (from the day of the change; the days before it are as they were)."""
+    if (
+        mark is DayMark.MISSED
+        and slot is None
+        and shown is not None
+        and shown.changed
+        and day >= shown.since
+        and plan_week(shown.week, week_index_of(day)).focus_on(day.weekday()) is None
+    ):
+        return DayMark.REST
+    return mark
 
 
 def _has_legs(week: RunnerWeek, view: WeekView) -> bool:
