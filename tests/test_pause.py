@@ -176,7 +176,12 @@ def _runner(**fields: object) -> Runner:
 
 
 def test_welcome_back_line_says_how_long_and_how_much_easier() -> None:
-    ill = _runner(pause_reason="illness", paused_from=THU, paused_until=date(2026, 12, 4))
+    ill = _runner(
+        pause_reason="illness",
+        paused_from=THU,
+        paused_until=date(2026, 12, 4),
+        experience="experienced",
+    )
     line = pause_buttons.welcome_back_line(T, ill, date(2026, 12, 5))
     assert line == (
         "👋 Welcome back! 9 days off ill. "
@@ -186,7 +191,12 @@ def test_welcome_back_line_says_how_long_and_how_much_easier() -> None:
     line = pause_buttons.welcome_back_line(T, hurt, THU + DAY)
     assert line is not None and "1 day off with an injury" in line and "Same level" in line
     assert "If an exercise hurts, skip it." in line
-    away = _runner(pause_reason="holiday", paused_from=THU, paused_until=date(2026, 12, 24))
+    away = _runner(
+        pause_reason="holiday",
+        paused_from=THU,
+        paused_until=date(2026, 12, 24),
+        experience="experienced",
+    )
     line = pause_buttons.welcome_back_line(T, away, date(2026, 12, 27))
     assert line is not None and "from your holiday! 29 days away" in line and "two levels" in line
     done = [Entry(date(2026, 12, 26), Focus.CORE, "done")]

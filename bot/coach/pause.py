@@ -13,15 +13,22 @@ jump back"), in proportion to the time away and to why:
 - a holiday or anything else: like any break in progression (``break_step_back``) —
   one level from ``REST_STEP_BACK[0]`` days away, two from ``REST_STEP_BACK[1]``;
 - never more than ``MAX_STEP_BACK`` levels; shorter pauses come back at the same level.
+
+The welcome back says how much easier the runner starts as the levels work it out
+(``levels_given_back``): a runner already at the easiest level is not told "one level
+easier", and a long pause that is also a long gap says the larger step it gives.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.coach.progression import MAX_BREAK_STEP_BACK
+from bot.coach.progression import MAX_BREAK_STEP_BACK, MIN_LEVEL, Break, Entry, levels_on
+from bot.coach.status import LogStatus
+from bot.coach.week import Focus
 
 FEW_DAYS = 3
 WEEK_DAYS = 7
@@ -149,3 +156,27 @@ def returning(state: PauseState, today: date, last_done: date | None = None) -> 
     if last_done is not None and state.until < last_done < today:
         return None
     return welcome_back(state.reason, away)
+
+
+def levels_given_back(
+    start: int,
+    history: Sequence[Entry],
+    state: PauseState,
+    today: date,
+    breaks: Sequence[Break],
+    foci: Iterable[Focus],
+) -> int:
+    """How many levels easier than before the pause a session today starts (the most of
+    ``foci``'s): the levels at the end of the pause's first day (its sessions counted)
+    against today's, as progression works them out with the pause's ``breaks``. With no
+    session done by then progression has nothing to step back from, so it is the pause's
+    own step, as far as the starting level leaves room for it."""
+    if state.first is None:
+        return 0
+    entries = list(history)
+    before = levels_on(start, entries, state.first + _DAY)
+    if not any(e.status == LogStatus.DONE and e.day <= state.first for e in entries):
+        rule = step_back_levels(Reason.of(state.reason), days_away(state))
+        return min(rule, max((before[focus].level - MIN_LEVEL for focus in foci), default=0))
+    after = levels_on(start, entries, today, breaks)
+    return max((before[focus].level - after[focus].level for focus in foci), default=0)

@@ -75,7 +75,8 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not resumed.was_paused:
         await chat.send_message(t("pause.not_paused", next_line=next_line))
         return
-    welcome = pause_buttons.welcome_back_line(t, runner, resumed.today)
+    focus = resumed.session.focus if resumed.session is not None else None
+    welcome = pause_buttons.welcome_back_line(t, runner, resumed.today, resumed.history, focus)
     if welcome is None:
         await chat.send_message(t("pause.resumed", next_line=next_line))
     else:

@@ -7,20 +7,30 @@ The buttons carry the day the question was asked and what is chosen so far
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.coach.calendar import Slot
-from bot.coach.pause import Length, PauseState, Reason, WelcomeBack, returning
+from bot.coach.pause import (
+    Length,
+    PauseState,
+    Reason,
+    WelcomeBack,
+    levels_given_back,
+    returning,
+)
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
+from bot.coach.week import STARTING_LEVEL, Focus
 from bot.content import Texts
 from bot.messages.callbacks import PauseKeep, PauseLength, PausePick
 from bot.messages.views import focus_label
+from bot.services.plan import breaks_of
 from bot.store.models import Runner
-from bot.store.runners import pause_state_of, stored_pause_state
+from bot.store.runners import pause_state_of, stored_pause_state, week_of
 
 LENGTH_KEYS = {
     Length.FEW_DAYS: "pause.length_few",
@@ -166,13 +176,25 @@ def welcome_text(t: Texts, welcome: WelcomeBack) -> str:
 
 
 def welcome_back_line(
-    t: Texts, runner: Runner, today: date, history: Sequence[Entry] = ()
+    t: Texts,
+    runner: Runner,
+    today: date,
+    history: Sequence[Entry] = (),
+    focus: Focus | None = None,
 ) -> str | None:
     """The first session messages after a pause greet the runner back and say how much
     easier it starts: from the day after the pause, for up to a week, until a session is
-    done (pass the log as ``history`` so it stops then). None otherwise."""
+    done (pass the log as ``history`` so it stops then). How much easier is what the
+    levels give (``focus``'s, or the most of any focus's), not only what the pause's
+    length would. None otherwise."""
     if runner.paused:
         return None
     done = [entry.day for entry in history if entry.status == LogStatus.DONE and entry.day < today]
-    welcome = returning(stored_pause_state(runner), today, max(done, default=None))
-    return welcome_text(t, welcome) if welcome is not None else None
+    state = stored_pause_state(runner)
+    welcome = returning(state, today, max(done, default=None))
+    if welcome is None:
+        return None
+    start = STARTING_LEVEL[week_of(runner).experience]
+    foci = [focus] if focus is not None else list(Focus)
+    given = levels_given_back(start, history, state, today, breaks_of(runner), foci)
+    return welcome_text(t, replace(welcome, step_back_levels=given))

@@ -12,7 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History, Slot
 from bot.coach.pause import Length, Reason, end_pause, start_pause
+from bot.coach.progression import Entry
 from bot.services.calendar import load_calendar, local_today, next_slot, slot_for
+from bot.services.history import history_of
 from bot.services.next_reminder import next_reminder_for
 from bot.store import runners
 from bot.store.models import Runner
@@ -42,6 +44,7 @@ class Resumed:
     was_paused: bool
     today: date
     session: Slot | None
+    history: list[Entry]  # the log as progression reads it: how much easier they start
 
 
 def coming_session(runner: Runner, history: History, today: date) -> Slot | None:
@@ -64,5 +67,6 @@ async def resume_runner(session: AsyncSession, runner: Runner, now: datetime) ->
     runner.active = True
     runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
     await runners.set_state(session, runner, now=now)
-    history = await load_calendar(session, runner, today)
-    return Resumed(was_paused, today, coming_session(runner, history, today))
+    calendar = await load_calendar(session, runner, today)
+    history = await history_of(session, runner.chat_id, today)
+    return Resumed(was_paused, today, coming_session(runner, calendar, today), history)
