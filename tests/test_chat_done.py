@@ -1,0 +1,83 @@
+"""Done and skip as runners write them (issue 12, point 9), through the real Application."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from bot.store.db import transaction
+from bot.store.models import SessionLog
+from testkit.harness import BotHarness, onboard, texts
+
+THURSDAY = date(2026, 11, 26)  # the harness clock's today: Core in the default week
+
+
+async def stored_logs(bot: BotHarness) -> list[SessionLog]:
+    async with transaction(bot.sessions) as session:
+        return list((await session.exec(select(SessionLog).order_by(SessionLog.local_date))).all())
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["I'm done", "ok done", "just finished!", "did my workout", "I did the session", "👍"],
+)
+async def test_done_as_people_write_it_logs_todays_session(bot: BotHarness, message: str) -> None:
+    await onboard(bot)
+    [reply] = await bot.say(message)
+    assert "Logged: Core — today" in reply["text"], reply["text"]
+    [log] = await stored_logs(bot)
+    assert (log.local_date, log.status, log.note) == (THURSDAY, "done", None)
+
+
+async def test_done_with_work_is_not_a_session_done(bot: BotHarness) -> None:
+    await onboard(bot)
+    replies = await bot.say("done with work, will train later")
+    assert "Logged" not in texts(replies)
+    assert "I didn't catch that" in texts(replies), texts(replies)
+    assert await stored_logs(bot) == []
+
+
+async def test_finished_it_keeps_no_stray_it_in_the_note(bot: BotHarness) -> None:
+    await onboard(bot)
+    [reply] = await bot.say("finished it 💪")
+    assert "Logged: Core — today" in reply["text"]
+    assert "Noted" not in reply["text"]
+    [log] = await stored_logs(bot)
+    assert log.note is None
+
+
+async def test_a_note_after_the_done_phrase_is_kept_without_its_object(bot: BotHarness) -> None:
+    await onboard(bot)
+    [reply] = await bot.say("Finished the session — Bridges felt easy")
+    assert "Bridges felt easy" in reply["text"]
+    [log] = await stored_logs(bot)
+    assert log.note == "Bridges felt easy"
+
+
+async def test_a_typo_of_done_still_logs(bot: BotHarness) -> None:
+    await onboard(bot)
+    [reply] = await bot.say("dnoe, legs burning")
+    assert "Logged: Core — today" in reply["text"]
+    [log] = await stored_logs(bot)
+    assert log.note == "legs burning"
+
+
+async def test_skip_as_people_write_it_asks_why_and_keeps_the_reason_as_a_note(
+    bot: BotHarness,
+) -> None:
+    await onboard(bot)
+    replies = await bot.say("not today, kids are sick")
+    assert "What got in the way?" in texts(replies), texts(replies)
+    [log] = await stored_logs(bot)
+    assert (log.status, log.note) == ("skipped", "kids are sick")
+
+
+async def test_a_photo_captioned_as_people_write_done_logs(bot: BotHarness) -> None:
+    await onboard(bot)
+    mark = len(bot.stub.sent_messages(bot.chat_id))
+    bot.stub.send_photo(bot.chat_id, caption="just finished! 💪")
+    await bot.pump()
+    replies = bot.stub.sent_messages(bot.chat_id)[mark:]
+    assert "Logged: Core — today" in texts(replies), texts(replies)
