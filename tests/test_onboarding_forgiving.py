@@ -166,7 +166,8 @@ async def test_a_country_with_several_timezones_asks_which_city(bot: BotHarness)
 
 
 async def test_a_typed_city_still_answers_a_country_choice(bot: BotHarness) -> None:
-    await tap_through(bot, zone="Australia", race=None)
+    replies = await tap_through(bot, zone="Australia", race=None)
+    assert texts_of(replies) == [question_text("which_zone", place="Australia")]
     replies = await bot.say("Perth")
     assert texts_of(replies)[-1] == question_text("ask_race_date")
     assert (await stored_draft(bot))["answers"]["timezone"] == "Australia/Perth"
@@ -276,3 +277,26 @@ async def test_anything_else_at_the_summary_is_one_short_message(
     assert texts_of(replies) == [question_text("reask_confirm")]
     assert flat_labels(replies[0]) == [T("buttons.looks_good"), T("buttons.change")]
     assert (await stored_runner(bot)) is None
+
+
+async def test_a_change_of_run_days_at_the_hard_days_question_is_not_a_hard_day(
+    bot: BotHarness,
+) -> None:
+    # Friday is a run day already offered as a hard day: "I also run on fridays" still
+    # speaks of running, so it is no answer to "which days are hard?".
+    await answer_up_to(bot, "hard_days", ("mon wed fri sat", "sat"))
+    replies = await bot.say("actually I also run on fridays")  # as said: no change
+    assert texts_of(replies) == [question_text("reask_hard_days", days="Mon, Wed, Fri, Sat")]
+    assert (await stored_draft(bot))["answers"]["hard_days"] == []
+    replies = await bot.say("actually I also run on tuesdays")
+    assert texts_of(replies)[0].startswith(question_text("going_back"))
+    draft = await stored_draft(bot)
+    assert draft["step"] == "run_days" and draft["answers"]["hard_days"] == []
+    assert draft["answers"]["run_days"] == [MON, 1, WED, FRI, SAT]
+    replies = await bot.say("done")
+    assert texts_of(replies) == [question_text("ask_long_run")]
+    replies = await bot.say("sat")
+    assert texts_of(replies) == [question_text("ask_hard_days")]
+    replies = await bot.say("actually tuesday")  # the question at hand, hedged
+    assert texts_of(replies) == [question_text("ask_experience")]
+    assert (await stored_draft(bot))["answers"]["hard_days"] == [1]

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.coach import answers as A
-from bot.coach.corrections import Correction, correction, hedged
+from bot.coach.corrections import Correction, correction, hedged, topic
 from bot.coach.parsing import (
     day_of,
     is_none_answer,
@@ -422,3 +422,17 @@ def test_every_whole_hour_offset_has_its_fixed_zone(hours: int) -> None:
     from zoneinfo import ZoneInfo
 
     assert ZoneInfo(zone).utcoffset(NOW) == timedelta(hours=hours)
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("my long run is sunday", A.LONG_RUN),
+        ("intervals on tuesday", A.HARD_DAYS),
+        ("I run hard on tuesday", A.HARD_DAYS),
+        ("I also run on fridays", A.RUN_DAYS),
+        ("sunday", None),
+    ],
+)
+def test_topic_is_what_a_message_speaks_of(text: str, step: str | None) -> None:
+    assert topic(text, WORDS) == step

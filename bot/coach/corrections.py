@@ -62,6 +62,19 @@ def hedged(text: str, markers: Collection[str]) -> str | None:
     return " ".join(rest) if rest else None
 
 
+def topic(text: str, words: ChangeWords) -> str | None:
+    """The answer a message speaks of, by its words: the long run, the hard days, the run
+    days ("I run…"), or None."""
+    said = words_of(text)
+    if _has(said, words.long_run):
+        return A.LONG_RUN
+    if _has(said, words.hard):
+        return A.HARD_DAYS
+    if _has(said, words.run):
+        return A.RUN_DAYS
+    return None
+
+
 def correction(
     text: str, answers: dict[str, Any], answered: Collection[str], words: ChangeWords
 ) -> Correction | None:

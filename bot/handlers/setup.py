@@ -41,7 +41,7 @@ from telegram.ext import (
 
 from bot import housekeeping
 from bot.coach import answers as A
-from bot.coach.corrections import Correction, correction, hedged
+from bot.coach.corrections import Correction, correction, hedged, topic
 from bot.coach.parsing import clean_text, closest
 from bot.coach.plan import next_session
 from bot.coach.timezones import ZoneChoice
@@ -437,16 +437,20 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
     if asked.typed is None:  # the timezone: a place
         return await _on_place(update, deps, draft, text)
     taken = asked.typed(t, draft.answers, text, deps.clock.now())
-    rest = hedged(text, Q.change_words(t).markers)
-    if not isinstance(taken, dict) and rest is not None:
-        # "actually sunday", "oh, none": an answer to this question after all.
-        again = asked.typed(t, draft.answers, rest, deps.clock.now())
-        taken = again if isinstance(again, dict) else taken
+    if not isinstance(taken, dict):
+        # "actually I also run on fridays": a change to an earlier answer …
+        if (fix := _correction(deps, draft, text)) is not None:
+            return await _go_back(update, deps, draft, fix)
+        # … or "actually sunday", "oh, none": an answer to this question after all (not
+        # when it speaks of another: "I also run on fridays" names no hard day).
+        words = Q.change_words(t)
+        rest = hedged(text, words.markers)
+        if rest is not None and topic(rest, words) in (None, step):
+            again = asked.typed(t, draft.answers, rest, deps.clock.now())
+            taken = again if isinstance(again, dict) else taken
     if isinstance(taken, dict):
         draft.answers = taken
         return await _advance(update, deps, draft)
-    if (fix := _correction(deps, draft, text)) is not None:
-        return await _go_back(update, deps, draft, fix)
     await _reask(update, deps, draft, t(taken, days=Q.days_text(t, A.run_days(draft.answers))))
 
 
