@@ -169,6 +169,19 @@ async def test_race_day_has_no_session_and_wishes_luck(bot: BotHarness, clock: F
     assert (await week_focus(bot, clock))[date(2026, 12, 3)] == ("rest", None)
 
 
+async def test_a_race_on_a_session_day_leaves_that_session_out_of_the_count(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday; core is on Thursdays
+    await onboard(bot, race_date="2026-12-03")
+    clock.set(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))  # Tuesday
+    [reply] = await bot.say("done")
+    assert "That's 1 of 2 this week" in reply["text"]
+    async with transaction(bot.sessions) as session:
+        view = await read_week(session, bot.chat_id, clock.now())
+    assert view is not None and (view.done, view.planned) == (1, 2)
+
+
 async def test_the_day_after_the_race_has_a_word_on_recovery(
     bot: BotHarness, clock: FakeClock
 ) -> None:

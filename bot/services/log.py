@@ -20,16 +20,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History
-from bot.coach.plan import plan_week, week_index_of
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus, PlannedDay
 from bot.services.calendar import load_calendar, local_today, monday_of
 from bot.services.history import HISTORY_WEEKS, history_from, recent_logged
-from bot.services.plan import next_session_of, session_of_day, sessions_view
+from bot.services.plan import next_session_of, planned_in_week, session_of_day, sessions_view
 from bot.store import drafts, logs
 from bot.store.models import Runner
-from bot.store.runners import week_of
 from bot.store.snapshots import LoggedDay
 
 # "done" with no session today applies to an unlogged planned session this recent.
@@ -68,8 +66,7 @@ def _week_counts(
         for logged, status in history.logged.items()
         if monday <= logged <= sunday and status == LogStatus.DONE
     ) + (added == LogStatus.DONE)
-    planned = len(plan_week(week_of(runner), week_index_of(monday)).sessions)
-    return done, planned
+    return done, planned_in_week(runner, history, monday)
 
 
 async def log_session(

@@ -10,14 +10,14 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.coach.calendar import History, Slot
+from bot.coach.calendar import History, Slot, week_for
 from bot.coach.plan import plan_week, week_index_of
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus, RunnerWeek
 from bot.services.calendar import load_calendar, local_today, monday_of
 from bot.services.history import logged_in, runner_and_history
-from bot.services.plan import sessions_view
+from bot.services.plan import planned_in_week, sessions_view
 from bot.store import runners
 from bot.store.models import Runner
 
@@ -72,8 +72,8 @@ def week_view(
     calendar: History,
     history: list[Entry] | None = None,
 ) -> WeekView:
-    week = runners.week_of(runner)
     monday = monday_of(today)
+    week = week_for(runners.week_of(runner), calendar, monday)  # this week's, if it differs
     entries = history or []
     view = sessions_view(runner, calendar, entries, today, monday, 6)
     done_focus = {entry.day: entry.focus for entry in entries}
@@ -111,4 +111,6 @@ def week_view(
             mark = DayMark.PLANNED
         days.append(WeekDay(day, mark, slot, focus))
     done = sum(1 for status in logged.values() if status == LogStatus.DONE)
-    return WeekView(week, today, monday, tuple(days), done, len(plan.sessions))
+    return WeekView(
+        week, today, monday, tuple(days), done, planned_in_week(runner, calendar, monday)
+    )
