@@ -436,3 +436,16 @@ def test_every_whole_hour_offset_has_its_fixed_zone(hours: int) -> None:
 )
 def test_topic_is_what_a_message_speaks_of(text: str, step: str | None) -> None:
     assert topic(text, WORDS) == step
+
+
+def test_the_vocabulary_in_content_is_well_formed() -> None:
+    # Read at the first answer that needs it, not at start: a slip in the file must be
+    # caught here rather than by a runner.
+    assert Q.named_times(T)["noon"] == time(12, 0)
+    countries = FINDER.understand("Germany", NOW)  # the index of countries is loaded
+    assert isinstance(countries, ZoneMatch)
+    for alias, code in ALIASES.items():
+        assert len(code) == 2 and code.isupper(), alias
+        assert FINDER.understand(alias, NOW, ALIASES) is not None, alias
+    for key in ("yes", "change", "no", "day_fillers", "change_markers", "add_words"):
+        assert all(phrase == phrase.strip() for phrase in Q.phrases(T, f"onboarding_words.{key}"))

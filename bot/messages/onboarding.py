@@ -9,6 +9,10 @@ Adding a question: its key and place in ``bot.coach.answers``, one ``Question`` 
 ``QUESTIONS`` below, and its texts in ``content/``.
 
 Button data: ``bot.messages.callbacks.SetupButton`` (``ob:<step>:<value>`` on the wire).
+
+What runners may type beyond each question's own words (casual no's and yeses, "noon",
+words around days, "actually …", other names of countries) is content:
+``content/messages/onboarding_words.toml``, read here and handed to the pure parsers.
 """
 
 from __future__ import annotations
@@ -202,7 +206,7 @@ def is_yes(t: Texts, text: str) -> bool:
 
 
 def is_change(t: Texts, text: str) -> bool:
-    """ "No", "change something": the summary's Change, typed."""
+    """The summary's Change, typed: "no", "change something"."""
     return made_of(text, phrases(t, "onboarding_words.change")) or _is(text, t("buttons.change"))
 
 
