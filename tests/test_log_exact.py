@@ -92,6 +92,11 @@ async def test_after_the_sore_swap_done_logs_the_session_today_showed(
     bot: BotHarness, clock: FakeClock
 ) -> None:
     await sore_on_tuesday(bot, clock)
+    clock.set(datetime(2026, 11, 26, 6, 0, tzinfo=UTC))  # 07:00 in Berlin: the reminder
+    mark = len(bot.stub.sent_messages(bot.chat_id))
+    await bot.tick()
+    [reminder] = bot.stub.sent_messages(bot.chat_id)[mark:]
+    assert "instead of legs" in reminder["text"] and "Upper body" in reminder["text"]
     [today] = await bot.say("/today")
     assert "instead of legs" in today["text"] and "Upper body" in today["text"]
     [reply] = await bot.say("done")
