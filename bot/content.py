@@ -157,6 +157,7 @@ class _Phrases(_Strict):
 
 
 class _Words(_Phrases):
+    yesterday: PhraseList
     lead: PhraseList
     objects: PhraseList
     trail: PhraseList
@@ -169,6 +170,7 @@ class _Done(_Phrases):
     alone: PhraseList
     with_object: PhraseList
     after_object: PhraseList
+    contradicted_by: PhraseList
 
 
 class _Skip(_Phrases):

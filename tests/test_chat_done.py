@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -81,3 +82,23 @@ async def test_a_photo_captioned_as_people_write_done_logs(bot: BotHarness) -> N
     await bot.pump()
     replies = bot.stub.sent_messages(bot.chat_id)[mark:]
     assert "Logged: Core — today" in texts(replies), texts(replies)
+
+
+async def test_done_yesterday_is_for_yesterday_not_todays_session(
+    bot: BotHarness, clock: Any
+) -> None:
+    clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # set up on Monday
+    await onboard(bot)
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))  # Thursday: Core today
+    [ask] = await bot.say("I did it yesterday, an extra legs session")
+    assert "Logged: Core — today" not in ask["text"], ask["text"]
+    [reply] = await bot.tap("Legs", ask)
+    assert "Logged: Legs — Wednesday 25" in reply["text"], reply["text"]
+    [log] = await stored_logs(bot)
+    assert (log.local_date, log.focus, log.note) == (
+        date(2026, 11, 25),
+        "legs",
+        "an extra legs session",
+    )
+    [today] = await bot.say("/today")
+    assert "Core" in today["text"] and "Logged as done" not in today["text"]

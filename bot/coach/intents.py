@@ -71,12 +71,13 @@ SUGGEST_MIN_SCORE = 70
 
 @dataclass(frozen=True)
 class Understood:
-    """A message's intent; for done and skip the note the runner added, for feedback the
-    feeling (one of ``FEELINGS``)."""
+    """A message's intent; for done and skip the note the runner added (and whether they
+    spoke of yesterday), for feedback the feeling (one of ``FEELINGS``)."""
 
     intent: Intent
     note: str | None = None
     feeling: str | None = None
+    yesterday: bool = False  # "did it yesterday": done or skip is for yesterday's session
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Vocabulary:
     """The phrases of ``content/phrases.toml``, as written there (lower case)."""
 
     lead: tuple[str, ...]
+    yesterday: tuple[str, ...]
     objects: tuple[str, ...]
     trail: tuple[str, ...]
     not_after: tuple[str, ...]
@@ -92,6 +94,7 @@ class Vocabulary:
     done_alone: tuple[str, ...]
     done_with_object: tuple[str, ...]
     done_after_object: tuple[str, ...]
+    done_contradicted_by: tuple[str, ...]
     skip_alone: tuple[str, ...]
     skip_with_object: tuple[str, ...]
     undo_exact: tuple[str, ...]
@@ -114,6 +117,7 @@ class Vocabulary:
 
         return cls(
             lead=get("words", "lead"),
+            yesterday=get("words", "yesterday"),
             objects=get("words", "objects"),
             trail=get("words", "trail"),
             not_after=get("words", "not_after"),
@@ -122,6 +126,7 @@ class Vocabulary:
             done_alone=get("done", "alone"),
             done_with_object=get("done", "with_object"),
             done_after_object=get("done", "after_object"),
+            done_contradicted_by=get("done", "contradicted_by"),
             skip_alone=get("skip", "alone"),
             skip_with_object=get("skip", "with_object"),
             undo_exact=get("undo", "exact"),
@@ -253,6 +258,8 @@ class Matcher:
         self._polite = _pattern(v.polite)
         self._polite_tail = re.compile(r"(?:[\s,.;:!?-]+(?:" + self._polite.pattern + r"))+$")
         self._with = _pattern(["with"])
+        self._yesterday = _pattern(v.yesterday)
+        self._contradicted = _pattern(v.done_contradicted_by)
         self._heads = {
             Intent.DONE: (
                 _pattern(v.done_alone),
@@ -333,15 +340,19 @@ class Matcher:
         plain = self._without_polite(core) or lowered.replace(" ", "")
         if self._any(self._undo, plain):
             return Understood(Intent.UNDO)
-        end = self._head(Intent.DONE, lowered)
-        if end is not None:
-            return Understood(Intent.DONE, note=self._note(original, lowered, where, end))
+        head = self._head(Intent.DONE, lowered)
+        if head is not None and self._contradicted.search(lowered, head[0]) is None:
+            end, yesterday = head
+            note = self._note(original, lowered, where, end)
+            return Understood(Intent.DONE, note=note, yesterday=yesterday)
         # "not today, can I do it tomorrow instead?" asks for the move, not only the skip.
         if self._any(self._move, plain):
             return Understood(Intent.MOVE)
-        end = self._head(Intent.SKIP, lowered)
-        if end is not None:
-            return Understood(Intent.SKIP, note=self._note(original, lowered, where, end))
+        head = self._head(Intent.SKIP, lowered)
+        if head is not None:
+            end, yesterday = head
+            note = self._note(original, lowered, where, end)
+            return Understood(Intent.SKIP, note=note, yesterday=yesterday)
         feeling = self._feeling(lowered)
         if feeling is not None:
             return Understood(Intent.FEEDBACK, feeling=feeling)
@@ -367,10 +378,10 @@ class Matcher:
             core = _core(core[: match.start()])
         return core
 
-    def _head(self, intent: Intent, text: str) -> int | None:
+    def _head(self, intent: Intent, text: str) -> tuple[int, bool] | None:
         """Where a done or skip phrase (with its object and trailing words) ends, if the
         message starts with one (after `lead` words) and nothing right after it says
-        otherwise; else None."""
+        otherwise, and whether it spoke of yesterday; else None."""
         start = _skip(text, 0)
         while True:
             end = self._head_at(intent, text, start)
@@ -382,7 +393,7 @@ class Matcher:
                 return None
             start = _skip(text, match.end())
 
-    def _head_at(self, intent: Intent, text: str, start: int) -> int | None:
+    def _head_at(self, intent: Intent, text: str, start: int) -> tuple[int, bool] | None:
         alone, with_object, after_object = self._heads[intent]
         ends = []
         if (match := alone.match(text, start)) is not None:
@@ -405,6 +416,10 @@ class Matcher:
                 return None  # "done with work"
             end = right = objected.end()
         right = _skip_spaces(text, end)
+        yesterday = self._yesterday.search(text, start, end) is not None
+        if (match := self._yesterday.match(text, right)) is not None:
+            yesterday, end = True, match.end()  # "did it yesterday"
+            right = _skip_spaces(text, end)
         if self._not_after.match(text, right) is not None:
             return None  # "finished my run", "done soon", "done?"
         if (
@@ -413,7 +428,11 @@ class Matcher:
             and self._trail.match(text, right) is None
         ):
             return None  # "finished the book"
-        return self._after_trail(text, end, alone)
+        end = self._after_trail(text, end, alone)
+        right = _skip_spaces(text, end)
+        if _asks(text) and right < len(text) and _is_word(text[right]):
+            return None  # "did it hurt?", "did my workout count?": a question about it
+        return end, yesterday
 
     def _after_trail(self, text: str, end: int, alone: re.Pattern[str]) -> int:
         """Past "today", "for today", another "done" or ✅: words that only repeat what
@@ -502,6 +521,14 @@ def _typo_of(word: str, known: str) -> bool:
         return True
     extra = next(index for index, char in enumerate(known + " ") if word[index] != char)
     return word[extra] in (word[extra - 1 : extra] + word[extra + 1 : extra + 2])
+
+
+def _asks(text: str) -> bool:
+    """The message ends in a question mark (emoji and other marks after it aside)."""
+    end = len(text)
+    while end > 0 and not _is_word(text[end - 1]):
+        end -= 1
+    return "?" in text[end:]
 
 
 def _nothing_but_marks_next(text: str, index: int) -> bool:

@@ -26,7 +26,7 @@ from bot.messages import skip as skip_messages
 from bot.messages import views
 from bot.messages.today import today_message
 from bot.services.calendar import next_slot
-from bot.services.chat import Moved, glance, move_to_tomorrow, standing
+from bot.services.chat import Moved, glance, move_to_tomorrow, standing, yesterday_of
 from bot.services.log import FeedbackResult, record_feedback
 from bot.services.notes import just_done, note_after_workout
 from bot.services.plan import read_today
@@ -49,10 +49,24 @@ async def done_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     assert message is not None
     understood = deps.content.phrases.understand(message.caption or "")
     if understood.intent in (Intent.DONE, Intent.SKIP):
-        status = LogStatus.DONE if understood.intent is Intent.DONE else LogStatus.SKIPPED
-        await today_handler.log_and_reply(update, deps, None, status=status, note=understood.note)
+        await _log(update, deps, understood)
         return
     await message.chat.send_message(deps.content.texts("misc.non_text"))
+
+
+async def _log(update: Update, deps: Deps, understood: Understood) -> None:
+    """A typed done or skip: today's session (``log_session`` picks it), or yesterday's
+    when the runner said so ("did it yesterday")."""
+    chat = update.effective_chat
+    assert chat is not None
+    status = LogStatus.DONE if understood.intent is Intent.DONE else LogStatus.SKIPPED
+    day = None
+    if understood.yesterday:
+        async with transaction(deps.sessions) as session:
+            day = await yesterday_of(session, chat.id, deps.clock.now())
+    await today_handler.log_and_reply(
+        update, deps, None, status=status, note=understood.note, day=day
+    )
 
 
 async def _answer(
@@ -63,8 +77,7 @@ async def _answer(
     assert chat is not None
     intent = understood.intent
     if intent in (Intent.DONE, Intent.SKIP):
-        status = LogStatus.DONE if intent is Intent.DONE else LogStatus.SKIPPED
-        await today_handler.log_and_reply(update, deps, None, status=status, note=understood.note)
+        await _log(update, deps, understood)
     elif intent is Intent.UNDO:
         await undo.undo_typed(update, context)
     elif intent is Intent.FEEDBACK and understood.feeling is not None:

@@ -17,12 +17,21 @@ from bot.coach.calendar import Slot
 from bot.coach.progression import levels_on
 from bot.coach.status import LogStatus, SkipReason
 from bot.coach.week import STARTING_LEVEL, Focus
-from bot.services.calendar import next_slot, slot_for
+from bot.services.calendar import local_today, next_slot, slot_for
 from bot.services.log import LogResult, log_session
 from bot.services.plan import Today, breaks_of, read_today
 from bot.services.skip import MoveResult, give_reason, move_offer, move_skipped
 from bot.services.week import WeekView, week_view
+from bot.store import runners
 from bot.store.runners import week_of
+
+
+async def yesterday_of(session: AsyncSession, chat_id: int, now: datetime) -> date | None:
+    """The runner's yesterday, for "did it yesterday"; None if they are not set up."""
+    runner = await runners.read_runner(session, chat_id)
+    if runner is None or not runner.onboarded:
+        return None
+    return local_today(runner, now) - timedelta(days=1)
 
 
 @dataclass(frozen=True)
