@@ -193,7 +193,7 @@ async def test_unknown_text_suggests_the_likely_thing_not_one_fixed_line(
     await onboard(bot)
     [waiting] = await bot.say("banana")
     assert "Today's Core session is waiting" in waiting["text"], waiting["text"]
-    [looks_like] = await bot.say("whats teh next sesion")
+    [looks_like] = await bot.say("tomorows sesion")
     assert looks_like["text"] == T("chat.unknown_next"), looks_like["text"]
     await bot.say("done")
     clock.advance(hours=3)  # past the note window: "banana" is no note

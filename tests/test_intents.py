@@ -94,7 +94,9 @@ def test_the_issues_phrasings() -> None:
 
 def test_an_unknown_message_is_compared_with_the_nearest_request() -> None:
     assert MATCHER.suggest("how do I mark a session as finished") is not None
-    assert MATCHER.suggest("whats teh next sesion") is Intent.NEXT
+    assert MATCHER.suggest("tomorows sesion") is Intent.NEXT
+    assert MATCHER.suggest("how am i dong") is Intent.PROGRESS
+    assert MATCHER.suggest("ok") is None
     assert MATCHER.suggest("asdf qwerty") is None
     assert MATCHER.suggest("🔥🔥") is None
 

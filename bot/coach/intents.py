@@ -66,7 +66,7 @@ OPENER_MAX_EXTRA_WORDS = 5
 # shorter one: "gone" or "none" are words of their own, one letter from "done".
 TYPO_MIN_LENGTH = 4
 # A suggestion for an unknown message is made only this close (rapidfuzz's score, 0 to 100).
-SUGGEST_MIN_SCORE = 70
+SUGGEST_MIN_SCORE = 75
 
 
 @dataclass(frozen=True)
@@ -305,6 +305,9 @@ class Matcher:
                 key = normalize(phrase)[0]
                 if any(_is_word(char) for char in key):
                     self._choices.setdefault(key, intent)
+        self._several_words = sorted(
+            (key for key in self._choices if " " in key), key=len, reverse=True
+        )
 
     # ---- the entry points ------------------------------------------------------------
 
@@ -325,10 +328,18 @@ class Matcher:
         core = _core(normalize(clean_text(text))[0])
         if not any(_is_word(char) for char in core):
             return None
+        # The whole message against each request ("tomorows sesion"), then a request
+        # of several words whose words are all in a longer one ("how do I ... finished").
         best = process.extractOne(
-            core, self._choices.keys(), scorer=fuzz.token_set_ratio, score_cutoff=SUGGEST_MIN_SCORE
+            core, self._choices.keys(), scorer=fuzz.token_sort_ratio, score_cutoff=SUGGEST_MIN_SCORE
         )
-        return self._choices[best[0]] if best is not None else None
+        if best is not None:
+            return self._choices[best[0]]
+        words = set(re.findall(r"[\w']+", core))
+        for choice in self._several_words:  # longest first
+            if set(choice.split(" ")) <= words:
+                return self._choices[choice]
+        return None
 
     # ---- the steps ---------------------------------------------------------------------
 
