@@ -234,7 +234,7 @@ def _pattern(phrases: Iterable[str]) -> re.Pattern[str]:
     ("done" is not in "undone" nor "doner")."""
     parts = []
     for phrase in sorted({normalize(p)[0] for p in phrases if p.strip()}, key=len, reverse=True):
-        body = re.escape(phrase).replace("'", "'?").replace(r"\-", "[- ]?").replace(r"\ ", " ?")
+        body = re.escape(phrase).replace("'", "'?").replace(r"\-", "[- ]?")
         if _is_word(phrase[0]):
             body = r"(?<![\w'])" + body
         if _is_word(phrase[-1]):
@@ -278,20 +278,20 @@ class Matcher:
         self._feedback_lead = _pattern(v.feedback_lead)
         self._feedback_trail = _pattern(v.feedback_trail)
         self._feelings = [(feeling, _pattern(v.feelings[feeling])) for feeling in FEELINGS]
-        # Single words a typo of which is forgiven, and what each one means.
-        self._words: dict[str, Intent] = {}
-        singles: list[tuple[Intent, Iterable[str]]] = [
-            (Intent.UNDO, v.undo_exact),
-            (Intent.DONE, v.done_alone),
-            (Intent.SKIP, v.skip_alone),
-            *((intent, v.exact[intent]) for intent in QUESTIONS),
-            *((intent, v.starts[intent]) for intent in OPENERS),
+        # Single words a typo of which is forgiven.
+        self._words: set[str] = set()
+        singles: list[Iterable[str]] = [
+            v.undo_exact,
+            v.done_alone,
+            v.skip_alone,
+            *(v.exact[intent] for intent in QUESTIONS),
+            *(v.starts[intent] for intent in OPENERS),
         ]
-        for intent, phrases in singles:
+        for phrases in singles:
             for phrase in phrases:
                 word = normalize(phrase)[0]
                 if word.isalpha() and len(word) >= TYPO_MIN_LENGTH:
-                    self._words.setdefault(word, intent)
+                    self._words.add(word)
         # What an unknown message is compared with, for a suggestion.
         self._choices: dict[str, Intent] = {}
         for intent, phrases in [
@@ -551,8 +551,3 @@ def _nothing_but_marks_next(text: str, index: int) -> bool:
 def _opener_rest_is_short(core: str, end: int) -> bool:
     rest = core[end:]
     return len(re.findall(r"[\w']+", rest)) <= OPENER_MAX_EXTRA_WORDS
-
-
-def understand(text: str, matcher: Matcher) -> Understood:
-    """What ``text`` asks for."""
-    return matcher.understand(text)
