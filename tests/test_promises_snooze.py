@@ -66,7 +66,8 @@ async def test_at_ten_in_the_evening_three_hours_is_not_offered_and_one_hour_is_
 async def test_with_no_delay_left_in_the_day_it_says_so_instead_of_offering_buttons(
     bot: BotHarness, clock
 ) -> None:
-    reminder = await reminded_at(bot, clock, "23:45", 23, 45)
+    reminder = await reminded_at(bot, clock, "23:00", 23, 0)
+    clock.set(at(2026, 11, 26, 23, 40))  # Later tapped 40 minutes on: 30 min would be tomorrow
     [reply] = await bot.tap("Later", reminder)
     assert reply["text"] == T("snooze.no_time_left")
     assert not reply.get("reply_markup")
@@ -78,7 +79,15 @@ async def test_with_no_delay_left_in_the_day_it_says_so_instead_of_offering_butt
     assert any("Done" in label for label in shown)  # the session's own buttons stay
 
 
-@pytest.mark.parametrize(("hour", "minute"), [(21, 0), (22, 45), (23, 15), (23, 31)])
+async def test_a_reminder_sent_too_late_for_any_delay_comes_without_later(
+    bot: BotHarness, clock
+) -> None:
+    reminder = await reminded_at(bot, clock, "23:45", 23, 45)
+    shown = labels(reminder)
+    assert T("buttons.later") not in shown and any("Done" in label for label in shown)
+
+
+@pytest.mark.parametrize(("hour", "minute"), [(21, 0), (22, 45), (23, 15), (23, 29)])
 async def test_every_delay_offered_is_accepted(
     bot: BotHarness, clock, hour: int, minute: int
 ) -> None:

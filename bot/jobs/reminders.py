@@ -62,6 +62,7 @@ from bot.deps import Deps, get_deps
 from bot.jobs.batches import PLAN_BATCH, Plan, Rows, plan_batch, too_late
 from bot.jobs.preview import plan_previews
 from bot.messages import views
+from bot.messages.callbacks import SNOOZE_MINUTES
 from bot.messages.preview import preview_message
 from bot.messages.snooze import snooze_button
 from bot.messages.today import today_message
@@ -75,6 +76,7 @@ from bot.services.calendar import (
 )
 from bot.services.history import HISTORY_WEEKS, history_from, logged_in
 from bot.services.next_reminder import next_reminder_after, wakes_at
+from bot.services.snooze import fitting
 from bot.settings import Settings
 from bot.store import faults, logs, reminders, runners, snapshots
 from bot.store import moves as moves_store
@@ -310,8 +312,11 @@ def _reoffer_instant(
 
 
 @lru_cache(maxsize=views.KEYBOARD_CACHE_SIZE)
-def _reminder_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
+def _reminder_keyboard(t: Texts, day: date, later: bool) -> InlineKeyboardMarkup:
+    """The session's buttons, and ⏰ Later while a delay still fits the day."""
     base = views.session_keyboard(t, day)
+    if not later:
+        return base
     rows = [list(row) for row in base.inline_keyboard]
     rows.append([snooze_button(t, day)])
     return InlineKeyboardMarkup(rows)
@@ -423,7 +428,8 @@ def decide(settings: Settings, due: Due, now: datetime, report: TickReport) -> O
 
 def render(content: Content, due: Due, runner: Runner, now: datetime) -> OutgoingMessage:
     """The message for a row that is to be sent: the weekly preview, the evening
-    check-in, or the day's session with the reminder's intro and ⏰ Later."""
+    check-in, or the day's session with the reminder's intro and ⏰ Later (while a delay
+    still fits the day)."""
     t = content.texts
     item = due.item
     if item.kind == reminders.PREVIEW:
@@ -434,7 +440,8 @@ def render(content: Content, due: Due, runner: Runner, now: datetime) -> Outgoin
     else:
         body, _ = today_message(content, runner, item.day, now, None, due.history, due.calendar)
         text = t("misc.reminder_intro") + "\n\n" + body
-        keyboard = _reminder_keyboard(t, item.day)
+        later = bool(fitting(SNOOZE_MINUTES, item.day, ZoneInfo(runner.timezone), now))
+        keyboard = _reminder_keyboard(t, item.day, later)
     return OutgoingMessage(runner.chat_id, text, keyboard)
 
 
