@@ -300,3 +300,17 @@ async def test_a_change_of_run_days_at_the_hard_days_question_is_not_a_hard_day(
     replies = await bot.say("actually tuesday")  # the question at hand, hedged
     assert texts_of(replies) == [question_text("ask_experience")]
     assert (await stored_draft(bot))["answers"]["hard_days"] == [1]
+
+
+async def test_settings_take_a_country_and_a_city_of_its_choice(bot: BotHarness) -> None:
+    await tap_through(bot)
+    await bot.tap(T("buttons.looks_good"))
+    await bot.say("/settings")
+    await bot.tap(T("settings_field.timezone"))
+    replies = await bot.say("United States")
+    assert texts_of(replies) == [question_text("which_zone", place="United States")]
+    replies = await bot.tap("Denver")
+    assert texts_of(replies)[-1].startswith(T("settings.saved"))
+    runner = await stored_runner(bot)
+    assert runner is not None and runner.timezone == "America/Denver"
+    assert await stored_draft(bot) == {}
