@@ -157,15 +157,21 @@ def test_words_near_no_answer_or_near_two_are_asked_again(key: str, typed: str) 
         ("quarter to 12am", time(23, 45)),
         ("6 o'clock", time(6, 0)),
         ("7 o’clock pm", time(19, 0)),
+        ("half past six", time(6, 30)),
+        ("seven pm", time(19, 0)),
+        ("quarter to eight pm", time(19, 45)),
+        ("at ten", time(10, 0)),
     ],
 )
 def test_spoken_times_are_read(text: str, expected: time) -> None:
-    assert parse_time(text, Q.named_times(T)) == expected
+    assert parse_time(text, Q.named_times(T), Q.clock_numbers(T)) == expected
 
 
-@pytest.mark.parametrize("text", ["noonish", "half past", "quarter to 25", "half past noon"])
+@pytest.mark.parametrize(
+    "text", ["noonish", "half past", "quarter to 25", "half past noon", "sometime", "one two"]
+)
 def test_spoken_times_that_are_no_time_are_refused(text: str) -> None:
-    assert parse_time(text, Q.named_times(T)) is None
+    assert parse_time(text, Q.named_times(T), Q.clock_numbers(T)) is None
 
 
 @given(hour=st.integers(1, 12), way=st.sampled_from(["past", "to"]))

@@ -200,14 +200,18 @@ _SPOKEN_TIME = re.compile(
 _OCLOCK = re.compile(r"\s*o['’]?\s*clock")
 
 
-def parse_time(text: str, named: Mapping[str, time] | None = None) -> time | None:
+def parse_time(
+    text: str, named: Mapping[str, time] | None = None, numbers: Mapping[str, str] | None = None
+) -> time | None:
     """A clock time: "7:30", "07:30", "7am", "6.45 pm", "19h", "1930", "6 o'clock",
     "half past 6", "quarter to 8", or one of ``named`` (content's "noon", "midnight");
-    None if not a time."""
-    cleaned = text.strip().casefold().rstrip("!.?")
-    if named and cleaned.removeprefix("at ") in named:
-        return named[cleaned.removeprefix("at ")]
-    cleaned = _OCLOCK.sub("", text.strip().casefold()).strip()
+    hours may be words of ``numbers`` ("half past six"). None if not a time."""
+    cleaned = text.strip().casefold().rstrip("!.?").removeprefix("at ")
+    if named and cleaned in named:
+        return named[cleaned]
+    if numbers:
+        cleaned = re.sub(r"[a-z]+", lambda word: numbers.get(word[0], word[0]), cleaned)
+    cleaned = _OCLOCK.sub("", cleaned).strip()
     if spoken := _SPOKEN_TIME.match(cleaned.rstrip("!?")):
         base = parse_time(spoken["hour"] + spoken["rest"])
         if base is None:

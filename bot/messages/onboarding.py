@@ -184,6 +184,10 @@ def named_times(t: Texts) -> dict[str, time]:
     }
 
 
+def clock_numbers(t: Texts) -> dict[str, str]:
+    return phrase_pairs(t, "onboarding_words.clock_numbers")
+
+
 def country_aliases(t: Texts) -> dict[str, str]:
     return phrase_pairs(t, "onboarding_words.country_aliases")
 
@@ -436,7 +440,7 @@ def _ask_reminder_time(t: Texts, answers: Answers) -> Asked:
 def _typed_reminder_time(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
     if is_none_answer(text, no_words(t)) or _lowered(text) in {"off", "no reminders", "never"}:
         return _set(answers, A.REMINDER_TIME, None)
-    parsed = parse_time(text, named_times(t))
+    parsed = parse_time(text, named_times(t), clock_numbers(t))
     if parsed is None:
         return "onboarding.reask_reminder_time"
     return _set(answers, A.REMINDER_TIME, parsed.strftime("%H:%M"))
@@ -574,7 +578,7 @@ def _ask_preview_time(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_preview_time(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    parsed = parse_time(text, named_times(t))
+    parsed = parse_time(text, named_times(t), clock_numbers(t))
     if parsed is None:
         return "preview.reask_time"
     return _set(answers, A.PREVIEW_TIME, parsed.strftime("%H:%M"))
