@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from pathlib import Path
 from typing import IO, Any
@@ -33,7 +33,6 @@ from bot.coach.plan import plan_for_date
 from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.content import Texts, load_content
 from bot.messages.views import day_label, focus_label
-from bot.services.log import DONE_LOOKBACK_DAYS
 from bot.settings import Settings
 from testkit.stub_bot_api import Call, StubBotAPI
 
@@ -266,19 +265,13 @@ class DoneTarget:
 
 
 def done_target(week: RunnerWeek, today: date) -> DoneTarget:
-    """Mirror of the documented "done" rule (bot.services.log.log_session) for a fresh log.
-
-    Today's planned session; else the latest planned session of the last
-    DONE_LOOKBACK_DAYS days; else the bot asks which focus was done.
+    """Mirror of the documented "done" rule (bot.services.log.log_session) for a fresh log
+    of a runner who signed up today: today's planned session; else the bot asks which
+    focus was done (the sessions of the days before sign-up were never theirs).
     """
     focus = plan_for_date(week, today)
     if focus is not None:
         return DoneTarget("planned", today, focus)
-    for back in range(1, DONE_LOOKBACK_DAYS + 1):
-        day = today - timedelta(days=back)
-        focus = plan_for_date(week, day)
-        if focus is not None:
-            return DoneTarget("earlier", day, focus)
     return DoneTarget("ask", today, None)
 
 

@@ -73,7 +73,7 @@ async def test_feedback_answers_fit_in_a_toast(bot: BotHarness) -> None:
     for label in ("Easy", "Just right", "Hard", "Too hard", "Sore"):
         await bot.tap(label)
     answers = bot.callback_answers()[-5:]
-    assert all(0 < utf16(answer) <= 200 for answer in answers), answers
+    assert answers == [""] * 5, answers  # answered once, in the message, not a toast too
     assert all(call.ok for call in bot.stub.calls_to("answerCallbackQuery"))
 
 
