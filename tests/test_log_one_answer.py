@@ -14,6 +14,8 @@ from bot.coach.progression import Entry, Feedback, RacePhase, race_phase
 from bot.coach.status import LogStatus
 from bot.coach.week import Experience, Focus, RunnerWeek
 from bot.content import load_content
+from bot.services.plan import first_session
+from bot.store.models import Runner
 
 CATALOG = load_content().catalog
 MONDAY = date(2026, 11, 23)
@@ -83,3 +85,24 @@ def test_a_day_logged_done_holds_what_was_done(placed: Focus, done: Focus, day: 
     history = [Entry(day, done, LogStatus.DONE, sore=True)]
     decided = day_focus(week, history, day, Coaching(), placed)
     assert decided is not None and decided.focus is done
+
+
+def test_the_first_session_after_setting_up_on_race_day_is_after_the_race() -> None:
+    """For the "All set!" message: setting up on race day (core is on Thursdays) names
+    the next session after it, not a session today; in race week the legs are core."""
+    runner = Runner(
+        chat_id=1,
+        onboarded=True,
+        run_days="1,3,6",
+        long_run_day=6,
+        hard_days="1",
+        experience="some",
+        sessions_per_week=3,
+        timezone="Europe/Berlin",
+        race_date=date(2026, 11, 26),
+    )
+    found = first_session(runner, date(2026, 11, 26))
+    assert found is not None and found.day == date(2026, 11, 28)  # Saturday's upper body
+    runner.race_date = date(2026, 12, 3)
+    found = first_session(runner, date(2026, 11, 30))  # Monday of race week
+    assert found is not None and (found.day, found.focus) == (date(2026, 12, 1), Focus.CORE)

@@ -129,6 +129,14 @@ def next_session_of(
     return None
 
 
+def first_session(runner: Runner, today: date) -> DaySession | None:
+    """The first session of a runner who has just set up (no log, no moves, no pause):
+    today's, else the next one, as ``session_of_day`` says (none on race day)."""
+    calendar = History(since=today, race_day=runner.race_date)
+    found = session_of_day(runner, calendar, [], today, today)
+    return found or next_session_of(runner, calendar, [], today, today)
+
+
 def planned_in_week(runner: Runner, calendar: History, monday: date) -> int:
     """Sessions the week's plan holds, the race day's not counted ("2 of 3 this week")."""
     week = week_for(week_of(runner), calendar, monday)
