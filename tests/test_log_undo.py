@@ -58,6 +58,8 @@ async def test_the_undo_button_is_too_late_on_a_later_day(
     assert await bot.press(done["message_id"], "v1:undo:20261126") == []
     assert "Too late to undo" in bot.callback_answers()[-1]
     assert (await stored(bot))[0] == [(THURSDAY, "core", "done")]
+    [feedback] = await bot.tap("Easy", bot.stub.message(bot.chat_id, done["message_id"]))
+    assert "Noted: easy" in feedback["text"]  # how it felt still counts
 
 
 async def test_slash_undo_takes_back_the_latest_log_written_today(bot: BotHarness) -> None:

@@ -66,8 +66,7 @@ async def on_undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     runner, undone = found
     if undone.result is UndoResult.TOO_LATE:
-        await query.answer(views.toast(t("log.undo_too_late")))
-        await tap.close()
+        await query.answer(views.toast(t("log.undo_too_late")))  # feedback still counts
         return
     if undone.result is not UndoResult.UNDONE:
         await query.answer(views.toast(t("log.undo_again")))
