@@ -200,3 +200,47 @@ async def test_unknown_text_suggests_the_likely_thing_not_one_fixed_line(
     [rest] = await bot.say("banana")
     assert "Saturday 28" in rest["text"], rest["text"]
     assert len({waiting["text"], looks_like["text"], rest["text"]}) == 3
+
+
+@pytest.mark.parametrize("message", ["undo", "oops, I tapped done by mistake"])
+async def test_undo_typed_after_done_removes_the_log(bot: BotHarness, message: str) -> None:
+    await onboard(bot)
+    await bot.say("done")
+    [reply] = await bot.say(message)
+    assert await stored_logs(bot) == [], reply["text"]
+    [today] = await bot.say("/today")
+    assert "Logged as done" not in today["text"]
+
+
+NOT_SET_UP = [
+    "how am I doing?",
+    "what level am I?",
+    "what's next",
+    "can I do it tomorrow instead?",
+    "pretty hard",
+    "undo",
+    "stop reminders",
+    "banana",
+    "thanks!",
+]
+
+
+async def test_a_chat_not_set_up_gets_one_answer_to_anything(bot: BotHarness) -> None:
+    for message in NOT_SET_UP:
+        replies = await bot.say(message)
+        assert len(replies) == 1, (message, texts(replies))
+        assert replies[0]["text"] != T("misc.error"), message
+
+
+async def test_every_intent_through_the_application_answers_once(bot: BotHarness) -> None:
+    """Two phrasings of each intent's corpus, in a row, from a set-up runner: each gets
+    one answer, and never the error apology."""
+    from tests.test_intents import POSITIVE, corpus, split_note
+
+    await onboard(bot)
+    for name in POSITIVE:
+        for line in corpus(name)[:2]:
+            text = split_note(line)[0]
+            replies = await bot.say(text)
+            assert len(replies) == 1, (text, texts(replies))
+            assert T("misc.error") not in texts(replies), text
