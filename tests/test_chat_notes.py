@@ -132,3 +132,11 @@ async def test_a_request_soon_after_done_is_answered_and_no_note(
     [thanks] = await bot.say("thanks!")
     assert thanks["text"] == T("chat.thanks")
     assert (await the_log(bot)).note is None
+
+
+async def test_great_with_no_session_just_logged_is_an_ok_with_whats_next(
+    bot: BotHarness,
+) -> None:
+    await onboard(bot)
+    [reply] = await bot.say("great")
+    assert reply["text"].startswith("👍") and "Core" in reply["text"], reply["text"]

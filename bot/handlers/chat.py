@@ -133,6 +133,10 @@ async def next_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await chat.send_message(t("chat.next_header") + "\n" + text)
 
 
+# Words of effort that, with no session just logged, only say "OK" ("great", "nice").
+_OK = ("easy", "right")
+
+
 async def _feedback(deps: Deps, chat: Chat, feeling: str) -> None:
     """A word of effort soon after "done": what the feedback button would record, and
     its answer."""
@@ -147,7 +151,12 @@ async def _feedback(deps: Deps, chat: Chat, feeling: str) -> None:
             result = await record_feedback(
                 session, chat.id, day, feedback=None if sore else feeling, sore=sore
             )
-    if result is None or result is FeedbackResult.NOT_DONE:
+    if (result is None or result is FeedbackResult.NOT_DONE) and feeling in _OK:
+        async with transaction(deps.sessions) as session:
+            found = await glance(session, chat.id, now)
+        text = t("chat.thanks") if found is None else chat_messages.ack_text(t, found)
+        await chat.send_message(text)
+    elif result is None or result is FeedbackResult.NOT_DONE:
         await chat.send_message(t("chat.feedback_no_session"))
     elif result is FeedbackResult.REPEATED:
         await chat.send_message(t("replies.feedback_again"))

@@ -76,16 +76,24 @@ def levels_text(t: Texts, levels: dict[Focus, int]) -> str:
     return t("chat.levels", lines=lines)
 
 
-def hello_text(t: Texts, glance: Glance) -> str:
-    """A greeting with what's next: today's session if it waits, else the next one."""
+def what_now(t: Texts, glance: Glance) -> str:
+    """Today's session if it waits, else the next one."""
     today = glance.today
     if glance.slot is not None and today.status is None:
-        what_now = t("chat.hello_session", focus=views.focus_label(t, glance.slot.focus))
-    elif glance.slot is not None:
-        what_now = t("chat.hello_logged", next_line=next_line(t, glance.following, today.day))
-    else:
-        what_now = next_line(t, glance.following, today.day)
-    return t("chat.hello", what_now=what_now)
+        return t("chat.hello_session", focus=views.focus_label(t, glance.slot.focus))
+    if glance.slot is not None:
+        return t("chat.hello_logged", next_line=next_line(t, glance.following, today.day))
+    return next_line(t, glance.following, today.day)
+
+
+def hello_text(t: Texts, glance: Glance) -> str:
+    """A greeting with what's next."""
+    return t("chat.hello", what_now=what_now(t, glance))
+
+
+def ack_text(t: Texts, glance: Glance) -> str:
+    """ "great", "nice" with no session just logged: taken as an OK, with what's next."""
+    return t("chat.ack", what_now=what_now(t, glance))
 
 
 def unknown_text(t: Texts, suggestion: Intent | None, glance: Glance | None) -> str:
