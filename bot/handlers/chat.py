@@ -153,8 +153,8 @@ async def _feedback(deps: Deps, chat: Chat, feeling: str) -> None:
             )
     if (result is None or result is FeedbackResult.NOT_DONE) and feeling in _OK:
         async with transaction(deps.sessions) as session:
-            day = await glance(session, chat.id, now)
-        text = t("chat.thanks") if day is None else chat_messages.ack_text(t, day)
+            today = await glance(session, chat.id, now)
+        text = t("chat.thanks") if today is None else chat_messages.ack_text(t, today)
         await chat.send_message(text)
     elif result is None or result is FeedbackResult.NOT_DONE:
         await chat.send_message(t("chat.feedback_no_session"))
