@@ -62,7 +62,19 @@ log = logging.getLogger(__name__)
 # handlers below answer, and nothing else. MY_CHAT_MEMBER says when a runner blocks the
 # bot (no reminders from then on) and unblocks it (reminders again).
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
-COMMANDS = ("start", "today", "week", "settings", "pause", "resume", "help", "delete", "cancel")
+COMMANDS = (
+    "start",
+    "today",
+    "next",
+    "week",
+    "undo",
+    "settings",
+    "pause",
+    "resume",
+    "help",
+    "delete",
+    "cancel",
+)
 RATE_LIMIT_RETRIES = 3
 
 
@@ -188,6 +200,8 @@ def build_application(
     # /settings themselves and their buttons included.
     for group, handlers in setup.handlers().items():
         application.add_handlers(handlers, group=group)
+    # /next, and "/today tomorrow" ahead of /today's own handler (which takes no words).
+    application.add_handlers(chat.command_handlers())
     application.add_handler(CommandHandler("today", today.today, filters=private))
     application.add_handler(CommandHandler("week", week.week, filters=private))
     application.add_handler(CommandHandler("help", commands.help_command, filters=private))
@@ -209,7 +223,6 @@ def build_application(
     application.add_handlers(pause.handlers())
     application.add_handlers(undo.handlers())
     application.add_handlers(this_week.handlers())
-    application.add_handlers(chat.command_handlers())
     application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
     # Typed text and captions: "done", "skip", notes and the rest of the conversation.
     application.add_handlers(chat.handlers())

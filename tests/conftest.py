@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 import bot.app as app_module
 from bot.store.db import SessionFactory
@@ -17,6 +18,14 @@ from testkit.harness import BotHarness, FakeClock, fresh_sessions, own_schema
 from testkit.stub_bot_api import StubBotAPI
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+# CI (CI=true) runs every property test on the same examples, so a landing never hangs on
+# a draw no one can reproduce; on a developer's machine the draws stay random, to keep
+# finding new counterexamples. No deadline in CI: two cores under xdist-free load make
+# timings meaningless.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI", "").lower() == "true":
+    settings.load_profile("ci")
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

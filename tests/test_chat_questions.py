@@ -51,10 +51,6 @@ async def test_asking_what_is_next_shows_the_next_sessions_exercises(
     assert not buttons(reply)  # not done yet: nothing to tap on a later day's session
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs bot/app.py to add chat.command_handlers() before /today's CommandHandler",
-)
 async def test_today_tomorrow_shows_the_next_session(bot: BotHarness) -> None:
     await onboard(bot)
     [reply] = await bot.say("/today tomorrow")

@@ -32,7 +32,7 @@ from bot.content import (
     kit_for,
     load_content,
 )
-from bot.messages.views import SNOOZE_MINUTES
+from bot.messages.callbacks import SNOOZE_MINUTES
 
 CONTENT = load_content()
 CATALOG = CONTENT.catalog

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlmodel import select
 
 from bot.store.db import transaction
@@ -140,11 +139,6 @@ async def test_the_pause_confirmation_names_no_reminder_when_only_the_check_in_i
     assert (await runner_row(bot)).next_reminder_utc == at(2026, 12, 3, 0, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs: bot/handlers/setup.py _toggle_checkin to plan the runner's next instant "
-    "(services.next_reminder.set_checkin); until then the runner is never woken",
-)
 async def test_turning_the_check_in_on_without_a_reminder_time_keeps_the_promise(
     bot: BotHarness, clock
 ) -> None:

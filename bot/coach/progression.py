@@ -95,11 +95,15 @@ def levels_on(
         if last_done is not None:
             extra = _paused_between(breaks, last_done, entry.day)
             states = _after_gap(states, (entry.day - last_done).days, entry.day, extra)
+        else:  # a pause before the first session steps back from the starting level
+            states = _after_gap(states, 0, entry.day, _paused_between(breaks, date.min, entry.day))
         last_done = entry.day
         states[entry.focus] = _after_session(states[entry.focus], entry)
     if last_done is not None:
         extra = _paused_between(breaks, last_done, day)
         states = _after_gap(states, (day - last_done).days, day, extra)
+    else:
+        states = _after_gap(states, 0, day, _paused_between(breaks, date.min, day))
     return states
 
 
@@ -115,10 +119,12 @@ def _after_gap(
     back = max(break_step_back(gap_days), paused_back)
     if not back:
         return states
+    # A focus already at the lowest level stays where it is: the break restarts its count
+    # but changes nothing the session message should call a step back.
     return {
-        focus: FocusLevel(
-            level=_clamp(state.level - back), last_change=Change.BREAK, changed_on=day
-        )
+        focus: FocusLevel(level=level, last_change=Change.BREAK, changed_on=day)
+        if (level := _clamp(state.level - back)) != state.level
+        else replace(state, at_level=0, too_hard_run=0)
         for focus, state in states.items()
     }
 

@@ -43,7 +43,6 @@ from bot import housekeeping
 from bot.coach import answers as A
 from bot.coach.corrections import Correction, correction, hedged, topic
 from bot.coach.parsing import clean_text, closest
-from bot.coach.plan import next_session
 from bot.coach.timezones import ZoneChoice
 from bot.coach.week import RunnerWeek
 from bot.deps import Deps, get_deps
@@ -53,7 +52,9 @@ from bot.messages.callbacks import SetupButton
 from bot.messages.onboarding import ALREADY_SET_UP, CHANGE_MENU, CONFIRM, Answers
 from bot.messages.preview import setting_saved_text
 from bot.services.calendar import local_today, monday_of
+from bot.services.next_reminder import set_checkin
 from bot.services.onboarding import runner_answers, save_answers
+from bot.services.plan import first_session
 from bot.store import drafts, runners
 from bot.store.db import transaction
 from bot.store.drafts import Draft, Mode
@@ -249,9 +250,10 @@ async def _store_week(update: Update, deps: Deps, draft: Draft) -> tuple[RunnerW
 
 async def _finish_onboarding(update: Update, deps: Deps, draft: Draft) -> None:
     t = deps.content.texts
-    week, _ = await _store_week(update, deps, draft)
+    week, runner = await _store_week(update, deps, draft)
     today = local_today(week, deps.clock.now())
-    planned = next_session(week, today, include_today=True)
+    # As /today will say it: none on race day, the race week's core, this week's changes.
+    planned = first_session(runner, today)
     next_line = (
         t(
             "onboarding.finished_next",
@@ -280,9 +282,8 @@ async def _toggle_checkin(update: Update, deps: Deps, chat_id: int) -> None:
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat_id)
         if runner is not None:
-            await runners.set_state(
-                session, runner, now=deps.clock.now(), checkin_enabled=not runner.checkin_enabled
-            )
+            # Planned with it: a runner with no daily reminder is woken for the check-in.
+            await set_checkin(session, runner, not runner.checkin_enabled, now=deps.clock.now())
         await drafts.drop_draft(session, chat_id)
     deps.draft_cache.pop(chat_id, None)
     enabled = runner is not None and runner.checkin_enabled

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.coach.swaps import exercise_code
 from bot.content import Content, Exercise
-from bot.messages import views
+from bot.messages import snooze, views
 from bot.messages.today import today_message
 from bot.services.calendar import local_today
 from bot.services.swap import SwapDay
@@ -30,7 +30,7 @@ def session_page(
     if reminder:
         text = f"{t('misc.reminder_intro')}\n\n{text}"
         if keyboard is not None and swap_day.day == local_today(swap_day.runner, swap_day.now):
-            rows = [*keyboard.inline_keyboard, [views.snooze_button(t, swap_day.day)]]
+            rows = [*keyboard.inline_keyboard, [snooze.snooze_button(t, swap_day.day)]]
             keyboard = InlineKeyboardMarkup(rows)
     return text, keyboard
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.coach.calendar import History, Origin
+from bot.coach.calendar import History, Origin, week_for
 from bot.coach.day import is_race_day
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
@@ -42,7 +42,8 @@ def today_message(
     ``calendar`` (logs, moves, pauses) places moved and re-offered sessions; without it,
     the weekly plan alone. Either way ``services.plan`` decides what the session is."""
     t = content.texts
-    week = runners.week_of(runner)
+    # The week as it is that week: "this week is different" changes why a day was chosen.
+    week = week_for(runners.week_of(runner), calendar, day)
     today = local_today(runner, now)
     race_day = coaching_of(runner).race_day
     if is_race_day(day, coaching_of(runner)):
@@ -68,7 +69,9 @@ def today_message(
             text = t("log.after_race") + "\n\n" + text
         return text, None
     text = views.session_text(t, plan, week, today, logged_status)
-    if day == today and (welcome := pause.welcome_back_line(t, runner, today, history)):
+    if day == today and (
+        welcome := pause.welcome_back_line(t, runner, today, history, plan.adjustment.focus)
+    ):
         text = welcome + "\n\n" + text
     if race_day is not None and day == race_day + timedelta(days=1):
         text = t("log.after_race") + "\n\n" + text

@@ -8,6 +8,7 @@ politely instead of crashing).
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -21,14 +22,11 @@ from bot.coach.status import LogStatus
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Level, Texts
 from bot.messages.callbacks import (
-    SNOOZE_MINUTES,
     DidButton,
     DoneButton,
     FeedbackAnswer,
     FeedbackButton,
     SkipButton,
-    SnoozeFor,
-    SnoozeOffer,
     SwapChoose,
     SwapKeep,
     SwapOptions,
@@ -335,24 +333,6 @@ def swap_options_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def snooze_button(t: Texts, day: date) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t("buttons.later"), callback_data=SnoozeOffer(day).pack())
-
-
-@lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
-def snooze_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t(f"buttons.snooze_{minutes}"), callback_data=SnoozeFor(day, minutes).pack()
-                )
-                for minutes in SNOOZE_MINUTES
-            ]
-        ]
-    )
-
-
 @lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def feedback_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
     def button(answer: FeedbackAnswer) -> InlineKeyboardButton:
@@ -417,7 +397,15 @@ def run_label(t: Texts, week: RunnerWeek, weekday: int) -> str | None:
     return None
 
 
-def week_lines(t: Texts, week: RunnerWeek, monday: date) -> list[str]:
+def week_lines(
+    t: Texts,
+    week: RunnerWeek,
+    monday: date,
+    sessions: Mapping[int, Focus | None] | None = None,
+) -> list[str]:
+    """The week day by day: runs and strength. ``sessions`` (weekday -> focus or None)
+    overrides the plan's strength with what the days actually hold (/week: a sore swap,
+    race week's core, no session on race day), so the line and /today never disagree."""
     plan = plan_week(week, week_index_of(monday))
     lines = []
     for weekday in range(7):
@@ -425,6 +413,8 @@ def week_lines(t: Texts, week: RunnerWeek, monday: date) -> list[str]:
         if (run := run_label(t, week, weekday)) is not None:
             parts.append(run)
         focus = plan.focus_on(weekday)
+        if sessions is not None and weekday in sessions:
+            focus = sessions[weekday]
         if focus is not None:
             parts.append(
                 t(

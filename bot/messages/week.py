@@ -83,15 +83,29 @@ def no_legs_line(t: Texts, week: RunnerWeek) -> str | None:
 def _lines(t: Texts, view: WeekView, shown: ThisWeek | None) -> list[str]:
     """The week summary's lines: this week's runs and plan (the changed week's from the
     day it changed; the days before it as they were)."""
+    held = _held(view)
     if shown is None or not shown.changed:
         week = shown.week if shown is not None else view.week
-        return views.week_lines(t, week, view.monday)
-    before = views.week_lines(t, shown.usual, view.monday)
-    after = views.week_lines(t, shown.week, view.monday)
+        return views.week_lines(t, week, view.monday, held)
+    before = views.week_lines(t, shown.usual, view.monday, held)
+    after = views.week_lines(t, shown.week, view.monday, held)
     return [
         before[index] if view.monday + timedelta(days=index) < shown.since else after[index]
         for index in range(7)
     ]
+
+
+def _held(view: WeekView) -> dict[int, Focus | None]:
+    """What each day's strength is as the runner meets it (``WeekDay.focus``: the log's
+    focus, else what /today shows, so a sore swap or race week's core); no strength on
+    race day. Other days without a session keep the plan's line, marked as they are."""
+    held: dict[int, Focus | None] = {}
+    for day in view.days:
+        if day.day == view.race_day:
+            held[day.day.weekday()] = None
+        elif day.focus is not None:
+            held[day.day.weekday()] = day.focus
+    return held
 
 
 def week_text(t: Texts, view: WeekView, shown: ThisWeek | None = None) -> str:

@@ -99,6 +99,7 @@ def calendar_from(
         pauses=pauses_of(runner) + cleared,
         since=max(first, joined),
         weeks=weeks,
+        race_day=runner.race_date,
     )
 
 

@@ -50,6 +50,7 @@ class WeekView:
     days: tuple[WeekDay, ...]
     done: int
     planned: int
+    race_day: date | None = None  # no session that day, whatever the plan says
 
 
 async def read_week(session: AsyncSession, chat_id: int, now: datetime) -> WeekView | None:
@@ -112,5 +113,11 @@ def week_view(
         days.append(WeekDay(day, mark, slot, focus))
     done = sum(1 for status in logged.values() if status == LogStatus.DONE)
     return WeekView(
-        week, today, monday, tuple(days), done, planned_in_week(runner, calendar, monday)
+        week,
+        today,
+        monday,
+        tuple(days),
+        done,
+        planned_in_week(runner, calendar, monday),
+        runner.race_date,
     )
