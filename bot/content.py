@@ -7,6 +7,7 @@ field — never surface later as a crash in the middle of a runner's morning.
 
 from __future__ import annotations
 
+import functools
 import string
 import tomllib
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bot.coach.intents import Matcher, Vocabulary
 from bot.coach.week import Equipment, Focus
+from bot.coach.week_change import WeekWords, normalise
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -359,15 +361,14 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
             raise ContentError(f"{path.name}: {twice[0]}: already defined in another file")
         messages.update(found)
     phrases = load_phrases(directory / "phrases.toml")
+    # Read (and checked) now, so a broken phrases_week.toml stops the start, not a runner's
+    # "long run on Sunday this week".
+    load_week_words(directory)
     return Content(catalog=catalog, texts=Texts(messages), phrases=phrases)
 
 
 # ---- this week's runs: the words of content/phrases_week.toml --------------------------
-# (bot/coach/week_change.py reads a this-week change with them). Imported here, not at
-# the top: this block is kept apart from the loader above, whole.
-import functools  # noqa: E402
-
-from bot.coach.week_change import WeekWords, normalise  # noqa: E402
+# (bot/coach/week_change.py reads a this-week change with them).
 
 PHRASES_WEEK_FILE = "phrases_week.toml"
 

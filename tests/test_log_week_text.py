@@ -42,3 +42,45 @@ async def test_race_day_brings_no_reminder(bot: BotHarness, clock: FakeClock) ->
     mark = len(bot.stub.sent_messages(bot.chat_id))
     await bot.tick()
     assert bot.stub.sent_messages(bot.chat_id)[mark:] == []
+
+
+async def test_the_preview_holds_no_session_on_race_day(bot: BotHarness, clock: FakeClock) -> None:
+    """Core on Thursdays, the race on Thursday 3 Dec: Sunday's preview of that week says
+    race day, with no session beside it, as /today and /week will on the day."""
+    from tests.test_preview import berlin, day_lines, previews, setup_thursday, tick_at
+
+    await setup_thursday(bot, clock, race_date="2026-12-03")
+    assert await tick_at(bot, clock, berlin(2026, 11, 29, 18, 0)) == 1
+    [preview] = previews(bot)
+    thursday = day_lines(preview["text"])["Thu 3"]
+    assert not any(focus in thursday for focus in ("Core", "Legs", "Upper")), thursday
+
+
+async def test_the_summary_says_why_a_week_of_hard_days_has_no_legs(bot: BotHarness) -> None:
+    await bot.say("/start")
+    answers = ["mon tue wed thu fri sat sun", "sun", "mon tue wed thu fri sat", "some", "none"]
+    for answer in [*answers, "no", "2", "20", "7am", "Berlin", "no race"]:
+        replies = await bot.say(answer)
+    summary = replies[-1]["text"]
+    assert "Looks good" in str(replies[-1].get("reply_markup")), summary
+    assert "No legs session this week:" in summary, summary
+
+
+async def test_the_evening_check_in_names_the_session_today_shows(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    """Sore after Tuesday's core: Thursday's legs become upper body; the evening check-in,
+    planned with the morning's reminder, names what /today shows, not the plan's legs."""
+    from tests.test_promises_checkin import checkins, toggle_checkin
+
+    clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # Monday
+    await onboard(bot, run_days="tue thu sun", long_run="sun", hard_days="thu")
+    assert "check-in is on" in await toggle_checkin(bot)
+    clock.set(datetime(2026, 11, 24, 17, 0, tzinfo=UTC))  # Tuesday
+    [done] = await bot.say("done")
+    await bot.tap("Sore", done)
+    for hour in (6, 19):  # Thursday: the 07:00 reminder, then the 20:00 check-in (Berlin)
+        clock.set(datetime(2026, 11, 26, hour, 0, tzinfo=UTC))
+        await bot.tick()
+    [checkin] = checkins(bot)
+    assert "Upper body" in checkin["text"] and "Legs" not in checkin["text"], checkin["text"]

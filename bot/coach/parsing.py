@@ -1,4 +1,5 @@
-"""Understanding what runners type: days, times and "done".
+"""Understanding what runners type in answers: days, times and dates. ("done" and the rest
+of the conversation: ``bot.coach.intents``.)
 
 Buttons are the fast path, but runners type; every question accepts the obvious typed
 answer so nobody gets stuck because they did not tap: misspelt ("wendsday", through
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 
@@ -237,54 +237,6 @@ def parse_time(
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
     return time(hour, minute)
-
-
-@dataclass(frozen=True)
-class DoneMessage:
-    note: str | None
-
-
-_DONE_RE = re.compile(
-    r"^\s*(?:"
-    r"done|did it|i did it|finished|completed|complete|all done|just did it|did that|"
-    r"✅|✔️|✔|☑️|💪"
-    r")(?=$|[\s!.,:;\-–—✅✔️☑💪🎉🔥👍]|$)",
-    re.IGNORECASE,
-)
-_LEADING_NOISE = re.compile(r"^[\s!.,:;\-–—✅✔️☑💪🎉🔥👍]+")
-
-
-def parse_done(text: str) -> DoneMessage | None:
-    """A "done" message and whatever else the runner said with it, kept as the note."""
-    text = clean_text(text)  # the note is stored and echoed
-    match = _DONE_RE.match(text)
-    if match is None:
-        return None
-    rest = text[match.end() :]
-    # "✅ Done", "💪 done!", "done done": further done-words and emoji are not a note.
-    while True:
-        stripped = _LEADING_NOISE.sub("", rest)
-        again = _DONE_RE.match(stripped)
-        if again is None or again.end() == 0:
-            break
-        rest = stripped[again.end() :]
-    rest = _LEADING_NOISE.sub("", rest).strip()
-    return DoneMessage(note=rest or None)
-
-
-_SKIP_RE = re.compile(
-    r"^\s*(?:skip(?:ping|ped)?(?: it| today| this one)?|⏭️?)(?=$|[\s!.,:;\-–—])", re.IGNORECASE
-)
-
-
-def parse_skip(text: str) -> DoneMessage | None:
-    """A typed "skip" ("skipping today, knee is sore"); the rest is kept as the note."""
-    text = clean_text(text)  # the note is stored and echoed
-    match = _SKIP_RE.match(text)
-    if match is None:
-        return None
-    rest = _LEADING_NOISE.sub("", text[match.end() :]).strip()
-    return DoneMessage(note=rest or None)
 
 
 _MONTHS = {

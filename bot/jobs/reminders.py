@@ -76,6 +76,7 @@ from bot.services.calendar import (
 )
 from bot.services.history import HISTORY_WEEKS, history_from, logged_in
 from bot.services.next_reminder import next_reminder_after, wakes_at
+from bot.services.plan import session_of_day
 from bot.services.snooze import fitting
 from bot.settings import Settings
 from bot.store import faults, logs, reminders, runners, snapshots
@@ -435,7 +436,14 @@ def render(content: Content, due: Due, runner: Runner, now: datetime) -> Outgoin
     if item.kind == reminders.PREVIEW:
         text, keyboard = preview_message(content, runner, item.day, now, due.history, due.calendar)
     elif item.kind == reminders.CHECKIN:
-        text = t("misc.checkin", focus=views.focus_label(t, Focus(item.focus)))
+        # The session as /today names it now (a sore swap since the row was planned).
+        found = (
+            session_of_day(runner, due.calendar, due.history, item.day, item.day)
+            if due.calendar is not None
+            else None
+        )
+        focus = found.focus if found is not None else Focus(item.focus)
+        text = t("misc.checkin", focus=views.focus_label(t, focus))
         keyboard = views.session_keyboard(t, item.day)
     else:
         body, _ = today_message(content, runner, item.day, now, None, due.history, due.calendar)

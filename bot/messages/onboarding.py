@@ -42,6 +42,7 @@ from bot.content import Texts
 from bot.messages import views
 from bot.messages.callbacks import SetupButton, parse_as
 from bot.messages.preview import setting_label
+from bot.messages.week import no_legs_line
 
 Answers = dict[str, Any]  # the coach's answers format (bot.coach.answers)
 Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup
@@ -708,10 +709,18 @@ def confirm_buttons(t: Texts) -> InlineKeyboardMarkup:
     )
 
 
+def week_summary(t: Texts, week: RunnerWeek, monday: date) -> str:
+    """The week as set up and, when it leaves no day for legs, why (``no_legs_line``): a
+    runner with six hard days learns it before confirming, not from a legs-less /week."""
+    text = views.summary_text(t, week, monday)
+    why = no_legs_line(t, week)
+    return text if why is None else text + "\n\n" + why
+
+
 def summary(t: Texts, week: RunnerWeek, monday: date, answers: Answers) -> Asked:
     """The week to confirm at the end of onboarding."""
     text = (
-        views.summary_text(t, week, monday)
+        week_summary(t, week, monday)
         + coaching_lines(t, answers)
         + "\n\n"
         + t("onboarding.confirm_prompt")
@@ -747,7 +756,7 @@ def already_set_up(t: Texts, week: RunnerWeek, monday: date, answers: Answers) -
     text = (
         t("onboarding.already_set_up")
         + "\n\n"
-        + views.summary_text(t, week, monday)
+        + week_summary(t, week, monday)
         + coaching_lines(t, answers)
     )
     return text, InlineKeyboardMarkup(rows)
@@ -755,9 +764,4 @@ def already_set_up(t: Texts, week: RunnerWeek, monday: date, answers: Answers) -
 
 def settings_saved(t: Texts, week: RunnerWeek, monday: date, answers: Answers) -> str:
     """/settings done, the week changed: the new week."""
-    return (
-        t("settings.saved")
-        + "\n\n"
-        + views.summary_text(t, week, monday)
-        + coaching_lines(t, answers)
-    )
+    return t("settings.saved") + "\n\n" + week_summary(t, week, monday) + coaching_lines(t, answers)

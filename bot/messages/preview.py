@@ -6,12 +6,14 @@ from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 
-from bot.coach.calendar import History, Origin
+from bot.coach.calendar import History, Origin, week_for
 from bot.coach.progression import Entry
+from bot.coach.week import Focus
 from bot.content import Content, Texts
 from bot.messages import views
-from bot.services.calendar import calendar_view, local_today, pauses_of
-from bot.services.plan import day_plan
+from bot.messages.week import no_legs_line
+from bot.services.calendar import calendar_from, local_today, pauses_of
+from bot.services.plan import plan_of_session, sessions_view
 from bot.services.previews import DEFAULT_PREVIEW_TIME, preview_time_of
 from bot.store import runners
 from bot.store.models import Runner
@@ -47,12 +49,16 @@ def preview_message(
     today = local_today(runner, now)
     monday = preview_week_start(day)
     sunday = monday + timedelta(days=6)
-    known = calendar if calendar is not None else History(pauses=pauses_of(runner), since=today)
-    view = calendar_view(runner, known, today, monday, days=6)
+    # No calendar read (a first preview): the runner row alone, race day and this week's
+    # changes included.
+    known = calendar if calendar is not None else calendar_from(runner, {}, (), today)
+    # The same answer per day as /today, "done" and /week (services.plan.session_of_day).
+    view = sessions_view(runner, known, history, today, monday, 6)
     lines = [t("preview.header", first=views.day_label(t, monday), last=views.day_label(t, sunday))]
     lines.append("")
     notes: list[str] = []
     sessions = 0
+    focuses: set[Focus] = set()
     pauses = pauses_of(runner)
     for offset in range(7):
         current = monday + timedelta(days=offset)
@@ -61,16 +67,16 @@ def preview_message(
             lines.append(t("preview.day", day=label, what=t("preview.paused")))
             continue
         parts = _runs(t, runner, current)
-        slot = view(current)
+        found = view(current)
+        slot = found.slot if found is not None else None
         moved = slot is not None and slot.origin is not Origin.PLANNED
         plan = (
-            day_plan(content, runner, history, current, slot.focus if moved else None)
-            if slot is not None
-            else None
+            plan_of_session(content, runner, known, history, found) if found is not None else None
         )
         if plan is not None:
             sessions += 1
             session = plan.session
+            focuses.add(session.focus)
             strength = t(
                 "preview.session",
                 icon=t(f"focus_icon.{session.focus.value}"),
@@ -100,6 +106,9 @@ def preview_message(
         key = "preview.count_one" if sessions == 1 else "preview.count"
         lines.append(t(key, count=sessions))
     lines.extend(notes)
+    week = week_for(runners.week_of(runner), known, monday)
+    if Focus.LEGS not in focuses and (why := no_legs_line(t, week)) is not None:
+        lines.append(why)
     if runner.reminder_time:
         lines.append(t("preview.reminder", time=runner.reminder_time))
     else:

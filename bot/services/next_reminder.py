@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History
 from bot.coach.schedule import local_instant, next_due
-from bot.services.calendar import calendar_view, load_calendar, local_today, pauses_of
+from bot.services.calendar import calendar_from, calendar_view, load_calendar, local_today
 from bot.store import reminders, runners
 from bot.store.models import Runner
 from bot.store.runners import week_of
@@ -60,7 +60,8 @@ def next_reminder_after(
     if runner.reminder_time is None:
         # Today's start has passed, but today's evening may not have: count it.
         after = min(after, local_instant(today, at, zone) - timedelta(microseconds=1))
-    history = history or History(pauses=pauses_of(runner), since=today)
+    # No calendar read: the runner row's own (pauses, race day, this week's changes).
+    history = history or calendar_from(runner, {}, (), today)
     view = calendar_view(runner, history, today, today - timedelta(days=1))
     found = next_due(after, at, zone, lambda day: view(day) is not None, frozenset(skip))
     return found[0] if found else None
