@@ -32,7 +32,7 @@ def test_every_step_runs_in_order_with_pytest_last_and_its_arguments(
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["mypy"],
-        ["pytest", "-x", "-k", "reminder"],
+        ["pytest", "-n", "auto", "-x", "-k", "reminder"],
     ]
     assert "all 4 checks passed" in capsys.readouterr().out
 
@@ -40,7 +40,17 @@ def test_every_step_runs_in_order_with_pytest_last_and_its_arguments(
 def test_a_leading_double_dash_is_not_passed_to_pytest() -> None:
     commands, run = recorder({})
     assert check.main(["--", "-q"], run=run) == 0
-    assert commands[-1][2:] == ["pytest", "-q"]
+    assert commands[-1][2:] == ["pytest", "-n", "auto", "-q"]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [["-n", "1"], ["-n2"], ["--numprocesses=3"], ["-p", "no:xdist"], ["-p", "no:xdist", "-x"]],
+)
+def test_the_callers_choice_of_workers_stands(given: list[str]) -> None:
+    commands, run = recorder({})
+    assert check.main(given, run=run) == 0
+    assert commands[-1][2:] == ["pytest", *given]
 
 
 def test_the_first_failing_step_stops_the_check_and_is_named(
