@@ -209,6 +209,7 @@ class PhrasesFile(_Strict):
     resume: _Asked
     progress: _Asked
     level: _Asked
+    week: _Asked
     next: _Asked
     today: _Asked
     help: _Asked

@@ -38,6 +38,7 @@ class Intent(StrEnum):
     RESUME = "resume"
     PROGRESS = "progress"
     LEVEL = "level"
+    WEEK = "week"
     NEXT = "next"
     TODAY = "today"
     HELP = "help"
@@ -52,6 +53,7 @@ QUESTIONS = (
     Intent.RESUME,
     Intent.PROGRESS,
     Intent.LEVEL,
+    Intent.WEEK,
     Intent.NEXT,
     Intent.TODAY,
     Intent.HELP,

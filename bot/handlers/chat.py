@@ -21,6 +21,7 @@ from bot.coach.status import LogStatus, SkipReason
 from bot.deps import Deps, get_deps
 from bot.handlers import commands, this_week, undo
 from bot.handlers import today as today_handler
+from bot.handlers import week as week_handler
 from bot.messages import chat as chat_messages
 from bot.messages import skip as skip_messages
 from bot.messages import views
@@ -104,6 +105,7 @@ async def _answer(
 
 _COMMANDS = {
     Intent.TODAY: today_handler.today,
+    Intent.WEEK: week_handler.week,
     Intent.HELP: commands.help_command,
     Intent.PAUSE: commands.pause,
     Intent.RESUME: commands.resume,
@@ -193,10 +195,8 @@ async def _move(deps: Deps, chat: Chat) -> None:
             t, SkipReason.BUSY, moved.slot, today, moved.target, today
         )
         await chat.send_message(t("chat.move_not_tomorrow") + "\n" + text, reply_markup=keyboard)
-    else:
-        await chat.send_message(
-            skip_messages.no_move_text(t, SkipReason.BUSY, moved.slot, moved.following, today)
-        )
+    else:  # no day keeps the rules: nothing was logged, today's session is still on
+        await chat.send_message(t("chat.move_no_day"))
 
 
 async def _standing(deps: Deps, chat: Chat, *, levels_only: bool) -> None:

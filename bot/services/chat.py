@@ -22,7 +22,7 @@ from bot.services.log import LogResult, log_session
 from bot.services.plan import Today, breaks_of, read_today
 from bot.services.skip import MoveResult, give_reason, move_offer, move_skipped
 from bot.services.week import WeekView, week_view
-from bot.store import runners
+from bot.store import logs, runners
 from bot.store.runners import week_of
 
 
@@ -94,7 +94,7 @@ class Moved(StrEnum):
 
     MOVED = "moved"  # tomorrow keeps the rules: moved there
     OFFER = "offer"  # skipped; another day keeps the rules: offered (the skip's buttons)
-    NO_DAY = "no_day"  # skipped; no day keeps the rules
+    NO_DAY = "no_day"  # no day keeps the rules: nothing written, today's session stays on
     LOGGED = "logged"  # today's session is logged already
     NO_SESSION = "no_session"  # nothing today to move
 
@@ -127,11 +127,14 @@ async def move_to_tomorrow(session: AsyncSession, chat_id: int, now: datetime) -
     if outcome.result is not LogResult.LOGGED:
         return MoveToday(Moved.LOGGED, today, slot, status=outcome.status, following=following)
     _, skipped = await give_reason(session, chat_id, today, SkipReason.BUSY, now)
-    if skipped is None:
-        return MoveToday(Moved.NO_DAY, today, slot, following=following)
-    offer = move_offer(skipped, today, SkipReason.BUSY)
-    if offer.target is None:
-        return MoveToday(Moved.NO_DAY, today, slot, following=offer.following)
+    offer = move_offer(skipped, today, SkipReason.BUSY) if skipped is not None else None
+    if offer is None or offer.target is None:
+        # A question, not a skip: with nowhere to move it, today's session stays on and
+        # the log stays as it was (a "done" later today is still a done).
+        await logs.remove_log(session, chat_id, today)
+        return MoveToday(
+            Moved.NO_DAY, today, slot, following=offer.following if offer else following
+        )
     if offer.target == today + timedelta(days=1):
         move = await move_skipped(session, chat_id, today, offer.target, now)
         if move.result is MoveResult.MOVED:
