@@ -510,7 +510,7 @@ async def _zone_found(update: Update, deps: Deps, draft: Draft, zone: str, place
     key = "onboarding.timezone_confirmed" if place != zone else "onboarding.timezone_confirmed_zone"
     text = deps.content.texts(
         key,
-        zone=zone,
+        zone=views.zone_label(deps.content.texts, zone),
         place=html.escape(place),
         local_time=views.local_time_text(zone, deps.clock.now()),
     )

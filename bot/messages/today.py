@@ -100,6 +100,8 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
         return t("done.too_old", day=day)
     if outcome.result is LogResult.BEFORE_START:
         return t("log.before_start", day=day)
+    if outcome.result is LogResult.RACE_DAY:
+        return t("log.race_skip" if outcome.status == LogStatus.SKIPPED else "log.race_done")
     if outcome.status == LogStatus.SKIPPED:
         return t("done.skipped", focus=focus, day=day, next_line="")
     count, planned = outcome.done_this_week, outcome.planned_this_week
@@ -107,6 +109,9 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
     if count == 1 and planned > 1:
         cheer = t("done.cheer_1")
     key = "done.logged_extra" if count > planned else "done.logged"
+    if outcome.day < today - timedelta(days=today.weekday()):
+        # Monday's "done" for Saturday's session: the count is that week's, not this one's.
+        key = "done.logged_last_week"
     text = t(key, focus=focus, day=day, count=count, planned=planned, cheer=cheer)
     if note:
         text += "\n" + t("done.note_saved", note=views.user_text(note))

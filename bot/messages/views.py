@@ -8,6 +8,7 @@ politely instead of crashing).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
@@ -428,6 +429,18 @@ def week_lines(
     return lines
 
 
+def zone_label(t: Texts, zone: str) -> str:
+    """A timezone as a runner reads it. The tz database names its fixed offsets with the
+    POSIX sign, the opposite of what people write ("Etc/GMT-1" is UTC+1): shown as
+    "UTC+1 all year" instead. Every other zone by its name ("Europe/Berlin")."""
+    match = re.fullmatch(r"Etc/GMT(?:([+-])(\d{1,2}))?", zone)
+    if match is None:
+        return zone
+    if match[1] is None:
+        return t("onboarding.fixed_offset_zone", offset="")
+    return t("onboarding.fixed_offset_zone", offset=("-" if match[1] == "+" else "+") + match[2])
+
+
 def summary_text(t: Texts, week: RunnerWeek, monday: date) -> str:
     key = (
         "onboarding.summary_sessions_alternating"
@@ -438,10 +451,10 @@ def summary_text(t: Texts, week: RunnerWeek, monday: date) -> str:
         reminder = t(
             "onboarding.summary_reminder",
             time=week.reminder_time.strftime("%H:%M"),
-            zone=week.timezone,
+            zone=zone_label(t, week.timezone),
         )
     else:
-        reminder = t("onboarding.summary_no_reminder", zone=week.timezone)
+        reminder = t("onboarding.summary_no_reminder", zone=zone_label(t, week.timezone))
     return t(
         "onboarding.summary",
         days="\n".join(week_lines(t, week, monday)),

@@ -7,7 +7,7 @@ Each function runs inside the caller's transaction, and reads what one answer ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -17,9 +17,16 @@ from bot.coach.calendar import Slot
 from bot.coach.progression import levels_on
 from bot.coach.status import LogStatus, SkipReason
 from bot.coach.week import STARTING_LEVEL, Focus
-from bot.services.calendar import local_today, next_slot, slot_for
+from bot.services.calendar import local_today
 from bot.services.log import LogResult, log_session
-from bot.services.plan import Today, breaks_of, read_today
+from bot.services.plan import (
+    DaySession,
+    Today,
+    breaks_of,
+    next_session_of,
+    read_today,
+    session_of_day,
+)
 from bot.services.skip import MoveResult, give_reason, move_offer, move_skipped
 from bot.services.week import WeekView, week_view
 from bot.store import logs, runners
@@ -59,11 +66,28 @@ async def standing(session: AsyncSession, chat_id: int, now: datetime) -> Standi
         today + timedelta(days=1),
         breaks_of(runner),
     )
+    todays, following = _today_and_next(found)
     return Standing(
         today=found,
-        week=week_view(runner, today, logged, found.calendar),
+        week=week_view(runner, today, logged, found.calendar, found.history),
         levels={focus: state.level for focus, state in states.items()},
-        following=next_slot(runner, found.calendar, today, include_today=False),
+        # Today's session while it is not logged: it is the next one to do.
+        following=todays if todays is not None and found.status is None else following,
+    )
+
+
+def _held(found: DaySession | None) -> Slot | None:
+    """A session as the runner meets it: the calendar's slot with the focus
+    ``session_of_day`` gives (the sore swap, race week's core)."""
+    return replace(found.slot, focus=found.focus) if found is not None else None
+
+
+def _today_and_next(found: Today) -> tuple[Slot | None, Slot | None]:
+    """Today's session and the next one after it, as /today and /next name them."""
+    runner, today = found.runner, found.day
+    return (
+        _held(session_of_day(runner, found.calendar, found.history, today, today)),
+        _held(next_session_of(runner, found.calendar, found.history, today, today)),
     )
 
 
@@ -81,12 +105,8 @@ async def glance(session: AsyncSession, chat_id: int, now: datetime) -> Glance |
     found = await read_today(session, chat_id, now)
     if found is None:
         return None
-    runner, today = found.runner, found.day
-    return Glance(
-        today=found,
-        slot=slot_for(runner, today, found.calendar, today),
-        following=next_slot(runner, found.calendar, today, include_today=False),
-    )
+    todays, following = _today_and_next(found)
+    return Glance(today=found, slot=todays, following=following)
 
 
 class Moved(StrEnum):
@@ -117,8 +137,7 @@ async def move_to_tomorrow(session: AsyncSession, chat_id: int, now: datetime) -
     if found is None:
         return None
     runner, today = found.runner, found.day
-    slot = slot_for(runner, today, found.calendar, today)
-    following = next_slot(runner, found.calendar, today, include_today=False)
+    slot, following = _today_and_next(found)
     if slot is None:
         return MoveToday(Moved.NO_SESSION, today, following=following)
     if found.status is not None:

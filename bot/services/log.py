@@ -40,6 +40,7 @@ class LogResult(StrEnum):
     ASK_FOCUS = "ask_focus"
     TOO_OLD = "too_old"
     BEFORE_START = "before_start"  # a day before the runner signed up: they had no plan
+    RACE_DAY = "race_day"  # a typed done or skip on race day: the race, not a session
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,10 @@ async def log_session(
         focus = focus or planned_focus
         if focus is None:
             return LogOutcome(LogResult.ASK_FOCUS, day=day)
+    elif today == runner.race_date:
+        # Race day holds no session; a "done" that day is the race, never a session of
+        # the days before it (the look-back would log Saturday's missed core).
+        return LogOutcome(LogResult.RACE_DAY, day=today, status=status)
     else:
         day, focus = _default_target(runner, history, entries, today, first)
         if day is None or focus is None:

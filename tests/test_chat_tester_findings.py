@@ -1,0 +1,65 @@
+"""What a tester typing as runners do found after the helpers' work (session 6), each
+fixed: a typed reply names the session /today shows, "how am I doing" names today's
+session while it is due, race day's "done" is the race, a Monday "done" for Saturday
+counts last week, and a fixed offset reads as people write it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from bot.store.db import transaction
+from bot.store.models import SessionLog
+from testkit.harness import BotHarness, FakeClock, onboard
+from tests.onboarding_steps import T, tap_through
+from tests.test_log_exact import race_on_thursday
+
+
+async def test_unknown_text_in_race_week_names_the_session_today_shows(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    await race_on_thursday(bot, clock)
+    clock.set(datetime(2026, 12, 2, 6, 0, tzinfo=UTC))  # Wednesday: legs planned, core held
+    [reply] = await bot.say("banana")
+    assert "Core" in reply["text"] and "Legs" not in reply["text"], reply["text"]
+
+
+async def test_how_am_i_doing_names_todays_session_while_it_is_due(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))  # Thursday: Core today
+    await onboard(bot)
+    [reply] = await bot.say("how am I doing?")
+    assert "Saturday 28" not in reply["text"] and "Core" in reply["text"], reply["text"]
+
+
+async def test_done_on_race_day_is_the_race_and_logs_no_earlier_session(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday; race on Sunday 6 Dec
+    await onboard(bot, race_date="2026-12-06")
+    clock.set(datetime(2026, 12, 6, 17, 0, tzinfo=UTC))  # race day, evening
+    [reply] = await bot.say("done")
+    assert reply["text"] == T("log.race_done"), reply["text"]
+    [skip] = await bot.say("skip")
+    assert skip["text"] == T("log.race_skip"), skip["text"]
+    async with transaction(bot.sessions) as session:
+        assert (await session.exec(select(SessionLog))).all() == []
+
+
+async def test_a_monday_done_for_saturday_counts_last_week(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))  # Thursday
+    await onboard(bot)  # Upper body on Saturday 28, nothing on Monday 30
+    clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=UTC))  # Monday
+    [reply] = await bot.say("done")
+    assert "Saturday 28" in reply["text"], reply["text"]
+    assert "this week" not in reply["text"] and "last week" in reply["text"], reply["text"]
+
+
+async def test_a_fixed_offset_is_shown_as_people_write_it(bot: BotHarness) -> None:
+    await tap_through(bot, zone="GMT+1", race=None)
+    [reply, *_] = await bot.tap("GMT+1 all year")
+    assert "UTC+1 all year" in reply["text"] and "Etc/GMT-1" not in reply["text"], reply["text"]
