@@ -63,3 +63,17 @@ async def test_a_fixed_offset_is_shown_as_people_write_it(bot: BotHarness) -> No
     await tap_through(bot, zone="GMT+1", race=None)
     [reply, *_] = await bot.tap("GMT+1 all year")
     assert "UTC+1 all year" in reply["text"] and "Etc/GMT-1" not in reply["text"], reply["text"]
+
+
+async def test_a_pause_length_typed_instead_of_tapped_asks_again_with_the_buttons(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    await onboard(bot)
+    [question] = await bot.say("/pause")
+    [again] = await bot.say("a week")
+    assert again["text"] == question["text"], again["text"]
+    assert again.get("reply_markup") == question.get("reply_markup")
+    [_reasons] = await bot.tap("A week", again)
+    [still] = await bot.say("injury")  # the reason typed: the question, not "didn't catch"
+    assert still["text"] == question["text"], still["text"]
