@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import BotHarness, FakeClock, onboard
-from tests.onboarding_steps import T, tap_through
+from tests.onboarding_steps import T, stored_draft, tap_through
 from tests.test_log_exact import race_on_thursday
+from tests.test_onboarding_forgiving import DEFAULT_TYPED, answer_up_to
 
 
 async def test_unknown_text_in_race_week_names_the_session_today_shows(
@@ -77,3 +79,19 @@ async def test_a_pause_length_typed_instead_of_tapped_asks_again_with_the_button
     [_reasons] = await bot.tap("A week", again)
     [still] = await bot.say("injury")  # the reason typed: the question, not "didn't catch"
     assert still["text"] == question["text"], still["text"]
+
+
+@pytest.mark.parametrize("typed", ["noon", "not sure", "nordic pole"])
+async def test_a_word_that_only_starts_like_an_answer_is_asked_again(
+    bot: BotHarness, typed: str
+) -> None:
+    """ "noon" at the equipment question was taken as "No equipment" (it starts with "no")."""
+    await answer_up_to(bot, "equipment", DEFAULT_TYPED)
+    await bot.say(typed)
+    assert (await stored_draft(bot))["step"] == "equipment"
+
+
+async def test_newbie_is_new_to_strength_work(bot: BotHarness) -> None:
+    await answer_up_to(bot, "experience", DEFAULT_TYPED)
+    await bot.say("newbie")
+    assert (await stored_draft(bot))["answers"]["experience"] == "new"

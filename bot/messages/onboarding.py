@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -318,7 +319,7 @@ def _tapped_hard_days(t: Texts, answers: Answers, value: str) -> Tapped:
 # Experience and equipment ------------------------------------------------------------------
 
 _EXPERIENCE_WORDS = {
-    "new": ("new", "none", "beginner", "never", "no"),
+    "new": ("new", "none", "beginner", "never", "no", "newbie", "novice"),
     "some": ("some", "a bit", "a little", "intermediate"),
     "experienced": ("experienced", "lots", "a lot", "advanced", "expert"),
 }
@@ -354,7 +355,8 @@ def _one_of(
                 return _set(answers, key, value)
         lowered = _lowered(text)
         for value, starts in words.items():
-            if any(lowered.startswith(word) for word in starts):
+            # A whole word it starts with: "no equipment" is none, "noon" or "not sure" not.
+            if any(re.match(rf"{re.escape(word)}(?![a-z])", lowered) for word in starts):
                 return _set(answers, key, value)
         meant = {spellings.get(word) or closest(word, spellings) for word in words_of(lowered)}
         meant.discard(None)
