@@ -180,6 +180,14 @@ class _Skip(_Phrases):
     with_object: PhraseList
 
 
+class _SkipReasons(_Phrases):
+    busy: PhraseList
+    tired: PhraseList
+    sore: PhraseList
+    ill: PhraseList
+    travel: PhraseList
+
+
 class _Asked(_Phrases):
     exact: PhraseList
     contains: PhraseList
@@ -203,6 +211,7 @@ class PhrasesFile(_Strict):
     words: _Words
     done: _Done
     skip: _Skip
+    skip_reason: _SkipReasons
     undo: _Asked
     move: _Asked
     pause: _Asked

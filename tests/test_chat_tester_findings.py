@@ -95,3 +95,41 @@ async def test_newbie_is_new_to_strength_work(bot: BotHarness) -> None:
     await answer_up_to(bot, "experience", DEFAULT_TYPED)
     await bot.say("newbie")
     assert (await stored_draft(bot))["answers"]["experience"] == "new"
+
+
+async def test_a_reason_typed_with_the_skip_is_taken_and_not_asked_again(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    await onboard(bot)
+    [reply] = await bot.say("skip, too tired")
+    assert "What got in the way" not in reply["text"], reply["text"]
+    assert reply["text"].startswith("⏭ Skipped Core (today)"), reply["text"]
+    assert T("skip.reply_tired") in reply["text"], reply["text"]
+    async with transaction(bot.sessions) as session:
+        [log] = (await session.exec(select(SessionLog))).all()
+    assert (log.status, log.reason, log.note) == ("skipped", "tired", "too tired")
+
+
+async def test_a_reason_typed_under_what_got_in_the_way_is_the_tap(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    await onboard(bot)
+    [asked] = await bot.say("skip")
+    assert "What got in the way" in asked["text"]
+    [reply] = await bot.say("busy")
+    assert reply["text"].startswith(T("skip.reply_busy")), reply["text"]
+    async with transaction(bot.sessions) as session:
+        [log] = (await session.exec(select(SessionLog))).all()
+    assert log.reason == "busy"
+
+
+async def test_sore_after_a_done_is_still_feedback_not_a_reason(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    await onboard(bot)
+    await bot.say("done")
+    [reply] = await bot.say("sore")
+    assert reply["text"] == T("feedback.thanks_sore"), reply["text"]

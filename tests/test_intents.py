@@ -200,3 +200,21 @@ def test_a_broken_vocabulary_stops_the_start_naming_what(
     with pytest.raises(ContentError) as caught:
         load_content(copy_with(tmp_path, old, new))
     assert "phrases.toml" in str(caught.value) and named in str(caught.value), caught.value
+
+
+def test_each_skip_reason_is_read_from_what_the_runner_typed() -> None:
+    """tests/corpus/skip_reason.txt: the reason a typed skip or answer gives, or none
+    (then the reason buttons ask)."""
+    wrong = []
+    for line in corpus("skip_reason"):
+        reason, _, text = (part.strip() for part in line.partition("|"))
+        found = MATCHER.reason_of(text)
+        if found != (None if reason == "none" else reason):
+            wrong.append(f"{text!r}: {found}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("text", ["?!", "??!!", "?.", "? 🔥", "???!!! 🔥"])
+def test_question_marks_with_other_marks_ask_what_the_marks_ask(text: str) -> None:
+    """Found by the property above on a random draw: "?" is help, and "?!" was unknown."""
+    assert MATCHER.understand(text).intent is Intent.HELP

@@ -60,6 +60,8 @@ QUESTIONS = (
 )
 # The intents read from a `starts` list: short messages that open with the phrase.
 OPENERS = (Intent.THANKS, Intent.GREETING)
+# Why a session was skipped, as the reason buttons say it (``SkipReason``'s values).
+SKIP_REASONS = ("busy", "tired", "sore", "ill", "travel")
 # How a session felt, as the feedback buttons say it (``FeedbackAnswer``'s values).
 FEELINGS = ("easy", "right", "hard", "too_hard", "sore")
 # A thanks or greeting says little else: "hi coach, how are you" is one, a paragraph isn't.
@@ -99,6 +101,7 @@ class Vocabulary:
     done_contradicted_by: tuple[str, ...]
     skip_alone: tuple[str, ...]
     skip_with_object: tuple[str, ...]
+    skip_reasons: Mapping[str, tuple[str, ...]]  # SkipReason value -> its phrases
     undo_exact: tuple[str, ...]
     undo_contains: tuple[str, ...]
     move_exact: tuple[str, ...]
@@ -131,6 +134,7 @@ class Vocabulary:
             done_contradicted_by=get("done", "contradicted_by"),
             skip_alone=get("skip", "alone"),
             skip_with_object=get("skip", "with_object"),
+            skip_reasons={reason: get("skip_reason", reason) for reason in SKIP_REASONS},
             undo_exact=get("undo", "exact"),
             undo_contains=get("undo", "contains"),
             move_exact=get("move", "exact"),
@@ -280,6 +284,7 @@ class Matcher:
         self._feedback_lead = _pattern(v.feedback_lead)
         self._feedback_trail = _pattern(v.feedback_trail)
         self._feelings = [(feeling, _pattern(v.feelings[feeling])) for feeling in FEELINGS]
+        self._reasons = [(reason, _pattern(v.skip_reasons[reason])) for reason in SKIP_REASONS]
         # Single words a typo of which is forgiven.
         self._words: set[str] = set()
         singles: list[Iterable[str]] = [
@@ -313,6 +318,13 @@ class Matcher:
 
     # ---- the entry points ------------------------------------------------------------
 
+    def reason_of(self, text: str) -> str | None:
+        """Why a skip happened, if the text says one thing ("skip, too tired" → "tired");
+        None when it names no reason or two ("busy and tired": the buttons ask)."""
+        core = normalize(text)[0]
+        found = {reason for reason, pattern in self._reasons if pattern.search(core)}
+        return found.pop() if len(found) == 1 else None
+
     def understand(self, text: str) -> Understood:
         """What ``text`` asks for (``Intent.UNKNOWN`` if nothing)."""
         original = clean_text(text)
@@ -323,6 +335,10 @@ class Matcher:
         fixed = self._fix_first_word(lowered, where)
         if fixed is not None:
             return self._understand(original, *fixed)
+        if "?" in original and not any(char.isalnum() for char in original):
+            # No word, only marks: "?!" or "?? 🤔" ask what "?" or "??" asks.
+            marks = "".join(char for char in original if char == "?")
+            return self._understand(marks, *normalize(marks))
         return found
 
     def suggest(self, text: str) -> Intent | None:

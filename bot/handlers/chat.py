@@ -13,6 +13,8 @@ it only when nothing more specific took it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import Chat, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -20,6 +22,7 @@ from bot.coach.intents import Intent, Understood
 from bot.coach.status import LogStatus, SkipReason
 from bot.deps import Deps, get_deps
 from bot.handlers import commands, this_week, undo
+from bot.handlers import skip as skip_handler
 from bot.handlers import today as today_handler
 from bot.handlers import week as week_handler
 from bot.messages import chat as chat_messages
@@ -65,8 +68,15 @@ async def _log(update: Update, deps: Deps, understood: Understood) -> None:
     if understood.yesterday:
         async with transaction(deps.sessions) as session:
             day = await yesterday_of(session, chat.id, deps.clock.now())
+    reason = deps.content.phrases.reason_of(understood.note or "")
     await today_handler.log_and_reply(
-        update, deps, None, status=status, note=understood.note, day=day
+        update,
+        deps,
+        None,
+        status=status,
+        note=understood.note,
+        day=day,
+        reason=SkipReason(reason) if reason is not None and status is LogStatus.SKIPPED else None,
     )
 
 
@@ -81,6 +91,16 @@ async def _answer(
         await _log(update, deps, understood)
     elif intent is Intent.UNDO:
         await undo.undo_typed(update, context)
+    elif (
+        (reason := deps.content.phrases.reason_of(text)) is not None
+        and intent
+        in (
+            Intent.UNKNOWN,
+            Intent.FEEDBACK,
+        )
+        and await _typed_reason(deps, chat, SkipReason(reason))
+    ):
+        return  # "busy", typed instead of tapped under "What got in the way?"
     elif intent is Intent.FEEDBACK and understood.feeling is not None:
         await _feedback(deps, chat, understood.feeling)
     elif await this_week.typed_change(update, context):
@@ -164,6 +184,15 @@ async def _feedback(deps: Deps, chat: Chat, feeling: str) -> None:
         await chat.send_message(t("replies.feedback_again"))
     else:
         await chat.send_message(t(f"feedback.thanks_{feeling}"))
+
+
+async def _typed_reason(deps: Deps, chat: Chat, reason: SkipReason) -> bool:
+    """The reason for today's or yesterday's skip, if one of them waits for it."""
+    async with transaction(deps.sessions) as session:
+        day = await yesterday_of(session, chat.id, deps.clock.now())
+    if day is None:
+        return False
+    return await skip_handler.typed_reason(deps, chat, reason, [day + timedelta(days=1), day])
 
 
 async def _move(deps: Deps, chat: Chat) -> None:

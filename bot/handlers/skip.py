@@ -8,9 +8,13 @@ or a hard day, or next to another strength session.
 
 from __future__ import annotations
 
-from telegram import Update
+from datetime import date
+
+from telegram import Chat, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from bot.coach.status import SkipReason
+from bot.deps import Deps
 from bot.handlers.taps import show, tap_or_stale
 from bot.messages import skip as skip_messages
 from bot.messages import views
@@ -19,6 +23,7 @@ from bot.services.calendar import next_slot
 from bot.services.skip import (
     MoveResult,
     ReasonResult,
+    Skipped,
     give_reason,
     move_offer,
     move_skipped,
@@ -30,7 +35,7 @@ from bot.store.db import transaction
 async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if (tap := await tap_or_stale(update, context, ReasonButton)) is None:
         return
-    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
+    deps, query, chat = tap.deps, tap.query, tap.chat
     day, reason = tap.button.day, tap.button.reason
     # Answers go out after the transaction: SQLite's one connection must not wait on the
     # network while other chats' updates are handled.
@@ -46,13 +51,39 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     await tap.close()
+    await _follow_reason(deps, chat, found, day, reason)
+
+
+async def _follow_reason(
+    deps: Deps, chat: Chat, found: Skipped, day: date, reason: SkipReason, intro: str = ""
+) -> None:
+    """After the reason: rest (sore, ill), or the day the session may move to; ``intro``
+    (the skip's own line, when the reason came with it) goes first."""
+    t = deps.content.texts
     offer = move_offer(found, day, reason)
+    keyboard = None
     if offer.target is None or offer.slot is None:
         text = skip_messages.no_move_text(t, reason, offer.slot, offer.following, found.today)
-        await chat.send_message(text)
-        return
-    text, keyboard = skip_messages.move_offer(t, reason, offer.slot, day, offer.target, found.today)
-    await chat.send_message(text, reply_markup=keyboard)
+    else:
+        text, keyboard = skip_messages.move_offer(
+            t, reason, offer.slot, day, offer.target, found.today
+        )
+    await chat.send_message(intro + "\n" + text if intro else text, reply_markup=keyboard)
+
+
+async def typed_reason(
+    deps: Deps, chat: Chat, reason: SkipReason, days: list[date], intro: str = ""
+) -> bool:
+    """A reason typed instead of tapped ("skip, too tired", or "busy" after "What got in
+    the way?"): stored for the first of ``days`` logged as skipped with no reason yet, and
+    answered as the tap would be. False (nothing written) when none of them is one."""
+    for day in days:
+        async with transaction(deps.sessions) as session:
+            result, found = await give_reason(session, chat.id, day, reason, deps.clock.now())
+        if result is ReasonResult.RECORDED and found is not None:
+            await _follow_reason(deps, chat, found, day, reason, intro)
+            return True
+    return False
 
 
 # What to say when a move did not happen (a stale button is answered as expired).

@@ -12,9 +12,10 @@ from datetime import date
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot.coach.status import LogStatus
+from bot.coach.status import LogStatus, SkipReason
 from bot.coach.week import Focus
 from bot.deps import Deps, get_deps
+from bot.handlers import skip as skip_handler
 from bot.handlers.taps import tap_or_stale
 from bot.messages import skip as skip_messages
 from bot.messages import views
@@ -91,6 +92,7 @@ async def log_and_reply(
     day: date | None = None,
     focus: Focus | None = None,
     query: CallbackQuery | None = None,
+    reason: SkipReason | None = None,
 ) -> LogOutcome | None:
     """Log the session and answer. From a button (``query``, not answered yet), a session
     already logged is answered in the button's toast instead of a message: that is a
@@ -140,6 +142,17 @@ async def log_and_reply(
     text = outcome_text(t, outcome, today, note if outcome.result is LogResult.LOGGED else None)
     if outcome.result is LogResult.LOGGED and status is LogStatus.SKIPPED:
         assert outcome.day is not None and outcome.focus is not None
+        # The reason came with it ("skip, too tired"): answered as its tap would be.
+        skipped_line = t(
+            "done.skipped",
+            focus=views.focus_label(t, outcome.focus),
+            day=views.day_label(t, outcome.day, today),
+            next_line="",
+        ).strip()
+        if reason is not None and await skip_handler.typed_reason(
+            deps, chat, reason, [outcome.day], intro=skipped_line
+        ):
+            return outcome
         # Why, in one tap; then maybe move it (bot/handlers/skip.py).
         text, keyboard = skip_messages.ask_reason(t, outcome.focus, outcome.day, today)
         await chat.send_message(text, reply_markup=keyboard)
