@@ -265,13 +265,20 @@ def _plan_runner(
 
 
 def _daily_status(
-    settings: Settings, logged: bool, due: datetime, now: datetime, zone: ZoneInfo
+    settings: Settings,
+    logged: bool,
+    due: datetime,
+    now: datetime,
+    zone: ZoneInfo,
+    pending: ReminderStatus = ReminderStatus.READY,
 ) -> ReminderStatus:
+    """Cancelled when the day is logged, missed past the catch-up rule, else ``pending``
+    (an evening still to come is no later than now's day, so never too late)."""
     if logged:
         return ReminderStatus.CANCELLED
     if too_late(settings, due, now, zone):
         return ReminderStatus.MISSED
-    return ReminderStatus.READY
+    return pending
 
 
 def _checkin_row(
@@ -287,12 +294,7 @@ def _checkin_row(
     before the send (the day logged meanwhile, a pause, the check-in turned off) are the
     ones every reminder goes through; planned after the evening, the catch-up rule says
     whether it still goes."""
-    if logged:
-        status = ReminderStatus.CANCELLED
-    elif evening <= now and too_late(settings, evening, now, zone):
-        status = ReminderStatus.MISSED
-    else:
-        status = ReminderStatus.SCHEDULED
+    status = _daily_status(settings, logged, evening, now, zone, ReminderStatus.SCHEDULED)
     return {**row, "due": evening, "status": status, "kind": CHECKIN}
 
 
