@@ -15,7 +15,7 @@ from bot.coach.week import PlannedDay
 from bot.content import Content, Texts
 from bot.messages import pause, views
 from bot.messages.callbacks import UndoButton
-from bot.services.calendar import local_today, upcoming
+from bot.services.calendar import local_today, monday_of, upcoming
 from bot.services.log import LogOutcome, LogResult, Undone
 from bot.services.plan import (
     coaching_of,
@@ -109,7 +109,7 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
     if count == 1 and planned > 1:
         cheer = t("done.cheer_1")
     key = "done.logged_extra" if count > planned else "done.logged"
-    if outcome.day < today - timedelta(days=today.weekday()):
+    if outcome.day < monday_of(today):
         # Monday's "done" for Saturday's session: the count is that week's, not this one's.
         key = "done.logged_last_week"
     text = t(key, focus=focus, day=day, count=count, planned=planned, cheer=cheer)

@@ -17,7 +17,7 @@ from bot.coach.calendar import Slot
 from bot.coach.progression import levels_on
 from bot.coach.status import LogStatus, SkipReason
 from bot.coach.week import STARTING_LEVEL, Focus
-from bot.services.calendar import local_today
+from bot.services.calendar import local_today, monday_of
 from bot.services.log import LogResult, log_session
 from bot.services.plan import (
     DaySession,
@@ -48,7 +48,7 @@ class Standing:
     today: Today
     week: WeekView
     levels: dict[Focus, int]
-    following: Slot | None  # the next session after today
+    following: Slot | None  # the next session to do: today's while it is not logged
 
 
 async def standing(session: AsyncSession, chat_id: int, now: datetime) -> Standing | None:
@@ -57,7 +57,7 @@ async def standing(session: AsyncSession, chat_id: int, now: datetime) -> Standi
     if found is None:
         return None
     runner, today = found.runner, found.day
-    monday = today - timedelta(days=today.weekday())
+    monday = monday_of(today)
     logged = {entry.day: entry.status for entry in found.history if monday <= entry.day <= today}
     # Levels as the next session would have them: everything logged up to today counts.
     states = levels_on(
