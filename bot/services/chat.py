@@ -27,9 +27,9 @@ from bot.services.plan import (
     read_today,
     session_of_day,
 )
-from bot.services.skip import MoveResult, give_reason, move_offer, move_skipped
+from bot.services.skip import MoveResult, Skipped, give_reason, move_offer, move_skipped
 from bot.services.week import WeekView, week_view
-from bot.store import logs, runners
+from bot.store import runners
 from bot.store.runners import week_of
 
 
@@ -142,20 +142,18 @@ async def move_to_tomorrow(session: AsyncSession, chat_id: int, now: datetime) -
         return MoveToday(Moved.NO_SESSION, today, following=following)
     if found.status is not None:
         return MoveToday(Moved.LOGGED, today, slot, status=found.status, following=following)
+    # Where it could go, asked before anything is written: a question is no skip, so with
+    # nowhere to move it today's session stays on and nothing is logged.
+    probe = move_offer(Skipped(runner, today, found.calendar), today, SkipReason.BUSY)
+    if probe.target is None:
+        return MoveToday(Moved.NO_DAY, today, slot, following=following)
     outcome = await log_session(session, runner, now=now, status=LogStatus.SKIPPED, day=today)
     if outcome.result is not LogResult.LOGGED:
         return MoveToday(Moved.LOGGED, today, slot, status=outcome.status, following=following)
-    _, skipped = await give_reason(session, chat_id, today, SkipReason.BUSY, now)
-    offer = move_offer(skipped, today, SkipReason.BUSY) if skipped is not None else None
-    if offer is None or offer.target is None:
-        # A question, not a skip: with nowhere to move it, today's session stays on and
-        # the log stays as it was (a "done" later today is still a done).
-        await logs.remove_log(session, chat_id, today)
-        return MoveToday(
-            Moved.NO_DAY, today, slot, following=offer.following if offer else following
-        )
-    if offer.target == today + timedelta(days=1):
-        move = await move_skipped(session, chat_id, today, offer.target, now)
+    # The skip changes no day after today, so the day found above is the buttons' too.
+    await give_reason(session, chat_id, today, SkipReason.BUSY, now)
+    if probe.target == today + timedelta(days=1):
+        move = await move_skipped(session, chat_id, today, probe.target, now)
         if move.result is MoveResult.MOVED:
-            return MoveToday(Moved.MOVED, today, slot, target=offer.target)
-    return MoveToday(Moved.OFFER, today, slot, target=offer.target)
+            return MoveToday(Moved.MOVED, today, slot, target=probe.target)
+    return MoveToday(Moved.OFFER, today, slot, target=probe.target)
