@@ -7,6 +7,7 @@ field — never surface later as a crash in the middle of a runner's morning.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import string
 import tomllib
@@ -41,6 +42,15 @@ class Level(_Strict):
     seconds: int | None = Field(default=None, ge=5, le=600)
     per_side: bool = False
     rest: int = Field(ge=0, le=300)
+    # Reps in reserve the set should end with ("heavy: you could do 2 more, no more"),
+    # for moves done with a weight; None where effort is not the point (holds, drills).
+    rir: int | None = Field(default=None, ge=0, le=6)
+    # This rung adds weight and takes the reps back down (double progression): the load
+    # target steps up here, and only here.
+    heavier: bool = False
+    # Seconds each rep takes beyond the usual ~3 s (a 3-s lowering, a 2-s pause): counted
+    # in the session's minutes.
+    tempo: int = Field(default=0, ge=0, le=10)
 
     @model_validator(mode="after")
     def _reps_or_seconds(self) -> Level:
@@ -58,6 +68,14 @@ class Exercise(_Strict):
     alternative: str | None = None
     # No loaded knee bend (hinges, calves, hips): what ⇄ Swap offers a runner with a sore knee.
     knee_friendly: bool = False
+    # strength (sets of reps or holds), plyo (hops, skips, bounds: reps count ground
+    # contacts), tendon (slow heavy calf/soleus/tibialis/hamstring work), mobility.
+    kind: Literal["strength", "plyo", "tendon", "mobility"] = "strength"
+    # Done with a weight the runner can tell the bot ("done, squat 60 kg").
+    loaded: bool = False
+    # Runner-specific work (calves, hips, adductors, tendons): kept when a session is
+    # trimmed to the runner's time limit, as the session's first (main) move is.
+    keep: bool = False
     levels: list[Level] = Field(min_length=MAX_LEVEL)
 
 
@@ -71,8 +89,16 @@ class ExercisesFile(_Strict):
     exercises: dict[str, Exercise]
 
 
+class Warmup(_Strict):
+    """The few minutes before a focus's session (content/sessions.toml ``[warmups]``)."""
+
+    minutes: int = Field(ge=1, le=10)
+    moves: list[str] = Field(min_length=1)
+
+
 class SessionsFile(_Strict):
     templates: list[Template]
+    warmups: dict[Focus, Warmup] = {}
 
 
 def kit_for(equipment: Equipment, pull_up_bar: bool) -> frozenset[str]:
@@ -91,6 +117,7 @@ def kit_for(equipment: Equipment, pull_up_bar: bool) -> frozenset[str]:
 class Catalog:
     exercises: dict[str, Exercise]
     templates: list[Template]
+    warmups: dict[Focus, Warmup] = dataclasses.field(default_factory=dict)
 
     def template_for(self, focus: Focus, level: int) -> Template:
         for template in self.templates:
@@ -301,7 +328,11 @@ def _check_references(path: Path, catalog: Catalog) -> None:
                         f"{path.name}: templates.{index}.slots.{slot_index}: "
                         f"unknown exercise '{exercise_id}'"
                     )
-                if picked.focus is not template.focus:
+                # Core is built into leg sessions (a runner's two lower-body sessions
+                # carry the week's core work); every other slot has the template's focus.
+                if picked.focus is not template.focus and not (
+                    template.focus is Focus.LEGS and picked.focus is Focus.CORE
+                ):
                     raise ContentError(
                         f"{path.name}: templates.{index}.slots.{slot_index}: "
                         f"'{exercise_id}' is {picked.focus}, template is {template.focus}"
@@ -356,10 +387,10 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         raise _explain(exercises_path, exc) from None
     exercises = {key: value.model_copy(update={"id": key}) for key, value in exercises.items()}
     try:
-        templates = SessionsFile.model_validate(_read_toml(sessions_path)).templates
+        sessions = SessionsFile.model_validate(_read_toml(sessions_path))
     except ValidationError as exc:
         raise _explain(sessions_path, exc) from None
-    catalog = Catalog(exercises=exercises, templates=templates)
+    catalog = Catalog(exercises=exercises, templates=sessions.templates, warmups=sessions.warmups)
     _check_references(sessions_path, catalog)
     messages: dict[str, str] = {}
     # messages.toml, then one file per feature in messages/ (skip.toml, pause.toml, …).

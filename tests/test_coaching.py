@@ -7,17 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import select
 
 from bot.coach.day import Coaching, session_on
-from bot.coach.progression import (
-    Change,
-    Entry,
-    Feedback,
-    RacePhase,
-    adjust,
-    is_lighter_week,
-    levels_on,
-    race_phase,
-    training_week,
-)
+from bot.coach.phases import RacePhase, adjust, is_lighter_week, race_phase
+from bot.coach.progression import Change, Entry, Feedback, levels_on, training_week
 from bot.coach.session import build_session
 from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.content import load_content

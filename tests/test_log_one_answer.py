@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.coach.day import Coaching, day_focus, session_on
-from bot.coach.progression import Entry, Feedback, RacePhase, race_phase
+from bot.coach.phases import RacePhase, race_phase
+from bot.coach.progression import Entry, Feedback
 from bot.coach.status import LogStatus
 from bot.coach.week import Experience, Focus, RunnerWeek
 from bot.content import load_content

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from bot.coach.day import DayPlan
 from bot.coach.pause import Reason, WelcomeBack
-from bot.coach.progression import MAX_LEVEL, Adjustment, Change, FocusLevel, RacePhase
+from bot.coach.phases import Adjustment, RacePhase
+from bot.coach.progression import MAX_LEVEL, Change, FocusLevel
 from bot.coach.session import Session, build_session
 from bot.coach.week import Equipment, Focus, RunnerWeek
 from bot.messages import pause, views

@@ -7,21 +7,16 @@ the weekly preview and the season simulation all say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
+from bot.coach.loads import LoadTarget, load_targets
+from bot.coach.phases import Adjustment, RacePhase, adjust, is_lighter_week, race_phase
 from bot.coach.plan import plan_for_date
-from bot.coach.progression import (
-    Adjustment,
-    Break,
-    Entry,
-    FocusLevel,
-    RacePhase,
-    adjust,
-    is_lighter_week,
-    levels_on,
-    race_phase,
-)
+from bot.coach.plyo import plyo_allowed
+from bot.coach.progression import Break, Entry, FocusLevel, levels_on, unrated_before
+from bot.coach.rungs import rungs_on
 from bot.coach.session import Session, build_session
 from bot.coach.status import LogStatus
 from bot.coach.week import STARTING_LEVEL, Focus, RunnerWeek
@@ -36,6 +31,8 @@ class Coaching:
     budget_minutes: int | None = None
     swaps: dict[str, str] | None = None
     breaks: tuple[Break, ...] = ()  # pauses that step levels back on return
+    race_distance: str | None = None  # 5k | 10k | half | marathon | ultra
+    weight_unit: str = "kg"  # how the runner reads and types weights: kg | lb
 
 
 @dataclass(frozen=True)
@@ -47,6 +44,10 @@ class DayPlan:
     session: Session
     previous: Session | None  # the last session of this focus, to say what changed
     sore_swap: bool = False  # legs swapped because the runner said they were sore
+    # Loaded moves: the weight logged last time and the one to try (exercise id -> target).
+    targets: Mapping[str, LoadTarget] = field(default_factory=dict)
+    # The day of an earlier session the runner never said how it felt: asked once, here.
+    ask_feedback: date | None = None
 
 
 SORE_DAYS = 2  # "sore" counts for this many days
@@ -136,20 +137,35 @@ def session_on(
         states[planned].level,
         lighter_week=is_lighter_week(history, day),
         phase=decided.phase,
+        distance=coaching.race_distance,
     )
     state = states[adjustment.focus]
+    level = adjustment.level if adjustment.focus is planned else min(state.level, adjustment.level)
     session = build_session(
         catalog,
         adjustment.focus,
-        adjustment.level if adjustment.focus is planned else min(state.level, adjustment.level),
+        level,
         week.equipment,
         week.pull_up_bar,
         fewer_sets=adjustment.fewer_sets,
+        volume=adjustment.volume,
         budget_minutes=coaching.budget_minutes,
         swaps=coaching.swaps,
+        rungs=rungs_on(catalog, week, history, day, adjustment.focus, level, coaching.swaps),
+        plyo=plyo_allowed(week, history, day),
     )
     previous = _previous_session(catalog, week, history, day, adjustment.focus, coaching)
-    return DayPlan(day, planned, adjustment, state, session, previous, decided.sore_swap)
+    return DayPlan(
+        day,
+        planned,
+        adjustment,
+        state,
+        session,
+        previous,
+        decided.sore_swap,
+        targets=load_targets(session, previous, history, day),
+        ask_feedback=unrated_before(history, day),
+    )
 
 
 def _previous_session(
@@ -169,14 +185,17 @@ def _previous_session(
         return None
     last = max(earlier, key=lambda entry: entry.day)
     states = levels_on(STARTING_LEVEL[week.experience], history, last.day, coaching.breaks)
+    level = states[focus].level
     return build_session(
         catalog,
         focus,
-        states[focus].level,
+        level,
         week.equipment,
         week.pull_up_bar,
         budget_minutes=coaching.budget_minutes,
         swaps=coaching.swaps,
+        rungs=rungs_on(catalog, week, history, last.day, focus, level, coaching.swaps),
+        plyo=plyo_allowed(week, history, last.day),
     )
 
 

@@ -24,10 +24,6 @@ STEP_UP_AFTER = 2  # completed sessions at a level that did not feel hard
 STEP_BACK_AFTER = 2  # "too hard" in a row
 BREAK_DAYS = 14  # no session for this long is a break
 MAX_BREAK_STEP_BACK = 2
-LIGHTER_EVERY_WEEKS = 4
-TAPER_DAYS = 14
-RACE_WEEK_DAYS = 7
-RECOVERY_DAYS = 7
 
 
 class Feedback(StrEnum):
@@ -52,6 +48,8 @@ class Entry:
     status: str  # a LogStatus (bot.coach.status), as the log stores it
     feedback: Feedback | None = None
     sore: bool = False
+    # The weights the runner said they used, (exercise id, kilograms): session_logs.loads.
+    loads: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ class FocusLevel:
     changed_on: date | None = None
 
 
-def _clamp(level: int) -> int:
+def clamp_level(level: int) -> int:
     return max(MIN_LEVEL, min(MAX_LEVEL, level))
 
 
@@ -87,7 +85,7 @@ def levels_on(
     start: int, history: list[Entry], day: date, breaks: Sequence[Break] = ()
 ) -> dict[Focus, FocusLevel]:
     """Each focus's level for a session on ``day``, from everything logged before it."""
-    states = {focus: FocusLevel(level=_clamp(start)) for focus in Focus}
+    states = {focus: FocusLevel(level=clamp_level(start)) for focus in Focus}
     last_done: date | None = None
     for entry in sorted(history, key=lambda item: item.day):
         if entry.day >= day or entry.status != LogStatus.DONE:
@@ -123,7 +121,7 @@ def _after_gap(
     # but changes nothing the session message should call a step back.
     return {
         focus: FocusLevel(level=level, last_change=Change.BREAK, changed_on=day)
-        if (level := _clamp(state.level - back)) != state.level
+        if (level := clamp_level(state.level - back)) != state.level
         else replace(state, at_level=0, too_hard_run=0)
         for focus, state in states.items()
     }
@@ -161,57 +159,9 @@ def training_week(history: list[Entry], day: date) -> int | None:
     return (day - monday).days // 7 + 1
 
 
-def is_lighter_week(history: list[Entry], day: date) -> bool:
-    week = training_week(history, day)
-    return week is not None and week % LIGHTER_EVERY_WEEKS == 0
+def unrated_before(history: list[Entry], day: date) -> date | None:
+    """The day of the last session done before ``day`` that the runner has not said how it
+    felt, when the session on ``day`` is the first one since: asked once, in that message.
 
-
-class RacePhase(StrEnum):
-    TAPER = "taper"  # the last two weeks: no heavy legs, less volume
-    RACE_WEEK = "race_week"  # core and mobility only
-    RECOVERY = "recovery"  # the week after: a gentle restart
-
-
-def race_phase(day: date, race_day: date | None) -> RacePhase | None:
-    if race_day is None:
-        return None
-    days_to_race = (race_day - day).days
-    if 0 <= days_to_race <= RACE_WEEK_DAYS - 1:
-        return RacePhase.RACE_WEEK
-    if RACE_WEEK_DAYS - 1 < days_to_race <= TAPER_DAYS:
-        return RacePhase.TAPER
-    if -RECOVERY_DAYS <= days_to_race < 0:
-        return RacePhase.RECOVERY
+    Placeholder until the rule lands: never asked."""
     return None
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    """How a planned session changes on a given day, and why (for the message)."""
-
-    focus: Focus
-    level: int
-    fewer_sets: int = 0
-    lighter_week: bool = False
-    phase: RacePhase | None = None
-    swapped_from: Focus | None = None
-
-
-def adjust(focus: Focus, level: int, *, lighter_week: bool, phase: RacePhase | None) -> Adjustment:
-    """Apply lighter weeks and the race phases to a planned session."""
-    fewer = 1 if lighter_week else 0
-    if phase is RacePhase.RACE_WEEK:
-        # Core and mobility only, and easy: nothing to recover from on race day.
-        return Adjustment(
-            focus=Focus.CORE,
-            level=_clamp(min(level, 2)),
-            fewer_sets=1,
-            phase=phase,
-            swapped_from=None if focus is Focus.CORE else focus,
-        )
-    if phase is RacePhase.TAPER:
-        legs_level = _clamp(level - 2) if focus is Focus.LEGS else level
-        return Adjustment(focus=focus, level=legs_level, fewer_sets=1, phase=phase)
-    if phase is RacePhase.RECOVERY:
-        return Adjustment(focus=focus, level=_clamp(level - 1), fewer_sets=1, phase=phase)
-    return Adjustment(focus=focus, level=level, fewer_sets=fewer, lighter_week=lighter_week)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.coach.day import Coaching, DayPlan, session_on
-from bot.coach.progression import Entry, Feedback, is_lighter_week, race_phase
+from bot.coach.phases import is_lighter_week, race_phase
+from bot.coach.progression import Entry, Feedback
 from bot.coach.status import LogStatus
 from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.content import Catalog, load_content

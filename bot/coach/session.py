@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.coach.phases import scale_volume
+from bot.coach.session_time import SessionItem, estimate_minutes, fit_to_budget
 from bot.coach.week import Equipment, Focus
-from bot.content import MAX_LEVEL, Catalog, Exercise, Level, kit_for
-
-SECONDS_PER_REP = 4
-TRANSITION_SECONDS = 30
-
-
-@dataclass(frozen=True)
-class SessionItem:
-    exercise: Exercise
-    level: Level
+from bot.content import MAX_LEVEL, Catalog, Exercise, kit_for
 
 
 @dataclass(frozen=True)
@@ -29,21 +22,6 @@ class Session:
         return estimate_minutes(self.items)
 
 
-def work_seconds(level: Level) -> int:
-    per_set = level.seconds if level.seconds is not None else (level.reps or 0) * SECONDS_PER_REP
-    return per_set * (2 if level.per_side else 1)
-
-
-def estimate_minutes(items: tuple[SessionItem, ...]) -> int:
-    """Work plus rest between sets plus moving between exercises, rounded up."""
-    total = 0
-    for item in items:
-        sets = item.level.sets
-        total += sets * work_seconds(item.level) + (sets - 1) * item.level.rest
-    total += max(len(items) - 1, 0) * TRANSITION_SECONDS
-    return max(1, math.ceil(total / 60))
-
-
 def build_session(
     catalog: Catalog,
     focus: Focus,
@@ -54,6 +32,9 @@ def build_session(
     fewer_sets: int = 0,
     budget_minutes: int | None = None,
     swaps: dict[str, str] | None = None,
+    rungs: Mapping[str, int] | None = None,
+    plyo: bool = True,
+    volume: float = 1.0,
 ) -> Session:
     """The session for a focus and level, with the runner's kit, swaps and time budget.
 
@@ -72,39 +53,19 @@ def build_session(
             candidate = catalog.exercises[swap]
             if candidate.focus is focus and set(candidate.needs) <= kit:
                 exercise = candidate
-        if exercise.id in used:
+        if exercise.id in used or (exercise.kind == "plyo" and not plyo):
             continue
         used.add(exercise.id)
-        step = min(level, len(exercise.levels)) - 1
+        rung = (rungs or {}).get(exercise.id, level)
+        step = max(1, min(rung, len(exercise.levels))) - 1
         prescription = exercise.levels[step]
-        if fewer_sets:
-            prescription = prescription.model_copy(
-                update={"sets": max(1, prescription.sets - fewer_sets)}
-            )
+        sets = scale_volume(max(1, prescription.sets - fewer_sets), volume)
+        if sets != prescription.sets:
+            prescription = prescription.model_copy(update={"sets": sets})
         items.append(SessionItem(exercise=exercise, level=prescription))
     if budget_minutes is not None:
-        items = _fit(items, budget_minutes)
+        items = fit_to_budget(items, budget_minutes)
     return Session(focus=focus, level=level, items=tuple(items))
-
-
-MIN_EXERCISES = 3
-
-
-def _fit(items: list[SessionItem], budget_minutes: int) -> list[SessionItem]:
-    fitted = list(items)
-    while len(fitted) > MIN_EXERCISES and estimate_minutes(tuple(fitted)) > budget_minutes:
-        fitted.pop()
-    while estimate_minutes(tuple(fitted)) > budget_minutes and any(
-        item.level.sets > 1 for item in fitted
-    ):
-        fitted = [
-            SessionItem(
-                item.exercise,
-                item.level.model_copy(update={"sets": max(1, item.level.sets - 1)}),
-            )
-            for item in fitted
-        ]
-    return fitted
 
 
 MAX_ALTERNATIVES = 4

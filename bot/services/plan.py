@@ -61,6 +61,8 @@ def coaching_of(runner: Runner) -> Coaching:
         budget_minutes=runner.time_budget,
         swaps=swaps_of(runner) or None,
         breaks=breaks_of(runner),
+        race_distance=runner.race_distance,
+        weight_unit=runner.weight_unit or "kg",
     )
 
 

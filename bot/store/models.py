@@ -92,6 +92,9 @@ class Runner(SQLModel, table=True):
     paused: bool = False
     active: bool = True  # False once Telegram says the runner blocked the bot
     race_date: date | None = None
+    race_distance: str | None = None  # 5k | 10k | half | marathon | ultra (asked with the date)
+    # How the runner reads and types weights: kg | lb (stored in kilograms either way).
+    weight_unit: str = Field(default="kg", sa_column_kwargs={"server_default": "kg"})
     time_budget: int | None = None  # minutes a session may take; None = no limit
     checkin_enabled: bool = Field(
         default=False, sa_column_kwargs={"server_default": "0"}
@@ -145,6 +148,8 @@ class SessionLog(SQLModel, table=True):
     reason: str | None = None  # why skipped: a SkipReason (busy | tired | sore | ill | travel)
     feedback: str | None = None  # easy | right | hard | too_hard
     sore: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # The weights the runner said they used, JSON {exercise id: kilograms}; None = none told.
+    loads: str | None = None
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
