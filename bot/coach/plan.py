@@ -171,13 +171,35 @@ def plan_cost(week: RunnerWeek, sessions: Mapping[int, Focus]) -> int:
     return soft + _preference_penalty(week, sessions)
 
 
-def _foci(sessions: int, legs_possible: bool, odd_week: bool) -> tuple[Focus, ...]:
-    """Which foci this week; alternation guarantees all three over any two weeks."""
-    if legs_possible:
-        if sessions == 1:
-            return (Focus.LEGS,)
+def two_legs_possible(legal: Iterable[int]) -> bool:
+    """Whether two leg sessions fit on legal legs days that are not back to back (cyclic).
+
+    Two heavy leg sessions need 48 h between them, like any hard session; a week whose
+    only legal legs days touch gets one leg session and the old core/upper rotation.
+    """
+    days = sorted(set(legal))
+    return any(
+        (b - a) % DAYS_IN_WEEK not in (1, DAYS_IN_WEEK - 1) for a, b in combinations(days, 2)
+    )
+
+
+def _foci(sessions: int, legal: frozenset[int], odd_week: bool) -> tuple[Focus, ...]:
+    """Which foci this week: lower body two or three times, upper body where there is room.
+
+    Running economy improves with lower-body strength work done 2-3 times a week
+    (Blagrove et al. 2018, Sports Med: +2-8 %), and two sessions a week are what builds
+    strength in runners while one maintains it (Rønnestad & Mujika 2014). So a
+    two-session week is legs + legs and a three-session week legs + legs + upper; core is
+    built into the leg sessions (content/sessions.toml). Only a week that cannot hold two
+    leg sessions on legal, non-adjacent days falls back to one leg session plus a
+    core/upper rotation, whose alternation covers all three foci over any two weeks.
+    """
+    if legal and (sessions == 1 or two_legs_possible(legal)):
+        return ((Focus.LEGS,), (Focus.LEGS, Focus.LEGS), (Focus.LEGS, Focus.LEGS, Focus.UPPER))[
+            sessions - 1
+        ]
+    if legal:
         if sessions == 2:
-            # Legs every week: it's what runners need most.
             return (Focus.LEGS, Focus.UPPER if odd_week else Focus.CORE)
         return (Focus.LEGS, Focus.CORE, Focus.UPPER)
     if sessions == 1:
@@ -199,7 +221,7 @@ SOLVE_CACHE_SIZE = 8192
 def _solve(week: RunnerWeek, sessions: int, odd_week: bool) -> tuple[tuple[int, Focus], ...]:
     """Exhaustive search; cached because next_session asks for the same week repeatedly."""
     legal = legal_legs_days(week)
-    foci = _foci(sessions, bool(legal), odd_week)
+    foci = _foci(sessions, legal, odd_week)
     # Rank foci by role, not name, so that legs+core and legs+upper weeks (and
     # the two no-legs variants) land on the same days: the runner's routine stays put.
     rank = {focus: foci.index(focus) for focus in foci}
