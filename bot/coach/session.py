@@ -16,10 +16,13 @@ class Session:
     focus: Focus
     level: int
     items: tuple[SessionItem, ...]
+    # The focus's warm-up (content/sessions.toml ``[warmups]``), counted in the minutes.
+    warmup_minutes: int = 0
+    warmup_moves: tuple[str, ...] = ()  # what the warm-up holds, as the runner reads it
 
     @property
     def minutes(self) -> int:
-        return estimate_minutes(self.items)
+        return estimate_minutes(self.items, self.warmup_minutes)
 
 
 def build_session(
@@ -39,8 +42,8 @@ def build_session(
     """The session for a focus and level, with the runner's kit, swaps and time budget.
 
     Levels above the templates' range keep the top template and take the exercises'
-    harder levels. Over the time budget, the last exercises go first (never below
-    MIN_EXERCISES), then a set from each.
+    harder levels. Over the time budget the accessories go, last first, then sets; the
+    main lift and the ``keep`` moves stay (``session_time.fit_to_budget``).
     """
     kit = kit_for(equipment, pull_up_bar)
     template = catalog.template_for(focus, min(level, MAX_LEVEL))
@@ -63,9 +66,23 @@ def build_session(
         if sets != prescription.sets:
             prescription = prescription.model_copy(update={"sets": sets})
         items.append(SessionItem(exercise=exercise, level=prescription))
+    warmup = catalog.warmups.get(focus)
+    warmup_minutes = warmup.minutes if warmup is not None else 0
     if budget_minutes is not None:
-        items = fit_to_budget(items, budget_minutes)
-    return Session(focus=focus, level=level, items=tuple(items))
+        items = fit_to_budget(items, budget_minutes, warmup_minutes)
+    return Session(
+        focus=focus,
+        level=level,
+        items=tuple(items),
+        warmup_minutes=warmup_minutes,
+        warmup_moves=tuple(warmup_names(catalog, warmup.moves)) if warmup is not None else (),
+    )
+
+
+def warmup_names(catalog: Catalog, moves: list[str]) -> list[str]:
+    """A warm-up's moves as the runner reads them: a catalogue exercise by its name, any
+    other move (\"2 min brisk walk\") as the content writes it."""
+    return [catalog.exercises[move].name if move in catalog.exercises else move for move in moves]
 
 
 MAX_ALTERNATIVES = 4

@@ -2,6 +2,13 @@
 
 ``Session.minutes`` and the trimming to ``/settings``' session length both live here, so
 the estimate the runner reads and the one the trimming obeys are the same number.
+
+The estimate counts what a session really holds (issue 13: gym level-6 legs said 52 min for
+what takes 65-75 min): the warm-up, about 3 s a rep plus any slow tempo, both sides of a
+per-side set and the switch between them, the rest between sets, setting up each
+exercise (a barbell longer), and the ramp-up sets before the first heavy lift
+(Haff & Triplett 2016, NSCA *Essentials*: 2-4 progressively heavier warm-up sets before a
+heavy working set).
 """
 
 from __future__ import annotations
@@ -11,8 +18,20 @@ from dataclasses import dataclass
 
 from bot.content import Exercise, Level
 
-SECONDS_PER_REP = 4
-TRANSITION_SECONDS = 30
+SECONDS_PER_REP = 3  # a controlled rep, up and down
+SECONDS_PER_CONTACT = 1  # a hop, skip or bound: a plyometric rep is one ground contact
+SIDE_SWITCH_SECONDS = 10  # a per-side set: swap legs or arms, find the position again
+SETUP_SECONDS = 45  # walk to the next move, pick up the weight, get set
+BARBELL_SETUP_SECONDS = 120  # load the bar, set the rack and pins, unload after
+# The ramp-up before the first heavy loaded lift: empty bar x 8, half x 5, 3/4 x 3 with the
+# plates changed in between (dumbbells: a lighter pair, two sets).
+BARBELL_RAMP_UP_SECONDS = 240
+RAMP_UP_SECONDS = 90
+# "Heavy": a loaded set ending with at most this many reps in reserve (RIR 1-2, about
+# 85-90 % of 1RM for sets of 3-6; Helms et al. 2016). Ramp-up sets come before such a lift.
+HEAVY_RIR = 2
+# Trimming: a session cut below this share of the budget takes back what fits.
+FLOOR_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -21,36 +40,124 @@ class SessionItem:
     level: Level
 
 
-def work_seconds(level: Level) -> int:
-    per_set = level.seconds if level.seconds is not None else (level.reps or 0) * SECONDS_PER_REP
-    return per_set * (2 if level.per_side else 1)
+def barbell(exercise: Exercise) -> bool:
+    """Done with a gym's barbell (loading plates, safety pins)."""
+    return "gym" in exercise.needs
 
 
-def estimate_minutes(items: tuple[SessionItem, ...]) -> int:
-    """Work plus rest between sets plus moving between exercises, rounded up."""
-    total = 0
-    for item in items:
-        sets = item.level.sets
-        total += sets * work_seconds(item.level) + (sets - 1) * item.level.rest
-    total += max(len(items) - 1, 0) * TRANSITION_SECONDS
-    return max(1, math.ceil(total / 60))
+def heavy(item: SessionItem) -> bool:
+    """A loaded lift done heavy: the sets end near failure (``HEAVY_RIR``), so the first
+    working set needs ramp-up sets before it."""
+    level = item.level
+    return level.load and level.rir is not None and level.rir <= HEAVY_RIR
 
 
-MIN_EXERCISES = 3
+def first_heavy(items: tuple[SessionItem, ...] | list[SessionItem]) -> int | None:
+    """Index of the first heavy loaded lift (the one the ramp-up sets lead into)."""
+    return next((index for index, item in enumerate(items) if heavy(item)), None)
 
 
-def fit_to_budget(items: list[SessionItem], budget_minutes: int) -> list[SessionItem]:
-    fitted = list(items)
-    while len(fitted) > MIN_EXERCISES and estimate_minutes(tuple(fitted)) > budget_minutes:
-        fitted.pop()
-    while estimate_minutes(tuple(fitted)) > budget_minutes and any(
-        item.level.sets > 1 for item in fitted
-    ):
-        fitted = [
-            SessionItem(
-                item.exercise,
-                item.level.model_copy(update={"sets": max(1, item.level.sets - 1)}),
-            )
-            for item in fitted
-        ]
-    return fitted
+def work_seconds(item: SessionItem) -> int:
+    """One set's work: the hold, or the reps at ~3 s plus the rung's tempo (a plyometric
+    rep is a ground contact, ~1 s), both sides and the switch for a per-side set."""
+    level = item.level
+    if level.seconds is not None:
+        per_side = level.seconds
+    elif item.exercise.kind == "plyo":
+        per_side = (level.reps or 0) * SECONDS_PER_CONTACT
+    else:
+        per_side = (level.reps or 0) * (SECONDS_PER_REP + level.tempo)
+    if level.per_side:
+        return 2 * per_side + SIDE_SWITCH_SECONDS
+    return per_side
+
+
+def item_seconds(item: SessionItem) -> int:
+    """An exercise from setting up to its last set: set-up, the sets, rest between them."""
+    sets = item.level.sets
+    setup = BARBELL_SETUP_SECONDS if barbell(item.exercise) else SETUP_SECONDS
+    return setup + sets * work_seconds(item) + (sets - 1) * item.level.rest
+
+
+def ramp_up_seconds(items: tuple[SessionItem, ...] | list[SessionItem]) -> int:
+    index = first_heavy(items)
+    if index is None:
+        return 0
+    return BARBELL_RAMP_UP_SECONDS if barbell(items[index].exercise) else RAMP_UP_SECONDS
+
+
+def estimate_seconds(
+    items: tuple[SessionItem, ...] | list[SessionItem], warmup_minutes: int = 0
+) -> int:
+    return warmup_minutes * 60 + sum(item_seconds(item) for item in items) + ramp_up_seconds(items)
+
+
+def estimate_minutes(items: tuple[SessionItem, ...], warmup_minutes: int = 0) -> int:
+    """Warm-up, every exercise's set-up, sets and rest, and the ramp-up, rounded up."""
+    return max(1, math.ceil(estimate_seconds(items, warmup_minutes) / 60))
+
+
+def _minutes(items: list[SessionItem], warmup_minutes: int) -> int:
+    return estimate_minutes(tuple(items), warmup_minutes)
+
+
+def _with_sets(item: SessionItem, sets: int) -> SessionItem:
+    return SessionItem(item.exercise, item.level.model_copy(update={"sets": sets}))
+
+
+def protected(index: int, item: SessionItem) -> bool:
+    """Kept whatever the time limit: the main lift (first) and runner-specific work
+    (``keep``: calves, hips, adductors, tendons — the moves that cut running injuries;
+    Lauersen et al. 2014, strength training RR ≈ 0.32)."""
+    return index == 0 or item.exercise.keep
+
+
+def fit_to_budget(
+    items: list[SessionItem], budget_minutes: int, warmup_minutes: int = 0
+) -> list[SessionItem]:
+    """The session cut to ``budget_minutes``, keeping what matters.
+
+    1. Accessories (neither the main lift nor a ``keep`` move) go, last first.
+    2. Then a set comes off the longest exercise, one at a time.
+    3. Cut below ``FLOOR_SHARE`` of the budget, a dropped move comes back with as many of
+       its sets as fit (the earliest first), then cut sets come back: a 10-minute limit
+       is a 8-10 minute session, not a 4-minute one.
+    Over the budget only when the main lift and the keep moves at one set each are.
+    """
+    full = list(items)
+    kept: dict[int, SessionItem] = dict(enumerate(full))
+
+    def current() -> list[SessionItem]:
+        return [kept[index] for index in sorted(kept)]
+
+    def over() -> bool:
+        return _minutes(current(), warmup_minutes) > budget_minutes
+
+    for index in reversed(range(len(full))):
+        if not over():
+            break
+        if not protected(index, full[index]):
+            del kept[index]
+    while over():
+        cuttable = [index for index in kept if kept[index].level.sets > 1]
+        if not cuttable:
+            break
+        longest = max(cuttable, key=lambda index: (item_seconds(kept[index]), -index))
+        kept[longest] = _with_sets(kept[longest], kept[longest].level.sets - 1)
+    if over() or _minutes(current(), warmup_minutes) >= FLOOR_SHARE * budget_minutes:
+        return current()
+    for index, item in enumerate(full):
+        if index in kept:
+            continue
+        for sets in range(item.level.sets, 0, -1):
+            kept[index] = _with_sets(item, sets)
+            if not over():
+                break
+            del kept[index]
+    for index in sorted(kept):
+        while kept[index].level.sets < full[index].level.sets:
+            kept[index] = _with_sets(kept[index], kept[index].level.sets + 1)
+            if over():
+                kept[index] = _with_sets(kept[index], kept[index].level.sets - 1)
+                break
+    return current()

@@ -19,6 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.coach.day import DayPlan, ExerciseChange, changes_since
 from bot.coach.parsing import clean_text
 from bot.coach.plan import plan_week, week_index_of
+from bot.coach.session_time import SessionItem, barbell, first_heavy
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Level, Texts
@@ -33,6 +34,7 @@ from bot.messages.callbacks import (
     SwapOptions,
     SwapWhich,
 )
+from bot.messages.loads import target_text
 
 # Keyboards for a day are the same for every runner: built once and shared (PTB's objects
 # are frozen), a ten-thousand-reminder minute builds one instead of ten thousand.
@@ -105,13 +107,20 @@ def dose(t: Texts, level: Level) -> str:
 
 
 def session_text(
-    t: Texts, plan: DayPlan, week: RunnerWeek, today: date, logged_status: str | None = None
+    t: Texts,
+    plan: DayPlan,
+    week: RunnerWeek,
+    today: date,
+    logged_status: str | None = None,
+    unit: str = "kg",
 ) -> str:
-    """The session as a phone shows it above its buttons: what changed, one line per
-    exercise (the move, its dose, the rest), and the rest folded into an expandable
-    quotation whose first lines show (today's notes, why today) and whose cues open with a
-    tap, so ✅ Done sits under the list instead of two screens down: the cues are read
-    once, the doses at every set."""
+    """The session as a phone shows it above its buttons: the warm-up's minutes, what
+    changed, one line per exercise (the move, the effort in a word, its dose, the weight
+    to try, the rest) with the ramp-up sets before the first heavy lift, and the rest
+    folded into an expandable quotation whose first lines show (today's notes, why today)
+    and whose warm-up moves, pain rule and cues open with a tap, so ✅ Done sits under the
+    list instead of two screens down: the cues are read once, the doses at every set.
+    ``unit`` is how the runner reads weights (kg | lb)."""
     session = plan.session
     lines = [
         t(
@@ -123,17 +132,16 @@ def session_text(
         ),
         level_line(t, plan),
     ]
+    if session.warmup_minutes:
+        lines.insert(1, t("session.warmup", minutes=session.warmup_minutes))
+    ramp_at = first_heavy(session.items)
     for number, item in enumerate(session.items, start=1):
-        lines.append(
-            t(
-                "today.exercise",
-                number=number,
-                name=escape(headline(item.level.variant)[0]),
-                dose=dose(t, item.level),
-                rest=item.level.rest,
-            )
-        )
+        if ramp_at == number - 1:
+            lines.append(t("session.ramp_bar" if barbell(item.exercise) else "session.ramp_light"))
+        lines.append(exercise_line(t, plan, number, item, unit))
     lines.append(folded_block(t, plan, week))
+    if plan.ask_feedback is not None and (asked := ask_line(t, plan)) is not None:
+        lines.append(asked)
     if logged_status == LogStatus.DONE:
         lines.append(t("today.footer_done"))
     elif logged_status == LogStatus.SKIPPED:
@@ -166,15 +174,84 @@ def folded_block(t: Texts, plan: DayPlan, week: RunnerWeek) -> str:
     block quotation: a phone shows its first lines folded and the rest after a tap."""
     cues = [
         t(
-            "today.cue",
+            "session.cue",
             number=number,
             variant=escape(item.level.variant),
             cue=escape(item.exercise.cue),
+            hint=t("session.hint", hint=effort_hint(t, item.level))
+            if item.level.rir is not None
+            else "",
         )
         for number, item in enumerate(plan.session.items, start=1)
     ]
     why = why_text(t, week, plan.day, plan.session.focus)
-    return t("today.folded", lines="\n".join([*notes(t, plan), why, *cues]))
+    warmup = []
+    if plan.session.warmup_moves:
+        moves = t("session.warmup_join").join(escape(move) for move in plan.session.warmup_moves)
+        warmup.append(t("session.warmup_moves", moves=moves))
+    lines = [*notes(t, plan), why, *warmup, t("session.pain_rule"), *cues]
+    return t("today.folded", lines="\n".join(lines))
+
+
+# Reps in reserve as a runner reads them (Zourdos et al. 2016, the RIR scale; Helms et al.
+# 2016): 0-2 left is heavy, 3 moderate, 4 or more light.
+MODERATE_RIR = 3
+LIGHT_RIR = 4
+
+
+def effort_word(t: Texts, level: Level) -> str | None:
+    """heavy / moderate / light for a rung with a reps-in-reserve target, else None."""
+    if level.rir is None:
+        return None
+    if level.rir < MODERATE_RIR:
+        return t("effort.heavy")
+    return t("effort.moderate" if level.rir < LIGHT_RIR else "effort.light")
+
+
+def hint(t: Texts, level: Level) -> str:
+    return t("session.hint", hint=effort_hint(t, level)) if level.rir is not None else ""
+
+
+def effort_hint(t: Texts, level: Level) -> str:
+    """The effort in full, for the notes: "Heavy: you could do 2 more, no more."."""
+    rir = level.rir or 0
+    if rir == 0:
+        return t("effort.heavy_hint_last")
+    if rir < MODERATE_RIR:
+        return t("effort.heavy_hint", rir=rir)
+    return t("effort.moderate_hint" if rir < LIGHT_RIR else "effort.light_hint", rir=rir)
+
+
+def exercise_line(t: Texts, plan: DayPlan, number: int, item: SessionItem, unit: str) -> str:
+    """One exercise: the move, the effort in a word, the dose, the weight to try, the rest
+    ("1. Back squat heavy · 3 x 5 · last time 60 kg -> try 62.5 kg, rest 150 s")."""
+    word = effort_word(t, item.level)
+    target = plan.targets.get(item.exercise.id)
+    said = target_text(t, target, unit) if target is not None else None
+    return t(
+        "session.exercise",
+        number=number,
+        name=escape(headline(item.level.variant)[0]),
+        effort=t("session.effort", word=word) if word is not None else "",
+        dose=dose(t, item.level),
+        target=t("session.target", target=said) if said else "",
+        rest=item.level.rest,
+    )
+
+
+def ask_line(t: Texts, plan: DayPlan) -> str | None:
+    """The once-only question about an earlier session the runner never rated.
+
+    LEAD: wire ``bot.messages.ask_feedback.line(...)`` here (H2's module, not there when
+    this was written); until then nothing is asked."""
+    return None
+
+
+def ask_rows(t: Texts, ask: date) -> list[list[InlineKeyboardButton]]:
+    """The buttons of that question, under the session's own.
+
+    LEAD: wire ``bot.messages.ask_feedback.rows(...)`` here (H2's module)."""
+    return []
 
 
 # What changed since the last session of a focus: at most two changes, the second only if
@@ -287,8 +364,10 @@ def why_text(t: Texts, week: RunnerWeek, day: date, focus: Focus) -> str:
 
 
 @lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
-def session_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
-    """Done and Skip first, ⇄ Swap on a row of its own: a rarer choice, away from the thumb."""
+def session_keyboard(t: Texts, day: date, ask: date | None = None) -> InlineKeyboardMarkup:
+    """Done and Skip first, ⇄ Swap on a row of its own: a rarer choice, away from the thumb;
+    then, once, the question about an unrated earlier session (``ask``, its day). Cached
+    by day and question, so a day's keyboard with the question never serves one without."""
     return InlineKeyboardMarkup(
         [
             [
@@ -296,6 +375,7 @@ def session_keyboard(t: Texts, day: date) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(t("buttons.skip"), callback_data=SkipButton(day).pack()),
             ],
             [InlineKeyboardButton(t("swap.button"), callback_data=SwapWhich(day).pack())],
+            *(ask_rows(t, ask) if ask is not None else []),
         ]
     )
 
