@@ -9,10 +9,12 @@ Coming back (docs/architecture.md: "after illness or a break: come back at a red
 jump back"), in proportion to the time away and to why:
 
 - illness or injury: the body was busy healing, not resting, so the step back comes
-  sooner — one level from ``BODY_STEP_BACK[0]`` days away, two from ``BODY_STEP_BACK[1]``;
+  sooner — one level from ``BODY_STEP_BACK`` days away;
 - a holiday or anything else: like any break in progression (``break_step_back``) —
-  one level from ``REST_STEP_BACK[0]`` days away, two from ``REST_STEP_BACK[1]``;
-- never more than ``MAX_STEP_BACK`` levels; shorter pauses come back at the same level.
+  one level from ``REST_STEP_BACK`` days away;
+- then one more level per ``DAYS_PER_LEVEL`` days away, in proportion to the time away
+  on the 12-level scale (Blagrove et al. 2018: strength fades over weeks of detraining),
+  so a long pause comes back near the bottom; shorter pauses come back at the same level.
 
 The welcome back says how much easier the runner starts as the levels work it out
 (``levels_given_back``): a runner already at the easiest level is not told "one level
@@ -26,15 +28,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.coach.progression import MAX_BREAK_STEP_BACK, MIN_LEVEL, Break, Entry, levels_on
+from bot.coach.progression import (
+    BREAK_DAYS_PER_LEVEL,
+    MAX_BREAK_STEP_BACK,
+    MIN_LEVEL,
+    Break,
+    Entry,
+    levels_on,
+)
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus
 
 FEW_DAYS = 3
 WEEK_DAYS = 7
-# Days away from which a pause gives back one level, then two.
-BODY_STEP_BACK = (7, 21)  # illness, injury
-REST_STEP_BACK = (14, 28)  # holiday, other
+# Days away from which a pause gives back one level; one more per DAYS_PER_LEVEL after.
+BODY_STEP_BACK = 7  # illness, injury
+REST_STEP_BACK = 14  # holiday, other
+DAYS_PER_LEVEL = BREAK_DAYS_PER_LEVEL
 MAX_STEP_BACK = MAX_BREAK_STEP_BACK
 # The welcome back shows on session days this soon after the pause, until the first
 # session done: the first session back may be a few days after the pause ends.
@@ -126,9 +136,10 @@ class WelcomeBack:
 
 def step_back_levels(reason: Reason, days_away: int) -> int:
     """Levels to give back after ``days_away`` paused days (see the module docstring)."""
-    one, two = BODY_STEP_BACK if reason in (Reason.ILLNESS, Reason.INJURY) else REST_STEP_BACK
-    levels = 2 if days_away >= two else 1 if days_away >= one else 0
-    return min(MAX_STEP_BACK, levels)
+    first = BODY_STEP_BACK if reason in (Reason.ILLNESS, Reason.INJURY) else REST_STEP_BACK
+    if days_away < first:
+        return 0
+    return min(MAX_STEP_BACK, 1 + (days_away - first) // DAYS_PER_LEVEL)
 
 
 def welcome_back(reason: str | None, days_away: int) -> WelcomeBack:

@@ -32,11 +32,14 @@ class Equipment(StrEnum):
     GYM = "gym"
 
 
-# Starting level per experience ("start small"): levels run 1…4 in the content.
+# Starting focus level per experience ("start small"), on the 1…12 scale of
+# bot.coach.progression: a level is one small step (ACSM 2009: 2-10 % at a time), so
+# "some" and "experienced" start a third and a half of the way up; exercises they have
+# never done still start at their first rung (bot.coach.rungs).
 STARTING_LEVEL: dict[Experience, int] = {
     Experience.NEW: 1,
-    Experience.SOME: 2,
-    Experience.EXPERIENCED: 3,
+    Experience.SOME: 4,
+    Experience.EXPERIENCED: 7,
 }
 
 
