@@ -51,14 +51,18 @@ def test_hard_holds_and_two_too_hard_in_a_row_step_back() -> None:
 
 
 def test_levels_step_back_in_proportion_to_a_break() -> None:
-    history = [done(MONDAY + timedelta(days=n), Focus.UPPER) for n in range(0, 12, 2)]
+    history = [
+        done(MONDAY + timedelta(days=n), Focus.UPPER, Feedback.RIGHT) for n in range(0, 12, 2)
+    ]
     before = levels_on(1, history, MONDAY + timedelta(days=13))[Focus.UPPER].level
     assert before == 4
     assert levels_on(1, history, MONDAY + timedelta(days=10 + 14))[Focus.UPPER].level == 4
     three_weeks = levels_on(1, history, MONDAY + timedelta(days=10 + 21))[Focus.UPPER]
     assert (three_weeks.level, three_weeks.last_change) == (3, Change.BREAK)
+    six_weeks = levels_on(1, history, MONDAY + timedelta(days=10 + 42))[Focus.UPPER]
+    assert six_weeks.level == 2  # one level per two weeks beyond the first two
     two_months = levels_on(1, history, MONDAY + timedelta(days=10 + 60))[Focus.UPPER]
-    assert two_months.level == 2  # never more than two levels back
+    assert two_months.level == 1  # three levels back, no cap at two any more
 
 
 def test_every_fourth_week_of_continuous_training_is_lighter() -> None:
@@ -163,17 +167,26 @@ async def test_a_reply_soon_after_a_workout_is_kept_as_a_note(bot: BotHarness, c
 async def test_easy_sessions_step_the_next_one_up_and_the_message_says_what_changed(
     bot: BotHarness, clock
 ) -> None:
-    await onboard(bot)  # Core on Thursdays, level 2 ("some experience")
+    await onboard(bot)  # a session on Thursdays, level 4 ("some experience")
     first = (await bot.say("/today"))[0]["text"]
-    assert "Level 2" in first and "Why today" in first
+    assert "Level 4" in first and "Why today" in first
     for week in range(2):
         clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC) + timedelta(weeks=week))
         [reply] = await bot.say("done")
         await bot.tap("Easy", reply)
     clock.set(datetime(2026, 12, 10, 9, 0, tzinfo=UTC))
     third = (await bot.say("/today"))[0]["text"]
-    assert "Level 3" in third
-    assert "since last time" in third and "stepped up" in third
+    assert "Level 5" in third
+    assert "since last time" in third
+
+
+async def test_done_without_feedback_holds_the_level(bot: BotHarness, clock) -> None:
+    await onboard(bot)
+    for week in range(3):
+        clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC) + timedelta(weeks=week))
+        await bot.say("done")
+    clock.set(datetime(2026, 12, 17, 9, 0, tzinfo=UTC))
+    assert "Level 4" in (await bot.say("/today"))[0]["text"]
 
 
 async def test_settings_set_a_time_budget_that_sessions_fit(bot: BotHarness) -> None:
