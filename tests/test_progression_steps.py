@@ -203,6 +203,10 @@ def test_the_ask_line_names_the_day_and_the_buttons_are_that_day_s_feedback() ->
     assert "yesterday's" in line(T, tuesday, tuesday + timedelta(days=1))
     data = [button.callback_data for row in rows(T, tuesday) for button in row]
     assert data == [FeedbackButton(tuesday, answer).pack() for answer in FeedbackAnswer]
+    from bot.messages.views import feedback_keyboard
+
+    under_done = feedback_keyboard(T, tuesday).inline_keyboard
+    assert [list(row) for row in under_done] == rows(T, tuesday)
 
 
 async def test_tapping_the_asked_feedback_records_it_on_the_earlier_day(

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardButton
 
 from bot.content import Texts
-from bot.messages.views import feedback_keyboard
+from bot.messages.callbacks import FeedbackAnswer, FeedbackButton
 
 
 def line(t: Texts, asked_day: date, today: date) -> str:
@@ -27,6 +27,19 @@ def line(t: Texts, asked_day: date, today: date) -> str:
 
 
 def rows(t: Texts, asked_day: date) -> list[list[InlineKeyboardButton]]:
-    """The feedback buttons for ``asked_day`` (easy / right / hard / too hard / sore), as
-    rows to put under the session message's own."""
-    return [list(row) for row in feedback_keyboard(t, asked_day).inline_keyboard]
+    """The feedback buttons for ``asked_day`` as rows to put under the session message's
+    own, laid out as under a logged session (``views.feedback_keyboard``: easy, right /
+    hard, too hard / sore). Built here, not taken from ``views``, so ``views`` can import
+    this module."""
+
+    def button(answer: FeedbackAnswer) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            t(f"feedback.{answer.value}"), callback_data=FeedbackButton(asked_day, answer).pack()
+        )
+
+    felt = [answer for answer in FeedbackAnswer if answer is not FeedbackAnswer.SORE]
+    return [
+        [button(answer) for answer in felt[:2]],
+        [button(answer) for answer in felt[2:]],
+        [button(FeedbackAnswer.SORE)],
+    ]
