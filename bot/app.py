@@ -35,6 +35,7 @@ from bot.handlers import (
     commands,
     delete,
     guards,
+    loads,
     pause,
     setup,
     skip,
@@ -222,6 +223,7 @@ def build_application(
     application.add_handlers(skip.handlers())
     application.add_handlers(pause.handlers())
     application.add_handlers(undo.handlers())
+    application.add_handlers(loads.handlers())  # /units, the weight buttons
     application.add_handlers(this_week.handlers())
     application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
     # Typed text and captions: "done", "skip", notes and the rest of the conversation.

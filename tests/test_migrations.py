@@ -108,6 +108,81 @@ async def test_week_changes_come_and_go_with_0006_and_runners_keep_their_rows(
     assert found == [(7, "1,3,6", None)]
 
 
+async def test_0007_keeps_runners_and_logs_and_its_downgrade_drops_the_columns(
+    db_url: str,
+) -> None:
+    """0007 adds the weights (``session_logs.loads``, empty for every log), the runner's
+    unit ('kg' for everyone already there) and the race distance; runners and logs keep
+    their rows both ways, and the downgrade drops the three columns."""
+    engine = make_engine(db_url)
+    runner_sql = (
+        "INSERT INTO runners (chat_id, onboarded, run_days, hard_days, experience, equipment,"
+        " pull_up_bar, sessions_per_week, timezone, paused, active) VALUES"
+        " (:chat, true, '1,3,6', '1', 'some', 'gym', false, 3, 'UTC', false, true)"
+    )
+    log_sql = (
+        "INSERT INTO session_logs (chat_id, local_date, focus, status, planned, feedback)"
+        " VALUES (:chat, :day, 'legs', 'done', true, 'right')"
+    )
+
+    def columns_of(table: str) -> Any:
+        return lambda sync: {c["name"] for c in inspect(sync).get_columns(table)}
+
+    try:
+        await migrate(engine)
+        await _alembic(engine, "downgrade", "0006")
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM session_logs"))
+            await connection.execute(text("DELETE FROM runners"))
+            for chat in (11, 12):
+                await connection.execute(text(runner_sql), {"chat": chat})
+                await connection.execute(text(log_sql), {"chat": chat, "day": date(2026, 11, 30)})
+            before = await connection.run_sync(columns_of("session_logs"))
+        assert "loads" not in before
+        await migrate(engine)
+        async with engine.begin() as connection:
+            runners = [
+                tuple(row)
+                for row in await connection.execute(
+                    text(
+                        "SELECT chat_id, equipment, weight_unit, race_distance FROM runners"
+                        " ORDER BY chat_id"
+                    )
+                )
+            ]
+            logged = [
+                tuple(row)
+                for row in await connection.execute(
+                    text("SELECT chat_id, feedback, loads FROM session_logs ORDER BY chat_id")
+                )
+            ]
+            await connection.execute(
+                text("UPDATE session_logs SET loads = :loads WHERE chat_id = 11"),
+                {"loads": '{"back_squat": 60.0}'},
+            )
+        await _alembic(engine, "downgrade", "0006")
+        async with engine.begin() as connection:
+            after_runners = await connection.run_sync(columns_of("runners"))
+            after_logs = await connection.run_sync(columns_of("session_logs"))
+            kept = [
+                tuple(row)
+                for row in await connection.execute(
+                    text("SELECT chat_id, feedback FROM session_logs ORDER BY chat_id")
+                )
+            ]
+        await migrate(engine)
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM session_logs"))
+            await connection.execute(text("DELETE FROM runners"))
+    finally:
+        await engine.dispose()
+    assert runners == [(11, "gym", "kg", None), (12, "gym", "kg", None)]
+    assert logged == [(11, "right", None), (12, "right", None)]
+    assert "loads" not in after_logs
+    assert not {"weight_unit", "race_distance"} & after_runners
+    assert kept == [(11, "right"), (12, "right")]
+
+
 async def _alembic(engine: AsyncEngine, action: str, revision: str) -> None:
     def run(connection: Any) -> None:
         config = alembic_config()

@@ -15,25 +15,28 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Chat, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.coach.intents import Intent, Understood
 from bot.coach.status import LogStatus, SkipReason
+from bot.coach.weights import is_pain, read_weights
 from bot.deps import Deps, get_deps
-from bot.handlers import commands, this_week, undo
+from bot.handlers import commands, loads, this_week, undo
 from bot.handlers import skip as skip_handler
 from bot.handlers import today as today_handler
 from bot.handlers import week as week_handler
 from bot.messages import chat as chat_messages
 from bot.messages import skip as skip_messages
 from bot.messages import views
+from bot.messages.callbacks import SwapWhich
 from bot.messages.today import today_message
-from bot.services.calendar import next_slot
+from bot.services.calendar import local_today, next_slot
 from bot.services.chat import Moved, glance, move_to_tomorrow, standing, yesterday_of
 from bot.services.log import FeedbackResult, record_feedback
 from bot.services.notes import just_done, note_after_workout
 from bot.services.plan import read_today
+from bot.store import runners
 from bot.store.db import transaction
 
 
@@ -87,6 +90,9 @@ async def _answer(
     chat = update.effective_chat
     assert chat is not None
     intent = understood.intent
+    reading = read_weights(text) if intent not in (Intent.SKIP, Intent.UNDO) else None
+    if reading is not None and await loads.typed_weights(update, deps, understood, reading):
+        return  # "done, squat 60 kg", "RDL 40kg", "60" after "done"
     if intent in (Intent.DONE, Intent.SKIP):
         await _log(update, deps, understood)
     elif intent is Intent.UNDO:
@@ -101,6 +107,8 @@ async def _answer(
         and await _typed_reason(deps, chat, SkipReason(reason))
     ):
         return  # "busy", typed instead of tapped under "What got in the way?"
+    elif is_pain(text):
+        await _pain(deps, chat)
     elif intent is Intent.FEEDBACK and understood.feeling is not None:
         await _feedback(deps, chat, understood.feeling)
     elif await this_week.typed_change(update, context):
@@ -184,6 +192,26 @@ async def _feedback(deps: Deps, chat: Chat, feeling: str) -> None:
         await chat.send_message(t("replies.feedback_again"))
     else:
         await chat.send_message(t(f"feedback.thanks_{feeling}"))
+
+
+async def _pain(deps: Deps, chat: Chat) -> None:
+    """ "🤕" alone, "sharp pain", "it hurts": the pain rule — stop that exercise; ⇄ Swap it
+    or rest today. Soon after "done" it is also that session's "sore" (as the tap)."""
+    t = deps.content.texts
+    now = deps.clock.now()
+    today = None
+    async with transaction(deps.sessions) as session:
+        found = await just_done(session, chat.id, now)
+        if found is not None:
+            day, today = found
+            await record_feedback(session, chat.id, day, feedback=None, sore=True)
+        elif (runner := await runners.read_runner(session, chat.id)) is not None:
+            today = local_today(runner, now)
+    keyboard = None
+    if today is not None:
+        swap = InlineKeyboardButton(t("swap.button"), callback_data=SwapWhich(today).pack())
+        keyboard = InlineKeyboardMarkup([[swap]])
+    await chat.send_message(t("loads.pain"), reply_markup=keyboard)
 
 
 async def _typed_reason(deps: Deps, chat: Chat, reason: SkipReason) -> bool:

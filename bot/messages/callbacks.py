@@ -22,6 +22,7 @@ refuses more.
     v1:pz:<day>:keep                                         PauseKeep
     v1:del:yes  v1:del:no                                    DeleteButton
     v1:undo:<day>                                            UndoButton
+    v1:wt:<day>:<exercise>:<grams>                           WeightButton
     ob:<step>:<value>                                        SetupButton
 """
 
@@ -483,6 +484,41 @@ class SetupButton(Button):
         return cls(args[0], ":".join(args[1:]))
 
 
+# The heaviest weight a button (or a typed message) can carry: 300 kg, in grams.
+MAX_WEIGHT_GRAMS = 300_000
+
+
+@dataclass(frozen=True)
+class WeightButton(Button):
+    """Same / more / less under "✅ Logged": the weight the runner used on ``exercise`` in the
+    session of ``day``, in whole grams (kilograms as stored; no float on the wire)."""
+
+    PREFIX: ClassVar[str] = f"{VERSION}:wt"
+    PATTERN: ClassVar[str] = rf"^{PREFIX}:"
+    day: date
+    exercise: str
+    grams: int
+
+    def pack(self) -> str:
+        return _pack(self.PREFIX, day_code(self.day), _part(self.exercise), str(self.grams))
+
+    @classmethod
+    def unpack(cls, args: list[str]) -> WeightButton | None:
+        if len(args) != 3:
+            return None
+        day = parse_day_code(args[0])
+        exercise, grams = args[1], args[2]
+        if day is None or not exercise or not exercise.isascii():
+            return None
+        if not (exercise.replace("_", "").isalnum() and exercise.islower()):
+            return None
+        # Digits only, ASCII, no leading zero: exactly what pack writes.
+        if not (grams.isascii() and grams.isdigit()) or grams.startswith("0"):
+            return None
+        value = int(grams)
+        return cls(day, exercise, value) if 0 < value <= MAX_WEIGHT_GRAMS else None
+
+
 # ---- reading --------------------------------------------------------------------------------
 
 _FAMILIES: dict[str, Callable[[list[str]], Button | None]] = {
@@ -498,6 +534,7 @@ _FAMILIES: dict[str, Callable[[list[str]], Button | None]] = {
     PauseButton.PREFIX: PauseButton.unpack,
     DeleteButton.PREFIX: DeleteButton.unpack,
     UndoButton.PREFIX: UndoButton.unpack,
+    WeightButton.PREFIX: WeightButton.unpack,
     SetupButton.PREFIX: SetupButton.unpack,
 }
 

@@ -33,6 +33,7 @@ def history_from(logs_read: Iterable[Any], until: date) -> list[Entry]:
             status=log.status,
             feedback=Feedback(log.feedback) if log.feedback else None,
             sore=log.sore,
+            loads=tuple(sorted(logs.loads_of(getattr(log, "loads", None)).items())),
         )
         for log in logs_read
         if first <= log.local_date <= until

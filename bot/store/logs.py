@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
@@ -103,6 +105,48 @@ async def set_feedback(
     session.add(log)
     await session.flush()
     return True
+
+
+def loads_of(raw: str | None) -> dict[str, float]:
+    """``session_logs.loads`` as {exercise id: kilograms}; a damaged value reads as none
+    (it must not stop /today or a reminder)."""
+    if not raw:
+        return {}
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {
+        str(key): float(value)
+        for key, value in found.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+
+
+class LoadsResult(StrEnum):
+    SAVED = "saved"
+    SAME = "same"  # every weight was noted already (a double tap)
+    NOT_DONE = "not_done"  # no session logged done that day (undone, skipped)
+
+
+async def set_loads(
+    session: AsyncSession, chat_id: int, day: date, told: Mapping[str, float]
+) -> LoadsResult:
+    """Keep the weights the runner used in the session of ``day`` (kilograms), on its log
+    row: undoing the session takes them with it."""
+    log = await log_on(session, chat_id, day)
+    if log is None or log.status != LogStatus.DONE:
+        return LoadsResult.NOT_DONE
+    kept = loads_of(log.loads)
+    if all(kept.get(key) == value for key, value in told.items()):
+        return LoadsResult.SAME
+    kept.update(told)
+    log.loads = json.dumps(kept, sort_keys=True)
+    session.add(log)
+    await session.flush()
+    return LoadsResult.SAVED
 
 
 async def set_reason(session: AsyncSession, chat_id: int, day: date, reason: str) -> bool:

@@ -1,0 +1,187 @@
+"""Reading the weight a runner typed: "done, squat 60 kg", "RDL 40kg", "62,5 kilos",
+"135 lb", or a bare "60" (in the runner's unit).
+
+The words are content (``content/phrases_loads.toml``): the units, the filler around a
+weight that names no exercise, other names runners use for a move ("RDL"). Which
+exercise a name means is decided among the loaded moves of the session it is for
+(``match_exercise``, rapidfuzz): a name that fits none, or no name, is the session's first
+loaded move. A weight outside 0-300 kg, or with a minus sign, is nonsense: answered, never
+stored.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz, process
+
+from bot.coach.loads import KG_PER_LB, to_kg
+from bot.coach.week_change import normalise
+from bot.content import CONTENT_DIR, ContentError, Exercise
+
+PHRASES_LOADS_FILE = "phrases_loads.toml"
+# No runner's session weight is above this; a typo ("6000 kg") is not a record.
+MAX_KG = 300.0
+# How close a typed name must be to an exercise's (rapidfuzz's 0-100 score).
+NAME_CUTOFF = 60.0
+
+
+class _LoadsSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kg: list[str] = Field(min_length=1)
+    lb: list[str] = Field(min_length=1)
+    filler: list[str] = Field(min_length=1)
+    aliases: dict[str, str] = {}
+
+
+class _PainSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    phrases: list[str] = Field(min_length=1)
+
+
+class _LoadsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    loads: _LoadsSection
+    pain: _PainSection
+
+
+@dataclass(frozen=True)
+class LoadWords:
+    units: dict[str, str]  # what is typed -> kg | lb
+    filler: frozenset[str]  # normalised words that name no exercise
+    aliases: dict[str, str]  # a normalised word -> the words of an exercise's name
+    pain: tuple[str, ...]  # "🤕", "sharp pain" (normalised, except emoji kept as typed)
+    pattern: re.Pattern[str]
+
+
+@functools.cache
+def load_words(directory: Path = CONTENT_DIR) -> LoadWords:
+    """content/phrases_loads.toml, checked; read once. A broken file raises ContentError."""
+    path = directory / PHRASES_LOADS_FILE
+    try:
+        with path.open("rb") as handle:
+            found = _LoadsFile.model_validate(tomllib.load(handle))
+    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ContentError(f"{path.name}: {exc}") from None
+    units = {word.lower(): "kg" for word in found.loads.kg}
+    units.update({word.lower(): "lb" for word in found.loads.lb})
+    spelled = "|".join(re.escape(word) for word in sorted(units, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\w.,])(?P<sign>[-−–]\s*)?(?P<amount>\d{{1,6}}(?:[.,]\d{{1,3}})?)\s*"
+        rf"(?P<unit>{spelled})(?![a-z])",
+        re.IGNORECASE,
+    )
+    return LoadWords(
+        units=units,
+        filler=frozenset(normalise(word) for word in found.loads.filler),
+        aliases={normalise(key): normalise(value) for key, value in found.loads.aliases.items()},
+        pain=tuple(phrase.strip().lower() for phrase in found.pain.phrases),
+        pattern=pattern,
+    )
+
+
+@dataclass(frozen=True)
+class Told:
+    """One weight as typed: the words naming its move ("squat"; "" for none), the amount
+    and its unit (None: a bare number, in the runner's unit)."""
+
+    name: str
+    amount: float
+    unit: str | None
+    negative: bool = False  # "-5 kg": typed with a minus sign
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message says about weights: those told, whether one is nonsense, and the
+    text with the weights and their names taken out (what else it says: "done")."""
+
+    told: tuple[Told, ...]
+    nonsense: bool
+    rest: str
+
+
+_BARE = re.compile(r"^\s*(?P<sign>[-−–]\s*)?(?P<amount>\d{1,6}(?:[.,]\d{1,3})?)\s*$")
+
+
+def _amount(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _name(words: LoadWords, text: str) -> str:
+    """The words of a move's name in ``text``: filler ("done", "did") taken out."""
+    kept = [word for word in normalise(text).split() if word not in words.filler]
+    return " ".join(kept)
+
+
+def read_weights(text: str, words: LoadWords | None = None) -> Reading | None:
+    """The weights in ``text``; None when it holds none (not a number with a unit, nor a
+    bare number alone)."""
+    words = words or load_words()
+    bare = _BARE.match(text)
+    if bare is not None:
+        amount = _amount(bare["amount"])
+        nonsense = bare["sign"] is not None or not 0 < amount <= MAX_KG / KG_PER_LB
+        return Reading((Told("", amount, None, bare["sign"] is not None),), nonsense, "")
+    matches = list(words.pattern.finditer(text))
+    if not matches:
+        return None
+    told: list[Told] = []
+    nonsense = False
+    rest: list[str] = []
+    start = 0
+    for found in matches:
+        before = text[start : found.start()]
+        # "done, squat": the part after the last comma names the move; before it, the rest.
+        head, _sep, named = before.rpartition(",")
+        name = _name(words, named)
+        rest.append(head)
+        rest.extend(word for word in normalise(named).split() if word in words.filler)
+        unit = words.units[found["unit"].lower()]
+        amount = _amount(found["amount"])
+        kg = to_kg(amount, unit)
+        if found["sign"] is not None or not 0 < kg <= MAX_KG:
+            nonsense = True
+        told.append(Told(name, amount, unit, found["sign"] is not None))
+        start = found.end()
+    rest.append(text[start:])
+    return Reading(tuple(told), nonsense, " ".join(" ".join(rest).split()))
+
+
+def match_exercise(
+    name: str, loaded: Sequence[Exercise], words: LoadWords | None = None
+) -> Exercise | None:
+    """The loaded move ``name`` means ("squat" -> Barbell back squat, "rdl" -> Barbell
+    Romanian deadlift); the first loaded move for no name or no close match; None when
+    the session has no loaded move."""
+    if not loaded:
+        return None
+    words = words or load_words()
+    if not name:
+        return loaded[0]
+    wanted = " ".join(words.aliases.get(word, word) for word in name.split())
+    choices = {exercise.id: normalise(exercise.name) for exercise in loaded}
+    best = process.extractOne(
+        wanted, choices, scorer=fuzz.token_set_ratio, score_cutoff=NAME_CUTOFF
+    )
+    if best is None:
+        return loaded[0]
+    return next(exercise for exercise in loaded if exercise.id == best[2])
+
+
+def kilograms(told: Told, unit: str) -> float:
+    """A weight as stored: kilograms, from the unit typed (or the runner's)."""
+    return round(to_kg(told.amount, told.unit or unit), 3)
+
+
+def is_pain(text: str, words: LoadWords | None = None) -> bool:
+    """ "🤕" typed alone, "sharp pain", "it hurts": the pain rule (stop that exercise)."""
+    words = words or load_words()
+    stripped = text.strip().lower()
+    return stripped in words.pain or normalise(text) in {normalise(p) for p in words.pain}

@@ -1,0 +1,251 @@
+"""Weights the runner tells: typed with "done" ("done, squat 60 kg": logged and noted in
+one reply), typed after it ("RDL 40kg", a bare "60"), tapped under "✅ Logged" (same /
+more / less than the target), and /units kg|lb.
+
+A weight that makes no sense ("squat 6000 kg", "-5 kg") is answered kindly and nothing is
+written — not the weight, not the "done" it came with: the runner will type it again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from telegram import Chat, InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.coach.intents import Intent, Understood
+from bot.coach.loads import UNITS
+from bot.coach.status import LogStatus
+from bot.coach.weights import MAX_KG, Reading, kilograms, read_weights
+from bot.content import Exercise
+from bot.deps import Deps, get_deps
+from bot.handlers import today as today_handler
+from bot.handlers.taps import tap_or_stale
+from bot.messages import views
+from bot.messages.callbacks import WeightButton
+from bot.messages.loads import noted_text, weight_row
+from bot.messages.today import logged_keyboard, outcome_text
+from bot.services.calendar import local_today
+from bot.services.history import runner_and_recent_log
+from bot.services.loads import (
+    LoggedSession,
+    keep_weights,
+    logged_session,
+    resolve,
+    sensible,
+    set_unit,
+    unit_of,
+)
+from bot.services.log import LogResult, log_session
+from bot.store.db import transaction
+from bot.store.logs import LoadsResult
+
+
+def _typed_unit(reading: Reading) -> str | None:
+    """The unit the runner typed (the last one, if several), None for a bare number."""
+    units = [told.unit for told in reading.told if told.unit is not None]
+    return units[-1] if units else None
+
+
+async def _nonsense(deps: Deps, chat: Chat, reading: Reading, unit: str) -> None:
+    t = deps.content.texts
+    told = reading.told[0]
+    bad = next(
+        (item for item in reading.told if item.negative or not 0 < kilograms(item, unit) <= MAX_KG),
+        reading.told[0],
+    )
+    told = bad
+    shown = f"{'-' if told.negative else ''}{told.amount:g}"
+    weight = t("loads.weight", amount=shown, unit=t(f"loads.unit_{told.unit or unit}"))
+    await chat.send_message(t("loads.nonsense", weight=views.user_text(weight)))
+
+
+def _note_of(understood: Understood) -> str | None:
+    """The words of a "done" that are not its weights ("done, legs felt heavy, squat 60
+    kg" keeps "legs felt heavy"); None when the weights were all it said."""
+    if not understood.note:
+        return None
+    reading = read_weights(understood.note)
+    rest = understood.note if reading is None else reading.rest
+    rest = rest.strip(" ,;.-")
+    return rest or None
+
+
+async def typed_weights(
+    update: Update, deps: Deps, understood: Understood, reading: Reading
+) -> bool:
+    """A message with weights in it: logged and noted. False when it is not about weights
+    after all (a bare number with no session done today): the caller answers it."""
+    chat = update.effective_chat
+    assert chat is not None
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:
+        logged = await logged_session(session, deps.content, chat.id, now)
+    if logged is None and _typed_unit(reading) is None:
+        return False  # "60" with nothing done today: not a weight
+    if understood.intent is Intent.DONE or logged is None:
+        await _log_with_weights(update, deps, understood, reading)
+        return True
+    await _note_weights(deps, chat, logged, reading)
+    return True
+
+
+async def _maybe_set_unit(deps: Deps, chat_id: int, reading: Reading, current: str) -> str:
+    """The unit typed becomes the runner's unit when it differs."""
+    typed = _typed_unit(reading)
+    if typed is None or typed == current:
+        return current
+    async with transaction(deps.sessions) as session:
+        await set_unit(session, chat_id, typed)
+    return typed
+
+
+async def _note_weights(deps: Deps, chat: Chat, logged: LoggedSession, reading: Reading) -> None:
+    """Weights typed after "done": kept on that session's log."""
+    t = deps.content.texts
+    unit = logged.unit
+    if not sensible(reading, unit):
+        await _nonsense(deps, chat, reading, unit)
+        return
+    if not logged.loaded:
+        await chat.send_message(t("loads.no_loaded"))
+        return
+    told = resolve(reading, logged.loaded, unit)
+    async with transaction(deps.sessions) as session:
+        await keep_weights(session, chat.id, logged.day, told)
+    shown = await _maybe_set_unit(deps, chat.id, reading, unit)
+    await chat.send_message(noted_text(t, told, shown))
+
+
+async def _log_with_weights(
+    update: Update, deps: Deps, understood: Understood, reading: Reading
+) -> None:
+    """ "done, squat 60 kg": the session logged and the weight noted, in one reply."""
+    chat = update.effective_chat
+    assert chat is not None
+    t = deps.content.texts
+    now = deps.clock.now()
+    note = _note_of(understood)
+    async with transaction(deps.sessions) as session:
+        runner, recent = await runner_and_recent_log(session, chat.id, now)
+    if runner is None or not runner.onboarded:
+        await chat.send_message(t("done.not_set_up"))
+        return
+    unit = unit_of(runner)
+    if not sensible(reading, unit):
+        await _nonsense(deps, chat, reading, unit)
+        return
+    day: date | None = None
+    if understood.yesterday:
+        day = local_today(runner, now) - timedelta(days=1)
+    async with transaction(deps.sessions) as session:
+        runner, recent = await runner_and_recent_log(session, chat.id, now)
+        assert runner is not None
+        outcome = await log_session(
+            session, runner, now=now, status=LogStatus.DONE, note=note, day=day, recent=recent
+        )
+        logged = None
+        told: list[tuple[Exercise, float]] = []
+        if outcome.result in (LogResult.LOGGED, LogResult.ALREADY) and outcome.status == (
+            LogStatus.DONE
+        ):
+            logged = await logged_session(session, deps.content, chat.id, now, outcome.day)
+            if logged is not None and logged.loaded:
+                resolved = resolve(reading, logged.loaded, unit)
+                await keep_weights(session, chat.id, logged.day, resolved)
+                told = list(resolved)
+    if logged is None:
+        # Nothing to put a weight on (which focus? race day? too long ago?): the answer a
+        # plain "done" gets; the weight can follow once the session is logged.
+        await today_handler.log_and_reply(
+            update, deps, None, status=LogStatus.DONE, note=understood.note, day=day
+        )
+        return
+    shown = await _maybe_set_unit(deps, chat.id, reading, unit)
+    today = local_today(runner, now)
+    text = outcome_text(t, outcome, today, note if outcome.result is LogResult.LOGGED else None)
+    noted = noted_text(t, told, shown) if told else t("loads.no_loaded")
+    text += "\n" + noted
+    if outcome.result is LogResult.LOGGED and outcome.day is not None:
+        text += "\n\n" + t("feedback.ask")
+        await chat.send_message(text, reply_markup=logged_keyboard(t, outcome.day))
+        return
+    await chat.send_message(text)
+
+
+async def weight_prompt(
+    deps: Deps, chat_id: int, day: date
+) -> tuple[str, list[InlineKeyboardButton] | None]:
+    """What "✅ Logged" adds for a session with a loaded move: the same / more / less row
+    for its first loaded move with a target, else the question "What weight did you
+    use?" (asked here, once); nothing for a session without one."""
+    t = deps.content.texts
+    async with transaction(deps.sessions) as session:
+        logged = await logged_session(session, deps.content, chat_id, deps.clock.now(), day)
+    if logged is None or not logged.loaded:
+        return "", None
+    for exercise in logged.loaded:
+        target = logged.targets.get(exercise.id)
+        if target is not None and exercise.id not in logged.kept:
+            found = weight_row(t, day, exercise, target, logged.unit)
+            if found is not None:
+                return found[0], found[1]
+    if logged.kept:
+        return "", None
+    return t("loads.ask"), None
+
+
+async def on_weight_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """= / more / less under "✅ Logged": the weight kept for that move. A second tap of
+    the same weight is a toast; a button for a session undone since, for a move the
+    session does not have, or made up, is answered as expired."""
+    if (tap := await tap_or_stale(update, context, WeightButton)) is None:
+        return
+    deps, t, query, chat, button = tap.deps, tap.t, tap.query, tap.chat, tap.button
+    kg = button.grams / 1000
+    async with transaction(deps.sessions) as session:
+        logged = await logged_session(session, deps.content, chat.id, deps.clock.now(), button.day)
+        exercise = next(
+            (move for move in (logged.loaded if logged else ()) if move.id == button.exercise),
+            None,
+        )
+        result = LoadsResult.NOT_DONE
+        if logged is not None and exercise is not None and button.day <= logged.today:
+            result = await keep_weights(session, chat.id, button.day, [(exercise, kg)])
+    if logged is None or exercise is None or result is LoadsResult.NOT_DONE:
+        await tap.stale()
+        return
+    if result is LoadsResult.SAME:
+        await query.answer(views.toast(t("loads.answer_already")))
+        return
+    await query.answer(views.toast(t("loads.answer_noted")))
+    await chat.send_message(noted_text(t, [(exercise, kg)], logged.unit))
+
+
+async def units_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/units kg or /units lb: how every weight is shown and a bare number is read."""
+    deps = get_deps(context)
+    chat = update.effective_chat
+    assert chat is not None
+    t = deps.content.texts
+    words = [word.lower() for word in (context.args or [])]
+    reading = read_weights("1 " + words[0]) if len(words) == 1 else None
+    unit = _typed_unit(reading) if reading is not None else None
+    if unit not in UNITS:
+        await chat.send_message(t("loads.unit_ask"))
+        return
+    async with transaction(deps.sessions) as session:
+        changed = await set_unit(session, chat.id, unit)
+    if changed is None:
+        await chat.send_message(t("today.not_set_up"))
+        return
+    label = t(f"loads.unit_{unit}")
+    await chat.send_message(t("loads.unit_set" if changed else "loads.unit_same", unit=label))
+
+
+def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("units", units_command, filters=private),
+        CallbackQueryHandler(on_weight_button, pattern=WeightButton.PATTERN),
+    ]
