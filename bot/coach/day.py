@@ -7,17 +7,28 @@ the weekly preview and the season simulation all say the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from bot.coach.loads import LoadTarget, load_targets
-from bot.coach.phases import Adjustment, RacePhase, adjust, is_lighter_week, race_phase
+from bot.coach.phases import (
+    Adjustment,
+    RacePhase,
+    adjust,
+    is_lighter_week,
+    legs_allowed,
+    no_session,
+    race_phase,
+    reduced_on,
+    scale_level,
+)
 from bot.coach.plan import plan_for_date
 from bot.coach.plyo import plyo_allowed
 from bot.coach.progression import Break, Entry, FocusLevel, levels_on, unrated_before
 from bot.coach.rungs import rungs_on
 from bot.coach.session import Session, build_session
+from bot.coach.session_time import SessionItem
 from bot.coach.status import LogStatus
 from bot.coach.week import STARTING_LEVEL, Focus, RunnerWeek
 from bot.content import Catalog
@@ -87,6 +98,12 @@ def is_race_day(day: date, coaching: Coaching) -> bool:
     return coaching.race_day is not None and day == coaching.race_day
 
 
+def reduced_days(history: list[Entry], coaching: Coaching) -> Callable[[date], bool]:
+    """The days whose sessions were made easier on purpose (taper, race week, recovery,
+    lighter weeks): they never count toward the next level or rung (``phases.reduced_on``)."""
+    return reduced_on(history, coaching.race_day, coaching.race_distance)
+
+
 def day_focus(
     week: RunnerWeek,
     history: list[Entry],
@@ -95,11 +112,13 @@ def day_focus(
     placed: Focus | None,
 ) -> DayFocus | None:
     """The one answer to "which session is on ``day``", from the session the calendar
-    ``placed`` there: none on race day; legs on sore legs before a long run or a hard day
-    become core or upper body; race week is core only (``progression.adjust``)."""
-    if placed is None or is_race_day(day, coaching):
+    ``placed`` there: none on race day or the day before it; legs on sore legs before a
+    long run or a hard day become core or upper body; race week is short easy core, but
+    for legs placed before its legs-free days (``phases.legs_allowed``), which keep the
+    taper's legs (``RacePhase.LAST_LEGS``)."""
+    if placed is None or no_session(day, coaching.race_day):
         return None
-    phase = race_phase(day, coaching.race_day)
+    phase = race_phase(day, coaching.race_day, coaching.race_distance)
     done = next((e.focus for e in history if e.day == day and e.status == LogStatus.DONE), None)
     if done is not None:  # what was done is what the day held ("sore" after it changes nothing)
         was_swap = placed is Focus.LEGS and done is not Focus.LEGS
@@ -110,8 +129,31 @@ def day_focus(
         if swapped is not None:
             focus, sore_swap = swapped, True
     if phase is RacePhase.RACE_WEEK:
-        focus = Focus.CORE
+        if focus is Focus.LEGS and legs_allowed(day, coaching.race_day, coaching.race_distance):
+            phase = RacePhase.LAST_LEGS
+        else:
+            focus = Focus.CORE
     return DayFocus(focus, placed, sore_swap, phase)
+
+
+def _scaled(session: Session, volume: float) -> Session:
+    """The session keeping ``volume`` of each exercise's work (``phases.scale_level``)."""
+    if volume >= 1:
+        return session
+    items = tuple(
+        SessionItem(item.exercise, scale_level(item.level, volume)) for item in session.items
+    )
+    return replace(session, items=items)
+
+
+def _held(targets: Mapping[str, LoadTarget]) -> dict[str, LoadTarget]:
+    """Targets that do not go up: after a race and in a lighter week the weight holds."""
+    return {
+        name: replace(target, next_kg=min(target.next_kg, target.last_kg))
+        if target.next_kg is not None and target.last_kg is not None
+        else target
+        for name, target in targets.items()
+    }
 
 
 def session_on(
@@ -124,46 +166,71 @@ def session_on(
 ) -> DayPlan | None:
     """The session for ``day``: the weekly plan's, or ``focus`` (the calendar's session
     of that day: moved, offered again, or a week unlike the usual), as ``day_focus``
-    changes it."""
+    changes it, dosed as ``phases.adjust`` says for the day's place in the season."""
     decided = day_focus(week, history, day, coaching, focus or plan_for_date(week, day))
     if decided is None:
         return None
     # Race week turns whatever was placed into easy core (``adjust`` says how easy).
-    planned = decided.placed if decided.phase is RacePhase.RACE_WEEK else decided.focus
+    race_week = decided.phase is RacePhase.RACE_WEEK
+    planned = decided.placed if race_week else decided.focus
     start = STARTING_LEVEL[week.experience]
-    states = levels_on(start, history, day, coaching.breaks)
+    reduced = reduced_days(history, coaching)
+    states = levels_on(start, history, day, coaching.breaks, reduced=reduced)
+    lighter = decided.phase is None and is_lighter_week(history, day)
+    base = states[Focus.CORE if race_week else planned].level
+    last_monday = day - timedelta(days=day.weekday() + 7)
+    if lighter:
+        # Never above the level the previous week started at: lighter than that week.
+        before = levels_on(start, history, last_monday, coaching.breaks, reduced=reduced)
+        base = min(base, before[planned].level)
     adjustment = adjust(
-        planned,
-        states[planned].level,
-        lighter_week=is_lighter_week(history, day),
-        phase=decided.phase,
-        distance=coaching.race_distance,
+        planned, base, lighter_week=lighter, phase=decided.phase, distance=coaching.race_distance
     )
     state = states[adjustment.focus]
-    level = adjustment.level if adjustment.focus is planned else min(state.level, adjustment.level)
-    session = build_session(
+    level = adjustment.level
+
+    def rungs(on: date, at: int) -> dict[str, int]:
+        return rungs_on(
+            catalog,
+            week,
+            history,
+            on,
+            adjustment.focus,
+            at,
+            coaching.swaps,
+            start=start,
+            breaks=coaching.breaks,
+            reduced=reduced,
+        )
+
+    chosen = rungs(day, level)
+    if lighter:
+        earlier = rungs(last_monday, level)
+        chosen = {name: min(rung, earlier.get(name, rung)) for name, rung in chosen.items()}
+    full = build_session(
         catalog,
         adjustment.focus,
         level,
         week.equipment,
         week.pull_up_bar,
         fewer_sets=adjustment.fewer_sets,
-        volume=adjustment.volume,
         budget_minutes=coaching.budget_minutes,
         swaps=coaching.swaps,
-        rungs=rungs_on(catalog, week, history, day, adjustment.focus, level, coaching.swaps),
+        rungs=chosen,
         plyo=plyo_allowed(week, history, day),
     )
     previous = _previous_session(catalog, week, history, day, adjustment.focus, coaching)
+    targets = load_targets(full, previous, history, day, coaching.weight_unit)
     return DayPlan(
         day,
         planned,
         adjustment,
         state,
-        session,
-        previous,
+        _scaled(full, adjustment.volume),
+        # Compared at the same share, "since last time" names what really changed.
+        None if previous is None else _scaled(previous, adjustment.volume),
         decided.sore_swap,
-        targets=load_targets(session, previous, history, day),
+        targets=_held(targets) if adjustment.hold_loads else targets,
         ask_feedback=unrated_before(history, day),
     )
 
@@ -184,7 +251,9 @@ def _previous_session(
     if not earlier:
         return None
     last = max(earlier, key=lambda entry: entry.day)
-    states = levels_on(STARTING_LEVEL[week.experience], history, last.day, coaching.breaks)
+    start = STARTING_LEVEL[week.experience]
+    reduced = reduced_days(history, coaching)
+    states = levels_on(start, history, last.day, coaching.breaks, reduced=reduced)
     level = states[focus].level
     return build_session(
         catalog,
@@ -194,7 +263,18 @@ def _previous_session(
         week.pull_up_bar,
         budget_minutes=coaching.budget_minutes,
         swaps=coaching.swaps,
-        rungs=rungs_on(catalog, week, history, last.day, focus, level, coaching.swaps),
+        rungs=rungs_on(
+            catalog,
+            week,
+            history,
+            last.day,
+            focus,
+            level,
+            coaching.swaps,
+            start=start,
+            breaks=coaching.breaks,
+            reduced=reduced,
+        ),
         plyo=plyo_allowed(week, history, last.day),
     )
 
