@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from telegram import Chat, InlineKeyboardButton, Update
+from telegram import Chat, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.coach.intents import Intent, Understood
@@ -23,7 +23,7 @@ from bot.handlers import today as today_handler
 from bot.handlers.taps import tap_or_stale
 from bot.messages import views
 from bot.messages.callbacks import WeightButton
-from bot.messages.loads import noted_text, weight_row
+from bot.messages.loads import noted_text
 from bot.messages.today import logged_keyboard, outcome_text
 from bot.services.calendar import local_today
 from bot.services.history import runner_and_recent_log
@@ -171,28 +171,6 @@ async def _log_with_weights(
         await chat.send_message(text, reply_markup=logged_keyboard(t, outcome.day))
         return
     await chat.send_message(text)
-
-
-async def weight_prompt(
-    deps: Deps, chat_id: int, day: date
-) -> tuple[str, list[InlineKeyboardButton] | None]:
-    """What "✅ Logged" adds for a session with a loaded move: the same / more / less row
-    for its first loaded move with a target, else the question "What weight did you
-    use?" (asked here, once); nothing for a session without one."""
-    t = deps.content.texts
-    async with transaction(deps.sessions) as session:
-        logged = await logged_session(session, deps.content, chat_id, deps.clock.now(), day)
-    if logged is None or not logged.loaded:
-        return "", None
-    for exercise in logged.loaded:
-        target = logged.targets.get(exercise.id)
-        if target is not None and exercise.id not in logged.kept:
-            found = weight_row(t, day, exercise, target, logged.unit)
-            if found is not None:
-                return found[0], found[1]
-    if logged.kept:
-        return "", None
-    return t("loads.ask"), None
 
 
 async def on_weight_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
