@@ -20,8 +20,8 @@ from sqlmodel import select
 
 import testkit.harness as harness_module
 from bot.coach.loads import KG_PER_LB
-from bot.coach.weights import match_exercise
 from bot.coach.week import Focus
+from bot.coach.weights import match_exercise
 from bot.content import Content, Exercise
 from bot.messages.callbacks import WeightButton
 from bot.services.loads import loaded_moves
