@@ -13,7 +13,7 @@ import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -24,7 +24,16 @@ from bot.coach.week_change import WeekWords, normalise
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 Need = Literal["dumbbells", "bar", "gym"]
-MAX_LEVEL = 4
+# A runner's focus level is 1..12 (issue 13): every level has a template, and a level
+# step moves each exercise one small rung up its ladder.
+MAX_LEVEL = 12
+# The fewest rungs a ladder may have at all; the real catalogue's ladders are longer
+# (10+ for lower-body moves, 8+ for the rest: tests/test_content_ladders.py).
+MIN_RUNGS = 4
+# Ground contacts of one plyometric session, every rung: start near 40, stay at or under
+# 100 (Spurrs et al. 2003 began at 60 contacts; 40-100 is the low, runner-safe range of
+# Ramirez-Campillo et al. 2020's review of plyometrics for endurance runners).
+PLYO_CONTACTS = (40, 100)
 
 
 class ContentError(Exception):
@@ -48,6 +57,9 @@ class Level(_Strict):
     # This rung adds weight and takes the reps back down (double progression): the load
     # target steps up here, and only here.
     heavier: bool = False
+    # Done holding a weight (a dumbbell, the bar, a backpack): the runner can log it and
+    # the next session's target steps from it.
+    load: bool = False
     # Seconds each rep takes beyond the usual ~3 s (a 3-s lowering, a 2-s pause): counted
     # in the session's minutes.
     tempo: int = Field(default=0, ge=0, le=10)
@@ -71,12 +83,15 @@ class Exercise(_Strict):
     # strength (sets of reps or holds), plyo (hops, skips, bounds: reps count ground
     # contacts), tendon (slow heavy calf/soleus/tibialis/hamstring work), mobility.
     kind: Literal["strength", "plyo", "tendon", "mobility"] = "strength"
-    # Done with a weight the runner can tell the bot ("done, squat 60 kg").
-    loaded: bool = False
     # Runner-specific work (calves, hips, adductors, tendons): kept when a session is
     # trimmed to the runner's time limit, as the session's first (main) move is.
     keep: bool = False
-    levels: list[Level] = Field(min_length=MAX_LEVEL)
+    levels: list[Level] = Field(min_length=MIN_RUNGS)
+
+    @property
+    def loaded(self) -> bool:
+        """Some rung is done with a weight the runner can tell the bot ("squat 60 kg")."""
+        return any(level.load for level in self.levels)
 
 
 class Template(_Strict):
@@ -93,7 +108,9 @@ class Warmup(_Strict):
     """The few minutes before a focus's session (content/sessions.toml ``[warmups]``)."""
 
     minutes: int = Field(ge=1, le=10)
-    moves: list[str] = Field(min_length=1)
+    moves: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
+        min_length=1, max_length=6
+    )
 
 
 class SessionsFile(_Strict):
@@ -304,6 +321,44 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str], path: Path
             raise ContentError(f"{path.name}: {full}: must be text, got {type(value).__name__}")
 
 
+def _check_rungs(catalog: Catalog) -> None:
+    """What a rung says must make sense for the exercise: effort (``rir``) belongs to a
+    set of reps, a weight step (``heavier``) to a rung done with a weight, a weight to a
+    target effort; a plyometric rung counts ground contacts within ``PLYO_CONTACTS``."""
+    low, high = PLYO_CONTACTS
+    for exercise_id, exercise in catalog.exercises.items():
+        where = f"exercises.toml: exercises.{exercise_id}"
+        if exercise.kind == "plyo" and exercise.focus is not Focus.LEGS:
+            raise ContentError(f"{where}.kind: plyometrics are legs work, not {exercise.focus}")
+        if exercise.kind == "tendon" and exercise.focus is not Focus.LEGS:
+            raise ContentError(f"{where}.kind: tendon work is legs work, not {exercise.focus}")
+        if exercise.kind == "mobility" and exercise.focus is not Focus.CORE:
+            raise ContentError(f"{where}.kind: mobility moves have focus core")
+        if exercise.keep and (exercise.focus is not Focus.LEGS or exercise.kind == "plyo"):
+            raise ContentError(
+                f"{where}.keep: only runner-specific legs work (calves, hips, tendons) is kept"
+            )
+        for index, level in enumerate(exercise.levels):
+            rung = f"{where}.levels.{index}"
+            if level.rir is not None and level.reps is None:
+                raise ContentError(f"{rung}.rir: reps in reserve need 'reps', not 'seconds'")
+            if level.heavier and not level.load:
+                raise ContentError(f"{rung}.heavier: only a rung with 'load = true' gets heavier")
+            if level.load and level.reps is not None and level.rir is None:
+                raise ContentError(f"{rung}.rir: a loaded rung says the reps to keep in reserve")
+            if exercise.kind in ("plyo", "mobility") and level.load:
+                raise ContentError(f"{rung}.load: {exercise.kind} moves are not loaded")
+            if exercise.kind == "plyo":
+                if level.reps is None:
+                    raise ContentError(f"{rung}.reps: plyometric sets count ground contacts")
+                contacts = level.sets * level.reps * (2 if level.per_side else 1)
+                if not low <= contacts <= high:
+                    raise ContentError(
+                        f"{rung}.reps: {contacts} ground contacts; keep a session's "
+                        f"between {low} and {high}"
+                    )
+
+
 def _check_references(path: Path, catalog: Catalog) -> None:
     for exercise_id, exercise in catalog.exercises.items():
         alt = exercise.alternative
@@ -366,6 +421,12 @@ def _check_references(path: Path, catalog: Catalog) -> None:
                         f"needs {last.needs}: end the slot or the chain with an exercise "
                         f"that needs nothing"
                     ) from None
+    for index, template in enumerate(catalog.templates):
+        outside = [level for level in template.levels if not 1 <= level <= MAX_LEVEL]
+        if outside:
+            raise ContentError(
+                f"{path.name}: templates.{index}.levels: level {outside[0]} is not 1-{MAX_LEVEL}"
+            )
     for focus in Focus:
         for level in range(1, MAX_LEVEL + 1):
             try:
@@ -374,6 +435,8 @@ def _check_references(path: Path, catalog: Catalog) -> None:
                 raise ContentError(
                     f"{path.name}: templates: no template for {focus} level {level}"
                 ) from exc
+        if focus not in catalog.warmups:
+            raise ContentError(f"{path.name}: warmups.{focus}: no warm-up for {focus} sessions")
 
 
 def load_content(directory: Path = CONTENT_DIR) -> Content:
@@ -391,6 +454,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     except ValidationError as exc:
         raise _explain(sessions_path, exc) from None
     catalog = Catalog(exercises=exercises, templates=sessions.templates, warmups=sessions.warmups)
+    _check_rungs(catalog)
     _check_references(sessions_path, catalog)
     messages: dict[str, str] = {}
     # messages.toml, then one file per feature in messages/ (skip.toml, pause.toml, …).
