@@ -135,7 +135,8 @@ def test_an_experienced_runner_s_first_session_does_every_move_at_its_first_rung
 
 def test_a_new_move_climbs_one_rung_when_right_two_when_easy_up_to_the_level() -> None:
     kit = kit_for(GYM.equipment, GYM.pull_up_bar)
-    moves = picked(CATALOG, Focus.LEGS, 7, kit, None)
+    # plyometrics wait for a few base weeks (bot.coach.plyo): not done, so still rung 1
+    moves = [e for e in picked(CATALOG, Focus.LEGS, 7, kit, None) if e.kind != "plyo"]
     # "right" every time: the level climbs too (7 -> 8 after two), the rung +1 per session
     right: list[Entry] = []
     for n in range(1, 4):
@@ -168,8 +169,9 @@ def test_a_caught_up_move_follows_the_level_and_two_too_hard_give_a_rung_back() 
     level = levels_on(7, history, day)[Focus.LEGS].level
     assert level == 11
     rungs = rungs_on(CATALOG, GYM, history, day, Focus.LEGS, level)
+    done_before = {e.id for e in picked(CATALOG, Focus.LEGS, 7, kit, None) if e.kind != "plyo"}
     for move in picked(CATALOG, Focus.LEGS, level, kit, None):
-        if move.id in {e.id for e in picked(CATALOG, Focus.LEGS, 7, kit, None)}:
+        if move.id in done_before:
             assert rungs[move.id] == min(level, len(move.levels)), move.id
     # a new move at level 7, found too hard twice, goes back to rung 1 (never below)
     too_hard = [done(MONDAY, Focus.LEGS, Feedback.RIGHT)] + [
