@@ -26,6 +26,9 @@ REMINDER_TIME = "reminder_time"
 TIMEZONE = "timezone"
 TIME_BUDGET = "time_budget"
 RACE_DATE = "race_date"
+# Asked right after a race date (never without one): 5k | 10k | half | marathon | ultra.
+RACE_DISTANCE = "race_distance"
+RACE_DISTANCES = ("5k", "10k", "half", "marathon", "ultra")
 BUDGETS = (10, 20, 30)
 # A typed session length outside this range is more likely a slip than a plan.
 MIN_BUDGET, MAX_BUDGET = 5, 120
@@ -45,6 +48,7 @@ STEPS: tuple[str, ...] = (
     REMINDER_TIME,
     TIMEZONE,
     RACE_DATE,
+    RACE_DISTANCE,
 )
 
 # Changing one answer may make the next ones stale: ask those again too.
@@ -59,7 +63,7 @@ CHAINS: dict[str, tuple[str, ...]] = {
     TIME_BUDGET: (TIME_BUDGET,),
     REMINDER_TIME: (REMINDER_TIME,),
     TIMEZONE: (TIMEZONE,),
-    RACE_DATE: (RACE_DATE,),
+    RACE_DATE: (RACE_DATE, RACE_DISTANCE),
 }
 MENU_FIELDS: tuple[str, ...] = tuple(CHAINS)
 
@@ -87,6 +91,8 @@ def applies(step: str, answers: dict[str, Any]) -> bool:
         return bool(hard_day_candidates(answers))
     if step == PULL_UP_BAR:
         return answers.get(EQUIPMENT) != Equipment.GYM.value
+    if step == RACE_DISTANCE:
+        return bool(answers.get(RACE_DATE))  # no race, no distance to ask
     if step == PREVIEW_TIME:
         return answers.get(PREVIEW_DAY) is not None  # "Off" needs no time
     return True
@@ -272,3 +278,46 @@ def race_date_from_text(text: str, today: date) -> date | DateProblem:
     if found > today + RACE_HORIZON:
         return DateProblem.TOO_FAR
     return found
+
+
+# ---- typed race distance -------------------------------------------------------------------
+
+KM_PER_MILE = 1.609344
+# The longest race each distance stands for, in km: a 15 km tapers like a 10 km, a 30 km
+# like a half, anything past the marathon is an ultra.
+_DISTANCE_UP_TO: tuple[tuple[float, str], ...] = (
+    (7.5, "5k"),
+    (16.0, "10k"),
+    (32.0, "half"),
+    (43.0, "marathon"),
+)
+_DISTANCE = re.compile(
+    r"(?P<value>\d+(?:[.,]\d+)?)\s*(?P<unit>k|km|kms|kilometers?|kilometres?|mi|miles?|m)?"
+)
+
+
+def distance_for_km(km: float) -> str:
+    """The race distance a length in kilometres tapers like."""
+    return next((name for most, name in _DISTANCE_UP_TO if km <= most), "ultra")
+
+
+def race_distance_from_text(text: str, named: dict[str, str]) -> str | None:
+    """The race distance typed: a name from ``named`` (content's "half marathon=half"),
+    or a length ("21k", "42.2 km", "10K", "13.1 miles"; a bare 13.1 or 26.2 is miles,
+    other bare numbers are km). None if it is neither."""
+    cleaned = " ".join(text.strip().casefold().rstrip(".!").split())
+    if cleaned in RACE_DISTANCES:
+        return cleaned
+    if cleaned in named and named[cleaned] in RACE_DISTANCES:
+        return named[cleaned]
+    match = _DISTANCE.fullmatch(cleaned)
+    if match is None:
+        return None
+    value = float(match["value"].replace(",", "."))
+    unit = match["unit"] or ""
+    miles = unit.startswith("mi") or (unit == "" and value in (13.1, 26.2))
+    km = value * KM_PER_MILE if miles else value
+    if unit == "m" and not miles:
+        # "10m" is ten miles to a runner; "5000m" is metres.
+        km = value / 1000 if value >= 400 else value * KM_PER_MILE
+    return distance_for_km(km) if km >= 1 else None

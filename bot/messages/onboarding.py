@@ -37,6 +37,7 @@ from telegram import (
 from bot.coach import answers as A
 from bot.coach.corrections import ChangeWords
 from bot.coach.parsing import closest, is_none_answer, made_of, parse_days, parse_time, words_of
+from bot.coach.phases import RECOVERY_DAYS, TAPER_DAYS, distance_of
 from bot.coach.timezones import ZoneChoice, is_valid_zone
 from bot.coach.week import RunnerWeek
 from bot.content import Texts
@@ -545,6 +546,44 @@ def _tapped_race_date(t: Texts, answers: Answers, value: str) -> Tapped:
     return None
 
 
+# Race distance (right after a race date) -------------------------------------------------
+
+
+DISTANCE_LABELS: dict[str, str] = {
+    "5k": "race.distance_5k",
+    "10k": "race.distance_10k",
+    "half": "race.distance_half",
+    "marathon": "race.distance_marathon",
+    "ultra": "race.distance_ultra",
+}
+
+
+def distance_label(t: Texts, distance: str) -> str:
+    """ "Half marathon": a stored distance as the runner reads it."""
+    return t(DISTANCE_LABELS[distance])
+
+
+def _ask_race_distance(t: Texts, answers: Answers) -> Asked:
+    step = A.RACE_DISTANCE
+    buttons = [button(distance_label(t, name), step, name) for name in A.RACE_DISTANCES]
+    return t("race.ask_distance"), InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+def _typed_race_distance(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
+    labels = {distance_label(t, name).casefold(): name for name in A.RACE_DISTANCES}
+    named = {**phrase_pairs(t, "race_words.distances"), **labels}
+    found = A.race_distance_from_text(text, named)
+    if found is None:
+        return "race.reask_distance"
+    return _set(answers, A.RACE_DISTANCE, found)
+
+
+def _tapped_race_distance(t: Texts, answers: Answers, value: str) -> Tapped:
+    if value in A.RACE_DISTANCES:
+        return _set(answers, A.RACE_DISTANCE, value), distance_label(t, value)
+    return None
+
+
 # Weekly preview (asked from /settings only) ------------------------------------------------
 
 _PREVIEW_OFF_WORDS = {"off", "turn off", "turn it off", "no preview", "never", "🔕 off"}
@@ -635,6 +674,7 @@ QUESTIONS: dict[str, Question] = {
         Question(A.REMINDER_TIME, _ask_reminder_time, _typed_reminder_time, _tapped_reminder_time),
         Question(A.TIMEZONE, _ask_timezone, None, _tapped_timezone),
         Question(A.RACE_DATE, _ask_race_date, _typed_race_date, _tapped_race_date),
+        Question(A.RACE_DISTANCE, _ask_race_distance, _typed_race_distance, _tapped_race_distance),
         Question(
             A.PREVIEW_DAY,
             _ask_preview_day,
@@ -696,6 +736,16 @@ def coaching_lines(t: Texts, answers: Answers) -> str:
     race = answers.get(A.RACE_DATE)
     if race:
         lines.append(t("settings.race_line", day=_race_day_text(race)))
+        # A race set before the distance was asked is coached as a half: say so.
+        distance = distance_of(answers.get(A.RACE_DISTANCE))
+        lines.append(
+            t(
+                "race.distance_line",
+                distance=distance_label(t, distance),
+                taper=TAPER_DAYS[distance],
+                recovery=RECOVERY_DAYS[distance],
+            )
+        )
     return "".join("\n" + line for line in lines)
 
 

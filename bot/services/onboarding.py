@@ -22,6 +22,7 @@ def runner_answers(runner: Runner) -> dict[str, Any]:
     answers = A.answers_from_week(runners.week_of(runner))
     answers[A.TIME_BUDGET] = runner.time_budget
     answers[A.RACE_DATE] = runner.race_date.isoformat() if runner.race_date else None
+    answers[A.RACE_DISTANCE] = runner.race_distance
     answers[A.PREVIEW_DAY] = runner.preview_day
     answers[A.PREVIEW_TIME] = runner.preview_time
     return answers
@@ -50,6 +51,8 @@ async def save_answers(
     if A.RACE_DATE in answers:
         race = answers[A.RACE_DATE]
         runner.race_date = date.fromisoformat(race) if race else None
+        # The distance goes with the date: a new date asks it again, no race has none.
+        runner.race_distance = answers.get(A.RACE_DISTANCE) if race else None
     if A.PREVIEW_DAY in answers:
         runner.preview_day = answers[A.PREVIEW_DAY]
         runner.preview_time = answers.get(A.PREVIEW_TIME) or runner.preview_time
