@@ -256,6 +256,6 @@ def test_pain_words(text: str) -> None:
     assert is_pain(text)
 
 
-@pytest.mark.parametrize("text", ["done", "easy", "painting the house later"])
+@pytest.mark.parametrize("text", ["done", "easy", "painting the house later", "😅", "🥵", "💪"])
 def test_not_pain(text: str) -> None:
     assert not is_pain(text)

@@ -184,4 +184,8 @@ def is_pain(text: str, words: LoadWords | None = None) -> bool:
     """ "🤕" typed alone, "sharp pain", "it hurts": the pain rule (stop that exercise)."""
     words = words or load_words()
     stripped = text.strip().lower()
-    return stripped in words.pain or normalise(text) in {normalise(p) for p in words.pain}
+    if stripped in words.pain:
+        return True
+    # Emoji normalise to nothing: "😅" must not match "🤕" by both being empty.
+    folded = normalise(text)
+    return bool(folded) and folded in {normalise(p) for p in words.pain if normalise(p)}
