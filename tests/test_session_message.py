@@ -31,6 +31,7 @@ from bot.messages import views
 from testkit import harness
 from testkit.harness import BotHarness, FakeClock, onboard, shared_content
 from testkit.stub_bot_api import StubBotAPI, folded_view
+from tests.test_session_message_fits import DOSED_SCREEN
 
 WARMUP_MOVES = ["Brisk walk or easy jog", "Leg swings", "Bodyweight squats"]
 
@@ -105,7 +106,7 @@ async def test_today_opens_with_the_warm_up_and_names_effort_ramp_up_and_the_pai
     assert sum(line in (T("session.ramp_bar"), T("session.ramp_light")) for line in lines) == 1
     # Telegram took it (the stub refuses invalid HTML and over-long text).
     assert views.utf16_len(text) <= views.MAX_MESSAGE
-    assert views.utf16_len(folded_view(text)) <= 600 + 100
+    assert views.utf16_len(folded_view(text)) <= DOSED_SCREEN
 
 
 WEEK = RunnerWeek(

@@ -25,14 +25,18 @@ from bot.coach.pause import Reason, WelcomeBack
 from bot.coach.phases import Adjustment, RacePhase
 from bot.coach.progression import MAX_LEVEL, Change, FocusLevel
 from bot.coach.session import Session, build_session
-from bot.coach.week import Equipment, Focus, RunnerWeek
+from bot.coach.week import STARTING_LEVEL, Equipment, Experience, Focus, RunnerWeek
 from bot.messages import pause, views
 from testkit.harness import BotHarness, onboard, shared_content
 from testkit.stub_bot_api import folded_view
 
 # Characters a phone shows above the buttons without scrolling, give or take: about
-# sixteen lines of 35-40 characters.
-SCREEN = 600
+# sixteen lines of 35-40 characters (600) before issue 13. Issue 13 adds, above the
+# buttons, a warm-up line (every session), the effort in a word on loaded moves, a ramp-up
+# line before the first heavy lift, and legs sessions carry core and plyometric moves
+# (up to seven lines): measured 768 at worst when this was changed, so a session is now a
+# screen and a short scroll.
+SCREEN = 800
 T = shared_content().texts
 BERLIN_7AM = timedelta(hours=6)  # 07:00 in Berlin is 06:00 UTC in winter
 
@@ -84,12 +88,18 @@ async def test_the_reminder_fits_one_screen(bot: BotHarness, clock) -> None:
 
 async def test_a_session_offered_again_fits_one_screen(bot: BotHarness, clock) -> None:
     await onboard(bot, sessions="2")
-    for day in (27, 28):  # Friday's Upper body is never answered; Saturday offers it again
-        clock.set(datetime(2026, 11, day, tzinfo=UTC) + BERLIN_7AM)
-        assert (await bot.tick()).sent == 1
-    reminder = bot.stub.sent_messages(bot.chat_id)[-1]
-    assert "You missed this on Friday 27" in reminder["text"]
-    assert_fits_with_cues_folded(reminder["text"])
+    # Reminders are never answered; the first session the calendar offers again (which one
+    # and when is the plan's to say) comes with "You missed this on ...".
+    again = None
+    for day in range(1, 15):
+        clock.set(datetime(2026, 11, 26, tzinfo=UTC) + timedelta(days=day) + BERLIN_7AM)
+        if (await bot.tick()).sent and "You missed this on" in (
+            text := bot.stub.sent_messages(bot.chat_id)[-1]["text"]
+        ):
+            again = text
+            break
+    assert again is not None
+    assert_fits_with_cues_folded(again)
 
 
 async def test_the_first_session_back_from_a_pause_fits_one_screen(bot: BotHarness, clock) -> None:
@@ -107,19 +117,20 @@ async def test_the_first_session_back_from_a_pause_fits_one_screen(bot: BotHarne
 async def test_since_last_time_names_at_most_two_changes_in_plain_words(
     bot: BotHarness, clock
 ) -> None:
-    await onboard(bot)  # Core on Thursdays, level 2
+    await onboard(bot)  # the same session on Thursdays (the plan's to say which)
     for week in range(2):
         clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC) + timedelta(weeks=week))
         [reply] = await bot.say("done")
         await bot.tap("Easy", reply)
+    start = STARTING_LEVEL[Experience.SOME]
     clock.set(datetime(2026, 12, 10, 9, 0, tzinfo=UTC))
     [reply] = await bot.say("/today")
     [line] = [line for line in reply["text"].splitlines() if "since last time" in line]
-    assert line.startswith("Level 3 · since last time: ")
-    named = plain_changes(line.removeprefix("Level 3 · since last time: "))
+    # Two easy sessions step the level up one: what changed is named in plain words.
+    head = f"Level {start + 1} · since last time: "
+    assert line.startswith(head), line
+    named = plain_changes(line.removeprefix(head))
     assert 1 <= len(named) <= 2
-    # Level 2 → 3 of the no-kit core session: the plank gets longer, new moves come in.
-    assert "Plank +15 s" in named
 
 
 # ---- every session the catalogue can build --------------------------------------------
@@ -175,12 +186,10 @@ def test_every_session_fits_one_screen_whatever_line_comes_before_it() -> None:
 
 # ---- with the dose shown: warm-up, effort, weight to try, ramp-up (issue 13) ------------
 
-# A session that says its dose reads longer: the warm-up line (~35), the ramp-up line before
-# the first heavy lift (~40) and, on each loaded move, the effort and the weight to try
-# (~40 each, three loaded moves at most in the catalogue's sessions). Issue 13 asks for all
-# of them above the buttons, so the budget for such a session is a short scroll more.
-# Measured when written: 699 with every move's effort and no targets, 767 with targets.
-DOSED_SCREEN = SCREEN + 200
+# With the weight to try on each loaded move ("last time 102.5 kg → try 105 kg", ~35
+# characters, up to five loaded moves in a legs session) a session reads longer still:
+# measured 920 at worst when written (warm-up, ramp-up, effort and targets all shown).
+DOSED_SCREEN = SCREEN + 160
 LONGEST_TARGET = "last time 102.5 kg → try 105 kg"
 
 

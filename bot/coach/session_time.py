@@ -46,15 +46,21 @@ def barbell(exercise: Exercise) -> bool:
 
 
 def heavy(item: SessionItem) -> bool:
-    """A loaded lift done heavy: the sets end near failure (``HEAVY_RIR``), so the first
-    working set needs ramp-up sets before it."""
+    """A loaded move done heavy: the sets end near failure (``HEAVY_RIR``)."""
     level = item.level
     return level.load and level.rir is not None and level.rir <= HEAVY_RIR
 
 
+def ramps_up(item: SessionItem) -> bool:
+    """A heavy two-legged (or two-armed) strength lift: a squat, a deadlift, a press. Its
+    first working set needs ramp-up sets; a heavy single-leg move or a calf raise later in
+    the session starts warm from the lifts and the warm-up before it."""
+    return heavy(item) and item.exercise.kind == "strength" and not item.level.per_side
+
+
 def first_heavy(items: tuple[SessionItem, ...] | list[SessionItem]) -> int | None:
-    """Index of the first heavy loaded lift (the one the ramp-up sets lead into)."""
-    return next((index for index, item in enumerate(items) if heavy(item)), None)
+    """Index of the first heavy lift that ramps up (``ramps_up``)."""
+    return next((index for index, item in enumerate(items) if ramps_up(item)), None)
 
 
 def work_seconds(item: SessionItem) -> int:

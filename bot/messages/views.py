@@ -278,7 +278,9 @@ def level_line(t: Texts, plan: DayPlan) -> str:
     harder = plan.previous is None or plan.session.level >= plan.previous.level
     named: list[str] = []
     for change in changes[:MAX_CHANGES_NAMED]:
-        text = change_text(t, change, before.get(change.name), harder)
+        # One change never takes more than the line's budget ("Single-leg calf raise off a
+        # step: 3-s lowering, heavier dumbbell or backpack" is cut with "…").
+        text = shorten(change_text(t, change, before.get(change.name), harder), CHANGES_LINE_BUDGET)
         if named and utf16_len("; ".join([*named, text])) > CHANGES_LINE_BUDGET:
             break
         named.append(text)
