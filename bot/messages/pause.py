@@ -169,7 +169,8 @@ def welcome_text(t: Texts, welcome: WelcomeBack) -> str:
         days = t("pause.days_one")
     else:
         days = t("pause.days_many", count=welcome.days_away)
-    step = t(STEP_KEYS[min(welcome.step_back_levels, len(STEP_KEYS) - 1)])
+    back = welcome.step_back_levels
+    step = t("welcome_step.many", count=back) if back >= len(STEP_KEYS) else t(STEP_KEYS[back])
     if welcome.reason is Reason.INJURY:
         step = f"{step} {t('pause.step_injury')}"
     return t(WELCOME_KEYS[welcome.reason], days=days, step=step)
