@@ -12,7 +12,7 @@ import dataclasses
 import math
 import re
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -25,6 +25,7 @@ from bot.coach.session_time import (
     first_heavy,
     ramp_up_seconds,
 )
+from bot.coach.status import LogStatus
 from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.content import Catalog, Content, Warmup
 from bot.messages import views
@@ -239,3 +240,27 @@ def test_the_session_keyboard_is_cached_by_day_and_question(monkeypatch) -> None
     assert len(with_question.inline_keyboard) == 3
     assert views.session_keyboard(T, TUESDAY) is plain
     views.session_keyboard.cache_clear()
+
+
+def test_an_unrated_session_is_asked_about_once_above_the_footer_with_its_buttons() -> None:
+    from bot.messages import ask_feedback
+    from bot.messages.callbacks import FeedbackAnswer, FeedbackButton
+
+    asked = TUESDAY - timedelta(days=5)
+    plan = dataclasses.replace(gym_legs_plan(), ask_feedback=asked)
+    text = views.session_text(T, plan, WEEK, TUESDAY)
+    question = ask_feedback.line(T, asked, TUESDAY)
+    lines = text.splitlines()
+    assert lines[-2] == question and lines[-1] == T("today.footer")
+    keyboard = views.session_keyboard(T, TUESDAY, asked)
+    data = [button.callback_data for row in keyboard.inline_keyboard[2:] for button in row]
+    assert data == [
+        FeedbackButton(asked, answer).pack()
+        for answer in [
+            *[a for a in FeedbackAnswer if a is not FeedbackAnswer.SORE],
+            FeedbackAnswer.SORE,
+        ]
+    ]
+    # Logged already (the keyboard is gone): nothing asked; no unrated session: nothing.
+    assert question not in views.session_text(T, plan, WEEK, TUESDAY, LogStatus.DONE)
+    assert question not in views.session_text(T, gym_legs_plan(), WEEK, TUESDAY)

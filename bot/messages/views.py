@@ -23,6 +23,7 @@ from bot.coach.session_time import SessionItem, barbell, first_heavy
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
 from bot.content import Level, Texts
+from bot.messages import ask_feedback
 from bot.messages.callbacks import (
     DidButton,
     DoneButton,
@@ -140,7 +141,7 @@ def session_text(
             lines.append(t("session.ramp_bar" if barbell(item.exercise) else "session.ramp_light"))
         lines.append(exercise_line(t, plan, number, item, unit))
     lines.append(folded_block(t, plan, week))
-    if plan.ask_feedback is not None and (asked := ask_line(t, plan)) is not None:
+    if logged_status is None and (asked := ask_line(t, plan, today)) is not None:
         lines.append(asked)
     if logged_status == LogStatus.DONE:
         lines.append(t("today.footer_done"))
@@ -239,19 +240,17 @@ def exercise_line(t: Texts, plan: DayPlan, number: int, item: SessionItem, unit:
     )
 
 
-def ask_line(t: Texts, plan: DayPlan) -> str | None:
-    """The once-only question about an earlier session the runner never rated.
-
-    LEAD: wire ``bot.messages.ask_feedback.line(...)`` here (H2's module, not there when
-    this was written); until then nothing is asked."""
-    return None
+def ask_line(t: Texts, plan: DayPlan, today: date) -> str | None:
+    """The once-only question about an earlier session the runner never rated
+    (``plan.ask_feedback``, its day): no feedback holds the level until the runner says."""
+    if plan.ask_feedback is None:
+        return None
+    return ask_feedback.line(t, plan.ask_feedback, today)
 
 
 def ask_rows(t: Texts, ask: date) -> list[list[InlineKeyboardButton]]:
-    """The buttons of that question, under the session's own.
-
-    LEAD: wire ``bot.messages.ask_feedback.rows(...)`` here (H2's module)."""
-    return []
+    """The buttons of that question, under the session's own: a tap rates that day."""
+    return ask_feedback.rows(t, ask)
 
 
 # What changed since the last session of a focus: at most two changes, the second only if
