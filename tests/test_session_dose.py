@@ -7,6 +7,7 @@ over the real catalogue (which other work rewrites: expectations derive from it)
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from datetime import date, timedelta
 from typing import Any
 
@@ -374,3 +375,18 @@ def test_session_on_never_puts_hops_before_a_key_run_or_in_the_first_weeks(
         assert all((day + timedelta(days=ahead)).weekday() not in keys for ahead in (1, 2))
         trained = training_week(history, day)
         assert trained is not None and trained > BASE_WEEKS
+
+
+def test_a_session_with_plyometrics_doses_40_to_100_ground_contacts() -> None:
+    """The dose is content (a plyometric rep is a ground contact); every session the
+    catalogue builds holds none or 40-100 (Ramírez-Campillo et al. 2018: low-to-moderate
+    volumes suffice for economy and speed)."""
+    catalog = shared_content().catalog
+    for focus, level_, (equipment, bar) in itertools.product(Focus, range(1, 13), KITS):
+        session = build_session(catalog, focus, level_, equipment, bar)
+        contacts = sum(
+            item.level.sets * (item.level.reps or 0) * (2 if item.level.per_side else 1)
+            for item in session.items
+            if item.exercise.kind == "plyo"
+        )
+        assert contacts == 0 or 40 <= contacts <= 100, (focus, level_, equipment, contacts)
