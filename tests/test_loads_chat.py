@@ -156,6 +156,22 @@ async def test_a_weight_typed_alone_before_done_logs_the_session_with_it(
     assert log.status == "done" and _loads(log) == {moves[0].id: 50.0}
 
 
+async def test_a_loaded_moves_name_and_a_weight_alone_logs_the_session(bot: BotHarness) -> None:
+    """ "goblet 16kg": a move of today's session, named with its weight."""
+    moves = await _gym_runner(bot)
+    word = moves[0].name.split()[0].lower()
+    await bot.say(f"{word} 16kg")
+    [log] = await _logs(bot)
+    assert log.status == "done" and _loads(log)[moves[0].id] == 16.0
+
+
+@pytest.mark.parametrize("typed", ["I weigh 70 kg", "20kg?", "60"])
+async def test_a_weight_that_says_no_session_logs_nothing(bot: BotHarness, typed: str) -> None:
+    await _gym_runner(bot)
+    await bot.say(typed)
+    assert await _logs(bot) == []
+
+
 async def test_pounds_set_the_runners_unit_and_are_kept_in_kilograms(bot: BotHarness) -> None:
     moves = await _gym_runner(bot)
     squat = match_exercise("squat", moves)

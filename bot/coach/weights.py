@@ -37,6 +37,7 @@ class _LoadsSection(BaseModel):
     kg: list[str] = Field(min_length=1)
     lb: list[str] = Field(min_length=1)
     filler: list[str] = Field(min_length=1)
+    done: list[str] = Field(min_length=1)
     aliases: dict[str, str] = {}
 
 
@@ -57,6 +58,7 @@ class LoadWords:
     filler: frozenset[str]  # normalised words that name no exercise
     aliases: dict[str, str]  # a normalised word -> the words of an exercise's name
     pain: tuple[str, ...]  # "🤕", "sharp pain" (normalised, except emoji kept as typed)
+    done: frozenset[str]  # "did", "lifted": a weight typed with them is a session done
     pattern: re.Pattern[str]
 
 
@@ -82,6 +84,7 @@ def load_words(directory: Path = CONTENT_DIR) -> LoadWords:
         filler=frozenset(normalise(word) for word in found.loads.filler),
         aliases={normalise(key): normalise(value) for key, value in found.loads.aliases.items()},
         pain=tuple(phrase.strip().lower() for phrase in found.pain.phrases),
+        done=frozenset(normalise(word) for word in found.loads.done),
         pattern=pattern,
     )
 
@@ -162,17 +165,30 @@ def match_exercise(
     the session has no loaded move."""
     if not loaded:
         return None
+    return named_move(name, loaded, words) or loaded[0]
+
+
+def named_move(
+    name: str, loaded: Sequence[Exercise], words: LoadWords | None = None
+) -> Exercise | None:
+    """The loaded move ``name`` is close to, or None (no name, or none close)."""
+    if not name or not loaded:
+        return None
     words = words or load_words()
-    if not name:
-        return loaded[0]
     wanted = " ".join(words.aliases.get(word, word) for word in name.split())
     choices = {exercise.id: normalise(exercise.name) for exercise in loaded}
     best = process.extractOne(
         wanted, choices, scorer=fuzz.token_set_ratio, score_cutoff=NAME_CUTOFF
     )
     if best is None:
-        return loaded[0]
+        return None
     return next(exercise for exercise in loaded if exercise.id == best[2])
+
+
+def says_done(reading: Reading, words: LoadWords | None = None) -> bool:
+    """ "did it, 50 kg", "lifted 40kg": the words around the weight say it was done."""
+    words = words or load_words()
+    return any(word in words.done for word in normalise(reading.rest).split())
 
 
 def kilograms(told: Told, unit: str) -> float:

@@ -91,7 +91,7 @@ async def _answer(
     assert chat is not None
     intent = understood.intent
     reading = read_weights(text) if intent not in (Intent.SKIP, Intent.UNDO) else None
-    if reading is not None and await loads.typed_weights(update, deps, understood, reading):
+    if reading is not None and await loads.typed_weights(update, deps, understood, reading, text):
         return  # "done, squat 60 kg", "RDL 40kg", "60" after "done"
     if intent in (Intent.DONE, Intent.SKIP):
         await _log(update, deps, understood)

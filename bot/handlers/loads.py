@@ -16,7 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.coach.intents import Intent, Understood
 from bot.coach.loads import UNITS
 from bot.coach.status import LogStatus
-from bot.coach.weights import MAX_KG, Reading, kilograms, read_weights
+from bot.coach.weights import MAX_KG, Reading, kilograms, named_move, read_weights, says_done
 from bot.content import Exercise
 from bot.deps import Deps, get_deps
 from bot.handlers import today as today_handler
@@ -31,6 +31,7 @@ from bot.services.loads import (
     LoggedSession,
     keep_weights,
     logged_session,
+    moves_today,
     resolve,
     sensible,
     set_unit,
@@ -72,7 +73,7 @@ def _note_of(understood: Understood) -> str | None:
 
 
 async def typed_weights(
-    update: Update, deps: Deps, understood: Understood, reading: Reading
+    update: Update, deps: Deps, understood: Understood, reading: Reading, text: str
 ) -> bool:
     """A message with weights in it: logged and noted. False when it is not about weights
     after all (a bare number with no session done today): the caller answers it."""
@@ -81,9 +82,17 @@ async def typed_weights(
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         logged = await logged_session(session, deps.content, chat.id, now)
-    if logged is None and _typed_unit(reading) is None:
-        return False  # "60" with nothing done today: not a weight
-    if understood.intent is Intent.DONE or logged is None:
+        moves = await moves_today(session, deps.content, chat.id, now) if logged is None else ()
+    if understood.intent is Intent.DONE:
+        await _log_with_weights(update, deps, understood, reading)
+        return True
+    if logged is None:
+        # Before any "done", a weight is a session done only when it says so: it names
+        # one of today's loaded moves ("goblet 16kg") or says it was done ("did it, 50
+        # kg"); "I weigh 70 kg", "20kg?" and a bare "60" are not.
+        named = any(named_move(told.name, moves) for told in reading.told)
+        if _typed_unit(reading) is None or "?" in text or not (named or says_done(reading)):
+            return False
         await _log_with_weights(update, deps, understood, reading)
         return True
     await _note_weights(deps, chat, logged, reading)

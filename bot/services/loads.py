@@ -23,7 +23,7 @@ from bot.coach.weights import MAX_KG, Reading, kilograms, match_exercise
 from bot.content import Content, Exercise
 from bot.services.calendar import local_today
 from bot.services.log import DONE_LOOKBACK_DAYS
-from bot.services.plan import day_plan, read_today
+from bot.services.plan import day_plan, plan_of_session, read_today, session_of_day
 from bot.store import logs
 from bot.store.logs import LoadsResult
 from bot.store.models import Runner
@@ -91,6 +91,20 @@ async def logged_session(
     if plan is not None:
         targets = load_targets(plan.session, plan.previous, found.history, day, unit_of(runner))
     return LoggedSession(runner, today, day, moves, targets, dict(entry.loads))
+
+
+async def moves_today(
+    session: AsyncSession, content: Content, chat_id: int, now: datetime
+) -> tuple[Exercise, ...]:
+    """The loaded moves of today's session (nothing logged needed): what a weight typed
+    before "done" can name."""
+    found = await read_today(session, chat_id, now)
+    if found is None:
+        return ()
+    day = session_of_day(found.runner, found.calendar, found.history, found.day, found.day)
+    if day is None:
+        return ()
+    return loaded_moves(plan_of_session(content, found.runner, found.calendar, found.history, day))
 
 
 def resolve(
