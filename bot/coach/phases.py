@@ -65,8 +65,9 @@ LIGHTER_VOLUME = 0.6
 RACE_WEEK_LEVELS_DOWN = 2
 RECOVERY_LEGS_LEVELS_DOWN = 3
 RECOVERY_LEVELS_DOWN = 1
-# The band a reduced exercise is kept in around its share (Bosquet's 41-60 %).
-VOLUME_BAND = 0.1
+# The band a reduced exercise is kept in around its share: 0.5 keeps 41-59 % (Bosquet's
+# 41-60 % cut).
+VOLUME_BAND = 0.09
 
 
 def distance_of(distance: str | None) -> str:
@@ -208,24 +209,27 @@ def _amounts(full: int, step: int) -> list[int]:
 
 
 def scale_level(level: Level, volume: float) -> Level:
-    """The prescription keeping ``volume`` of its work (sets x reps or seconds) at the same
-    variant and weight: fewer sets first, then fewer reps per set, whichever lands nearest
-    ``volume`` (ties: more reps per set, the set stays like the usual one). Bosquet 2007:
-    volume goes, intensity stays."""
+    """The prescription keeping about ``volume`` of its work (sets x reps or seconds) at
+    the same variant and weight (Bosquet 2007: volume goes, intensity stays). Within
+    ``VOLUME_BAND`` of ``volume``, the one with the most reps (or seconds) per set: fewer
+    sets first, each set like the usual one; when nothing lands in the band (one set of a
+    few reps), the nearest."""
     if volume >= 1:
         return level
     per_set = level.reps if level.reps is not None else level.seconds
     assert per_set is not None  # content.Level: exactly one of reps or seconds
     step = 1 if level.reps is not None else 5
     full = level.sets * per_set
-    best = min(
-        (
-            (abs(sets * amount / full - volume), -amount, sets, amount)
-            for sets in range(1, level.sets + 1)
-            for amount in _amounts(per_set, step)
-        ),
-    )
-    _, _, sets, amount = best
+    options = [
+        (sets, amount, abs(sets * amount / full - volume))
+        for sets in range(1, level.sets + 1)
+        for amount in _amounts(per_set, step)
+    ]
+    banded = [option for option in options if option[2] <= VOLUME_BAND + 1e-9]
+    if banded:
+        sets, amount, _ = min(banded, key=lambda option: (-option[1], option[2]))
+    else:
+        sets, amount, _ = min(options, key=lambda option: (option[2], -option[1]))
     field = "reps" if level.reps is not None else "seconds"
     if sets == level.sets and amount == per_set:
         return level
