@@ -24,9 +24,11 @@ from bot.coach.week import Focus
 from bot.coach.weights import match_exercise
 from bot.content import Content, Exercise
 from bot.messages.callbacks import WeightButton
+from bot.services.history import history_of
 from bot.services.loads import loaded_moves
 from bot.services.plan import plan_of_session, read_today, session_of_day
 from bot.store.db import SessionFactory, transaction
+from bot.store.logs import loads_of
 from bot.store.models import SessionLog
 from testkit.harness import BotHarness, FakeClock, onboard, runner_row, shared_content, texts
 from testkit.stub_bot_api import StubBotAPI
@@ -301,3 +303,27 @@ async def test_pain_offers_a_swap_or_rest(bot: BotHarness, typed: str) -> None:
     assert reply["text"] == T("loads.pain")
     buttons: list[Any] = [b for row in reply["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["text"] for b in buttons] == [T("swap.button")]
+
+
+async def test_the_log_reads_its_weights_into_the_history(bot: BotHarness) -> None:
+    """``session_logs.loads`` comes back as ``Entry.loads`` wherever the log is read."""
+    moves = await _gym_runner(bot)
+    await bot.say(f"done, {moves[0].name} 60 kg")
+    async with transaction(bot.sessions) as session:
+        history = await history_of(session, bot.chat_id, _today(bot))
+    assert [entry.loads for entry in history] == [((moves[0].id, 60.0),)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "found"),
+    [
+        (None, {}),
+        ("", {}),
+        ('{"back_squat": 60, "goblet_squat": 16.5}', {"back_squat": 60.0, "goblet_squat": 16.5}),
+        ("not json", {}),
+        ("[60]", {}),
+        ('{"back_squat": "heavy", "rdl": true, "row": 30}', {"row": 30.0}),
+    ],
+)
+def test_stored_weights_read_safely(raw: str | None, found: dict[str, float]) -> None:
+    assert loads_of(raw) == found
