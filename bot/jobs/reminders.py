@@ -41,7 +41,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from time import perf_counter
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -314,10 +313,12 @@ def _reoffer_instant(
     return None
 
 
-@lru_cache(maxsize=views.KEYBOARD_CACHE_SIZE)
-def _reminder_keyboard(t: Texts, day: date, later: bool) -> InlineKeyboardMarkup:
-    """The session's buttons, and ⏰ Later while a delay still fits the day."""
-    base = views.session_keyboard(t, day)
+def _reminder_keyboard(
+    t: Texts, day: date, later: bool, shown: InlineKeyboardMarkup | None
+) -> InlineKeyboardMarkup:
+    """The session's buttons as /today shows them (with the once-asked feedback of an
+    earlier session), and ⏰ Later while a delay still fits the day."""
+    base = shown if shown is not None else views.session_keyboard(t, day)
     if not later:
         return base
     rows = [list(row) for row in base.inline_keyboard]
@@ -448,10 +449,10 @@ def render(content: Content, due: Due, runner: Runner, now: datetime) -> Outgoin
         text = t("misc.checkin", focus=views.focus_label(t, focus))
         keyboard = views.session_keyboard(t, item.day)
     else:
-        body, _ = today_message(content, runner, item.day, now, None, due.history, due.calendar)
+        body, shown = today_message(content, runner, item.day, now, None, due.history, due.calendar)
         text = t("misc.reminder_intro") + "\n\n" + body
         later = bool(fitting(SNOOZE_MINUTES, item.day, ZoneInfo(runner.timezone), now))
-        keyboard = _reminder_keyboard(t, item.day, later)
+        keyboard = _reminder_keyboard(t, item.day, later, shown)
     return OutgoingMessage(runner.chat_id, text, keyboard)
 
 

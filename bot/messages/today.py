@@ -16,6 +16,7 @@ from bot.content import Content, Texts
 from bot.messages import pause, views
 from bot.messages.callbacks import UndoButton
 from bot.services.calendar import local_today, monday_of, upcoming
+from bot.services.loads import unit_of
 from bot.services.log import LogOutcome, LogResult, Undone
 from bot.services.plan import (
     coaching_of,
@@ -68,7 +69,7 @@ def today_message(
         if race_day is not None and day == race_day + timedelta(days=1):
             text = t("log.after_race") + "\n\n" + text
         return text, None
-    text = views.session_text(t, plan, week, today, logged_status)
+    text = views.session_text(t, plan, week, today, logged_status, unit=unit_of(runner))
     if day == today and (
         welcome := pause.welcome_back_line(t, runner, today, history, plan.adjustment.focus)
     ):
@@ -78,7 +79,7 @@ def today_message(
     if slot is not None and slot.origin is not Origin.PLANNED and slot.from_day is not None:
         key = "calendar.moved_here" if slot.origin is Origin.MOVED else "calendar.reoffered"
         text = t(key, day=views.day_label(t, slot.from_day, today)) + "\n" + text
-    keyboard = None if logged_status else views.session_keyboard(t, day)
+    keyboard = None if logged_status else views.session_keyboard(t, day, plan.ask_feedback)
     return text, keyboard
 
 
