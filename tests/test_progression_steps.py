@@ -302,7 +302,10 @@ def test_a_rung_starts_at_1_and_never_passes_the_level_or_the_ladder(
     for exercise_id, rung in rungs.items():
         ladder = len(CATALOG.exercises[exercise_id].levels)
         assert 1 <= rung <= min(level, ladder)
-        assert rung <= 1 + EASY_STEP * len(history)  # climbs only with sessions done
+        # A move caught up with its level follows the level (which the test draws freely),
+        # so the climb bound holds for moves still below it: +2 at most per session.
+        if rung < min(level, ladder):
+            assert rung <= 1 + EASY_STEP * len(history)  # climbs only with sessions done
 
 
 @settings(max_examples=60, deadline=None)
