@@ -321,7 +321,7 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str], path: Path
             raise ContentError(f"{path.name}: {full}: must be text, got {type(value).__name__}")
 
 
-def _check_rungs(catalog: Catalog) -> None:
+def check_rungs(catalog: Catalog) -> None:
     """What a rung says must make sense for the exercise: effort (``rir``) belongs to a
     set of reps, a weight step (``heavier``) to a rung done with a weight, a weight to a
     target effort; a plyometric rung counts ground contacts within ``PLYO_CONTACTS``."""
@@ -454,7 +454,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     except ValidationError as exc:
         raise _explain(sessions_path, exc) from None
     catalog = Catalog(exercises=exercises, templates=sessions.templates, warmups=sessions.warmups)
-    _check_rungs(catalog)
+    check_rungs(catalog)
     _check_references(sessions_path, catalog)
     messages: dict[str, str] = {}
     # messages.toml, then one file per feature in messages/ (skip.toml, pause.toml, …).

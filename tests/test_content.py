@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import bot
 from bot.app import COMMANDS
@@ -26,9 +28,12 @@ from bot.coach.week import Equipment, Experience, Focus
 from bot.content import (
     CONTENT_DIR,
     MAX_LEVEL,
+    PLYO_CONTACTS,
+    Catalog,
     Content,
     ContentError,
     Exercise,
+    check_rungs,
     kit_for,
     load_content,
 )
@@ -404,6 +409,23 @@ def test_every_focus_has_a_short_warm_up(focus: Focus) -> None:
     assert 3 <= warmup.minutes <= 5
     assert 3 <= len(warmup.moves) <= 5
     assert all(len(move) <= 60 for move in warmup.moves)
+
+
+@given(sets=st.integers(1, 10), reps=st.integers(1, 100), per_side=st.booleans())
+def test_a_plyometric_rung_loads_exactly_when_its_contacts_are_in_range(
+    sets: int, reps: int, per_side: bool
+) -> None:
+    # Ground contacts per session, sets x reps (x 2 for each leg): 40-100.
+    pogo = CATALOG.exercises["pogo_hops"]
+    rung = pogo.levels[0].model_copy(update={"sets": sets, "reps": reps, "per_side": per_side})
+    catalog = Catalog({"pogo_hops": pogo.model_copy(update={"levels": [rung] * 4})}, [])
+    contacts = sets * reps * (2 if per_side else 1)
+    low, high = PLYO_CONTACTS
+    if low <= contacts <= high:
+        check_rungs(catalog)
+    else:
+        with pytest.raises(ContentError, match=r"exercises\.pogo_hops\.levels\.0\.reps"):
+            check_rungs(catalog)
 
 
 def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:

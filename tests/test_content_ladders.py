@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.content import MAX_LEVEL, Exercise, Level, load_content
 
@@ -241,3 +243,61 @@ def test_legs_sessions_carry_core_calves_and_hips(level: int) -> None:
 def test_templates_serve_three_levels_each() -> None:
     for template in CATALOG.templates:
         assert len(template.levels) == 3, template
+
+
+# ---------------------------------------------------------------- the step rule itself
+
+
+def _rung(variant: str = "Squat", sets: int = 3, reps: int = 10, **more: object) -> Level:
+    fields = {"variant": variant, "sets": sets, "reps": reps, "rest": 60, **more}
+    return Level.model_validate(fields)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kind"),
+    [
+        (_rung(reps=10), _rung(reps=12), "reps"),
+        (_rung(reps=3), _rung(reps=4), "reps"),  # +1 is always a small step
+        (_rung(reps=10), _rung(sets=4, reps=8), "sets"),
+        (_rung(reps=10), _rung("Jump squat", reps=8), "variant"),
+        (
+            _rung("Squat, light", load=True, rir=4),
+            _rung("Squat, moderate", reps=8, load=True, heavier=True, rir=3),
+            "heavier",
+        ),
+        # Before issue 13, legs level 1 → 2: 2 sets of 10 → 3 sets of 15 (+40 % sets, +58 % reps).
+        (_rung(sets=2, reps=10), _rung(sets=3, reps=15), "bad"),
+        (_rung(reps=8), _rung(reps=12), "bad"),
+        (_rung(reps=10), _rung("Jump squat", reps=12), "bad"),
+        (_rung(reps=10), _rung("Jump squat", sets=4, reps=8), "bad"),
+        (
+            _rung("Squat, light", load=True, rir=4),
+            _rung("Split squat, moderate", reps=8, load=True, heavier=True, rir=3),
+            "bad",
+        ),
+        (
+            _rung("Squat, light", load=True, rir=4),
+            _rung("Squat, moderate", reps=12, load=True, heavier=True, rir=3),
+            "bad",
+        ),
+        (_rung(reps=10), _rung(reps=10, tempo=2), "bad"),
+    ],
+)
+def test_the_step_rule(before: Level, after: Level, kind: str) -> None:
+    assert classify(before, after).kind == kind
+
+
+@given(reps=st.integers(1, 80), more=st.integers(1, 20), sets=st.integers(1, 6))
+def test_a_reps_step_is_small_exactly_when_within_a_quarter_or_one(
+    reps: int, more: int, sets: int
+) -> None:
+    step = classify(_rung(sets=sets, reps=reps), _rung(sets=sets, reps=reps + more))
+    small = more == 1 or reps + more <= reps * (1 + MAX_STEP)
+    assert (step.kind == "reps") == small
+
+
+@given(sets=st.integers(1, 9), reps=st.integers(1, 60), fewer=st.integers(0, 5))
+def test_one_more_set_never_comes_with_more_reps(sets: int, reps: int, fewer: int) -> None:
+    before = _rung(sets=sets, reps=reps + fewer)
+    assert classify(before, _rung(sets=sets + 1, reps=reps)).kind == "sets"
+    assert classify(before, _rung(sets=sets + 1, reps=reps + fewer + 1)).kind == "bad"
