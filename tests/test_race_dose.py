@@ -387,3 +387,18 @@ def test_race_distances_typed_by_name_or_length() -> None:
         assert A.race_distance_from_text(typed, named) == distance, typed
     for nonsense in ("far", "", "0", "a long one", "-5k"):
         assert A.race_distance_from_text(nonsense, named) is None, nonsense
+
+
+def test_no_lighter_week_straight_after_the_race_phases() -> None:
+    # Training from Monday 7 Sep; week 12 (from 23 Nov) would be lighter, but the week
+    # before it is a half marathon's recovery (race Sunday 15 Nov): it already unloaded.
+    history = [
+        Entry(MONDAY + timedelta(days=n), Focus.LEGS, LogStatus.DONE, Feedback.RIGHT)
+        for n in range(0, 7 * 12, 3)
+    ]
+    week_12 = MONDAY + timedelta(weeks=11, days=1)
+    assert is_lighter_week(history, week_12)
+    race = MONDAY + timedelta(weeks=10, days=-1)
+    assert race_phase(week_12 - timedelta(days=7), race, "half") is RacePhase.RECOVERY
+    assert not is_lighter_week(history, week_12, race, "half")
+    assert is_lighter_week(history, week_12, race - timedelta(weeks=3), "half")

@@ -176,7 +176,9 @@ def session_on(
     start = STARTING_LEVEL[week.experience]
     reduced = reduced_days(history, coaching)
     states = levels_on(start, history, day, coaching.breaks, reduced=reduced)
-    lighter = decided.phase is None and is_lighter_week(history, day)
+    lighter = decided.phase is None and is_lighter_week(
+        history, day, coaching.race_day, coaching.race_distance
+    )
     base = states[Focus.CORE if race_week else planned].level
     last_monday = day - timedelta(days=day.weekday() + 7)
     if lighter:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.coach.progression import Entry, clamp_level, training_week
@@ -75,9 +75,19 @@ def distance_of(distance: str | None) -> str:
     return distance if distance in DISTANCES else DEFAULT_DISTANCE
 
 
-def is_lighter_week(history: list[Entry], day: date) -> bool:
+def is_lighter_week(
+    history: list[Entry], day: date, race_day: date | None = None, distance: str | None = None
+) -> bool:
+    """Every 4th week of training, unless the week before held the race's taper, race
+    week or recovery: those already unloaded, and a lighter week after a recovery week
+    would be the heaviest of the three (it starts from the level the recovery stepped
+    down from)."""
     week = training_week(history, day)
-    return week is not None and week % LIGHTER_EVERY_WEEKS == 0
+    if week is None or week % LIGHTER_EVERY_WEEKS != 0:
+        return False
+    monday = day - timedelta(days=day.weekday())
+    before = (monday - timedelta(days=back) for back in range(1, 8))
+    return not any(race_phase(earlier, race_day, distance) is not None for earlier in before)
 
 
 class RacePhase(StrEnum):
@@ -124,7 +134,9 @@ def reduced_on(
     a lighter week): such a session never counts toward the next level."""
 
     def reduced(day: date) -> bool:
-        return race_phase(day, race_day, distance) is not None or is_lighter_week(history, day)
+        if race_phase(day, race_day, distance) is not None:
+            return True
+        return is_lighter_week(history, day, race_day, distance)
 
     return reduced
 
