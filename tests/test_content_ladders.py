@@ -17,6 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.coach.session import build_session
+from bot.coach.week import Equipment, Focus
 from bot.content import MAX_LEVEL, Exercise, Level, load_content
 
 CATALOG = load_content().catalog
@@ -219,8 +221,6 @@ def test_nordic_starts_small_without_kit() -> None:
 
 
 def _legs(level: int) -> list[list[str]]:
-    from bot.coach.week import Focus
-
     return CATALOG.template_for(Focus.LEGS, level).slots
 
 
@@ -301,3 +301,21 @@ def test_one_more_set_never_comes_with_more_reps(sets: int, reps: int, fewer: in
     before = _rung(sets=sets, reps=reps + fewer)
     assert classify(before, _rung(sets=sets + 1, reps=reps)).kind == "sets"
     assert classify(before, _rung(sets=sets + 1, reps=reps + fewer + 1)).kind == "bad"
+
+
+@pytest.mark.parametrize("level", range(1, MAX_LEVEL + 1))
+@pytest.mark.parametrize(
+    ("equipment", "bar"), list(itertools.product(Equipment, [False, True])), ids=str
+)
+def test_every_runners_legs_session_holds_the_runner_work(
+    level: int, equipment: Equipment, bar: bool
+) -> None:
+    # Whatever the kit: one core move, calves and hips kept through trimming, a plyometric
+    # move from level 4 and tendon work from level 7; the first move is loaded or becomes so.
+    session = build_session(CATALOG, Focus.LEGS, level, equipment, bar)
+    moves = [item.exercise for item in session.items]
+    assert sum(move.focus is Focus.CORE for move in moves) == 1
+    assert sum(move.keep for move in moves) >= 2
+    assert sum(move.kind == "plyo" for move in moves) == (1 if level >= 4 else 0)
+    assert any(move.kind == "tendon" for move in moves) == (level >= 7)
+    assert moves[0].loaded
