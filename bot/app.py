@@ -69,6 +69,7 @@ COMMANDS = (
     "next",
     "week",
     "undo",
+    "units",
     "settings",
     "pause",
     "resume",

@@ -63,7 +63,7 @@ async def test_the_runner_and_log_match_separate_reads(sessions: Any) -> None:
     for column in Runner.__table__.columns.keys():  # type: ignore[attr-defined]
         assert getattr(runner, column) == getattr(tracked, column), column
     assert [tuple(day) for day in found] == [
-        (log.local_date, log.focus, log.status, log.feedback, log.sore, log.created_at)
+        (log.local_date, log.focus, log.status, log.feedback, log.sore, log.created_at, log.loads)
         for log in separate
     ]
     assert [day.local_date for day in found] == [

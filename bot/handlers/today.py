@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.coach.status import LogStatus, SkipReason
@@ -17,6 +17,7 @@ from bot.coach.week import Focus
 from bot.deps import Deps, get_deps
 from bot.handlers import skip as skip_handler
 from bot.handlers.taps import tap_or_stale
+from bot.handlers.weight_prompt import weight_prompt
 from bot.messages import skip as skip_messages
 from bot.messages import views
 from bot.messages.callbacks import (
@@ -158,9 +159,16 @@ async def log_and_reply(
         await chat.send_message(text, reply_markup=keyboard)
         return outcome
     if outcome.result is LogResult.LOGGED and status is LogStatus.DONE and outcome.day is not None:
-        # One tap of feedback, used by progression; ↩️ Undo for a "done" by mistake.
+        # One tap of feedback, used by progression; ↩️ Undo for a "done" by mistake; the
+        # weight of a loaded move in one tap (or the question, once).
+        keyboard = logged_keyboard(t, outcome.day)
+        line, row = await weight_prompt(deps, chat.id, outcome.day)
+        if line:
+            text += "\n" + line
+        if row:
+            keyboard = InlineKeyboardMarkup([row, *keyboard.inline_keyboard])
         text += "\n\n" + t("feedback.ask")
-        await chat.send_message(text, reply_markup=logged_keyboard(t, outcome.day))
+        await chat.send_message(text, reply_markup=keyboard)
         return outcome
     await chat.send_message(text)
     return outcome

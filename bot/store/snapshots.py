@@ -38,6 +38,7 @@ class LoggedDay(NamedTuple):
     feedback: str | None
     sore: bool
     created_at: datetime | None
+    loads: str | None = None  # JSON {exercise id: kg}: session_logs.loads
 
 
 # The log's columns as the aggregates select them: LoggedDay's fields, in its order.
@@ -80,9 +81,15 @@ def _when(value: Any) -> datetime | None:
 
 
 def _day(entry: list[Any]) -> LoggedDay:
-    local_date, focus, status, feedback, sore, created_at = entry
+    local_date, focus, status, feedback, sore, created_at, loads = entry
     return LoggedDay(
-        date.fromisoformat(local_date), focus, status, feedback, bool(sore), _when(created_at)
+        date.fromisoformat(local_date),
+        focus,
+        status,
+        feedback,
+        bool(sore),
+        _when(created_at),
+        loads,
     )
 
 
