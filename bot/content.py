@@ -30,9 +30,9 @@ MAX_LEVEL = 12
 # The fewest rungs a ladder may have at all; the real catalogue's ladders are longer
 # (10+ for lower-body moves, 8+ for the rest: tests/test_content_ladders.py).
 MIN_RUNGS = 4
-# Ground contacts of one plyometric session, every rung: start near 40, stay at or under
-# 100 (Spurrs et al. 2003 began at 60 contacts; 40-100 is the low, runner-safe range of
-# Ramirez-Campillo et al. 2020's review of plyometrics for endurance runners).
+# Ground contacts of one plyometric move, every rung: start near 40, stay at or under 100.
+# Spurrs et al. 2003 (trained runners, 6 weeks) went from 60 to 180 contacts a session of
+# plyometrics alone; here the hops share a session with strength work, so lower and capped.
 PLYO_CONTACTS = (40, 100)
 
 

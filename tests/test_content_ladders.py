@@ -1,10 +1,10 @@
 """Every exercise's ladder in the real catalogue climbs in small steps (issue 13).
 
 A runner's level step moves every exercise up one rung, so one rung must be one small
-change: reps or seconds up by at most 25 % (Kraemer & Ratamess 2004, ACSM position stand:
-2-10 % load or a few reps per step), or one more set, or a harder variant, or more weight
-with the reps back down (double progression) — never two of these at once. Before issue
-13 the legs level 1 → 2 step was +58 % reps and +40 % sets.
+change: reps or seconds up by at most 25 % (ACSM position stand, Ratamess et al. 2009:
+2-10 % more load once the reps pass the target by 1-2), or one more set, or a harder
+variant, or more weight with the reps back down (double progression) — never two at once.
+Before issue 13 the legs level 1 → 2 step was +58 % reps and +40 % sets.
 """
 
 from __future__ import annotations
