@@ -234,7 +234,7 @@ class Heaviest:
     def text(self) -> str:
         level = self.item.level
         reps = f"{level.seconds}s" if level.seconds else str(level.reps)
-        rir = f", {level.rir} in reserve" if level.rir is not None else ""
+        rir = f", RIR {level.rir}" if level.rir is not None else ""
         return (
             f"{self.item.exercise.name}: {level.variant}, {level.sets} × {reps}{rir}"
             f" (rung {self.rung}, week {self.week})"
