@@ -132,6 +132,17 @@ async def test_a_race_without_a_distance_reads_as_a_half_and_settings_ask_it(
     assert runner is not None
     assert (runner.race_date, runner.race_distance) == (RACE, "10k")
 
+    # The distance alone: keep the date with a tap.
+    replies = await bot.say("/settings")
+    await bot.tap(T("settings_field.race_date"), replies[-1])
+    replies = await bot.tap(T("race.keep_date", day="18 Apr 2027"))
+    assert texts_of(replies)[-1] == T("race.ask_distance")
+    replies = await tap_distance(bot, replies[-1], "ultra")
+    assert distance_line("ultra") in replies[-1]["text"]
+    runner = await stored_runner(bot)
+    assert runner is not None
+    assert (runner.race_date, runner.race_distance) == (RACE, "ultra")
+
 
 REST_DAY = T("today.rest_day", reason="|").split("|")[0]  # "No strength session today — "
 

@@ -527,6 +527,9 @@ def zone_choice(t: Texts, choice: ZoneChoice) -> Asked:
 
 def _ask_race_date(t: Texts, answers: Answers) -> Asked:
     rows = [[button(t("buttons.no_race"), A.RACE_DATE, "none")]]
+    race = answers.get(A.RACE_DATE)
+    if race:  # /settings with a race set: keep its date, (re)set its distance
+        rows.insert(0, [button(t("race.keep_date", day=_race_day_text(race)), A.RACE_DATE, "keep")])
     return t("onboarding.ask_race_date"), InlineKeyboardMarkup(rows)
 
 
@@ -543,6 +546,9 @@ def _typed_race_date(t: Texts, answers: Answers, text: str, now: datetime) -> Ty
 def _tapped_race_date(t: Texts, answers: Answers, value: str) -> Tapped:
     if value == "none":
         return _set(answers, A.RACE_DATE, None), t("buttons.no_race")
+    race = answers.get(A.RACE_DATE)
+    if value == "keep" and race:
+        return answers, _race_day_text(race)
     return None
 
 
@@ -673,7 +679,13 @@ QUESTIONS: dict[str, Question] = {
         Question(A.TIME_BUDGET, _ask_time_budget, _typed_time_budget, _tapped_time_budget),
         Question(A.REMINDER_TIME, _ask_reminder_time, _typed_reminder_time, _tapped_reminder_time),
         Question(A.TIMEZONE, _ask_timezone, None, _tapped_timezone),
-        Question(A.RACE_DATE, _ask_race_date, _typed_race_date, _tapped_race_date),
+        Question(
+            A.RACE_DATE,
+            _ask_race_date,
+            _typed_race_date,
+            _tapped_race_date,
+            shows=(A.RACE_DATE,),
+        ),
         Question(A.RACE_DISTANCE, _ask_race_distance, _typed_race_distance, _tapped_race_distance),
         Question(
             A.PREVIEW_DAY,
