@@ -32,6 +32,7 @@ from bot.coach.season import (
     summary_table,
     table,
 )
+from bot.coach.session_time import SessionItem
 from bot.coach.week import Focus
 from bot.content import load_content
 
@@ -232,3 +233,12 @@ def test_main_prints_every_season_and_its_summary(capsys: pytest.CaptureFixture[
     for runner in EXAMPLES:
         assert f"### {runner.name}" in out
     assert out.count("| summary | |") == len(EXAMPLES)
+
+
+def test_rung_of_reads_every_rung_of_every_ladder_and_a_cut_one_never_higher() -> None:
+    for exercise in CATALOG.exercises.values():
+        for index, level in enumerate(exercise.levels, start=1):
+            assert rung_of(SessionItem(exercise=exercise, level=level)) == index
+            if level.sets > 1:
+                cut = level.model_copy(update={"sets": level.sets - 1})
+                assert 1 <= rung_of(SessionItem(exercise=exercise, level=cut)) <= index

@@ -108,8 +108,12 @@ def simulate(catalog: Catalog, runner: Runner, start: date, weeks: int = 12) -> 
                 )
             )
             count += 1
-        phase = race_phase(monday + timedelta(days=3), race_day)
-        lighter = bool(sessions) and is_lighter_week(history, monday + timedelta(days=6))
+        # The week's note: its phase on Thursday (as the taper's length for the distance
+        # says), else whether it was a lighter week, as session_on decided it.
+        phase = race_phase(monday + timedelta(days=3), race_day, runner.race_distance)
+        lighter = bool(sessions) and is_lighter_week(
+            history, monday + timedelta(days=6), race_day, runner.race_distance
+        )
         season.append(
             Week(
                 number,
@@ -143,11 +147,15 @@ def _amount(item: SessionItem) -> int:
 
 def rung_of(item: SessionItem) -> int:
     """Which rung of its ladder an item is (1-based), whatever sets or reps a lighter week
-    or the taper took off: the exact rung, else the highest rung of the same variant that
-    holds at least as many reps (or seconds); 0 if none does."""
+    or the taper took off: the exact rung, else the lowest rung of the same variant that
+    holds at least as many reps (or seconds), so a cut session never overstates the dose;
+    0 if none does."""
+    for index, level in enumerate(item.exercise.levels, start=1):
+        if level == item.level:
+            return index
     shown = item.level.model_dump(exclude={"sets"})
     for index, level in enumerate(item.exercise.levels, start=1):
-        if level.model_dump(exclude={"sets"}) == shown:
+        if level.model_dump(exclude={"sets"}) == shown and level.sets >= item.level.sets:
             return index
     loose = {"sets", "reps", "seconds"}
     bare = item.level.model_dump(exclude=loose)
@@ -157,7 +165,7 @@ def rung_of(item: SessionItem) -> int:
         for index, level in enumerate(item.exercise.levels, start=1)
         if level.model_dump(exclude=loose) == bare and (level.reps or level.seconds or 0) >= amount
     ]
-    return max(found, default=0)
+    return min(found, default=0)
 
 
 def dose(item: SessionItem) -> str:
@@ -235,9 +243,14 @@ class Heaviest:
         level = self.item.level
         reps = f"{level.seconds}s" if level.seconds else str(level.reps)
         rir = f", RIR {level.rir}" if level.rir is not None else ""
+        full = self.item.exercise.levels[self.rung - 1] if self.rung else level
+        whole = f"{full.seconds}s" if full.seconds else str(full.reps)
+        cut = (
+            f", cut from {full.sets} × {whole}" if (full.sets, whole) != (level.sets, reps) else ""
+        )
         return (
             f"{self.item.exercise.name}: {level.variant}, {level.sets} × {reps}{rir}"
-            f" (rung {self.rung}, week {self.week})"
+            f" (rung {self.rung}, week {self.week}{cut})"
         )
 
 
