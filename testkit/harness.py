@@ -302,6 +302,7 @@ async def onboard(
     reminder: str = "7am",
     zone: str = "Berlin",
     race_date: str = "no race",
+    race_distance: str = "half",
 ) -> None:
     """Walk onboarding with typed answers. The default week puts Core on Thursday 26 Nov
     (Legs Tue, Core Thu, Upper Sat), sessions of about 20 minutes, reminders at 07:00
@@ -311,6 +312,8 @@ async def onboard(
     if equipment != "gym":
         answers.append(pull_up_bar)
     answers += [sessions, time_budget, reminder, zone, race_date]
+    if race_date != "no race":
+        answers.append(race_distance)  # asked right after a race date
     for answer in answers:
         await bot.say(answer)
     replies = await bot.tap("Looks good")

@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.coach.phases import no_session
 from bot.coach.plan import (
     BACK_TO_BACK,
     LIGHT_ON_HARD_DAY,
@@ -210,7 +211,7 @@ class _Calendar:
         if day in self._moved:
             return self._moved[day]
         if day not in self._planned:
-            closed = self._paused(day) or day == self._history.race_day
+            closed = self._paused(day) or no_session(day, self._history.race_day)
             focus = None if closed else self._plan_focus(day)
             self._planned[day] = None if focus is None else Slot(day, focus)
         return self._planned[day]
@@ -240,7 +241,7 @@ class _Calendar:
         """
         if self._paused(day):
             yield PAUSED
-        if day == self._history.race_day:
+        if no_session(day, self._history.race_day):  # the race and its eve
             yield RACE_DAY
         if view(day) is not None:
             yield DAY_TAKEN

@@ -66,6 +66,8 @@ def today_message(
         else:
             planned = upcoming(week, day, include_today=False)
         text = views.rest_day_text(t, week, day, planned)
+        if race_day is not None and day == race_day - timedelta(days=1):
+            text = t("race.eve") + "\n\n" + text
         if race_day is not None and day == race_day + timedelta(days=1):
             text = t("log.after_race") + "\n\n" + text
         return text, None

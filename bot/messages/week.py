@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardMarkup
 
 from bot.coach.calendar import Origin, Slot
+from bot.coach.phases import no_session
 from bot.coach.plan import legal_legs_days, plan_week, week_index_of
 from bot.coach.week import Focus, RunnerWeek
 from bot.content import Texts
@@ -101,7 +102,7 @@ def _held(view: WeekView) -> dict[int, Focus | None]:
     race day. Other days without a session keep the plan's line, marked as they are."""
     held: dict[int, Focus | None] = {}
     for day in view.days:
-        if day.day == view.race_day:
+        if no_session(day.day, view.race_day):  # the race and the day before it
             held[day.day.weekday()] = None
         elif day.focus is not None:
             held[day.day.weekday()] = day.focus

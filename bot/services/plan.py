@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.coach.calendar import History, Slot, week_for
 from bot.coach.day import Coaching, DayFocus, DayPlan, day_focus, session_on
 from bot.coach.pause import welcome_back
+from bot.coach.phases import no_session
 from bot.coach.plan import plan_week, week_index_of
 from bot.coach.progression import Break, Entry
 from bot.coach.week import Focus
@@ -140,10 +141,15 @@ def first_session(runner: Runner, today: date) -> DaySession | None:
 
 
 def planned_in_week(runner: Runner, calendar: History, monday: date) -> int:
-    """Sessions the week's plan holds, the race day's not counted ("2 of 3 this week")."""
+    """Sessions the week's plan holds, race day's and race eve's not counted ("2 of 3 this
+    week")."""
     week = week_for(week_of(runner), calendar, monday)
     sessions = plan_week(week, week_index_of(monday)).sessions
-    return sum(1 for weekday in sessions if monday + timedelta(days=weekday) != runner.race_date)
+    return sum(
+        1
+        for weekday in sessions
+        if not no_session(monday + timedelta(days=weekday), runner.race_date)
+    )
 
 
 def plan_of_session(

@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History, Slot, week_for
+from bot.coach.phases import no_session
 from bot.coach.plan import plan_week, week_index_of
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
@@ -93,8 +94,8 @@ def week_view(
             mark = DayMark.MOVED
         elif status is not None:
             mark = DayMark.DONE if status == LogStatus.DONE else DayMark.SKIPPED
-        elif (joined is not None and day < joined) or day == runner.race_date:
-            mark = DayMark.REST  # before they joined, or the race: no session
+        elif (joined is not None and day < joined) or no_session(day, runner.race_date):
+            mark = DayMark.REST  # before they joined, or the race and its eve: no session
         elif day == today:
             mark = DayMark.TODAY
         elif (

@@ -1,0 +1,56 @@
+"""Issue 13, point 6: nothing strength-wise the day before the race — /today, /week and
+its count agree (race eve is like race day: no session, no miss, not planned)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from testkit.harness import BotHarness
+from tests.onboarding_steps import T, tap_through
+
+REST_DAY = T("today.rest_day", reason="|").split("|")[0]
+
+
+def at_nine(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+
+
+def line_of(text: str, day: date) -> str:
+    short = T(f"day_short.{day.weekday()}")
+    return next(line for line in text.splitlines() if f" {short} — " in line)
+
+
+def count_of(text: str) -> str:
+    return text.strip().splitlines()[-1]
+
+
+async def test_race_eve_holds_no_session_in_today_week_and_the_count(
+    bot: BotHarness, clock: Any
+) -> None:
+    await tap_through(bot)
+    await bot.tap(T("buttons.looks_good"))
+    eve = None
+    for offset in range(8, 22):
+        day = date(2026, 11, 26) + timedelta(days=offset)
+        clock.set(at_nine(day))
+        if REST_DAY not in (await bot.say("/today"))[0]["text"]:
+            eve = day
+            break
+    assert eve is not None
+    monday = eve - timedelta(days=eve.weekday())
+    clock.set(at_nine(monday))
+    before = (await bot.say("/week"))[0]["text"]
+    menu = (await bot.say("/settings"))[-1]
+    await bot.tap(T("settings_field.race_date"), menu)
+    await bot.say((eve + timedelta(days=1)).isoformat())
+    await bot.say("half")
+    clock.set(at_nine(eve))
+    today = (await bot.say("/today"))[0]["text"]
+    assert T("race.eve") in today and REST_DAY in today
+    week = (await bot.say("/week"))[0]["text"]
+    assert not any(T(f"focus.{f}") in line_of(week, eve) for f in ("core", "legs", "upper"))
+    assert count_of(week) != count_of(before)  # one session fewer planned
+    clock.set(at_nine(eve + timedelta(days=2)))
+    week = (await bot.say("/week"))[0]["text"]
+    assert line_of(week, eve).startswith(T("week.marker_rest"))  # no miss either
