@@ -35,8 +35,11 @@ def asked(answers: dict[str, Any], queue: tuple[str, ...] = A.STEPS) -> list[str
 
 
 def test_next_step_asks_everything_for_a_full_week() -> None:
+    # No race yet: every question but the race distance (no race, no distance to ask).
     answers = {A.RUN_DAYS: [TUE, THU, SAT], "long_run_day": SAT, A.EQUIPMENT: "none"}
-    assert asked(answers) == list(A.STEPS)
+    assert asked(answers) == [step for step in A.STEPS if step != A.RACE_DISTANCE]
+    # A race date brings the distance question, right after it: now every question applies.
+    assert asked({**answers, A.RACE_DATE: "2027-04-18"}) == list(A.STEPS)
 
 
 def test_next_step_returns_the_queue_after_the_step() -> None:
@@ -83,18 +86,23 @@ def test_settings_chain_for_run_days_reasks_the_days_that_depend_on_them() -> No
 
 
 def test_menu_fields_are_steps() -> None:
-    # Every answer can be changed (the pull-up bar through equipment), in question order.
-    assert A.MENU_FIELDS == tuple(step for step in A.STEPS if step != A.PULL_UP_BAR)
+    # Every answer can be changed (the pull-up bar through equipment, the race distance
+    # through the race date), in question order.
+    assert A.MENU_FIELDS == tuple(
+        step for step in A.STEPS if step not in (A.PULL_UP_BAR, A.RACE_DISTANCE)
+    )
+    assert A.CHAINS[A.RACE_DATE] == (A.RACE_DATE, A.RACE_DISTANCE)
     for field, chain in A.CHAINS.items():
         assert chain[0] == field
         assert set(chain) <= set(A.STEPS)
 
 
 def test_onboarding_asks_session_length_after_sessions_and_the_race_date_last() -> None:
-    # The race date is read as the runner's local date, so it comes after the timezone.
+    # The race date is read as the runner's local date, so it comes after the timezone;
+    # its distance is asked right after it (the last question, and only with a race).
     steps = list(A.STEPS)
     assert steps[steps.index(A.SESSIONS) + 1] == A.TIME_BUDGET
-    assert steps[-2:] == [A.TIMEZONE, A.RACE_DATE]
+    assert steps[-3:] == [A.TIMEZONE, A.RACE_DATE, A.RACE_DISTANCE]
 
 
 # ------------------------------------------------------------------ tidy
