@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.coach.day import Coaching, day_focus, session_on
-from bot.coach.phases import RacePhase, race_phase
+from bot.coach.phases import RacePhase, legs_allowed, no_session, race_phase
 from bot.coach.progression import Entry, Feedback
 from bot.coach.status import LogStatus
 from bot.coach.week import Experience, Focus, RunnerWeek
@@ -45,7 +45,7 @@ def test_the_session_built_for_a_day_is_the_one_day_focus_names(
 ) -> None:
     """/today builds its exercises with ``session_on``; "done" and /week ask ``day_focus``:
     for any week, log, race and placed session they name the same focus, and race day
-    has none."""
+    and race eve have none (issue 13: the day before the race holds no session)."""
     week = RunnerWeek(
         run_days=runs | {long_run},
         long_run_day=long_run,
@@ -61,14 +61,20 @@ def test_the_session_built_for_a_day_is_the_one_day_focus_names(
     coaching = Coaching(race_day=race)
     decided = day_focus(week, history, day, coaching, placed)
     plan = session_on(CATALOG, week, history, day, coaching, focus=placed)
-    if race == day:
+    if no_session(day, race):
+        assert race is not None and 0 <= (race - day).days <= 1  # race day or race eve
         assert decided is None and plan is None
         return
     assert decided is not None and plan is not None
     assert plan.session.focus is decided.focus
     assert plan.sore_swap == decided.sore_swap
     if race_phase(day, race) is RacePhase.RACE_WEEK:
-        assert decided.focus is Focus.CORE
+        # Race week is short easy core, but for legs placed before the legs-free last days
+        # (4 before a half, the distance a race without one reads as): the taper's last
+        # legs (issue 13, RacePhase.LAST_LEGS).
+        last_legs = placed is Focus.LEGS and legs_allowed(day, race) and not decided.sore_swap
+        assert decided.focus is (Focus.LEGS if last_legs else Focus.CORE)
+        assert (decided.phase is RacePhase.LAST_LEGS) == last_legs
 
 
 @settings(max_examples=100, deadline=None)
@@ -89,8 +95,9 @@ def test_a_day_logged_done_holds_what_was_done(placed: Focus, done: Focus, day: 
 
 
 def test_the_first_session_after_setting_up_on_race_day_is_after_the_race() -> None:
-    """For the "All set!" message: setting up on race day (core is on Thursdays) names
-    the next session after it, not a session today; in race week the legs are core."""
+    """For the "All set!" message: setting up on race day (a session is placed on
+    Thursdays) names the next session after it, not a session today; in race week the legs
+    in the last days before the race are core."""
     runner = Runner(
         chat_id=1,
         onboarded=True,
