@@ -506,7 +506,7 @@ FAMILIES: dict[str, list[str]] = {
     "today.dose_seconds{}": ["", "_per_side"],
     "buttons.snooze_{}": [str(minutes) for minutes in SNOOZE_MINUTES],
     "progress.{}": ["seconds", "reps", "sets"],
-    "phase.{}": ["taper", "race_week", "recovery", "last_legs"],
+    "phase.{}": ["taper", "race_week", "recovery", "last_legs", "legs_rest"],
     "progress.changed_{}": ["up", "down", "break"],
     "feedback.{}": ["easy", "right", "hard", "too_hard", "sore"],
     "feedback.thanks_{}": ["easy", "right", "hard", "too_hard", "sore"],

@@ -16,6 +16,7 @@ from bot.coach import answers as A
 from bot.coach.day import Coaching, DayPlan, day_focus, session_on
 from bot.coach.phases import (
     DISTANCES,
+    LEGS_REST_AFTER_DAYS,
     NO_LEGS_DAYS,
     RECOVERY_DAYS,
     TAPER_DAYS,
@@ -234,6 +235,14 @@ def test_a_race_without_a_distance_is_coached_as_a_half() -> None:
 # ---- recovery ----------------------------------------------------------------------------
 
 
+def test_legs_rest_a_week_after_a_marathon_and_a_day_after_a_5k() -> None:
+    """Muscle damage after a marathon is still high a week on (Warhol 1985; Kim 2007):
+    the recovery's first days hold no legs (easy core) and no hops."""
+    assert LEGS_REST_AFTER_DAYS == {"5k": 1, "10k": 2, "half": 4, "marathon": 7, "ultra": 10}
+    for distance, rest in LEGS_REST_AFTER_DAYS.items():
+        assert rest < RECOVERY_DAYS[distance]  # legs come back inside the recovery
+
+
 def test_recovery_follows_the_distance() -> None:
     race = date(2027, 4, 18)
     for distance, days in (("5k", 3), ("10k", 5), ("half", 7), ("marathon", 14), ("ultra", 21)):
@@ -255,6 +264,12 @@ def test_recovery_legs_are_lighter_lower_and_no_heavier(
         plain = session_on(CATALOG, week, history, day, Coaching(), focus=Focus.LEGS)
         rested = session_on(CATALOG, week, history, day, coaching, focus=Focus.LEGS)
         if plain is None or rested is None or plain.session.focus is not Focus.LEGS:
+            continue
+        assert not any(item.exercise.kind == "plyo" for item in rested.session.items)
+        if after <= LEGS_REST_AFTER_DAYS[distance]:
+            # The first days after the race hold no legs: easy core instead.
+            assert rested.session.focus is Focus.CORE
+            assert rested.adjustment.phase is RacePhase.LEGS_REST
             continue
         if plain.adjustment.lighter_week:  # the usual session is reduced already
             continue

@@ -122,7 +122,11 @@ def day_focus(
     done = next((e.focus for e in history if e.day == day and e.status == LogStatus.DONE), None)
     if done is not None:  # what was done is what the day held ("sore" after it changes nothing)
         was_swap = placed is Focus.LEGS and done is not Focus.LEGS
-        return DayFocus(done, placed, was_swap and phase is not RacePhase.RACE_WEEK, phase)
+        # Race week and the recovery's first days take legs away themselves: not a sore swap.
+        raced = phase is RacePhase.RACE_WEEK or not legs_allowed(
+            day, coaching.race_day, coaching.race_distance
+        )
+        return DayFocus(done, placed, was_swap and not raced, phase)
     focus, sore_swap = placed, False
     if placed is Focus.LEGS:
         swapped = _sore_swap(week, history, day)
@@ -133,6 +137,9 @@ def day_focus(
             phase = RacePhase.LAST_LEGS
         else:
             focus = Focus.CORE
+    elif phase is RacePhase.RECOVERY and focus is Focus.LEGS:
+        if not legs_allowed(day, coaching.race_day, coaching.race_distance):
+            focus, phase = Focus.CORE, RacePhase.LEGS_REST
     return DayFocus(focus, placed, sore_swap, phase)
 
 
@@ -170,8 +177,9 @@ def session_on(
     decided = day_focus(week, history, day, coaching, focus or plan_for_date(week, day))
     if decided is None:
         return None
-    # Race week turns whatever was placed into easy core (``adjust`` says how easy).
-    race_week = decided.phase is RacePhase.RACE_WEEK
+    # Race week and the recovery's first days turn what was placed into easy core
+    # (``adjust`` says how easy).
+    race_week = decided.phase in (RacePhase.RACE_WEEK, RacePhase.LEGS_REST)
     planned = decided.placed if race_week else decided.focus
     start = STARTING_LEVEL[week.experience]
     reduced = reduced_days(history, coaching)
@@ -219,7 +227,8 @@ def session_on(
         budget_minutes=coaching.budget_minutes,
         swaps=coaching.swaps,
         rungs=chosen,
-        plyo=plyo_allowed(week, history, day),
+        # No hops on legs still recovering from a race (its phases cut the rest).
+        plyo=plyo_allowed(week, history, day) and decided.phase is not RacePhase.RECOVERY,
     )
     previous = _previous_session(catalog, week, history, day, adjustment.focus, coaching)
     targets = load_targets(full, previous, history, day, coaching.weight_unit)

@@ -52,6 +52,11 @@ TAPER_DAYS: dict[str, int] = {FIVE_K: 10, TEN_K: 10, HALF: 14, MARATHON: 21, ULT
 NO_LEGS_DAYS: dict[str, int] = {FIVE_K: 2, TEN_K: 2, HALF: 4, MARATHON: 4, ULTRA: 4}
 # Days after the race that are recovery: a few for a 5 km, three weeks for an ultra.
 RECOVERY_DAYS: dict[str, int] = {FIVE_K: 3, TEN_K: 5, HALF: 7, MARATHON: 14, ULTRA: 21}
+# The first days of the recovery hold no legs at all (easy core instead): soreness after a
+# 5 or 10 km peaks within 1-2 days; after a marathon, muscle damage markers are still high a
+# week on (Warhol et al. 1985; Kim et al. 2007), so loading the legs waits a week (10 days
+# after an ultra).
+LEGS_REST_AFTER_DAYS: dict[str, int] = {FIVE_K: 1, TEN_K: 2, HALF: 4, MARATHON: 7, ULTRA: 10}
 RACE_WEEK_DAYS = 7  # the race and the six days before it
 RACE_EVE_DAYS = 1  # the day before the race: no strength session
 
@@ -94,6 +99,7 @@ class RacePhase(StrEnum):
     TAPER = "taper"  # before race week: the same sessions with half the work
     RACE_WEEK = "race_week"  # the last days: short easy core, legs rest
     LAST_LEGS = "last_legs"  # race week's legs before the legs-free days: taper legs
+    LEGS_REST = "legs_rest"  # the recovery's first days: legs placed there are easy core
     RECOVERY = "recovery"  # after the race, as long as its distance asks
 
 
@@ -120,11 +126,15 @@ def no_session(day: date, race_day: date | None) -> bool:
 
 def legs_allowed(day: date, race_day: date | None, distance: str | None = None) -> bool:
     """Whether a legs session may stand on ``day``: not in the last ``NO_LEGS_DAYS``
-    before the race (4 before a half or full marathon, 2 before a 5 or 10 km)."""
+    before the race (4 before a half or full marathon, 2 before a 5 or 10 km), nor in the
+    first ``LEGS_REST_AFTER_DAYS`` after it (a week after a marathon)."""
     if race_day is None:
         return True
+    chosen = distance_of(distance)
     days_to_race = (race_day - day).days
-    return not 0 <= days_to_race <= NO_LEGS_DAYS[distance_of(distance)]
+    before = 0 <= days_to_race <= NO_LEGS_DAYS[chosen]
+    after = 0 < -days_to_race <= LEGS_REST_AFTER_DAYS[chosen]
+    return not (before or after)
 
 
 def reduced_on(
@@ -184,6 +194,16 @@ def adjust(
     if phase in (RacePhase.TAPER, RacePhase.LAST_LEGS):
         # Intensity held: the same level (so the same rungs and weights), half the work.
         return Adjustment(focus=focus, level=level, volume=TAPER_VOLUME, phase=phase)
+    if phase is RacePhase.LEGS_REST:
+        # Legs placed in the recovery's first days: easy core, as race week's (the level
+        # of the core session is the caller's, as for race week).
+        return Adjustment(
+            focus=Focus.CORE,
+            level=clamp_level(level - RACE_WEEK_LEVELS_DOWN),
+            volume=RACE_WEEK_VOLUME,
+            phase=phase,
+            swapped_from=None if focus is Focus.CORE else focus,
+        )
     if phase is RacePhase.RECOVERY:
         if focus is Focus.LEGS:
             return Adjustment(
