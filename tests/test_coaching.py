@@ -10,13 +10,15 @@ from bot.coach.day import Coaching, session_on
 from bot.coach.phases import RacePhase, adjust, is_lighter_week, race_phase
 from bot.coach.progression import Change, Entry, Feedback, levels_on, training_week
 from bot.coach.session import build_session
+from bot.coach.session_time import SessionItem, estimate_minutes
 from bot.coach.week import Equipment, Experience, Focus, RunnerWeek
 from bot.content import load_content
 from bot.store.db import transaction
 from bot.store.models import SessionLog
-from testkit.harness import BotHarness, onboard
+from testkit.harness import BotHarness, onboard, shared_content
 
 CATALOG = load_content().catalog
+T = shared_content().texts
 MONDAY = date(2026, 11, 2)
 
 
@@ -83,10 +85,15 @@ def test_race_phases() -> None:
     assert race_phase(race, race) is RacePhase.RACE_WEEK
     assert race_phase(race + timedelta(days=1), race) is RacePhase.RECOVERY
     assert race_phase(race + timedelta(days=8), race) is None
+    # Race week: short easy core, two levels down, about half the work.
     week_of_race = adjust(Focus.LEGS, 4, lighter_week=False, phase=RacePhase.RACE_WEEK)
-    assert (week_of_race.focus, week_of_race.level, week_of_race.fewer_sets) == (Focus.CORE, 2, 1)
+    assert (week_of_race.focus, week_of_race.level, week_of_race.volume) == (Focus.CORE, 2, 0.5)
+    assert week_of_race.swapped_from is Focus.LEGS
+    # Taper: the same session at the same level (intensity held; Bosquet 2007), half the
+    # volume: sets x reps halve, the level does not drop any more.
     taper = adjust(Focus.LEGS, 4, lighter_week=False, phase=RacePhase.TAPER)
-    assert (taper.focus, taper.level, taper.fewer_sets) == (Focus.LEGS, 2, 1)
+    assert (taper.focus, taper.level, taper.volume) == (Focus.LEGS, 4, 0.5)
+    assert taper.fewer_sets == 0 and week_of_race.fewer_sets == 0
 
 
 def test_sore_before_a_long_run_or_hard_day_swaps_legs_for_core_or_upper() -> None:
@@ -118,11 +125,37 @@ def test_sore_before_a_long_run_or_hard_day_swaps_legs_for_core_or_upper() -> No
 
 
 def test_sessions_fit_the_time_budget() -> None:
+    # The time limit trims accessories and sets, never the main lift (the first move) nor
+    # the keep moves (calves, hips, tendons); it is met whenever those fit at one set each.
+    checked = 0
     for focus in Focus:
-        for budget in (10, 20, 30):
-            session = build_session(CATALOG, focus, 4, Equipment.GYM, True, budget_minutes=budget)
-            assert session.minutes <= budget or all(i.level.sets == 1 for i in session.items)
-            assert len(session.items) >= 3
+        for level in (1, 4, 7, 12):
+            for equipment in Equipment:
+                full = build_session(CATALOG, focus, level, equipment, True)
+                protected = [
+                    item
+                    for index, item in enumerate(full.items)
+                    if index == 0 or item.exercise.keep
+                ]
+                one_set = tuple(
+                    SessionItem(i.exercise, i.level.model_copy(update={"sets": 1}))
+                    for i in protected
+                )
+                floor = estimate_minutes(one_set, full.warmup_minutes)
+                for budget in (10, 20, 30):
+                    session = build_session(
+                        CATALOG, focus, level, equipment, True, budget_minutes=budget
+                    )
+                    ids = [item.exercise.id for item in session.items]
+                    assert ids[0] == full.items[0].exercise.id, (focus, level, budget)
+                    assert {i.exercise.id for i in protected} <= set(ids), (focus, level, budget)
+                    if floor <= budget:
+                        assert session.minutes <= budget, (focus, level, equipment, budget)
+                        checked += 1
+                    else:  # over only as the protected moves at one set each
+                        assert set(ids) == {i.exercise.id for i in protected}
+                        assert all(item.level.sets == 1 for item in session.items)
+    assert checked >= 50
     short = session_on(
         CATALOG,
         RunnerWeek(run_days=frozenset({0}), sessions_per_week=3),
@@ -207,13 +240,14 @@ async def test_a_race_date_in_settings_brings_the_taper(bot: BotHarness, clock) 
     await bot.tap("Race date", menu)
     [bad] = (await bot.say("someday"))[:1]
     assert "couldn't read that" in bad["text"]
-    replies = await bot.say("2026-12-06")  # 10 days ahead: taper
+    await bot.say("2026-12-06")  # 10 days ahead: a half marathon's taper (14 days)
+    replies = await bot.say("half")  # the distance is asked right after the date
     assert "Race on 06 Dec 2026" in replies[-1]["text"]
     today = (await bot.say("/today"))[0]["text"]
-    assert "Race taper" in today
+    assert T("phase.taper") in today
     clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))  # race week: core only
     race_week = (await bot.say("/today"))[0]["text"]
-    assert "Race week" in race_week and "Core" in race_week
+    assert T("phase.race_week") in race_week and "Core" in race_week
 
 
 def test_damaged_swaps_read_as_none() -> None:
