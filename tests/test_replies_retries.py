@@ -16,6 +16,7 @@ from bot.rate_limit import PacedRateLimiter, Priority
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import CHAT, BotHarness, onboard, texts
+from tests.planned_day import session_label
 
 ERROR = "something went wrong"
 
@@ -28,10 +29,11 @@ async def logs(bot: BotHarness) -> list[SessionLog]:
 @pytest.mark.parametrize("code", [500, 502])
 async def test_one_5xx_on_the_answer_to_done_is_retried(bot: BotHarness, code: int) -> None:
     await onboard(bot)
+    logged = f"Logged: {await session_label(bot)} — today"
     bot.sleeps.clear()
     bot.stub.fail_next("sendMessage", code, chat_id=CHAT)
     replies = await bot.say("done")
-    assert len(replies) == 1 and "Logged: Core — today" in replies[0]["text"], texts(replies)
+    assert len(replies) == 1 and logged in replies[0]["text"], texts(replies)
     assert ERROR not in texts(replies)
     assert bot.sleeps == [0.25]  # on the fake clock: no real waiting in tests
     assert len(await logs(bot)) == 1
@@ -53,31 +55,34 @@ async def test_a_reply_delivered_but_timed_out_is_not_followed_by_an_error(
     bot: BotHarness,
 ) -> None:
     await onboard(bot)
+    logged = f"Logged: {await session_label(bot)} — today"
     bot.stub.time_out_next("sendMessage", chat_id=CHAT, delivered=True)
     replies = await bot.say("done")
     # Delivered once, not sent again, and no "something went wrong" after it.
-    assert len(replies) == 1 and "Logged: Core — today" in replies[0]["text"], texts(replies)
+    assert len(replies) == 1 and logged in replies[0]["text"], texts(replies)
     assert len(bot.stub.calls_to("sendMessage")) == len(bot.stub.sent_messages())
     assert len(await logs(bot)) == 1
 
 
 async def test_a_timed_out_callback_answer_is_not_answered_twice(bot: BotHarness) -> None:
     await onboard(bot)
+    logged = f"Logged: {await session_label(bot)} — today"
     [session] = await bot.say("/today")
     bot.stub.time_out_next("answerCallbackQuery", delivered=True)
     replies = await bot.tap("Done", session)
     # The toast may or may not have shown; the reply that matters still comes.
-    assert len(replies) == 1 and "Logged: Core — today" in replies[0]["text"], texts(replies)
+    assert len(replies) == 1 and logged in replies[0]["text"], texts(replies)
     # The query was answered once (a second answer is refused by Telegram).
     assert all(call.ok for call in bot.stub.calls_to("answerCallbackQuery"))
 
 
 async def test_a_5xx_on_a_button_answer_is_retried(bot: BotHarness) -> None:
     await onboard(bot)
+    logged = f"Logged: {await session_label(bot)} — today"
     [session] = await bot.say("/today")
     bot.stub.fail_next("answerCallbackQuery", 500)
     replies = await bot.tap("Done", session)
-    assert len(replies) == 1 and "Logged: Core — today" in replies[0]["text"], texts(replies)
+    assert len(replies) == 1 and logged in replies[0]["text"], texts(replies)
     assert [call.ok for call in bot.stub.calls_to("answerCallbackQuery")][-2:] == [False, True]
 
 
