@@ -13,6 +13,7 @@ from sqlmodel import select
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import CHAT, BotHarness, onboard, texts
+from tests.planned_day import session_label
 
 OTHER = CHAT + 1
 # Generous: on the old code the other chat's reply never comes while the first is held.
@@ -50,18 +51,20 @@ async def test_another_runners_done_is_logged_while_one_reply_hangs(bot: BotHarn
     other.app = bot.app
     other.sleeps = bot.sleeps
     await onboard(other)
+    logged = f"Logged: {await session_label(bot)} — today"  # the same week: the same focus
+    assert logged == f"Logged: {await session_label(bot, chat_id=OTHER)} — today"
     gate = bot.stub.hold("sendMessage", chat_id=CHAT)
     try:
         bot.stub.send_text(CHAT, "done")
         bot.stub.send_text(OTHER, "done")
         since = bot.stub.call_count
         stalled, _ = [bot.process(update) for update in await bot.fetch()]
-        assert "Logged: Core — today" in await other_reply(bot, since)
+        assert logged in await other_reply(bot, since)
         assert not stalled.done()
     finally:
         gate.set()
     await asyncio.wait_for(stalled, PATIENCE)
-    assert "Logged: Core — today" in bot.last_text()
+    assert logged in bot.last_text()
     async with transaction(bot.sessions) as session:
         found = (await session.exec(select(SessionLog.chat_id, SessionLog.local_date))).all()
     assert sorted(found) == [(CHAT, date(2026, 11, 26)), (OTHER, date(2026, 11, 26))]
@@ -71,6 +74,7 @@ async def test_one_chats_updates_keep_their_order_while_another_chat_goes_ahead(
     bot: BotHarness,
 ) -> None:
     await onboard(bot)
+    logged = f"Logged: {await session_label(bot)} — today"
     mark = len(bot.stub.sent_messages(CHAT))
     gate = bot.stub.hold("sendMessage", chat_id=CHAT)
     try:
@@ -85,7 +89,7 @@ async def test_one_chats_updates_keep_their_order_while_another_chat_goes_ahead(
         gate.set()
     await asyncio.wait_for(asyncio.gather(*tasks), PATIENCE)
     done, today = bot.stub.sent_messages(CHAT)[mark:]
-    assert "Logged: Core — today" in done["text"]
+    assert logged in done["text"]
     # /today came second and was handled second: it sees the session as logged.
     assert "Logged as done" in today["text"] and not today.get("reply_markup")
 
@@ -126,9 +130,8 @@ async def test_runners_onboard_side_by_side(bot: BotHarness) -> None:
         bot.stub.send_text(chat, "done")
     await bot.pump()
     for chat in chats:
-        assert "Logged: Core — today" in str(bot.stub.last_message(chat)), texts(
-            bot.stub.sent_messages(chat)[-2:]
-        )
+        logged = f"Logged: {await session_label(bot, chat_id=chat)} — today"
+        assert logged in str(bot.stub.last_message(chat)), texts(bot.stub.sent_messages(chat)[-2:])
 
 
 async def test_a_reminder_tick_runs_beside_concurrent_updates(bot: BotHarness, clock) -> None:
@@ -146,6 +149,7 @@ async def test_a_reminder_tick_runs_beside_concurrent_updates(bot: BotHarness, c
         runner = BotHarness(stub=bot.stub, sessions=bot.sessions, clock=clock, chat_id=chat)
         runner.app, runner.sleeps = bot.app, bot.sleeps
         await onboard(runner)
+    labels = {chat: await session_label(bot, chat_id=chat) for chat in chats}
     bot.app.add_error_handler(observe)
     clock.set(datetime(2026, 11, 26, 6, 0, tzinfo=UTC))  # 07:00 in Berlin
     for chat in chats:
@@ -155,7 +159,7 @@ async def test_a_reminder_tick_runs_beside_concurrent_updates(bot: BotHarness, c
     assert errors == []
     for chat in chats:
         answers = [m["text"] for m in bot.stub.sent_messages(chat)]
-        assert sum("Logged: Core — today" in text for text in answers) == 1
+        assert sum(f"Logged: {labels[chat]} — today" in text for text in answers) == 1
     async with transaction(bot.sessions) as session:
         logged = (await session.exec(select(SessionLog.chat_id))).all()
     assert sorted(logged) == chats
