@@ -10,11 +10,15 @@ from datetime import date
 
 import pytest
 
+from bot.coach.phases import FIVE_K, HALF, MARATHON, RECOVERY_DAYS, TAPER_DAYS, TEN_K, ULTRA
+from bot.coach.plan import plan_for_date
+from bot.coach.week import Focus
 from bot.store import runners
 from testkit.harness import CHAT, BotHarness
 from testkit.harness import onboard as onboard_by_typing
 from tests.onboarding_steps import (
     DEFAULT_WEEK,
+    TODAY,
     T,
     flat_labels,
     question_text,
@@ -85,6 +89,17 @@ async def test_nonsense_session_length_is_asked_again_kindly(bot: BotHarness) ->
 async def test_a_race_date_can_be_typed_and_is_kept_within_a_year(bot: BotHarness) -> None:
     # Today is Thursday 26 November 2026 in Berlin.
     await tap_through(bot, race=None)
+    distances = iter(
+        (
+            ("half", HALF),
+            ("10k", TEN_K),
+            ("42.2 km", MARATHON),
+            ("5 km", FIVE_K),
+            ("Ultra", ULTRA),  # the button's label, typed
+            ("marathon", MARATHON),
+            ("21k", HALF),
+        )
+    )
     for typed, expected in (
         ("12 April", date(2027, 4, 12)),  # no year: the next 12 April
         ("2026-12-06", date(2026, 12, 6)),
@@ -99,13 +114,30 @@ async def test_a_race_date_can_be_typed_and_is_kept_within_a_year(bot: BotHarnes
         if expected is None:
             assert texts_of(replies)[0] == question_text("reask_race_date"), typed
             continue
+        # A race date is followed by its distance, asked once, before the summary.
+        assert texts_of(replies) == [T("race.ask_distance")], typed
+        assert (await stored_draft(bot))["answers"]["race_date"] == expected.isoformat()
+        said, distance = next(distances)
+        replies = await bot.say(said)
         summary = replies[-1]["text"]
         assert summary.endswith(question_text("confirm_prompt")), typed
         assert T("settings.race_line", day=expected.strftime("%d %b %Y")) in summary, typed
-        assert (await stored_draft(bot))["answers"]["race_date"] == expected.isoformat()
+        assert (
+            T(
+                "race.distance_line",
+                distance=T(f"race.distance_{distance}"),
+                taper=TAPER_DAYS[distance],
+                recovery=RECOVERY_DAYS[distance],
+            )
+            in summary
+        ), said
+        answers = (await stored_draft(bot))["answers"]
+        assert (answers["race_date"], answers["race_distance"]) == (expected.isoformat(), distance)
         await bot.tap(T("buttons.change"))
         await bot.tap(T("settings_field.race_date"))
 
+    # With a race set, the question offers to keep its date (and set only the distance).
+    keep = T("race.keep_date", day="25 Nov 2027")
     for typed, key in (
         ("2026-11-25", "race_date_past"),
         ("1 May 2026", "race_date_past"),
@@ -114,7 +146,7 @@ async def test_a_race_date_can_be_typed_and_is_kept_within_a_year(bot: BotHarnes
     ):
         replies = await bot.say(typed)
         assert texts_of(replies) == [question_text(key)], typed
-        assert flat_labels(replies[0]) == [T("buttons.no_race")], typed
+        assert flat_labels(replies[0]) == [keep, T("buttons.no_race")], typed
         assert (await stored_draft(bot))["step"] == "race_date"
 
     replies = await bot.say("No race planned")  # the button's label, typed
@@ -125,7 +157,8 @@ async def test_a_race_date_can_be_typed_and_is_kept_within_a_year(bot: BotHarnes
 async def test_the_race_date_uses_the_runners_own_today(bot: BotHarness) -> None:
     # 06:00 UTC on Thursday is still Wednesday 25 November in Los Angeles: "25 Nov" is today.
     await tap_through(bot, zone="Los Angeles", race=None)
-    replies = await bot.say("25 Nov")
+    await bot.say("25 Nov")
+    replies = await bot.say("10k")  # the distance, asked right after the date
     assert T("settings.race_line", day="25 Nov 2026") in replies[-1]["text"]
 
 
@@ -138,7 +171,8 @@ async def test_session_length_and_race_date_are_changed_from_the_summary_and_sav
         for m in bot.stub.sent_messages(CHAT)
         if m["method"] == "sendMessage" and m["text"] == question_text("ask_time_budget")
     ]
-    replies = await bot.say("2027-04-18")
+    await bot.say("2027-04-18")
+    replies = await bot.say("half")  # the distance, asked right after the date
     summary = replies[-1]["text"]
     assert T("settings.budget_line", minutes=20) in summary
     assert T("settings.race_line", day="18 Apr 2027") in summary
@@ -164,6 +198,8 @@ async def test_session_length_and_race_date_are_changed_from_the_summary_and_sav
     replies = await bot.tap(T("settings_field.race_date"))
     assert texts_of(replies) == [question_text("ask_race_date")]
     replies = await bot.say("6 Dec")
+    assert texts_of(replies) == [T("race.ask_distance")]  # asked again with a new date
+    replies = await bot.tap(T("race.distance_10k"))
     assert T("settings.race_line", day="06 Dec 2026") in replies[-1]["text"]
     await bot.tap(T("buttons.change"))
     await bot.tap(T("settings_field.race_date"))
@@ -172,11 +208,13 @@ async def test_session_length_and_race_date_are_changed_from_the_summary_and_sav
     await bot.tap(T("buttons.change"))
     await bot.tap(T("settings_field.race_date"))
     await bot.say("2026-12-13")
+    await bot.say("marathon")
 
     await bot.tap(T("buttons.looks_good"))
     runner = await stored_runner(bot)
     assert runner is not None
     assert (runner.time_budget, runner.race_date) == (10, date(2026, 12, 13))
+    assert runner.race_distance == MARATHON
     assert runners.week_of(runner) == DEFAULT_WEEK
 
     # /start afterwards shows them with the week.
@@ -195,12 +233,16 @@ async def test_session_length_and_race_date_are_changed_from_the_summary_and_sav
 async def test_a_session_after_onboarding_fits_the_length_chosen(
     bot: BotHarness, typed: str, short: bool
 ) -> None:
-    # Core on Thursdays (today), level 3: a full session takes well over 12 minutes.
+    # Legs on Thursdays (today) under the plan (3 sessions: legs, legs, upper): even the
+    # first session of an experienced runner (easy variants of moves never done) takes
+    # well over 12 minutes in full.
     await onboard_by_typing(bot, experience="experienced", equipment="gym", time_budget=typed)
     runner = await stored_runner(bot)
     assert runner is not None and runner.time_budget == (10 if short else None)
+    focus = plan_for_date(runners.week_of(runner), TODAY)
+    assert focus is Focus.LEGS
     [today] = await bot.say("/today")
-    assert today["text"].startswith("🧱")
+    assert today["text"].startswith(T(f"focus_icon.{focus.value}"))
     assert (about_minutes(today["text"]) <= 12) is short, today["text"]
 
 
