@@ -28,3 +28,15 @@ async def planned_focus(bot: BotHarness, day: date | None = None, chat_id: int =
 async def session_label(bot: BotHarness, day: date | None = None, chat_id: int = CHAT) -> str:
     """The focus of the session on ``day`` (default: today) as the bot names it."""
     return focus_label(shared_content().texts, await planned_focus(bot, day, chat_id))
+
+
+# A two-session week whose Friday 27 Nov session can move to Saturday 28 under issue 13's
+# plan: legs Wednesday and Friday, nothing on Thursday, Saturday free and legal for legs.
+# In the harness's default week (runs Tue/Thu/Sun, long run Sunday) every session sits
+# next to another session or before the long run, so "Busy" there offers no move.
+MOVABLE_FRIDAY: dict[str, str] = {
+    "run_days": "mon wed fri",
+    "long_run": "mon",
+    "hard_days": "fri",
+    "sessions": "2",
+}
