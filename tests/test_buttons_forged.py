@@ -31,12 +31,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Conver
 from bot.app import build_application
 from bot.store.db import make_engine, make_session_factory
 from testkit.harness import CHAT, TOKEN, BotHarness, onboard, shared_content
+from tests.planned_day import MOVABLE_FRIDAY
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")
 # Telegram caps callback_data at 64 bytes; nothing longer can arrive, forged or not.
 MAX_DATA_BYTES = 64
-# Set up at 06:30 on Thursday 26 Nov (Core day, reminders at 07:00), pressed from 07:00 on.
+# Set up at 06:30 on Thursday 26 Nov (a session day, reminders at 07:00), pressed from 07:00 on.
 HALF_SIX_IN_BERLIN = datetime(2026, 11, 26, 6, 30, tzinfo=BERLIN)
 SEVEN_IN_BERLIN = datetime(2026, 11, 26, 7, 0, tzinfo=BERLIN)
 # Examples per state and backend, each one press of one pattern (11 today) and a /today.
@@ -120,8 +121,8 @@ async def _onboarding(bot: BotHarness) -> None:
 
 
 async def _today(bot: BotHarness) -> None:
-    """Thursday 07:00 in Berlin, Core due: the reminder with ⏰ Later opened, and /today
-    with ⇄ Swap's options for its first exercise open."""
+    """Thursday 07:00 in Berlin, a session due (Legs since issue 13): the reminder with
+    ⏰ Later opened, and /today with ⇄ Swap's options for its first exercise open."""
     await onboard(bot)
     bot.clock.set(SEVEN_IN_BERLIN)
     report = await bot.tick()
@@ -141,9 +142,9 @@ async def _done(bot: BotHarness) -> None:
 
 
 async def _skipped(bot: BotHarness) -> None:
-    """Two sessions a week: Upper body on Friday 27 Nov, skipped for "busy", and the offer
-    to move it to Saturday open (as in test_skip.py)."""
-    await onboard(bot, sessions="2")
+    """Two sessions a week: Friday 27 Nov's (legs, in a week where it can still move under
+    issue 13's plan), skipped for "busy", and the offer to move it to Saturday open."""
+    await onboard(bot, **MOVABLE_FRIDAY)
     bot.clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN))
     [session] = await bot.say("/today")
     await bot.tap(T("buttons.skip"), session)
