@@ -9,12 +9,25 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from bot.messages.views import focus_label
+from bot.services.plan import read_today, session_of_day
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import BotHarness, onboard, shared_content, texts
 
 T = shared_content().texts
-THURSDAY = date(2026, 11, 26)  # the harness clock's today: Core
+THURSDAY = date(2026, 11, 26)  # the harness clock's today: Legs
+
+
+async def session_label(bot: BotHarness) -> str:
+    """The focus of today's session as the bot names it, from the one answer every reader
+    asks (``session_of_day``), so the tests follow the plan rather than a literal."""
+    async with transaction(bot.sessions) as session:
+        found = await read_today(session, bot.chat_id, bot.clock.now())
+    assert found is not None
+    today = session_of_day(found.runner, found.calendar, found.history, found.day, found.day)
+    assert today is not None, f"no session on {found.day}"
+    return focus_label(T, today.focus)
 
 
 async def the_log(bot: BotHarness) -> SessionLog:
@@ -108,9 +121,10 @@ async def test_a_note_after_a_done_for_yesterday_goes_on_yesterdays_log(
     bot: BotHarness, clock: Any
 ) -> None:
     await onboard(bot)
-    clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # Friday: Thursday's Core unlogged
+    thursday = await session_label(bot)
+    clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # Friday: Thursday's session unlogged
     [logged] = await bot.say("done")
-    assert "Core — Thursday 26" in logged["text"], logged["text"]
+    assert f"{thursday} — Thursday 26" in logged["text"], logged["text"]
     clock.advance(minutes=15)
     [reply] = await bot.say("forgot to say: the side planks were brutal")
     assert "Added to the log of Thursday 26" in reply["text"], reply["text"]
@@ -138,5 +152,6 @@ async def test_great_with_no_session_just_logged_is_an_ok_with_whats_next(
     bot: BotHarness,
 ) -> None:
     await onboard(bot)
+    today = await session_label(bot)
     [reply] = await bot.say("great")
-    assert reply["text"].startswith("👍") and "Core" in reply["text"], reply["text"]
+    assert reply["text"].startswith("👍") and today in reply["text"], reply["text"]
