@@ -20,6 +20,7 @@ from sqlmodel import SQLModel
 from bot.store.db import transaction
 from bot.store.models import Move, SessionLog
 from testkit.harness import CHAT, BotHarness, onboard, shared_content, texts
+from tests.planned_day import MOVABLE_FRIDAY, planned_focus, session_label
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -59,10 +60,12 @@ async def as_runner(bot: BotHarness, chat_id: int) -> BotHarness:
 
 
 async def skip_friday_and_move_it(bot: BotHarness, clock: Any) -> list[dict[str, Any]]:
-    """Two sessions a week: Upper body on Friday 27 Nov; skipped (busy), moved to Saturday."""
+    """Two sessions a week (``MOVABLE_FRIDAY``: legs Wednesday and Friday since issue 13):
+    Friday 27 Nov's session skipped (busy), moved to Saturday."""
     clock.set(at(2026, 11, 27, 9, 0))
+    friday = await session_label(bot, chat_id=bot.chat_id)
     [session] = await bot.say("/today")
-    assert "Upper body" in session["text"], session["text"]
+    assert friday in session["text"], session["text"]
     [ask] = await bot.tap("Skip", session)
     [offer] = await bot.tap("Busy", ask)
     return await bot.tap("Move to Saturday 28", offer)
@@ -71,9 +74,9 @@ async def skip_friday_and_move_it(bot: BotHarness, clock: Any) -> list[dict[str,
 async def test_delete_leaves_no_row_of_the_runner_in_any_table(bot: BotHarness, clock) -> None:
     clock.set(at(2026, 11, 26, 6, 30))
     await as_runner(bot, OTHER)
-    await onboard(bot, sessions="2")
+    await onboard(bot, **MOVABLE_FRIDAY)
     await as_runner(bot, CHAT)
-    await onboard(bot, sessions="2")
+    await onboard(bot, **MOVABLE_FRIDAY)
     clock.set(at(2026, 11, 26, 7, 0))
     assert (await bot.tick()).sent == 0  # Thursday: no session; the rows come Friday
     clock.set(at(2026, 11, 27, 7, 0))
@@ -106,21 +109,22 @@ async def test_setting_up_again_after_delete_moves_a_session_for_real(
     bot: BotHarness, clock
 ) -> None:
     clock.set(at(2026, 11, 26, 6, 30))
-    await onboard(bot, sessions="2")
+    await onboard(bot, **MOVABLE_FRIDAY)
     await skip_friday_and_move_it(bot, clock)
     [confirm] = await bot.say("/delete")
     await bot.tap("Yes, delete", confirm)
 
     clock.set(at(2026, 11, 27, 8, 0))
-    await onboard(bot, sessions="2")
+    await onboard(bot, **MOVABLE_FRIDAY)
+    friday = await session_label(bot, date(2026, 11, 27))
     [moved] = await skip_friday_and_move_it(bot, clock)
     assert "now on <b>Saturday 28</b>" in moved["text"]
     # Saturday: the moved session is there, and its reminder goes out.
     clock.set(at(2026, 11, 28, 7, 0))
     assert (await bot.tick()).sent == 1
-    assert "Upper body" in bot.last_text()
+    assert friday in bot.last_text()
     [today] = await bot.say("/today")
-    assert "Upper body" in today["text"]
+    assert friday in today["text"]
 
 
 @pytest.mark.parametrize("opened", ["/settings", "/start"])
@@ -182,18 +186,19 @@ async def test_a_move_that_could_not_be_stored_is_not_reported_as_done(
     """A stray row holds Friday's move slot (written by another instance, or left by an
     older release): the new move is not stored, and the runner is told so plainly."""
     clock.set(at(2026, 11, 26, 6, 30))
-    await onboard(bot, sessions="2")
+    await onboard(bot, **MOVABLE_FRIDAY)
     clock.set(at(2026, 11, 27, 9, 0))
     [session] = await bot.say("/today")
     [ask] = await bot.tap("Skip", session)
     [offer] = await bot.tap("Busy", ask)
+    focus = await planned_focus(bot, date(2026, 11, 27))
     async with transaction(bot.sessions) as session_:
         session_.add(
             Move(
                 chat_id=CHAT,
                 from_date=date(2026, 11, 27),
                 to_date=date(2026, 11, 29),
-                focus="upper",
+                focus=focus.value,
                 created_at=at(2026, 11, 20, 9, 0),
             )
         )
