@@ -10,6 +10,7 @@ from sqlmodel import select
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import CHAT, BotHarness, onboard, runner_row, texts
+from tests.planned_day import session_label
 
 SIX_IN_BERLIN = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)
 SEVEN_IN_BERLIN = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
@@ -30,7 +31,7 @@ async def send_photo(bot: BotHarness, caption: str | None) -> list[dict]:
 
 
 async def set_up_before_the_reminder(bot: BotHarness, clock) -> None:
-    """Onboarded at 06:00 on Thursday: the Core reminder is due at 07:00 the same day."""
+    """Onboarded at 06:00 on Thursday: the session's reminder is due at 07:00 the same day."""
     clock.set(SIX_IN_BERLIN)
     await onboard(bot)
 
@@ -44,15 +45,17 @@ async def chat_member(bot: BotHarness, old: str, new: str) -> list[dict]:
 
 async def test_a_photo_captioned_done_logs_like_the_text(bot: BotHarness) -> None:
     await onboard(bot)
+    logged = f"Logged: {await session_label(bot)} — today"  # Legs since issue 13
     replies = await send_photo(bot, "Done! planks were hard")
-    assert len(replies) == 1 and "Logged: Core — today" in replies[0]["text"], texts(replies)
+    assert len(replies) == 1 and logged in replies[0]["text"], texts(replies)
     assert await logs(bot) == [("done", "planks were hard")]
 
 
 async def test_a_photo_captioned_skip_logs_a_skip(bot: BotHarness) -> None:
     await onboard(bot)
+    skipped = f"Skipped {await session_label(bot)}"
     replies = await send_photo(bot, "skipping today, knee is sore")
-    assert "Skipped Core" in texts(replies)
+    assert skipped in texts(replies)
     assert await logs(bot) == [("skipped", "knee is sore")]
 
 
