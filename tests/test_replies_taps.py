@@ -13,6 +13,7 @@ from sqlmodel import select
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import CHAT, BotHarness, button_data, onboard, texts
+from tests.planned_day import planned_focus
 
 STALE = "That button has expired — try /today."
 
@@ -86,13 +87,14 @@ async def test_a_double_tap_on_a_focus_button_sends_one_message(bot: BotHarness,
     from datetime import UTC, datetime
 
     await onboard(bot)
-    await bot.say("done")  # Thursday's core
+    thursday = await planned_focus(bot)  # Legs since issue 13 (Core before)
+    await bot.say("done")  # Thursday's session
     clock.set(datetime(2026, 11, 27, 18, 0, tzinfo=UTC))  # Friday: nothing planned
     [ask] = await bot.say("done, extra legs")
     sent = await press_twice(bot, ask, "Legs")
     assert len(sent) == 1 and "Logged: Legs — today" in sent[0]["text"], texts(sent)
     assert [(log.focus, log.note) for log in await stored(bot)] == [
-        ("core", None),
+        (thursday.value, None),
         ("legs", "extra legs"),
     ]
 
