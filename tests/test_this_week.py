@@ -3,9 +3,11 @@ typed or from /week's buttons; the week's sessions are placed again by the plan'
 reminders follow them, next week is the usual one, and what was lived stays as it was.
 
 The default runner (``testkit.harness.onboard``) runs Tue (hard), Thu and Sun (long):
-Legs Tue, Core Thu, Upper body Sat, reminders at 07:00 in Berlin. With the long run on
-Saturday instead, the plan's rules put Core on Monday, Legs on Wednesday and Upper body
-on Friday (Saturday is the long run now, and legs never go the day before it).
+Legs Tue, Legs Thu, Upper body Sat (issue 13's plan: legs twice, 48 h apart, where the
+week allows), reminders at 07:00 in Berlin. With the long run on Saturday instead, only
+the upper body moves (to Sunday: not on the long run's day). With the hard session on
+Friday instead of Tuesday every session moves: Upper body Monday, Legs Wednesday and
+Friday (legs never go the day before a hard session, so not Thursday).
 """
 
 from __future__ import annotations
@@ -48,16 +50,17 @@ async def test_a_typed_change_places_the_weeks_sessions_again_and_says_what_chan
     clock.set(at(2026, 11, 30, 6, 30))  # Monday, before the day's reminder
     [reply] = await bot.say("long run on Saturday this week")
     assert reply["text"].startswith(
-        "🗓 <b>This week:</b> long run Saturday → core moved to Monday; "
-        "legs moved to Wednesday; upper body moved to Friday."
+        "🗓 <b>This week:</b> long run Saturday → upper body moved to Sunday."
     ), reply["text"]
+    assert "legs" not in reply["text"]  # Tuesday and Thursday still keep the rules
     assert "Next week is back to your usual one" in reply["text"]
     [week] = await bot.say("/week")
-    assert "🧱 Core" in line_of(week["text"], "Mon")
-    assert "🦵 Legs" in line_of(week["text"], "Wed")
-    assert "💪 Upper body" in line_of(week["text"], "Fri")
+    assert line_of(week["text"], "Mon").endswith("rest")
+    assert "🦵 Legs" in line_of(week["text"], "Tue")
+    assert "🦵 Legs" in line_of(week["text"], "Thu")
     assert "long run" in line_of(week["text"], "Sat")
-    assert line_of(week["text"], "Sun").endswith("rest")
+    assert "Upper body" not in line_of(week["text"], "Sat")
+    assert "💪 Upper body" in line_of(week["text"], "Sun")
 
 
 @pytest.mark.parametrize(
@@ -110,16 +113,20 @@ async def test_reminders_follow_the_changed_week_and_next_week_is_the_usual_one(
 ) -> None:
     await onboard(bot)
     clock.set(at(2026, 11, 30, 6, 30))
-    await bot.say("long run on Saturday this week")
+    [reply] = await bot.say("hard session on Friday this week")
+    assert reply["text"].startswith(
+        "🗓 <b>This week:</b> hard session Friday → upper body moved to Monday; "
+        "legs moved to Wednesday; legs moved to Friday."
+    ), reply["text"]
     monday = await reminder_on(bot, clock, 2026, 11, 30)
-    assert monday is not None and "Core" in monday
+    assert monday is not None and "Upper body" in monday
     assert await reminder_on(bot, clock, 2026, 12, 1) is None  # Tuesday's legs went
     wednesday = await reminder_on(bot, clock, 2026, 12, 2)
     assert wednesday is not None and "Legs" in wednesday
-    assert await reminder_on(bot, clock, 2026, 12, 3) is None  # Thursday's core went
+    assert await reminder_on(bot, clock, 2026, 12, 3) is None  # Thursday's legs went
     friday = await reminder_on(bot, clock, 2026, 12, 4)
-    assert friday is not None and "Upper body" in friday
-    assert await reminder_on(bot, clock, 2026, 12, 5) is None  # the long run's day
+    assert friday is not None and "Legs" in friday
+    assert await reminder_on(bot, clock, 2026, 12, 5) is None  # Saturday's upper body went
     # Next week: the usual week again.
     assert await reminder_on(bot, clock, 2026, 12, 7) is None
     tuesday = await reminder_on(bot, clock, 2026, 12, 8)
@@ -132,11 +139,11 @@ async def test_reminders_follow_the_changed_week_and_next_week_is_the_usual_one(
 async def test_a_day_the_change_emptied_is_no_miss_on_week(bot: BotHarness, clock: Any) -> None:
     await onboard(bot)
     clock.set(at(2026, 11, 30, 6, 30))
-    await bot.say("long run on Saturday this week")
-    clock.set(at(2026, 12, 2, 8, 0))  # Wednesday: Monday's core missed, Tuesday empty
+    await bot.say("hard session on Friday this week")
+    clock.set(at(2026, 12, 2, 8, 0))  # Wednesday: Monday's upper body missed, Tuesday empty
     [week] = await bot.say("/week")
-    assert line_of(week["text"], "Mon").startswith("▪️")
-    assert line_of(week["text"], "Tue") == "· Tue — 🏃 hard run"
+    assert line_of(week["text"], "Mon").startswith("▪️") and "Upper body" in week["text"]
+    assert line_of(week["text"], "Tue") == "· Tue — 🏃 run"  # its legs went, its hard run too
     assert line_of(week["text"], "Wed").startswith("👉") and "Legs" in week["text"]
 
 
@@ -155,20 +162,23 @@ async def test_week_buttons_change_this_week_after_a_confirmation(
     assert "Which day is your long run" in days["text"]
     await bot.tap("Sat", days)
     ask = bot.message_with_button("Yes, this week only")
-    assert "long run Saturday → core moved to Monday" in ask["text"]
+    assert "long run Saturday → upper body moved to Sunday" in ask["text"]
     assert (await runner_row(bot)).week_changes is None  # nothing changed before the yes
     await bot.tap("Yes, this week only", ask)
     done = bot.stub.message(bot.chat_id, ask["message_id"])
     assert done["text"].startswith("🗓 <b>This week:</b> long run Saturday")
     assert "Changed for this week 👍" in bot.callback_answers()
-    assert await reminder_on(bot, clock, 2026, 11, 30) is not None  # Monday's core
+    [changed] = await bot.say("/week")
+    assert "💪 Upper body" in line_of(changed["text"], "Sun")
     # And back to the usual week, from the button under the change.
     clock.set(at(2026, 11, 30, 9, 0))
     await bot.tap("Back to my usual week", done)
     back = bot.stub.message(bot.chat_id, done["message_id"])
     assert back["text"].startswith("🗓 <b>Back to your usual week:</b> long run Sunday")
     assert (await runner_row(bot)).week_changes is None
-    assert await reminder_on(bot, clock, 2026, 12, 1) is not None  # Tuesday's legs again
+    [usual] = await bot.say("/week")
+    assert "💪 Upper body" in line_of(usual["text"], "Sat")
+    assert line_of(usual["text"], "Sun").endswith("long run")
 
 
 async def test_never_mind_changes_nothing(bot: BotHarness, clock: Any) -> None:
@@ -196,21 +206,22 @@ async def test_a_button_from_last_week_is_over(bot: BotHarness, clock: Any) -> N
 
 
 async def test_a_mid_week_change_keeps_the_days_already_lived(bot: BotHarness, clock: Any) -> None:
-    """Set up on Thursday 26 Nov, Core done that morning, then the long run moves to
+    """Set up on Thursday 26 Nov, Legs done that morning, then the long run moves to
     Saturday: Thursday keeps its log, the days before it their plan (no session appears
     on a day already gone, none is missed), and only Friday on is placed again."""
     await onboard(bot)
     await bot.say("done")
     [reply] = await bot.say("long run on Saturday this week")
     assert "This week:" in reply["text"], reply["text"]
-    assert "core" not in reply["text"]  # done today: not moved anywhere
+    assert "upper body moved to Sunday" in reply["text"]  # Saturday's, off the long run
+    assert "legs" not in reply["text"]  # done today or gone by: not moved anywhere
     [week] = await bot.say("/week")
     thursday = line_of(week["text"], "Thu")
-    assert thursday.startswith("✅") and "Core" in thursday
+    assert thursday.startswith("✅") and "Legs" in thursday
     assert "🦵 Legs" in line_of(week["text"], "Tue")  # as it was
-    assert "💪 Upper body" in line_of(week["text"], "Fri")
+    assert "💪 Upper body" in line_of(week["text"], "Sun")
     assert "1 of 3 done" in week["text"]
-    clock.set(at(2026, 11, 27, 12, 0))  # Friday: no "missed" Monday, Wednesday
+    clock.set(at(2026, 11, 29, 12, 0))  # Sunday: no "missed" Tuesday
     [today] = await bot.say("/today")
     assert "Upper body" in today["text"]
     assert "missed" not in today["text"].lower()
