@@ -77,13 +77,15 @@ async def test_a_button_for_a_day_before_sign_up_logs_nothing(
 
 
 async def sore_on_tuesday(bot: BotHarness, clock: FakeClock) -> None:
-    """Legs on Thursday (a hard day) with the long run on Sunday; Tuesday's core done and
-    "sore" after it."""
+    """Legs on Tuesday and Thursday (a hard day), upper body Saturday, the long run on
+    Sunday (issue 13: 3 sessions = legs + legs + upper); Tuesday's legs done and "sore"
+    after them. Thursday's legs, on sore legs 3 days before the long run, become core:
+    of core and upper body, neither done yet, core comes first (``day._sore_swap``)."""
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # Monday
     await onboard(bot, run_days="tue thu sun", long_run="sun", hard_days="thu")
     clock.set(datetime(2026, 11, 24, 17, 0, tzinfo=UTC))  # Tuesday
     [done] = await bot.say("done")
-    assert "Core" in done["text"]
+    assert "Logged: Legs" in done["text"]
     await bot.tap("Sore", done)
     clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))  # Thursday
 
@@ -96,19 +98,19 @@ async def test_after_the_sore_swap_done_logs_the_session_today_showed(
     mark = len(bot.stub.sent_messages(bot.chat_id))
     await bot.tick()
     [reminder] = bot.stub.sent_messages(bot.chat_id)[mark:]
-    assert "instead of legs" in reminder["text"] and "Upper body" in reminder["text"]
+    assert "instead of legs" in reminder["text"] and "<b>Core</b>" in reminder["text"]
     [today] = await bot.say("/today")
-    assert "instead of legs" in today["text"] and "Upper body" in today["text"]
+    assert "instead of legs" in today["text"] and "<b>Core</b>" in today["text"]
     [reply] = await bot.say("done")
-    assert "Logged: Upper body — today" in reply["text"]
-    assert (date(2026, 11, 26), "upper", "done") in await stored_logs(bot)
+    assert "Logged: Core — today" in reply["text"]
+    assert (date(2026, 11, 26), "core", "done") in await stored_logs(bot)
     marks = await week_focus(bot, clock)
-    assert marks[date(2026, 11, 26)] == ("done", Focus.UPPER)
-    assert marks[date(2026, 11, 24)] == ("done", Focus.CORE)
+    assert marks[date(2026, 11, 26)] == ("done", Focus.CORE)
+    assert marks[date(2026, 11, 24)] == ("done", Focus.LEGS)
     # Legs were not done, so the next legs session is not a level up: /today still
     # says what was done.
     [again] = await bot.say("/today")
-    assert "Upper body" in again["text"]
+    assert "Core" in again["text"] and "Legs" not in again["text"], again["text"]
 
 
 async def test_the_done_button_under_the_swapped_session_logs_it_too(
@@ -117,8 +119,8 @@ async def test_the_done_button_under_the_swapped_session_logs_it_too(
     await sore_on_tuesday(bot, clock)
     [today] = await bot.say("/today")
     [reply] = await bot.tap("Done", today)
-    assert "Logged: Upper body" in reply["text"]
-    assert (date(2026, 11, 26), "upper", "done") in await stored_logs(bot)
+    assert "Logged: Core" in reply["text"]
+    assert (date(2026, 11, 26), "core", "done") in await stored_logs(bot)
 
 
 async def test_week_shows_the_swapped_session_before_it_is_done(
@@ -126,7 +128,7 @@ async def test_week_shows_the_swapped_session_before_it_is_done(
 ) -> None:
     await sore_on_tuesday(bot, clock)
     marks = await week_focus(bot, clock)
-    assert marks[date(2026, 11, 26)] == ("today", Focus.UPPER)
+    assert marks[date(2026, 11, 26)] == ("today", Focus.CORE)
     assert marks[date(2026, 11, 29)] == ("rest", None)  # the long run
 
 
@@ -134,35 +136,51 @@ async def test_week_shows_the_swapped_session_before_it_is_done(
 
 
 async def race_on_thursday(bot: BotHarness, clock: FakeClock) -> None:
-    """Core Monday, legs Wednesday (hard day), upper Friday; the race on Thursday 3 Dec."""
+    """Legs Monday and Wednesday (a hard day), upper body Friday (issue 13's plan); the
+    race, a half marathon (the harness's answer), on Thursday 3 Dec. So race week turns
+    Monday's legs (3 days out, within the 4 legs-free days before a half) into core, and
+    Wednesday, race eve, holds nothing."""
     clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday of race week
     await onboard(
         bot, run_days="mon wed sat", long_run="sat", hard_days="wed", race_date="2026-12-03"
     )
 
 
-async def test_the_day_before_the_race_today_done_and_week_say_core(
+async def test_race_week_legs_are_core_in_today_done_and_week_and_race_eve_holds_nothing(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    await race_on_thursday(bot, clock)
-    clock.set(datetime(2026, 12, 2, 6, 0, tzinfo=UTC))  # Wednesday
+    """Race week's legs-free days: Monday's legs are core wherever the day is read. Issue
+    13 took the session off race eve (it used to be the core day this test checked)."""
+    await race_on_thursday(bot, clock)  # Monday 30 Nov, 07:00 in Berlin
     [today] = await bot.say("/today")
-    assert "Race week" in today["text"] and "Core" in today["text"]
-    assert (await week_focus(bot, clock))[date(2026, 12, 2)] == ("today", Focus.CORE)
+    assert "Race week" in today["text"] and "<b>Core</b>" in today["text"], today["text"]
+    assert (await week_focus(bot, clock))[date(2026, 11, 30)] == ("today", Focus.CORE)
     [reply] = await bot.say("done")
     assert "Logged: Core — today" in reply["text"]
-    assert await stored_logs(bot) == [(date(2026, 12, 2), "core", "done")]
+    assert await stored_logs(bot) == [(date(2026, 11, 30), "core", "done")]
+    clock.set(datetime(2026, 12, 2, 6, 0, tzinfo=UTC))  # Wednesday: race eve
+    [eve] = await bot.say("/today")
+    assert "Race tomorrow" in eve["text"] and not eve.get("reply_markup"), eve["text"]
+    assert (await week_focus(bot, clock))[date(2026, 12, 2)] == ("rest", None)
+    [nothing] = await bot.say("done")
+    assert "Logged" not in nothing["text"]  # no session today: which one was it?
+    assert await stored_logs(bot) == [(date(2026, 11, 30), "core", "done")]
 
 
 async def test_nothing_to_skip_names_the_next_session_as_today_will_show_it(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))  # Tuesday of race week: no session
+    """Sunday before a Thursday race (set up that day, no session): the next session is
+    Monday's legs, named as race week's core, as /today will show it on Monday."""
+    clock.set(datetime(2026, 11, 29, 9, 0, tzinfo=UTC))  # Sunday: no session
     await onboard(
         bot, run_days="mon wed sat", long_run="sat", hard_days="wed", race_date="2026-12-03"
     )
     [reply] = await bot.say("skip")
-    assert "Wednesday 2</b> — Core" in reply["text"], reply["text"]
+    assert "Monday 30</b> — Core" in reply["text"], reply["text"]
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday
+    [today] = await bot.say("/today")
+    assert "<b>Core</b>" in today["text"], today["text"]
 
 
 async def test_race_day_has_no_session_and_wishes_luck(bot: BotHarness, clock: FakeClock) -> None:
@@ -177,7 +195,7 @@ async def test_race_day_has_no_session_and_wishes_luck(bot: BotHarness, clock: F
 async def test_a_race_on_a_session_day_leaves_that_session_out_of_the_count(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday; core is on Thursdays
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday; legs on Tue and Thu
     await onboard(bot, race_date="2026-12-03")
     clock.set(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))  # Tuesday
     [reply] = await bot.say("done")
@@ -202,7 +220,7 @@ async def test_the_day_after_the_race_has_a_word_on_recovery(
 async def test_a_race_on_the_day_of_setting_up_gets_no_session(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 11, 26, 6, 0, tzinfo=UTC))  # Thursday: core in the plan
+    clock.set(datetime(2026, 11, 26, 6, 0, tzinfo=UTC))  # Thursday: legs in the plan
     await onboard(bot, race_date="2026-11-26")
     [today] = await bot.say("/today")
     assert "Good luck" in today["text"] and not today.get("reply_markup")
