@@ -17,6 +17,7 @@ from testkit.harness import BotHarness
 from tests.onboarding_steps import (
     BERLIN,
     DEFAULT_WEEK,
+    FRI,
     MON,
     NEW_YORK,
     SAT,
@@ -148,6 +149,9 @@ async def test_start_again_shows_the_summary_and_can_redo(bot: BotHarness) -> No
     await bot.tap("18:00")
     await bot.say("Berlin")
     await bot.say("2027-03-21")
+    # Asked right after the race date. (Not "Marathon": the harness taps the first button
+    # whose label contains the text, and "Half marathon" comes first.)
+    await bot.tap(T("race.distance_ultra"))
     # The old week stays in force until the new one is confirmed.
     runner = await stored_runner(bot)
     assert runner is not None and runners.week_of(runner) == DEFAULT_WEEK
@@ -167,6 +171,7 @@ async def test_start_again_shows_the_summary_and_can_redo(bot: BotHarness) -> No
         timezone="Europe/Berlin",
     )
     assert (runner.time_budget, runner.race_date) == (30, date(2027, 3, 21))
+    assert runner.race_distance == "ultra"
     assert len(await all_rows(bot, Runner)) == 1
     assert await stored_draft(bot) == {}
 
@@ -174,12 +179,15 @@ async def test_start_again_shows_the_summary_and_can_redo(bot: BotHarness) -> No
 async def test_settings_changes_one_answer_and_updates_the_next_reminder(
     bot: BotHarness,
 ) -> None:
-    # Mon/Wed/Sat easy runs, 3 sessions: Tue core, Thu upper, Sat legs. Today is Thursday.
-    await onboard(bot, long_run=T("buttons.no_long_run"), hard=())
+    # Mon/Wed/Sun runs, long run Sunday, no hard days, 3 sessions: Tue legs, Thu legs, Sat
+    # upper (the plan: legs + legs + upper, two legs days 48 h apart). Today is Thursday.
+    await onboard(bot, run=("Mon", "Wed", "Sun"), long_run="Sun", hard=())
     runner = await stored_runner(bot)
     assert runner is not None
     week_before = runners.week_of(runner)
-    assert plan_week(week_before, week_index_of(THIS_MONDAY)).focus_on(THU) is Focus.UPPER
+    plan = plan_week(week_before, week_index_of(THIS_MONDAY))
+    assert plan.focus_on(THU) is Focus.LEGS
+    assert plan.focus_on(FRI) is None and plan.focus_on(SAT) is Focus.UPPER
     # 07:00 today has just come (now is 07:00 Berlin): the next is Saturday 07:00.
     assert runner.next_reminder_utc == datetime(2026, 11, 28, 7, 0, tzinfo=BERLIN)
 
