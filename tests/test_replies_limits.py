@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
@@ -15,6 +16,7 @@ from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import BotHarness, onboard, texts
 from testkit.stub_bot_api import check_html
+from tests.planned_day import session_label
 
 LIMIT = 4096
 
@@ -35,14 +37,22 @@ async def stored_notes(bot: BotHarness) -> list[str | None]:
         return [log.note for log in (await session.exec(select(SessionLog))).all()]
 
 
-async def test_done_with_a_4000_character_note_is_answered_not_refused(bot: BotHarness) -> None:
-    await onboard(bot)
+@pytest.mark.parametrize("equipment", ["none", "gym"])
+async def test_done_with_a_4000_character_note_is_answered_not_refused(
+    bot: BotHarness, equipment: str
+) -> None:
+    """The gym runner's legs session holds a loaded move: its reply also carries the
+    weight question (issue 13), in the same message and within the limits."""
+    await onboard(bot, equipment=equipment)
+    logged = f"Logged: {await session_label(bot)} — today"  # Legs since issue 13
     note = "planks were hard " * 236  # 4,012 characters
     replies = await bot.say("done, " + note)
     assert len(replies) == 1, texts(replies)
     shown = readable(replies[0]["text"])
-    assert "Logged: Core — today" in shown and "something went wrong" not in shown
+    assert logged in shown and "something went wrong" not in shown
     assert "planks were hard" in shown and "…" in shown  # the echo, shortened
+    if equipment == "gym":
+        assert bot.deps.content.texts("loads.ask") in replies[0]["text"], shown
     assert all(call.ok for call in bot.stub.calls_to("sendMessage"))
     [stored] = await stored_notes(bot)
     assert stored is not None and stored.startswith("planks were hard")
@@ -112,7 +122,7 @@ def test_user_text_drops_what_no_encoder_takes() -> None:
 @given(note=unicode_text.filter(str.strip))
 @settings(max_examples=200, deadline=None)
 def test_any_done_reply_with_any_note_is_a_valid_message(note: str) -> None:
-    """The longest "done" reply (the feedback question appended) with any note."""
+    """The longest "done" reply (weight and feedback questions appended) with any note."""
     from datetime import date
 
     from bot.coach.week import Focus
@@ -130,7 +140,16 @@ def test_any_done_reply_with_any_note_is_a_valid_message(note: str) -> None:
         planned_this_week=3,
     )
     long_note = note * 300  # one to 120,000 characters
-    text = outcome_text(t, outcome, date(2026, 11, 26), long_note) + "\n\n" + t("feedback.ask")
+    # Since issue 13 a loaded session's reply also asks its weight: the longest such line
+    # (the one-tap row's intro for the longest loaded move's name, or the question).
+    weight = t("loads.weight", amount="1102.3", unit=t("loads.unit_lb"))
+    weight_lines = [t("loads.ask")] + [
+        t("loads.row_intro", name=exercise.name, target=weight)
+        for exercise in shared_content().catalog.exercises.values()
+        if exercise.loaded
+    ]
+    text = outcome_text(t, outcome, date(2026, 11, 26), long_note)
+    text += "\n" + max(weight_lines, key=len) + "\n\n" + t("feedback.ask")
     readable(text)
 
 
