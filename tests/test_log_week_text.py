@@ -17,26 +17,29 @@ def line_of(week: str, day: str) -> str:
 async def test_week_names_the_swapped_session_not_the_planned_legs(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    await sore_on_tuesday(bot, clock)
+    await sore_on_tuesday(bot, clock)  # Thursday's legs become core (issue 13's plan)
     [week] = await bot.say("/week")
     thursday = line_of(week["text"], "Thu")
-    assert "Upper body" in thursday and "Legs" not in thursday, thursday
+    assert "Core" in thursday and "Legs" not in thursday, thursday
 
 
-async def test_week_in_race_week_says_core_the_day_before_and_nothing_on_race_day(
+async def test_week_in_race_week_says_core_for_the_legs_and_nothing_on_race_eve_or_race_day(
     bot: BotHarness, clock: FakeClock
 ) -> None:
+    """Monday's legs 3 days before a half are core; race eve (Wednesday, once the core
+    day this test checked) and race day hold nothing since issue 13."""
     await race_on_thursday(bot, clock)
     clock.set(datetime(2026, 12, 2, 6, 0, tzinfo=UTC))  # Wednesday
     [week] = await bot.say("/week")
-    wednesday = line_of(week["text"], "Wed")
-    assert "Core" in wednesday and "Legs" not in wednesday, wednesday
-    thursday = line_of(week["text"], "Thu")
-    assert not any(focus in thursday for focus in ("Core", "Legs", "Upper")), thursday
+    monday = line_of(week["text"], "Mon")
+    assert "Core" in monday and "Legs" not in monday, monday
+    for day in ("Wed", "Thu"):
+        line = line_of(week["text"], day)
+        assert not any(focus in line for focus in ("Core", "Legs", "Upper")), line
 
 
 async def test_race_day_brings_no_reminder(bot: BotHarness, clock: FakeClock) -> None:
-    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday; core on Thursdays
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday; legs on Thursdays
     await onboard(bot, race_date="2026-12-03")
     clock.set(datetime(2026, 12, 3, 7, 0, tzinfo=UTC))  # race morning, after 07:00 Berlin
     mark = len(bot.stub.sent_messages(bot.chat_id))
@@ -45,7 +48,7 @@ async def test_race_day_brings_no_reminder(bot: BotHarness, clock: FakeClock) ->
 
 
 async def test_the_preview_holds_no_session_on_race_day(bot: BotHarness, clock: FakeClock) -> None:
-    """Core on Thursdays, the race on Thursday 3 Dec: Sunday's preview of that week says
+    """Legs on Thursdays, the race on Thursday 3 Dec: Sunday's preview of that week says
     race day, with no session beside it, as /today and /week will on the day."""
     from tests.test_preview import berlin, day_lines, previews, setup_thursday, tick_at
 
@@ -69,7 +72,8 @@ async def test_the_summary_says_why_a_week_of_hard_days_has_no_legs(bot: BotHarn
 async def test_the_evening_check_in_names_the_session_today_shows(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    """Sore after Tuesday's core: Thursday's legs become upper body; the evening check-in,
+    """Sore after Tuesday's legs: Thursday's legs become core (issue 13's plan: legs Tue
+    and Thu; of core and upper body, neither done, core first); the evening check-in,
     planned with the morning's reminder, names what /today shows, not the plan's legs."""
     from tests.test_promises_checkin import checkins, toggle_checkin
 
@@ -83,4 +87,6 @@ async def test_the_evening_check_in_names_the_session_today_shows(
         clock.set(datetime(2026, 11, 26, hour, 0, tzinfo=UTC))
         await bot.tick()
     [checkin] = checkins(bot)
-    assert "Upper body" in checkin["text"] and "Legs" not in checkin["text"], checkin["text"]
+    assert "Core" in checkin["text"] and "Legs" not in checkin["text"], checkin["text"]
+    [today] = await bot.say("/today")
+    assert "<b>Core</b>" in today["text"] and "instead of legs" in today["text"], today["text"]
