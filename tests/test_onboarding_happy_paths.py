@@ -149,8 +149,9 @@ async def test_a_new_runner_sets_up_their_week_by_tapping_buttons(bot: BotHarnes
     summary = replies[-1]
     assert summary["text"].endswith(question_text("confirm_prompt"))
     assert flat_labels(summary) == [T("buttons.looks_good"), T("buttons.change")]
+    # The plan for 3 sessions: legs, legs, upper (two legs days 48 h apart: Mon and Wed).
     assert summary_lines(summary["text"]) == {
-        "Mon": f"{T('onboarding.summary_run')} · 🧱 {T('focus.core')}",
+        "Mon": f"{T('onboarding.summary_run')} · 🦵 {T('focus.legs')}",
         "Tue": T("onboarding.summary_rest"),
         "Wed": f"{T('onboarding.summary_hard')} · 🦵 {T('focus.legs')}",
         "Thu": T("onboarding.summary_rest"),
@@ -223,6 +224,9 @@ async def test_typed_answers_work_at_every_question(bot: BotHarness) -> None:
         question_text("ask_race_date"),
     ]
     replies = await bot.say("18 April")
+    # A race date brings its distance question; a typed length is understood.
+    assert texts_of(replies) == [T("race.ask_distance")]
+    replies = await bot.say("42.2 km")
     assert (
         T("onboarding.summary_reminder", time="18:45", zone="Europe/Berlin") in replies[-1]["text"]
     )
@@ -233,6 +237,7 @@ async def test_typed_answers_work_at_every_question(bot: BotHarness) -> None:
     runner = await stored_runner(bot)
     assert runner is not None
     assert (runner.time_budget, runner.race_date) == (30, date(2027, 4, 18))
+    assert runner.race_distance == "marathon"
     assert runners.week_of(runner) == RunnerWeek(
         run_days=frozenset({MON, WED, SAT}),
         long_run_day=SAT,
