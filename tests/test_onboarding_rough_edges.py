@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.store import logs
+from bot.coach.plan import plan_for_date
+from bot.coach.week import Focus
+from bot.store import logs, runners
 from bot.store.db import transaction
 from testkit.harness import CHAT, BotHarness
 from tests.onboarding_steps import (
@@ -19,6 +21,7 @@ from tests.onboarding_steps import (
     onboard,
     question_text,
     stored_draft,
+    stored_runner,
     tap_through,
     texts_of,
 )
@@ -27,14 +30,19 @@ from tests.onboarding_steps import (
 
 
 async def test_a_done_after_start_on_a_set_up_week_is_still_logged(bot: BotHarness) -> None:
-    # Mon/Wed/Sat easy runs, 3 sessions: Thursday (today) is upper body.
-    await onboard(bot, long_run=T("buttons.no_long_run"), hard=())
+    # Mon/Wed/Sun runs, long run Sunday, 3 sessions: Thursday (today) holds a session under
+    # the plan (Tue legs, Thu legs, Sat upper).
+    await onboard(bot, run=("Mon", "Wed", "Sun"), long_run="Sun", hard=())
+    runner = await stored_runner(bot)
+    assert runner is not None
+    focus = plan_for_date(runners.week_of(runner), TODAY)
+    assert focus is Focus.LEGS
     await bot.say("/start")  # shows the week with Keep it / Start over
     replies = await bot.say("done")
     assert question_text("unexpected_text") not in texts_of(replies)
     async with transaction(bot.sessions) as session:
         log = await logs.log_on(session, CHAT, TODAY)
-    assert log is not None and log.status == "done"
+    assert log is not None and log.status == "done" and log.focus == focus.value
 
 
 async def test_keep_it_is_acknowledged(bot: BotHarness) -> None:
