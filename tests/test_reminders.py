@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.store.db import transaction
 from bot.store.models import Reminder
 from testkit.harness import CHAT, BotHarness, onboard, runner_row
+from tests.planned_day import session_label
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -32,7 +33,8 @@ async def test_the_reminder_comes_at_the_runners_local_time_with_the_session(
     bot: BotHarness, clock
 ) -> None:
     clock.set(berlin(2026, 11, 26, 6, 0))
-    await onboard(bot)  # Core on Thursday, reminders at 07:00 Berlin
+    await onboard(bot)  # a session on Thursday (Legs since issue 13), reminders at 07:00 Berlin
+    focus = await session_label(bot)
     assert (await runner_row(bot)).next_reminder_utc == berlin(2026, 11, 26, 7, 0)
     clock.set(berlin(2026, 11, 26, 6, 59))
     assert (await bot.tick()).sent == 0
@@ -40,7 +42,7 @@ async def test_the_reminder_comes_at_the_runners_local_time_with_the_session(
     report = await bot.tick()
     assert report.sent == 1
     [reminder] = reminders_sent(bot)
-    assert "Core" in reminder["text"] and "Plank" in reminder["text"]
+    assert focus in reminder["text"]
     labels = [b["text"] for row in reminder["reply_markup"]["inline_keyboard"] for b in row]
     assert labels == ["✅ Done", "⏭ Skip", "⇄ Swap", "⏰ Later"]
     [row] = await reminder_rows(bot)
@@ -51,6 +53,9 @@ async def test_the_reminder_comes_at_the_runners_local_time_with_the_session(
     )
     # the next one is Saturday's upper-body session at 07:00
     assert (await runner_row(bot)).next_reminder_utc == berlin(2026, 11, 28, 7, 0)
+    # With the session: the very message /today shows (moves, doses, notes), under the nudge.
+    [today] = await bot.say("/today")
+    assert reminder["text"].endswith("\n\n" + today["text"]), (reminder["text"], today["text"])
 
 
 async def test_no_reminder_on_days_without_strength_and_never_twice(bot: BotHarness, clock) -> None:
