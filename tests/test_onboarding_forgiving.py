@@ -70,6 +70,8 @@ async def test_a_runner_who_types_like_a_person_is_understood_at_every_question(
         question_text("ask_race_date"),
     ]
     replies = await bot.say("18th April")
+    assert texts_of(replies) == [T("race.ask_distance")]  # the distance follows the date
+    replies = await bot.say("13.1 miles")
     assert replies[-1]["text"].endswith(question_text("confirm_prompt"))
     replies = await bot.say("yes looks good")
     assert texts_of(replies)[0].startswith(T("onboarding.finished", next_line="")[:8])
@@ -81,6 +83,7 @@ async def test_a_runner_who_types_like_a_person_is_understood_at_every_question(
     assert (runner.experience, runner.equipment, runner.pull_up_bar) == ("new", "dumbbells", False)
     assert runner.reminder_time == "12:00" and runner.timezone == "Europe/Berlin"
     assert runner.race_date == date(2027, 4, 18)
+    assert runner.race_distance == "half"
     assert await stored_draft(bot) == {}
 
 
