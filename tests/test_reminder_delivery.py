@@ -14,6 +14,7 @@ from bot.sending import RetryPolicy, with_retries
 from bot.store.db import transaction
 from bot.store.models import Reminder
 from testkit.harness import CHAT, BotHarness, button_data, onboard, runner_row
+from tests.planned_day import session_label
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -46,7 +47,7 @@ async def tick_reminds(bot: BotHarness) -> bool:
 
 async def setup_thursday(bot: BotHarness, clock, **answers: str) -> None:
     clock.set(at(BERLIN, 2026, 11, 26, 6, 0))
-    await onboard(bot, **answers)  # Legs Tue, Core Thu, Upper Sat; 07:00 Berlin
+    await onboard(bot, **answers)  # Legs Tue, Legs Thu, Upper Sat (issue 13); 07:00 Berlin
 
 
 # ---- catch-up ---------------------------------------------------------------------------
@@ -240,7 +241,7 @@ async def test_one_evening_check_in_when_the_session_is_not_logged(bot: BotHarne
         await bot.tick()
     checkins = [m for m in bot.stub.sent_messages(CHAT) if "Evening check-in:" in m["text"]]
     assert len(checkins) == 1
-    assert "Core" in checkins[0]["text"]
+    assert f"today's {await session_label(bot)} session" in checkins[0]["text"]
 
 
 async def test_no_check_in_when_the_session_is_logged(bot: BotHarness, clock) -> None:
@@ -303,7 +304,7 @@ async def test_a_time_that_does_not_exist_comes_once_at_the_first_valid_minute(
     bot: BotHarness, clock
 ) -> None:
     clock.set(at(BERLIN, 2027, 3, 27, 12, 0))  # the day before spring-forward
-    # With a Wednesday long run, Sunday 28 March 2027 is an upper-body day.
+    # With a Wednesday long run, Sunday 28 March 2027 is a legs day (issue 13's plan).
     await onboard(bot, run_days="mon-sun", long_run="wed", hard_days="none", reminder="2:30")
     sent_local = []
     for minutes in range(0, 60 * 48, 15):
@@ -317,7 +318,7 @@ async def test_a_time_that_does_not_exist_comes_once_at_the_first_valid_minute(
 
 async def test_a_repeated_time_on_the_fall_back_day_comes_once(bot: BotHarness, clock) -> None:
     clock.set(at(BERLIN, 2026, 10, 24, 12, 0))
-    # With a Wednesday long run, Sunday 25 October 2026 is an upper-body day.
+    # With a Wednesday long run, Sunday 25 October 2026 is a legs day (issue 13's plan).
     await onboard(bot, run_days="mon-sun", long_run="wed", hard_days="none", reminder="2:30")
     sent = []
     instant = at(BERLIN, 2026, 10, 24, 12, 0)
@@ -335,7 +336,7 @@ async def test_a_repeated_time_on_the_fall_back_day_comes_once(bot: BotHarness, 
 
 async def test_the_29th_of_february_is_a_day_like_any_other(bot: BotHarness, clock) -> None:
     clock.set(at(BERLIN, 2028, 2, 28, 5, 0))
-    # With a Wednesday long run, Tuesday 29 February 2028 is a core day.
+    # With a Wednesday long run, Tuesday 29 February 2028 is an upper-body day (issue 13).
     await onboard(bot, run_days="mon-sun", long_run="wed", hard_days="none")
     days = []
     for _ in range(6):
