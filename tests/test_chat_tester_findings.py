@@ -45,6 +45,22 @@ async def test_unknown_text_in_race_week_names_the_session_today_shows(
     assert "Core" in reply["text"] and "Legs" not in reply["text"], reply["text"]
 
 
+async def test_race_eve_on_a_run_day_gives_one_piece_of_advice(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    """Race eve (issue 13: no session) on one of the runner's run days: /today said "A short
+    walk, food and an early night" and, right under it, "No strength session today — it's a
+    run day. Enjoy it! 🏃". The race-eve line is the day's advice; the next session stays."""
+    await race_on_thursday(bot, clock)
+    clock.set(datetime(2026, 12, 2, 6, 0, tzinfo=UTC))  # Wednesday, race eve, a run day
+    [today] = await bot.say("/today")
+    text = today["text"]
+    assert text.startswith(T("race.eve")), text
+    assert "Friday 4" in text, text  # the next session (upper body, after the race)
+    for reason in ("today.rest_reason_run", "today.rest_reason_rest", "today.rest_reason_long"):
+        assert T("today.rest_day", reason=T(reason)) not in text, text
+
+
 async def test_how_am_i_doing_names_todays_session_while_it_is_due(
     bot: BotHarness, clock: FakeClock
 ) -> None:
