@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from bot.coach.plan import plan_for_date
+from bot.store import runners
 from bot.store.db import transaction
 from bot.store.models import Reminder
 from testkit.harness import CHAT, BotHarness, onboard, runner_row, shared_content
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T = shared_content().texts
-THU, FRI, SAT = date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 28)  # Core, rest, Upper
+THU, FRI, SAT = date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 28)  # Legs, rest, Upper
 
 
 def at(*args: int) -> datetime:
@@ -53,7 +55,7 @@ async def checkin_only(bot: BotHarness, clock, hour: int = 6) -> None:
     """Set up on Thursday morning with a 07:00 reminder, turn the check-in on, then turn
     the daily reminder off: the check-in is all that is left."""
     clock.set(at(2026, 11, 26, hour, 0))
-    await onboard(bot)  # Legs Tue, Core Thu, Upper Sat
+    await onboard(bot)  # Legs Tue, Legs Thu, Upper Sat (3 sessions: legs, legs, upper)
     assert "check-in is on" in await toggle_checkin(bot)
     await no_reminders(bot)
 
@@ -75,7 +77,10 @@ async def test_a_runner_without_a_reminder_gets_the_evening_check_in_once(
     await bot.restart()
     await tick_at(bot, clock, (2026, 11, 26, 20, 30), (2026, 11, 26, 23, 59))
     [checkin] = checkins(bot)
-    assert checkin["text"] == T("misc.checkin", focus=T("focus.core"))
+    # The check-in names the session the plan holds today (derived, not a literal).
+    focus = plan_for_date(runners.week_of(await runner_row(bot)), THU)
+    assert focus is not None
+    assert checkin["text"] == T("misc.checkin", focus=T(f"focus.{focus.value}"))
     assert "Skip" in str(checkin["reply_markup"])
     assert await rows(bot) == [(THU, "checkin", "sent")]
 
