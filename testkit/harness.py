@@ -304,8 +304,8 @@ async def onboard(
     race_date: str = "no race",
     race_distance: str = "half",
 ) -> None:
-    """Walk onboarding with typed answers. The default week puts Core on Thursday 26 Nov
-    (Legs Tue, Core Thu, Upper Sat), sessions of about 20 minutes, reminders at 07:00
+    """Walk onboarding with typed answers. The default week puts Legs on Thursday 26 Nov
+    (Legs Tue, Legs Thu, Upper Sat), sessions of about 20 minutes, reminders at 07:00
     Europe/Berlin, no race."""
     await bot.say("/start")
     answers = [run_days, long_run, hard_days, experience, equipment]

@@ -417,3 +417,31 @@ def test_no_lighter_week_straight_after_the_race_phases() -> None:
     assert race_phase(week_12 - timedelta(days=7), race, "half") is RacePhase.RECOVERY
     assert not is_lighter_week(history, week_12, race, "half")
     assert is_lighter_week(history, week_12, race - timedelta(weeks=3), "half")
+
+
+@PROPS
+@given(
+    weeks(),
+    st.sampled_from(DISTANCES),
+    st.integers(15, 60),
+    st.lists(feedbacks, min_size=1, max_size=4),
+)
+def test_a_taper_under_a_time_limit_keeps_the_moves_of_the_same_session_untapered(
+    week: RunnerWeek, distance: str, budget: int, feedback: list[Feedback | None]
+) -> None:
+    """ "Same moves, same weight": a taper session is cut to the time limit after its sets
+    are halved, so it holds every move the untapered session would (the tester saw a
+    30-minute limit turn five moves into three under "same moves")."""
+    history, _ = lived(week, 35, Coaching(budget_minutes=budget), feedback)
+    race = MONDAY + timedelta(days=35 + TAPER_DAYS[distance] - 1)
+    tapered = Coaching(race, budget_minutes=budget, race_distance=distance)
+    for offset in range(7):
+        day = MONDAY + timedelta(days=35 + offset)
+        plain = session_on(CATALOG, week, history, day, Coaching(budget_minutes=budget))
+        taper = session_on(CATALOG, week, history, day, tapered)
+        if plain is None or taper is None or taper.adjustment.phase is not RacePhase.TAPER:
+            continue
+        if plain.adjustment.lighter_week:
+            continue
+        kept = {item.exercise.id for item in taper.session.items}
+        assert {item.exercise.id for item in plain.session.items} <= kept

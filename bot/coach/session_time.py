@@ -123,8 +123,12 @@ def fit_to_budget(
 ) -> list[SessionItem]:
     """The session cut to ``budget_minutes``, keeping what matters.
 
-    1. Accessories (neither the main lift nor a ``keep`` move) go, last first.
-    2. Then a set comes off the longest exercise, one at a time.
+    1. Extras go first, last first: the core move of a legs session, hops, mobility.
+    2. Then every move above two sets loses a set, the longest first: two sets of the
+       hinge and the single-leg move do more for a runner than none (the tester's 30-minute
+       limit dropped the Romanian deadlift to keep three sets of hip raises).
+    3. Then the other accessories (neither the main lift nor a ``keep`` move) go, last first.
+    4. Then a set comes off the longest exercise, one at a time.
     3. Cut below ``FLOOR_SHARE`` of the budget, a dropped move comes back with as many of
        its sets as fit (the earliest first), then cut sets come back: a 10-minute limit
        is a 8-10 minute session, not a 4-minute one.
@@ -139,10 +143,24 @@ def fit_to_budget(
     def over() -> bool:
         return _minutes(current(), warmup_minutes) > budget_minutes
 
+    main_focus = full[0].exercise.focus if full else None
     for index in reversed(range(len(full))):
         if not over():
             break
-        if not protected(index, full[index]):
+        item = full[index]
+        extra = item.exercise.kind in ("plyo", "mobility") or item.exercise.focus is not main_focus
+        if extra and not protected(index, item):
+            del kept[index]
+    while over():
+        thick = [index for index in kept if kept[index].level.sets > 2]
+        if not thick:
+            break
+        longest = max(thick, key=lambda index: (item_seconds(kept[index]), -index))
+        kept[longest] = _with_sets(kept[longest], kept[longest].level.sets - 1)
+    for index in reversed(range(len(full))):
+        if not over():
+            break
+        if index in kept and not protected(index, full[index]):
             del kept[index]
     while over():
         cuttable = [index for index in kept if kept[index].level.sets > 1]
