@@ -1,0 +1,58 @@
+"""Trimming to a time limit: the extras go first, then sets, then whole moves.
+
+The tester's dumbbell runner, at level 6 with a 30-minute limit, got goblet squat, calf
+raise and hip raises at three sets each — the Romanian deadlift and the step-up were gone
+every week. Two sets of the hinge and the single-leg move do more for a runner than a
+third set of hip raises.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.coach.session import build_session
+from bot.coach.week import Equipment, Focus
+from bot.content import load_content
+
+CATALOG = load_content().catalog
+
+
+def test_a_thirty_minute_legs_session_keeps_the_hinge_at_two_sets() -> None:
+    for level in (4, 5, 6):
+        session = build_session(CATALOG, Focus.LEGS, level, Equipment.DUMBBELLS, False)
+        trimmed = build_session(
+            CATALOG, Focus.LEGS, level, Equipment.DUMBBELLS, False, budget_minutes=30
+        )
+        hinge = session.items[1].exercise.id
+        assert hinge in {item.exercise.id for item in trimmed.items}
+        assert trimmed.minutes <= 30
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 12),
+    st.sampled_from(list(Equipment)),
+    st.booleans(),
+    st.integers(15, 60),
+)
+def test_extras_go_before_any_strength_move_loses_its_place(
+    level: int, equipment: Equipment, bar: bool, budget: int
+) -> None:
+    """A legs session under a limit drops its core move and hops before it drops a
+    lower-body strength move: no extra is kept while a strength move went."""
+    full = build_session(CATALOG, Focus.LEGS, level, equipment, bar)
+    trimmed = build_session(CATALOG, Focus.LEGS, level, equipment, bar, budget_minutes=budget)
+    kept = {item.exercise.id for item in trimmed.items}
+
+    def extra(item_id: str) -> bool:
+        exercise = CATALOG.exercises[item_id]
+        return exercise.kind in ("plyo", "mobility") or exercise.focus is not Focus.LEGS
+
+    dropped_strength = [
+        item.exercise.id
+        for item in full.items
+        if item.exercise.id not in kept and not extra(item.exercise.id)
+    ]
+    if dropped_strength:
+        assert not [item_id for item_id in kept if extra(item_id)]
