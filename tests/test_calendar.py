@@ -80,27 +80,37 @@ def on(weekday: int, week: int = 0) -> date:
     return WEEK1 + timedelta(days=7 * week + weekday)
 
 
-# Intermediate runner: five runs, Sunday long run, Tuesday intervals -> Tue legs, Sat core.
+# Issue 13's plan: two sessions are legs + legs and three legs + legs + upper wherever two
+# legal legs days 48 h apart exist; only a week whose legal legs days touch keeps the
+# legs + core/upper rotation (HARD_BACK_TO_BACK), so core stories use that week.
+# Intermediate runner: five runs, Sunday long run, Tuesday intervals -> Tue legs, Fri legs.
 FIVE_RUNS = rw({MON, TUE, THU, FRI, SUN}, SUN, {TUE})
-# Club runner, three sessions: Tue/Thu workouts, Sunday long run -> Mon core, Thu legs, Sat upper.
+# Club runner, three sessions: Tue/Thu workouts, Sunday long run -> Tue legs, Thu legs, Sat upper.
 SIX_RUNS_3X = rw({TUE, WED, THU, FRI, SAT, SUN}, SUN, {TUE, THU}, sessions=3)
-# Tuesday and Friday workouts, no long run -> Mon core (upper in odd weeks), Fri legs.
+# Tuesday and Friday workouts, no long run -> Tue legs, Fri legs.
 TUE_FRI_WORKOUTS = rw({TUE, THU, FRI, SAT}, None, {TUE, FRI})
-# Back-to-back workouts Tue/Wed, Saturday long run -> Mon core, Wed legs.
+# Tuesday and Saturday workouts, no long run -> Tue legs, Sat legs: Wednesday and Thursday
+# both keep the legs rules, so a Tuesday session can move (and move again) within the week.
+TUE_SAT_WORKOUTS = rw({TUE, THU, SAT}, None, {TUE, SAT})
+# Back-to-back workouts Tue/Wed, Saturday long run -> Mon core, Wed legs (the only legal legs
+# days, Wed and Thu, touch: one leg session and the core/upper rotation).
 HARD_BACK_TO_BACK = rw({TUE, WED, THU, SAT, SUN}, SAT, {TUE, WED})
 
 
 def test_story_weeks_are_what_the_stories_assume() -> None:
-    assert plan_week(FIVE_RUNS).sessions == {TUE: LEGS, SAT: CORE}
-    assert plan_week(SIX_RUNS_3X).sessions == {MON: CORE, THU: LEGS, SAT: UPPER}
-    assert plan_week(TUE_FRI_WORKOUTS).sessions == {MON: CORE, FRI: LEGS}
+    assert plan_week(FIVE_RUNS).sessions == {TUE: LEGS, FRI: LEGS}
+    assert plan_week(SIX_RUNS_3X).sessions == {TUE: LEGS, THU: LEGS, SAT: UPPER}
+    assert plan_week(TUE_FRI_WORKOUTS).sessions == {TUE: LEGS, FRI: LEGS}
+    assert plan_week(TUE_SAT_WORKOUTS).sessions == {TUE: LEGS, SAT: LEGS}
     assert plan_week(HARD_BACK_TO_BACK).sessions == {MON: CORE, WED: LEGS}
 
 
 # --- Stories ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("week", [FIVE_RUNS, SIX_RUNS_3X, TUE_FRI_WORKOUTS, HARD_BACK_TO_BACK])
+@pytest.mark.parametrize(
+    "week", [FIVE_RUNS, SIX_RUNS_3X, TUE_FRI_WORKOUTS, TUE_SAT_WORKOUTS, HARD_BACK_TO_BACK]
+)
 def test_when_all_goes_to_plan_the_calendar_is_the_plan(week: RunnerWeek) -> None:
     first, last = on(MON), on(SUN, week=3)
     days = [first + offset * DAY for offset in range((last - first).days + 1)]
@@ -114,7 +124,8 @@ def test_when_all_goes_to_plan_the_calendar_is_the_plan(week: RunnerWeek) -> Non
 
 
 def test_skipped_tuesday_legs_move_to_wednesday() -> None:
-    """Wednesday keeps every rule: Thursday is an easy run, the long run is days away."""
+    """Wednesday keeps every rule: Thursday is an easy run, the long run is days away, and
+    Friday's legs come 48 h later."""
     tue, wed = on(TUE), on(WED)
     legs = slot_on(FIVE_RUNS, tue, History(), today=tue)
     assert legs == Slot(tue, LEGS)
@@ -126,12 +137,12 @@ def test_skipped_tuesday_legs_move_to_wednesday() -> None:
         assert slot_on(FIVE_RUNS, tue, moved, today) is None
         assert slots_between(FIVE_RUNS, on(MON), on(SUN), moved, today) == [
             Slot(wed, LEGS, MOVED, from_day=tue),
-            Slot(on(SAT), CORE),
+            Slot(on(FRI), LEGS),
         ]
     # Done on Wednesday: a week on, nothing in that week counts as missed.
-    done = replace(moved, logged={tue: "skipped", wed: "done", on(SAT): "done"})
+    done = replace(moved, logged={tue: "skipped", wed: "done", on(FRI): "done"})
     week = slots_between(FIVE_RUNS, on(MON), on(SUN), done, today=on(SUN, week=1))
-    assert [(s.day, s.origin) for s in week] == [(wed, MOVED), (on(SAT), PLANNED)]
+    assert [(s.day, s.origin) for s in week] == [(wed, MOVED), (on(FRI), PLANNED)]
     assert not any(is_missed(s, done, on(SUN, week=1)) for s in week)
 
 
@@ -150,29 +161,47 @@ def test_skipped_thursday_legs_find_no_day_and_the_coach_can_say_why() -> None:
         "Fri": [BACK_TO_BACK],  # Saturday's upper body
         "Sat": [DAY_TAKEN, LEGS_BEFORE_LONG_RUN],
         "Sun": [LEGS_ON_LONG_RUN, BACK_TO_BACK],
-        "Mon": [DAY_TAKEN, LEGS_BEFORE_HARD_DAY, LEGS_AFTER_LONG_RUN],
-        "Tue": [BACK_TO_BACK],  # Monday's core
-        "Wed": [LEGS_BEFORE_HARD_DAY, BACK_TO_BACK],
-        "Thu": [DAY_TAKEN],  # next week's legs: just do those
+        "Mon": [LEGS_BEFORE_HARD_DAY, LEGS_AFTER_LONG_RUN, BACK_TO_BACK],  # Tuesday's legs
+        "Tue": [DAY_TAKEN],  # next week's first legs: just do those
+        "Wed": [LEGS_BEFORE_HARD_DAY, BACK_TO_BACK, SAME_FOCUS_TWICE],
+        "Thu": [DAY_TAKEN, SAME_FOCUS_TWICE],
     }
 
 
-def test_missed_monday_core_is_reoffered_wednesday() -> None:
-    """Tuesday is a workout (no core on hard days); Wednesday sits between two free days."""
-    mon, wed = on(MON), on(WED)
-    assert slot_on(TUE_FRI_WORKOUTS, mon, History(), today=mon) == Slot(mon, CORE)
-    for today in (on(TUE), wed, on(SUN), on(MON, week=5)):
-        week = slots_between(TUE_FRI_WORKOUTS, mon, on(SUN), History(), today)
+def test_missed_tuesday_legs_are_reoffered_wednesday() -> None:
+    """Wednesday keeps the legs rules (Thursday is an easy run) and sits between two free
+    days; Friday's legs come 48 h later. (The plan puts no core in this week any more.)"""
+    tue, wed = on(TUE), on(WED)
+    assert slot_on(TUE_FRI_WORKOUTS, tue, History(), today=tue) == Slot(tue, LEGS)
+    for today in (wed, on(THU), on(SUN), on(MON, week=5)):
+        week = slots_between(TUE_FRI_WORKOUTS, on(MON), on(SUN), History(), today)
         if today <= on(FRI):
-            assert week == [Slot(wed, CORE, REOFFERED, from_day=mon), Slot(on(FRI), LEGS)]
-        assert week[0] == Slot(wed, CORE, REOFFERED, from_day=mon)  # stable as days pass
-        assert slot_on(TUE_FRI_WORKOUTS, mon, History(), today) is None  # it left Monday
+            assert week == [Slot(wed, LEGS, REOFFERED, from_day=tue), Slot(on(FRI), LEGS)]
+        assert week[0] == Slot(wed, LEGS, REOFFERED, from_day=tue)  # stable as days pass
+        assert slot_on(TUE_FRI_WORKOUTS, tue, History(), today) is None  # it left Tuesday
+
+
+def test_missed_monday_core_finds_no_day_off_the_workouts() -> None:
+    """No core on hard days: Monday's core, missed, can't go Tuesday or Wednesday
+    (workouts, and Wednesday holds the legs) nor Thursday (next to the legs). Within three
+    days there is no second chance, so it stays on Monday, missed (with five days it gets
+    Friday: test_earlier_miss_wins_a_contested_day)."""
+    core = Slot(on(MON), CORE)
+    assert slot_on(HARD_BACK_TO_BACK, on(MON), History(), today=on(MON)) == core
+    assert LIGHT_ON_HARD_DAY in move_blockers(
+        HARD_BACK_TO_BACK, core, on(TUE), History(), today=on(MON)
+    )
+    legs_done = History({on(WED): "done"})
+    for today in (on(TUE), on(FRI), on(SUN)):
+        week = slots_between(HARD_BACK_TO_BACK, on(MON), on(SUN), legs_done, today)
+        assert week == [core, Slot(on(WED), LEGS)]
+        assert is_missed(core, legs_done, today)
 
 
 def test_reoffered_session_missed_again_is_dropped() -> None:
     """Wednesday's second chance is missed too: it stays there, missed, no third chance."""
     wed = on(WED)
-    reoffered = Slot(wed, CORE, REOFFERED, from_day=on(MON))
+    reoffered = Slot(wed, LEGS, REOFFERED, from_day=on(TUE))
     for today in (on(THU), on(SUN), on(SUN, week=2)):
         week = slots_between(TUE_FRI_WORKOUTS, on(MON), on(SUN), History({on(FRI): "done"}), today)
         assert week == [reoffered, Slot(on(FRI), LEGS)]
@@ -189,10 +218,10 @@ def test_reoffered_session_missed_again_is_dropped() -> None:
 
 @pytest.mark.parametrize("status", ["skipped", "done"])
 def test_logged_session_is_no_miss_and_not_reoffered(status: str) -> None:
-    mon = on(MON)
-    history = History({mon: status})
-    week = slots_between(TUE_FRI_WORKOUTS, mon, on(SUN), history, today=on(THU))
-    assert week == [Slot(mon, CORE), Slot(on(FRI), LEGS)]
+    tue = on(TUE)
+    history = History({tue: status})
+    week = slots_between(TUE_FRI_WORKOUTS, on(MON), on(SUN), history, today=on(THU))
+    assert week == [Slot(tue, LEGS), Slot(on(FRI), LEGS)]
     assert not is_missed(week[0], history, on(THU))
     assert not is_missed(week[1], history, on(THU))  # not yet
     assert is_missed(week[1], history, on(SAT))
@@ -209,37 +238,38 @@ def test_pause_across_a_planned_day_makes_no_miss() -> None:
 
 
 def test_pause_blocks_reoffers_and_moves() -> None:
-    """Missed Monday; the runner pauses Wednesday only: no day left within three days."""
+    """Missed Tuesday; the runner pauses Wednesday only: no day left within three days
+    (Thursday is the eve of Friday's workout and next to Friday's legs)."""
     paused = History(pauses=(Pause(on(WED), until=on(WED)),))
     assert slot_on(TUE_FRI_WORKOUTS, on(WED), paused, today=on(SUN)) is None
-    assert slot_on(TUE_FRI_WORKOUTS, on(MON), paused, today=on(SUN)) == Slot(on(MON), CORE)
+    assert slot_on(TUE_FRI_WORKOUTS, on(TUE), paused, today=on(SUN)) == Slot(on(TUE), LEGS)
     legs = Slot(on(TUE), LEGS)
-    assert PAUSED in move_blockers(FIVE_RUNS, legs, on(WED), paused, today=on(TUE))
-    assert move_target(FIVE_RUNS, legs, paused, today=on(TUE)) == on(THU)
+    assert PAUSED in move_blockers(TUE_SAT_WORKOUTS, legs, on(WED), paused, today=on(TUE))
+    assert move_target(TUE_SAT_WORKOUTS, legs, paused, today=on(TUE)) == on(THU)
 
 
 def test_session_moved_in_advance_is_no_miss_but_missing_it_later_is() -> None:
     """Moved on Monday (no log on Tuesday at all): Tuesday isn't missed; Wednesday can be."""
     history = History(moves=(Move(on(TUE), on(WED), LEGS),), since=on(MON))
     moved = Slot(on(WED), LEGS, MOVED, from_day=on(TUE))
-    week = slots_between(FIVE_RUNS, on(MON), on(SUN), history, today=on(WED))
-    assert week == [moved, Slot(on(SAT), CORE)]
+    week = slots_between(TUE_SAT_WORKOUTS, on(MON), on(SUN), history, today=on(WED))
+    assert week == [moved, Slot(on(SAT), LEGS)]
     # Wednesday passes without a log: the moved session gets its one second chance.
-    week = slots_between(FIVE_RUNS, on(MON), on(SUN), history, today=on(FRI))
-    assert week == [Slot(on(THU), LEGS, REOFFERED, from_day=on(WED)), Slot(on(SAT), CORE)]
+    week = slots_between(TUE_SAT_WORKOUTS, on(MON), on(SUN), history, today=on(FRI))
+    assert week == [Slot(on(THU), LEGS, REOFFERED, from_day=on(WED)), Slot(on(SAT), LEGS)]
 
 
 def test_a_moved_session_can_move_again() -> None:
     tue, wed, thu = on(TUE), on(WED), on(THU)
     history = History({tue: "skipped"}, moves=(Move(tue, wed, LEGS),))
-    moved = slot_on(FIVE_RUNS, wed, history, today=wed)
+    moved = slot_on(TUE_SAT_WORKOUTS, wed, history, today=wed)
     assert moved == Slot(wed, LEGS, MOVED, from_day=tue)
     history = History({tue: "skipped", wed: "skipped"}, moves=(*history.moves,))
-    assert move_target(FIVE_RUNS, moved, history, today=wed) == thu
+    assert move_target(TUE_SAT_WORKOUTS, moved, history, today=wed) == thu
     history = replace(history, moves=(*history.moves, Move(wed, thu, LEGS)))
-    assert slots_between(FIVE_RUNS, tue, on(SUN), history, today=on(SUN)) == [
+    assert slots_between(TUE_SAT_WORKOUTS, tue, on(SUN), history, today=on(SAT)) == [
         Slot(thu, LEGS, MOVED, from_day=wed),
-        Slot(on(SAT), CORE),
+        Slot(on(SAT), LEGS),
     ]
 
 
@@ -248,14 +278,15 @@ def test_move_that_no_longer_fits_is_ignored() -> None:
     tue, sat = on(TUE), on(SAT)
     junk = History(
         moves=(
-            Move(tue, sat, LEGS),  # Saturday is taken, and the day before the long run
+            Move(tue, sat, LEGS),  # Saturday is the day before the long run, next to Friday's
+            Move(tue, on(FRI), LEGS),  # Friday is taken
             Move(tue, on(WED), CORE),  # there is no core on Tuesday
             Move(on(WED), on(THU), LEGS),  # nor any session on Wednesday
         )
     )
     assert slots_between(FIVE_RUNS, on(MON), on(SUN), junk, today=on(MON)) == [
         Slot(tue, LEGS),
-        Slot(sat, CORE),
+        Slot(on(FRI), LEGS),
     ]
 
 
@@ -267,17 +298,16 @@ def test_move_into_a_pause_drops_the_session() -> None:
         since=on(MON),
     )
     assert slots_between(FIVE_RUNS, on(MON), on(SUN), history, today=on(SUN)) == [
-        Slot(on(SAT), CORE)
+        Slot(on(FRI), LEGS)
     ]
 
 
 def test_day_a_session_left_stays_empty() -> None:
     """Tuesday's "skipped" belongs to the legs that went to Wednesday: nothing else goes there."""
     history = History({on(TUE): "skipped"}, moves=(Move(on(TUE), on(WED), LEGS),))
-    core = Slot(on(SAT, week=-1), CORE)  # last week's core, skipped too
-    assert move_blockers(FIVE_RUNS, core, on(TUE), history, today=on(MON)) == [
+    legs = Slot(on(FRI, week=-1), LEGS)  # last week's Friday legs, skipped too
+    assert move_blockers(FIVE_RUNS, legs, on(TUE), history, today=on(MON)) == [
         DAY_VACATED,
-        LIGHT_ON_HARD_DAY,
         BACK_TO_BACK,
         DAY_LOGGED,
     ]
@@ -287,24 +317,28 @@ def test_move_target_offers_today_for_a_past_session() -> None:
     """Yesterday's legs, skipped: today is fine if it keeps the rules."""
     legs = Slot(on(TUE), LEGS)
     history = History({on(TUE): "skipped"})
-    assert move_target(FIVE_RUNS, legs, history, today=on(WED)) == on(WED)
-    assert move_target(FIVE_RUNS, legs, history, today=on(THU)) == on(THU)
-    assert NOT_LATER in move_blockers(FIVE_RUNS, legs, on(WED), history, today=on(THU))
+    assert move_target(TUE_SAT_WORKOUTS, legs, history, today=on(WED)) == on(WED)
+    assert move_target(TUE_SAT_WORKOUTS, legs, history, today=on(THU)) == on(THU)
+    assert NOT_LATER in move_blockers(TUE_SAT_WORKOUTS, legs, on(WED), history, today=on(THU))
     # A day with a log already belongs to something else.
     logged = History({on(TUE): "skipped", on(WED): "done"})
-    assert DAY_LOGGED in move_blockers(FIVE_RUNS, legs, on(WED), logged, today=on(WED))
-    assert move_target(FIVE_RUNS, legs, logged, today=on(WED)) == on(THU)
+    assert DAY_LOGGED in move_blockers(TUE_SAT_WORKOUTS, legs, on(WED), logged, today=on(WED))
+    assert move_target(TUE_SAT_WORKOUTS, legs, logged, today=on(WED)) == on(THU)
 
 
 def test_move_target_respects_horizon_and_next_same_focus() -> None:
-    core = Slot(on(SAT), CORE)
-    history = History({on(SAT): "skipped"})
-    # Sunday is the long run, Monday and Wednesday flank Tuesday's legs: Thursday.
-    assert move_target(FIVE_RUNS, core, history, today=on(SAT)) == on(THU, week=1)
-    assert move_target(FIVE_RUNS, core, history, on(SAT), horizon_days=4) is None
-    assert move_target(FIVE_RUNS, core, history, on(SAT), horizon_days=5) == on(THU, week=1)
-    # Legs can't jump over next week's legs.
-    three = replace(FIVE_RUNS, sessions_per_week=3)  # Tue legs, Thu core, Sat upper
+    # A week with core (the legs days Wed and Thu touch): Mon core, Wed legs.
+    core = Slot(on(MON), CORE)
+    history = History({on(MON): "skipped"})
+    # Tuesday and Wednesday are workouts, Thursday is next to Wednesday's legs: Friday.
+    assert move_target(HARD_BACK_TO_BACK, core, history, today=on(MON)) == on(FRI)
+    assert move_target(HARD_BACK_TO_BACK, core, history, on(MON), horizon_days=3) is None
+    assert move_target(HARD_BACK_TO_BACK, core, history, on(MON), horizon_days=4) == on(FRI)
+    # Legs can't jump over the week's other legs, nor next week's.
+    assert SAME_FOCUS_TWICE in move_blockers(
+        FIVE_RUNS, Slot(on(TUE), LEGS), on(SAT), History(), on(TUE)
+    )
+    three = replace(FIVE_RUNS, sessions_per_week=3)  # Tue legs, Thu legs, Sat upper
     legs = Slot(on(TUE), LEGS)
     assert move_blockers(three, legs, on(TUE, week=1) + DAY, History(), on(TUE)) == [
         BACK_TO_BACK,
@@ -313,10 +347,10 @@ def test_move_target_respects_horizon_and_next_same_focus() -> None:
 
 
 def test_since_ignores_days_before_coaching_started() -> None:
-    """Signed up on Tuesday: Monday's core was never the runner's to miss."""
-    history = History(since=on(TUE))
+    """Signed up on Wednesday: Tuesday's legs were never the runner's to miss."""
+    history = History(since=on(WED))
     assert slots_between(TUE_FRI_WORKOUTS, on(MON), on(THU), history, today=on(THU)) == [
-        Slot(on(MON), CORE)
+        Slot(on(TUE), LEGS)
     ]
 
 
