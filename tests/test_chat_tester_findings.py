@@ -61,6 +61,23 @@ async def test_race_eve_on_a_run_day_gives_one_piece_of_advice(
         assert T("today.rest_day", reason=T(reason)) not in text, text
 
 
+async def test_the_day_after_the_race_on_the_long_run_day_gives_one_piece_of_advice(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    """A half on Saturday 5 Dec, the usual long run on Sunday: /today on Sunday said "walk,
+    stretch, eat and sleep well" and then "it's your long-run day. Go easy on the legs!".
+    The after-race line is the day's advice; the next session stays."""
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday
+    await onboard(bot, race_date="2026-12-05")
+    clock.set(datetime(2026, 12, 6, 6, 0, tzinfo=UTC))  # Sunday, the day after the race
+    [today] = await bot.say("/today")
+    text = today["text"]
+    assert text.startswith(T("log.after_race")), text
+    assert "Tuesday 8" in text, text  # the next session
+    for reason in ("today.rest_reason_run", "today.rest_reason_rest", "today.rest_reason_long"):
+        assert T("today.rest_day", reason=T(reason)) not in text, text
+
+
 async def test_how_am_i_doing_names_todays_session_while_it_is_due(
     bot: BotHarness, clock: FakeClock
 ) -> None:
