@@ -14,6 +14,8 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import Slot
+from bot.coach.day import reduced_days
+from bot.coach.plan import plan_week
 from bot.coach.progression import levels_on
 from bot.coach.status import LogStatus, SkipReason
 from bot.coach.week import STARTING_LEVEL, Focus
@@ -23,6 +25,7 @@ from bot.services.plan import (
     DaySession,
     Today,
     breaks_of,
+    coaching_of,
     next_session_of,
     read_today,
     session_of_day,
@@ -59,18 +62,26 @@ async def standing(session: AsyncSession, chat_id: int, now: datetime) -> Standi
     runner, today = found.runner, found.day
     monday = monday_of(today)
     logged = {entry.day: entry.status for entry in found.history if monday <= entry.day <= today}
-    # Levels as the next session would have them: everything logged up to today counts.
+    # Levels as the next session would have them: everything logged up to today counts,
+    # but for sessions made easier on purpose (taper, race week, recovery, lighter weeks),
+    # as coach.day counts them — so "what level am I?" and the session never disagree.
     states = levels_on(
         STARTING_LEVEL[week_of(runner).experience],
         found.history,
         today + timedelta(days=1),
         breaks_of(runner),
+        reduced=reduced_days(found.history, coaching_of(runner)),
     )
+    # Only the foci the runner's weeks hold: core is built into leg sessions, so a runner
+    # with two leg sessions and an upper-body one has no core level to read.
+    planned = {
+        focus for index in (0, 1) for focus in plan_week(week_of(runner), index).sessions.values()
+    }
     todays, following = _today_and_next(found)
     return Standing(
         today=found,
         week=week_view(runner, today, logged, found.calendar, found.history),
-        levels={focus: state.level for focus, state in states.items()},
+        levels={focus: state.level for focus, state in states.items() if focus in planned},
         # Today's session while it is not logged: it is the next one to do.
         following=todays if todays is not None and found.status is None else following,
     )
