@@ -266,12 +266,15 @@ async def runner_row(bot: BotHarness, chat_id: int = CHAT) -> Runner:
 
 
 def _find_button(message: dict[str, Any], label: str) -> dict[str, Any] | None:
+    """The button labelled ``label`` (case-insensitive), else the first whose label contains
+    it: "Marathon" taps Marathon, not the "Half marathon" before it."""
     markup = message.get("reply_markup") or {}
-    for row in markup.get("inline_keyboard", []):
-        for button in row:
-            if label.casefold() in button["text"].casefold():
-                return button
-    return None
+    buttons = [button for row in markup.get("inline_keyboard", []) for button in row]
+    wanted = label.casefold()
+    exact = [button for button in buttons if button["text"].casefold() == wanted]
+    if exact:
+        return exact[0]
+    return next((button for button in buttons if wanted in button["text"].casefold()), None)
 
 
 def button_data(message: dict[str, Any], label: str) -> str:
