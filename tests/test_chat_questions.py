@@ -11,12 +11,14 @@ from sqlmodel import select
 
 import bot.handlers.this_week as this_week_module
 import bot.handlers.undo as undo_module
-from bot.coach.week import STARTING_LEVEL, Experience
+from bot.coach.plan import plan_week
+from bot.coach.week import STARTING_LEVEL, Experience, Focus
 from bot.messages.views import focus_label
 from bot.services.plan import read_today, session_of_day
 from bot.store.db import transaction
 from bot.store.models import SessionLog
-from testkit.harness import BotHarness, onboard, shared_content, texts
+from bot.store.runners import week_of
+from testkit.harness import BotHarness, onboard, runner_row, shared_content, texts
 
 T = shared_content().texts
 THURSDAY = date(2026, 11, 26)  # the harness clock's today: Legs; Upper body on Saturday
@@ -36,6 +38,14 @@ async def session_label(bot: BotHarness) -> str:
 async def stored_logs(bot: BotHarness) -> list[SessionLog]:
     async with transaction(bot.sessions) as session:
         return list((await session.exec(select(SessionLog).order_by(SessionLog.local_date))).all())
+
+
+async def planned_foci(bot: BotHarness) -> set[Focus]:
+    """The foci the runner's weeks (even and odd) hold. Under issue 13's plan a 3-session
+    week is legs + legs + upper: core is built into the leg sessions, no level of its own
+    to show."""
+    week = week_of(await runner_row(bot))
+    return {focus for index in (0, 1) for focus in plan_week(week, index).sessions.values()}
 
 
 def buttons(message: dict[str, Any]) -> list[str]:
@@ -116,9 +126,13 @@ async def test_can_i_do_it_tomorrow_with_today_logged_says_so(bot: BotHarness) -
 async def test_how_am_i_doing_gives_the_weeks_tally_and_levels(bot: BotHarness) -> None:
     await onboard(bot, experience="some")  # every focus starts at the same level
     start = STARTING_LEVEL[Experience.SOME]
+    planned = await planned_foci(bot)
+    assert Focus.LEGS in planned
     [before] = await bot.say("how am I doing?")
     assert "0 of 3 done" in before["text"], before["text"]
-    assert f"Core {start}" in before["text"] and f"Legs {start}" in before["text"], before["text"]
+    for focus in Focus:  # the level of each focus the week holds, and only those
+        named = f"{focus_label(T, focus)} {start}" in before["text"]
+        assert named is (focus in planned), (focus, before["text"])
     await bot.say("done")
     [after] = await bot.say("How am I doing?")
     assert "1 of 3 done" in after["text"], after["text"]
@@ -128,9 +142,14 @@ async def test_how_am_i_doing_gives_the_weeks_tally_and_levels(bot: BotHarness) 
 async def test_what_level_am_i_names_each_focus_level(bot: BotHarness) -> None:
     await onboard(bot, experience="experienced")  # the same level everywhere
     start = STARTING_LEVEL[Experience.EXPERIENCED]
+    planned = await planned_foci(bot)
+    assert Focus.LEGS in planned
     [reply] = await bot.say("what level am I?")
-    for focus in ("Core", "Legs", "Upper body"):
-        assert f"{focus}: level {start}" in reply["text"], reply["text"]
+    for focus in Focus:  # each focus the week holds, and only those
+        named = f"{focus_label(T, focus)}: level" in reply["text"]
+        assert named is (focus in planned), (focus, reply["text"])
+        if focus in planned:
+            assert f"{focus_label(T, focus)}: level {start}" in reply["text"], reply["text"]
 
 
 async def test_thanks_gets_a_short_reply(bot: BotHarness) -> None:
