@@ -28,7 +28,7 @@ from bot.coach.swaps import (
     with_swap,
 )
 from bot.coach.week import Equipment, Focus
-from bot.content import Catalog, Exercise, kit_for
+from bot.content import MAX_LEVEL, Catalog, Exercise, kit_for
 from bot.messages.callbacks import SwapButton
 from bot.store.db import transaction
 from bot.store.models import Runner
@@ -50,7 +50,8 @@ def berlin(*args: int) -> datetime:
 
 
 def sessions_for_every_kit() -> Iterator[tuple[Equipment, bool, Session]]:
-    for (equipment, bar), focus, level in product(KITS, Focus, range(1, 7)):
+    # every focus level the catalogue serves (1-12 since issue 13)
+    for (equipment, bar), focus, level in product(KITS, Focus, range(1, MAX_LEVEL + 1)):
         yield equipment, bar, build_session(CATALOG, focus, level, equipment, bar)
 
 
