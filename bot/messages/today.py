@@ -65,9 +65,11 @@ def today_message(
             planned = PlannedDay(following.day, following.focus) if following else None
         else:
             planned = upcoming(week, day, include_today=False)
-        text = views.rest_day_text(t, week, day, planned)
         if race_day is not None and day == race_day - timedelta(days=1):
-            text = t("race.eve") + "\n\n" + text
+            # One "no strength today" (the race's reason), then what comes next.
+            text = t("race.eve") + "\n\n" + views.next_session_line(t, planned, day)
+        else:
+            text = views.rest_day_text(t, week, day, planned)
         if race_day is not None and day == race_day + timedelta(days=1):
             text = t("log.after_race") + "\n\n" + text
         return text, None

@@ -165,9 +165,31 @@ def headline(variant: str) -> tuple[str, str]:
         return variant, ""
     at = min(cuts)
     detail = variant[at:].lstrip(", ").strip()
-    if detail.startswith("(") and detail.endswith(")") and detail.count("(") == 1:
-        detail = detail[1:-1]
+    close = detail.find(")")
+    if detail.startswith("(") and close > 0:
+        # "(slow high knees), dumbbell" reads "slow high knees, dumbbell", not with a
+        # stray bracket ("Suitcase march: (slow high knees), heavier dumbbell").
+        detail = (detail[1:close] + detail[close + 1 :]).strip()
     return variant[:at], detail
+
+
+# Details that name the weight, not the move: a logged weight says it better ("empty bar"
+# beside "last time 60 kg" contradicts it; the runner's own number wins).
+LOAD_DETAILS = ("empty bar",)
+
+
+def shown_variant(variant: str, logged: bool) -> str:
+    """The variant as the message names it: without a load detail once a weight is logged."""
+    if not logged:
+        return variant
+    for words in LOAD_DETAILS:
+        variant = variant.replace(f", {words}", "")
+    return variant
+
+
+def _logged(plan: DayPlan, item: SessionItem) -> bool:
+    target = plan.targets.get(item.exercise.id)
+    return target is not None and target.last_kg is not None
 
 
 def folded_block(t: Texts, plan: DayPlan, week: RunnerWeek) -> str:
@@ -177,7 +199,7 @@ def folded_block(t: Texts, plan: DayPlan, week: RunnerWeek) -> str:
         t(
             "session.cue",
             number=number,
-            variant=escape(item.level.variant),
+            variant=escape(shown_variant(item.level.variant, _logged(plan, item))),
             cue=escape(item.exercise.cue),
             hint=t("session.hint", hint=effort_hint(t, item.level))
             if item.level.rir is not None
@@ -232,12 +254,21 @@ def exercise_line(t: Texts, plan: DayPlan, number: int, item: SessionItem, unit:
     return t(
         "session.exercise",
         number=number,
-        name=escape(headline(item.level.variant)[0]),
+        name=escape(list_name(plan, item)),
         effort=t("session.effort", word=word) if word is not None else "",
         dose=dose(t, item.level),
         target=t("session.target", target=said) if said else "",
         rest=item.level.rest,
     )
+
+
+def list_name(plan: DayPlan, item: SessionItem) -> str:
+    """The move as the list names it; a first barbell rung with no weight logged yet says
+    "empty bar" here too, not only in the folded notes a runner may never open."""
+    move, detail = headline(shown_variant(item.level.variant, _logged(plan, item)))
+    if detail in LOAD_DETAILS:
+        return f"{move}, {detail}"
+    return move
 
 
 def ask_line(t: Texts, plan: DayPlan, today: date) -> str | None:
@@ -265,7 +296,7 @@ def level_line(t: Texts, plan: DayPlan) -> str:
     fewer = plan.adjustment.fewer_sets
     changes = [
         change
-        for change in changes_since(plan.previous, plan.session)
+        for change in session_changes(plan)
         # A lighter week's missing set is said once, by its note, not once per exercise.
         if not (fewer and change.kind == "sets" and change.amount == -fewer)
     ]
@@ -274,12 +305,14 @@ def level_line(t: Texts, plan: DayPlan) -> str:
     changes.sort(key=lambda change: change.kind != "variant")  # a new move matters most
     previous = plan.previous.items if plan.previous is not None else ()
     before = {item.exercise.name: item.level for item in previous}
+    now = {item.exercise.name: item.level for item in plan.session.items}
     harder = plan.previous is None or plan.session.level >= plan.previous.level
     named: list[str] = []
     for change in changes[:MAX_CHANGES_NAMED]:
         # One change never takes more than the line's budget ("Single-leg calf raise off a
-        # step: 3-s lowering, heavier dumbbell or backpack" is cut with "…").
-        text = shorten(change_text(t, change, before.get(change.name), harder), CHANGES_LINE_BUDGET)
+        # step: 3-s lowering, dumbbell or backpack" is cut with "…").
+        text = change_text(t, change, before.get(change.name), harder, now.get(change.name))
+        text = shorten(text, CHANGES_LINE_BUDGET)
         if named and utf16_len("; ".join([*named, text])) > CHANGES_LINE_BUDGET:
             break
         named.append(text)
@@ -288,9 +321,56 @@ def level_line(t: Texts, plan: DayPlan) -> str:
     return t("progress.level_changed", level=plan.session.level, changes="; ".join(named))
 
 
-def change_text(t: Texts, change: ExerciseChange, before: Level | None, harder: bool) -> str:
+def session_changes(plan: DayPlan) -> list[ExerciseChange]:
+    """``changes_since``, plus a heavier rung that changed nothing else a list shows (the
+    catalogue says the weight by ``heavier``, not by words in the variant, so "3 x 8" at
+    a heavier weight after "3 x 8" is still a change worth naming)."""
+    found = changes_since(plan.previous, plan.session)
+    if plan.previous is None:
+        return found
+    named = {change.name for change in found}
+    before = {item.exercise.id: item.level for item in plan.previous.items}
+    for item in plan.session.items:
+        old = before.get(item.exercise.id)
+        if old is not None and old != item.level and item.level.heavier:
+            if item.exercise.name not in named:
+                found.append(
+                    ExerciseChange(item.exercise.name, "variant", variant=item.level.variant)
+                )
+    return found
+
+
+def _heavier(before: Level | None, now: Level | None) -> bool:
+    """A loaded move that went up a weight step: its rung says heavier, or its reps came
+    back down at the same sets (double progression, Ratamess et al. 2009)."""
+    if before is None or now is None or not (before.load and now.load) or before == now:
+        return False
+    if now.heavier:
+        return True
+    return (
+        now.reps is not None
+        and before.reps is not None
+        and now.reps < before.reps
+        and now.sets == before.sets
+        and headline(now.variant)[0] == headline(before.variant)[0]
+    )
+
+
+def change_text(
+    t: Texts,
+    change: ExerciseChange,
+    before: Level | None,
+    harder: bool,
+    now: Level | None = None,
+) -> str:
     """One change in plain words: "Push-up → Incline push-up", "Bird dog: 3-s hold",
-    "Copenhagen plank, a step harder", "Plank +10 s", "Squat -2 reps", "Lunge +1 set"."""
+    "Copenhagen plank, a step harder", "Plank +10 s", "Squat -2 reps", "Lunge +1 set",
+    "Back squat: heavier, 5 x 4" (a weight step is said once, as a weight, not as fewer
+    reps or a second effort word). Named as the list names the move (``now``'s headline),
+    so "Split squat 2 x 7" is not "Bulgarian split squat +1 rep" one line up."""
+    if harder and _heavier(before, now):
+        assert now is not None
+        return t("progress.heavier", move=escape(headline(now.variant)[0]), dose=dose(t, now))
     if change.kind == "variant":
         move, detail = headline(change.variant)
         old = headline(before.variant)[0] if before is not None else change.name
@@ -300,7 +380,7 @@ def change_text(t: Texts, change: ExerciseChange, before: Level | None, harder: 
             return t("progress.variant_detail", move=escape(move), detail=escape(detail))
         key = "progress.variant_harder" if harder else "progress.variant_easier"
         return t(key, move=escape(move))
-    name = escape(change.name)
+    name = escape(headline(now.variant)[0] if now is not None else change.name)
     sign = "+" if change.amount > 0 else "−"
     amount = abs(change.amount)
     if change.kind == "seconds":
@@ -327,10 +407,25 @@ def notes(t: Texts, plan: DayPlan) -> list[str]:
         plan.state.last_change is not None
         and plan.state.changed_on is not None
         and ((plan.day - plan.state.changed_on).days <= 7)
+        and _level_moved(plan, plan.state.last_change.value)
     ):
         key = f"progress.changed_{plan.state.last_change.value}"
         found.append(t(key, focus=focus_label(t, plan.session.focus)))
     return found
+
+
+def _level_moved(plan: DayPlan, change: str) -> bool:
+    """Whether "stepped up" / "stepped back" is true of this session: its level is above
+    (below) the last session of the focus. A lighter week or taper shows a lower level
+    under "nothing harder", and the session after the step shows the same level again:
+    neither is a step up. A break's step back is said whatever the levels."""
+    if change not in ("up", "down"):
+        return True
+    if plan.previous is None:
+        return True
+    if change == "up":
+        return plan.session.level > plan.previous.level
+    return plan.session.level < plan.previous.level
 
 
 def why_text(t: Texts, week: RunnerWeek, day: date, focus: Focus) -> str:
@@ -522,12 +617,23 @@ def zone_label(t: Texts, zone: str) -> str:
     return t("onboarding.fixed_offset_zone", offset=("-" if match[1] == "+" else "+") + match[2])
 
 
+def sessions_key(week: RunnerWeek, monday: date) -> str:
+    """What the week's sessions are, from the plan itself (``plan.plan_week``), not from
+    the count alone: two leg sessions with core built in, plus upper body as a third; a
+    week with room for one leg session only rotates core and upper body."""
+    foci = list(plan_week(week, week_index_of(monday)).sessions.values())
+    legs = foci.count(Focus.LEGS)
+    if legs == 2 and len(foci) == 2:
+        return "onboarding.summary_sessions_two_legs"
+    if legs == 2 and foci.count(Focus.UPPER) == 1 and len(foci) == 3:
+        return "onboarding.summary_sessions_legs_upper"
+    if legs == 1 and len(foci) == 2:
+        return "onboarding.summary_sessions_alternating"
+    return "onboarding.summary_sessions"
+
+
 def summary_text(t: Texts, week: RunnerWeek, monday: date) -> str:
-    key = (
-        "onboarding.summary_sessions_alternating"
-        if week.sessions_per_week == 2
-        else "onboarding.summary_sessions"
-    )
+    key = sessions_key(week, monday)
     if week.reminder_time is not None:
         reminder = t(
             "onboarding.summary_reminder",
