@@ -68,19 +68,22 @@ async def test_finished_it_keeps_no_stray_it_in_the_note(bot: BotHarness) -> Non
 
 async def test_a_note_after_the_done_phrase_is_kept_without_its_object(bot: BotHarness) -> None:
     await onboard(bot)
-    [reply] = await bot.say("Finished the session — Bridges felt easy")
-    assert "Bridges felt easy" in reply["text"]
+    # A note with no feeling in it: a feeling typed with done is the feedback tap's answer
+    # too (a second reply), which is not what this test is about.
+    [reply] = await bot.say("Finished the session — did it in the park")
+    assert "did it in the park" in reply["text"]
     [log] = await stored_logs(bot)
-    assert log.note == "Bridges felt easy"
+    assert log.note == "did it in the park"
 
 
 async def test_a_typo_of_done_still_logs(bot: BotHarness) -> None:
     await onboard(bot)
     today = await session_label(bot)
-    [reply] = await bot.say("dnoe, legs burning")
+    # A note with no feeling in it (one a feeling, "legs burning", is also the feedback).
+    [reply] = await bot.say("dnoe, did it in the park")
     assert f"Logged: {today} — today" in reply["text"]
     [log] = await stored_logs(bot)
-    assert log.note == "legs burning"
+    assert log.note == "did it in the park"
 
 
 async def test_skip_as_people_write_it_asks_why_and_keeps_the_reason_as_a_note(
