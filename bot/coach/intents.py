@@ -341,6 +341,31 @@ class Matcher:
             return self._understand(marks, *normalize(marks))
         return found
 
+    def feeling_in(self, text: str) -> str | None:
+        """The feeling a note typed with "done" gives ("done - too hard today", "Done, felt
+        hard", "squat was 60kg, felt heavy", "planks were hard"): the first part of it
+        (between commas, dots, dashes, "but") that ends in a word of effort, with nothing
+        but `trail` words after it and no "not" just before it ("wasn't hard" is no
+        feeling). The last such part wins: "quads burning, but good" is good. None when
+        no part has one; the feeling then waits for its tap."""
+        lowered = normalize(clean_text(text))[0]
+        for part in reversed(re.split(r"\s*(?:[,.;:!?()]+|\s-+\s|\bbut\b)\s*", lowered)):
+            part = part.strip(" -")
+            if not part:
+                continue
+            found = self._feeling(part)
+            if found is not None:
+                return found
+            starts = [match.start() for match in re.finditer(r"(?<![\w'])[\w']", part)]
+            for index in starts[1:]:
+                before = part[:index].split()
+                if before and before[-1] in _NEGATIONS:
+                    continue
+                found = self._feeling(part[index:])
+                if found is not None and not any(word in _NEGATIONS for word in before[-2:]):
+                    return found
+        return None
+
     def suggest(self, text: str) -> Intent | None:
         """The request an unknown message most looks like, if any looks close enough."""
         core = _core(normalize(clean_text(text))[0])
@@ -535,6 +560,12 @@ class Matcher:
                 fixed = known + lowered[match.end() :]
                 return fixed, [where[0]] * len(known) + where[match.end() :]
         return None
+
+
+# "wasn't hard", "not too hard", "never easy": a word of effort these deny is no feeling.
+_NEGATIONS = frozenset(
+    {"not", "no", "never", "wasn't", "wasnt", "isn't", "isnt", "didn't", "didnt", "hardly"}
+)
 
 
 def _typo_of(word: str, known: str) -> bool:

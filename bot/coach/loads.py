@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.coach.progression import Entry, Feedback
@@ -41,6 +41,9 @@ class LoadTarget:
     exercise: str
     last_kg: float | None
     next_kg: float | None
+    # +1 a step up, -1 a step down, 0 the same weight (made loadable), None: read it off
+    # the numbers. After a unit switch "the same" 140 lb is 62.5 kg, not a step down.
+    change: int | None = field(default=None, compare=False)
 
 
 def to_kg(amount: float, unit: str) -> float:
@@ -75,14 +78,35 @@ def step(last: float, inc: float) -> float:
     return inc * max(fewest, min(most, round(AIM_STEP * last / inc)))
 
 
+# A weight the runner typed in their unit is a multiple of this (62.5 kg, 137.5 lb); one
+# that is not came from the other unit (140 lb is 63.503 kg) and is made loadable.
+TYPED_GRID = 0.5
+# Kilograms are kept to 3 decimals: what that rounding leaves, in either unit.
+GRID_TOLERANCE = 0.0015
+
+
+def loadable(exercise: Exercise, kg: float, unit: str) -> float:
+    """``kg`` as the runner can load it in their unit: as typed when it was typed in
+    that unit, else rounded to the kit's increment (140 lb in kg is 62.5 on a barbell,
+    not 63.5; 60 kg in pounds is 130 lb)."""
+    value = from_kg(kg, unit)
+    if abs(value / TYPED_GRID - round(value / TYPED_GRID)) * TYPED_GRID <= GRID_TOLERANCE:
+        return kg
+    inc = increment(exercise, kg, unit)
+    snapped = max(inc, round(value / inc) * inc)
+    return to_kg(snapped, unit)
+
+
 def next_weight(exercise: Exercise, last_kg: float, unit: str, *, up: bool, down: bool) -> float:
-    """The weight to try after ``last_kg``: a step up, a step down, or the same."""
+    """The weight to try after ``last_kg``: a step up, a step down, or the same — each
+    one the runner's unit and kit can load (``loadable``)."""
+    base_kg = loadable(exercise, last_kg, unit)
     if not (up or down):
-        return last_kg
-    last = from_kg(last_kg, unit)
-    change = step(last, increment(exercise, last_kg, unit))
+        return base_kg
+    last = from_kg(base_kg, unit)
+    change = step(last, increment(exercise, base_kg, unit))
     if change == 0.0:
-        return last_kg
+        return base_kg
     return to_kg(last + change if up else last - change, unit)
 
 
@@ -130,6 +154,9 @@ def load_targets(
         down = entry.feedback is Feedback.TOO_HARD
         up = new_rung and not down and entry.feedback is not Feedback.HARD
         targets[exercise.id] = LoadTarget(
-            exercise.id, last_kg, next_weight(exercise, last_kg, unit, up=up, down=down)
+            exercise.id,
+            last_kg,
+            next_weight(exercise, last_kg, unit, up=up, down=down),
+            1 if up else -1 if down else 0,
         )
     return targets

@@ -44,6 +44,8 @@ class _LoadsSection(BaseModel):
 class _PainSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     phrases: list[str] = Field(min_length=1)
+    alone: list[str] = []
+    negations: list[str] = []
 
 
 class _LoadsFile(BaseModel):
@@ -58,6 +60,8 @@ class LoadWords:
     filler: frozenset[str]  # normalised words that name no exercise
     aliases: dict[str, str]  # a normalised word -> the words of an exercise's name
     pain: tuple[str, ...]  # "🤕", "sharp pain" (normalised, except emoji kept as typed)
+    pain_alone: frozenset[str]  # pain words that say pain only alone ("sharp")
+    negations: frozenset[str]  # "no", "not": "no pain today" is not pain
     done: frozenset[str]  # "did", "lifted": a weight typed with them is a session done
     pattern: re.Pattern[str]
 
@@ -84,6 +88,8 @@ def load_words(directory: Path = CONTENT_DIR) -> LoadWords:
         filler=frozenset(normalise(word) for word in found.loads.filler),
         aliases={normalise(key): normalise(value) for key, value in found.loads.aliases.items()},
         pain=tuple(phrase.strip().lower() for phrase in found.pain.phrases),
+        pain_alone=frozenset(normalise(word) for word in found.pain.alone),
+        negations=frozenset(normalise(word) for word in found.pain.negations),
         done=frozenset(normalise(word) for word in found.loads.done),
         pattern=pattern,
     )
@@ -108,6 +114,10 @@ class Reading:
     told: tuple[Told, ...]
     nonsense: bool
     rest: str
+    # The text with each weight and the words naming its move cut out, separators tidied
+    # ("squat was 60kg, felt heavy" -> "felt heavy"): what a note keeps.
+    note: str = ""
+    unitless: bool = False  # read from a number without a unit ("done, squat 62.5")
 
 
 _BARE = re.compile(r"^\s*(?P<sign>[-−–]\s*)?(?P<amount>\d{1,6}(?:[.,]\d{1,3})?)\s*$")
@@ -138,11 +148,13 @@ def read_weights(text: str, words: LoadWords | None = None) -> Reading | None:
     told: list[Told] = []
     nonsense = False
     rest: list[str] = []
+    kept: list[str] = []
     start = 0
     for found in matches:
         before = text[start : found.start()]
         # "done, squat": the part after the last comma names the move; before it, the rest.
         head, _sep, named = before.rpartition(",")
+        kept.append(before[: len(before) - len(named)])
         name = _name(words, named)
         rest.append(head)
         rest.extend(word for word in normalise(named).split() if word in words.filler)
@@ -154,7 +166,37 @@ def read_weights(text: str, words: LoadWords | None = None) -> Reading | None:
         told.append(Told(name, amount, unit, found["sign"] is not None))
         start = found.end()
     rest.append(text[start:])
-    return Reading(tuple(told), nonsense, " ".join(" ".join(rest).split()))
+    kept.append(text[start:])
+    return Reading(
+        tuple(told), nonsense, " ".join(" ".join(rest).split()), note=_tidy("".join(kept))
+    )
+
+
+_UNITLESS = re.compile(
+    r"^\s*(?P<name>[^\W\d][\w' -]*?)?[\s:=@-]*(?P<amount>\d{1,3}(?:[.,]\d{1,3})?)\s*[.!]*\s*$"
+)
+
+
+def read_unitless(text: str, words: LoadWords | None = None) -> Reading | None:
+    """ "squat 62.5", "62,5": a number without a unit, alone or after a name, at the end of
+    what came with "done" — a weight in the runner's unit. None for anything else ("3 sets
+    of 10", "ran 5k")."""
+    words = words or load_words()
+    found = _UNITLESS.match(text)
+    if found is None:
+        return None
+    amount = _amount(found["amount"])
+    name = _name(words, found["name"] or "")
+    nonsense = not 0 < amount <= MAX_KG / KG_PER_LB
+    return Reading((Told(name, amount, None),), nonsense, "", note="", unitless=True)
+
+
+def _tidy(text: str) -> str:
+    """What is left of a note once its weights are cut out: no doubled or dangling
+    separators ("was , felt heavy" never shows)."""
+    text = re.sub(r"\s*([,;])(?:\s*[,;])+", r"\1", text)
+    text = re.sub(r"\s+([,;.!?])", r"\1", text)
+    return " ".join(text.split()).strip(" ,;-")
 
 
 def match_exercise(
@@ -162,7 +204,8 @@ def match_exercise(
 ) -> Exercise | None:
     """The loaded move ``name`` means ("squat" -> Barbell back squat, "rdl" -> Barbell
     Romanian deadlift); the first loaded move for no name or no close match; None when
-    the session has no loaded move."""
+    the session has no loaded move. (Weights typed by the runner go through
+    ``named_move``: a name that fits none is not put on another move.)"""
     if not loaded:
         return None
     return named_move(name, loaded, words) or loaded[0]
@@ -176,13 +219,33 @@ def named_move(
         return None
     words = words or load_words()
     wanted = " ".join(words.aliases.get(word, word) for word in name.split())
-    choices = {exercise.id: normalise(exercise.name) for exercise in loaded}
+    # A real name match: one typed word (3+ letters) is a word of the move's name, or a
+    # typo of one ("sqaut"); "squat" is never "Lat pulldown" however the scores fall.
+    choices = {
+        exercise.id: normalise(exercise.name)
+        for exercise in loaded
+        if _shares_word(wanted, normalise(exercise.name))
+    }
+    if not choices:
+        return None
     best = process.extractOne(
         wanted, choices, scorer=fuzz.token_set_ratio, score_cutoff=NAME_CUTOFF
     )
     if best is None:
         return None
     return next(exercise for exercise in loaded if exercise.id == best[2])
+
+
+# How close a typed word must be to a word of a move's name to count as that word.
+WORD_CUTOFF = 80.0
+
+
+def _shares_word(wanted: str, name: str) -> bool:
+    named = name.split()
+    return any(
+        len(word) >= 3 and any(fuzz.ratio(word, other) >= WORD_CUTOFF for other in named)
+        for word in wanted.split()
+    )
 
 
 def says_done(reading: Reading, words: LoadWords | None = None) -> bool:
@@ -197,11 +260,31 @@ def kilograms(told: Told, unit: str) -> float:
 
 
 def is_pain(text: str, words: LoadWords | None = None) -> bool:
-    """ "🤕" typed alone, "sharp pain", "it hurts": the pain rule (stop that exercise)."""
+    """ "🤕", "sharp pain", "it hurts" — alone or in a sentence ("sharp pain in my knee
+    during squats", "it hurts when I squat"): the pain rule (stop that exercise). The
+    session's own pain line says "Sharp pain or pain that grows", so those words must be
+    understood wherever they stand; "no pain", "doesn't hurt" are not pain, and a word
+    such as "sharp" is pain only alone."""
     words = words or load_words()
     stripped = text.strip().lower()
     if stripped in words.pain:
         return True
+    if any(phrase in stripped for phrase in words.pain if phrase and not normalise(phrase)):
+        return True  # an emoji ("🤕") anywhere
     # Emoji normalise to nothing: "😅" must not match "🤕" by both being empty.
     folded = normalise(text)
-    return bool(folded) and folded in {normalise(p) for p in words.pain if normalise(p)}
+    if not folded:
+        return False
+    phrases = {normalise(p) for p in words.pain if normalise(p)}
+    if folded in phrases:
+        return True
+    said = folded.split()
+    for phrase in phrases - words.pain_alone:
+        size = len(phrase.split())
+        for index in range(len(said) - size + 1):
+            if " ".join(said[index : index + size]) != phrase:
+                continue
+            before = said[max(0, index - 2) : index]
+            if not any(word in words.negations for word in before):
+                return True
+    return False

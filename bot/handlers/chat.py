@@ -20,12 +20,13 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandl
 
 from bot.coach.intents import Intent, Understood
 from bot.coach.status import LogStatus, SkipReason
-from bot.coach.weights import is_pain, read_weights
+from bot.coach.weights import is_pain, read_unitless, read_weights
 from bot.deps import Deps, get_deps
 from bot.handlers import commands, loads, this_week, undo
 from bot.handlers import skip as skip_handler
 from bot.handlers import today as today_handler
 from bot.handlers import week as week_handler
+from bot.handlers.done_feeling import feeling_with_done
 from bot.messages import chat as chat_messages
 from bot.messages import skip as skip_messages
 from bot.messages import views
@@ -33,7 +34,7 @@ from bot.messages.callbacks import SwapWhich
 from bot.messages.today import today_message
 from bot.services.calendar import local_today, next_slot
 from bot.services.chat import Moved, glance, move_to_tomorrow, standing, yesterday_of
-from bot.services.log import FeedbackResult, record_feedback
+from bot.services.log import FeedbackResult, LogResult, record_feedback
 from bot.services.notes import just_done, note_after_workout
 from bot.services.plan import read_today
 from bot.store import runners
@@ -72,7 +73,7 @@ async def _log(update: Update, deps: Deps, understood: Understood) -> None:
         async with transaction(deps.sessions) as session:
             day = await yesterday_of(session, chat.id, deps.clock.now())
     reason = deps.content.phrases.reason_of(understood.note or "")
-    await today_handler.log_and_reply(
+    outcome = await today_handler.log_and_reply(
         update,
         deps,
         None,
@@ -81,6 +82,14 @@ async def _log(update: Update, deps: Deps, understood: Understood) -> None:
         day=day,
         reason=SkipReason(reason) if reason is not None and status is LogStatus.SKIPPED else None,
     )
+    if (
+        outcome is not None
+        and outcome.result is LogResult.LOGGED
+        and status is LogStatus.DONE
+        and outcome.status == LogStatus.DONE
+    ):
+        # "done - too hard today": the feeling is the feedback tap's answer.
+        await feeling_with_done(deps, chat, outcome.day, understood.note)
 
 
 async def _answer(
@@ -91,6 +100,10 @@ async def _answer(
     assert chat is not None
     intent = understood.intent
     reading = read_weights(text) if intent not in (Intent.SKIP, Intent.UNDO) else None
+    if reading is None and intent is Intent.DONE and understood.note:
+        # "Done. squat 62.5", "done 62,5": a number after "done" is a weight in the
+        # runner's unit (``typed_weights`` checks a name is one of the session's moves).
+        reading = read_unitless(understood.note)
     if reading is not None and await loads.typed_weights(update, deps, understood, reading, text):
         return  # "done, squat 60 kg", "RDL 40kg", "60" after "done"
     if intent in (Intent.DONE, Intent.SKIP):

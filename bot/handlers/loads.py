@@ -16,10 +16,19 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.coach.intents import Intent, Understood
 from bot.coach.loads import UNITS
 from bot.coach.status import LogStatus
-from bot.coach.weights import MAX_KG, Reading, kilograms, named_move, read_weights, says_done
-from bot.content import Exercise
+from bot.coach.weights import (
+    MAX_KG,
+    Reading,
+    kilograms,
+    named_move,
+    read_unitless,
+    read_weights,
+    says_done,
+)
+from bot.content import Exercise, Texts
 from bot.deps import Deps, get_deps
 from bot.handlers import today as today_handler
+from bot.handlers.done_feeling import feeling_with_done
 from bot.handlers.taps import tap_or_stale
 from bot.messages import views
 from bot.messages.callbacks import WeightButton
@@ -32,10 +41,12 @@ from bot.services.loads import (
     keep_weights,
     logged_session,
     moves_today,
+    names_a_move,
     resolve,
     sensible,
     set_unit,
     unit_of,
+    unmatched,
 )
 from bot.services.log import LogResult, log_session
 from bot.store.db import transaction
@@ -66,10 +77,20 @@ def _note_of(understood: Understood) -> str | None:
     kg" keeps "legs felt heavy"); None when the weights were all it said."""
     if not understood.note:
         return None
-    reading = read_weights(understood.note)
-    rest = understood.note if reading is None else reading.rest
+    reading = read_weights(understood.note) or read_unitless(understood.note)
+    rest = understood.note if reading is None else reading.note
     rest = rest.strip(" ,;.-")
     return rest or None
+
+
+def _not_in_session(t: Texts, names: list[str], loaded: tuple[Exercise, ...]) -> str:
+    """ "Today's session has no squat — its moves with a weight: Lat pulldown, Seated
+    cable row. Nothing saved for it." """
+    name = views.user_text(", ".join(names))
+    if not loaded:
+        return t("loads.not_in_session_none", name=name)
+    moves = t("loads.noted_join").join(exercise.name for exercise in loaded)
+    return t("loads.not_in_session", name=name, moves=moves)
 
 
 async def typed_weights(
@@ -83,6 +104,12 @@ async def typed_weights(
     async with transaction(deps.sessions) as session:
         logged = await logged_session(session, deps.content, chat.id, now)
         moves = await moves_today(session, deps.content, chat.id, now) if logged is None else ()
+    if reading.unitless and any(
+        names_a_move(told.name)
+        and named_move(told.name, logged.loaded if logged else moves) is None
+        for told in reading.told
+    ):
+        return False  # "done, ran 10": not a weight; a "done" with a note
     if understood.intent is Intent.DONE:
         await _log_with_weights(update, deps, understood, reading)
         return True
@@ -120,10 +147,15 @@ async def _note_weights(deps: Deps, chat: Chat, logged: LoggedSession, reading: 
         await chat.send_message(t("loads.no_loaded"))
         return
     told = resolve(reading, logged.loaded, unit)
-    async with transaction(deps.sessions) as session:
-        await keep_weights(session, chat.id, logged.day, told)
-    shown = await _maybe_set_unit(deps, chat.id, reading, unit)
-    await chat.send_message(noted_text(t, told, shown))
+    missing = unmatched(reading, logged.loaded)
+    if told:
+        async with transaction(deps.sessions) as session:
+            await keep_weights(session, chat.id, logged.day, told)
+    shown = await _maybe_set_unit(deps, chat.id, reading, unit) if told else unit
+    lines = [noted_text(t, told, shown)] if told else []
+    if missing:
+        lines.append(_not_in_session(t, missing, logged.loaded))
+    await chat.send_message("\n".join(lines))
 
 
 async def _log_with_weights(
@@ -155,14 +187,19 @@ async def _log_with_weights(
         )
         logged = None
         told: list[tuple[Exercise, float]] = []
+        missing: list[str] = []
         if outcome.result in (LogResult.LOGGED, LogResult.ALREADY) and outcome.status == (
             LogStatus.DONE
         ):
             logged = await logged_session(session, deps.content, chat.id, now, outcome.day)
             if logged is not None and logged.loaded:
                 resolved = resolve(reading, logged.loaded, unit)
-                await keep_weights(session, chat.id, logged.day, resolved)
+                missing = unmatched(reading, logged.loaded)
+                if resolved:
+                    await keep_weights(session, chat.id, logged.day, resolved)
                 told = list(resolved)
+            elif logged is not None:
+                missing = unmatched(reading, ())
     if logged is None:
         # Nothing to put a weight on (which focus? race day? too long ago?): the answer a
         # plain "done" gets; the weight can follow once the session is logged.
@@ -170,14 +207,20 @@ async def _log_with_weights(
             update, deps, None, status=LogStatus.DONE, note=understood.note, day=day
         )
         return
-    shown = await _maybe_set_unit(deps, chat.id, reading, unit)
+    shown = await _maybe_set_unit(deps, chat.id, reading, unit) if told else unit
     today = local_today(runner, now)
     text = outcome_text(t, outcome, today, note if outcome.result is LogResult.LOGGED else None)
-    noted = noted_text(t, told, shown) if told else t("loads.no_loaded")
-    text += "\n" + noted
+    if told:
+        text += "\n" + noted_text(t, told, shown)
+    if missing:
+        text += "\n" + _not_in_session(t, missing, logged.loaded)
+    elif not told:
+        text += "\n" + t("loads.no_loaded")
     if outcome.result is LogResult.LOGGED and outcome.day is not None:
         text += "\n\n" + t("feedback.ask")
         await chat.send_message(text, reply_markup=logged_keyboard(t, outcome.day))
+        # "done!! squat was 60kg, felt heavy": the feeling is the feedback tap's answer.
+        await feeling_with_done(deps, chat, outcome.day, note)
         return
     await chat.send_message(text)
 
@@ -210,7 +253,8 @@ async def on_weight_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def units_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/units kg or /units lb: how every weight is shown and a bare number is read."""
+    """/units kg or /units lb: how every weight is shown and a bare number is read;
+    /units alone: which one is in use and how to switch."""
     deps = get_deps(context)
     chat = update.effective_chat
     assert chat is not None
@@ -218,6 +262,17 @@ async def units_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     words = [word.lower() for word in (context.args or [])]
     reading = read_weights("1 " + words[0]) if len(words) == 1 else None
     unit = _typed_unit(reading) if reading is not None else None
+    if not words:
+        # "/units" alone: the unit in use, and how to switch.
+        async with transaction(deps.sessions) as session:
+            runner, _recent = await runner_and_recent_log(session, chat.id, deps.clock.now())
+        if runner is None or not runner.onboarded:
+            await chat.send_message(t("today.not_set_up"))
+            return
+        current = unit_of(runner)
+        other = next(name for name in UNITS if name != current)
+        await chat.send_message(t("loads.unit_now", unit=t(f"loads.unit_{current}"), other=other))
+        return
     if unit not in UNITS:
         await chat.send_message(t("loads.unit_ask"))
         return

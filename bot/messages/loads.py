@@ -28,13 +28,18 @@ def weight_text(t: Texts, kg: float, unit: str) -> str:
 
 
 def target_text(t: Texts, target: LoadTarget, unit: str) -> str | None:
-    """ "last time 60 kg → try 62.5 kg", or None when there is nothing to say."""
+    """ "last time 60 kg → try 62.5 kg", "last time 60 kg → stay at 60 kg", or None when
+    there is nothing to say."""
     if target.last_kg is None or target.next_kg is None:
         return None
     last = weight_text(t, target.last_kg, unit)
     following = weight_text(t, target.next_kg, unit)
-    if amount_text(target.next_kg, unit) == amount_text(target.last_kg, unit):
+    if amount_text(target.next_kg, unit) == amount_text(target.last_kg, unit) or (
+        target.change == 0
+    ):
         key = "loads.target_same"
+    elif target.change is not None:
+        key = "loads.target_up" if target.change > 0 else "loads.target_down"
     elif target.next_kg > target.last_kg:
         key = "loads.target_up"
     else:

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.day import DayPlan
-from bot.coach.loads import UNITS, LoadTarget, load_targets
+from bot.coach.loads import UNITS, LoadTarget
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus
-from bot.coach.weights import MAX_KG, Reading, kilograms, match_exercise
+from bot.coach.weights import MAX_KG, Reading, kilograms, match_exercise, named_move
 from bot.content import Content, Exercise
 from bot.services.calendar import local_today
 from bot.services.log import DONE_LOOKBACK_DAYS
@@ -85,12 +85,57 @@ async def logged_session(
     entry = next((e for e in found.history if e.day == day), None)
     if entry is None or entry.status != LogStatus.DONE:
         return None
-    plan = day_plan(content, runner, found.history, day, focus=Focus(entry.focus))
+    # The session as it was shown that day, before it was logged: its targets are the
+    # ones the session message gave (a lighter week's held weights included), so the
+    # "(target X)" under "✅ Logged" is the number the runner just read.
+    before = [e for e in found.history if e.day < day]
+    plan = day_plan(content, runner, before, day, focus=Focus(entry.focus))
     moves = loaded_moves(plan)
-    targets: dict[str, LoadTarget] = {}
-    if plan is not None:
-        targets = load_targets(plan.session, plan.previous, found.history, day, unit_of(runner))
+    targets: dict[str, LoadTarget] = dict(plan.targets) if plan is not None else {}
     return LoggedSession(runner, today, day, moves, targets, dict(entry.loads))
+
+
+# How many earlier sessions are looked through for a move's first time (a year or so).
+FIRST_TIME_LOOKBACK = 150
+
+
+async def first_time_moves(
+    session: AsyncSession, content: Content, chat_id: int, now: datetime, day: date
+) -> tuple[Exercise, ...]:
+    """The loaded moves of the session logged done on ``day`` that the runner meets there
+    for the first time with no weight ever logged for them: the ones "What weight did you
+    use?" is asked about. A move an earlier session had was asked about then — the
+    question comes once per move, not after every loaded session."""
+    found = await read_today(session, chat_id, now)
+    if found is None:
+        return ()
+    entry = next((e for e in found.history if e.day == day), None)
+    if entry is None or entry.status != LogStatus.DONE:
+        return ()
+    history = found.history
+    plan = day_plan(content, found.runner, [e for e in history if e.day < day], day, entry.focus)
+    weighed = {name for e in history for name, _kg in e.loads}
+    wanted = [move for move in loaded_moves(plan) if move.id not in weighed]
+    earlier = sorted(
+        (e for e in history if e.day < day and e.status == LogStatus.DONE),
+        key=lambda e: e.day,
+        reverse=True,
+    )[:FIRST_TIME_LOOKBACK]
+    for before in earlier:
+        if not wanted:
+            break
+        seen = loaded_moves(
+            day_plan(
+                content,
+                found.runner,
+                [e for e in history if e.day < before.day],
+                before.day,
+                before.focus,
+            )
+        )
+        met = {move.id for move in seen}
+        wanted = [move for move in wanted if move.id not in met]
+    return tuple(wanted)
 
 
 async def moves_today(
@@ -107,17 +152,38 @@ async def moves_today(
     return loaded_moves(plan_of_session(content, found.runner, found.calendar, found.history, day))
 
 
+def names_a_move(name: str) -> bool:
+    """Whether the words typed before a weight try to name a move ("squat", "rdl"), as
+    opposed to none ("", "3" of "all 3 sets with 60 kg")."""
+    return any(len(word) >= 2 and word.isalpha() for word in name.split())
+
+
 def resolve(
     reading: Reading, loaded: Sequence[Exercise], unit: str
 ) -> list[tuple[Exercise, float]]:
     """Each weight told, with the move it names and its kilograms (a later weight for the
-    same move wins)."""
+    same move wins). A weight with no name is the session's first loaded move; one whose
+    name fits none of the session's moves ("squat" on an upper-body day) is kept on
+    nothing (``unmatched``) — never on another move."""
     found: dict[str, tuple[Exercise, float]] = {}
     for told in reading.told:
-        exercise = match_exercise(told.name, loaded)
+        if names_a_move(told.name):
+            exercise = named_move(told.name, loaded)
+        else:
+            exercise = match_exercise("", loaded)
         if exercise is not None:
             found[exercise.id] = (exercise, kilograms(told, unit))
     return list(found.values())
+
+
+def unmatched(reading: Reading, loaded: Sequence[Exercise]) -> list[str]:
+    """The move names typed with a weight that are none of ``loaded`` ("squat" on an
+    upper-body day), as typed (normalised), in order."""
+    return [
+        told.name
+        for told in reading.told
+        if names_a_move(told.name) and named_move(told.name, loaded) is None
+    ]
 
 
 def sensible(reading: Reading, unit: str) -> bool:
