@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 import testkit.harness as harness_module
 from bot.coach.loads import KG_PER_LB, LoadTarget, load_targets, loadable, next_weight
@@ -106,7 +106,9 @@ async def _to_a_day(bot: BotHarness, after: date | None, *, loaded: bool) -> tup
 
 async def _logs(bot: BotHarness) -> list[SessionLog]:
     async with transaction(bot.sessions) as session:
-        return list((await session.exec(select(SessionLog).order_by(SessionLog.local_date))).all())
+        return list(
+            (await session.exec(select(SessionLog).order_by(col(SessionLog.local_date)))).all()
+        )
 
 
 def _loads(log: SessionLog) -> dict[str, float]:
