@@ -86,6 +86,18 @@ def test_no_catalogue_variant_names_its_own_effort() -> None:
     assert not bad, bad
 
 
+def test_every_rung_of_a_ladder_reads_back_as_itself() -> None:
+    # With the weight words gone from the names, two rungs must still differ somewhere
+    # (the season's ``rung_of`` finds a session's rung by its level).
+    twins = [
+        (exercise.id, index + 1)
+        for exercise in CATALOG.exercises.values()
+        for index, level in enumerate(exercise.levels)
+        if level in exercise.levels[:index]
+    ]
+    assert not twins, twins
+
+
 # ---- the session message through the real Application --------------------------------
 
 
