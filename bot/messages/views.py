@@ -302,11 +302,17 @@ def level_line(t: Texts, plan: DayPlan) -> str:
     ]
     if not changes:
         return t("progress.level", level=plan.session.level)
-    changes.sort(key=lambda change: change.kind != "variant")  # a new move matters most
     previous = plan.previous.items if plan.previous is not None else ()
     before = {item.exercise.name: item.level for item in previous}
     now = {item.exercise.name: item.level for item in plan.session.items}
     harder = plan.previous is None or plan.session.level >= plan.previous.level
+    # A new move or a heavier weight matters most (a weight step shows as "-2 reps").
+    changes.sort(
+        key=lambda change: (
+            change.kind != "variant"
+            and not (harder and _heavier(before.get(change.name), now.get(change.name)))
+        )
+    )
     named: list[str] = []
     for change in changes[:MAX_CHANGES_NAMED]:
         # One change never takes more than the line's budget ("Single-leg calf raise off a
