@@ -15,15 +15,26 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import col, select
 
 import testkit.harness as harness_module
-from bot.coach.loads import KG_PER_LB, LoadTarget, load_targets, loadable, next_weight
+from bot.coach.loads import (
+    KG_PER_LB,
+    LoadTarget,
+    from_kg,
+    increment,
+    load_targets,
+    loadable,
+    next_weight,
+)
 from bot.coach.progression import Entry
 from bot.coach.session import Session
 from bot.coach.session_time import SessionItem
 from bot.coach.week import Focus
-from bot.coach.weights import is_pain, named_move, read_unitless
+from bot.coach.week_change import normalise
+from bot.coach.weights import is_pain, load_words, named_move, read_unitless
 from bot.content import Content, Exercise
 from bot.messages.loads import target_text, weight_row
 from bot.services.loads import loaded_moves
@@ -357,3 +368,28 @@ async def test_the_weight_question_comes_once_per_move(bot: BotHarness) -> None:
             return
         moves = moves + tuple(move for move in again if move.id not in {m.id for m in moves})
     raise AssertionError("no session repeating the first one's moves")
+
+
+# ---- properties ---------------------------------------------------------------------
+
+
+@given(kg=st.floats(1.0, 300.0), unit=st.sampled_from(["kg", "lb"]))
+def test_the_same_weight_is_always_one_the_kit_can_load(kg: float, unit: str) -> None:
+    """Whatever was logged, in whichever unit: the weight held is as typed (a multiple of
+    0.5 in the runner's unit) or a whole number of the kit's increments."""
+    squat = _barbell()
+    held = from_kg(next_weight(squat, round(kg, 3), unit, up=False, down=False), unit)
+    inc = increment(squat, kg, unit)
+    on_grid = abs(held / inc - round(held / inc)) < 1e-6
+    as_typed = abs(held / 0.5 - round(held / 0.5)) * 0.5 <= 0.0015
+    assert on_grid or as_typed
+
+
+@given(phrase=st.sampled_from(sorted(load_words().pain)))
+def test_a_pain_word_after_no_is_not_pain(phrase: str) -> None:
+    words = load_words()
+    folded = normalise(phrase)
+    if not folded or folded in words.pain_alone or len(folded.split()) > 2:
+        return  # "no, I think I'm injured" is pain: only short pain words are denied
+    assert not is_pain(f"no {phrase} today")
+    assert is_pain(f"{phrase} in my left calf")
