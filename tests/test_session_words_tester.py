@@ -229,3 +229,13 @@ async def test_race_eve_says_no_strength_once_then_the_next_session(
     assert T("race.eve") in text
     assert REST_DAY not in text, text
     assert text.count("Next session") <= 1
+
+
+async def test_the_day_after_the_race_says_its_advice_once_then_the_next_session(
+    bot: BotHarness, clock: Any
+) -> None:
+    await onboard(bot, race_date="2026-12-13", race_distance="half")
+    clock.set(at(date(2026, 12, 14), 9))  # a Monday without a session
+    text = (await bot.say("/today"))[0]["text"]
+    assert T("log.after_race") in text
+    assert REST_DAY not in text, text

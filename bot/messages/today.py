@@ -65,13 +65,14 @@ def today_message(
             planned = PlannedDay(following.day, following.focus) if following else None
         else:
             planned = upcoming(week, day, include_today=False)
+        # Race eve and the day after: one piece of advice (the race's), then what comes
+        # next, not the race's line followed by "no strength today, it's a run day".
         if race_day is not None and day == race_day - timedelta(days=1):
-            # One "no strength today" (the race's reason), then what comes next.
             text = t("race.eve") + "\n\n" + views.next_session_line(t, planned, day)
+        elif race_day is not None and day == race_day + timedelta(days=1):
+            text = t("log.after_race") + "\n\n" + views.next_session_line(t, planned, day)
         else:
             text = views.rest_day_text(t, week, day, planned)
-        if race_day is not None and day == race_day + timedelta(days=1):
-            text = t("log.after_race") + "\n\n" + text
         return text, None
     text = views.session_text(t, plan, week, today, logged_status, unit=unit_of(runner))
     if day == today and (
