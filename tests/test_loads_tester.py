@@ -393,3 +393,21 @@ def test_a_pain_word_after_no_is_not_pain(phrase: str) -> None:
         return  # "no, I think I'm injured" is pain: only short pain words are denied
     assert not is_pain(f"no {phrase} today")
     assert is_pain(f"{phrase} in my left calf")
+
+
+async def test_a_number_after_done_is_a_note_when_no_move_has_a_weight(bot: BotHarness) -> None:
+    """A session with no loaded move: "done 30" (minutes, reps?) stays a done with its
+    note, as before — no weight answer."""
+    await onboard(bot, equipment="none")
+    day: date | None = None
+    for _ in range(10):
+        await _to_a_day(bot, day, loaded=False)
+        if not await _loaded_today(bot):
+            break
+        day = (bot.clock.now() + timedelta(hours=1)).date()
+    else:
+        pytest.skip("the catalogue gives this runner a loaded move every session")
+    said = texts(await bot.say("done 30"))
+    [log] = await _logs(bot)
+    assert log.status == "done" and log.note == "30" and _loads(log) == {}
+    assert T("loads.no_loaded") not in said

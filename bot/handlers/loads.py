@@ -104,12 +104,15 @@ async def typed_weights(
     async with transaction(deps.sessions) as session:
         logged = await logged_session(session, deps.content, chat.id, now)
         moves = await moves_today(session, deps.content, chat.id, now) if logged is None else ()
-    if reading.unitless and any(
-        names_a_move(told.name)
-        and named_move(told.name, logged.loaded if logged else moves) is None
-        for told in reading.told
+    choices = logged.loaded if logged is not None else moves
+    if reading.unitless and (
+        not choices
+        or any(
+            names_a_move(told.name) and named_move(told.name, choices) is None
+            for told in reading.told
+        )
     ):
-        return False  # "done, ran 10": not a weight; a "done" with a note
+        return False  # "done in 30", or no move with a weight: a "done" with a note
     if understood.intent is Intent.DONE:
         await _log_with_weights(update, deps, understood, reading)
         return True
