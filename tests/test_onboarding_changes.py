@@ -70,7 +70,8 @@ async def test_change_something_edits_one_answer_and_returns_to_the_summary(
     replies = await bot.tap(T("buttons.two"))
     assert len(replies) == 2  # the closed question (edit) and the summary
     assert replies[-1]["text"].endswith(question_text("confirm_prompt"))
-    assert question_text("summary_sessions_alternating", count=2) in replies[-1]["text"]
+    # Two sessions in this runner's week (Mon/Wed legs fit 48 h apart): two leg sessions.
+    assert question_text("summary_sessions_two_legs", count=2) in replies[-1]["text"]
     after = (await stored_draft(bot))["answers"]
     assert after == {**before, "sessions": 2}
 

@@ -47,7 +47,8 @@ async def test_race_eve_holds_no_session_in_today_week_and_the_count(
     await bot.say("half")
     clock.set(at_nine(eve))
     today = (await bot.say("/today"))[0]["text"]
-    assert T("race.eve") in today and REST_DAY in today
+    # One piece of advice: the race line, then the next session (not a rest-day line too).
+    assert T("race.eve") in today and REST_DAY not in today
     week = (await bot.say("/week"))[0]["text"]
     assert not any(T(f"focus.{f}") in line_of(week, eve) for f in ("core", "legs", "upper"))
     assert count_of(week) != count_of(before)  # one session fewer planned

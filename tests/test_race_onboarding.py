@@ -169,7 +169,8 @@ async def test_the_day_before_the_race_holds_no_session(bot: BotHarness, clock: 
     await bot.say((eve + timedelta(days=1)).isoformat())
     await bot.say("half")
     clock.set(at_nine(eve))
-    assert REST_DAY in (await bot.say("/today"))[0]["text"]
+    eve_text = (await bot.say("/today"))[0]["text"]
+    assert T("race.eve") in eve_text and REST_DAY not in eve_text
     # Two days before: a session again (race week's short core).
     clock.set(at_nine(eve - timedelta(days=1)))
     text = (await bot.say("/today"))[0]["text"]
