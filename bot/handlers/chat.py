@@ -26,7 +26,7 @@ from bot.handlers import commands, loads, this_week, undo
 from bot.handlers import skip as skip_handler
 from bot.handlers import today as today_handler
 from bot.handlers import week as week_handler
-from bot.handlers.done_feeling import feeling_with_done
+from bot.handlers.done_feeling import feeling_in
 from bot.messages import chat as chat_messages
 from bot.messages import skip as skip_messages
 from bot.messages import views
@@ -34,7 +34,7 @@ from bot.messages.callbacks import SwapWhich
 from bot.messages.today import today_message
 from bot.services.calendar import local_today, next_slot
 from bot.services.chat import Moved, glance, move_to_tomorrow, standing, yesterday_of
-from bot.services.log import FeedbackResult, LogResult, record_feedback
+from bot.services.log import FeedbackResult, record_feedback
 from bot.services.notes import just_done, note_after_workout
 from bot.services.plan import read_today
 from bot.store import runners
@@ -73,7 +73,7 @@ async def _log(update: Update, deps: Deps, understood: Understood) -> None:
         async with transaction(deps.sessions) as session:
             day = await yesterday_of(session, chat.id, deps.clock.now())
     reason = deps.content.phrases.reason_of(understood.note or "")
-    outcome = await today_handler.log_and_reply(
+    await today_handler.log_and_reply(
         update,
         deps,
         None,
@@ -81,15 +81,9 @@ async def _log(update: Update, deps: Deps, understood: Understood) -> None:
         note=understood.note,
         day=day,
         reason=SkipReason(reason) if reason is not None and status is LogStatus.SKIPPED else None,
-    )
-    if (
-        outcome is not None
-        and outcome.result is LogResult.LOGGED
-        and status is LogStatus.DONE
-        and outcome.status == LogStatus.DONE
-    ):
         # "done - too hard today": the feeling is the feedback tap's answer.
-        await feeling_with_done(deps, chat, outcome.day, understood.note)
+        feeling=feeling_in(deps.content, understood.note) if status is LogStatus.DONE else None,
+    )
 
 
 async def _answer(

@@ -28,12 +28,12 @@ from bot.coach.weights import (
 from bot.content import Exercise, Texts
 from bot.deps import Deps, get_deps
 from bot.handlers import today as today_handler
-from bot.handlers.done_feeling import feeling_with_done
+from bot.handlers.done_feeling import feeling_in, logged_reply, record_feeling
 from bot.handlers.taps import tap_or_stale
 from bot.messages import views
 from bot.messages.callbacks import WeightButton
 from bot.messages.loads import noted_text
-from bot.messages.today import logged_keyboard, outcome_text
+from bot.messages.today import outcome_text
 from bot.services.calendar import local_today
 from bot.services.history import runner_and_recent_log
 from bot.services.loads import (
@@ -188,6 +188,12 @@ async def _log_with_weights(
         outcome = await log_session(
             session, runner, now=now, status=LogStatus.DONE, note=note, day=day, recent=recent
         )
+        recorded = None
+        if outcome.result is LogResult.LOGGED and outcome.status == LogStatus.DONE:
+            assert outcome.day is not None
+            recorded = await record_feeling(
+                session, chat.id, outcome.day, feeling_in(deps.content, note)
+            )
         logged = None
         told: list[tuple[Exercise, float]] = []
         missing: list[str] = []
@@ -220,10 +226,9 @@ async def _log_with_weights(
     elif not told:
         text += "\n" + t("loads.no_loaded")
     if outcome.result is LogResult.LOGGED and outcome.day is not None:
-        text += "\n\n" + t("feedback.ask")
-        await chat.send_message(text, reply_markup=logged_keyboard(t, outcome.day))
         # "done!! squat was 60kg, felt heavy": the feeling is the feedback tap's answer.
-        await feeling_with_done(deps, chat, outcome.day, note)
+        text, keyboard = logged_reply(t, text, outcome.day, recorded)
+        await chat.send_message(text, reply_markup=keyboard)
         return
     await chat.send_message(text)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
 from bot.coach.status import LogStatus, SkipReason
 from bot.coach.week import Focus
 from bot.deps import Deps, get_deps
 from bot.handlers import skip as skip_handler
+from bot.handlers.done_feeling import logged_reply, record_feeling
 from bot.handlers.taps import tap_or_stale
 from bot.handlers.weight_prompt import weight_prompt
 from bot.messages import skip as skip_messages
@@ -27,7 +28,7 @@ from bot.messages.callbacks import (
     SessionButton,
     SkipButton,
 )
-from bot.messages.today import logged_keyboard, outcome_text, today_message
+from bot.messages.today import outcome_text, today_message
 from bot.services.activity import block_runner, wake_runner
 from bot.services.calendar import local_today
 from bot.services.history import runner_and_recent_log
@@ -94,11 +95,14 @@ async def log_and_reply(
     focus: Focus | None = None,
     query: CallbackQuery | None = None,
     reason: SkipReason | None = None,
+    feeling: str | None = None,
 ) -> LogOutcome | None:
     """Log the session and answer. From a button (``query``, not answered yet), a session
     already logged is answered in the button's toast instead of a message: that is a
-    double tap, and a second message would repeat the first."""
+    double tap, and a second message would repeat the first. A ``feeling`` typed with the
+    "done" is recorded with the log, and the one reply thanks for it."""
     t = deps.content.texts
+    recorded: str | None = None
     chat = update.effective_chat
     assert chat is not None
     now = deps.clock.now()
@@ -119,6 +123,9 @@ async def log_and_reply(
             )
             if outcome.result is LogResult.ASK_FOCUS and status is LogStatus.DONE:
                 deps.draft_cache[chat.id] = await hold_note(session, chat.id, note, now)
+            if outcome.result is LogResult.LOGGED and outcome.status == LogStatus.DONE:
+                assert outcome.day is not None
+                recorded = await record_feeling(session, chat.id, outcome.day, feeling)
     # Replies leave after the commit: a slow send must not hold a database connection.
     if runner is None or not runner.onboarded:
         await chat.send_message(t("done.not_set_up"))
@@ -161,13 +168,10 @@ async def log_and_reply(
     if outcome.result is LogResult.LOGGED and status is LogStatus.DONE and outcome.day is not None:
         # One tap of feedback, used by progression; ↩️ Undo for a "done" by mistake; the
         # weight of a loaded move in one tap (or the question, once).
-        keyboard = logged_keyboard(t, outcome.day)
         line, row = await weight_prompt(deps, chat.id, outcome.day)
         if line:
             text += "\n" + line
-        if row:
-            keyboard = InlineKeyboardMarkup([row, *keyboard.inline_keyboard])
-        text += "\n\n" + t("feedback.ask")
+        text, keyboard = logged_reply(t, text, outcome.day, recorded, row)
         await chat.send_message(text, reply_markup=keyboard)
         return outcome
     await chat.send_message(text)
