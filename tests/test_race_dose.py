@@ -433,7 +433,8 @@ def test_a_taper_under_a_time_limit_keeps_the_moves_of_the_same_session_untapere
     are halved, so it holds every move the untapered session would (the tester saw a
     30-minute limit turn five moves into three under "same moves")."""
     history, _ = lived(week, 35, Coaching(budget_minutes=budget), feedback)
-    race = MONDAY + timedelta(days=35 + TAPER_DAYS[distance] - 1)
+    # The taper starts on day 35 (TAPER_DAYS before the race): nothing lived is reduced.
+    race = MONDAY + timedelta(days=35 + TAPER_DAYS[distance])
     tapered = Coaching(race, budget_minutes=budget, race_distance=distance)
     for offset in range(7):
         day = MONDAY + timedelta(days=35 + offset)

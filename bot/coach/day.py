@@ -156,7 +156,12 @@ def _scaled(session: Session, volume: float) -> Session:
 def _held(targets: Mapping[str, LoadTarget]) -> dict[str, LoadTarget]:
     """Targets that do not go up: after a race and in a lighter week the weight holds."""
     return {
-        name: replace(target, next_kg=min(target.next_kg, target.last_kg))
+        name: replace(
+            target,
+            next_kg=min(target.next_kg, target.last_kg),
+            # Held, the message says "stay at"; a step down stays a step down.
+            change=0 if target.next_kg >= target.last_kg else target.change,
+        )
         if target.next_kg is not None and target.last_kg is not None
         else target
         for name, target in targets.items()
