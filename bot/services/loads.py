@@ -95,8 +95,12 @@ async def logged_session(
     return LoggedSession(runner, today, day, moves, targets, dict(entry.loads))
 
 
-# How many earlier sessions are looked through for a move's first time (a year or so).
-FIRST_TIME_LOOKBACK = 150
+# How many earlier sessions of the same focus are looked through for a move's first time.
+# A template serves three levels (about three weeks), so a move of today's session that is
+# not new was in one of the last few sessions of its focus; each look rebuilds a session
+# (levels and rungs replayed from the log: ~0.5 ms a logged session), so the look stays
+# short — 150 looks cost a long-time runner seconds on every "done".
+FIRST_TIME_LOOKBACK = 3
 
 
 async def first_time_moves(
@@ -117,7 +121,11 @@ async def first_time_moves(
     weighed = {name for e in history for name, _kg in e.loads}
     wanted = [move for move in loaded_moves(plan) if move.id not in weighed]
     earlier = sorted(
-        (e for e in history if e.day < day and e.status == LogStatus.DONE),
+        (
+            e
+            for e in history
+            if e.day < day and e.status == LogStatus.DONE and e.focus is entry.focus
+        ),
         key=lambda e: e.day,
         reverse=True,
     )[:FIRST_TIME_LOOKBACK]
