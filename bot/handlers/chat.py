@@ -83,6 +83,8 @@ async def _log(update: Update, deps: Deps, understood: Understood) -> None:
         reason=SkipReason(reason) if reason is not None and status is LogStatus.SKIPPED else None,
         # "done - too hard today": the feeling is the feedback tap's answer.
         feeling=feeling_in(deps.content, understood.note) if status is LogStatus.DONE else None,
+        # "done but my knee hurt on the squats": the pain rule, in the same reply.
+        pain=status is LogStatus.DONE and is_pain(understood.note or ""),
     )
 
 

@@ -96,11 +96,13 @@ async def log_and_reply(
     query: CallbackQuery | None = None,
     reason: SkipReason | None = None,
     feeling: str | None = None,
+    pain: bool = False,
 ) -> LogOutcome | None:
     """Log the session and answer. From a button (``query``, not answered yet), a session
     already logged is answered in the button's toast instead of a message: that is a
     double tap, and a second message would repeat the first. A ``feeling`` typed with the
-    "done" is recorded with the log, and the one reply thanks for it."""
+    "done" is recorded with the log, and the one reply thanks for it; words that say it
+    hurt (``pain``) get the pain rule in the same reply and count as sore."""
     t = deps.content.texts
     recorded: str | None = None
     chat = update.effective_chat
@@ -125,7 +127,9 @@ async def log_and_reply(
                 deps.draft_cache[chat.id] = await hold_note(session, chat.id, note, now)
             if outcome.result is LogResult.LOGGED and outcome.status == LogStatus.DONE:
                 assert outcome.day is not None
-                recorded = await record_feeling(session, chat.id, outcome.day, feeling)
+                recorded = await record_feeling(
+                    session, chat.id, outcome.day, feeling or ("sore" if pain else None)
+                )
     # Replies leave after the commit: a slow send must not hold a database connection.
     if runner is None or not runner.onboarded:
         await chat.send_message(t("done.not_set_up"))
@@ -171,6 +175,8 @@ async def log_and_reply(
         line, row = await weight_prompt(deps, chat.id, outcome.day)
         if line:
             text += "\n" + line
+        if pain:
+            text += "\n" + t("loads.pain_after_done")
         text, keyboard = logged_reply(t, text, outcome.day, recorded, row)
         await chat.send_message(text, reply_markup=keyboard)
         return outcome
