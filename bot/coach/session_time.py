@@ -123,7 +123,7 @@ def fit_to_budget(
 ) -> list[SessionItem]:
     """The session cut to ``budget_minutes``, keeping what matters.
 
-    1. Extras go first, last first: the core move of a legs session, hops, mobility.
+    1. Extras go first, last first: hops and mobility.
     2. Then every move above two sets loses a set, the longest first: two sets of the
        hinge and the single-leg move do more for a runner than none (the tester's 30-minute
        limit dropped the Romanian deadlift to keep three sets of hip raises).
@@ -143,13 +143,12 @@ def fit_to_budget(
     def over() -> bool:
         return _minutes(current(), warmup_minutes) > budget_minutes
 
-    main_focus = full[0].exercise.focus if full else None
     for index in reversed(range(len(full))):
         if not over():
             break
         item = full[index]
-        extra = item.exercise.kind in ("plyo", "mobility") or item.exercise.focus is not main_focus
-        if extra and not protected(index, item):
+        # The core move of a legs session is no extra: the week's core work is built in.
+        if item.exercise.kind in ("plyo", "mobility") and not protected(index, item):
             del kept[index]
     while over():
         thick = [index for index in kept if kept[index].level.sets > 2]
