@@ -18,7 +18,7 @@ from bot.deps import Deps, get_deps
 from bot.handlers import skip as skip_handler
 from bot.handlers.done_feeling import logged_reply, record_feeling
 from bot.handlers.taps import tap_or_stale
-from bot.handlers.weight_prompt import weight_prompt
+from bot.handlers.weight_prompt import Known, weight_prompt
 from bot.messages import skip as skip_messages
 from bot.messages import views
 from bot.messages.callbacks import (
@@ -31,7 +31,7 @@ from bot.messages.callbacks import (
 from bot.messages.today import outcome_text, today_message
 from bot.services.activity import block_runner, wake_runner
 from bot.services.calendar import local_today
-from bot.services.history import runner_and_recent_log
+from bot.services.history import history_from, runner_and_recent_log
 from bot.services.log import (
     FeedbackResult,
     LogOutcome,
@@ -172,7 +172,13 @@ async def log_and_reply(
     if outcome.result is LogResult.LOGGED and status is LogStatus.DONE and outcome.day is not None:
         # One tap of feedback, used by progression; ↩️ Undo for a "done" by mistake; the
         # weight of a loaded move in one tap (or the question, once).
-        line, row = await weight_prompt(deps, chat.id, outcome.day)
+        # The runner and the log "done" read: no second read for the prompt.
+        known = (
+            Known(runner, history_from(recent, today), outcome.focus)
+            if recent is not None and outcome.focus is not None
+            else None
+        )
+        line, row = await weight_prompt(deps, chat.id, outcome.day, known)
         if line:
             text += "\n" + line
         if pain:

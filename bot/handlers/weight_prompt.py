@@ -8,25 +8,54 @@ them).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from telegram import InlineKeyboardButton
 
+from bot.coach.progression import Entry
+from bot.coach.week import Focus
 from bot.deps import Deps
 from bot.messages.loads import weight_row
-from bot.services.loads import first_time_moves, logged_session
+from bot.services.calendar import local_today
+from bot.services.loads import (
+    LoggedSession,
+    first_time_moves,
+    logged_session,
+    new_moves,
+    session_logged,
+)
 from bot.store.db import transaction
+from bot.store.models import Runner
+
+
+@dataclass(frozen=True)
+class Known:
+    """What "done" read already: the runner, their log before the day, the focus logged —
+    so the prompt needs no database read of its own."""
+
+    runner: Runner
+    history: list[Entry]
+    focus: Focus
 
 
 async def weight_prompt(
-    deps: Deps, chat_id: int, day: date
+    deps: Deps, chat_id: int, day: date, known: Known | None = None
 ) -> tuple[str, list[InlineKeyboardButton] | None]:
     """What "✅ Logged" adds for a session with a loaded move: the same / more / less row
     for its first loaded move with a target, else the question "What weight did you
-    use?" (asked once per move, the first time it comes); nothing otherwise."""
+    use?" (asked once per move, the first time it comes); nothing otherwise. With
+    ``known`` (a typed "done" read the runner and the log in its own transaction), no
+    database read: the bench measured one transaction more per "done" without it."""
     t = deps.content.texts
-    async with transaction(deps.sessions) as session:
-        logged = await logged_session(session, deps.content, chat_id, deps.clock.now(), day)
+    now = deps.clock.now()
+    logged: LoggedSession | None
+    if known is not None:
+        today = local_today(known.runner, now)
+        logged = session_logged(deps.content, known.runner, today, known.history, day, known.focus)
+    else:
+        async with transaction(deps.sessions) as session:
+            logged = await logged_session(session, deps.content, chat_id, now, day)
     if logged is None or not logged.loaded:
         return "", None
     for exercise in logged.loaded:
@@ -37,8 +66,11 @@ async def weight_prompt(
                 return found[0], found[1]
     if logged.kept:
         return "", None
-    async with transaction(deps.sessions) as session:
-        new = await first_time_moves(session, deps.content, chat_id, deps.clock.now(), day)
+    if known is not None:
+        new = new_moves(deps.content, known.runner, known.history, day, known.focus)
+    else:
+        async with transaction(deps.sessions) as session:
+            new = await first_time_moves(session, deps.content, chat_id, now, day)
     if not new:
         return "", None  # asked the first time each of these moves came: once is enough
     return t("loads.ask"), None

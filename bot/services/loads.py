@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.day import DayPlan
 from bot.coach.loads import UNITS, LoadTarget
+from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus
 from bot.coach.weights import MAX_KG, Reading, kilograms, match_exercise, named_move
@@ -85,14 +86,28 @@ async def logged_session(
     entry = next((e for e in found.history if e.day == day), None)
     if entry is None or entry.status != LogStatus.DONE:
         return None
+    return session_logged(content, runner, today, found.history, day, entry.focus, entry.loads)
+
+
+def session_logged(
+    content: Content,
+    runner: Runner,
+    today: date,
+    history: list[Entry],
+    day: date,
+    focus: Focus,
+    loads: Sequence[tuple[str, float]] = (),
+) -> LoggedSession:
+    """The session logged done on ``day``, from the log before it (no database read): "done"
+    has the runner and the log in hand already."""
     # The session as it was shown that day, before it was logged: its targets are the
     # ones the session message gave (a lighter week's held weights included), so the
     # "(target X)" under "✅ Logged" is the number the runner just read.
-    before = [e for e in found.history if e.day < day]
-    plan = day_plan(content, runner, before, day, focus=Focus(entry.focus))
+    before = [e for e in history if e.day < day]
+    plan = day_plan(content, runner, before, day, focus=Focus(focus))
     moves = loaded_moves(plan)
     targets: dict[str, LoadTarget] = dict(plan.targets) if plan is not None else {}
-    return LoggedSession(runner, today, day, moves, targets, dict(entry.loads))
+    return LoggedSession(runner, today, day, moves, targets, dict(loads))
 
 
 # How many earlier sessions of the same focus are looked through for a move's first time.
@@ -106,26 +121,28 @@ FIRST_TIME_LOOKBACK = 3
 async def first_time_moves(
     session: AsyncSession, content: Content, chat_id: int, now: datetime, day: date
 ) -> tuple[Exercise, ...]:
-    """The loaded moves of the session logged done on ``day`` that the runner meets there
-    for the first time with no weight ever logged for them: the ones "What weight did you
-    use?" is asked about. A move an earlier session had was asked about then — the
-    question comes once per move, not after every loaded session."""
+    """``new_moves`` for the session logged done on ``day``, read from the database."""
     found = await read_today(session, chat_id, now)
     if found is None:
         return ()
     entry = next((e for e in found.history if e.day == day), None)
     if entry is None or entry.status != LogStatus.DONE:
         return ()
-    history = found.history
-    plan = day_plan(content, found.runner, [e for e in history if e.day < day], day, entry.focus)
+    return new_moves(content, found.runner, found.history, day, entry.focus)
+
+
+def new_moves(
+    content: Content, runner: Runner, history: list[Entry], day: date, focus: Focus
+) -> tuple[Exercise, ...]:
+    """The loaded moves of the session done on ``day`` that the runner meets there for the
+    first time with no weight ever logged for them: the ones "What weight did you use?" is
+    asked about. A move an earlier session of its focus had was asked about then — the
+    question comes once per move, not after every loaded session."""
+    plan = day_plan(content, runner, [e for e in history if e.day < day], day, focus)
     weighed = {name for e in history for name, _kg in e.loads}
     wanted = [move for move in loaded_moves(plan) if move.id not in weighed]
     earlier = sorted(
-        (
-            e
-            for e in history
-            if e.day < day and e.status == LogStatus.DONE and e.focus is entry.focus
-        ),
+        (e for e in history if e.day < day and e.status == LogStatus.DONE and e.focus is focus),
         key=lambda e: e.day,
         reverse=True,
     )[:FIRST_TIME_LOOKBACK]
@@ -135,7 +152,7 @@ async def first_time_moves(
         seen = loaded_moves(
             day_plan(
                 content,
-                found.runner,
+                runner,
                 [e for e in history if e.day < before.day],
                 before.day,
                 before.focus,
