@@ -183,7 +183,8 @@ def adjust(
     ``focus`` is what the calendar placed; in race week anything but legs allowed (race
     week's ``LAST_LEGS``, decided by ``day.day_focus``) is short easy core. A lighter week's
     level is the caller's (the previous week's, ``day.session_on``)."""
-    if phase is RacePhase.RACE_WEEK:
+    if phase in (RacePhase.RACE_WEEK, RacePhase.LEGS_REST):
+        # Race week, and legs placed in the recovery's first days: short, easy core.
         return Adjustment(
             focus=Focus.CORE,
             level=clamp_level(level - RACE_WEEK_LEVELS_DOWN),

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.coach.phases import scale_volume
+from bot.coach.rungs import picked
 from bot.coach.session_time import SessionItem, estimate_minutes, fit_to_budget
 from bot.coach.week import Equipment, Focus
 from bot.content import MAX_LEVEL, Catalog, Exercise, kit_for
@@ -46,19 +47,9 @@ def build_session(
     main lift and the ``keep`` moves stay (``session_time.fit_to_budget``).
     """
     kit = kit_for(equipment, pull_up_bar)
-    template = catalog.template_for(focus, min(level, MAX_LEVEL))
     items: list[SessionItem] = []
-    used: set[str] = set()
-    for slot in template.slots:
-        exercise = catalog.pick(slot, kit)
-        swap = (swaps or {}).get(exercise.id)
-        if swap in catalog.exercises and swap not in used:
-            candidate = catalog.exercises[swap]
-            if candidate.focus is focus and set(candidate.needs) <= kit:
-                exercise = candidate
-        if exercise.id in used or (exercise.kind == "plyo" and not plyo):
-            continue
-        used.add(exercise.id)
+    # The moves as the per-exercise rungs replay them (``rungs.picked``): one picking rule.
+    for exercise in picked(catalog, focus, level, kit, swaps, plyo=plyo):
         rung = (rungs or {}).get(exercise.id, level)
         step = max(1, min(rung, len(exercise.levels))) - 1
         prescription = exercise.levels[step]

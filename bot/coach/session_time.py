@@ -14,6 +14,7 @@ heavy working set).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.content import Exercise, Level
@@ -111,6 +112,10 @@ def _with_sets(item: SessionItem, sets: int) -> SessionItem:
     return SessionItem(item.exercise, item.level.model_copy(update={"sets": sets}))
 
 
+# What a session under a time limit gives up first: hops and mobility.
+EXTRAS = ("plyo", "mobility")
+
+
 def protected(index: int, item: SessionItem) -> bool:
     """Kept whatever the time limit: the main lift (first) and runner-specific work
     (``keep``: calves, hips, adductors, tendons — the moves that cut running injuries;
@@ -143,30 +148,30 @@ def fit_to_budget(
     def over() -> bool:
         return _minutes(current(), warmup_minutes) > budget_minutes
 
-    for index in reversed(range(len(full))):
-        if not over():
-            break
-        item = full[index]
-        # The core move of a legs session is no extra: the week's core work is built in.
-        if item.exercise.kind in ("plyo", "mobility") and not protected(index, item):
-            del kept[index]
-    while over():
-        thick = [index for index in kept if kept[index].level.sets > 2]
-        if not thick:
-            break
-        longest = max(thick, key=lambda index: (item_seconds(kept[index]), -index))
-        kept[longest] = _with_sets(kept[longest], kept[longest].level.sets - 1)
-    for index in reversed(range(len(full))):
-        if not over():
-            break
-        if index in kept and not protected(index, full[index]):
-            del kept[index]
-    while over():
-        cuttable = [index for index in kept if kept[index].level.sets > 1]
-        if not cuttable:
-            break
-        longest = max(cuttable, key=lambda index: (item_seconds(kept[index]), -index))
-        kept[longest] = _with_sets(kept[longest], kept[longest].level.sets - 1)
+    def drop(may_go: Callable[[int, SessionItem], bool]) -> None:
+        for index in reversed(range(len(full))):
+            if not over():
+                return
+            if index in kept and may_go(index, full[index]):
+                del kept[index]
+
+    def cut_sets(down_to: int) -> None:
+        while over():
+            cuttable = [index for index in kept if kept[index].level.sets > down_to]
+            if not cuttable:
+                return
+            longest = max(cuttable, key=lambda index: (item_seconds(kept[index]), -index))
+            kept[longest] = _with_sets(kept[longest], kept[longest].level.sets - 1)
+
+    # The core move of a legs session is no extra: the week's core work is built in.
+    drop(
+        lambda index, item: (
+            item.exercise.kind in ("plyo", "mobility") and not protected(index, item)
+        )
+    )
+    cut_sets(2)
+    drop(lambda index, item: not protected(index, item))
+    cut_sets(1)
     if over() or _minutes(current(), warmup_minutes) >= FLOOR_SHARE * budget_minutes:
         return current()
     for index, item in enumerate(full):
