@@ -9,7 +9,6 @@ catalogue, never from literal strings here."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -18,38 +17,21 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-import testkit.harness as harness_module
 from bot.coach.loads import KG_PER_LB
-from bot.coach.week import Focus
 from bot.coach.weights import match_exercise
-from bot.content import Content, Exercise
+from bot.content import Exercise
 from bot.messages.callbacks import WeightButton
 from bot.services.history import history_of
-from bot.services.loads import loaded_moves
-from bot.services.plan import plan_of_session, read_today, session_of_day
 from bot.store.db import SessionFactory, transaction
 from bot.store.logs import loads_of
 from bot.store.models import SessionLog
-from testkit.harness import BotHarness, FakeClock, onboard, runner_row, shared_content, texts
+from testkit.harness import BotHarness, FakeClock, onboard, runner_row, texts
 from testkit.stub_bot_api import StubBotAPI
+from tests.loads_kit import LOADED, loaded_bot, loaded_today
 
 BERLIN_OFFSET = timedelta(hours=1)  # November/December in Berlin
 
 
-def _loaded_content(content: Content) -> Content:
-    def loaded(exercise: Exercise) -> Exercise:
-        if exercise.focus is not Focus.LEGS:
-            return exercise
-        levels = [level.model_copy(update={"load": True}) for level in exercise.levels]
-        return exercise.model_copy(update={"levels": levels})
-
-    exercises = {key: loaded(value) for key, value in content.catalog.exercises.items()}
-    return dataclasses.replace(
-        content, catalog=dataclasses.replace(content.catalog, exercises=exercises)
-    )
-
-
-LOADED = _loaded_content(shared_content())
 T = LOADED.texts
 
 
@@ -60,22 +42,8 @@ async def bot(
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[BotHarness]:
-    monkeypatch.setattr(harness_module, "shared_content", lambda: LOADED)
-    harness = BotHarness(stub=stub, sessions=sessions, clock=clock)
-    await harness.start()
-    yield harness
-    await harness.stop()
-
-
-async def _loaded_today(bot: BotHarness) -> tuple[Exercise, ...]:
-    """Today's session's loaded moves (in its order), as the bot builds it."""
-    async with transaction(bot.sessions) as session:
-        found = await read_today(session, bot.chat_id, bot.clock.now())
-    assert found is not None
-    day = session_of_day(found.runner, found.calendar, found.history, found.day, found.day)
-    if day is None:
-        return ()
-    return loaded_moves(plan_of_session(LOADED, found.runner, found.calendar, found.history, day))
+    async for harness in loaded_bot(stub, sessions, clock, monkeypatch):
+        yield harness
 
 
 async def _to_a_loaded_day(
@@ -87,7 +55,7 @@ async def _to_a_loaded_day(
     for offset in range(14):
         day = start + timedelta(days=offset)
         bot.clock.set(datetime(day.year, day.month, day.day, 8, 0, tzinfo=UTC))
-        moves = await _loaded_today(bot)
+        moves = await loaded_today(bot)
         if moves and (having is None or having in moves):
             return moves
     raise AssertionError("no session with a loaded move in two weeks")

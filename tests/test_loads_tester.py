@@ -8,7 +8,6 @@ literal strings here (the messages under test are this helper's own content)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +18,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
-import testkit.harness as harness_module
 from bot.coach.loads import (
     KG_PER_LB,
     LoadTarget,
@@ -35,30 +33,15 @@ from bot.coach.session_time import SessionItem
 from bot.coach.week import Focus
 from bot.coach.week_change import normalise
 from bot.coach.weights import is_pain, load_words, named_move, read_unitless
-from bot.content import Content, Exercise
+from bot.content import Exercise
 from bot.messages.loads import target_text, weight_row
-from bot.services.loads import loaded_moves
-from bot.services.plan import plan_of_session, read_today, session_of_day
+from bot.services.plan import read_today, session_of_day
 from bot.store.db import SessionFactory, transaction
 from bot.store.models import SessionLog
-from testkit.harness import BotHarness, FakeClock, onboard, shared_content, texts
+from testkit.harness import BotHarness, FakeClock, onboard, texts
 from testkit.stub_bot_api import StubBotAPI
+from tests.loads_kit import LOADED, loaded_bot, loaded_today
 
-
-def _loaded_content(content: Content) -> Content:
-    def loaded(exercise: Exercise) -> Exercise:
-        if exercise.focus is not Focus.LEGS:
-            return exercise
-        levels = [level.model_copy(update={"load": True}) for level in exercise.levels]
-        return exercise.model_copy(update={"levels": levels})
-
-    exercises = {key: loaded(value) for key, value in content.catalog.exercises.items()}
-    return dataclasses.replace(
-        content, catalog=dataclasses.replace(content.catalog, exercises=exercises)
-    )
-
-
-LOADED = _loaded_content(shared_content())
 T = LOADED.texts
 # The words the next session uses to ask for a feeling never given.
 ASKS_FEELING = T("ask_feedback.line", day="§").split("§")[-1].strip()[:20]
@@ -71,21 +54,8 @@ async def bot(
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[BotHarness]:
-    monkeypatch.setattr(harness_module, "shared_content", lambda: LOADED)
-    harness = BotHarness(stub=stub, sessions=sessions, clock=clock)
-    await harness.start()
-    yield harness
-    await harness.stop()
-
-
-async def _loaded_today(bot: BotHarness) -> tuple[Exercise, ...]:
-    async with transaction(bot.sessions) as session:
-        found = await read_today(session, bot.chat_id, bot.clock.now())
-    assert found is not None
-    day = session_of_day(found.runner, found.calendar, found.history, found.day, found.day)
-    if day is None:
-        return ()
-    return loaded_moves(plan_of_session(LOADED, found.runner, found.calendar, found.history, day))
+    async for harness in loaded_bot(stub, sessions, clock, monkeypatch):
+        yield harness
 
 
 async def _has_session(bot: BotHarness) -> bool:
@@ -109,7 +79,7 @@ async def _to_a_day(bot: BotHarness, after: date | None, *, loaded: bool) -> tup
         _at(bot, day)
         if not await _has_session(bot):
             continue
-        moves = await _loaded_today(bot)
+        moves = await loaded_today(bot)
         if moves or not loaded:
             return moves
     raise AssertionError("no such session in three weeks")
@@ -402,7 +372,7 @@ async def test_a_number_after_done_is_a_note_when_no_move_has_a_weight(bot: BotH
     day: date | None = None
     for _ in range(10):
         await _to_a_day(bot, day, loaded=False)
-        if not await _loaded_today(bot):
+        if not await loaded_today(bot):
             break
         day = (bot.clock.now() + timedelta(hours=1)).date()
     else:
