@@ -58,7 +58,7 @@ def build_session(
             prescription = prescription.model_copy(update={"sets": sets})
         items.append(SessionItem(exercise=exercise, level=prescription))
     warmup = catalog.warmups.get(focus)
-    warmup_minutes = warmup.minutes if warmup is not None else 0
+    warmup_minutes = warmup_within(warmup.minutes, budget_minutes) if warmup is not None else 0
     if budget_minutes is not None:
         items = fit_to_budget(items, budget_minutes, warmup_minutes)
     return Session(
@@ -68,6 +68,20 @@ def build_session(
         warmup_minutes=warmup_minutes,
         warmup_moves=tuple(warmup_names(catalog, warmup.moves)) if warmup is not None else (),
     )
+
+
+# A short time limit keeps the warm-up short: a fifth of the limit, at least 2 minutes —
+# a 10-minute limit with the full 5-minute warm-up came out at 12-13 minutes, as the main
+# lift and the runner-specific moves at one set each did not fit beside it.
+WARMUP_SHARE_OF_LIMIT = 5
+MIN_WARMUP_MINUTES = 2
+
+
+def warmup_within(minutes: int, budget_minutes: int | None) -> int:
+    """The warm-up's minutes under the runner's time limit (all of them without one)."""
+    if budget_minutes is None:
+        return minutes
+    return min(minutes, max(MIN_WARMUP_MINUTES, budget_minutes // WARMUP_SHARE_OF_LIMIT))
 
 
 def warmup_names(catalog: Catalog, moves: list[str]) -> list[str]:
