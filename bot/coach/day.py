@@ -59,6 +59,8 @@ class DayPlan:
     targets: Mapping[str, LoadTarget] = field(default_factory=dict)
     # The day of an earlier session the runner never said how it felt: asked once, here.
     ask_feedback: date | None = None
+    # The session before a taper's or lighter week's share of the sets (what its rungs are).
+    full: Session | None = None
 
 
 SORE_DAYS = 2  # "sore" counts for this many days
@@ -175,10 +177,16 @@ def session_on(
     day: date,
     coaching: Coaching = Coaching(),
     focus: Focus | None = None,
+    *,
+    with_previous: bool = True,
 ) -> DayPlan | None:
     """The session for ``day``: the weekly plan's, or ``focus`` (the calendar's session
     of that day: moved, offered again, or a week unlike the usual), as ``day_focus``
-    changes it, dosed as ``phases.adjust`` says for the day's place in the season."""
+    changes it, dosed as ``phases.adjust`` says for the day's place in the season.
+
+    ``previous`` is the last session of the focus as *that* day built it (its lighter
+    week's rungs included), so "since last time" names only what really changed; without
+    ``with_previous`` (building that previous session) it is left out."""
     decided = day_focus(week, history, day, coaching, focus or plan_for_date(week, day))
     if decided is None:
         return None
@@ -235,7 +243,11 @@ def session_on(
         # No hops on legs still recovering from a race (its phases cut the rest).
         plyo=plyo_allowed(week, history, day) and decided.phase is not RacePhase.RECOVERY,
     )
-    previous = _previous_session(catalog, week, history, day, adjustment.focus, coaching)
+    previous = (
+        _previous_session(catalog, week, history, day, adjustment.focus, coaching)
+        if with_previous
+        else None
+    )
     targets = load_targets(full, previous, history, day, coaching.weight_unit)
     return DayPlan(
         day,
@@ -248,6 +260,7 @@ def session_on(
         decided.sore_swap,
         targets=_held(targets) if adjustment.hold_loads else targets,
         ask_feedback=unrated_before(history, day),
+        full=full,
     )
 
 
@@ -259,6 +272,8 @@ def _previous_session(
     focus: Focus,
     coaching: Coaching,
 ) -> Session | None:
+    """The last session of ``focus`` before ``day``, as that day built it (before its own
+    share of the sets): the rungs it really had, a lighter week's cap included."""
     earlier = [
         entry
         for entry in history
@@ -267,32 +282,12 @@ def _previous_session(
     if not earlier:
         return None
     last = max(earlier, key=lambda entry: entry.day)
-    start = STARTING_LEVEL[week.experience]
-    reduced = reduced_days(history, coaching)
-    states = levels_on(start, history, last.day, coaching.breaks, reduced=reduced)
-    level = states[focus].level
-    return build_session(
-        catalog,
-        focus,
-        level,
-        week.equipment,
-        week.pull_up_bar,
-        budget_minutes=coaching.budget_minutes,
-        swaps=coaching.swaps,
-        rungs=rungs_on(
-            catalog,
-            week,
-            history,
-            last.day,
-            focus,
-            level,
-            coaching.swaps,
-            start=start,
-            breaks=coaching.breaks,
-            reduced=reduced,
-        ),
-        plyo=plyo_allowed(week, history, last.day),
+    shown = session_on(
+        catalog, week, history, last.day, coaching, focus=last.focus, with_previous=False
     )
+    if shown is None or shown.session.focus is not focus:
+        return None
+    return shown.full
 
 
 @dataclass(frozen=True)
