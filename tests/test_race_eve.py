@@ -55,3 +55,18 @@ async def test_race_eve_holds_no_session_in_today_week_and_the_count(
     clock.set(at_nine(eve + timedelta(days=2)))
     week = (await bot.say("/week"))[0]["text"]
     assert line_of(week, eve).startswith(T("week.marker_rest"))  # no miss either
+
+
+async def test_week_names_race_day_as_the_race(bot: BotHarness, clock: Any) -> None:
+    """Re-test: /week on race day showed the run usually on that day ("🏃 long run")."""
+    await tap_through(bot)
+    await bot.tap(T("buttons.looks_good"))
+    race = date(2026, 12, 5)  # a Saturday: the long run's day in this runner's week
+    menu = (await bot.say("/settings"))[-1]
+    await bot.tap(T("settings_field.race_date"), menu)
+    await bot.say(race.isoformat())
+    await bot.say("half")
+    clock.set(at_nine(race))
+    week = (await bot.say("/week"))[0]["text"]
+    assert T("race.week_line") in line_of(week, race), line_of(week, race)
+    assert T("onboarding.summary_long") not in line_of(week, race)

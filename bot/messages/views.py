@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -585,15 +585,19 @@ def week_lines(
     week: RunnerWeek,
     monday: date,
     sessions: Mapping[int, Focus | None] | None = None,
+    race_day: date | None = None,
 ) -> list[str]:
     """The week day by day: runs and strength. ``sessions`` (weekday -> focus or None)
     overrides the plan's strength with what the days actually hold (/week: a sore swap,
-    race week's core, no session on race day), so the line and /today never disagree."""
+    race week's core, no session on race day), so the line and /today never disagree;
+    ``race_day``, in this week, reads as the race, not as the run usually on that day."""
     plan = plan_week(week, week_index_of(monday))
     lines = []
     for weekday in range(7):
         parts: list[str] = []
-        if (run := run_label(t, week, weekday)) is not None:
+        if race_day is not None and monday + timedelta(days=weekday) == race_day:
+            parts.append(t("race.week_line"))
+        elif (run := run_label(t, week, weekday)) is not None:
             parts.append(run)
         focus = plan.focus_on(weekday)
         if sessions is not None and weekday in sessions:

@@ -87,9 +87,9 @@ def _lines(t: Texts, view: WeekView, shown: ThisWeek | None) -> list[str]:
     held = _held(view)
     if shown is None or not shown.changed:
         week = shown.week if shown is not None else view.week
-        return views.week_lines(t, week, view.monday, held)
-    before = views.week_lines(t, shown.usual, view.monday, held)
-    after = views.week_lines(t, shown.week, view.monday, held)
+        return views.week_lines(t, week, view.monday, held, view.race_day)
+    before = views.week_lines(t, shown.usual, view.monday, held, view.race_day)
+    after = views.week_lines(t, shown.week, view.monday, held, view.race_day)
     return [
         before[index] if view.monday + timedelta(days=index) < shown.since else after[index]
         for index in range(7)
