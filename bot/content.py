@@ -158,6 +158,23 @@ class Catalog:
         return exercise
 
 
+def headline(variant: str) -> tuple[str, str]:
+    """A variant as the move and how it is done ("Split squat, rear foot on a low step" →
+    "Split squat", "rear foot on a low step"): the list shows the move and the folded cues
+    the rest, so the catalogue's longest variants (60-odd characters) take one line."""
+    cuts = [at for at in (variant.find(", "), variant.find(" (")) if at > 0]
+    if not cuts:
+        return variant, ""
+    at = min(cuts)
+    detail = variant[at:].lstrip(", ").strip()
+    close = detail.find(")")
+    if detail.startswith("(") and close > 0:
+        # "(slow high knees), dumbbell" reads "slow high knees, dumbbell", not with a
+        # stray bracket ("Suitcase march: (slow high knees), heavier dumbbell").
+        detail = (detail[1:close] + detail[close + 1 :]).strip()
+    return variant[:at], detail
+
+
 class Texts:
     """Every message the runner reads, looked up by a dotted key."""
 

@@ -10,7 +10,7 @@ import pytest
 
 import testkit.harness as harness_module
 from bot.coach.week import Focus
-from bot.content import Content, Exercise
+from bot.content import Content, Exercise, headline
 from bot.services.loads import loaded_moves
 from bot.services.plan import plan_of_session, read_today, session_of_day
 from bot.store.db import SessionFactory, transaction
@@ -59,3 +59,16 @@ async def loaded_today(bot: BotHarness) -> tuple[Exercise, ...]:
     if day is None:
         return ()
     return loaded_moves(plan_of_session(LOADED, found.runner, found.calendar, found.history, day))
+
+
+async def shown_names(bot: BotHarness) -> dict[str, str]:
+    """Today's loaded moves as the session's list names them (``content.headline`` of the
+    rung's variant): the name the replies about a weight use."""
+    async with transaction(bot.sessions) as session:
+        found = await read_today(session, bot.chat_id, bot.clock.now())
+    assert found is not None
+    day = session_of_day(found.runner, found.calendar, found.history, found.day, found.day)
+    assert day is not None
+    plan = plan_of_session(LOADED, found.runner, found.calendar, found.history, day)
+    assert plan is not None
+    return {item.exercise.id: headline(item.level.variant)[0] for item in plan.session.items}

@@ -27,7 +27,7 @@ from bot.store.logs import loads_of
 from bot.store.models import SessionLog
 from testkit.harness import BotHarness, FakeClock, onboard, runner_row, texts
 from testkit.stub_bot_api import StubBotAPI
-from tests.loads_kit import LOADED, loaded_bot, loaded_today
+from tests.loads_kit import LOADED, loaded_bot, loaded_today, shown_names
 
 BERLIN_OFFSET = timedelta(hours=1)  # November/December in Berlin
 
@@ -83,12 +83,13 @@ async def test_done_with_a_weight_logs_and_notes_it_in_one_reply(bot: BotHarness
     moves = await _gym_runner(bot)
     squat = match_exercise("squat", moves)
     assert squat is not None
+    names = await shown_names(bot)  # the session's own name for each move
     replies = await bot.say("done, squat 60 kg")
     assert len(replies) == 1, replies
     [log] = await _logs(bot)
     assert log.status == "done" and log.note is None
     assert _loads(log) == {squat.id: 60.0}
-    assert squat.name in replies[0]["text"] and "60 kg" in replies[0]["text"]
+    assert names[squat.id] in replies[0]["text"] and "60 kg" in replies[0]["text"]
     assert replies[0].get("reply_markup"), "how it felt, and undo, as after a plain done"
 
 

@@ -8,6 +8,7 @@ written — not the weight, not the "done" it came with: the runner will type it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from telegram import Chat, Update
@@ -83,13 +84,15 @@ def _note_of(understood: Understood) -> str | None:
     return rest or None
 
 
-def _not_in_session(t: Texts, names: list[str], loaded: tuple[Exercise, ...]) -> str:
+def _not_in_session(
+    t: Texts, names: list[str], loaded: tuple[Exercise, ...], shown: Mapping[str, str]
+) -> str:
     """ "Today's session has no squat — its moves with a weight: Lat pulldown, Seated
     cable row. Nothing saved for it." """
     name = views.user_text(", ".join(names))
     if not loaded:
         return t("loads.not_in_session_none", name=name)
-    moves = t("loads.noted_join").join(exercise.name for exercise in loaded)
+    moves = t("loads.noted_join").join(shown.get(e.id, e.name) for e in loaded)
     return t("loads.not_in_session", name=name, moves=moves)
 
 
@@ -155,9 +158,9 @@ async def _note_weights(deps: Deps, chat: Chat, logged: LoggedSession, reading: 
         async with transaction(deps.sessions) as session:
             await keep_weights(session, chat.id, logged.day, told)
     shown = await _maybe_set_unit(deps, chat.id, reading, unit) if told else unit
-    lines = [noted_text(t, told, shown)] if told else []
+    lines = [noted_text(t, told, shown, logged.names)] if told else []
     if missing:
-        lines.append(_not_in_session(t, missing, logged.loaded))
+        lines.append(_not_in_session(t, missing, logged.loaded, logged.names))
     await chat.send_message("\n".join(lines))
 
 
@@ -220,9 +223,9 @@ async def _log_with_weights(
     today = local_today(runner, now)
     text = outcome_text(t, outcome, today, note if outcome.result is LogResult.LOGGED else None)
     if told:
-        text += "\n" + noted_text(t, told, shown)
+        text += "\n" + noted_text(t, told, shown, logged.names)
     if missing:
-        text += "\n" + _not_in_session(t, missing, logged.loaded)
+        text += "\n" + _not_in_session(t, missing, logged.loaded, logged.names)
     elif not told:
         text += "\n" + t("loads.no_loaded")
     if outcome.result is LogResult.LOGGED and outcome.day is not None:
@@ -257,7 +260,7 @@ async def on_weight_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer(views.toast(t("loads.answer_already")))
         return
     await query.answer(views.toast(t("loads.answer_noted")))
-    await chat.send_message(noted_text(t, [(exercise, kg)], logged.unit))
+    await chat.send_message(noted_text(t, [(exercise, kg)], logged.unit, logged.names))
 
 
 async def units_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

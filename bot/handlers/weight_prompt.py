@@ -61,7 +61,7 @@ async def weight_prompt(
     for exercise in logged.loaded:
         target = logged.targets.get(exercise.id)
         if target is not None and exercise.id not in logged.kept:
-            found = weight_row(t, day, exercise, target, logged.unit)
+            found = weight_row(t, day, exercise, target, logged.unit, logged.names)
             if found is not None:
                 return found[0], found[1]
     if logged.kept:

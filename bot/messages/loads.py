@@ -7,7 +7,7 @@ Stored in kilograms, shown in the runner's unit (``runners.weight_unit``): 61.23
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from telegram import InlineKeyboardButton
@@ -48,7 +48,12 @@ def target_text(t: Texts, target: LoadTarget, unit: str) -> str | None:
 
 
 def weight_row(
-    t: Texts, day: date, exercise: Exercise, target: LoadTarget, unit: str
+    t: Texts,
+    day: date,
+    exercise: Exercise,
+    target: LoadTarget,
+    unit: str,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[str, list[InlineKeyboardButton]] | None:
     """The line and the "same 60 kg / more 62.5 / less 57.5" row for the first loaded move: the
     target, one step more, one step less (the kit's step, as the targets take it)."""
@@ -80,14 +85,24 @@ def weight_row(
                 callback_data=_data(day, exercise, less),
             )
         )
-    return t("loads.row_intro", name=exercise.name, target=weight), buttons
+    name = (names or {}).get(exercise.id, exercise.name)
+    return t("loads.row_intro", name=name, target=weight), buttons
 
 
 def _data(day: date, exercise: Exercise, kg: float) -> str:
     return WeightButton(day, exercise.id, round(kg * 1000)).pack()
 
 
-def noted_text(t: Texts, told: Sequence[tuple[Exercise, float]], unit: str) -> str:
-    """ "🏋️ Noted: Squat 60 kg, RDL 40 kg." """
-    items = [t("loads.noted_item", name=e.name, weight=weight_text(t, kg, unit)) for e, kg in told]
+def noted_text(
+    t: Texts,
+    told: Sequence[tuple[Exercise, float]],
+    unit: str,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """ "🏋️ Noted: Squat 60 kg, RDL 40 kg." — each move by the name the session gave it."""
+    shown = names or {}
+    items = [
+        t("loads.noted_item", name=shown.get(e.id, e.name), weight=weight_text(t, kg, unit))
+        for e, kg in told
+    ]
     return t("loads.noted", list=t("loads.noted_join").join(items))

@@ -22,7 +22,7 @@ from bot.coach.plan import plan_week, week_index_of
 from bot.coach.session_time import SessionItem, barbell, first_heavy
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus, PlannedDay, RunnerWeek
-from bot.content import Level, Texts
+from bot.content import Level, Texts, headline
 from bot.messages import ask_feedback
 from bot.messages.callbacks import (
     DidButton,
@@ -154,23 +154,6 @@ def session_text(
 
 def escape(text: str) -> str:
     return html.escape(text, quote=False)
-
-
-def headline(variant: str) -> tuple[str, str]:
-    """A variant as the move and how it is done ("Split squat, rear foot on a low step" →
-    "Split squat", "rear foot on a low step"): the list shows the move and the folded cues
-    the rest, so the catalogue's longest variants (60-odd characters) take one line."""
-    cuts = [at for at in (variant.find(", "), variant.find(" (")) if at > 0]
-    if not cuts:
-        return variant, ""
-    at = min(cuts)
-    detail = variant[at:].lstrip(", ").strip()
-    close = detail.find(")")
-    if detail.startswith("(") and close > 0:
-        # "(slow high knees), dumbbell" reads "slow high knees, dumbbell", not with a
-        # stray bracket ("Suitcase march: (slow high knees), heavier dumbbell").
-        detail = (detail[1:close] + detail[close + 1 :]).strip()
-    return variant[:at], detail
 
 
 # Details that name the weight, not the move: a logged weight says it better ("empty bar"

@@ -21,7 +21,7 @@ from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus
 from bot.coach.weights import MAX_KG, Reading, kilograms, match_exercise, named_move
-from bot.content import Content, Exercise
+from bot.content import Content, Exercise, headline
 from bot.services.calendar import local_today
 from bot.services.log import DONE_LOOKBACK_DAYS
 from bot.services.plan import day_plan, plan_of_session, read_today, session_of_day
@@ -41,6 +41,9 @@ class LoggedSession:
     loaded: tuple[Exercise, ...]
     targets: dict[str, LoadTarget] = field(default_factory=dict)
     kept: dict[str, float] = field(default_factory=dict)
+    # Each loaded move as that session's list named it ("Back squat" for the barbell back
+    # squat's rung), so the replies about its weight use the name the runner just read.
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def unit(self) -> str:
@@ -107,7 +110,12 @@ def session_logged(
     plan = day_plan(content, runner, before, day, focus=Focus(focus))
     moves = loaded_moves(plan)
     targets: dict[str, LoadTarget] = dict(plan.targets) if plan is not None else {}
-    return LoggedSession(runner, today, day, moves, targets, dict(loads))
+    names = (
+        {item.exercise.id: headline(item.level.variant)[0] for item in plan.session.items}
+        if plan is not None
+        else {}
+    )
+    return LoggedSession(runner, today, day, moves, targets, dict(loads), names)
 
 
 # How many earlier sessions of the same focus are looked through for a move's first time.
