@@ -105,6 +105,9 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     await application.bot.set_my_commands(
         [BotCommand(name, t(f"commands.{name}")) for name in COMMANDS]
     )
+    # What a new user sees in the empty chat before /start, and on the bot's profile.
+    await application.bot.set_my_description(t("about.description"))
+    await application.bot.set_my_short_description(t("about.short_description"))
     async with transaction(deps.sessions) as session:
         deps.inactive = await inactive_chat_ids(session)
     await fill_draft_cache(deps)

@@ -8,7 +8,7 @@ from sqlmodel import select
 from bot.app import COMMANDS
 from bot.store.db import transaction
 from bot.store.models import ConversationState, OnboardingDraft, Reminder, Runner, SessionLog
-from testkit.harness import CHAT, BotHarness, onboard
+from testkit.harness import CHAT, BotHarness, onboard, shared_content
 
 
 async def count_rows(bot: BotHarness, model: type) -> int:
@@ -21,6 +21,18 @@ async def test_the_command_menu_is_set_at_start(bot: BotHarness) -> None:
     names = [command["command"] for command in call.params["commands"]]
     assert names == list(COMMANDS)
     assert all(command["description"] for command in call.params["commands"])
+
+
+async def test_the_description_a_new_user_sees_is_set_at_start(bot: BotHarness) -> None:
+    """The empty chat before /start shows the bot's description, and its profile the short
+    one (Telegram: at most 512 and 120 characters); both from content/messages/about.toml."""
+    t = shared_content().texts
+    [long] = bot.stub.calls_to("setMyDescription")
+    [short] = bot.stub.calls_to("setMyShortDescription")
+    assert long.params["description"] == t("about.description")
+    assert short.params["short_description"] == t("about.short_description")
+    assert 0 < len(long.params["description"]) <= 512
+    assert 0 < len(short.params["short_description"]) <= 120
 
 
 async def test_help_lists_every_command_one_line_each(bot: BotHarness) -> None:
