@@ -149,7 +149,7 @@ def _redacting_excepthook(redact: RedactTokens) -> Any:
 def main() -> int:
     settings = load_settings()
     secrets = secrets_of(settings)
-    setup_logging(settings.log_level, secrets=secrets)
+    setup_logging(settings.log_level, secrets=secrets, fmt=settings.log_format)
     sys.excepthook = _redacting_excepthook(RedactTokens(secrets))
     try:
         content = load_content(settings.content_dir)

@@ -47,6 +47,7 @@ class Settings(DatabaseSettings):
     telegram_bot_token: SecretStr
     telegram_base_url: str = "https://api.telegram.org/bot"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object a line, for log shippers
     content_dir: Path = PROJECT_DIR / "content"
     reminder_tick_seconds: float = Field(default=60.0, gt=0)
     reminder_catchup_hours: float = Field(default=6.0, ge=0)
@@ -72,6 +73,11 @@ class Settings(DatabaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 def async_database_url(url: str) -> str:

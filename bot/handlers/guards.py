@@ -95,10 +95,17 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     message again after a timeout): "something went wrong" on top of a delivered
     "✅ Logged" would send the runner to try again for nothing, so a timeout is only
     logged."""
+    chat = update.effective_chat if isinstance(update, Update) else None
+    # The chat id rides on the record (LOG_FORMAT=json writes it as "chat_id").
+    where = {"chat_id": chat.id} if chat is not None else {}
     if isinstance(context.error, TimedOut):
-        log.warning("A Bot API call timed out (a reply may still have arrived): %s", context.error)
+        log.warning(
+            "A Bot API call timed out (a reply may still have arrived): %s",
+            context.error,
+            extra=where,
+        )
         return
-    log.error("Error while handling an update", exc_info=context.error)
+    log.error("Error while handling an update", exc_info=context.error, extra=where)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
@@ -112,4 +119,4 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         await update.effective_chat.send_message(deps.content.texts("misc.error"))
     except Exception:
-        log.exception("Could not tell the runner about the error")
+        log.exception("Could not tell the runner about the error", extra=where)
