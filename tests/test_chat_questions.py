@@ -14,25 +14,14 @@ import bot.handlers.undo as undo_module
 from bot.coach.plan import plan_week
 from bot.coach.week import STARTING_LEVEL, Experience, Focus
 from bot.messages.views import focus_label
-from bot.services.plan import read_today, session_of_day
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from bot.store.runners import week_of
 from testkit.harness import BotHarness, onboard, runner_row, shared_content, texts
+from tests.planned_day import session_label
 
 T = shared_content().texts
 THURSDAY = date(2026, 11, 26)  # the harness clock's today: Legs; Upper body on Saturday
-
-
-async def session_label(bot: BotHarness) -> str:
-    """The focus of today's session as the bot names it, from the one answer every reader
-    asks (``session_of_day``), so the tests follow the plan rather than a literal."""
-    async with transaction(bot.sessions) as session:
-        found = await read_today(session, bot.chat_id, bot.clock.now())
-    assert found is not None
-    today = session_of_day(found.runner, found.calendar, found.history, found.day, found.day)
-    assert today is not None, f"no session on {found.day}"
-    return focus_label(T, today.focus)
 
 
 async def stored_logs(bot: BotHarness) -> list[SessionLog]:

@@ -10,25 +10,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.messages.views import focus_label
-from bot.services.plan import read_today, session_of_day
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import BotHarness, FakeClock, onboard
 from tests.onboarding_steps import T, stored_draft, tap_through
+from tests.planned_day import session_label
 from tests.test_log_exact import race_on_thursday
 from tests.test_onboarding_forgiving import DEFAULT_TYPED, answer_up_to
-
-
-async def session_label(bot: BotHarness) -> str:
-    """The focus of today's session as the bot names it, from the one answer every reader
-    asks (``session_of_day``), so the tests follow the plan rather than a literal."""
-    async with transaction(bot.sessions) as session:
-        found = await read_today(session, bot.chat_id, bot.clock.now())
-    assert found is not None
-    today = session_of_day(found.runner, found.calendar, found.history, found.day, found.day)
-    assert today is not None, f"no session on {found.day}"
-    return focus_label(T, today.focus)
 
 
 async def test_unknown_text_in_race_week_names_the_session_today_shows(
