@@ -152,6 +152,12 @@ async def test_pounds_set_the_runners_unit_and_are_kept_in_kilograms(bot: BotHar
     [log] = await _logs(bot)
     assert _loads(log)[squat.id] == pytest.approx(135 * KG_PER_LB, abs=1e-3)
     assert (await runner_row(bot)).weight_unit == "lb"
+    # The switch is said in the same reply, with the way back (re-test: it was silent).
+    assert T("loads.unit_switched", unit="lb", other="kg") in texts(replies)
+    # A weight typed after "done" in the other unit switches back, and says so too.
+    replies = await bot.say("squat 62.5 kg")
+    assert (await runner_row(bot)).weight_unit == "kg"
+    assert T("loads.unit_switched", unit="kg", other="lb") in texts(replies)
 
 
 async def test_units_command_switches_the_unit(bot: BotHarness) -> None:

@@ -142,6 +142,12 @@ async def _maybe_set_unit(deps: Deps, chat_id: int, reading: Reading, current: s
     return typed
 
 
+def _switched(t: Texts, unit: str) -> str:
+    """A weight typed in the other unit switched the runner's unit: said, never silent."""
+    other = next(choice for choice in UNITS if choice != unit)
+    return t("loads.unit_switched", unit=unit, other=other)
+
+
 async def _note_weights(deps: Deps, chat: Chat, logged: LoggedSession, reading: Reading) -> None:
     """Weights typed after "done": kept on that session's log."""
     t = deps.content.texts
@@ -159,6 +165,8 @@ async def _note_weights(deps: Deps, chat: Chat, logged: LoggedSession, reading: 
             await keep_weights(session, chat.id, logged.day, told)
     shown = await _maybe_set_unit(deps, chat.id, reading, unit) if told else unit
     lines = [noted_text(t, told, shown, logged.names)] if told else []
+    if shown != unit:
+        lines.append(_switched(t, shown))
     if missing:
         lines.append(_not_in_session(t, missing, logged.loaded, logged.names))
     await chat.send_message("\n".join(lines))
@@ -224,6 +232,8 @@ async def _log_with_weights(
     text = outcome_text(t, outcome, today, note if outcome.result is LogResult.LOGGED else None)
     if told:
         text += "\n" + noted_text(t, told, shown, logged.names)
+        if shown != unit:
+            text += "\n" + _switched(t, shown)
     if missing:
         text += "\n" + _not_in_session(t, missing, logged.loaded, logged.names)
     elif not told:
