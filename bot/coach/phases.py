@@ -195,16 +195,6 @@ def adjust(
     if phase in (RacePhase.TAPER, RacePhase.LAST_LEGS):
         # Intensity held: the same level (so the same rungs and weights), half the work.
         return Adjustment(focus=focus, level=level, volume=TAPER_VOLUME, phase=phase)
-    if phase is RacePhase.LEGS_REST:
-        # Legs placed in the recovery's first days: easy core, as race week's (the level
-        # of the core session is the caller's, as for race week).
-        return Adjustment(
-            focus=Focus.CORE,
-            level=clamp_level(level - RACE_WEEK_LEVELS_DOWN),
-            volume=RACE_WEEK_VOLUME,
-            phase=phase,
-            swapped_from=None if focus is Focus.CORE else focus,
-        )
     if phase is RacePhase.RECOVERY:
         if focus is Focus.LEGS:
             return Adjustment(
