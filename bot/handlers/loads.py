@@ -36,7 +36,7 @@ from bot.messages.callbacks import WeightButton
 from bot.messages.loads import noted_text
 from bot.messages.today import outcome_text
 from bot.services.calendar import local_today
-from bot.services.history import runner_and_recent_log
+from bot.services.history import history_from, runner_and_recent_log
 from bot.services.loads import (
     LoggedSession,
     keep_weights,
@@ -45,6 +45,7 @@ from bot.services.loads import (
     names_a_move,
     resolve,
     sensible,
+    session_logged,
     set_unit,
     unit_of,
     unmatched,
@@ -211,14 +212,22 @@ async def _log_with_weights(
         if outcome.result in (LogResult.LOGGED, LogResult.ALREADY) and outcome.status == (
             LogStatus.DONE
         ):
-            logged = await logged_session(session, deps.content, chat.id, now, outcome.day)
-            if logged is not None and logged.loaded:
+            # The session logged, built from the runner and log this transaction read
+            # (``services.loads.session_logged``): no second read of the same rows.
+            assert outcome.day is not None and outcome.focus is not None
+            today = local_today(runner, now)
+            history = history_from(recent, today)
+            kept = next((e.loads for e in history if e.day == outcome.day), ())
+            logged = session_logged(
+                deps.content, runner, today, history, outcome.day, outcome.focus, kept
+            )
+            if logged.loaded:
                 resolved = resolve(reading, logged.loaded, unit)
                 missing = unmatched(reading, logged.loaded)
                 if resolved:
                     await keep_weights(session, chat.id, logged.day, resolved)
                 told = list(resolved)
-            elif logged is not None:
+            else:
                 missing = unmatched(reading, ())
     if logged is None:
         # Nothing to put a weight on (which focus? race day? too long ago?): the answer a
