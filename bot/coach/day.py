@@ -317,4 +317,9 @@ def changes_since(previous: Session | None, current: Session) -> list[ExerciseCh
             found.append(ExerciseChange(item.exercise.name, "reps", new.reps - old.reps))
         elif old.sets != new.sets:
             found.append(ExerciseChange(item.exercise.name, "sets", new.sets - old.sets))
+        elif new.heavier and old != new:
+            # A heavier rung that changed nothing else a list shows: the catalogue says the
+            # weight by ``heavier``, not by words in the variant, so "3 x 8" at a heavier
+            # weight after "3 x 8" is still a change worth naming.
+            found.append(ExerciseChange(item.exercise.name, "variant", variant=new.variant))
     return found

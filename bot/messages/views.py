@@ -279,7 +279,7 @@ def level_line(t: Texts, plan: DayPlan) -> str:
     fewer = plan.adjustment.fewer_sets
     changes = [
         change
-        for change in session_changes(plan)
+        for change in changes_since(plan.previous, plan.session)
         # A lighter week's missing set is said once, by its note, not once per exercise.
         if not (fewer and change.kind == "sets" and change.amount == -fewer)
     ]
@@ -308,25 +308,6 @@ def level_line(t: Texts, plan: DayPlan) -> str:
     if len(changes) > len(named):
         named.append(t("progress.more", count=len(changes) - len(named)))
     return t("progress.level_changed", level=plan.session.level, changes="; ".join(named))
-
-
-def session_changes(plan: DayPlan) -> list[ExerciseChange]:
-    """``changes_since``, plus a heavier rung that changed nothing else a list shows (the
-    catalogue says the weight by ``heavier``, not by words in the variant, so "3 x 8" at
-    a heavier weight after "3 x 8" is still a change worth naming)."""
-    found = changes_since(plan.previous, plan.session)
-    if plan.previous is None:
-        return found
-    named = {change.name for change in found}
-    before = {item.exercise.id: item.level for item in plan.previous.items}
-    for item in plan.session.items:
-        old = before.get(item.exercise.id)
-        if old is not None and old != item.level and item.level.heavier:
-            if item.exercise.name not in named:
-                found.append(
-                    ExerciseChange(item.exercise.name, "variant", variant=item.level.variant)
-                )
-    return found
 
 
 def _heavier(before: Level | None, now: Level | None) -> bool:
