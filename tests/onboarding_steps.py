@@ -10,7 +10,7 @@ Texts are looked up from ``content/messages.toml`` by key, so copy edits don't b
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.store import drafts, runners
 from bot.store.db import transaction
 from bot.store.models import OnboardingDraft, Runner
-from testkit.harness import CHAT, BotHarness, shared_content
+from testkit.harness import CHAT, BotHarness, FakeClock, shared_content
 
 T = shared_content().texts
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -172,3 +172,23 @@ DEFAULT_WEEK = RunnerWeek(
     reminder_time=time(7, 0),
     timezone="Europe/Berlin",
 )
+
+
+# ---- the race's tests: a day ahead that holds a session ------------------------------------
+
+REST_DAY = T("today.rest_day", reason="|").split("|")[0]  # "No strength session today — "
+
+
+def at_nine(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+
+
+async def a_session_day_ahead(bot: BotHarness, clock: FakeClock) -> date:
+    """The first day 8 to 21 days after Thursday 26 Nov whose /today holds a session (no
+    race set yet): a race the day after it makes that day race eve."""
+    for offset in range(8, 22):
+        day = date(2026, 11, 26) + timedelta(days=offset)
+        clock.set(at_nine(day))
+        if REST_DAY not in (await bot.say("/today"))[0]["text"]:
+            return day
+    raise AssertionError("no session day 8 to 21 days ahead")

@@ -3,17 +3,11 @@ its count agree (race eve is like race day: no session, no miss, not planned).""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from testkit.harness import BotHarness
-from tests.onboarding_steps import T, tap_through
-
-REST_DAY = T("today.rest_day", reason="|").split("|")[0]
-
-
-def at_nine(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+from tests.onboarding_steps import REST_DAY, T, a_session_day_ahead, at_nine, tap_through
 
 
 def line_of(text: str, day: date) -> str:
@@ -30,14 +24,7 @@ async def test_race_eve_holds_no_session_in_today_week_and_the_count(
 ) -> None:
     await tap_through(bot)
     await bot.tap(T("buttons.looks_good"))
-    eve = None
-    for offset in range(8, 22):
-        day = date(2026, 11, 26) + timedelta(days=offset)
-        clock.set(at_nine(day))
-        if REST_DAY not in (await bot.say("/today"))[0]["text"]:
-            eve = day
-            break
-    assert eve is not None
+    eve = await a_session_day_ahead(bot, clock)
     monday = eve - timedelta(days=eve.weekday())
     clock.set(at_nine(monday))
     before = (await bot.say("/week"))[0]["text"]

@@ -7,7 +7,7 @@ Through the real Application (testkit.harness.BotHarness); texts from content.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +18,16 @@ from bot.messages.callbacks import SetupButton
 from bot.store import runners
 from bot.store.db import transaction
 from testkit.harness import BotHarness
-from tests.onboarding_steps import T, flat_labels, stored_runner, tap_through, texts_of
+from tests.onboarding_steps import (
+    REST_DAY,
+    T,
+    a_session_day_ahead,
+    at_nine,
+    flat_labels,
+    stored_runner,
+    tap_through,
+    texts_of,
+)
 
 RACE = date(2027, 4, 18)
 LABELS = {
@@ -144,25 +153,11 @@ async def test_a_race_without_a_distance_reads_as_a_half_and_settings_ask_it(
     assert (runner.race_date, runner.race_distance) == (RACE, "ultra")
 
 
-REST_DAY = T("today.rest_day", reason="|").split("|")[0]  # "No strength session today — "
-
-
-def at_nine(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
-
-
 async def test_the_day_before_the_race_holds_no_session(bot: BotHarness, clock: Any) -> None:
     await tap_through(bot)
     await bot.tap(T("buttons.looks_good"))
     # A day that holds a session with no race set, a week or more ahead.
-    eve = None
-    for offset in range(8, 22):
-        day = date(2026, 11, 26) + timedelta(days=offset)
-        clock.set(at_nine(day))
-        if REST_DAY not in (await bot.say("/today"))[0]["text"]:
-            eve = day
-            break
-    assert eve is not None
+    eve = await a_session_day_ahead(bot, clock)
     clock.set(at_nine(date(2026, 11, 26)))
     menu = (await bot.say("/settings"))[-1]
     await bot.tap(T("settings_field.race_date"), menu)
