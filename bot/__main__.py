@@ -1,5 +1,5 @@
-"""``python -m bot`` starts the bot with long polling."""
+"""``python -m bot`` is the ``strength-coach`` command (bot/cli.py): the bot, or a tool."""
 
-from bot.main import main
+from bot.cli import main
 
 raise SystemExit(main())

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
+from bot import health_http
 from bot.app import ALLOWED_UPDATES, build_application, post_init
 from bot.content import ContentError, load_content
 from bot.deps import DEPS_KEY
@@ -175,10 +176,12 @@ def main() -> int:
     async def start_up(app: Any) -> None:
         await post_init(app)
         app.bot_data["watchdog"].start()
+        health_http.start(app)  # /healthz and /metrics, when HEALTH_PORT is set
         settle_garbage_collector()
 
     async def shut_down(app: Any) -> None:
         app.bot_data["watchdog"].stop()
+        health_http.stop(app)
         for name in ("warm_up", "backfill"):
             task = app.bot_data.get(name)
             if task is not None and not task.done():

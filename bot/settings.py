@@ -59,6 +59,16 @@ class Settings(DatabaseSettings):
     watchdog_stall_seconds: float = Field(default=90.0, gt=0)
     # False: this instance only sends reminders (a second instance on PostgreSQL).
     poll_updates: bool = True
+    # Webhook mode (bot/webhook.py) instead of polling when a URL is set: the public
+    # HTTPS address Telegram posts updates to, the secret it sends back in every request
+    # (X-Telegram-Bot-Api-Secret-Token), and where this process listens for them.
+    telegram_webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # /healthz and /metrics over HTTP (bot/health_http.py); off unless a port is set.
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    health_listen: str = "127.0.0.1"
 
     @field_validator("telegram_bot_token")
     @classmethod
