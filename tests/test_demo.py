@@ -1,0 +1,412 @@
+"""The demo chat (``strength-coach demo``, bot/demo.py), as a person uses it.
+
+The process tests run ``python -m bot demo`` for real, in a temporary working directory,
+and talk to it through a pseudo-terminal (as a person at a terminal does: a prompt, the
+terminal's own echo) or a pipe; the bot inside is the real application polling a local
+stand-in over HTTP. The pure pieces -- how messages and buttons print, which button a
+typed line taps, how ``/clock`` reads a time -- are tested on their own.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.content import load_week_words
+from bot.demo import (
+    ANSI,
+    DEMO_TOKEN,
+    Choice,
+    DemoClock,
+    button_lines,
+    choices,
+    demo_settings,
+    parse_clock,
+    pick,
+    plain_text,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DAYS = load_week_words().days
+BERLIN = ZoneInfo("Europe/Berlin")
+# What the person's own setup holds; none of it may reach the demo or show in it.
+SECRET_TOKEN = "987654321:SECRETsecretSECRETsecretSECRETsecret"
+SECRET_PASSWORD = "hunter2-db-password"
+SECRET_HOOK = "webhook-secret-do-not-show"
+
+
+# ---- the chat, through a pseudo-terminal -----------------------------------------------------
+
+
+class Terminal:
+    """``python -m bot demo`` on a pseudo-terminal: type a line, read until the prompt."""
+
+    PROMPT = "you> "
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        master, slave = pty.openpty()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "demo"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            env=env,
+            close_fds=True,
+        )
+        os.close(slave)
+        self.master = master
+        self.output = ""
+
+    def read_until(self, done: Callable[[str], bool], timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not done(self.output):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"the demo did not answer in time; it showed:\n{self.output}")
+            ready, _, _ = select.select([self.master], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:  # the demo ended: the terminal is gone
+                chunk = b""
+            if not chunk:
+                raise AssertionError(f"the demo ended early; it showed:\n{self.output}")
+            self.output += chunk.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def prompt(self) -> None:
+        self.read_until(lambda seen: seen.endswith(self.PROMPT))
+
+    def type(self, line: str) -> str:
+        """What the demo showed after ``line``, up to its next prompt."""
+        mark = len(self.output)
+        os.write(self.master, (line + "\n").encode())
+        self.read_until(lambda seen: len(seen) > mark + len(line) and seen.endswith(self.PROMPT))
+        return self.output[mark:]
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.master)
+
+
+def _hostile_setup(folder: Path) -> dict[str, str]:
+    """A working directory and environment as a deployer's machine may have them: a .env
+    with a real-looking token, a database password, a webhook; settings the demo must not
+    read (a tick interval that is not a number would stop a bot that read it)."""
+    (folder / ".env").write_text(
+        f"TELEGRAM_BOT_TOKEN={SECRET_TOKEN}\n"
+        f"DATABASE_URL=postgresql://coach:{SECRET_PASSWORD}@db.invalid:5432/coach\n"
+        "TELEGRAM_WEBHOOK_URL=https://hook.invalid/coach\n"
+        f"WEBHOOK_SECRET={SECRET_HOOK}\n"
+        "HEALTH_PORT=9\n",
+        encoding="utf-8",
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TEST_", "PYTEST", "COV_"))
+    }
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "NO_COLOR": "1",
+            "TELEGRAM_BOT_TOKEN": SECRET_TOKEN,
+            "DATABASE_URL": f"postgresql://coach:{SECRET_PASSWORD}@db.invalid:5432/coach",
+            "REMINDER_TICK_SECONDS": "not a number",
+            "LOG_LEVEL": "DEBUG",
+        }
+    )
+    return env
+
+
+def _secrets_absent(*texts: str) -> None:
+    for text in texts:
+        for secret in (SECRET_TOKEN, SECRET_PASSWORD, SECRET_HOOK, DEMO_TOKEN):
+            assert secret not in text
+
+
+TIME_LINE = re.compile(r"── (\w{3}) (\d{4}-\d{2}-\d{2}), (\d{2}:\d{2}) \(Europe/Berlin\) ──")
+
+
+def test_a_person_sets_up_their_week_gets_a_reminder_by_moving_the_clock_and_says_done(
+    tmp_path: Path,
+) -> None:
+    started = time.monotonic()
+    terminal = Terminal(tmp_path, _hostile_setup(tmp_path))
+    try:
+        terminal.prompt()
+        assert "/clock" in terminal.output  # the intro says how time moves
+        assert "demo-data/coach.db" in terminal.output  # and where the data lives
+
+        shown = terminal.type("/start")
+        assert "Which days do you run?" in shown
+        assert "[1] Mon  [2] Tue  [3] Wed  [4] Thu" in shown
+        assert "✓ Tue" in terminal.type("2")  # a number taps
+        assert "✓ Thu" in terminal.type("THU")  # so does a label, in any case
+        shown = terminal.type("sun")
+        assert "Selected: Tue, Thu, Sun" in shown
+        assert "long run" in terminal.type("done")  # "Done ➡️" without its arrow
+        assert "hard sessions" in terminal.type("sun")
+        terminal.type("tue")
+        assert "How much strength training" in terminal.type("Done")
+        assert "What can you train with?" in terminal.type("some")  # free text
+        assert "pull-up bar" in terminal.type("dumbells")  # a typo the bot forgives
+        assert "How many strength sessions" in terminal.type("no")
+        assert "How long may a session take?" in terminal.type("3")  # no button 3: text
+        assert "When should I send your session?" in terminal.type("2")  # 20 min
+        shown = terminal.type("7am")
+        assert "Share my location" in shown  # Telegram's location button, explained
+        assert "Europe/Berlin" in terminal.type("Berlni")
+        shown = terminal.type("no race")
+        assert "Your week" in shown
+        assert "Reminders at 07:00 (Europe/Berlin)" in shown
+        assert "All set!" in terminal.type("looks good")
+
+        shown = terminal.type("/clock")
+        assert re.search(
+            r"Demo time: \w{3} \d{4}-\d{2}-\d{2}, \d{2}:\d{2} \(Europe/Berlin\)", shown
+        )
+
+        # Two days on (a jump the catch-up rule would otherwise call "missed"), then
+        # mornings until a session reminder arrives: each at 07:00, in order.
+        moves = [terminal.type("/clock +2d")]
+        while "✅ Done" not in moves[-1] and len(moves) < 6:
+            moves.append(terminal.type("/clock 07:00"))
+        reminder = moves[-1]
+        assert "✅ Done" in reminder, "\n".join(moves)
+        arrivals = [TIME_LINE.search(line) for move in moves for line in move.splitlines()]
+        instants = [(found[2], found[3]) for found in arrivals if found is not None]
+        assert instants == sorted(instants)
+        at_reminder = TIME_LINE.findall(reminder.split("✅ Done")[0])[-1]
+        assert at_reminder[2] == "07:00"
+        assert "missed" not in reminder
+
+        shown = terminal.type("done")  # taps ✅ Done under the reminder
+        assert "Logged" in shown
+        shown = terminal.type("/week")
+        assert "1 of 3 done" in shown
+
+        os.write(terminal.master, b"/quit\n")
+        assert terminal.process.wait(timeout=10) == 0
+        terminal.read_until(lambda seen: "Bye." in seen, timeout=5)
+    finally:
+        terminal.close()
+    assert time.monotonic() - started < 30
+    assert (tmp_path / "demo-data" / "coach.db").exists()
+    log = (tmp_path / "demo-data" / "coach.log").read_text(encoding="utf-8")
+    _secrets_absent(terminal.output, log)
+
+
+def _piped(folder: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "demo"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=folder,
+        env=_hostile_setup(folder),
+        text=True,
+    )
+
+
+def test_the_end_of_input_ends_the_demo_cleanly(tmp_path: Path) -> None:
+    demo = _piped(tmp_path)
+    output, _ = demo.communicate("/clock\n", timeout=30)
+    assert demo.returncode == 0, output
+    assert "you> /clock" in output  # piped lines are echoed, so the output reads as a chat
+    assert "Demo time:" in output and "(UTC)" in output
+    assert "Bye." in output
+    assert "Traceback" not in output
+    _secrets_absent(output)
+
+
+def test_ctrl_c_ends_the_demo_cleanly_and_a_second_demo_on_the_same_data_is_refused(
+    tmp_path: Path,
+) -> None:
+    demo = _piped(tmp_path)
+    try:
+        assert demo.stdout is not None and demo.stdin is not None
+        demo.stdin.write("/clock\n")
+        demo.stdin.flush()
+        while "Demo time:" not in (line := demo.stdout.readline()):
+            assert line, "the demo ended before answering /clock"
+        second = subprocess.run(
+            [sys.executable, "-m", "bot", "demo"],
+            input="",
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=_hostile_setup(tmp_path),
+            timeout=30,
+        )
+        assert second.returncode == 2
+        assert "A demo already runs" in second.stderr
+        demo.send_signal(signal.SIGINT)
+        rest, _ = demo.communicate(timeout=15)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+    assert demo.returncode == 0, rest
+    assert "Bye." in rest
+    assert "Traceback" not in rest
+
+
+# ---- settings from code ----------------------------------------------------------------------
+
+
+def test_the_demo_reads_no_setting_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _hostile_setup(tmp_path)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", SECRET_TOKEN)
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://hook.invalid/coach")
+    monkeypatch.setenv("REMINDER_TICK_SECONDS", "not a number")
+    settings = demo_settings("http://127.0.0.1:1/bot", tmp_path / "demo.db")
+    assert settings.telegram_bot_token.get_secret_value() == DEMO_TOKEN
+    assert settings.telegram_base_url == "http://127.0.0.1:1/bot"
+    assert settings.database_url.endswith(f"{tmp_path}/demo.db")
+    assert settings.telegram_webhook_url is None
+    assert settings.webhook_secret is None
+    assert settings.health_port is None
+    assert settings.reminder_tick_seconds == 60
+
+
+# ---- what the terminal shows -------------------------------------------------------------------
+
+
+KEYBOARD = {
+    "inline_keyboard": [
+        [{"text": "Mon", "callback_data": "a"}, {"text": "✓ Tue", "callback_data": "b"}],
+        [{"text": "Done ➡️", "callback_data": "c"}],
+    ]
+}
+
+
+def test_buttons_are_numbered_in_reading_order_a_line_per_row() -> None:
+    rows = choices(KEYBOARD)
+    assert button_lines(rows) == ["[1] Mon  [2] ✓ Tue", "[3] Done ➡️"]
+    assert choices(None) == [] and choices({"keyboard": [["📍 Share"]]}) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "data"),
+    [
+        ("1", "a"),
+        ("3", "c"),
+        ("mon", "a"),
+        ("MON", "a"),
+        ("tue", "b"),  # the label without its mark
+        ("✓ tue", "b"),
+        ("done", "c"),
+        ("  Done ➡️ ", "c"),
+        ("4", None),  # no button 4: sent as text
+        ("0", None),
+        ("²", None),  # not an ASCII number
+        ("monday", None),  # not a label: the bot reads it
+        ("mon wed", None),
+        ("", None),
+    ],
+)
+def test_a_typed_line_taps_the_button_it_numbers_or_spells(typed: str, data: str | None) -> None:
+    choice = pick(typed, choices(KEYBOARD))
+    assert (choice.data if choice is not None else None) == data
+
+
+def test_a_label_that_is_a_number_wins_over_the_position() -> None:
+    rows = [[Choice(1, "2", "two"), Choice(2, "1", "one")]]
+    assert pick("1", rows) == Choice(2, "1", "one")
+
+
+def test_html_prints_as_plain_text() -> None:
+    html = (
+        "<b>Legs</b> &amp; <i>core</i> &lt;20 min&gt;\n"
+        "<blockquote expandable>Why today: rest day\nCue: knees out</blockquote>\n"
+        '<a href="https://example.org/x">the paper</a> <code>60 kg</code>'
+    )
+    assert plain_text(html) == (
+        "Legs & core <20 min>\n│ Why today: rest day\n│ Cue: knees out\n"
+        "the paper (https://example.org/x) 60 kg"
+    )
+    assert plain_text("<b>Legs</b>", ANSI) == "\x1b[1mLegs\x1b[22m"
+
+
+# ---- the demo's clock --------------------------------------------------------------------------
+
+
+THURSDAY_1805 = datetime(2026, 11, 26, 18, 5, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("+1d", datetime(2026, 11, 27, 18, 5, tzinfo=BERLIN)),
+        ("+3h", datetime(2026, 11, 26, 21, 5, tzinfo=BERLIN)),
+        ("+30m", datetime(2026, 11, 26, 18, 35, tzinfo=BERLIN)),
+        ("+1w", datetime(2026, 12, 3, 18, 5, tzinfo=BERLIN)),
+        ("+1d12h", datetime(2026, 11, 28, 6, 5, tzinfo=BERLIN)),
+        ("+ 2d", datetime(2026, 11, 28, 18, 5, tzinfo=BERLIN)),
+        ("07:00", datetime(2026, 11, 27, 7, 0, tzinfo=BERLIN)),  # today's is past
+        ("19:30", datetime(2026, 11, 26, 19, 30, tzinfo=BERLIN)),  # today's is ahead
+        ("7", datetime(2026, 11, 27, 7, 0, tzinfo=BERLIN)),
+        ("7am", datetime(2026, 11, 27, 7, 0, tzinfo=BERLIN)),
+        ("6.45pm", datetime(2026, 11, 26, 18, 45, tzinfo=BERLIN)),
+        ("12am", datetime(2026, 11, 27, 0, 0, tzinfo=BERLIN)),
+        ("mon 07:00", datetime(2026, 11, 30, 7, 0, tzinfo=BERLIN)),
+        ("Monday 7:00", datetime(2026, 11, 30, 7, 0, tzinfo=BERLIN)),
+        ("thu 18:00", datetime(2026, 12, 3, 18, 0, tzinfo=BERLIN)),  # today's is past
+        ("thu 19:00", datetime(2026, 11, 26, 19, 0, tzinfo=BERLIN)),
+    ],
+)
+def test_clock_reads_a_step_or_the_next_such_time(text: str, expected: datetime) -> None:
+    assert parse_clock(text, THURSDAY_1805, DAYS) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["+", "+0h", "-1d", "+1x", "25:00", "7:60", "13pm", "0am", "soon", "mon", "xyz 7:00"]
+)
+def test_clock_refuses_what_is_not_a_time_ahead(text: str) -> None:
+    assert parse_clock(text, THURSDAY_1805, DAYS) is None
+
+
+def test_clock_steps_count_real_hours_across_a_change_of_summer_time() -> None:
+    # Europe/Berlin leaves summer time on 25 Oct 2026 at 03:00: 3 h after 01:00 is 03:00.
+    before = datetime(2026, 10, 25, 1, 0, tzinfo=BERLIN)
+    after = parse_clock("+3h", before, DAYS)
+    assert after is not None
+    assert after.astimezone(UTC) == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)  # 03:00 CET
+    assert (after.astimezone(UTC) - before.astimezone(UTC)).total_seconds() == 3 * 3600
+
+
+class _Fixed:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def test_the_demo_clock_is_real_time_plus_an_offset_that_never_goes_back() -> None:
+    real = _Fixed(datetime(2026, 11, 26, 12, 0, tzinfo=UTC))
+    clock = DemoClock(real=real)
+    clock.move_to(datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
+    assert clock.now() == datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+    clock.move_to(datetime(2026, 11, 26, 20, 0, tzinfo=UTC))  # back: refused
+    assert clock.now() == datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+    real.at = datetime(2026, 11, 26, 12, 30, tzinfo=UTC)  # real time goes on
+    assert clock.now() == datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
