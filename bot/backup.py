@@ -186,6 +186,15 @@ def known_revisions() -> set[str]:
     return {revision.revision for revision in script.walk_revisions()}
 
 
+def migration_head() -> str | None:
+    """The newest migration this version of the coach has."""
+    from alembic.script import ScriptDirectory
+
+    from bot.store.db import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def _check_revision(revision: str | None, source: Path) -> str:
     if revision is None:
         raise Refused(
