@@ -129,8 +129,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             name="housekeeping",
         )
     # Only the zone names at start (10 ms): the city table and the location polygons load
-    # in the thread of the first runner who needs them (0.4 s, 0.2 s), so an idle bot
-    # holds neither (~40 MB RSS; bench.memory_startup).
+    # in the thread of the first runner who needs them (0.22 s, 0.17 s), so an idle bot
+    # holds neither (+19 and +10 MB RSS; bench.memory_startup).
     application.bot_data["warm_up"] = asyncio.get_running_loop().create_task(
         asyncio.to_thread(deps.zones.load_zone_names), name="warm-up-zones"
     )

