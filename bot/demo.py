@@ -89,6 +89,12 @@ UPDATE_WAIT_SECONDS = 30.0
 _AT = re.compile(r"^(?P<hour>[0-9]{1,2})(?:[:.h](?P<minute>[0-9]{2}))?\s*(?P<half>am|pm)?$")
 _STEP = re.compile(r"([0-9]+)\s*([wdhm])")
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1)}
+#: How much of a message's first line names it when only its buttons change.
+ABOUT_CHARS = 40
+#: The Bot API calls the terminal shows: messages, their edits, pop-ups.
+SHOWN_METHODS = frozenset(
+    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
+)
 _DIGITS = re.compile(r"^[0-9]+$")
 #: Emoji and marks around a label ("✅ Looks good" is tapped by "looks good").
 _MARKS = re.compile(r"^[\W_]+|[\W_]+$")
@@ -410,10 +416,21 @@ class Printer:
             return self._lines(self.t("demo.coach_edited"), "\n".join(lines))
         if call.method == "editMessageReplyMarkup":
             rows = choices(markup)
+            about = self._first_line(params.get("message_id"))
             if not rows:
-                return self._lines(self.t("demo.coach_buttons_gone"), "")
-            return self._lines(self.t("demo.coach_buttons"), "\n".join(button_lines(rows)))
+                return self._lines(self.t("demo.coach_buttons_gone", message=about), "")
+            who = self.t("demo.coach_buttons", message=about)
+            return self._lines(who, "\n".join(button_lines(rows)))
         return None
+
+    def _first_line(self, message_id: Any) -> str:
+        """Which message an edit of its buttons is about: its first line, cut short."""
+        try:
+            message = self.stub.message(DEMO_CHAT, int(message_id)) or {}
+        except (TypeError, ValueError):
+            message = {}
+        line = plain_text(str(message.get("text") or "")).split("\n")[0]
+        return line if len(line) <= ABOUT_CHARS else line[: ABOUT_CHARS - 1].rstrip() + "…"
 
     def _reply_keyboard(self, markup: Any) -> list[str]:
         rows = markup.get("keyboard") if isinstance(markup, dict) else None
@@ -543,7 +560,9 @@ class Demo:
                 arrived += self.printer.flush(header)
             self.clock.move_to(target)
             await self.tick()
-            arrived += self.printer.flush()
+            zone, _ = await self.runner_zone()
+            header = self.t("demo.time_line", time=demo_time(self.t, target, zone))
+            arrived += self.printer.flush(header)
             self.wakes = [at for at in self.wakes if at > self.clock.now()]
         save_offset(self.folder, self.clock.offset)
         if not arrived:
@@ -624,10 +643,12 @@ class Demo:
         """Print what the bot sends on its own (the real-time tick) while the person types."""
         while True:
             with contextlib.suppress(TimeoutError):
-                await self.stub.wait_for_async(since=self.printer.seen, timeout=60)
+                await self.stub.wait_for_async(
+                    lambda call: call.method in SHOWN_METHODS, since=self.printer.seen, timeout=60
+                )
             if self.moving.locked():
-                await asyncio.sleep(0.05)
-                continue
+                async with self.moving:  # a move or an answer prints its own
+                    continue
             zone, _ = await self.runner_zone()
             header = self.t("demo.time_line", time=self.now_text(zone))
             if self.printer.flush("\n" + header):

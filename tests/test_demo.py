@@ -182,24 +182,35 @@ def test_a_person_sets_up_their_week_gets_a_reminder_by_moving_the_clock_and_say
             r"Demo time: \w{3} \d{4}-\d{2}-\d{2}, \d{2}:\d{2} \(Europe/Berlin\)", shown
         )
 
-        # Two days on (a jump the catch-up rule would otherwise call "missed"), then
-        # mornings until a session reminder arrives: each at 07:00, in order.
-        moves = [terminal.type("/clock +2d")]
-        while "✅ Done" not in moves[-1] and len(moves) < 6:
+        # Mornings until a session reminder arrives; the move ends on it, at 07:00.
+        moves = [terminal.type("/clock 07:00")]
+        while "✅ Done" not in moves[-1] and len(moves) < 4:
             moves.append(terminal.type("/clock 07:00"))
-        reminder = moves[-1]
-        assert "✅ Done" in reminder, "\n".join(moves)
-        arrivals = [TIME_LINE.search(line) for move in moves for line in move.splitlines()]
-        instants = [(found[2], found[3]) for found in arrivals if found is not None]
-        assert instants == sorted(instants)
-        at_reminder = TIME_LINE.findall(reminder.split("✅ Done")[0])[-1]
-        assert at_reminder[2] == "07:00"
-        assert "missed" not in reminder
+        assert "✅ Done" in moves[-1], "\n".join(moves)
+        *_, (day, date, clock) = TIME_LINE.findall(moves[-1])
+        assert clock == "07:00"
+        assert f"Demo time is now {day} {date}, 07:00 (Europe/Berlin)" in moves[-1]
 
         shown = terminal.type("done")  # taps ✅ Done under the reminder
         assert "Logged" in shown
         shown = terminal.type("/week")
         assert "1 of 3 done" in shown
+        assert f"✅ {day}" in shown
+
+        # Four days on: the next session (Tue, Thu and Sat hold one) falls inside the
+        # jump and arrives at its time, 07:00 of its day, before the move ends -- not
+        # recorded missed, as one tick at the end would (REMINDER_CATCHUP_HOURS).
+        shown = terminal.type("/clock +4d")
+        arrived = TIME_LINE.findall(shown)
+        assert arrived == sorted(arrived, key=lambda found: (found[1], found[2]))
+        end = re.search(r"Demo time is now \w{3} (\d{4}-\d{2}-\d{2})", shown)
+        assert end is not None
+        sessions = [
+            found
+            for found, block in zip(arrived, TIME_LINE.split(shown)[4::4], strict=True)
+            if "✅ Done" in block
+        ]
+        assert any(when == "07:00" and date < end[1] for _, date, when in sessions), shown
 
         os.write(terminal.master, b"/quit\n")
         assert terminal.process.wait(timeout=10) == 0
