@@ -36,9 +36,9 @@ import shutil
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TextIO
@@ -50,6 +50,7 @@ from telegram.request import HTTPXRequest
 
 from bot.app import ALLOWED_UPDATES, build_application, post_init
 from bot.clock import Clock, SystemClock
+from bot.coach.week_change import WeekWords
 from bot.content import CONTENT_DIR, Content, ContentError, Texts, load_content, load_week_words
 from bot.deps import Deps, get_deps
 from bot.health import PollErrorLog
@@ -64,6 +65,7 @@ from bot.updates import MAX_RUNNING
 from testkit.stub_bot_api import StubBotAPI
 
 App = Application[Any, Any, Any, Any, Any, Any]
+log = logging.getLogger(__name__)
 
 #: Shaped like a real token (Settings checks the shape) and obviously not one.
 DEMO_TOKEN = "123456789:DEMOtokenNOTrealDEMOtokenNOTreal00"
@@ -150,12 +152,13 @@ class DemoClock:
         self.offset = max(self.offset, instant - self._real.now())
 
 
-def parse_clock(text: str, now: datetime, days: Mapping[str, int]) -> datetime | None:
+def parse_clock(text: str, now: datetime, words: WeekWords) -> datetime | None:
     """Where ``/clock <text>`` moves the demo's time, from ``now`` (aware, in the zone the
-    person reads); None when the text is not a time. ``+1d``, ``+3h``, ``+30m``, ``+1w``
-    and sums (``+1d12h``) are that much later; ``07:00`` (``7``, ``7am``, ``6.45pm``) the
-    next such time; ``mon 07:00`` (a day as ``days`` spells it, from
-    content/phrases_week.toml) the next such day at that time. Never ``now`` itself."""
+    person reads); None when the text is not a time ahead. ``+1d``, ``+3h``, ``+30m``,
+    ``+1w`` and sums (``+1d12h``) are that much later; ``07:00`` (``7``, ``7am``,
+    ``6.45pm``) the next such time; ``mon 07:00`` the next such day at that time,
+    ``tomorrow 07:00`` and ``today 19:00`` that day's (the words of
+    content/phrases_week.toml, as the bot reads "this week" changes)."""
     text = " ".join(text.strip().lower().split())
     if text.startswith("+"):
         body = text[1:].replace(" ", "")
@@ -172,9 +175,15 @@ def parse_clock(text: str, now: datetime, days: Mapping[str, int]) -> datetime |
             return None
         return (now.astimezone(UTC) + total).astimezone(now.tzinfo)
     weekday: int | None = None
+    only: date | None = None
     head, _, rest = text.partition(" ")
-    if rest and head.rstrip(",") in days:
-        weekday, text = days[head.rstrip(",")], rest
+    head = head.rstrip(",")
+    if rest and head in words.days:
+        weekday, text = words.days[head], rest
+    elif rest and head in words.tomorrow:
+        only, text = now.date() + timedelta(days=1), rest
+    elif rest and head in words.today:
+        only, text = now.date(), rest
     found = _AT.match(text.replace(" ", ""))
     if found is None:
         return None
@@ -185,6 +194,9 @@ def parse_clock(text: str, now: datetime, days: Mapping[str, int]) -> datetime |
         hour = hour % 12 + (12 if found["half"] == "pm" else 0)
     if hour > 23 or minute > 59:
         return None
+    if only is not None:
+        at = datetime.combine(only, time(hour, minute), tzinfo=now.tzinfo)
+        return at if at > now else None
     day = now.date()
     for _ in range(8):
         at = datetime.combine(day, time(hour, minute), tzinfo=now.tzinfo)
@@ -478,7 +490,7 @@ class Demo:
         self.tracker = tracker
         self.deps: Deps = get_deps(app)
         self.t = self.deps.content.texts
-        self.days = load_week_words(self.deps.settings.content_dir).days
+        self.words = load_week_words(self.deps.settings.content_dir)
         #: Held while the clock moves: the JobQueue's tick stands aside.
         self.moving = asyncio.Lock()
         #: When a ⏰ Later the person tapped falls due.
@@ -579,7 +591,7 @@ class Demo:
             self.printer.write(self.t("demo.clock_help"))
             return
         now = self.clock.now().astimezone(ZoneInfo(zone))
-        target = parse_clock(argument, now, self.days)
+        target = parse_clock(argument, now, self.words)
         if target is None:
             self.printer.write(self.t("demo.clock_bad", text=argument))
             return
@@ -629,11 +641,15 @@ class Demo:
                 command, _, argument = line.partition(" ")
                 if command.lower() in {"/quit", "/exit"}:
                     break
-                if command.lower() == "/clock":
-                    await self.clock_command(argument)
-                    continue
-                async with self.moving:
-                    await self.say(line)
+                try:
+                    if command.lower() == "/clock":
+                        await self.clock_command(argument)
+                    else:
+                        async with self.moving:
+                            await self.say(line)
+                except Exception:
+                    # The chat goes on; the details go to the log (and one line to stderr).
+                    log.exception("The demo could not handle a line")
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -39,7 +39,7 @@ from bot.demo import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-DAYS = load_week_words().days
+WORDS = load_week_words()
 BERLIN = ZoneInfo("Europe/Berlin")
 # What the person's own setup holds; none of it may reach the demo or show in it.
 SECRET_TOKEN = "987654321:SECRETsecretSECRETsecretSECRETsecret"
@@ -382,23 +382,40 @@ THURSDAY_1805 = datetime(2026, 11, 26, 18, 5, tzinfo=BERLIN)
         ("Monday 7:00", datetime(2026, 11, 30, 7, 0, tzinfo=BERLIN)),
         ("thu 18:00", datetime(2026, 12, 3, 18, 0, tzinfo=BERLIN)),  # today's is past
         ("thu 19:00", datetime(2026, 11, 26, 19, 0, tzinfo=BERLIN)),
+        ("tomorrow 19:00", datetime(2026, 11, 27, 19, 0, tzinfo=BERLIN)),  # not tonight's
+        ("tomorrow 7am", datetime(2026, 11, 27, 7, 0, tzinfo=BERLIN)),
+        ("today 19:00", datetime(2026, 11, 26, 19, 0, tzinfo=BERLIN)),
     ],
 )
 def test_clock_reads_a_step_or_the_next_such_time(text: str, expected: datetime) -> None:
-    assert parse_clock(text, THURSDAY_1805, DAYS) == expected
+    assert parse_clock(text, THURSDAY_1805, WORDS) == expected
 
 
 @pytest.mark.parametrize(
-    "text", ["+", "+0h", "-1d", "+1x", "25:00", "7:60", "13pm", "0am", "soon", "mon", "xyz 7:00"]
+    "text",
+    [
+        "+",
+        "+0h",
+        "-1d",
+        "+1x",
+        "25:00",
+        "7:60",
+        "13pm",
+        "0am",
+        "soon",
+        "mon",
+        "xyz 7:00",
+        "today 07:00",  # past
+    ],
 )
 def test_clock_refuses_what_is_not_a_time_ahead(text: str) -> None:
-    assert parse_clock(text, THURSDAY_1805, DAYS) is None
+    assert parse_clock(text, THURSDAY_1805, WORDS) is None
 
 
 def test_clock_steps_count_real_hours_across_a_change_of_summer_time() -> None:
     # Europe/Berlin leaves summer time on 25 Oct 2026 at 03:00: 3 h after 01:00 is 03:00.
     before = datetime(2026, 10, 25, 1, 0, tzinfo=BERLIN)
-    after = parse_clock("+3h", before, DAYS)
+    after = parse_clock("+3h", before, WORDS)
     assert after is not None
     assert after.astimezone(UTC) == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)  # 03:00 CET
     assert (after.astimezone(UTC) - before.astimezone(UTC)).total_seconds() == 3 * 3600
