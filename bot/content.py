@@ -21,7 +21,25 @@ from bot.coach.intents import Matcher, Vocabulary
 from bot.coach.week import Equipment, Focus
 from bot.coach.week_change import WeekWords, normalise
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+def _shipped_content_dir() -> Path:
+    """The content the bot ships with, wherever the package was put.
+
+    The repository keeps one copy, the top-level ``content/`` a coach edits. A wheel (and so
+    ``pip install .`` or ``pip install git+...``) carries it inside the package as
+    ``bot/default_content/`` (pyproject.toml maps that package onto ``content/``), because
+    an installed ``bot`` has no repository beside it: site-packages/content does not exist
+    and the bot stopped at start with "exercises.toml: file not found" (measured before
+    issue 14). A checkout, an editable install or ``PYTHONPATH=.`` has no
+    ``bot/default_content/`` and reads ``content/`` beside ``bot/``. CONTENT_DIR (settings)
+    overrides both.
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / "default_content"
+    return installed if installed.is_dir() else package.parent / "content"
+
+
+CONTENT_DIR = _shipped_content_dir()
 
 Need = Literal["dumbbells", "bar", "gym"]
 # A runner's focus level is 1..12 (issue 13): every level has a template, and a level

@@ -15,13 +15,22 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_DIR / 'data' / 'coach.db'}"
+#: ``data/coach.db`` in the working directory the bot starts in (the folder with its
+#: ``.env``; systemd's WorkingDirectory), made with its folder on first start. Relative on
+#: purpose: it used to sit beside the package, which for ``pip install .`` meant inside
+#: site-packages (measured before issue 14), where a reinstall or an upgrade deletes it.
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/coach.db"
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,}$")
 #: The drivers the bot talks through, after ``async_database_url`` has normalised the URL.
 #: Anything else would fail deep inside SQLAlchemy with a traceback.
 SUPPORTED_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+psycopg"})
 URL_SHAPES = "postgresql://user:password@host:5432/dbname or sqlite:///path/to/coach.db"
+
+
+def _shipped_content_dir() -> Path:
+    from bot.content import CONTENT_DIR
+
+    return CONTENT_DIR
 
 
 class DatabaseSettings(BaseSettings):
@@ -48,7 +57,10 @@ class Settings(DatabaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object a line, for log shippers
-    content_dir: Path = PROJECT_DIR / "content"
+    # Default: the content the bot ships with (bot.content.CONTENT_DIR, inside an installed
+    # package or the repository's content/). A factory, so alembic's DatabaseSettings does
+    # not import the content models (~0.25 s) to read a database URL.
+    content_dir: Path = Field(default_factory=_shipped_content_dir)
     reminder_tick_seconds: float = Field(default=60.0, gt=0)
     reminder_catchup_hours: float = Field(default=6.0, ge=0)
     # A row stuck in "sending" this long belongs to a sender that died; send it again.
