@@ -32,7 +32,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import signal
 import sys
 import threading
@@ -59,7 +58,14 @@ from bot.logging_setup import RedactTokens
 from bot.messages.callbacks import SnoozeButton, SnoozeFor, button_args
 from bot.settings import Settings
 from bot.store import runners
-from bot.store.db import check_writable, make_engine, make_session_factory, migrate, transaction
+from bot.store.db import (
+    DatabaseProblem,
+    check_writable,
+    make_engine,
+    make_session_factory,
+    migrate,
+    transaction,
+)
 from bot.store.lock import AlreadyRunning, lock_sqlite_file
 from bot.updates import MAX_RUNNING
 from testkit.stub_bot_api import StubBotAPI
@@ -78,6 +84,15 @@ LOG_FILE = "coach.log"
 #: The clock's offset, so a demo started again goes on at the demo time it had reached
 #: (the runner's log and reminders are stored in demo time, which never goes back).
 CLOCK_FILE = "clock.json"
+#: Everything the demo writes in its folder (SQLite's journal files included).
+DEMO_FILES = (
+    DATABASE_FILE,
+    DATABASE_FILE + "-wal",
+    DATABASE_FILE + "-shm",
+    DATABASE_FILE + "-journal",
+    LOG_FILE,
+    CLOCK_FILE,
+)
 #: The reminder work runs at least every whole hour of a jump: a safety net for anything
 #: due that the demo cannot see coming (a ⏰ Later tapped before a restart).
 SAFETY_STEP = timedelta(hours=1)
@@ -768,16 +783,23 @@ def main(args: Sequence[str]) -> int:
     if options is None:
         print(t("demo.usage"), end="", file=sys.stderr)
         return 2
-    if options.fresh and options.folder.exists():
-        shutil.rmtree(options.folder)
-    options.folder.mkdir(parents=True, exist_ok=True)
-    _quiet_logs(options.folder, t)
     database = options.folder / DATABASE_FILE
+    url = f"sqlite+aiosqlite:///{database.resolve()}"
     try:
-        lock_sqlite_file(f"sqlite+aiosqlite:///{database.resolve()}")
+        options.folder.mkdir(parents=True, exist_ok=True)
+        lock = lock_sqlite_file(url)  # held for the life of the process
+        if options.fresh:
+            if lock is not None:
+                lock.release()
+            forget(options.folder)
+            lock = lock_sqlite_file(url)
     except AlreadyRunning:
         print(t("demo.already_running", path=options.folder), file=sys.stderr)
         return 2
+    except (DatabaseProblem, OSError) as exc:
+        print(t("demo.cannot_write", path=options.folder, problem=exc), file=sys.stderr)
+        return 2
+    _quiet_logs(options.folder, t)
     # NO_COLOR: the terminal convention (no-color.org) for plain output.
     style = ANSI if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else PLAIN
     print(t("demo.intro"), flush=True)
@@ -786,6 +808,19 @@ def main(args: Sequence[str]) -> int:
         return asyncio.run(_run(content, options.folder, database, style))
     except KeyboardInterrupt:  # pragma: no cover - Ctrl-C before the handler is set
         return 0
+    except DatabaseProblem as exc:
+        print(t("demo.cannot_write", path=options.folder, problem=exc), file=sys.stderr)
+        return 2
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def forget(folder: Path) -> None:
+    """``--fresh``: the demo's own files go, nothing else in the folder (``--dir`` may
+    name a folder that holds more)."""
+    for name in DEMO_FILES:
+        (folder / name).unlink(missing_ok=True)
 
 
 async def _run(content: Content, folder: Path, database: Path, style: Style) -> int:

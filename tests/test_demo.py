@@ -33,6 +33,9 @@ from bot.demo import (
     button_lines,
     choices,
     demo_settings,
+    forget,
+    main,
+    parse_args,
     parse_clock,
     pick,
     plain_text,
@@ -275,6 +278,23 @@ def test_ctrl_c_ends_the_demo_cleanly_and_a_second_demo_on_the_same_data_is_refu
     assert demo.returncode == 0, rest
     assert "Bye." in rest
     assert "Traceback" not in rest
+
+
+def test_fresh_forgets_the_demo_and_nothing_else_in_its_folder(tmp_path: Path) -> None:
+    for name in ("coach.db", "coach.db-wal", "coach.log", "clock.json", "notes.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    forget(tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_the_options_and_a_wrong_one(capsys: pytest.CaptureFixture[str]) -> None:
+    default = parse_args([])
+    assert default is not None and default.folder == Path("demo-data") and not default.fresh
+    options = parse_args(["--fresh", "--dir", "elsewhere"])
+    assert options is not None and options.fresh and options.folder == Path("elsewhere")
+    assert parse_args(["--dir=x"]) is not None
+    assert main(["--frsh"]) == 2
+    assert "usage: strength-coach demo [--fresh] [--dir FOLDER]" in capsys.readouterr().err
 
 
 # ---- settings from code ----------------------------------------------------------------------
