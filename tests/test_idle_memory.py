@@ -1,4 +1,5 @@
-"""What an idle bot leaves out of memory: alembic when the schema is already at its head.
+"""What an idle bot leaves out of memory (alembic when the schema is already at its head),
+and how bench.memory_startup holds it to the goal.
 
 The bot idled at 159 MB RSS with no runners against 47 MB for a bare python-telegram-bot
 application (bench.memory_startup, same run). Part of the difference was alembic: imported
@@ -18,6 +19,16 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from bench.memory_startup import (
+    BASELINE,
+    IDLE_SETTLED_S,
+    OURS,
+    RSS_NOISE_FLOOR_KB,
+    RSS_SAMPLE_EVERY_S,
+    Summary,
+    render,
+    settled,
+)
 from bot.store.db import SessionFactory, alembic_config, head_revision, make_engine, migrate
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -82,3 +93,61 @@ async def test_a_database_one_migration_behind_is_upgraded_by_alembic(
             assert list(stored.scalars()) == [head_revision()]
     finally:
         await engine.dispose()
+
+
+def summary(design: str, rss_mb_0: float) -> Summary:
+    return Summary(
+        design=design,
+        rss_mb_0=rss_mb_0,
+        rss_mb_n=rss_mb_0 + 2,
+        peak_mb_n=rss_mb_0 + 3,
+        start_s_0=0.5,
+        start_s_n=1.0,
+        kb_per_runner=0.1,
+        kb_noise=0.01,
+        kb_per_runner_all=[0.1],
+        start_s_n_all=[1.0],
+    )
+
+
+HEADER = {
+    "cpu_count": 2,
+    "python": "3.11",
+    "python-telegram-bot": "22",
+    "APScheduler": "3",
+    "SQLAlchemy": "2.1",
+}
+
+
+def test_the_benchmark_prints_idle_rss_beside_the_bare_ptb_application_with_a_verdict() -> None:
+    first = [
+        {
+            "first_city_s": 0.3,
+            "first_city_cpu_s": 0.25,
+            "city_table_kb": 19_000,
+            "next_city_s": 0.01,
+            "first_location_s": 0.2,
+            "polygons_kb": 10_000,
+        }
+    ]
+    text, verdicts = render(summary(OURS, 92.0), summary(BASELINE, 47.0), 1000, 1, HEADER, first)
+    assert (
+        "idle RSS, no runners: ours 92.0 MB, bare PTB application (the baseline with no jobs) "
+        "47.0 MB: 1.96× (goal ≤ 2×, ≤ 94.0 MB) PASS"
+    ) in text
+    assert verdicts["goals"]["idle_rss_ratio"]["pass"] is True
+    assert "first typed city on a cold process: 0.30 s (0.25 s CPU; " in text
+    assert verdicts["goals"]["first_city_s"]["pass"] is True
+    text, verdicts = render(summary(OURS, 159.0), summary(BASELINE, 47.0), 1000, 1, HEADER)
+    assert "3.38× (goal ≤ 2×, ≤ 94.0 MB) MISS" in text
+    assert verdicts["goals"]["idle_rss_ratio"]["pass"] is False
+
+
+def test_idle_rss_counts_once_it_stops_growing() -> None:
+    """The old bot built its city index in a child process after the first getUpdates: a
+    fixed 3 s read 108.7 MB on a loaded machine instead of 159 MB."""
+    steps = round(IDLE_SETTLED_S / RSS_SAMPLE_EVERY_S)
+    assert not settled([100_000] * steps)  # not watched long enough yet
+    assert settled([100_000] * (steps + 1))
+    assert not settled([100_000] * steps + [140_000])
+    assert settled([140_000] * steps + [140_000 + RSS_NOISE_FLOOR_KB])
