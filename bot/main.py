@@ -1,4 +1,5 @@
-"""Startup: settings → logging → content → database (lock, migrations) → token → run.
+"""Startup: settings → logging → content → database (lock, migrations) → token → run
+(polling, or a webhook when ``TELEGRAM_WEBHOOK_URL`` is set: ``bot/webhook.py``).
 
 Everything that can be wrong with the deployment (token, content files, the database and
 its URL) is checked here first, and explained in one line with exit code 2 rather than a
@@ -22,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
-from bot import health_http
+from bot import health_http, webhook
 from bot.app import ALLOWED_UPDATES, build_application, post_init
 from bot.content import ContentError, load_content
 from bot.deps import DEPS_KEY
@@ -78,13 +79,25 @@ def load_settings() -> Settings:
         raise SystemExit(EXIT_CONFIG) from None
 
 
+def check_webhook(settings: Settings) -> None:
+    """The webhook settings, before anything else: one line and exit code 2."""
+    found = webhook.problem(settings)
+    if found is not None:
+        print(found, file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG)
+
+
 def secrets_of(settings: Settings) -> list[str]:
-    """What no log line may show: the token, and the database password if the URL has one."""
+    """What no log line may show: the token, the database password if the URL has one,
+    and the webhook's secret."""
     password = make_url(settings.database_url).password
     found = [settings.telegram_bot_token.get_secret_value()]
     # A password of a character or two would mask those letters in every log line.
     if isinstance(password, str) and len(password) >= MIN_REDACTED_PASSWORD:
         found += [password, quote(password, safe="")]  # as typed, and as a URL spells it
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if len(secret) >= MIN_REDACTED_PASSWORD:
+        found.append(secret)
     return found
 
 
@@ -101,7 +114,11 @@ async def _migrate(url: str) -> None:
 def _prepare_database(settings: Settings) -> int | None:
     """The lock, then the migrations; an exit code when the database cannot be used."""
     try:
-        hold_single_instance_lock(settings.database_url, polling=settings.poll_updates)
+        hold_single_instance_lock(
+            settings.database_url,
+            polling=settings.poll_updates,
+            webhook=webhook.enabled(settings),
+        )
         # Migrations in their own short event loop: PTB reads persisted conversations from
         # the database while initialising, before any post_init hook runs.
         asyncio.run(_migrate(settings.database_url))
@@ -149,6 +166,7 @@ def _redacting_excepthook(redact: RedactTokens) -> Any:
 
 def main() -> int:
     settings = load_settings()
+    check_webhook(settings)
     secrets = secrets_of(settings)
     setup_logging(settings.log_level, secrets=secrets, fmt=settings.log_format)
     sys.excepthook = _redacting_excepthook(RedactTokens(secrets))
@@ -191,16 +209,20 @@ def main() -> int:
     application.post_init = start_up
     application.post_shutdown = shut_down
     try:
-        asyncio.run(_serve(application, poll=settings.poll_updates))
+        asyncio.run(_serve(application, settings))
     except (InvalidToken, NetworkError) as exc:
         return _explain_telegram_error(exc)
+    except webhook.WebhookProblem as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
     return 0
 
 
-async def _serve(application: Any, *, poll: bool) -> None:
-    """Run until SIGTERM or SIGINT: polling for updates, or (``POLL_UPDATES=false``, a
-    further instance on PostgreSQL) only sending reminders, as Telegram allows one
-    getUpdates consumer per bot.
+async def _serve(application: Any, settings: Settings) -> None:
+    """Run until SIGTERM or SIGINT: polling for updates, taking them by webhook
+    (``TELEGRAM_WEBHOOK_URL``, bot/webhook.py), or (``POLL_UPDATES=false``, a further
+    instance on PostgreSQL) only sending reminders, as Telegram allows one getUpdates
+    consumer per bot. At the end the webhook is left set (bot/webhook.py says why).
 
     The steps of PTB's ``run_polling``, spelled out because ``run_polling`` hands a failed
     getUpdates to the error handlers (a traceback each time, see bot.health.PollErrorLog)
@@ -214,7 +236,9 @@ async def _serve(application: Any, *, poll: bool) -> None:
         async with application:  # initialize() ... shutdown()
             try:
                 await application.post_init(application)
-                if poll:
+                if webhook.enabled(settings):
+                    await webhook.start(application, settings)
+                elif settings.poll_updates:
                     await application.updater.start_polling(
                         allowed_updates=list(ALLOWED_UPDATES),
                         error_callback=PollErrorLog(application.bot_data[DEPS_KEY].health),

@@ -21,6 +21,15 @@ answer to one callback query, and ``callback_data`` over 64 bytes (see :func:`ch
 :func:`folded_view` says how much of a message a phone shows before anything is tapped
 (an expandable quotation shows its first lines), for tests of what fits one screen.
 
+Webhooks work as on Telegram: ``setWebhook`` registers a URL (with its ``secret_token``
+and ``allowed_updates``), ``getWebhookInfo`` says so, ``getUpdates`` is then refused with
+Telegram's 409, and ``deleteWebhook`` ends it. While one is set, a delivery thread POSTs
+each injected update, oldest first and one at a time, to it as JSON with the
+``X-Telegram-Bot-Api-Secret-Token`` header, and drops it once answered with 2xx (a
+failure is retried, as Telegram does). :meth:`StubBotAPI.route_webhook` plays a load
+balancer in front of several bot processes: the updates go to the given addresses in
+turn. :meth:`StubBotAPI.post_webhook` POSTs one request by hand (a forged one, say).
+
 Only the standard library is used on purpose: the stub must not add dependencies to the project.
 """
 
@@ -32,15 +41,25 @@ import re
 import threading
 import time
 import traceback
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-__all__ = ["Call", "HTMLError", "StubBotAPI", "StubTimeout", "check_html", "folded_view"]
+__all__ = [
+    "Call",
+    "HTMLError",
+    "StubBotAPI",
+    "StubTimeout",
+    "WebhookDelivery",
+    "check_html",
+    "folded_view",
+]
 
 JSONDict = dict[str, Any]
 ChatKey = int | str
@@ -144,6 +163,16 @@ EMPTY_TEXT = "Bad Request: message text is empty"
 EMPTY_AFTER_PARSE = "Bad Request: text must be non-empty"
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
+    "delete the webhook first"
+)
+#: The header Telegram sends a webhook's ``secret_token`` in.
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: After a failed delivery the next attempt waits this long (Telegram waits longer; tests
+#: should not).
+WEBHOOK_RETRY_SECONDS = 0.1
+WEBHOOK_TIMEOUT_SECONDS = 10.0
 
 #: Methods the stub answers with plain ``true`` (no state needed for the tests).
 TRUE_METHODS = frozenset(
@@ -157,10 +186,10 @@ TRUE_METHODS = frozenset(
         "setMyDescription",
         "setMyName",
         "setMyShortDescription",
-        "setWebhook",
     }
 )
 KNOWN_METHODS = TRUE_METHODS | {
+    "setWebhook",
     "answerCallbackQuery",
     "deleteMessage",
     "deleteWebhook",
@@ -203,6 +232,21 @@ class Call:
     def result(self) -> Any:
         """The ``result`` the stub answered with (``None`` for failed calls)."""
         return self.response.get("result")
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One POST of an update to a webhook: where, and the HTTP status it got (0: no
+    answer, the connection failed)."""
+
+    update_id: int
+    url: str
+    status: int
+    time: float
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
 
 
 @dataclass
@@ -710,6 +754,13 @@ class StubBotAPI:
         self._issued_queries: set[str] = set()
         self._handlers: dict[str, MethodHandler] = {}
         self._async_waiters: set[Callable[[], None]] = set()
+        # The webhook as setWebhook registered it (None: none set, updates wait for
+        # getUpdates), the addresses that receive its updates in turn, and every POST.
+        self._webhook: JSONDict | None = None
+        self._routes: list[str] = []
+        self._next_route = 0
+        self._deliveries: list[WebhookDelivery] = []
+        self._pusher: threading.Thread | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -733,6 +784,7 @@ class StubBotAPI:
         """Stop serving and wake any pending long polls / waiters. Safe to call twice."""
         with self._cond:
             server, thread = self._server, self._thread
+            pusher, self._pusher = self._pusher, None
             self._server = None
             self._thread = None
             self._stopping.set()
@@ -744,6 +796,8 @@ class StubBotAPI:
             server.server_close()
         if thread is not None:
             thread.join(timeout=5)
+        if pusher is not None:
+            pusher.join(timeout=WEBHOOK_TIMEOUT_SECONDS + 1)
 
     def __enter__(self) -> StubBotAPI:
         """``with StubBotAPI() as stub:`` -- guarantees the server thread is stopped."""
@@ -893,7 +947,133 @@ class StubBotAPI:
             self._holds.clear()
             self._answered_queries.clear()
             self._issued_queries.clear()
+            self._webhook = None
+            self._routes = []
+            self._deliveries.clear()
             self._cond.notify_all()
+
+    # ------------------------------------------------------------------ webhooks
+
+    @property
+    def webhook(self) -> JSONDict | None:
+        """The webhook as ``setWebhook`` registered it (``url``, ``secret_token``,
+        ``allowed_updates``, ``max_connections``, ``drop_pending_updates``), or None."""
+        with self._lock:
+            return dict(self._webhook) if self._webhook is not None else None
+
+    def route_webhook(self, *origins: str) -> None:
+        """Deliver the webhook's updates to these origins (``http://127.0.0.1:8001``…) in
+        turn instead of to the registered URL's own host: a load balancer in front of
+        several bot processes. The registered URL's path and query are kept. Each POST
+        goes to the next origin, a failed one's retry too (the balancer tries another
+        instance). No origins: the registered URL again."""
+        with self._cond:
+            self._routes = [origin.rstrip("/") for origin in origins]
+            self._next_route = 0
+            self._notify()
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every POST of an update to a webhook, in order (failed ones included)."""
+        with self._lock:
+            return list(self._deliveries)
+
+    @staticmethod
+    def post_webhook(
+        url: str,
+        payload: JSONDict,
+        *,
+        secret_token: str | None = None,
+        content_type: str = "application/json",
+        timeout: float = WEBHOOK_TIMEOUT_SECONDS,
+    ) -> int:
+        """POST ``payload`` to ``url`` as Telegram posts an update (JSON, the secret in its
+        header when given); the HTTP status (0: no answer)."""
+        headers = {"Content-Type": content_type}
+        if secret_token is not None:
+            headers[SECRET_HEADER] = secret_token
+        request = urllib.request.Request(
+            url, data=json.dumps(payload).encode(), headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+        except (OSError, ValueError):
+            return 0
+
+    def _set_webhook(self, params: JSONDict) -> bool:
+        url = str(params.get("url") or "").strip()
+        with self._cond:
+            if _truthy(params.get("drop_pending_updates", False)):
+                self._updates.clear()
+            if not url:  # Telegram: an empty URL removes the webhook
+                self._webhook = None
+                return True
+            secret = params.get("secret_token")
+            self._webhook = {
+                "url": url,
+                "secret_token": str(secret) if secret not in (None, "") else None,
+                "allowed_updates": params.get("allowed_updates"),
+                "max_connections": int(_chat_key(params.get("max_connections")) or 40),
+                "drop_pending_updates": _truthy(params.get("drop_pending_updates", False)),
+            }
+            if self._pusher is None and not self._stopping.is_set():
+                self._pusher = threading.Thread(
+                    target=self._push_updates, name="StubBotAPI:webhook", daemon=True
+                )
+                self._pusher.start()
+            self._notify()
+        return True
+
+    def _webhook_info(self) -> JSONDict:
+        with self._lock:
+            hook = self._webhook
+            info: JSONDict = {
+                "url": hook["url"] if hook else "",
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._updates),
+            }
+            if hook is not None:
+                info["max_connections"] = hook["max_connections"]
+                if hook["allowed_updates"] is not None:
+                    info["allowed_updates"] = hook["allowed_updates"]
+            return info
+
+    def _push_updates(self) -> None:
+        """The delivery thread: the oldest update to the webhook, one at a time."""
+        while True:
+            with self._cond:
+                while not self._stopping.is_set() and (self._webhook is None or not self._updates):
+                    self._cond.wait(1.0)
+                if self._stopping.is_set():
+                    return
+                assert self._webhook is not None
+                update = json.loads(json.dumps(self._updates[0]))
+                url = self._target(str(self._webhook["url"]))
+                secret = self._webhook["secret_token"]
+            status = self.post_webhook(url, update, secret_token=secret)
+            with self._cond:
+                self._deliveries.append(
+                    WebhookDelivery(int(update["update_id"]), url, status, time.time())
+                )
+                if 200 <= status < 300:
+                    self._updates = [
+                        u for u in self._updates if u["update_id"] != update["update_id"]
+                    ]
+                self._notify()
+            if not 200 <= status < 300:
+                self._stopping.wait(WEBHOOK_RETRY_SECONDS)
+
+    def _target(self, registered: str) -> str:
+        """Where the next update goes; caller holds the lock."""
+        if not self._routes:
+            return registered
+        origin = urlsplit(self._routes[self._next_route % len(self._routes)])
+        parts = urlsplit(registered)
+        self._next_route += 1
+        return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
 
     # ------------------------------------------------------------------ update injection
 
@@ -1466,16 +1646,22 @@ class StubBotAPI:
                 "has_main_web_app": False,
             }
         if method == "getUpdates":
+            if self.webhook is not None:
+                raise _StubError(409, WEBHOOK_ACTIVE)
             return self._get_updates(params)
+        if method == "setWebhook":
+            return self._set_webhook(params)
         if method == "answerCallbackQuery":
             return True
         if method == "deleteWebhook":
-            if _truthy(params.get("drop_pending_updates", False)):
-                with self._lock:
+            with self._cond:
+                if _truthy(params.get("drop_pending_updates", False)):
                     self._updates.clear()
+                self._webhook = None
+                self._notify()
             return True
         if method == "getWebhookInfo":
-            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+            return self._webhook_info()
         if method == "getMyCommands":
             return []
         if method == "sendMessage":

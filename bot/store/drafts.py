@@ -178,12 +178,15 @@ class DraftCache:
     generations of at most ``max_absent`` chat ids each; when the newer is full it
     becomes the older, and the older is forgotten.
 
-    A second process answering the same chats (several webhook workers) would not see
-    this process's entries: it reads the database, which always holds the latest answer;
-    but each process's own entry for a chat the other one has since answered is stale.
-    The bot runs one update poller per database (README), so this cannot happen today;
-    a deployment with several update workers must route a chat's updates to one worker,
-    or run with ``max_entries=0`` (every read from the database)."""
+    A second process answering the same chats would not see this process's entries: it
+    reads the database, which always holds the latest answer; but each process's own
+    entry for a chat the other one has since answered is stale (a step lost or asked
+    twice), and so is its "no draft" for a chat that has opened one there. One process
+    polls per database; webhook instances on PostgreSQL answer any chat, so there the
+    cache is built with ``max_entries=0``: nothing held, nothing remembered as absent,
+    ``fill`` a no-op, every read from the database (``bot.deps.shares_chats``;
+    ``tests/test_webhook_instances.py`` alternates a runner's answers between two
+    processes)."""
 
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""One polling process per database.
+"""One polling process per database; webhook instances side by side, never with a poller.
 
 Two bots on one database would both answer every update Telegram hands out and, on SQLite,
 both send every reminder (the unique key stops duplicate rows, not two processes racing to
@@ -13,6 +13,13 @@ send). So:
   open for the life of the process, so the lock goes when the process goes, however it
   dies. Instances with ``POLL_UPDATES=false`` take no lock: several of them share the
   reminders safely (``FOR UPDATE SKIP LOCKED``).
+* **PostgreSQL, webhook mode** (``TELEGRAM_WEBHOOK_URL``): any number of instances behind
+  one address, each holding a *shared* advisory lock on a second key, which the poller
+  holds *exclusively*. So webhook instances start beside each other, and polling and
+  webhook never run on one database at once: that makes no sense (Telegram answers
+  ``getUpdates`` with 409 while a webhook is set, and a poller starting would delete the
+  others' webhook), and each refusal names the one that runs. A deployer switching
+  modes stops the old instances first.
 
 How the SQLite lock lives beside SQLite's own locking. SQLite's default unix VFS locks
 with POSIX ``fcntl`` byte-range locks on bytes 0x40000000-0x400001FF of the file (the
@@ -65,11 +72,27 @@ POLLING_LOCK_SQL = (
     "SELECT pg_try_advisory_lock("
     "hashtextextended('runner-strength-coach polling ' || coalesce(current_schema(), ''), 0))"
 )
+#: The updates lock: exclusive for a poller, shared by webhook instances.
+_UPDATES_KEY = (
+    "hashtextextended('runner-strength-coach updates ' || coalesce(current_schema(), ''), 0)"
+)
+#: A poller: the polling lock (another poller?), then the updates lock exclusively
+#: (webhook instances?), in one round trip; a refusal closes the connection, which
+#: releases whatever was taken.
+POLLER_LOCK_SQL = (
+    f"SELECT CASE WHEN NOT ({POLLING_LOCK_SQL.removeprefix('SELECT ')}) THEN 'poller' "
+    f"WHEN NOT pg_try_advisory_lock({_UPDATES_KEY}) THEN 'webhook' ELSE '' END"
+)
+WEBHOOK_LOCK_SQL = f"SELECT pg_try_advisory_lock_shared({_UPDATES_KEY})"
 
 RUN_ONE = "Run one process per SQLite file, or use PostgreSQL (DATABASE_URL) for several instances."
 POLL_ONE = (
     "Telegram lets one process poll a bot: run further instances with POLL_UPDATES=false "
     "(reminders only), or stop the other one first."
+)
+NOT_BOTH = (
+    "Telegram refuses getUpdates while a webhook is set: stop the {running} instances "
+    "first, or start this one in the same mode."
 )
 
 
@@ -112,14 +135,19 @@ class InstanceLock:
 _held: list[InstanceLock] = []  # kept for the life of the process
 
 
-def hold_single_instance_lock(database_url: str, *, polling: bool = True) -> InstanceLock | None:
+def hold_single_instance_lock(
+    database_url: str, *, polling: bool = True, webhook: bool = False
+) -> InstanceLock | None:
     """Take this process's lock on its database, or raise AlreadyRunning / DatabaseProblem.
 
-    SQLite always (two senders on one file would double-send); PostgreSQL only when this
-    process polls Telegram.
+    SQLite always (two senders on one file would double-send); PostgreSQL when this
+    process takes updates (``polling``, the POLL_UPDATES setting): exclusively when it
+    polls, shared when they come by ``webhook``.
     """
     if is_sqlite(database_url):
         lock = lock_sqlite_file(database_url)
+    elif polling and webhook:
+        lock = lock_webhook(database_url)
     elif polling:
         lock = lock_polling(database_url)
     else:
@@ -214,7 +242,7 @@ def _flock_by_inode(fd: int) -> int:  # pragma: no cover - exercised where OFD l
 
 
 def lock_polling(database_url: str) -> InstanceLock:
-    """The polling lock: one connection and one round trip (``pg_try_advisory_lock``).
+    """The polling lock: one connection and one round trip (``POLLER_LOCK_SQL``).
 
     A plain psycopg connection, not an SQLAlchemy engine: an engine's first connection
     also runs the dialect's set-up queries, three more round trips for a connection that
@@ -222,19 +250,47 @@ def lock_polling(database_url: str) -> InstanceLock:
     the very database (host, options, search_path) the bot's engine does. Autocommit, so
     the idle connection holds no transaction (no snapshot holding back VACUUM).
     """
+    connection, held = _try(database_url, POLLER_LOCK_SQL)
+    if held == "":
+        return InstanceLock(description="PostgreSQL polling lock", connection=connection)
+    connection.close()
+    if held == "webhook":
+        raise AlreadyRunning(
+            f"Webhook instances of the bot are running on {_where(database_url)}. "
+            + NOT_BOTH.format(running="webhook")
+        )
+    raise AlreadyRunning(
+        f"Another bot process is already polling Telegram for {_where(database_url)} "
+        f"(it holds the polling lock). {POLL_ONE}"
+    )
+
+
+def lock_webhook(database_url: str) -> InstanceLock:
+    """A webhook instance's lock: shared with the other webhook instances, refused while a
+    poller holds it (``WEBHOOK_LOCK_SQL``, one round trip)."""
+    connection, held = _try(database_url, WEBHOOK_LOCK_SQL)
+    if held:
+        return InstanceLock(description="PostgreSQL webhook lock (shared)", connection=connection)
+    connection.close()
+    raise AlreadyRunning(
+        f"A bot process is polling Telegram for {_where(database_url)}. "
+        + NOT_BOTH.format(running="polling")
+    )
+
+
+def _try(database_url: str, statement: str) -> tuple[Any, Any]:
+    """A connection of its own, and the first column of ``statement``'s row."""
     dialect = create_engine(database_url).dialect  # builds nothing, connects nowhere
     args, kwargs = dialect.create_connect_args(make_url(database_url))
     try:
         connection = psycopg.connect(*args, **kwargs, autocommit=True)
-        row = connection.execute(POLLING_LOCK_SQL).fetchone()
+        row = connection.execute(statement).fetchone()
     except (OSError, psycopg.Error) as exc:
         raise explain_database_error(exc, database_url) from None
-    if not row or not row[0]:
-        connection.close()
-        parsed = make_url(database_url)
-        raise AlreadyRunning(
-            "Another bot process is already polling Telegram for the PostgreSQL database "
-            f"{parsed.database or ''} on {parsed.host or 'localhost'} (it holds the "
-            f"polling lock). {POLL_ONE}"
-        )
-    return InstanceLock(description="PostgreSQL polling lock", connection=connection)
+    return connection, row[0] if row else None
+
+
+def _where(database_url: str) -> str:
+    """The database in words, never its password."""
+    parsed = make_url(database_url)
+    return f"the PostgreSQL database {parsed.database or ''} on {parsed.host or 'localhost'}"
