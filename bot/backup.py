@@ -10,7 +10,7 @@ a file at PATH). It reads through one read transaction, so the copy is one consi
 snapshot of every table, and in WAL mode (the bot's journal mode) a reader never blocks the
 writer. It takes no lock of the bot's (bot/store/lock.py's byte lies past SQLite's range).
 Measured on a 86 MB WAL database with another process committing two-row transactions
-without pause (/tmp experiment, reproduced by tests/test_backup.py's writer test on a
+without pause (a one-off script; tests/test_backup_refusals.py repeats the check on a
 smaller file): ``VACUUM INTO`` took 0.42 s, the writer's slowest commit meanwhile 60 ms,
 and the copy held as many rows in both tables (one snapshot). ``Connection.backup`` in one
 step was as consistent (0.20 s) but writes a WAL-mode file that needs its ``-wal`` and
@@ -98,6 +98,8 @@ def main(command: str, args: Sequence[str]) -> int:
     secret = password if isinstance(password, str) and password else None
     try:
         if command == "backup":
+            if args[0].endswith(("/", os.sep)):  # a folder, made if new (Path drops the /)
+                Path(args[0]).mkdir(parents=True, exist_ok=True)
             done = backup(url, Path(args[0]))
         else:
             done = restore(url, Path(args[0]))
@@ -152,8 +154,7 @@ def _stamp() -> str:
 
 def _target_file(target: Path, suffix: str) -> Path:
     """``target`` itself, or a dated file in it when it is a folder (``backups/``)."""
-    if target.is_dir() or str(target).endswith(os.sep):
-        target.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
         return target / f"coach-{_stamp()}{suffix}"
     if not target.parent.is_dir():
         raise Refused(f"Cannot write the backup: the folder {target.parent} does not exist.")

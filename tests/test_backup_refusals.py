@@ -180,6 +180,21 @@ def test_a_backup_onto_the_database_itself_is_refused(
     assert database.read_bytes() == before
 
 
+def test_a_backup_into_a_folder_gets_a_dated_name(
+    database: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``backup backups/`` (what a cron line wants: no ``date`` with its ``%`` to escape)."""
+    folder = tmp_path / "backups" / "daily"
+    code, out, err = run(capsys, monkeypatch, url_of(database), "backup", f"{folder}/")
+    assert code == 0, err
+    (made,) = folder.iterdir()
+    assert made.name.startswith("coach-") and made.suffix == ".db"
+    assert f"to {made}" in out and runners_in(made) == [7]
+
+
 # ---- SQLite: what a restore does ------------------------------------------------------------
 
 
