@@ -194,6 +194,13 @@ def test_a_person_sets_up_their_week_gets_a_reminder_by_moving_the_clock_and_say
         assert clock == "07:00"
         assert f"Demo time is now {day} {date}, 07:00 (Europe/Berlin)" in moves[-1]
 
+        # ⏰ Later, 30 min: the reminder comes again at 07:30 as the clock passes it.
+        assert "[4] 30 min" in terminal.type("later")
+        assert "07:30" in terminal.type("30 min")
+        shown = terminal.type("/clock +1h")
+        assert "✅ Done" in shown
+        assert TIME_LINE.findall(shown.split("✅ Done")[0])[-1][2] == "07:30"
+
         shown = terminal.type("done")  # taps ✅ Done under the reminder
         assert "Logged" in shown
         shown = terminal.type("/week")
