@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import os
@@ -807,6 +808,9 @@ def main(args: Sequence[str]) -> int:
         return 2
     _quiet_logs(options.folder, t)
     # NO_COLOR: the terminal convention (no-color.org) for plain output.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A terminal in a non-UTF-8 locale shows "?" for an emoji rather than crash.
+        sys.stdout.reconfigure(errors="replace")
     style = ANSI if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else PLAIN
     print(t("demo.intro"), flush=True)
     print(t("demo.data_at", path=database), flush=True)

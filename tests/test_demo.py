@@ -9,6 +9,7 @@ typed line taps, how ``/clock`` reads a time -- are tested on their own.
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import re
@@ -24,12 +25,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content import load_week_words
+from bot.content import load_content, load_week_words
 from bot.demo import (
     ANSI,
+    DEMO_CHAT,
     DEMO_TOKEN,
+    PLAIN,
     Choice,
     DemoClock,
+    Printer,
     button_lines,
     choices,
     demo_settings,
@@ -40,6 +44,7 @@ from bot.demo import (
     pick,
     plain_text,
 )
+from testkit.stub_bot_api import StubBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = load_week_words()
@@ -382,6 +387,63 @@ def test_html_prints_as_plain_text() -> None:
         "the paper (https://example.org/x) 60 kg"
     )
     assert plain_text("<b>Legs</b>", ANSI) == "\x1b[1mLegs\x1b[22m"
+
+
+def _bot_call(stub: StubBotAPI, method: str, **params: object) -> dict[str, object]:
+    """A Bot API call as the bot makes it (form values as strings, the keyboard decoded),
+    answered by the stand-in's dispatcher."""
+    wire = {key: value if isinstance(value, dict) else str(value) for key, value in params.items()}
+    _, answer = stub.dispatch(f"/bot{DEMO_TOKEN}/{method}", wire)
+    assert answer["ok"], answer
+    result = answer["result"]
+    return result if isinstance(result, dict) else {}
+
+
+def test_messages_edits_changed_buttons_and_pop_ups_print_once_each_in_order() -> None:
+    stub = StubBotAPI()
+    out = io.StringIO()
+    printer = Printer(stub, load_content().texts, out, PLAIN)
+    sent = _bot_call(
+        stub,
+        "sendMessage",
+        chat_id=DEMO_CHAT,
+        text="<b>Which days</b> do you run?",
+        parse_mode="HTML",
+        reply_markup=KEYBOARD,
+    )
+    assert printer.flush("── header ──") == 1
+    assert out.getvalue() == (
+        "── header ──\ncoach> Which days do you run?\n       [1] Mon  [2] ✓ Tue\n"
+        "       [3] Done ➡️\n"
+    )
+    assert printer.latest == sent["message_id"]
+    assert button_lines(printer.current_choices()) == ["[1] Mon  [2] ✓ Tue", "[3] Done ➡️"]
+    assert printer.flush() == 0  # nothing twice
+    _bot_call(
+        stub,
+        "editMessageText",
+        chat_id=DEMO_CHAT,
+        message_id=sent["message_id"],
+        text="Which days do you run?\n→ Tue",
+        parse_mode="HTML",
+    )
+    _bot_call(stub, "answerCallbackQuery", callback_query_id="1", text="Saved")
+    _bot_call(
+        stub,
+        "editMessageReplyMarkup",
+        chat_id=DEMO_CHAT,
+        message_id=sent["message_id"],
+        reply_markup={"inline_keyboard": []},
+    )
+    out.seek(0)
+    out.truncate()
+    assert printer.flush() == 3
+    assert out.getvalue() == (
+        "coach (edited)> Which days do you run?\n                → Tue\n"
+        "coach (pop-up)> Saved\n"
+        "coach (no more buttons under “Which days do you run?”)\n"
+    )
+    assert printer.current_choices() == []  # the edit took the buttons away
 
 
 # ---- the demo's clock --------------------------------------------------------------------------
