@@ -425,8 +425,7 @@ def _postgres(database_url: str) -> Postgres:
         key: str(value) for key, value in kwargs.items() if key in libpq and value is not None
     }
     password = params.pop("password", None)
-    env = dict(os.environ)
-    env.pop("PGPASSWORD", None)
+    env = dict(os.environ)  # PGPASSWORD or ~/.pgpass there serve the tools as the bot
     if password:
         env["PGPASSWORD"] = password
     try:

@@ -53,10 +53,10 @@ def one_line_refusal(code: int, err: str, *words: str) -> None:
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 
 
-def upgrade(url: str) -> subprocess.CompletedProcess[str]:
+def upgrade(url: str, to: str = "head") -> subprocess.CompletedProcess[str]:
     """``alembic upgrade head`` as a deployer runs it, DATABASE_URL from the environment."""
     return subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ALEMBIC_INI), "upgrade", "head"],
+        [sys.executable, "-m", "alembic", "-c", str(ALEMBIC_INI), "upgrade", to],
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
         text=True,
@@ -373,3 +373,23 @@ def test_postgres_restore_refuses_while_a_bot_polls_and_checks_the_archive(
         assert code == 0, err
         (kept,) = tmp_path.glob("*before-restore*.dump")
         assert f"kept in {kept}" in out
+
+
+@needs_postgres
+def test_postgres_restore_of_an_older_coachs_backup_is_migrated_by_the_bot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 0006 archive onto a database at head: --clean replaces the tables with 0006's,
+    and the bot's migrations (alembic upgrade head) bring them to head again."""
+    with two_postgres_databases() as (older, target):
+        assert upgrade(older, to="0006").returncode == 0
+        assert upgrade(target).returncode == 0
+        dump = tmp_path / "older.dump"
+        code, out, err = run(capsys, monkeypatch, older, "backup", str(dump))
+        assert code == 0 and "schema revision 0006" in out, err
+        code, out, err = run(capsys, monkeypatch, target, "restore", str(dump))
+        assert code == 0 and "schema revision 0006" in out, err
+        migrated = upgrade(target)
+        assert migrated.returncode == 0, migrated.stderr
+        code, out, err = run(capsys, monkeypatch, target, "backup", str(tmp_path / "now.dump"))
+        assert code == 0 and f"schema revision {backups.migration_head()}" in out, err
