@@ -109,6 +109,12 @@ def main(command: str, args: Sequence[str]) -> int:
     except DatabaseProblem as exc:
         print(_masked(str(exc), secret), file=sys.stderr)
         return exc.exit_code
+    except (OSError, sqlite3.Error) as exc:
+        # A full disk, a folder it may not write, a file that vanished: one line too.
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(_masked(f"{command.capitalize()} failed: {reason}{where}.", secret), file=sys.stderr)
+        return EXIT_FAILED
     print(_masked(done, secret))
     return 0
 

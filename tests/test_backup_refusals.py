@@ -195,6 +195,22 @@ def test_a_backup_into_a_folder_gets_a_dated_name(
     assert f"to {made}" in out and runners_in(made) == [7]
 
 
+def test_a_backup_that_cannot_be_written_is_one_line_and_leaves_no_partial_file(
+    database: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device", str(args[-1]))
+
+    monkeypatch.setattr(backups.os, "replace", full_disk)
+    code, _, err = run(capsys, monkeypatch, url_of(database), "backup", str(tmp_path / "b.db"))
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert "Backup failed: No space left on device" in err
+    assert not list(tmp_path.glob("*b.db*")), "nothing is left at the target"
+
+
 # ---- SQLite: what a restore does ------------------------------------------------------------
 
 
