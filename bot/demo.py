@@ -602,15 +602,26 @@ class Demo:
         self.printer.write(self.t("demo.clock_moved", time=self.now_text(zone)))
 
     async def clock_command(self, argument: str) -> None:
-        zone, _ = await self.runner_zone()
+        zone, runner = await self.runner_zone()
         argument = argument.strip()
         if not argument:
             self.printer.write(self.t("demo.clock_now", time=self.now_text(zone)))
+            upcoming = runner.next_reminder_utc if runner is not None else None
+            if runner is not None and runner.onboarded and upcoming is not None:
+                at = demo_time(self.t, upcoming, zone)
+                self.printer.write(self.t("demo.clock_next", time=at))
             return
         if argument.lower() in {"help", "?"}:
             self.printer.write(self.t("demo.clock_help"))
             return
         now = self.clock.now().astimezone(ZoneInfo(zone))
+        if argument.lower() == "next":
+            upcoming = runner.next_reminder_utc if runner is not None else None
+            if upcoming is None or upcoming <= now:
+                self.printer.write(self.t("demo.clock_no_next"))
+                return
+            await self.move_clock(upcoming, zone)
+            return
         target = parse_clock(argument, now, self.words)
         if target is None:
             self.printer.write(self.t("demo.clock_bad", text=argument))
@@ -624,6 +635,7 @@ class Demo:
 
     async def say(self, line: str) -> None:
         """A line the person typed: a tap of the latest message's button, or a message."""
+        _, before = await self.runner_zone()
         choice = pick(line, self.printer.current_choices())
         if choice is not None and self.printer.latest is not None:
             update_id = self.stub.press_button(DEMO_CHAT, self.printer.latest, choice.data)
@@ -634,6 +646,14 @@ class Demo:
             # After the bot's answer: its "now + delay" is then never after the demo's.
             self._note_snooze(choice.data)
         self.printer.flush()
+        zone, after = await self.runner_zone()
+        set_up = after is not None and after.onboarded
+        if set_up and not (before is not None and before.onboarded):
+            # Just set up: how to get to the first reminder without waiting for it.
+            at = after.next_reminder_utc
+            if at is not None:
+                first = demo_time(self.t, at, zone)
+                self.printer.write(self.t("demo.tip_first_reminder", time=first))
 
     def _note_snooze(self, data: str) -> None:
         args = button_args(data, SnoozeButton.PREFIX, 2)
