@@ -18,6 +18,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -29,7 +30,7 @@ from bot import housekeeping
 from bot.clock import Clock, SystemClock
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content
-from bot.deps import DEPS_KEY, Deps
+from bot.deps import DEPS_KEY, Deps, get_deps
 from bot.handlers import (
     chat,
     commands,
@@ -50,9 +51,10 @@ from bot.health import Health, PollWatch, Watchdog
 from bot.jobs.preview import backfill_previews
 from bot.jobs.reminders import reminder_tick
 from bot.messages.callbacks import SESSION_PATTERN, DeleteButton, FeedbackButton, SnoozeButton
+from bot.metrics import METRICS_KEY, Metrics, metrics_of
 from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings
-from bot.store import drafts
+from bot.store import drafts, faults
 from bot.store.db import SessionFactory, transaction
 from bot.store.runners import inactive_chat_ids
 from bot.updates import MAX_RUNNING, ChatOrderedProcessor
@@ -78,6 +80,18 @@ COMMANDS = (
     "cancel",
 )
 RATE_LIMIT_RETRIES = 3
+
+
+async def count_failure(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An error handler beside ``guards.on_error``: counts an update whose handler raised
+    (``strength_coach_updates_failed_total``), and a database that failed it makes
+    ``/healthz`` answer 503 until a reminder tick reaches the database again."""
+    if isinstance(update, Update):
+        metrics_of(context.application).update_failed(update)
+    if context.error is not None and faults.transient(context.error):
+        get_deps(context).health.database_failed(
+            f"a handler failed: {faults.describe(context.error)}"
+        )
 
 
 async def _backfill(deps: Deps) -> None:
@@ -171,9 +185,15 @@ def build_application(
     limiter = PacedRateLimiter(settings.send_rate_limit, max_retries=RATE_LIMIT_RETRIES)
     builder = defaults.rate_limiter(limiter)
     # Different chats at once, each chat's updates in order (bot/updates.py).
-    builder = builder.concurrent_updates(ChatOrderedProcessor())
+    processor = ChatOrderedProcessor()
+    builder = builder.concurrent_updates(processor)
+    # Counted per application, not in prometheus-client's global registry (bot/metrics.py).
+    metrics = Metrics()
+    processor.observe = metrics.update_handled
+    limiter.on_retry_after = metrics.rate_limited
     health = Health()
-    health.watch_polling = settings.poll_updates
+    # A webhook deployment makes no getUpdates, so none can stall.
+    health.watch_polling = settings.poll_updates and not settings.telegram_webhook_url
     if request is not None:
         builder = builder.request(request)
     else:
@@ -190,6 +210,7 @@ def build_application(
         health=health,
     )
     application.bot_data[DEPS_KEY] = deps
+    application.bot_data[METRICS_KEY] = metrics
 
     async def backoff(seconds: float) -> None:
         await deps.sleep(seconds)  # looked up each time: tests swap in a fake clock's
@@ -238,5 +259,6 @@ def build_application(
     application.add_handler(
         ChatMemberHandler(guards.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )
+    application.add_error_handler(count_failure)
     application.add_error_handler(guards.on_error)
     return application

@@ -1,7 +1,9 @@
-"""Is the bot alive? The last finished reminder tick and the last successful getUpdates.
+"""Is the bot alive? The last finished reminder tick, the last successful getUpdates, and
+whether the database answered the last time the bot needed it.
 
 A stalled scheduler or poller fails silently — reminders just stop. A watchdog thread
-(a thread, so it still runs when the event loop itself is stuck) logs it at ERROR.
+(a thread, so it still runs when the event loop itself is stuck) logs it at ERROR, and
+``/healthz`` (``bot/health_http.py``, a thread too) answers 503 with the same words.
 """
 
 from __future__ import annotations
@@ -26,23 +28,37 @@ POLL_ERROR_LOG_EVERY_SECONDS = 60.0
 
 class Health:
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._monotonic = monotonic
+        #: Where "now" comes from; a test swaps in a fake one to make a stall.
+        self.monotonic = monotonic
         started = monotonic()
         self.last_tick = started
         self.last_poll = started
+        # False in webhook mode and for an instance that does not poll: no getUpdates to
+        # wait for, so none can stall.
         self.watch_polling = False
         # The current run of failed getUpdates (0 while polling works): its length and start.
         self.poll_failures = 0
         self.poll_failing_since = started
+        # Why the database looked unreachable the last time the bot needed it (a reminder
+        # tick, or a handler), in words safe to show; None once it answered again.
+        self.database_problem: str | None = None
 
     def now(self) -> float:
-        return self._monotonic()
+        return self.monotonic()
 
     def tick_completed(self) -> None:
-        self.last_tick = self._monotonic()
+        self.last_tick = self.monotonic()
+
+    def database_failed(self, why: str) -> None:
+        """The database failed with an error that may pass (``bot.store.faults``): the
+        bot is not working until it answers again."""
+        self.database_problem = why
+
+    def database_answered(self) -> None:
+        self.database_problem = None
 
     def poll_succeeded(self) -> None:
-        self.last_poll = self._monotonic()
+        self.last_poll = self.monotonic()
         if self.poll_failures:
             log.info(
                 "Polling Telegram works again: getUpdates succeeded after %d failed attempts "
@@ -55,13 +71,13 @@ class Health:
     def poll_failed(self) -> int:
         """Count a failed getUpdates; returns how many in a row, this one included."""
         if not self.poll_failures:
-            self.poll_failing_since = self._monotonic()
+            self.poll_failing_since = self.monotonic()
         self.poll_failures += 1
         return self.poll_failures
 
     def stalls(self, *, tick_limit: float, poll_limit: float) -> list[str]:
         """What has stalled, in words for the log; empty when all is well."""
-        now = self._monotonic()
+        now = self.monotonic()
         found = []
         if now - self.last_tick > tick_limit:
             found.append(
@@ -73,6 +89,14 @@ class Health:
             )
         return found
 
+    def problems(self, *, tick_limit: float, poll_limit: float) -> list[str]:
+        """Everything that makes the bot unhealthy now: the stalls, and a database that
+        failed the last time it was needed."""
+        found = self.stalls(tick_limit=tick_limit, poll_limit=poll_limit)
+        if self.database_problem is not None:
+            found.append(f"database unreachable: {self.database_problem}")
+        return found
+
 
 class Watchdog:
     def __init__(self, health: Health, *, tick_limit: float, poll_limit: float) -> None:
@@ -81,6 +105,14 @@ class Watchdog:
         self._poll_limit = poll_limit
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="watchdog", daemon=True)
+
+    @property
+    def health(self) -> Health:
+        return self._health
+
+    def problems(self) -> list[str]:
+        """What ``/healthz`` reports (its limits are the watchdog's), without logging."""
+        return self._health.problems(tick_limit=self._tick_limit, poll_limit=self._poll_limit)
 
     def check(self) -> list[str]:
         stalls = self._health.stalls(tick_limit=self._tick_limit, poll_limit=self._poll_limit)

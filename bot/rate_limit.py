@@ -120,6 +120,12 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         self._paused_until = 0.0
         self._gate = asyncio.Lock()  # FIFO: turns are handed out in arrival order
         self._bulk_line = asyncio.Lock()  # at most one bulk request waits at the gate
+        # Requests waiting for a turn now (``waiting``; /metrics reads them).
+        self._waiting_replies = 0
+        self._waiting_reminders = 0
+        #: Told of every 429: whether a reminder (not a reply) drew it, and its
+        #: ``retry_after`` in seconds (``bot.metrics``); None: nobody.
+        self.on_retry_after: Callable[[bool, float], None] | None = None
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -156,12 +162,24 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         if self.interval > 0:
             await self._wait_turn(priority)
 
+    def waiting(self, priority: str) -> int:
+        """Requests waiting for a turn now: ``"reply"`` or ``"reminder"`` (bulk)."""
+        return self._waiting_reminders if priority == "reminder" else self._waiting_replies
+
     async def _wait_turn(self, priority: Priority | None) -> None:
         if priority is Priority.BULK:
-            async with self._bulk_line:
-                await self._turn()
+            self._waiting_reminders += 1
+            try:
+                async with self._bulk_line:
+                    await self._turn()
+            finally:
+                self._waiting_reminders -= 1
         else:
-            await self._turn()
+            self._waiting_replies += 1
+            try:
+                await self._turn()
+            finally:
+                self._waiting_replies -= 1
 
     async def process_request(
         self,
@@ -202,6 +220,8 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
             except RetryAfter as exc:
                 # In seconds, through PTB's public attribute (bot/sending.py).
                 pause = retry_after_seconds(exc)
+                if self.on_retry_after is not None:
+                    self.on_retry_after(rate_limit_args is not None, pause)
                 if turn_taken or attempt == retries:
                     self._paused_until = max(self._paused_until, self._now() + pause)
                     raise

@@ -11,8 +11,9 @@ So updates wait for the one before them *from the same chat* only.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
+from time import perf_counter
 from typing import Any
 
 from telegram import Update
@@ -55,6 +56,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         super().__init__(max(accepted, 2))  # PTB runs updates one by one below 2
         self._running = asyncio.Semaphore(running)
         self._turns: dict[Hashable, _ChatTurn] = {}
+        #: Told of every update handled and how long its handlers took, from its turn
+        #: (its chat's earlier updates done) to its end (``bot.metrics``); None: nobody.
+        self.observe: Callable[[object, float], None] | None = None
 
     @property
     def chats_waiting(self) -> int:
@@ -70,7 +74,14 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         try:
             # asyncio.Lock wakes its waiters first come, first served: the chat's order.
             async with turn.lock, self._running:
-                await coroutine
+                if self.observe is None:
+                    await coroutine
+                else:
+                    started = perf_counter()
+                    try:
+                        await coroutine
+                    finally:
+                        self.observe(update, perf_counter() - started)
         finally:
             turn.users -= 1
             if turn.users == 0:

@@ -92,11 +92,19 @@ async def plan_batch(
     return len(due), written
 
 
-async def plan_all(deps: Deps, now: datetime, plan: Plan[Context]) -> int:
-    """Plan batch after batch until one comes back short; runners planned."""
+async def plan_all(
+    deps: Deps,
+    now: datetime,
+    plan: Plan[Context],
+    written: list[tuple[str, str]] | None = None,
+) -> int:
+    """Plan batch after batch until one comes back short; runners planned. ``written``
+    (if given) gets the (status, kind) of every row written."""
     planned = 0
     while True:
-        count, _ = await plan_batch(deps, now, plan)
+        count, rows = await plan_batch(deps, now, plan)
+        if written is not None:
+            written.extend(rows)
         planned += count
         if count < PLAN_BATCH:
             return planned

@@ -98,11 +98,14 @@ PREVIEWS = Plan(
 )
 
 
-async def plan_previews(deps: Deps, now: datetime) -> int:
+async def plan_previews(
+    deps: Deps, now: datetime, written: list[tuple[str, str]] | None = None
+) -> int:
     """Write a ``preview`` row for every runner whose preview is due (``ready``, or
-    ``missed`` when too late) and move each to next week's instant; runners planned."""
+    ``missed`` when too late) and move each to next week's instant; runners planned.
+    ``written`` (if given) gets the (status, kind) of every row written."""
     try:
-        return await plan_all(deps, now, PREVIEWS)
+        return await plan_all(deps, now, PREVIEWS, written)
     except Exception:
         # The preview is a nicety; the day's reminders, planned right after, are not.
         log.exception("Could not plan the weekly previews; trying again next tick")

@@ -65,6 +65,7 @@ from bot.messages.callbacks import SNOOZE_MINUTES
 from bot.messages.preview import preview_message
 from bot.messages.snooze import snooze_button
 from bot.messages.today import today_message
+from bot.metrics import METRICS_KEY, Metrics
 from bot.rate_limit import PacedRateLimiter, Priority
 from bot.sending import SendFailed, with_retries
 from bot.services.calendar import (
@@ -124,6 +125,8 @@ _BUSY: set[int] = set()
 
 @dataclass
 class TickReport:
+    # Rows the plan wrote to be sent (ready or scheduled; the weekly previews included).
+    planned: int = 0
     sent: int = 0
     missed: int = 0
     already_logged: int = 0
@@ -196,6 +199,7 @@ async def _plan_batch(deps: Deps, now: datetime, tick: _Tick) -> int:
     """Plan up to PLAN_BATCH due runners in one short transaction (``batches``)."""
     started = perf_counter()
     count, written = await plan_batch(deps, now, REMINDERS)
+    tick.report.planned += planned_to_send(written)
     for status, kind in written:
         if kind == reminders.DAILY and status == ReminderStatus.MISSED:
             tick.report.missed += 1
@@ -203,6 +207,14 @@ async def _plan_batch(deps: Deps, now: datetime, tick: _Tick) -> int:
             tick.report.already_logged += 1
     tick.observer.planned(count, perf_counter() - started)
     return count
+
+
+def planned_to_send(written: list[tuple[str, str]]) -> int:
+    """Of the rows a plan wrote, those to be sent (not missed or cancelled at once)."""
+    return sum(status in TO_SEND for status, _ in written)
+
+
+TO_SEND = frozenset({ReminderStatus.READY, ReminderStatus.SCHEDULED})
 
 
 @dataclass
@@ -842,7 +854,9 @@ async def send_due_reminders(
     started = asyncio.get_running_loop().time()
     now = deps.clock.now()
     tick = _Tick(report, observer, next_sweep=now)
-    await plan_previews(deps, now)
+    previews: list[tuple[str, str]] = []
+    await plan_previews(deps, now, written=previews)
+    report.planned += planned_to_send(previews)
     first = await _plan_batch(deps, now, tick)
     failpoints.hit("after_plan")  # the first rows are ready, nothing sent yet
     if first == PLAN_BATCH:
@@ -883,7 +897,31 @@ async def send_due_reminders(
     return report
 
 
+def reminders_in_flight() -> int:
+    """Rows this process has reserved and is sending or writing down (for /metrics)."""
+    return len(_BUSY)
+
+
 async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The JobQueue's job: one tick, and what it did for the watchdog, ``/healthz`` and
+    ``/metrics``. A tick that failed on the database says so at once (``/healthz``
+    answers 503 with the reason) rather than only after the watchdog's stall limit; the
+    next tick that reaches the database clears it."""
     deps = get_deps(context)
-    await send_due_reminders(context.bot, deps)
+    metrics: Metrics | None = context.application.bot_data.get(METRICS_KEY)
+    started = perf_counter()
+    try:
+        report = await send_due_reminders(context.bot, deps)
+    except Exception as exc:
+        if faults.transient(exc):
+            deps.health.database_failed(f"the reminder tick failed: {faults.describe(exc)}")
+        if metrics is not None:
+            metrics.tick_failures.inc()
+        raise
     deps.health.tick_completed()
+    if "database" in report.errors:
+        deps.health.database_failed("reminders could not be reserved: the database kept failing")
+    else:
+        deps.health.database_answered()
+    if metrics is not None:
+        metrics.tick_done(report, perf_counter() - started)
