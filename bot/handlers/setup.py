@@ -7,7 +7,10 @@ handlers (``handlers()``) find the open draft. ``on_message`` runs before every 
 message handler and takes a private chat's message when that chat has a conversation
 open; otherwise the message goes on to the others ("done", unknown text…). Each answer
 is one transaction (the answer and the next step together), so a restart, or another
-process, continues at the same question.
+process, continues at the same question. The step is stored *before* the question or
+screen is sent: a runner can only answer what they have seen, so their answer finds its
+step in the database even when it reaches another process (webhook instances behind one
+address, tests/test_webhook_instances.py) while this one is still finishing.
 
 The questions themselves (texts, keyboards, parsers, echoes) are data:
 ``bot.messages.onboarding.QUESTIONS``.
@@ -135,9 +138,9 @@ async def _show_summary(update: Update, deps: Deps, draft: Draft) -> None:
     week = A.week_from_answers(draft.answers)
     today = local_today(week, deps.clock.now())
     text, keyboard = Q.summary(deps.content.texts, week, monday_of(today), draft.answers)
-    await _send(update, text, keyboard)
     draft.step = CONFIRM
-    await _save(deps, _chat(update).id, draft)
+    await _save(deps, _chat(update).id, draft)  # stored before the runner can answer it
+    await _send(update, text, keyboard)
 
 
 def _menu(deps: Deps, draft: Draft, key: str) -> Q.Asked:
@@ -152,9 +155,9 @@ def _menu(deps: Deps, draft: Draft, key: str) -> Q.Asked:
 
 async def _show_menu(update: Update, deps: Deps, draft: Draft, key: str) -> None:
     text, keyboard = _menu(deps, draft, key)
-    await _send(update, text, keyboard)
     draft.step = CHANGE_MENU
-    await _save(deps, _chat(update).id, draft)
+    await _save(deps, _chat(update).id, draft)  # stored before the runner can answer it
+    await _send(update, text, keyboard)
 
 
 async def _advance(update: Update, deps: Deps, draft: Draft) -> None:
@@ -313,9 +316,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         answers = runner_answers(runner)
         today = local_today(week, deps.clock.now())
         text, keyboard = Q.already_set_up(t, week, monday_of(today), answers)
-        await _send(update, text, keyboard)
         restart = Draft(mode=Mode.RESTART, step=ALREADY_SET_UP, answers=answers)
-        return await _save(deps, chat_id, restart)
+        await _save(deps, chat_id, restart)  # stored before the runner can answer it
+        return await _send(update, text, keyboard)
     name = (update.effective_user.first_name if update.effective_user else None) or "runner"
     await _send(update, t("onboarding.welcome", name=html.escape(clean_text(name))))
     fresh = Draft(mode=Mode.ONBOARDING, queue=list(A.STEPS), answers=draft.answers)
