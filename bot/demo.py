@@ -68,6 +68,7 @@ from bot.store.db import (
     transaction,
 )
 from bot.store.lock import AlreadyRunning, lock_sqlite_file
+from bot.store.models import Runner
 from bot.updates import MAX_RUNNING
 from testkit.stub_bot_api import StubBotAPI
 
@@ -539,7 +540,8 @@ class Demo:
 
     # ---- the runner's zone and what falls due ----
 
-    async def runner_zone(self) -> tuple[str, Any]:
+    async def runner_zone(self) -> tuple[str, Runner | None]:
+        """The runner's time zone (UTC until they are set up) and their row, as stored."""
         async with transaction(self.deps.sessions) as session:
             runner = await runners.read_runner(session, DEMO_CHAT)
         zone = runner.timezone if runner is not None and runner.onboarded else "UTC"
@@ -647,8 +649,8 @@ class Demo:
             self._note_snooze(choice.data)
         self.printer.flush()
         zone, after = await self.runner_zone()
-        set_up = after is not None and after.onboarded
-        if set_up and not (before is not None and before.onboarded):
+        was_set_up = before is not None and before.onboarded
+        if after is not None and after.onboarded and not was_set_up:
             # Just set up: how to get to the first reminder without waiting for it.
             at = after.next_reminder_utc
             if at is not None:
