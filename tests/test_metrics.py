@@ -111,19 +111,32 @@ async def test_a_fan_out_is_counted_with_its_429_and_a_blocked_runner(
     assert value(again, "strength_coach_reminder_tick_seconds_count") == 2
 
 
-async def test_a_missed_reminder_and_a_possible_duplicate_are_counted(
+async def test_a_possible_duplicate_is_counted(
     bot: BotHarness, clock, served: health_http.HealthServer
 ) -> None:
     clock.set(NOW)
     chats = await seed(bot, 3)
-    # One send times out after Telegram took it: sent again later, a possible duplicate.
+    # One send times out after Telegram took it; its retry is a possible duplicate.
     bot.stub.time_out_next("sendMessage", chat_id=chats[0])
     await reminder_tick(CallbackContext(bot.application))
-    clock.advance(hours=1)  # past the lease: the row is taken again
+    text = scrape(served)
+    assert reminded(bot)[chats[0]] == 2  # the runner did get it twice
+    assert value(text, "strength_coach_reminders_possible_duplicates_total") == 1
+    assert value(text, "strength_coach_reminders_sent_total") == 3
+    assert value(text, "strength_coach_reminders_planned_total") == 3
+
+
+async def test_reminders_planned_too_late_are_counted_missed(
+    bot: BotHarness, clock, served: health_http.HealthServer
+) -> None:
+    clock.set(NOW)
+    await seed(bot, 2)  # due at 07:00 Berlin
+    clock.advance(hours=7)  # 14:00: past REMINDER_CATCHUP_HOURS (6)
     await reminder_tick(CallbackContext(bot.application))
     text = scrape(served)
-    assert value(text, "strength_coach_reminders_possible_duplicates_total") >= 1
-    assert value(text, "strength_coach_reminders_sent_total") >= 3
+    assert value(text, "strength_coach_reminders_missed_total") == 2
+    assert value(text, "strength_coach_reminders_planned_total") == 0
+    assert value(text, "strength_coach_reminders_sent_total") == 0
 
 
 async def test_reminders_in_flight_while_a_send_hangs(
