@@ -30,9 +30,10 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
@@ -98,6 +99,9 @@ def runner(chat_id: int, at: clock_time, now: datetime) -> Runner:
         first_name="Runner",
         onboarded=True,
         next_reminder_utc=local_instant(day, at, BERLIN),
+        # Sunday's preview, as onboarding sets it: with none, the start-up backfill would
+        # write these rows beside the first tick.
+        next_preview_utc=local_instant(day + timedelta(days=3), clock_time(18), BERLIN),
         created_at=now,
         updated_at=now,
         **week_columns(week),
@@ -123,15 +127,43 @@ async def statuses(sessions: SessionFactory) -> dict[int, str]:
         return {row.chat_id: row.status for row in rows}
 
 
-async def wait_for_statuses(sessions: SessionFactory, wanted: dict[int, str]) -> None:
+async def wait_for_statuses(
+    sessions: SessionFactory, wanted: dict[int, str], tick: asyncio.Task[object]
+) -> None:
     """Poll the original's database (with a deadline) until the fan-out stands still."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         found = await statuses(sessions)
         if all(found.get(chat) == status for chat, status in wanted.items()):
             return
+        if tick.done():
+            raise AssertionError(f"the tick ended before the pause: {tick.result()}; {found}")
         if time.monotonic() > deadline:
             raise AssertionError(f"the fan-out did not reach {wanted}; it is at {found}")
+        await asyncio.sleep(0.01)
+
+
+def held_at_the_stub(stub: StubBotAPI, chat: int, arrived: set[int]) -> threading.Event:
+    """``stub.hold`` for one chat's sendMessage, noting in ``arrived`` when the bot's
+    request has reached the stub and waits there (the stub waits on the returned event)."""
+    gate = stub.hold("sendMessage", chat_id=chat)
+    real_wait = gate.wait
+
+    def wait(timeout: float | None = None) -> bool:
+        arrived.add(chat)
+        return real_wait(timeout)
+
+    gate.wait = wait  # type: ignore[method-assign]  # the stub calls gate.wait()
+    return gate
+
+
+async def wait_until(condition: Callable[[], bool], what: str, tick: asyncio.Task[object]) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if tick.done():
+            raise AssertionError(f"the tick ended before {what}: {tick.result()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.01)
 
 
@@ -224,12 +256,17 @@ async def head_revision_of(sessions: SessionFactory) -> str:
 # ---- THE test -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("original_went_on", [False, True], ids=["original-died", "went-on"])
 async def test_a_backup_mid_fan_out_restores_into_a_bot_that_sends_only_the_in_flight_again(
+    original_went_on: bool,
     two_databases: tuple[str, str],
     original: SessionFactory,
     stub: StubBotAPI,
     tmp_path: Path,
 ) -> None:
+    """original-died: the promise (once each; the 4 in flight twice, as possible
+    duplicates). went-on: the hazard the recipe names — the original finished its fan-out
+    after the backup, so the restored bot sends the 8 ready ones a second time too."""
     source_url, target_url = two_databases
     clock = FakeClock(START)
     async with transaction(original) as session:
@@ -237,7 +274,8 @@ async def test_a_backup_mid_fan_out_restores_into_a_bot_that_sends_only_the_in_f
     settings = {"send_concurrency": CONCURRENCY, "reminder_lease_seconds": LEASE_SECONDS}
     first = BotHarness(stub=stub, sessions=original, clock=clock, settings_overrides=settings)
     await first.start()
-    gates = [stub.hold("sendMessage", chat_id=chat) for chat in HELD]
+    arrived: set[int] = set()
+    gates = [held_at_the_stub(stub, chat, arrived) for chat in HELD]
     tick = asyncio.create_task(first.tick())
     try:
         # S sent and recorded, every sender hanging on an H send, R waiting its turn.
@@ -248,7 +286,10 @@ async def test_a_backup_mid_fan_out_restores_into_a_bot_that_sends_only_the_in_f
                 **dict.fromkeys(HELD, "sending"),
                 **dict.fromkeys(READY, "ready"),
             },
+            tick,
         )
+        # A row is "sending" from its reservation on; wait until each request is out.
+        await wait_until(lambda: arrived == set(HELD), "the four held requests", tick)
         assert reminders_per_chat(stub) == Counter(dict.fromkeys(SENT, 1))
 
         archive = tmp_path / "backups"
@@ -257,9 +298,11 @@ async def test_a_backup_mid_fan_out_restores_into_a_bot_that_sends_only_the_in_f
         (path,) = archive.iterdir()
         assert f"to {path}" in said and "schema revision" in said
     finally:
-        # The original dies mid-send: its tick is gone, and the four requests it had made
-        # reach Telegram afterwards (delivered, never recorded).
-        tick.cancel()
+        # original-died: the original dies mid-send, its tick is gone, and the four
+        # requests it had made reach Telegram afterwards (delivered, never recorded).
+        # went-on: it records them and sends the ready ones, after the backup.
+        if not original_went_on:
+            tick.cancel()
         for gate in gates:
             gate.set()
         await asyncio.gather(tick, return_exceptions=True)
@@ -269,7 +312,8 @@ async def test_a_backup_mid_fan_out_restores_into_a_bot_that_sends_only_the_in_f
         reminder_job._BUSY.clear()
     for chat in HELD:
         stub.wait_for("sendMessage", timeout=WAIT_SECONDS, chat_id=chat)
-    assert reminders_per_chat(stub) == Counter(dict.fromkeys([*SENT, *HELD], 1))
+    by_the_original = [*SENT, *HELD, *READY] if original_went_on else [*SENT, *HELD]
+    assert reminders_per_chat(stub) == Counter(dict.fromkeys(by_the_original, 1))
 
     said = await asyncio.to_thread(backups.restore, target_url, path)
     assert "Restored" in said and "possible duplicates" in said
@@ -306,7 +350,8 @@ async def test_a_backup_mid_fan_out_restores_into_a_bot_that_sends_only_the_in_f
         await engine.dispose()
 
     expected = Counter(dict.fromkeys([*SENT, *HELD, *READY, *LATER], 1))
-    for chat in HELD:  # the rows in flight at the backup, and only those
+    again = [*HELD, *READY] if original_went_on else HELD
+    for chat in again:  # the rows in flight at the backup (and what was sent after it)
         expected[chat] = 2
     assert reminders_per_chat(stub) == expected
     assert stub.errors == []
