@@ -25,6 +25,8 @@ from bot.store.db import make_engine, make_session_factory
 from testkit.harness import CHAT, TOKEN, BotHarness, FakeClock
 from testkit.stub_bot_api import StubBotAPI
 from tests.test_process_e2e import BotProcess, bot_env, sqlite_url
+from tests.test_webhook import SECRET as WEBHOOK_SECRET_OF_PROCESS
+from tests.test_webhook import WebhookProcess, webhook_env
 
 WEBHOOK_SECRET = "hook-SECRET-0123456789"
 DB_PASSWORD = "pa55-word-of-the-db"
@@ -340,3 +342,39 @@ def test_the_bot_process_serves_healthz_and_metrics_on_health_port(tmp_path: Pat
         for secret in (TOKEN, TOKEN.split(":")[1]):
             assert secret not in output
             assert secret not in body and secret not in metrics
+
+
+def test_a_webhook_process_is_healthy_without_any_getupdates(tmp_path: Path) -> None:
+    """Webhook mode makes no getUpdates: past the watchdog's limit (3 s here) /healthz
+    still answers 200, and says nothing about polling. (A 1 s limit with ticks every
+    0.5 s drew a true 503 on a loaded machine: a tick took longer than the limit.)"""
+    health_port, hook_port = free_port(), free_port()
+    with StubBotAPI() as stub:
+        env = webhook_env(
+            stub,
+            sqlite_url(tmp_path / "coach.db"),
+            hook_port,
+            HEALTH_PORT=str(health_port),
+            WATCHDOG_STALL_SECONDS="3",
+            REMINDER_TICK_SECONDS="0.5",
+        )
+        process = WebhookProcess(stub, env, tmp_path, hook_port)
+        try:
+            process.start()  # returns once the webhook is set and its server listens
+            started = time.monotonic()
+            while time.monotonic() - started < 5:  # past the stall limit
+                status, body, _ = fetch(health_port, "/healthz")
+                assert status == 200, (body, process.tail())
+                time.sleep(0.1)
+            assert body.splitlines()[0] == "ok"
+            assert not any("getUpdates" in line for line in body.splitlines())
+            assert stub.calls_to("getUpdates") == []
+            _, metrics, _ = fetch(health_port, "/metrics")
+            assert value(metrics, "strength_coach_healthy") == 1
+            assert value(metrics, "strength_coach_last_poll_age_seconds") == 0
+            assert process.terminate() == 0
+        finally:
+            process.close()
+        for text in (body, metrics, process.output()):
+            assert WEBHOOK_SECRET_OF_PROCESS not in text
+            assert TOKEN not in text
