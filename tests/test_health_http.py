@@ -22,7 +22,7 @@ from telegram.ext import CallbackContext
 from bot import health_http
 from bot.jobs.reminders import reminder_tick
 from bot.store.db import make_engine, make_session_factory
-from testkit.harness import CHAT, TOKEN, BotHarness, FakeClock
+from testkit.harness import CHAT, TOKEN, BotHarness, FakeClock, texts
 from testkit.stub_bot_api import StubBotAPI
 from tests.test_process_e2e import BotProcess, bot_env, sqlite_url
 from tests.test_webhook import SECRET as WEBHOOK_SECRET_OF_PROCESS
@@ -289,6 +289,33 @@ async def test_start_serves_on_health_port_and_stop_ends_it(
         await harness.stop()
     with pytest.raises(urllib.error.URLError):
         fetch(port, "/healthz")
+
+
+async def test_a_port_in_use_is_one_error_line_and_the_bot_runs_on(
+    stub: StubBotAPI, sessions: Any, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        harness = BotHarness(
+            stub=stub, sessions=sessions, clock=clock, settings_overrides={"health_port": port}
+        )
+        await harness.start()
+        try:
+            health_http.start(harness.application)
+            assert health_http.SERVER_KEY not in harness.application.bot_data
+            assert "What I can do" in texts(await harness.say("/help"))
+        finally:
+            health_http.stop(harness.application)
+            await harness.stop()
+    errors = [r.getMessage() for r in caplog.records if r.name == "bot.health_http"]
+    assert errors == [
+        f"Cannot serve /healthz and /metrics on 127.0.0.1:{port} (Address already in use); "
+        "HEALTH_LISTEN and HEALTH_PORT say where. The bot runs on without them."
+    ]
 
 
 async def test_no_health_port_no_server(bot: BotHarness) -> None:
