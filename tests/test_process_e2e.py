@@ -119,6 +119,11 @@ class BotProcess:
             stderr=subprocess.STDOUT,
         )
         try:
+            # deleteWebhook is the new process's own (start_polling sends it once, after
+            # post_init): a getUpdates alone may be the stopped process's last long poll,
+            # recorded when it ends, up to a second after ``mark``. Under load the new
+            # process then took ~10 s more to poll, the whole of REPLY_TIMEOUT.
+            self.stub.wait_for("deleteWebhook", timeout=START_TIMEOUT, since=mark)
             self.stub.wait_for("getUpdates", timeout=START_TIMEOUT, since=mark)
         except TimeoutError:
             raise AssertionError(f"the bot did not start polling:\n{self.tail()}") from None
