@@ -168,6 +168,11 @@ class Metrics:
             "last reminder tick",
             registry=registry,
         )
+        self.runners_active = Gauge(
+            f"{PREFIX}_runners_active",
+            "Runners who have not blocked the bot, counted after each reminder tick",
+            registry=registry,
+        )
         self._tick_age = Gauge(
             f"{PREFIX}_last_tick_age_seconds",
             "Seconds since the last reminder tick finished",

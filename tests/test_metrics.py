@@ -103,6 +103,7 @@ async def test_a_fan_out_is_counted_with_its_429_and_a_blocked_runner(
     assert value(text, "strength_coach_reminder_tick_seconds_count") == 1
     assert value(text, "strength_coach_reminder_tick_failures_total") == 0
     assert value(text, "strength_coach_runners_blocked") == 1
+    assert value(text, "strength_coach_runners_active") == 19
     assert value(text, "strength_coach_reminders_in_flight") == 0
     # A second tick has nothing due: the counters stay, the tick count grows.
     await reminder_tick(CallbackContext(bot.application))

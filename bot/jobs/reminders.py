@@ -925,3 +925,13 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         deps.health.database_answered()
     if metrics is not None:
         metrics.tick_done(report, perf_counter() - started)
+        # One count a tick (a minute), in a transaction of its own after the sends: the
+        # gauge is read at scrape time with no query. A database that fails here keeps
+        # the last count; the next tick says whether it is down.
+        try:
+            async with transaction(deps.sessions) as session:
+                metrics.runners_active.set(await runners.count_active(session))
+        except Exception as exc:
+            if not faults.transient(exc):
+                raise
+            deps.health.database_failed(f"counting runners failed: {faults.describe(exc)}")

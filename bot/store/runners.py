@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, delete, or_
 from sqlalchemy import select as core_select
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.pause import PauseState
@@ -195,6 +195,12 @@ async def delete_runner(session: AsyncSession, chat_id: int) -> int:
         result = await session.exec(delete(table).where(_runner_rows(table, chat_id)))
         deleted += max(result.rowcount, 0)
     return deleted
+
+
+async def count_active(session: AsyncSession) -> int:
+    """Runners who have not blocked the bot (``/metrics``: strength_coach_runners_active)."""
+    statement = select(func.count()).select_from(Runner).where(col(Runner.active).is_(True))
+    return int((await session.exec(statement)).one())
 
 
 async def inactive_chat_ids(session: AsyncSession) -> set[int]:
