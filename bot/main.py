@@ -54,7 +54,7 @@ TOKEN_HELP = (
 
 
 def settle_garbage_collector() -> None:
-    """Everything loaded at start (content, timezone tables, the app) lives for good: keep
+    """Everything loaded at start (content, the zone names, the app) lives for good: keep
     it out of the collector's way, and collect the young generation less often. With the
     defaults, full collections paused the loop for 100+ ms under load (bench/updates.py)."""
     gc.collect()

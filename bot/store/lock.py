@@ -56,7 +56,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
@@ -279,7 +278,13 @@ def lock_webhook(database_url: str) -> InstanceLock:
 
 
 def _try(database_url: str, statement: str) -> tuple[Any, Any]:
-    """A connection of its own, and the first column of ``statement``'s row."""
+    """A connection of its own, and the first column of ``statement``'s row.
+
+    psycopg is imported here, on PostgreSQL only: imported with the module it cost a
+    SQLite bot 9 MB of idle RSS (101.7 -> 92.2 MB, bench.memory_startup), the difference
+    between 2.14 and 1.96 times a bare PTB application's."""
+    import psycopg
+
     dialect = create_engine(database_url).dialect  # builds nothing, connects nowhere
     args, kwargs = dialect.create_connect_args(make_url(database_url))
     try:
