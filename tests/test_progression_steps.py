@@ -186,14 +186,21 @@ def test_a_caught_up_move_follows_the_level_and_two_too_hard_give_a_rung_back() 
 
 def test_the_next_session_asks_once_about_an_unrated_one() -> None:
     thursday, saturday = MONDAY + timedelta(days=3), MONDAY + timedelta(days=5)
+    sessions = {MONDAY, thursday, saturday, saturday + timedelta(days=2)}
+
+    def between(first: date, last: date) -> list[date]:
+        return sorted(day for day in sessions if first <= day <= last)
+
     history = [done(MONDAY, Focus.LEGS, Feedback.RIGHT), done(thursday, Focus.CORE)]
-    assert unrated_before(history, thursday) is None  # Monday's was rated
-    assert unrated_before(history, saturday) == thursday
+    assert unrated_before(history, thursday, between) is None  # Monday's was rated
+    assert unrated_before(history, saturday, between) == thursday
     history.append(done(saturday, Focus.UPPER, Feedback.EASY))
-    assert unrated_before(history, saturday + timedelta(days=2)) is None  # asked once
-    assert unrated_before(history[:2], thursday + timedelta(days=BREAK_DAYS + 1)) is None
+    assert unrated_before(history, saturday + timedelta(days=2), between) is None
+    far = thursday + timedelta(days=BREAK_DAYS + 1)
+    assert unrated_before(history[:2], far, lambda first, last: []) is None
+    # Saturday skipped: its message asked already, so Monday's does not ask again.
     skipped = [*history[:2], Entry(day=saturday, focus=Focus.UPPER, status="skipped")]
-    assert unrated_before(skipped, saturday + timedelta(days=1)) == thursday
+    assert unrated_before(skipped, saturday + timedelta(days=2), between) is None
 
 
 def test_the_ask_line_names_the_day_and_the_buttons_are_that_day_s_feedback() -> None:

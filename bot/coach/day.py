@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from bot.coach.calendar import MOVE_HORIZON_DAYS, History, slots_between
 from bot.coach.loads import LoadTarget, load_targets
 from bot.coach.phases import (
     Adjustment,
@@ -179,6 +180,7 @@ def session_on(
     focus: Focus | None = None,
     *,
     with_previous: bool = True,
+    calendar: History | None = None,
 ) -> DayPlan | None:
     """The session for ``day``: the weekly plan's, or ``focus`` (the calendar's session
     of that day: moved, offered again, or a week unlike the usual), as ``day_focus``
@@ -186,7 +188,11 @@ def session_on(
 
     ``previous`` is the last session of the focus as *that* day built it (its lighter
     week's rungs included), so "since last time" names only what really changed; without
-    ``with_previous`` (building that previous session) it is left out."""
+    ``with_previous`` (building that previous session) it is left out.
+
+    ``calendar`` (moves, pauses, weeks unlike the usual) places the sessions between an
+    unrated one and ``day``, so only the first message after it asks how it felt
+    (``ask_feedback``); without it, the plan and the log alone place them."""
     decided = day_focus(week, history, day, coaching, focus or plan_for_date(week, day))
     if decided is None:
         return None
@@ -259,9 +265,38 @@ def session_on(
         None if previous is None else _scaled(previous, adjustment.volume),
         decided.sore_swap,
         targets=_held(targets) if adjustment.hold_loads else targets,
-        ask_feedback=unrated_before(history, day),
+        ask_feedback=unrated_before(
+            history, day, _messages_between(week, history, day, coaching, calendar)
+        ),
         full=full,
     )
+
+
+def _messages_between(
+    week: RunnerWeek,
+    history: list[Entry],
+    today: date,
+    coaching: Coaching,
+    calendar: History | None,
+) -> Callable[[date, date], list[date]]:
+    """The days from ``first`` to ``last`` on which a session's message went out, as the
+    calendar places sessions seen from ``today``: each session's day, and the day a moved
+    or re-offered one came from (its reminder went out there before it moved). Sessions
+    up to ``MOVE_HORIZON_DAYS`` after ``last`` are looked at for that: a move goes at most
+    that far. Without the runner's ``calendar`` it is built from the plan and the log."""
+    known = calendar or History(
+        logged={entry.day: entry.status for entry in history},
+        since=min((entry.day for entry in history), default=None),
+        race_day=coaching.race_day,
+    )
+
+    def between(first: date, last: date) -> list[date]:
+        ahead = last + timedelta(days=MOVE_HORIZON_DAYS)
+        slots = slots_between(week, first, ahead, known, today)
+        days = (on for slot in slots for on in (slot.day, slot.from_day) if on is not None)
+        return sorted({on for on in days if first <= on <= last})
+
+    return between
 
 
 def _previous_session(

@@ -22,7 +22,7 @@ Why the steps are small and earned (issue 13):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -227,16 +227,30 @@ def training_week(history: list[Entry], day: date) -> int | None:
     return (day - monday).days // 7 + 1
 
 
-def unrated_before(history: list[Entry], day: date) -> date | None:
+def unrated_before(
+    history: list[Entry], day: date, messages_between: Callable[[date, date], Iterable[date]]
+) -> date | None:
     """The day of the last session done before ``day`` when the runner has not said how it
-    felt: the session on ``day`` is the first one since, so its message asks — once; the
-    session after it no longer does (another one was done in between). Not after a break:
-    a session weeks ago is not worth asking about."""
+    felt, if the session message of ``day`` is the first since: that message asks — once.
+
+    ``messages_between(first, last)`` gives the days from ``first`` to ``last`` on which a
+    session's message went out, as the runner's calendar places sessions (planned, moved
+    and re-offered ones, and the day a moved or re-offered one came from: its reminder
+    went out there; skipped and missed ones too). Any such day after the unrated one and
+    before ``day`` already asked, so ``day`` does not: a tester saw one unrated Sunday
+    asked about in six reminders in a row when every session day asked until another
+    session was *done*. The reminder and /today of the asking day both ask (same day).
+    Not after a break: a session weeks ago is not worth asking about. The level rule does
+    not use this: an unrated session counts for nothing either way (``levels_on``)."""
     last = max(
         (entry for entry in history if entry.status == LogStatus.DONE and entry.day < day),
         key=lambda entry: entry.day,
         default=None,
     )
     if last is None or last.feedback is not None or (day - last.day).days > BREAK_DAYS:
+        return None
+    if last.day + timedelta(days=1) <= day - timedelta(days=1) and any(
+        True for _ in messages_between(last.day + timedelta(days=1), day - timedelta(days=1))
+    ):
         return None
     return last.day

@@ -9,18 +9,33 @@ that earlier day, so a tap records the feedback on it.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from telegram import InlineKeyboardButton
 
 from bot.content import Texts
 from bot.messages.callbacks import FeedbackAnswer, FeedbackButton
 
+# A weekday's name alone means the last such day: at most 6 days ago.
+DAYS_A_WEEKDAY_NAMES = 6
+
 
 def line(t: Texts, asked_day: date, today: date) -> str:
-    """ "How did Tuesday's session feel? Tap below — I hold your level until you tell me." """
-    if asked_day == today - timedelta(days=1):
+    """ "How did Tuesday's session feel? Tap below — I hold your level until you tell me."
+
+    A weekday alone names the last one of that name, so on the same weekday ("How did
+    Sunday's session feel?" in Sunday's own reminder reads as today's) or more than 6 days
+    ago it would name the wrong day: then the date is said too, "the Sunday 6 Dec"."""
+    ago = (today - asked_day).days
+    if ago == 1:
         day = t("ask_feedback.yesterday")
+    elif ago > DAYS_A_WEEKDAY_NAMES or asked_day.weekday() == today.weekday():
+        day = t(
+            "ask_feedback.dated",
+            weekday=t(f"day_long.{asked_day.weekday()}"),
+            day=asked_day.day,
+            month=t(f"pause.month_{asked_day.month}"),  # the month names of [pause]
+        )
     else:
         day = t("ask_feedback.weekday", weekday=t(f"day_long.{asked_day.weekday()}"))
     return t("ask_feedback.line", day=day)
