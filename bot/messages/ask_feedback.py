@@ -30,11 +30,14 @@ def line(t: Texts, asked_day: date, today: date) -> str:
     if ago == 1:
         day = t("ask_feedback.yesterday")
     elif ago > DAYS_A_WEEKDAY_NAMES or asked_day.weekday() == today.weekday():
+        # Imported here: bot.messages.pause imports views, which imports this module.
+        from bot.messages.pause import MONTH_KEYS  # the month names of [pause]
+
         day = t(
             "ask_feedback.dated",
             weekday=t(f"day_long.{asked_day.weekday()}"),
             day=asked_day.day,
-            month=t(f"pause.month_{asked_day.month}"),  # the month names of [pause]
+            month=t(MONTH_KEYS[asked_day.month - 1]),
         )
     else:
         day = t("ask_feedback.weekday", weekday=t(f"day_long.{asked_day.weekday()}"))
