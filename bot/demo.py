@@ -33,6 +33,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import signal
 import sys
 import threading
@@ -57,6 +58,7 @@ from bot.health import PollErrorLog
 from bot.jobs.reminders import reminder_tick, send_due_reminders
 from bot.logging_setup import RedactTokens
 from bot.messages.callbacks import SnoozeButton, SnoozeFor, button_args
+from bot.services.next_reminder import next_reminder_for
 from bot.settings import Settings
 from bot.store import runners
 from bot.store.db import (
@@ -117,6 +119,8 @@ SHOWN_METHODS = frozenset(
     {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
 )
 _DIGITS = re.compile(r"^[0-9]+$")
+_KEY_LETTERS = re.compile(r"^[a-z]{1,2}$")
+_LEADING_DIGIT = re.compile(r"^[0-9]")
 #: Emoji and marks around a label ("✅ Looks good" is tapped by "looks good").
 _MARKS = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -242,11 +246,28 @@ def demo_time(t: Texts, instant: datetime, zone: str) -> str:
 
 @dataclass(frozen=True)
 class Choice:
-    """One inline button as the terminal numbers it."""
+    """One inline button as the terminal shows it: ``[2]``, or ``[b]`` when ``lettered``."""
 
     number: int
     label: str
     data: str
+    #: The buttons of a message whose labels are numbers ("2 a week", "20 min", "07:00")
+    #: are lettered, so a typed digit means one thing only: what the bot reads in it.
+    lettered: bool = False
+
+    @property
+    def key(self) -> str:
+        """What the person types to tap it: "2", or "b" for the second lettered button."""
+        return _letters(self.number) if self.lettered else str(self.number)
+
+
+def _letters(number: int) -> str:
+    """1 → "a", 26 → "z", 27 → "aa": spreadsheet columns, for any number of buttons."""
+    key = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        key = chr(ord("a") + rest) + key
+    return key
 
 
 @dataclass(frozen=True)
@@ -262,26 +283,36 @@ ANSI = Style(bold=("\x1b[1m", "\x1b[22m"), italic=("\x1b[3m", "\x1b[23m"))
 
 
 def choices(markup: Any) -> list[list[Choice]]:
-    """An inline keyboard's buttons, numbered from 1 in reading order, by row."""
+    """An inline keyboard's buttons, numbered from 1 in reading order, by row; lettered
+    (a, b, c) when any label starts with a digit (after its emoji), so that a typed "2"
+    never means both button 2 and the number 2 the bot reads (issue 14: "2" tapped
+    "3 a week" under "[1] 2 a week [2] 3 a week")."""
     rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    found: list[list[tuple[str, str]]] = []
+    for row in rows or []:
+        line = [
+            (str(button.get("text", "")), str(button["callback_data"]))
+            for button in row
+            if isinstance(button, dict) and "callback_data" in button
+        ]
+        if line:
+            found.append(line)
+    lettered = any(
+        _LEADING_DIGIT.match(_MARKS.sub("", label)) for line in found for label, _ in line
+    )
     numbered: list[list[Choice]] = []
     count = 0
-    for row in rows or []:
-        line = []
-        for button in row:
-            if isinstance(button, dict) and "callback_data" in button:
-                count += 1
-                line.append(
-                    Choice(count, str(button.get("text", "")), str(button["callback_data"]))
-                )
-        if line:
-            numbered.append(line)
+    for line in found:
+        numbered.append([])
+        for label, data in line:
+            count += 1
+            numbered[-1].append(Choice(count, label, data, lettered))
     return numbered
 
 
 def button_lines(rows: Sequence[Sequence[Choice]]) -> list[str]:
-    """ "[1] Monday  [2] Tuesday", a line per keyboard row."""
-    return ["  ".join(f"[{choice.number}] {choice.label}" for choice in row) for row in rows]
+    """ "[1] Monday  [2] Tuesday" (or "[a] 2 a week  [b] 3 a week"), a line per row."""
+    return ["  ".join(f"[{choice.key}] {choice.label}" for choice in row) for row in rows]
 
 
 def _folded(text: str) -> str:
@@ -290,8 +321,9 @@ def _folded(text: str) -> str:
 
 def pick(typed: str, rows: Sequence[Sequence[Choice]]) -> Choice | None:
     """The button ``typed`` taps: one whose label it spells (case-insensitive, with or
-    without the label's emoji: "looks good" taps "✅ Looks good"), else the one it numbers
-    (ASCII digits only); None means the line is sent as text."""
+    without the label's emoji: "looks good" taps "✅ Looks good"), else the one whose key
+    it is ("2", ASCII digits only; "b" under lettered buttons, where a number is never a
+    key); None means the line is sent as text."""
     flat = [choice for row in rows for choice in row]
     wanted = _folded(typed)
     if not wanted:
@@ -303,8 +335,8 @@ def pick(typed: str, rows: Sequence[Sequence[Choice]]) -> Choice | None:
         bare = _folded(_MARKS.sub("", choice.label))
         if bare and bare == _folded(_MARKS.sub("", typed)):
             return choice
-    if _DIGITS.match(wanted):
-        return next((choice for choice in flat if choice.number == int(wanted)), None)
+    if _DIGITS.match(wanted) or _KEY_LETTERS.match(wanted):
+        return next((choice for choice in flat if choice.key == wanted.lstrip("0")), None)
     return None
 
 
@@ -547,6 +579,21 @@ class Demo:
         zone = runner.timezone if runner is not None and runner.onboarded else "UTC"
         return zone, runner
 
+    async def next_reminder(self, runner: Runner | None) -> datetime | None:
+        """The next reminder that will really be sent: the first reminder instant after
+        now on a session day not reminded or logged yet (bot.services.next_reminder, as
+        the bot stores it after a change). Not the runner's stored ``next_reminder_utc``:
+        that is where the job next wakes, and after a session is logged it may be a
+        re-offer of that session the job then skips (issue 14: /clock next went to a
+        time where nothing came, and the reminder was two days later)."""
+        if runner is None or not runner.onboarded:
+            return None
+        async with transaction(self.deps.sessions) as session:
+            fresh = await runners.read_runner(session, runner.chat_id)
+            if fresh is None:
+                return None
+            return await next_reminder_for(session, fresh, now=self.clock.now())
+
     def now_text(self, zone: str) -> str:
         return demo_time(self.t, self.clock.now(), zone)
 
@@ -608,7 +655,7 @@ class Demo:
         argument = argument.strip()
         if not argument:
             self.printer.write(self.t("demo.clock_now", time=self.now_text(zone)))
-            upcoming = runner.next_reminder_utc if runner is not None else None
+            upcoming = await self.next_reminder(runner)
             if runner is not None and runner.onboarded and upcoming is not None:
                 at = demo_time(self.t, upcoming, zone)
                 self.printer.write(self.t("demo.clock_next", time=at))
@@ -618,13 +665,16 @@ class Demo:
             return
         now = self.clock.now().astimezone(ZoneInfo(zone))
         if argument.lower() == "next":
-            upcoming = runner.next_reminder_utc if runner is not None else None
+            upcoming = await self.next_reminder(runner)
             if upcoming is None or upcoming <= now:
                 self.printer.write(self.t("demo.clock_no_next"))
                 return
             await self.move_clock(upcoming, zone)
             return
         target = parse_clock(argument, now, self.words)
+        if target is None and argument.startswith(("-", "−")):
+            self.printer.write(self.t("demo.clock_backwards"))
+            return
         if target is None:
             self.printer.write(self.t("demo.clock_bad", text=argument))
             return
@@ -785,20 +835,38 @@ class Options:
     fresh: bool
 
 
-def parse_args(args: Sequence[str]) -> Options | None:
+@dataclass(frozen=True)
+class WrongOption:
+    """What was wrong with the options: one not known (``--dri``), or ``--dir`` without
+    its folder (``option`` is then ``--dir``)."""
+
+    option: str
+    missing_folder: bool = False
+
+
+def parse_args(args: Sequence[str]) -> Options | WrongOption:
     folder, fresh = DATA_DIR, False
     rest = list(args)
     while rest:
         arg = rest.pop(0)
         if arg == "--fresh":
             fresh = True
-        elif arg == "--dir" and rest:
+        elif arg == "--dir":
+            if not rest:
+                return WrongOption(arg, missing_folder=True)
             folder = Path(rest.pop(0))
         elif arg.startswith("--dir="):
             folder = Path(arg.removeprefix("--dir="))
         else:
-            return None
+            return WrongOption(arg)
     return Options(folder, fresh)
+
+
+def fresh_command(t: Texts, folder: Path) -> str:
+    """How to start this demo over: its ``--dir`` named when it is not the default
+    (``--fresh`` alone would reset demo-data instead)."""
+    options = "" if folder == DATA_DIR else f" --dir {shlex.quote(str(folder))}"
+    return t("demo.fresh_command", options=options)
 
 
 def main(args: Sequence[str]) -> int:
@@ -809,9 +877,16 @@ def main(args: Sequence[str]) -> int:
         return 2
     t = content.texts
     options = parse_args(args)
-    if options is None:
+    if isinstance(options, WrongOption):
+        if options.missing_folder:
+            print(t("demo.missing_folder"), file=sys.stderr)
+        else:
+            print(t("demo.unknown_option", option=options.option), file=sys.stderr)
         print(t("demo.usage"), end="", file=sys.stderr)
         return 2
+    removed: list[str] | None = None
+    # Taking the lock creates an empty database file: --fresh names only what was there.
+    there = {name for name in DEMO_FILES if (options.folder / name).exists()}
     database = options.folder / DATABASE_FILE
     url = f"sqlite+aiosqlite:///{database.resolve()}"
     try:
@@ -820,7 +895,7 @@ def main(args: Sequence[str]) -> int:
         if options.fresh:
             if lock is not None:
                 lock.release()
-            forget(options.folder)
+            removed = [name for name in forget(options.folder) if name in there]
             lock = lock_sqlite_file(url)
     except AlreadyRunning:
         print(t("demo.already_running", path=options.folder), file=sys.stderr)
@@ -834,8 +909,14 @@ def main(args: Sequence[str]) -> int:
         # A terminal in a non-UTF-8 locale shows "?" for an emoji rather than crash.
         sys.stdout.reconfigure(errors="replace")
     style = ANSI if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else PLAIN
+    if removed is not None:
+        if removed:
+            print(t("demo.fresh_removed", files=", ".join(removed), path=options.folder))
+        else:
+            print(t("demo.fresh_nothing", path=options.folder))
     print(t("demo.intro"), flush=True)
-    print(t("demo.data_at", path=database), flush=True)
+    command = fresh_command(t, options.folder)
+    print(t("demo.data_at", path=database, command=command), flush=True)
     try:
         return asyncio.run(_run(content, options.folder, database, style))
     except KeyboardInterrupt:  # pragma: no cover - Ctrl-C before the handler is set
@@ -848,11 +929,16 @@ def main(args: Sequence[str]) -> int:
             lock.release()
 
 
-def forget(folder: Path) -> None:
+def forget(folder: Path) -> list[str]:
     """``--fresh``: the demo's own files go, nothing else in the folder (``--dir`` may
-    name a folder that holds more)."""
+    name a folder that holds more); the names of those that were there."""
+    removed = []
     for name in DEMO_FILES:
-        (folder / name).unlink(missing_ok=True)
+        path = folder / name
+        if path.exists():
+            path.unlink()
+            removed.append(name)
+    return removed
 
 
 async def _run(content: Content, folder: Path, database: Path, style: Style) -> int:

@@ -15,16 +15,19 @@ import pty
 import re
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.coach.answers import BUDGETS
 from bot.content import load_content, load_week_words
 from bot.demo import (
     ANSI,
@@ -33,6 +36,7 @@ from bot.demo import (
     PLAIN,
     Choice,
     DemoClock,
+    Options,
     Printer,
     button_lines,
     choices,
@@ -44,6 +48,7 @@ from bot.demo import (
     pick,
     plain_text,
 )
+from bot.messages.onboarding import QUICK_TIMES
 from testkit.stub_bot_api import StubBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +164,7 @@ def test_a_person_sets_up_their_week_gets_a_reminder_by_moving_the_clock_and_say
     try:
         terminal.prompt()
         assert "/clock" in terminal.output  # the intro says how time moves
+        assert "[a] [b] [c]" in terminal.output  # and when buttons are lettered
         assert "demo-data/coach.db" in terminal.output  # and where the data lives
 
         shown = terminal.type("/start")
@@ -174,9 +180,16 @@ def test_a_person_sets_up_their_week_gets_a_reminder_by_moving_the_clock_and_say
         assert "How much strength training" in terminal.type("Done")
         assert "What can you train with?" in terminal.type("some")  # free text
         assert "pull-up bar" in terminal.type("dumbells")  # a typo the bot forgives
-        assert "How many strength sessions" in terminal.type("no")
-        assert "How long may a session take?" in terminal.type("3")  # no button 3: text
-        assert "When should I send your session?" in terminal.type("2")  # 20 min
+        # Buttons that are numbers are lettered; a typed number is text the bot reads.
+        shown = terminal.type("no")
+        assert "How many strength sessions" in shown
+        assert "[a] 2 a week  [b] 3 a week" in shown
+        shown = terminal.type("3")  # 3 a week, as the bot reads it
+        assert "How long may a session take?" in shown
+        assert "[a] 10 min  [b] 20 min  [c] 30 min" in shown
+        shown = terminal.type("b")  # 20 min
+        assert "When should I send your session?" in shown
+        assert "[a] 06:30  [b] 07:00  [c] 12:00" in shown
         shown = terminal.type("7am")
         assert "Share my location" in shown  # Telegram's location button, explained
         assert "Europe/Berlin" in terminal.type("Berlni")
@@ -201,7 +214,7 @@ def test_a_person_sets_up_their_week_gets_a_reminder_by_moving_the_clock_and_say
         assert f"Demo time is now {day} {date}, 07:00 (Europe/Berlin)" in shown
 
         # ⏰ Later, 30 min: the reminder comes again at 07:30 as the clock passes it.
-        assert "[4] 30 min" in terminal.type("later")
+        assert "[d] 30 min" in terminal.type("later")
         assert "07:30" in terminal.type("30 min")
         shown = terminal.type("/clock +1h")
         assert "✅ Done" in shown
@@ -212,6 +225,19 @@ def test_a_person_sets_up_their_week_gets_a_reminder_by_moving_the_clock_and_say
         shown = terminal.type("/week")
         assert "1 of 3 done" in shown
         assert f"✅ {day}" in shown
+
+        # The session is logged; the job's next wake-up may be an instant where nothing
+        # goes out (a re-offer of this session, which it then skips: the tester's "/clock
+        # next" found nothing there). Such a wake-up, an hour on, stored as the bot would:
+        # /clock names, and /clock next goes to, the next reminder that really comes.
+        _wake_runner_at(tmp_path / "demo-data" / "coach.db", _demo_now(terminal) + HOUR)
+        upcoming = re.search(
+            r"Next reminder: (\w{3} \d{4}-\d{2}-\d{2}, 07:00)", terminal.type("/clock")
+        )
+        assert upcoming is not None, terminal.output[-400:]
+        shown = terminal.type("/clock next")
+        assert "✅ Done" in shown and "Nothing arrived" not in shown, shown
+        assert f"Demo time is now {upcoming[1]}" in shown
 
         # Four days on: the next session (Tue, Thu and Sat hold one) falls inside the
         # jump and arrives at its time, 07:00 of its day, before the move ends -- not
@@ -239,9 +265,32 @@ def test_a_person_sets_up_their_week_gets_a_reminder_by_moving_the_clock_and_say
     _secrets_absent(terminal.output, log)
 
 
-def _piped(folder: Path) -> subprocess.Popen[str]:
+HOUR = timedelta(hours=1)
+
+
+def _demo_now(terminal: Terminal) -> datetime:
+    """The demo's time, as ``/clock`` says it (to the minute)."""
+    said = re.search(
+        r"Demo time: \w{3} (\d{4}-\d{2}-\d{2}), (\d{2}:\d{2})", terminal.type("/clock")
+    )
+    assert said is not None
+    return datetime.fromisoformat(f"{said[1]}T{said[2]}").replace(tzinfo=BERLIN)
+
+
+def _wake_runner_at(database: Path, instant: datetime) -> None:
+    """Store the runner's next wake-up as the bot stores it (the format of the value there)."""
+    with closing(sqlite3.connect(database)) as connection, connection:
+        (stored,) = connection.execute("SELECT next_reminder_utc FROM runners").fetchone()
+        utc = instant.astimezone(UTC)
+        value = utc.replace(tzinfo=None).isoformat(sep=stored[10]) if stored else utc.isoformat()
+        if "." in stored and "." not in value:
+            value += ".000000"
+        connection.execute("UPDATE runners SET next_reminder_utc = ?", (value,))
+
+
+def _piped(folder: Path, *options: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "demo"],
+        [sys.executable, "-m", "bot", "demo", *options],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -296,8 +345,42 @@ def test_ctrl_c_ends_the_demo_cleanly_and_a_second_demo_on_the_same_data_is_refu
 def test_fresh_forgets_the_demo_and_nothing_else_in_its_folder(tmp_path: Path) -> None:
     for name in ("coach.db", "coach.db-wal", "coach.log", "clock.json", "notes.txt"):
         (tmp_path / name).write_text("x", encoding="utf-8")
-    forget(tmp_path)
+    assert forget(tmp_path) == ["coach.db", "coach.db-wal", "coach.log", "clock.json"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+    assert forget(tmp_path) == []
+
+
+def test_the_start_over_hint_names_the_folder_and_fresh_says_what_it_removed(
+    tmp_path: Path,
+) -> None:
+    demo = _piped(tmp_path, "--dir", "r1")
+    output, _ = demo.communicate("", timeout=30)
+    assert demo.returncode == 0, output
+    assert "Your demo data: r1/coach.db" in output
+    assert "(start over: strength-coach demo --fresh --dir r1)" in output
+    assert "Started over" not in output
+
+    demo = _piped(tmp_path, "--dir", "r1", "--fresh")
+    output, _ = demo.communicate("", timeout=30)
+    assert demo.returncode == 0, output
+    assert (
+        output.splitlines()[0] == "Started over: removed coach.db, coach.log, clock.json from r1."
+    )
+
+    demo = _piped(tmp_path, "--fresh")
+    output, _ = demo.communicate("", timeout=30)
+    assert demo.returncode == 0, output
+    assert output.splitlines()[0] == "Started over: there was no demo data in demo-data yet."
+    assert "(start over: strength-coach demo --fresh)" in output
+
+
+def test_the_clock_says_it_only_goes_forward(tmp_path: Path) -> None:
+    demo = _piped(tmp_path)
+    output, _ = demo.communicate("/clock -1d\n/clock -3h\n/clock yesterday\n", timeout=30)
+    assert demo.returncode == 0, output
+    assert output.count("The demo's clock only goes forward") == 2, output
+    assert "I can't read “-1d” as a time" not in output
+    assert "I can't read “yesterday” as a time" in output
 
 
 def test_the_options_and_a_wrong_one(capsys: pytest.CaptureFixture[str]) -> None:
@@ -305,9 +388,13 @@ def test_the_options_and_a_wrong_one(capsys: pytest.CaptureFixture[str]) -> None
     assert default is not None and default.folder == Path("demo-data") and not default.fresh
     options = parse_args(["--fresh", "--dir", "elsewhere"])
     assert options is not None and options.fresh and options.folder == Path("elsewhere")
-    assert parse_args(["--dir=x"]) is not None
+    assert parse_args(["--dir=x"]) == Options(Path("x"), False)
     assert main(["--frsh"]) == 2
-    assert "usage: strength-coach demo [--fresh] [--dir FOLDER]" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == "unknown option for demo: --frsh"
+    assert "usage: strength-coach demo [--fresh] [--dir FOLDER]" in err
+    assert main(["--fresh", "--dir"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == "--dir needs a FOLDER"
 
 
 # ---- settings from code ----------------------------------------------------------------------
@@ -373,8 +460,76 @@ def test_a_typed_line_taps_the_button_it_numbers_or_spells(typed: str, data: str
 
 
 def test_a_label_that_is_a_number_wins_over_the_position() -> None:
-    rows = [[Choice(1, "2", "two"), Choice(2, "1", "one")]]
-    assert pick("1", rows) == Choice(2, "1", "one")
+    rows = [[Choice(1, "2", "two", lettered=True), Choice(2, "1", "one", lettered=True)]]
+    assert pick("1", rows) == Choice(2, "1", "one", lettered=True)
+    assert pick("a", rows) == Choice(1, "2", "two", lettered=True)
+
+
+def _keyboard(*rows: list[str]) -> dict[str, object]:
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": f"data:{label}"} for label in row] for row in rows
+        ]
+    }
+
+
+TEXTS = load_content().texts
+#: The setup's questions whose buttons are numbers, with their labels from content/.
+SESSIONS = _keyboard([TEXTS("buttons.two"), TEXTS("buttons.three")])
+LENGTHS = _keyboard(
+    [TEXTS("buttons.minutes", minutes=m) for m in BUDGETS], [TEXTS("buttons.no_limit")]
+)
+TIMES = _keyboard(list(QUICK_TIMES[:3]), list(QUICK_TIMES[3:]), [TEXTS("buttons.no_reminders")])
+
+
+@pytest.mark.parametrize(
+    ("keyboard", "shown", "typed", "label"),
+    [
+        (SESSIONS, ["[a] 2 a week  [b] 3 a week"], "2", None),  # the bot reads 2 a week
+        (SESSIONS, ["[a] 2 a week  [b] 3 a week"], "1", None),
+        (SESSIONS, ["[a] 2 a week  [b] 3 a week"], "b", "3 a week"),
+        (SESSIONS, ["[a] 2 a week  [b] 3 a week"], "B", "3 a week"),
+        (SESSIONS, ["[a] 2 a week  [b] 3 a week"], "2 a week", "2 a week"),
+        (LENGTHS, ["[a] 10 min  [b] 20 min  [c] 30 min", "[d] No limit"], "2", None),
+        (LENGTHS, ["[a] 10 min  [b] 20 min  [c] 30 min", "[d] No limit"], "20", None),
+        (LENGTHS, ["[a] 10 min  [b] 20 min  [c] 30 min", "[d] No limit"], "c", "30 min"),
+        (LENGTHS, ["[a] 10 min  [b] 20 min  [c] 30 min", "[d] No limit"], "d", "No limit"),
+        (
+            TIMES,
+            ["[a] 06:30  [b] 07:00  [c] 12:00", "[d] 18:00  [e] 19:30", "[f] No reminders"],
+            "7",
+            None,
+        ),
+        (
+            TIMES,
+            ["[a] 06:30  [b] 07:00  [c] 12:00", "[d] 18:00  [e] 19:30", "[f] No reminders"],
+            "b",
+            "07:00",
+        ),
+        (
+            TIMES,
+            ["[a] 06:30  [b] 07:00  [c] 12:00", "[d] 18:00  [e] 19:30", "[f] No reminders"],
+            "07:00",
+            "07:00",
+        ),
+        (KEYBOARD, ["[1] Mon  [2] ✓ Tue", "[3] Done ➡️"], "a", None),  # no number in any label
+    ],
+)
+def test_buttons_that_are_numbers_are_lettered_and_a_typed_number_is_text(
+    keyboard: dict[str, object], shown: list[str], typed: str, label: str | None
+) -> None:
+    """A digit never means two things: "2" under "[1] 2 a week [2] 3 a week" tapped
+    "3 a week" where the bot reads a typed "2" as 2 a week (issue 14)."""
+    rows = choices(keyboard)
+    assert button_lines(rows) == shown
+    choice = pick(typed, rows)
+    assert (choice.label if choice is not None else None) == label
+
+
+def test_keys_go_on_after_z() -> None:
+    rows = choices(_keyboard([f"{n} min" for n in range(1, 29)]))
+    assert [choice.key for choice in rows[0]][25:] == ["z", "aa", "ab"]
+    assert pick("aa", rows) == rows[0][26]
 
 
 def test_html_prints_as_plain_text() -> None:
