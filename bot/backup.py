@@ -86,6 +86,11 @@ class Refused(Exception):
         self.exit_code = exit_code
 
 
+def _runners(count: int) -> str:
+    """ "1 runner", "0 runners", "2 runners" (the summary said "1 runners")."""
+    return f"{count} runner" if count == 1 else f"{count} runners"
+
+
 def main(command: str, args: Sequence[str]) -> int:
     """``backup PATH`` or ``restore PATH``: 0, or one line on stderr and 2 (or 1)."""
     if len(args) != 1 or args[0] in {"-h", "--help"}:
@@ -276,8 +281,7 @@ def backup_sqlite(database_url: str, target: Path) -> str:
     took = time.perf_counter() - started
     return (
         f"Backed up {database} to {path} ({_size(path)}, schema revision "
-        f"{facts.revision or 'none'}, {facts.runners if facts.runners is not None else 0} "
-        f"runners) in {took:.1f} s."
+        f"{facts.revision or 'none'}, {_runners(facts.runners or 0)}) in {took:.1f} s."
     )
 
 
@@ -339,7 +343,7 @@ def restore_sqlite(database_url: str, source: Path) -> str:
     before = f"the database as it was is kept as {kept}" if kept else "there was no database"
     return (
         f"Restored {source} into {database} (schema revision {revision}, "
-        f"{restored.runners or 0} runners); {before}. Start the bot: it migrates to its "
+        f"{_runners(restored.runners or 0)}); {before}. Start the bot: it migrates to its "
         "schema, and reminders that were being sent when the backup was taken are sent "
         "again after REMINDER_LEASE_SECONDS (possible duplicates)."
     )

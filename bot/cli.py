@@ -37,9 +37,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return demo(args)
     if command in {"backup", "restore"}:
+        if len(args) != 1:
+            # Which mistake, before the usage (``backup a b`` printed the usage alone).
+            print(f"{command} takes one PATH, got {len(args)}", file=sys.stderr)
+            print(USAGE, end="", file=sys.stderr)
+            return 2
         from bot.backup import main as backup
 
         return backup(command, args)
+    if command == "run":
+        print(f"run takes no arguments, got: {' '.join(args)}", file=sys.stderr)
+    else:
+        print(f"unknown command: {command}", file=sys.stderr)
     print(USAGE, end="", file=sys.stderr)
     return 2
 
