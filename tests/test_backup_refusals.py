@@ -221,7 +221,7 @@ def test_restore_puts_the_backup_in_place_and_keeps_the_database_as_it_was(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     code, out, _ = run(capsys, monkeypatch, url_of(database), "backup", str(tmp_path / "b.db"))
-    assert code == 0 and "1 runners" in out
+    assert code == 0 and "1 runner)" in out
     # The deployment goes on after the backup.
     with closing(sqlite3.connect(database)) as connection, connection:
         connection.execute("PRAGMA journal_mode=WAL")
