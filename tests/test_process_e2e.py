@@ -105,8 +105,8 @@ class BotProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
-    def start(self) -> None:
-        """Start and wait until the bot polls for updates (it is then ready for the runner)."""
+    def spawn(self) -> int:
+        """Start ``python -m bot``; the stub's call count before it, to wait from."""
         assert self.process is None, "already running"
         mark = self.stub.call_count
         self._log = self.log_path.open("ab")
@@ -118,6 +118,11 @@ class BotProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+        return mark
+
+    def start(self) -> None:
+        """Start and wait until the bot polls for updates (it is then ready for the runner)."""
+        mark = self.spawn()
         try:
             # deleteWebhook is the new process's own (start_polling sends it once, after
             # post_init): a getUpdates alone may be the stopped process's last long poll,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +36,10 @@ from tests.test_process_e2e import (
     bot_env,
     onboard_runner,
     sqlite_url,
+    stub,
 )
+
+__all__ = ["stub"]  # the fixture: one stub that fails a test on any call Telegram refuses
 
 SECRET = "webhook_SECRET-3f9a1c7e5b2d4068"
 RUNNER = 5151
@@ -90,29 +92,13 @@ class WebhookProcess(BotProcess):
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        assert self.process is None, "already running"
-        mark = self.stub.call_count
-        self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            cwd=self.workdir,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
+        """Start and wait until the bot has set its webhook and listens on its port."""
+        mark = self.spawn()
         try:
             self.stub.wait_for("setWebhook", timeout=START_TIMEOUT, since=mark)
         except TimeoutError:
             raise AssertionError(f"the bot did not set its webhook:\n{self.tail()}") from None
         wait_listening(self.port, self.process, self.tail())
-
-
-@pytest.fixture
-def stub() -> Iterator[StubBotAPI]:
-    with StubBotAPI() as server:
-        yield server
-        assert server.errors == [], server.errors
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from bot.coach import answers as A
 from testkit.stub_bot_api import StubBotAPI
 from tests.test_deploy_config import run_bot
-from tests.test_process_e2e import BotProcess, Chat, T, lead, onboard_runner
+from tests.test_process_e2e import BotProcess, Chat, T, lead, onboard_runner, stub
 from tests.test_reminder_crashes import (
     SETTLE_SECONDS,
     Database,
@@ -36,7 +36,9 @@ from tests.test_reminder_crashes import (
 )
 from tests.test_webhook import PATH, SECRET, WebhookProcess, free_port
 
-__all__ = ["postgres_db"]  # the fixture: a schema of this test's own, dropped afterwards
+# The fixtures: a schema of this test's own, dropped afterwards; one stub that fails a test
+# on any call Telegram refuses.
+__all__ = ["postgres_db", "stub"]
 
 RUNNER = 6161
 REMINDED = 7171
@@ -56,13 +58,6 @@ def instance_env(
         REMINDER_LEASE_SECONDS="60",  # nobody dies here: no lease may run out
         **extra,
     )
-
-
-@pytest.fixture
-def stub() -> Iterator[StubBotAPI]:
-    with StubBotAPI() as server:
-        yield server
-        assert server.errors == [], server.errors
 
 
 @pytest.fixture
