@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -177,13 +176,6 @@ async def test_two_weeks_of_reminders_ask_once_about_an_unrated_session(
     assert ASKS not in (await bot.say("/today"))[-1]["text"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs bot/services/plan.py plan_of_session to pass calendar=calendar to "
-    "session_on (not helper H's file): without it the plan and the log alone place the "
-    "sessions, so the paused days' planned sessions count as already asked. Remove this "
-    "mark with that change (verified passing with it).",
-)
 async def test_back_from_a_week_s_pause_on_the_same_weekday_the_question_names_the_date(
     bot: BotHarness, clock
 ) -> None:

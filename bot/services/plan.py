@@ -158,7 +158,13 @@ def plan_of_session(
     """The exercises of a session ``session_of_day`` found (levels, race phase, swaps)."""
     week = week_for(week_of(runner), calendar, found.day)
     return session_on(
-        content.catalog, week, history, found.day, coaching_of(runner), focus=found.slot.focus
+        content.catalog,
+        week,
+        history,
+        found.day,
+        coaching_of(runner),
+        focus=found.slot.focus,
+        calendar=calendar,
     )
 
 
