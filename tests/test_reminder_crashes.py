@@ -28,7 +28,6 @@ import re
 import secrets
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -291,20 +290,9 @@ class ReminderBot(BotProcess):
     """A ``BotProcess`` that can be started without waiting for polling.
 
     A failpoint may kill the process before its first getUpdates, and a reminders-only
-    instance (POLL_UPDATES=false) never polls, so ``spawn`` only starts it.
+    instance (POLL_UPDATES=false) never polls, so ``spawn`` (``BotProcess``'s) only
+    starts it.
     """
-
-    def spawn(self) -> None:
-        assert self.process is None, "already running"
-        self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            cwd=self.workdir,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
 
     @property
     def pid(self) -> int:
