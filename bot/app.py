@@ -30,7 +30,7 @@ from bot import housekeeping
 from bot.clock import Clock, SystemClock
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content
-from bot.deps import DEPS_KEY, Deps, get_deps
+from bot.deps import DEPS_KEY, Deps, get_deps, takes_webhook
 from bot.handlers import (
     chat,
     commands,
@@ -193,7 +193,7 @@ def build_application(
     limiter.on_retry_after = metrics.rate_limited
     health = Health()
     # A webhook deployment makes no getUpdates, so none can stall.
-    health.watch_polling = settings.poll_updates and not settings.telegram_webhook_url
+    health.watch_polling = settings.poll_updates and not takes_webhook(settings)
     if request is not None:
         builder = builder.request(request)
     else:

@@ -28,7 +28,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from prometheus_client.exposition import choose_encoder
-from sqlalchemy.engine import make_url
 
 from bot.deps import get_deps
 from bot.health import Watchdog
@@ -144,18 +143,6 @@ def _handler(answers: _Answers) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def secrets_of(application: Any) -> list[str]:
-    """What no answer may show: the token, the webhook secret, the database password."""
-    settings = get_deps(application).settings
-    found = [settings.telegram_bot_token.get_secret_value()]
-    if settings.webhook_secret is not None:
-        found.append(settings.webhook_secret.get_secret_value())
-    password = make_url(settings.database_url).password
-    if isinstance(password, str):
-        found.append(password)
-    return found
-
-
 def serve(application: Any, listen: str, port: int) -> HealthServer:
     """Serve ``/healthz`` and ``/metrics`` for ``application`` on ``listen:port`` (0: any
     free port; ``HealthServer.port`` says which). Needs ``post_init`` to have run (the
@@ -179,7 +166,7 @@ def serve(application: Any, listen: str, port: int) -> HealthServer:
         poll_age=lambda: health.now() - health.last_poll if health.watch_polling else 0.0,
         healthy=lambda: not watchdog.problems(),
     )
-    answers = _Answers(watchdog, metrics, secrets_of(application))
+    answers = _Answers(watchdog, metrics, deps.settings.secrets())
     server = _Server((listen, port), _handler(answers))
     return HealthServer(server).start()
 

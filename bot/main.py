@@ -15,10 +15,8 @@ import sys
 import traceback
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
 
 from pydantic import ValidationError
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
@@ -26,7 +24,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot import health_http, webhook
 from bot.app import ALLOWED_UPDATES, build_application, post_init
 from bot.content import ContentError, load_content
-from bot.deps import DEPS_KEY
+from bot.deps import DEPS_KEY, takes_webhook
 from bot.health import PollErrorLog
 from bot.logging_setup import RedactTokens, setup_logging
 from bot.settings import Settings
@@ -43,7 +41,6 @@ from bot.store.db import (
 from bot.store.lock import AlreadyRunning, hold_single_instance_lock
 
 GC_THRESHOLD = 50_000
-MIN_REDACTED_PASSWORD = 4
 #: How pydantic words a ValueError raised by a validator; the deployer needs only the rest.
 PYDANTIC_VALUE_ERROR = "Value error, "
 
@@ -87,20 +84,6 @@ def check_webhook(settings: Settings) -> None:
         raise SystemExit(EXIT_CONFIG)
 
 
-def secrets_of(settings: Settings) -> list[str]:
-    """What no log line may show: the token, the database password if the URL has one,
-    and the webhook's secret."""
-    password = make_url(settings.database_url).password
-    found = [settings.telegram_bot_token.get_secret_value()]
-    # A password of a character or two would mask those letters in every log line.
-    if isinstance(password, str) and len(password) >= MIN_REDACTED_PASSWORD:
-        found += [password, quote(password, safe="")]  # as typed, and as a URL spells it
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    if len(secret) >= MIN_REDACTED_PASSWORD:
-        found.append(secret)
-    return found
-
-
 async def _migrate(url: str) -> None:
     """Refuse a read-only database, then create or upgrade the schema."""
     engine = make_engine(url)
@@ -117,7 +100,7 @@ def _prepare_database(settings: Settings) -> int | None:
         hold_single_instance_lock(
             settings.database_url,
             polling=settings.poll_updates,
-            webhook=webhook.enabled(settings),
+            webhook=takes_webhook(settings),
         )
         # Migrations in their own short event loop: PTB reads persisted conversations from
         # the database while initialising, before any post_init hook runs.
@@ -167,7 +150,7 @@ def _redacting_excepthook(redact: RedactTokens) -> Any:
 def main() -> int:
     settings = load_settings()
     check_webhook(settings)
-    secrets = secrets_of(settings)
+    secrets = settings.secrets()
     setup_logging(settings.log_level, secrets=secrets, fmt=settings.log_format)
     sys.excepthook = _redacting_excepthook(RedactTokens(secrets))
     try:
@@ -236,7 +219,7 @@ async def _serve(application: Any, settings: Settings) -> None:
         async with application:  # initialize() ... shutdown()
             try:
                 await application.post_init(application)
-                if webhook.enabled(settings):
+                if takes_webhook(settings):
                     await webhook.start(application, settings)
                 elif settings.poll_updates:
                     await application.updater.start_polling(

@@ -9,6 +9,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,8 @@ TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,}$")
 #: The drivers the bot talks through, after ``async_database_url`` has normalised the URL.
 #: Anything else would fail deep inside SQLAlchemy with a traceback.
 SUPPORTED_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+psycopg"})
+#: A password or secret of a character or two would mask those letters in every log line.
+MIN_REDACTED_SECRET = 4
 URL_SHAPES = "postgresql://user:password@host:5432/dbname or sqlite:///path/to/coach.db"
 
 
@@ -81,6 +84,19 @@ class Settings(DatabaseSettings):
     # /healthz and /metrics over HTTP (bot/health_http.py); off unless a port is set.
     health_port: int | None = Field(default=None, ge=1, le=65535)
     health_listen: str = "127.0.0.1"
+
+    def secrets(self) -> list[str]:
+        """What no log line, error message or HTTP answer may show: the token, the
+        database password if the URL has one (as typed, and as a URL spells it), and the
+        webhook's secret."""
+        found = [self.telegram_bot_token.get_secret_value()]
+        password = make_url(self.database_url).password
+        if isinstance(password, str) and len(password) >= MIN_REDACTED_SECRET:
+            found += [password, quote(password, safe="")]
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if len(secret) >= MIN_REDACTED_SECRET:
+            found.append(secret)
+        return found
 
     @field_validator("telegram_bot_token")
     @classmethod

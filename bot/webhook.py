@@ -67,7 +67,6 @@ from telegram.constants import SUPPORTED_WEBHOOK_PORTS
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.app import ALLOWED_UPDATES
-from bot.deps import takes_webhook
 from bot.settings import Settings
 from bot.store.db import EXIT_CONFIG, EXIT_RUNTIME
 
@@ -94,11 +93,6 @@ class WebhookProblem(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_CONFIG) -> None:
         super().__init__(message)
         self.exit_code = exit_code
-
-
-def enabled(settings: Settings) -> bool:
-    """Whether this process takes its updates by webhook (``bot.deps.takes_webhook``)."""
-    return takes_webhook(settings)
 
 
 def problem(settings: Settings) -> str | None:
