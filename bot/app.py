@@ -159,6 +159,15 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     log.info("Bot @%s is up", application.bot.username)
 
 
+def cancel_startup_tasks(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At shutdown: the background tasks ``post_init`` started, if still running (the zone
+    names' load, the preview backfill)."""
+    for name in ("warm_up", "backfill"):
+        task = application.bot_data.get(name)
+        if task is not None and not task.done():
+            task.cancel()
+
+
 def build_application(
     settings: Settings,
     *,

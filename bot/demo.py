@@ -39,23 +39,24 @@ import sys
 import threading
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, CallbackContext, ContextTypes
 from telegram.request import HTTPXRequest
 
-from bot.app import ALLOWED_UPDATES, build_application, post_init
+from bot.app import ALLOWED_UPDATES, build_application, cancel_startup_tasks, post_init
 from bot.clock import Clock, SystemClock
+from bot.coach.parsing import parse_time
 from bot.coach.week_change import WeekWords
 from bot.content import CONTENT_DIR, Content, ContentError, Texts, load_content, load_week_words
 from bot.deps import Deps, get_deps
 from bot.health import PollErrorLog
-from bot.jobs.reminders import reminder_tick, send_due_reminders
+from bot.jobs.reminders import reminder_tick
 from bot.logging_setup import RedactTokens
 from bot.messages.callbacks import SnoozeButton, SnoozeFor, button_args
 from bot.services.next_reminder import next_reminder_for
@@ -109,7 +110,6 @@ MAX_JUMP_DAYS = 31
 #: (a reply normally takes milliseconds; the first city lookup about a second).
 UPDATE_WAIT_SECONDS = 30.0
 #: Hour and minute of ``/clock 07:00``, ``/clock 7``, ``/clock 6.45pm``.
-_AT = re.compile(r"^(?P<hour>[0-9]{1,2})(?:[:.h](?P<minute>[0-9]{2}))?\s*(?P<half>am|pm)?$")
 _STEP = re.compile(r"([0-9]+)\s*([wdhm])")
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1)}
 #: How much of a message's first line names it when only its buttons change.
@@ -207,22 +207,15 @@ def parse_clock(text: str, now: datetime, words: WeekWords) -> datetime | None:
         only, text = now.date() + timedelta(days=1), rest
     elif rest and head in words.today:
         only, text = now.date(), rest
-    found = _AT.match(text.replace(" ", ""))
-    if found is None:
-        return None
-    hour, minute = int(found["hour"]), int(found["minute"] or 0)
-    if found["half"] is not None:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if found["half"] == "pm" else 0)
-    if hour > 23 or minute > 59:
+    clock_time = parse_time(text)  # the bot's own reading of a typed time
+    if clock_time is None:
         return None
     if only is not None:
-        at = datetime.combine(only, time(hour, minute), tzinfo=now.tzinfo)
+        at = datetime.combine(only, clock_time, tzinfo=now.tzinfo)
         return at if at > now else None
     day = now.date()
     for _ in range(8):
-        at = datetime.combine(day, time(hour, minute), tzinfo=now.tzinfo)
+        at = datetime.combine(day, clock_time, tzinfo=now.tzinfo)
         if at > now and (weekday is None or day.weekday() == weekday):
             return at
         day += timedelta(days=1)
@@ -619,9 +612,9 @@ class Demo:
         return min(ahead) if ahead else None
 
     async def tick(self) -> None:
-        """The reminder work at the demo's current time, as the minute job runs it."""
-        await send_due_reminders(self.app.bot, self.deps)
-        self.deps.health.tick_completed()
+        """The reminder job itself (``reminder_tick``: the sends, the watchdog's and
+        /metrics' bookkeeping) at the demo's current time."""
+        await reminder_tick(CallbackContext(self.app))
 
     async def move_clock(self, target: datetime, zone: str) -> None:
         self.printer.write(self.t("demo.clock_moving", time=demo_time(self.t, target, zone)))
@@ -1000,10 +993,7 @@ async def _serve(demo: Demo) -> None:
                 await app.updater.stop()
             if app.running:
                 await app.stop()
-            for name in ("warm_up", "backfill"):
-                task = app.bot_data.get(name)
-                if task is not None and not task.done():
-                    task.cancel()
+            cancel_startup_tasks(app)
     save_offset(demo.folder, demo.clock.offset)
 
 

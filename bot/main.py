@@ -22,7 +22,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 from bot import health_http, webhook
-from bot.app import ALLOWED_UPDATES, build_application, post_init
+from bot.app import ALLOWED_UPDATES, build_application, cancel_startup_tasks, post_init
 from bot.content import ContentError, load_content
 from bot.deps import DEPS_KEY, takes_webhook
 from bot.health import PollErrorLog
@@ -183,10 +183,7 @@ def main() -> int:
     async def shut_down(app: Any) -> None:
         app.bot_data["watchdog"].stop()
         health_http.stop(app)
-        for name in ("warm_up", "backfill"):
-            task = app.bot_data.get(name)
-            if task is not None and not task.done():
-                task.cancel()
+        cancel_startup_tasks(app)
         await engine.dispose()
 
     application.post_init = start_up
