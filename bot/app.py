@@ -35,9 +35,12 @@ from bot.handlers import (
     chat,
     commands,
     delete,
+    export,
     guards,
+    history,
     loads,
     pause,
+    progress,
     setup,
     skip,
     snooze,
@@ -260,6 +263,9 @@ def build_application(
     application.add_handlers(undo.handlers())
     application.add_handlers(loads.handlers())  # /units, the weight buttons
     application.add_handlers(this_week.handlers())
+    application.add_handlers(progress.handlers())  # /progress: the picture and its caption
+    application.add_handlers(history.handlers())  # /history and its page buttons
+    application.add_handlers(export.handlers())  # /export, and "a copy first" under /delete
     application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
     # Typed text and captions: "done", "skip", notes and the rest of the conversation.
     application.add_handlers(chat.handlers())

@@ -70,6 +70,9 @@ class Settings(DatabaseSettings):
     reminder_lease_seconds: float = Field(default=120.0, gt=0)
     send_rate_limit: float = Field(default=30.0, gt=0)  # messages per second, all chats
     send_concurrency: int = Field(default=8, ge=1, le=256)
+    # /progress pictures drawn at once, each off the event loop (bot/drawing.py): more
+    # only queue for the same cores; the chart benchmark (bench/progress_chart.py) measures it.
+    chart_concurrency: int = Field(default=2, ge=1, le=16)
     evening_checkin_time: time = time(20, 0)
     watchdog_stall_seconds: float = Field(default=90.0, gt=0)
     # False: this instance only sends reminders (a second instance on PostgreSQL).

@@ -45,6 +45,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bot.health_http",
             "bot.metrics",
             "bot.housekeeping",
+            "bot.drawing",
         ),
     ),
     (

@@ -447,6 +447,22 @@ class DeleteButton(Button):
 
 
 @dataclass(frozen=True)
+class ExportButton(Button):
+    """"📦 A copy first" under /delete's question (and wherever a copy of the runner's data
+    is offered): sends the /export files, then asks again."""
+
+    PREFIX: ClassVar[str] = f"{VERSION}:exp"
+    PATTERN: ClassVar[str] = rf"^{PREFIX}$"
+
+    def pack(self) -> str:
+        return self.PREFIX
+
+    @classmethod
+    def unpack(cls, args: list[str]) -> ExportButton | None:
+        return cls() if not args else None
+
+
+@dataclass(frozen=True)
 class UndoButton(Button):
     """↩️ Undo under "✅ Logged": take back the log of ``day`` (a tap by mistake)."""
 

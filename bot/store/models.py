@@ -153,6 +153,38 @@ class SessionLog(SQLModel, table=True):
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
+class PausePeriod(SQLModel, table=True):
+    """Every pause the runner took, kept after it ends: the runner row holds only the
+    current one (``runners.paused_from``/``paused_until``), and a streak or a chart of past
+    weeks must know which of them were paused (a paused week never breaks a streak).
+    ``last_day`` None: the pause is still open. One row per pause, keyed by its first day."""
+
+    __tablename__ = "pause_periods"
+    __table_args__ = (UniqueConstraint("chat_id", "first_day", name="uq_pause_runner_first"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    first_day: date
+    last_day: date | None = None
+    reason: str | None = None  # a bot.coach.pause Reason, as the runner row stores it
+    created_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class Milestone(SQLModel, table=True):
+    """A milestone celebrated in a reply ("your 10th session"): written in the transaction
+    of the reply that celebrates it, so the unique key makes a second celebration of the
+    same milestone impossible, across restarts, double taps and instances."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("chat_id", "key", name="uq_milestone_runner_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    key: str  # which milestone: bot.coach.milestones spells the keys
+    local_date: date  # the runner's day it was reached on
+    celebrated_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
 class Reminder(SQLModel, table=True):
     __tablename__ = "reminders"
     __table_args__ = (
