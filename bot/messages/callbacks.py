@@ -448,7 +448,7 @@ class DeleteButton(Button):
 
 @dataclass(frozen=True)
 class ExportButton(Button):
-    """"📦 A copy first" under /delete's question (and wherever a copy of the runner's data
+    """The "📦 A copy first" button under /delete's question (and wherever a copy of the runner's data
     is offered): sends the /export files, then asks again."""
 
     PREFIX: ClassVar[str] = f"{VERSION}:exp"
