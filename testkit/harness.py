@@ -4,6 +4,13 @@
 dispatcher, so the real ``Application`` with its real handlers talks to the same fake
 Telegram the process-level tests use, minus HTTP. Updates come in through
 ``bot.get_updates`` exactly as polling fetches them; time comes from ``FakeClock``.
+
+Files the bot sends (``sendPhoto``, ``sendDocument``) reach the stub as the multipart
+parts PTB would upload, and are kept there: ``bot.uploads()`` lists this runner's as
+``testkit.stub_bot_api.Upload`` (``file_name``, ``mime_type``, ``data``, ``caption``,
+``kind`` "photo" or "document"), and the replies ``say`` / ``tap`` / ``press`` return
+include them, with the caption as ``text`` and the bytes as ``photo_bytes`` or
+``document_bytes`` (``bot.photos()`` and ``bot.documents()`` filter them).
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from bot.jobs.reminders import TickReport, send_due_reminders
 from bot.settings import Settings, async_database_url
 from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate, transaction
 from bot.store.models import Runner
-from testkit.stub_bot_api import METHOD_PATH_RE, StubBotAPI, StubTimeout
+from testkit.stub_bot_api import METHOD_PATH_RE, StubBotAPI, StubTimeout, Upload
 
 #: What ``bot.app.build_application`` returns.
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -92,7 +99,12 @@ class InProcessRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        params = dict(request_data.parameters) if request_data else {}
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            # What the HTTP path sends as multipart parts, as the stub's parser reads them.
+            for name, (file_name, content, mime_type) in request_data.multipart_data.items():
+                data = content if isinstance(content, bytes) else content.read()
+                params[name] = {"filename": file_name, "content_type": mime_type, "data": data}
         params.pop("timeout", None)  # never long-poll in-process
         path = urlsplit(url).path
         found = METHOD_PATH_RE.match(path)
@@ -250,6 +262,16 @@ class BotHarness:
 
     async def tick(self) -> TickReport:
         return await send_due_reminders(self.application.bot, self.deps)
+
+    def uploads(self) -> list[Upload]:
+        """The files the bot sent this runner, oldest first (see the module docstring)."""
+        return self.stub.uploads(self.chat_id)
+
+    def photos(self) -> list[Upload]:
+        return [upload for upload in self.uploads() if upload.kind == "photo"]
+
+    def documents(self) -> list[Upload]:
+        return [upload for upload in self.uploads() if upload.kind == "document"]
 
     def callback_answers(self) -> list[str]:
         return [

@@ -18,6 +18,17 @@ checks that each message the bot builds would really go out: a text longer than 
 code units after its HTML is parsed, HTML that Telegram's parser rejects (only its tags,
 properly nested and closed), an empty text, a callback answer over 200 characters, a second
 answer to one callback query, and ``callback_data`` over 64 bytes (see :func:`check_html`).
+
+Files go out as on Telegram: ``sendPhoto`` and ``sendDocument`` take a multipart upload
+(what PTB sends for an ``InputFile`` or bytes), or the ``file_id`` of an earlier upload, and
+answer with a Message carrying a ``photo`` (PhotoSize list) or ``document`` object and the
+caption. Every upload is kept as an :class:`Upload` (file name, mime type, the bytes,
+caption, chat): :meth:`StubBotAPI.uploads`, and :meth:`StubBotAPI.sent_messages` lists the
+file messages with the text ones (``text`` is the caption; ``photo_bytes`` /
+``document_bytes`` hold the file). Refused as Telegram refuses them: a caption over 1024
+UTF-16 units after entities parsing or with bad HTML, an empty file, a photo over 10 MB or
+that is not an image (PNG's width + height over 10000, or a side ratio over 20), a document
+over 50 MB.
 :func:`folded_view` says how much of a message a phone shows before anything is tapped
 (an expandable quotation shows its first lines), for tests of what fits one screen.
 
@@ -56,6 +67,7 @@ __all__ = [
     "HTMLError",
     "StubBotAPI",
     "StubTimeout",
+    "Upload",
     "WebhookDelivery",
     "check_html",
     "folded_view",
@@ -188,6 +200,24 @@ TRUE_METHODS = frozenset(
         "setMyShortDescription",
     }
 )
+#: Telegram's limits on files a bot sends (Bot API docs, sendPhoto: "The photo must be at
+#: most 10 MB in size. The photo's width and height must not exceed 10000 in total. Width and
+#: height ratio must be at most 20"; sendDocument: "up to 50 MB"; caption "0-1024 characters
+#: after entities parsing").
+MAX_CAPTION = 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_PHOTO_SIDES = 10000
+MAX_PHOTO_RATIO = 20
+CAPTION_TOO_LONG = "Bad Request: message caption is too long"
+EMPTY_FILE = "Bad Request: file must be non-empty"
+TOO_LARGE = "Request Entity Too Large"
+IMAGE_PROCESS_FAILED = "Bad Request: IMAGE_PROCESS_FAILED"
+PHOTO_INVALID_DIMENSIONS = "Bad Request: PHOTO_INVALID_DIMENSIONS"
+WRONG_FILE_ID = "Bad Request: wrong file identifier/HTTP URL specified"
+#: The upload parameter of each file-sending method.
+FILE_FIELDS = {"sendPhoto": "photo", "sendDocument": "document"}
+
 KNOWN_METHODS = TRUE_METHODS | {
     "setWebhook",
     "answerCallbackQuery",
@@ -199,7 +229,9 @@ KNOWN_METHODS = TRUE_METHODS | {
     "getMyCommands",
     "getUpdates",
     "getWebhookInfo",
+    "sendDocument",
     "sendMessage",
+    "sendPhoto",
 }
 #: Telegram method names are case-insensitive; map them back to the canonical spelling.
 CANONICAL_METHODS: dict[str, str] = {name.lower(): name for name in KNOWN_METHODS}
@@ -232,6 +264,27 @@ class Call:
     def result(self) -> Any:
         """The ``result`` the stub answered with (``None`` for failed calls)."""
         return self.response.get("result")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file the bot sent (``sendPhoto`` or ``sendDocument``) and Telegram accepted: the
+    bytes as they arrived, so a test can check a PNG's signature or parse a CSV back."""
+
+    method: str
+    chat_id: ChatKey
+    message_id: int
+    file_id: str
+    file_name: str
+    mime_type: str
+    data: bytes
+    caption: str | None = None
+    parse_mode: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """``"photo"`` or ``"document"``: the Message field the file came back in."""
+        return FILE_FIELDS.get(self.method, "document")
 
 
 @dataclass(frozen=True)
@@ -535,6 +588,49 @@ def _check_markup(markup: Any) -> None:
                 raise _StubError(400, BUTTON_DATA_INVALID)
 
 
+def checked_caption(params: JSONDict) -> str | None:
+    """Refuse a file's caption as Telegram would (bad HTML with ``parse_mode``, over
+    :data:`MAX_CAPTION` UTF-16 units once parsed); returns it as the reader sees it."""
+    raw = params.get("caption")
+    if raw is None:
+        return None
+    text = str(raw)
+    if str(params.get("parse_mode") or "").upper() == "HTML":
+        try:
+            text = check_html(text)
+        except HTMLError as err:
+            raise _StubError(400, f"Bad Request: can't parse entities: {err}") from None
+    if _utf16_len(text.strip()) > MAX_CAPTION:
+        raise _StubError(400, CAPTION_TOO_LONG)
+    return text
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG, (0, 0) for another image Telegram takes (JPEG, GIF,
+    WebP: their sizes are not read), None for bytes that are no image."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24 and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data.startswith((b"\xff\xd8\xff", b"GIF87a", b"GIF89a")):
+        return 0, 0
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return 0, 0
+    return None
+
+
+def _check_photo(data: bytes) -> tuple[int, int]:
+    """Refuse a photo Telegram refuses; its size (0, 0 where unread) otherwise."""
+    size = image_size(data)
+    if size is None:
+        raise _StubError(400, IMAGE_PROCESS_FAILED)
+    width, height = size
+    if width and height:
+        if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(
+            width, height
+        ):
+            raise _StubError(400, PHOTO_INVALID_DIMENSIONS)
+    return size
+
+
 def _decode_value(key: str, value: str) -> Any:
     """Decode JSON-encoded structured params but leave free text untouched.
 
@@ -746,6 +842,7 @@ class StubBotAPI:
         self._messages: dict[tuple[ChatKey, int], JSONDict] = {}  # current state of messages
         self._chats: dict[ChatKey, JSONDict] = {}  # chat + user info learned from injections
         self._events: list[tuple[ChatKey, str]] = []  # transcript lines in order
+        self._uploads: list[Upload] = []  # files the bot sent, in order
         self._faults: dict[str, list[_Fault]] = {}
         self._delays: dict[str, float] = {}
         self._timeouts: dict[str, list[_Timeout]] = {}
@@ -939,6 +1036,7 @@ class StubBotAPI:
             self._messages.clear()
             self._chats.clear()
             self._events.clear()
+            self._uploads.clear()
             self._faults.clear()
             self._delays.clear()
             self._timeouts.clear()
@@ -1288,27 +1386,50 @@ class StubBotAPI:
 
     def sent_messages(self, chat_id: int | str | None = None) -> list[JSONDict]:
         """Successful sendMessage/editMessageText calls in order, as dicts with keys
-        ``method``, ``chat_id``, ``message_id``, ``text``, ``reply_markup``."""
+        ``method``, ``chat_id``, ``message_id``, ``text``, ``reply_markup``; sendPhoto and
+        sendDocument among them, with the caption as ``text`` (``""`` without one) and
+        ``upload`` (the :class:`Upload`), ``file_name``, ``mime_type`` and ``photo_bytes``
+        or ``document_bytes``."""
         want = _chat_key(chat_id)
         out: list[JSONDict] = []
         with self._lock:
+            uploads: dict[tuple[ChatKey, Any], Upload] = {
+                (upload.chat_id, upload.message_id): upload for upload in self._uploads
+            }
             for call in self._calls:
-                if not call.ok or call.method not in {"sendMessage", "editMessageText"}:
+                if not call.ok or call.method not in {
+                    "sendMessage",
+                    "editMessageText",
+                    *FILE_FIELDS,
+                }:
                     continue
                 if want is not None and call.chat_id != want:
                     continue
                 result = call.result if isinstance(call.result, dict) else {}
                 message_id = result.get("message_id", _chat_key(call.params.get("message_id")))
-                out.append(
-                    {
-                        "method": call.method,
-                        "chat_id": call.chat_id,
-                        "message_id": message_id,
-                        "text": call.params.get("text"),
-                        "reply_markup": call.params.get("reply_markup"),
-                    }
-                )
+                entry: JSONDict = {
+                    "method": call.method,
+                    "chat_id": call.chat_id,
+                    "message_id": message_id,
+                    "text": call.params.get("text"),
+                    "reply_markup": call.params.get("reply_markup"),
+                }
+                upload = uploads.get((call.chat_id or 0, message_id))
+                if call.method in FILE_FIELDS and upload is not None:
+                    entry["text"] = upload.caption or ""
+                    entry["upload"] = upload
+                    entry["file_name"] = upload.file_name
+                    entry["mime_type"] = upload.mime_type
+                    entry[f"{upload.kind}_bytes"] = upload.data
+                out.append(entry)
         return out
+
+    def uploads(self, chat_id: int | str | None = None) -> list[Upload]:
+        """The files the bot sent (and Telegram accepted), oldest first; one chat's with
+        ``chat_id``."""
+        want = _chat_key(chat_id)
+        with self._lock:
+            return [u for u in self._uploads if want is None or u.chat_id == want]
 
     def last_message(self, chat_id: int | str) -> JSONDict | None:
         """The most recent :meth:`sent_messages` entry for the chat, or ``None``."""
@@ -1606,6 +1727,9 @@ class StubBotAPI:
         """Refuse what Telegram refuses (module docstring), before any handler runs."""
         if method in {"sendMessage", "editMessageText"}:
             checked_text(method, params)
+        elif method in FILE_FIELDS:
+            checked_caption(params)
+            _check_markup(params.get("reply_markup"))
         elif method == "editMessageReplyMarkup":
             _check_markup(params.get("reply_markup"))
         elif method == "answerCallbackQuery":
@@ -1666,6 +1790,8 @@ class StubBotAPI:
             return []
         if method == "sendMessage":
             return self._send_message(token, params)
+        if method in FILE_FIELDS:
+            return self._send_file(method, token, params)
         if method in {"editMessageText", "editMessageReplyMarkup"}:
             return self._edit_message(method, params)
         if method == "deleteMessage":
@@ -1717,6 +1843,91 @@ class StubBotAPI:
             self._messages[(chat, message["message_id"])] = message
             return json.loads(json.dumps(message))
 
+    def _upload_of(self, method: str, params: JSONDict) -> tuple[str, str, bytes]:
+        """(file name, mime type, bytes) of the file a send carries: a multipart part
+        (directly or through ``attach://name``), or an earlier upload's ``file_id``."""
+        field_name = FILE_FIELDS[method]
+        value = params.get(field_name)
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = params.get(value.removeprefix("attach://"))
+        if isinstance(value, dict) and isinstance(value.get("data"), bytes):
+            data: bytes = value["data"]
+            name = str(value.get("filename") or field_name)
+            mime = str(value.get("content_type") or "application/octet-stream")
+            return name, mime, data
+        if isinstance(value, str) and value:
+            with self._lock:
+                for earlier in self._uploads:
+                    if earlier.file_id == value:
+                        return earlier.file_name, earlier.mime_type, earlier.data
+            raise _StubError(400, WRONG_FILE_ID)
+        raise _StubError(400, f"Bad Request: there is no {field_name} in the request")
+
+    def _send_file(self, method: str, token: str, params: JSONDict) -> JSONDict:
+        """sendPhoto / sendDocument: check the file, keep it, answer with its Message."""
+        chat = _chat_key(params.get("chat_id"))
+        if chat is None:
+            raise _StubError(400, "Bad Request: chat_id is empty")
+        name, mime, data = self._upload_of(method, params)
+        if not data:
+            raise _StubError(400, EMPTY_FILE)
+        limit = MAX_PHOTO_BYTES if method == "sendPhoto" else MAX_DOCUMENT_BYTES
+        if len(data) > limit:
+            raise _StubError(413, TOO_LARGE)
+        size = _check_photo(data) if method == "sendPhoto" else None
+        caption = params.get("caption")
+        with self._lock:
+            info = self._chat_info(chat, None, None)
+            message_id = self._new_message_id(chat)
+            unique = f"{FILE_FIELDS[method]}{len(self._uploads) + 1}"
+            file_id = f"{unique}-{chat}-{message_id}"
+            message: JSONDict = {
+                "message_id": message_id,
+                "from": self._bot_user(token),
+                "chat": dict(info["chat"]),
+                "date": int(time.time()),
+            }
+            if size is not None:
+                width, height = size
+                message["photo"] = [
+                    {
+                        "file_id": file_id,
+                        "file_unique_id": unique,
+                        "width": width,
+                        "height": height,
+                        "file_size": len(data),
+                    }
+                ]
+            else:
+                message["document"] = {
+                    "file_id": file_id,
+                    "file_unique_id": unique,
+                    "file_name": name,
+                    "mime_type": mime,
+                    "file_size": len(data),
+                }
+            if caption:
+                message["caption"] = str(caption)
+            markup = params.get("reply_markup")
+            if isinstance(markup, dict) and "inline_keyboard" in markup:
+                message["reply_markup"] = markup
+            self._messages[(chat, message_id)] = message
+            parse_mode = params.get("parse_mode")
+            self._uploads.append(
+                Upload(
+                    method,
+                    chat,
+                    message_id,
+                    file_id,
+                    name,
+                    mime,
+                    data,
+                    str(caption) if caption is not None else None,
+                    str(parse_mode) if parse_mode else None,
+                )
+            )
+            return json.loads(json.dumps(message))
+
     def _edit_message(self, method: str, params: JSONDict) -> JSONDict | bool:
         if params.get("inline_message_id"):
             return True
@@ -1728,6 +1939,8 @@ class StubBotAPI:
             message = self._messages.get((chat, message_id))
             if message is None:
                 raise _StubError(400, "Bad Request: message to edit not found")
+            if method == "editMessageText" and "text" not in message:
+                raise _StubError(400, "Bad Request: there is no text in the message to edit")
             markup = params.get("reply_markup")
             is_inline = isinstance(markup, dict) and "inline_keyboard" in markup
             new_markup = markup if is_inline else None
@@ -1758,6 +1971,9 @@ class StubBotAPI:
             return
         if method == "sendMessage" or method == "editMessageText":
             lines = [f"bot: {params.get('text', '')}"]
+        elif method in FILE_FIELDS and isinstance(result, dict):
+            shown = result.get("document", {}).get("file_name") or "photo"
+            lines = [f"bot: ({shown}) {params.get('caption') or ''}".rstrip()]
         elif method == "editMessageReplyMarkup":
             lines = ["bot: (keyboard updated)"]
         else:

@@ -703,3 +703,122 @@ async def test_photo_chat_member_and_inline_button_updates_parse(stub: StubBotAP
     assert inline.callback_query is not None and inline.callback_query.message is None
     assert inline.callback_query.inline_message_id and inline.effective_chat is None
     assert inline.effective_user is not None and inline.effective_user.id == CHAT
+
+
+# ---------------------------------------------------------------- files the bot sends
+
+
+def png(width: int, height: int) -> bytes:
+    """A PNG's signature and IHDR chunk: all the stub reads of a photo."""
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + b"\x08\x02\x00\x00\x00"
+    return b"\x89PNG\r\n\x1a\n" + len(ihdr).to_bytes(4, "big") + b"IHDR" + ihdr + b"\0" * 4
+
+
+@pytest.fixture(params=["http", "in-process"])
+def file_bot(request: pytest.FixtureRequest, stub: StubBotAPI) -> Bot:
+    """A real PTB Bot over HTTP (multipart bodies) and over the harness's in-process
+    request (PTB's multipart data handed over directly): both must reach the same stub."""
+    if request.param == "http":
+        return Bot(TOKEN, base_url=stub.base_url)
+    from testkit.harness import InProcessRequest
+
+    return Bot(TOKEN, base_url=stub.base_url, request=InProcessRequest(stub))
+
+
+async def test_a_document_upload_is_kept_and_answered_as_telegram_does(
+    stub: StubBotAPI, file_bot: Bot
+) -> None:
+    data = '\ufeffdate,note\r\n2026-12-03,"a, ""b""\n🏃"\r\n'.encode()
+    async with file_bot as bot:
+        sent = await bot.send_document(
+            CHAT,
+            data,
+            filename="strength-coach-2026-12-03.csv",
+            caption="<b>Your data</b>",
+            parse_mode="HTML",
+            reply_markup=keyboard(),
+        )
+        again = await bot.send_document(CHAT, sent.document.file_id if sent.document else "")
+    assert sent.document is not None and sent.caption == "<b>Your data</b>"
+    assert sent.document.file_name == "strength-coach-2026-12-03.csv"
+    assert sent.document.mime_type == "text/csv" and sent.document.file_size == len(data)
+    assert sent.reply_markup == keyboard() and sent.text is None
+    [first, second] = stub.uploads(CHAT)
+    assert (first.kind, first.data, first.caption, first.parse_mode) == (
+        "document",
+        data,
+        "<b>Your data</b>",
+        "HTML",
+    )
+    assert second.data == data and again.document is not None  # by file_id, as on Telegram
+    entry = stub.sent_messages(CHAT)[0]
+    assert entry["document_bytes"] == data and entry["text"] == "<b>Your data</b>"
+    assert entry["file_name"] == "strength-coach-2026-12-03.csv"
+    assert stub.message(CHAT, sent.message_id) is not None  # its buttons can be pressed
+    assert "bot: (strength-coach-2026-12-03.csv) <b>Your data</b>" in stub.transcript(CHAT)
+    assert stub.uploads(7) == []
+
+
+async def test_a_photo_upload_comes_back_with_its_size(stub: StubBotAPI, file_bot: Bot) -> None:
+    picture = png(1200, 900)
+    async with file_bot as bot:
+        sent = await bot.send_photo(CHAT, picture, caption="12 weeks")
+        await bot.send_chat_action(CHAT, "upload_photo")
+    assert sent.photo and (sent.photo[-1].width, sent.photo[-1].height) == (1200, 900)
+    assert sent.caption == "12 weeks"
+    [upload] = stub.uploads(CHAT)
+    assert upload.kind == "photo" and upload.data == picture
+    assert stub.sent_messages(CHAT)[0]["photo_bytes"] == picture
+
+
+@pytest.mark.parametrize(
+    ("caption", "parse_mode", "ok"),
+    [
+        ("x" * 1024, None, True),
+        ("x" * 1025, None, False),
+        ("🏃" * 512, None, True),  # 1024 UTF-16 units
+        ("🏃" * 513, None, False),
+        ("<b>" + "x" * 1024 + "</b>", "HTML", True),  # counted after entities parsing
+        ("<b>unclosed", "HTML", False),
+        ("<b>unclosed", None, True),
+    ],
+)
+async def test_captions_are_refused_as_telegram_refuses_them(
+    stub: StubBotAPI, caption: str, parse_mode: str | None, ok: bool
+) -> None:
+    async with Bot(TOKEN, base_url=stub.base_url) as bot:
+        if ok:
+            await bot.send_document(
+                CHAT, b"x", filename="a.txt", caption=caption, parse_mode=parse_mode
+            )
+        else:
+            with pytest.raises(BadRequest):
+                await bot.send_document(
+                    CHAT, b"x", filename="a.txt", caption=caption, parse_mode=parse_mode
+                )
+    assert len(stub.uploads()) == (1 if ok else 0)
+
+
+async def test_files_telegram_refuses_are_refused(stub: StubBotAPI, file_bot: Bot) -> None:
+    from testkit.stub_bot_api import MAX_DOCUMENT_BYTES, MAX_PHOTO_BYTES
+
+    async with file_bot as bot:
+        with pytest.raises(BadRequest, match="(?i)non-empty"):
+            await bot.send_document(CHAT, b"", filename="empty.csv")
+        with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+            await bot.send_photo(CHAT, b"not an image")
+        with pytest.raises(BadRequest, match="(?i)photo_invalid_dimensions"):
+            await bot.send_photo(CHAT, png(8000, 2001))
+        with pytest.raises(BadRequest, match="(?i)photo_invalid_dimensions"):
+            await bot.send_photo(CHAT, png(2100, 100))
+        with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+            await bot.send_document(CHAT, "no-such-file-id")
+        big_photo = png(100, 100) + b"\0" * MAX_PHOTO_BYTES
+        with pytest.raises(NetworkError, match="Too Large"):
+            await bot.send_photo(CHAT, big_photo)
+        with pytest.raises(NetworkError, match="Too Large"):
+            await bot.send_document(CHAT, b"\0" * (MAX_DOCUMENT_BYTES + 1), filename="big.bin")
+        document = await bot.send_document(CHAT, b"x" * MAX_PHOTO_BYTES, filename="ok.bin")
+        with pytest.raises(BadRequest, match="(?i)no text in the message"):
+            await bot.edit_message_text("hi", chat_id=CHAT, message_id=document.message_id)
+    assert [u.file_name for u in stub.uploads()] == ["ok.bin"]
