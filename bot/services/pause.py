@@ -28,7 +28,7 @@ async def pause_runner(
     wanted = start_pause(runners.pause_state_of(runner, today), today, length, reason)
     if runners.stored_pause_state(runner) == wanted:
         return True
-    runners.set_pause(runner, wanted)
+    await runners.set_pause(session, runner, wanted, now=now)
     # A timed pause keeps ``paused`` off: the calendar skips its days, so the next
     # reminder is simply the first session day after it.
     runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
@@ -63,7 +63,7 @@ async def resume_runner(session: AsyncSession, runner: Runner, now: datetime) ->
     current = runners.pause_state_of(runner, today)
     was_paused = current.running(today)
     if was_paused:
-        runners.set_pause(runner, end_pause(current, today))
+        await runners.set_pause(session, runner, end_pause(current, today), now=now)
     runner.active = True
     runner.next_reminder_utc = await next_reminder_for(session, runner, now=now)
     await runners.set_state(session, runner, now=now)

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.pause import PauseState
 from bot.coach.week import Equipment, Experience, RunnerWeek
+from bot.store import pauses
 from bot.store.common import fetch_all, table_of
 from bot.store.models import ConversationState, Runner
 
@@ -223,8 +224,16 @@ def stored_pause_state(runner: Runner) -> PauseState:
     return PauseState(runner.paused, runner.pause_reason, runner.paused_from, runner.paused_until)
 
 
-def set_pause(runner: Runner, state: PauseState) -> None:
+async def set_pause(
+    session: AsyncSession, runner: Runner, state: PauseState, *, now: datetime
+) -> None:
+    """Write the runner row's pause columns, and keep ``pause_periods`` in step in the
+    same transaction (``pauses.record``): every pause stays known after it ends, so a
+    past week stays paused in the streak and the chart whatever pause comes later."""
+    before = stored_pause_state(runner)
     runner.paused = state.paused
     runner.pause_reason = state.reason
     runner.paused_from = state.first
     runner.paused_until = state.until
+    if state != before:
+        await pauses.record(session, runner.chat_id, before, state, now)
