@@ -22,6 +22,7 @@ refuses more.
     v1:pz:<day>:keep                                         PauseKeep
     v1:del:yes  v1:del:no                                    DeleteButton
     v1:undo:<day>                                            UndoButton
+    v1:hist:o:<day>  v1:hist:n:<day>                         HistoryPage
     v1:wt:<day>:<exercise>:<grams>                           WeightButton
     ob:<step>:<value>                                        SetupButton
 """
@@ -448,8 +449,8 @@ class DeleteButton(Button):
 
 @dataclass(frozen=True)
 class ExportButton(Button):
-    """The "📦 A copy first" button under /delete's question (and wherever a copy of the runner's data
-    is offered): sends the /export files, then asks again."""
+    """The "📦 A copy first" button under /delete's question (and wherever a copy of the
+    runner's data is offered): sends the /export files, then asks again."""
 
     PREFIX: ClassVar[str] = f"{VERSION}:exp"
     PATTERN: ClassVar[str] = rf"^{PREFIX}$"
@@ -498,6 +499,34 @@ class SetupButton(Button):
         if len(args) < 2:
             return None
         return cls(args[0], ":".join(args[1:]))
+
+
+# The parts of v1:hist:<way>:<day>: the page of logs older than the day, or newer.
+HISTORY_OLDER = "o"
+HISTORY_NEWER = "n"
+
+
+@dataclass(frozen=True)
+class HistoryPage(Button):
+    """◀ / ▶ under /history: the page of logs before ``day`` (``older``) or after it. A
+    keyset, not a page number: the button keeps pointing at the same logs when one is
+    added or undone meanwhile (``bot.store.log_pages``)."""
+
+    PREFIX: ClassVar[str] = f"{VERSION}:hist"
+    PATTERN: ClassVar[str] = rf"^{PREFIX}(:|$)"
+    older: bool
+    day: date
+
+    def pack(self) -> str:
+        way = HISTORY_OLDER if self.older else HISTORY_NEWER
+        return _pack(self.PREFIX, way, day_code(self.day))
+
+    @classmethod
+    def unpack(cls, args: list[str]) -> HistoryPage | None:
+        if len(args) != 2 or args[0] not in (HISTORY_OLDER, HISTORY_NEWER):
+            return None
+        day = parse_day_code(args[1])
+        return cls(args[0] == HISTORY_OLDER, day) if day is not None else None
 
 
 # The heaviest weight a button (or a typed message) can carry: 300 kg, in grams.
@@ -551,6 +580,7 @@ _FAMILIES: dict[str, Callable[[list[str]], Button | None]] = {
     DeleteButton.PREFIX: DeleteButton.unpack,
     UndoButton.PREFIX: UndoButton.unpack,
     WeightButton.PREFIX: WeightButton.unpack,
+    HistoryPage.PREFIX: HistoryPage.unpack,
     SetupButton.PREFIX: SetupButton.unpack,
 }
 

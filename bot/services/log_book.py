@@ -1,0 +1,219 @@
+"""The runner's log book: their logs a page at a time, newest first (/history), and the
+logs of a span of days (last week's, for "what did I do last week?"), each line with the
+level the session was done at.
+
+Pages are keyset pages (``bot.store.log_pages``): a page is "the ``PAGE_SIZE`` logs before
+day X" (older) or "after day X" (newer), so a page button keeps meaning the same thing
+when a log is added or undone meanwhile, and reading page 40 costs what page 1 costs.
+
+The level of a done session is the one its session message showed: ``coach.day.
+session_on`` for that day, from the log as the bot read it then (the ``HISTORY_WEEKS``
+before it, ``services.history.history_from``), with the runner's breaks and reduced days.
+So a lighter week's or the taper's session shows the lower level it was done at, not the
+level the runner held (``progression.levels_on``), and the two never disagree with what
+the runner saw that morning. What cannot be replayed: settings changed since (the
+experience that sets the starting level) — the runner's settings as they are now stand
+in for the ones of then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.coach.day import session_on
+from bot.coach.progression import levels_on
+from bot.coach.status import LogStatus
+from bot.coach.week import STARTING_LEVEL, Focus
+from bot.content import Catalog
+from bot.services.calendar import local_today, monday_of
+from bot.services.history import HISTORY_WEEKS, history_from
+from bot.services.plan import coaching_of
+from bot.store import log_pages, logs
+from bot.store.models import Runner
+from bot.store.runners import read_runner, week_of
+
+# Logs per page: 8 lines of up to ~400 characters with their notes fit Telegram's 4096
+# (``messages.history`` cuts each note so the page always does), and a phone shows a page
+# without much scrolling.
+PAGE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One day's log as /history shows it."""
+
+    day: date
+    focus: Focus
+    status: str  # a LogStatus
+    level: int | None  # the level the session was done at (done sessions only)
+    reason: str | None = None  # why skipped (a SkipReason), if the runner said
+    moved_to: date | None = None  # where a moved session went, if known
+    feedback: str | None = None  # how it felt (a progression Feedback value)
+    sore: bool = False
+    note: str | None = None
+    planned: bool = True
+
+
+class Found(StrEnum):
+    NOT_SET_UP = "not_set_up"
+    EMPTY = "empty"  # set up, nothing logged yet
+    PAGE = "page"
+    GONE = "gone"  # a page button whose logs are gone: the newest page instead
+
+
+@dataclass(frozen=True)
+class LogPage:
+    found: Found
+    today: date | None = None
+    lines: tuple[LogLine, ...] = ()  # newest first
+    older: date | None = None  # the ◀ button's day: logs exist before it
+    newer: date | None = None  # the ▶ button's day: logs exist after it
+
+
+def _lines(
+    catalog: Catalog,
+    runner: Runner,
+    rows: Sequence[Any],
+    window: Sequence[Any],
+    moved: dict[date, date],
+) -> tuple[LogLine, ...]:
+    """``rows`` as lines, the level of each done one from ``window`` (the log around them)."""
+    week = week_of(runner)
+    coaching = coaching_of(runner)
+    start = STARTING_LEVEL[week.experience]
+    found = []
+    for row in rows:
+        focus = Focus(row.focus)
+        level = None
+        if row.status == LogStatus.DONE:
+            history = history_from(window, row.local_date)
+            plan = session_on(
+                catalog, week, history, row.local_date, coaching, focus=focus, with_previous=False
+            )
+            if plan is not None:
+                level = plan.session.level
+            else:  # done on a day that holds none now (race day moved onto it): the level held
+                states = levels_on(start, history, row.local_date, coaching.breaks)
+                level = states[focus].level
+        found.append(
+            LogLine(
+                day=row.local_date,
+                focus=focus,
+                status=row.status,
+                level=level,
+                reason=row.reason,
+                moved_to=moved.get(row.local_date),
+                feedback=row.feedback,
+                sore=bool(row.sore),
+                note=row.note,
+                planned=bool(row.planned),
+            )
+        )
+    return tuple(found)
+
+
+async def _lines_of(
+    session: AsyncSession, catalog: Catalog, runner: Runner, rows: Sequence[Any]
+) -> tuple[LogLine, ...]:
+    """Lines of ``rows`` (any order kept), reading the log their levels need and the moves."""
+    if not rows:
+        return ()
+    done = [row.local_date for row in rows if row.status == LogStatus.DONE]
+    window: Sequence[Any] = ()
+    if done:
+        window = await logs.logs_between(
+            session, runner.chat_id, min(done) - timedelta(weeks=HISTORY_WEEKS), max(done)
+        )
+    moved_days = [row.local_date for row in rows if row.status == LogStatus.MOVED]
+    moved = await log_pages.moved_to(session, runner.chat_id, moved_days)
+    return _lines(catalog, runner, rows, window, moved)
+
+
+async def read_page(
+    session: AsyncSession,
+    catalog: Catalog,
+    chat_id: int,
+    now: datetime,
+    *,
+    before: date | None = None,
+    after: date | None = None,
+) -> LogPage:
+    """The page of logs before ``before`` (◀ older), after ``after`` (▶ newer), or the
+    newest (neither). A newer page with fewer than ``PAGE_SIZE`` logs left is the newest
+    page (full, not a stub); a page that finds nothing where its button pointed (the logs
+    were undone, or /delete and a new start) is ``GONE`` with the newest page."""
+    runner = await read_runner(session, chat_id)
+    if runner is None or not runner.onboarded:
+        return LogPage(Found.NOT_SET_UP)
+    today = local_today(runner, now)
+    if before is not None:
+        rows = await log_pages.before(session, chat_id, before, PAGE_SIZE + 1)
+        if rows:
+            shown = rows[:PAGE_SIZE]
+            newer = await log_pages.after(session, chat_id, shown[0].local_date, 1)
+            return await _page(
+                session, catalog, runner, today, shown, len(rows) > PAGE_SIZE, bool(newer)
+            )
+    elif after is not None:
+        rows = await log_pages.after(session, chat_id, after, PAGE_SIZE + 1)
+        if len(rows) > PAGE_SIZE:
+            shown = list(reversed(rows[:PAGE_SIZE]))
+            older = await log_pages.before(session, chat_id, shown[-1].local_date, 1)
+            return await _page(session, catalog, runner, today, shown, bool(older), True)
+    rows = await log_pages.newest(session, chat_id, PAGE_SIZE + 1)
+    if not rows:
+        return LogPage(Found.EMPTY, today)
+    page = await _page(
+        session, catalog, runner, today, rows[:PAGE_SIZE], len(rows) > PAGE_SIZE, False
+    )
+    # ◀ that finds nothing before its day: the logs it pointed at are gone (undone, or
+    # /delete and a new start) or it was never a real button.
+    return replace(page, found=Found.GONE) if before is not None else page
+
+
+async def _page(
+    session: AsyncSession,
+    catalog: Catalog,
+    runner: Runner,
+    today: date,
+    shown: Sequence[Any],
+    has_older: bool,
+    has_newer: bool,
+) -> LogPage:
+    """The page of ``shown`` (newest first), with ◀ and ▶ where there is more."""
+    lines = await _lines_of(session, catalog, runner, shown)
+    return LogPage(
+        Found.PAGE,
+        today,
+        lines,
+        older=shown[-1].local_date if has_older else None,
+        newer=shown[0].local_date if has_newer else None,
+    )
+
+
+@dataclass(frozen=True)
+class LastWeek:
+    """Last week's logs (Monday to Sunday before this week), oldest first."""
+
+    today: date
+    monday: date
+    lines: tuple[LogLine, ...]
+
+
+async def read_last_week(
+    session: AsyncSession, catalog: Catalog, chat_id: int, now: datetime
+) -> LastWeek | None:
+    """Last week's logs with their levels; None if the runner is not set up."""
+    runner = await read_runner(session, chat_id)
+    if runner is None or not runner.onboarded:
+        return None
+    today = local_today(runner, now)
+    monday = monday_of(today) - timedelta(weeks=1)
+    rows = await logs.logs_between(session, chat_id, monday, monday + timedelta(days=6))
+    return LastWeek(today, monday, await _lines_of(session, catalog, runner, rows))
