@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.coach.calendar import History, Origin, week_for
 from bot.coach.day import is_race_day
+from bot.coach.milestones import Kind, Milestone
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.coach.week import PlannedDay
@@ -121,7 +122,31 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
     text = t(key, focus=focus, day=day, count=count, planned=planned, cheer=cheer)
     if note:
         text += "\n" + t("done.note_saved", note=views.user_text(note))
+    if outcome.milestone is not None:
+        reached_on = outcome.milestone_day or today
+        text += "\n" + milestone_line(t, outcome.milestone, reached_on, today)
     return text
+
+
+# Each kind's line when reached today, and when held back from an earlier day.
+MILESTONE_TEXTS: dict[Kind, tuple[str, str]] = {
+    Kind.FIRST: ("milestones.first", "milestones.first_late"),
+    Kind.SESSIONS: ("milestones.sessions", "milestones.sessions_late"),
+    Kind.STREAK: ("milestones.streak", "milestones.streak_late"),
+    Kind.LEVEL: ("milestones.level", "milestones.level_late"),
+}
+
+
+def milestone_line(t: Texts, milestone: Milestone, reached_on: date, today: date) -> str:
+    """The one milestone line a "done" reply carries; a held one names its day."""
+    now_key, late_key = MILESTONE_TEXTS[milestone.kind]
+    focus = views.focus_label(t, milestone.focus) if milestone.focus else ""
+    return t(
+        late_key if reached_on != today else now_key,
+        count=milestone.count,
+        focus=focus,
+        day=views.day_label(t, reached_on, today),
+    )
 
 
 def undo_button(t: Texts, day: date) -> InlineKeyboardButton:

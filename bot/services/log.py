@@ -20,14 +20,23 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History
+from bot.coach.day import reduced_days
+from bot.coach.milestones import Decision, Milestone, Stored, decide, level_of_done, reached
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
-from bot.coach.week import Focus, PlannedDay
+from bot.coach.week import STARTING_LEVEL, Focus, PlannedDay
 from bot.services.calendar import load_calendar, local_today, monday_of
 from bot.services.history import HISTORY_WEEKS, history_from, recent_logged
-from bot.services.plan import next_session_of, planned_in_week, session_of_day, sessions_view
-from bot.store import drafts, logs
+from bot.services.plan import (
+    coaching_of,
+    next_session_of,
+    planned_in_week,
+    session_of_day,
+    sessions_view,
+)
+from bot.store import drafts, logs, milestones
 from bot.store.models import Runner
+from bot.store.runners import week_of
 from bot.store.snapshots import LoggedDay
 
 # "done" with no session today applies to an unlogged planned session this recent.
@@ -53,6 +62,10 @@ class LogOutcome:
     planned_this_week: int = 0
     # With nothing to log today (ASK_FOCUS): the next session, as /today would name it.
     following: PlannedDay | None = None
+    # The one milestone this done celebrates (bot.coach.milestones), and the day it was
+    # reached (an earlier day for one held back from a day that had one already).
+    milestone: Milestone | None = None
+    milestone_day: date | None = None
 
 
 def _week_counts(
@@ -168,6 +181,11 @@ async def log_session(
             planned_this_week=planned_count,
         )
     done, planned_count = _week_counts(runner, history, day, added=status)
+    celebrated = (
+        await _milestone(session, runner, entries, day, focus, now, today)
+        if status == LogStatus.DONE
+        else Decision()
+    )
     return LogOutcome(
         LogResult.LOGGED,
         day=day,
@@ -175,7 +193,56 @@ async def log_session(
         status=status,
         done_this_week=done,
         planned_this_week=planned_count,
+        milestone=celebrated.celebrate,
+        milestone_day=celebrated.reached_on,
     )
+
+
+async def _milestone(
+    session: AsyncSession,
+    runner: Runner,
+    entries: list[Entry],
+    day: date,
+    focus: Focus,
+    now: datetime,
+    today: date,
+) -> Decision:
+    """The milestone the done just written celebrates, stored in the same transaction as
+    the log (``bot.coach.milestones`` says which, and why one a day). Two more small
+    reads per done: the runner's milestone rows and their count of sessions done."""
+    coaching = coaching_of(runner)
+    history = [*entries, Entry(day=day, focus=focus, status=LogStatus.DONE)]
+    level = level_of_done(
+        STARTING_LEVEL[week_of(runner).experience],
+        history,
+        day,
+        focus,
+        coaching.breaks,
+        reduced_days(history, coaching),
+    )
+    total = await milestones.sessions_done(session, runner.chat_id)
+    new = reached(done_total=total, level=level)
+    zone = ZoneInfo(runner.timezone)
+    stored = [
+        Stored(
+            row.key,
+            row.local_date,
+            row.celebrated_at.astimezone(zone).date() if row.celebrated_at else None,
+        )
+        for row in await milestones.of_runner(session, runner.chat_id)
+    ]
+    decision = decide(new, stored, today)
+    for held in decision.hold:
+        await milestones.add(session, runner.chat_id, held.key, today, None)
+    top = decision.celebrate
+    if top is None:
+        return decision
+    if decision.held_before:
+        landed = await milestones.celebrate_held(session, runner.chat_id, top.key, now)
+    else:
+        landed = await milestones.add(session, runner.chat_id, top.key, today, now)
+    # Not landed: another update stored it a moment ago, and that reply celebrates it.
+    return decision if landed else Decision(hold=decision.hold)
 
 
 def signed_up(runner: Runner, today: date) -> date:

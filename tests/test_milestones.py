@@ -1,0 +1,275 @@
+"""Milestones celebrated once (issue 15, point 5): the pure rules of bot.coach.milestones,
+and the one line under "✅ Logged" through the real bot, never twice — across a second
+"done", undo and redo, a restart and a second instance — and never two on one day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from bot.coach.milestones import (
+    SESSION_COUNTS,
+    STREAK_WEEKS,
+    Kind,
+    LevelUp,
+    Milestone,
+    Stored,
+    decide,
+    from_key,
+    level_of_done,
+    most_notable,
+    reached,
+)
+from bot.coach.progression import Entry, Feedback
+from bot.coach.status import LogStatus
+from bot.coach.week import Focus
+from bot.store.db import transaction
+from bot.store.models import Milestone as MilestoneRow
+from bot.store.models import SessionLog
+from testkit.harness import BotHarness, onboard, texts
+
+THURSDAY = date(2026, 11, 26)  # the harness clock's day: Legs in the default week
+
+# ------------------------------------------------------------------------- pure rules
+
+
+def test_keys_round_trip() -> None:
+    for milestone in [
+        Milestone(Kind.FIRST),
+        *(Milestone(Kind.SESSIONS, n) for n in SESSION_COUNTS),
+        *(Milestone(Kind.STREAK, n) for n in STREAK_WEEKS),
+        *(Milestone(Kind.LEVEL, n, focus) for n in (2, 12) for focus in Focus),
+    ]:
+        assert from_key(milestone.key) == milestone
+    assert Milestone(Kind.LEVEL, 5, Focus.LEGS).key == "level:legs:5"
+    assert from_key("sessions:x") is None and from_key("nonsense") is None
+
+
+def test_what_a_done_reaches() -> None:
+    assert reached(done_total=1) == [Milestone(Kind.FIRST)]
+    assert reached(done_total=2) == []
+    assert reached(done_total=10) == [Milestone(Kind.SESSIONS, 10)]
+    assert reached(done_total=11, streak=4) == [Milestone(Kind.STREAK, 4)]
+    assert reached(done_total=11, streak=5) == []
+    up = LevelUp(Focus.LEGS, 4, best_before=3)
+    assert reached(done_total=7, level=up) == [Milestone(Kind.LEVEL, 4, Focus.LEGS)]
+    # the first session of a focus is not a level-up, nor a level regained
+    assert reached(done_total=7, level=LevelUp(Focus.CORE, 4, None)) == []
+    assert reached(done_total=7, level=LevelUp(Focus.CORE, 4, 4)) == []
+    # most notable first: 100 sessions (~40 weeks) above a 26-week streak
+    both = reached(done_total=100, streak=26, level=up)
+    assert [m.key for m in both] == ["sessions:100", "streak:26", "level:legs:4"]
+
+
+def test_notability_order() -> None:
+    order = most_notable(
+        [
+            Milestone(Kind.FIRST),
+            Milestone(Kind.LEVEL, 3, Focus.CORE),
+            Milestone(Kind.SESSIONS, 10),
+            Milestone(Kind.STREAK, 4),
+            Milestone(Kind.SESSIONS, 100),
+            Milestone(Kind.STREAK, 52),
+        ]
+    )
+    assert [m.key for m in order] == [
+        "streak:52",
+        "sessions:100",
+        "streak:4",  # a tie with 10 sessions (4 weeks): the streak first
+        "sessions:10",
+        "level:core:3",
+        "first",
+    ]
+
+
+def test_decide_one_a_day_and_holds_the_rest() -> None:
+    ten, level = Milestone(Kind.SESSIONS, 10), Milestone(Kind.LEVEL, 4, Focus.LEGS)
+    first = decide([ten, level], [], THURSDAY)
+    assert first.celebrate == ten and first.hold == (level,) and not first.held_before
+    # later that day: nothing more, whatever it reaches
+    stored = [Stored("sessions:10", THURSDAY, THURSDAY), Stored(level.key, THURSDAY, None)]
+    assert decide([Milestone(Kind.STREAK, 4)], stored, THURSDAY).celebrate is None
+    # the next day with nothing new: the held one, naming its day
+    later = decide([], stored, THURSDAY + timedelta(days=2))
+    assert later.celebrate == level and later.held_before and later.reached_on == THURSDAY
+    # never twice
+    assert decide([ten], stored, THURSDAY + timedelta(days=3)).celebrate == level
+    done = [Stored("sessions:10", THURSDAY, THURSDAY), Stored(level.key, THURSDAY, THURSDAY)]
+    assert decide([ten, level], done, THURSDAY + timedelta(days=3)) == decide([], [], THURSDAY)
+
+
+@hypothesis_settings(max_examples=200)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*SESSION_COUNTS, *STREAK_WEEKS, 1, 2, 3]), max_size=3),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_each_celebrated_once_and_one_a_day(days: list[list[int]]) -> None:
+    """Over any run of done days (each reaching some milestones), every milestone is
+    celebrated at most once, at most one a day, and nothing reached is lost: it is
+    celebrated or still held."""
+    stored: dict[str, Stored] = {}
+    celebrated: list[str] = []
+    for index, numbers in enumerate(days):
+        today = THURSDAY + timedelta(days=index)
+        new = most_notable(
+            {
+                Milestone(Kind.SESSIONS if n in SESSION_COUNTS else Kind.LEVEL, n, Focus.CORE)
+                if n not in STREAK_WEEKS
+                else Milestone(Kind.STREAK, n)
+                for n in numbers
+            }
+        )
+        decision = decide(new, stored.values(), today)
+        for held in decision.hold:
+            stored[held.key] = Stored(held.key, today, None)
+        if decision.celebrate is not None:
+            key = decision.celebrate.key
+            stored[key] = Stored(key, stored[key].reached_on if key in stored else today, today)
+            celebrated.append(key)
+    assert len(celebrated) == len(set(celebrated)) <= len(days)
+    reached_keys = {
+        m.key
+        for numbers in days
+        for n in numbers
+        for m in [
+            Milestone(Kind.SESSIONS if n in SESSION_COUNTS else Kind.LEVEL, n, Focus.CORE)
+            if n not in STREAK_WEEKS
+            else Milestone(Kind.STREAK, n)
+        ]
+    }
+    assert reached_keys == set(stored)
+
+
+def test_level_of_done_follows_progression() -> None:
+    monday = date(2026, 11, 2)
+    history = [
+        Entry(monday, Focus.LEGS, LogStatus.DONE, Feedback.RIGHT),
+        Entry(monday + timedelta(days=2), Focus.CORE, LogStatus.DONE),
+        Entry(monday + timedelta(days=3), Focus.LEGS, LogStatus.DONE, Feedback.EASY),
+        Entry(monday + timedelta(days=7), Focus.LEGS, LogStatus.DONE),
+    ]
+    assert level_of_done(3, history, monday, Focus.LEGS) == LevelUp(Focus.LEGS, 3, None)
+    assert level_of_done(3, history, monday + timedelta(days=7), Focus.LEGS) == LevelUp(
+        Focus.LEGS, 4, 3
+    )
+    assert level_of_done(3, history, monday + timedelta(days=2), Focus.CORE) == LevelUp(
+        Focus.CORE, 3, None
+    )
+
+
+# ------------------------------------------------------------------- through the bot
+
+
+async def seed_done(
+    bot: BotHarness, days: list[tuple[date, Focus, str | None]], chat_id: int | None = None
+) -> None:
+    """Done sessions logged before the test's day (a runner with a history)."""
+    async with transaction(bot.sessions) as session:
+        for day, focus, feedback in days:
+            session.add(
+                SessionLog(
+                    chat_id=chat_id or bot.chat_id,
+                    local_date=day,
+                    focus=focus.value,
+                    status=LogStatus.DONE.value,
+                    feedback=feedback,
+                    created_at=datetime(day.year, day.month, day.day, 17, 0, tzinfo=UTC),
+                )
+            )
+
+
+async def stored_milestones(bot: BotHarness) -> dict[str, bool]:
+    """key -> celebrated (False: held)."""
+    async with transaction(bot.sessions) as session:
+        rows = (await session.exec(select(MilestoneRow))).all()
+    return {row.key: row.celebrated_at is not None for row in rows}
+
+
+def earlier(count: int, legs_rated: int = 0) -> list[tuple[date, Focus, str | None]]:
+    """``count`` done sessions on the days before Thursday, the first ``legs_rated`` of
+    them legs that felt just right (two earn the next level), the rest core."""
+    return [
+        (
+            THURSDAY - timedelta(days=count - index),
+            Focus.LEGS if index < legs_rated else Focus.CORE,
+            "right" if index < legs_rated else None,
+        )
+        for index in range(count)
+    ]
+
+
+async def test_first_session_is_celebrated_once(bot: BotHarness) -> None:
+    await onboard(bot)
+    first = texts(await bot.say("done"))
+    assert "✅ Logged" in first and "Your first session" in first
+    assert await stored_milestones(bot) == {"first": True}
+    again = texts(await bot.say("done"))  # a second "done": nothing written, no cheer
+    assert "already logged" in again and "first session" not in again
+    await bot.say("undo")
+    redo = texts(await bot.say("done"))
+    assert "✅ Logged" in redo and "first session" not in redo
+    await bot.restart()
+    await bot.say("undo")
+    bot.clock.advance(days=2)  # Saturday's session, after a restart: still not again
+    saturday = texts(await bot.say("done"))
+    assert "✅ Logged" in saturday and "first session" not in saturday
+    assert await stored_milestones(bot) == {"first": True}
+
+
+async def test_tenth_session(bot: BotHarness) -> None:
+    await onboard(bot)
+    await seed_done(bot, earlier(9))
+    reply = texts(await bot.say("done"))
+    assert "<b>10 sessions</b> done" in reply
+    assert await stored_milestones(bot) == {"sessions:10": True}
+
+
+async def test_an_existing_runner_is_not_congratulated_on_the_past(bot: BotHarness) -> None:
+    await onboard(bot)
+    await seed_done(bot, earlier(30))
+    reply = texts(await bot.say("done"))
+    assert "✅ Logged" in reply and "🏅" not in reply and "🎉" not in reply
+    assert await stored_milestones(bot) == {}
+
+
+async def test_two_on_one_day_one_is_held_for_the_next_done(bot: BotHarness) -> None:
+    # Two legs sessions that felt right earn the next level: Thursday's is the first at it,
+    # and the 10th session. One line: the 10 sessions (more notable); the level waits.
+    await onboard(bot)
+    await seed_done(bot, earlier(9, legs_rated=2))
+    thursday = texts(await bot.say("done"))
+    assert "<b>10 sessions</b>" in thursday and "level" not in thursday.split("Logged")[1]
+    held = await stored_milestones(bot)
+    [level_key] = [key for key in held if key.startswith("level:legs:")]
+    assert held == {"sessions:10": True, level_key: False}
+    bot.clock.advance(days=2)  # Saturday's upper-body session reaches nothing new
+    saturday = texts(await bot.say("done"))
+    level = level_key.rsplit(":", 1)[1]
+    assert f"On Thursday 26 you did Legs at <b>level {level}</b> for the first time" in saturday
+    assert await stored_milestones(bot) == {"sessions:10": True, level_key: True}
+
+
+async def test_a_level_up_is_celebrated_in_the_first_session_at_it(bot: BotHarness) -> None:
+    await onboard(bot)
+    await seed_done(bot, earlier(4, legs_rated=2))
+    reply = texts(await bot.say("done"))
+    assert "New best: <b>Legs level" in reply and "your first session at it" in reply
+
+
+@pytest.mark.parametrize("taps", [2])
+async def test_a_double_tap_celebrates_once(bot: BotHarness, taps: int) -> None:
+    await onboard(bot)
+    [session] = await bot.say("/today")
+    replies = []
+    for _ in range(taps):
+        replies += await bot.tap("Done", session)
+    assert texts(replies).count("Your first session") == 1
+    assert await stored_milestones(bot) == {"first": True}
