@@ -1,0 +1,232 @@
+"""A runner's progress, read from the store: every week since sign-up as the streak sees
+it (``bot.coach.streaks``), then what /progress shows (``bot.coach.progress``).
+
+A week's facts come from the runner's calendar over all of their history
+(``bot.coach.calendar``): its sessions as planned, moved and offered again, with every
+pause they ever took (``pause_periods``, not only the one the runner row holds), the
+weeks they changed and race day; eased when a session of it fell in the taper, race week,
+recovery or a lighter week (as /today dosed it); done, skipped and moved from the log.
+
+Three statements: the runner with their whole log (``snapshots.runner_with_logs``), their
+moves (only when they have any), their pause periods; all of them theirs only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.coach.calendar import History, Move, Pause, slots_between
+from bot.coach.plan import plan_week, week_index_of
+from bot.coach.progress import (
+    Progress,
+    TrainingIndex,
+    minutes_estimator,
+    progress_from,
+)
+from bot.coach.progression import Entry, Feedback
+from bot.coach.status import LogStatus
+from bot.coach.streaks import Streak, WeekFacts, WeekMark, WeekTally, monday_of, tally
+from bot.coach.week import STARTING_LEVEL, Experience, Focus
+from bot.content import Catalog, load_content
+from bot.services.calendar import changed_weeks, local_today
+from bot.services.history import HISTORY_WEEKS
+from bot.services.plan import breaks_of, swaps_of
+from bot.store import logs, pauses, snapshots
+from bot.store import moves as moves_store
+from bot.store.models import PausePeriod, Runner
+from bot.store.runners import pause_state_of, week_of
+
+_WEEK = timedelta(days=7)
+_DAY = timedelta(days=1)
+
+
+@cache
+def _shipped_catalog() -> Catalog:
+    """The shipped exercise catalogue, for a caller that passes none (the handler passes
+    the one the bot loaded at start)."""
+    return load_content().catalog
+
+
+def joined_on(runner: Runner, logged: Iterable[date]) -> date | None:
+    """The runner's first day: sign-up, or an earlier logged day (a restored backup)."""
+    days = list(logged)
+    if runner.created_at is not None:
+        days.append(runner.created_at.astimezone(ZoneInfo(runner.timezone)).date())
+    return min(days, default=None)
+
+
+def pauses_for(runner: Runner, periods: Sequence[PausePeriod], today: date) -> list[Pause]:
+    """Every pause the runner took (``pause_periods``) and the one the runner row holds
+    (the same as the latest period, unless it predates the table)."""
+    found = [Pause(period.first_day, period.last_day) for period in periods]
+    state = pause_state_of(runner, today)
+    if state.first is not None:
+        current = Pause(state.first, None if state.paused else state.until)
+        if current not in found:
+            found.append(current)
+    return found
+
+
+def week_facts_of(
+    runner: Runner,
+    logged: Mapping[date, str],
+    moves: Sequence[Any],
+    periods: Sequence[PausePeriod],
+    today: date,
+) -> list[WeekFacts]:
+    """Every week from the runner's first day to ``today``'s, oldest first (see the
+    module docstring). ``logged``: day -> log status, all of it; ``moves``: their ``Move``
+    rows; ``periods``: their pause periods."""
+    first = joined_on(runner, logged)
+    if first is None:
+        return []
+    weeks, cleared = changed_weeks(runner)
+    paused = pauses_for(runner, periods, today)
+    history = History(
+        logged=dict(logged),
+        moves=tuple(
+            Move(row.from_date, row.to_date, Focus(row.focus))
+            for row in sorted(moves, key=lambda row: row.id or 0)
+        ),
+        pauses=tuple(paused) + cleared,
+        since=first,
+        weeks=weeks,
+        race_day=runner.race_date,
+    )
+    start, this_monday = monday_of(first), monday_of(today)
+    slots = slots_between(week_of(runner), first, this_monday + 6 * _DAY, history, today)
+    planned: dict[date, list[date]] = {}
+    for slot in slots:
+        planned.setdefault(monday_of(slot.day), []).append(slot.day)
+    counts = Counter((monday_of(day), status) for day, status in logged.items())
+    done_days = sorted(day for day, status in logged.items() if status == LogStatus.DONE)
+    facts = []
+    monday = start
+    while monday <= this_monday:
+        days = planned.get(monday, [])
+        done = counts[monday, LogStatus.DONE]
+        short = done < len(days)
+        facts.append(
+            WeekFacts(
+                monday,
+                len(days),
+                done,
+                skipped=counts[monday, LogStatus.SKIPPED],
+                moved=counts[monday, LogStatus.MOVED],
+                paused=short and _paused(paused, monday),
+                # Only a week short of its sessions needs to know (a full one is full).
+                eased=short and _eased(runner, done_days, days),
+            )
+        )
+        monday += _WEEK
+    return facts
+
+
+def _paused(paused: Sequence[Pause], monday: date) -> bool:
+    sunday = monday + 6 * _DAY
+    return any(p.first <= sunday and (p.until is None or p.until >= monday) for p in paused)
+
+
+def _eased(runner: Runner, done_days: Sequence[date], days: Sequence[date]) -> bool:
+    """A session of the week fell in the taper, race week or recovery, or the week was a
+    lighter one, as /today's log window (``HISTORY_WEEKS``) saw it then."""
+    if not days:
+        return False
+    first = min(days)
+    window = [
+        Entry(day, Focus.CORE, LogStatus.DONE)
+        for day in done_days
+        if first - timedelta(weeks=HISTORY_WEEKS) <= day < first
+    ]
+    index = TrainingIndex(window, runner.race_date, runner.race_distance)
+    return any(index.reduced(day) for day in days)
+
+
+def entries_of(rows: Iterable[Any]) -> list[Entry]:
+    """Log rows (``SessionLog`` or ``LoggedDay``) as progression reads them, all of them."""
+    return [
+        Entry(
+            day=row.local_date,
+            focus=Focus(row.focus),
+            status=row.status,
+            feedback=Feedback(row.feedback) if row.feedback else None,
+            sore=bool(row.sore),
+            loads=tuple(sorted(logs.loads_of(getattr(row, "loads", None)).items())),
+        )
+        for row in rows
+    ]
+
+
+def plan_foci(runner: Runner, today: date) -> tuple[Focus, ...]:
+    """The foci the runner's plan holds (two weeks: the plan rotates a focus by parity)."""
+    week = week_of(runner)
+    index = week_index_of(today)
+    held = {focus for i in (index, index + 1) for focus in plan_week(week, i).sessions.values()}
+    return tuple(focus for focus in Focus if focus in held)
+
+
+async def _moves_and_periods(
+    session: AsyncSession, runner: Runner
+) -> tuple[Sequence[Any], list[PausePeriod]]:
+    moves: Sequence[Any] = ()
+    if runner.last_move_day is not None:
+        found = await moves_store.moves_of(session, [runner.chat_id], date.min)
+        moves = found.get(runner.chat_id, [])
+    return moves, await pauses.periods_of(session, runner.chat_id)
+
+
+async def read_progress(
+    session: AsyncSession, chat_id: int, now: datetime, *, catalog: Catalog | None = None
+) -> Progress | None:
+    """What /progress shows; None when the runner is not set up. ``catalog``: the bot's
+    exercise catalogue (the minutes are estimated from it); the shipped one if None."""
+    runner, rows = await snapshots.runner_with_logs(session, chat_id, date.min)
+    if runner is None or not runner.onboarded:
+        return None
+    today = local_today(runner, now)
+    rows = [row for row in rows if row.local_date <= today]
+    moves, periods = await _moves_and_periods(session, runner)
+    logged = {row.local_date: row.status for row in rows}
+    week = week_of(runner)
+    return progress_from(
+        today,
+        week_facts_of(runner, logged, moves, periods, today),
+        entries_of(rows),
+        STARTING_LEVEL[Experience(runner.experience)],
+        plan_foci(runner, today),
+        minutes_estimator(
+            catalog or _shipped_catalog(), week, runner.time_budget, swaps_of(runner) or None
+        ),
+        breaks=breaks_of(runner),
+        race_day=runner.race_date,
+        race_distance=runner.race_distance,
+        level_window_weeks=HISTORY_WEEKS,
+        weight_unit=runner.weight_unit or "kg",
+    )
+
+
+async def last_week_tally(
+    session: AsyncSession, runner: Runner, today: date
+) -> tuple[WeekTally, Streak]:
+    """Last week's tally and the streak once it is counted, for the weekly preview ("Last
+    week: 3 of 3 ✅ · streak 5 weeks"). Last week: on a Sunday (the usual preview day)
+    the week ending today, any other day the week before today's. Reads the log's days
+    and statuses only (no levels, no minutes)."""
+    monday = monday_of(today) if today.weekday() == 6 else monday_of(today) - _WEEK
+    judged = monday + _WEEK  # the week is over: judged as past, not as the current one
+    logged = (await logs.logged_dates_of(session, [runner.chat_id], date.min)).get(
+        runner.chat_id, {}
+    )
+    logged = {day: status for day, status in logged.items() if day < judged}
+    moves, periods = await _moves_and_periods(session, runner)
+    facts = week_facts_of(runner, logged, moves, periods, monday + 6 * _DAY)
+    streak = tally(facts, judged)
+    found = next((t for t in streak.weeks if t.facts.monday == monday), None)
+    return found or WeekTally(WeekFacts(monday, 0, 0), WeekMark.REST, 0), streak
