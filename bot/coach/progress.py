@@ -60,7 +60,7 @@ from bot.coach.session_time import SessionItem, estimate_minutes
 from bot.coach.status import LogStatus
 from bot.coach.streaks import Streak, WeekFacts, WeekMark, WeekTally, monday_of, tally
 from bot.coach.week import STARTING_LEVEL, Focus, RunnerWeek
-from bot.content import Catalog, kit_for
+from bot.content import Catalog, Exercise, kit_for
 
 if TYPE_CHECKING:
     from bot.coach.season import Runner as SeasonRunner
@@ -106,9 +106,20 @@ class TrainingIndex:
     O(n²) on a year of log). Tested to agree with those functions."""
 
     def __init__(
-        self, history: Sequence[Entry], race_day: date | None, distance: str | None = None
+        self,
+        history: Sequence[Entry],
+        race_day: date | None,
+        distance: str | None = None,
+        *,
+        done_days: Sequence[date] | None = None,
     ) -> None:
-        self._done = sorted({entry.day for entry in history if entry.status == LogStatus.DONE})
+        """``done_days``: the days done, sorted and distinct, if the caller has them
+        (``history`` is then not read)."""
+        self._done = (
+            list(done_days)
+            if done_days is not None
+            else sorted({entry.day for entry in history if entry.status == LogStatus.DONE})
+        )
         self._starts: list[date] = []
         for index, day in enumerate(self._done):
             gap = index > 0 and (day - self._done[index - 1]).days > BREAK_DAYS
@@ -170,6 +181,13 @@ def minutes_estimator(
     chosen = dict(swaps) if swaps else None
     kit = kit_for(week.equipment, week.pull_up_bar)
     built: dict[tuple[object, ...], int] = {}
+    templates: dict[tuple[Focus, int], list[Exercise]] = {}
+
+    def moves_of(focus: Focus, level: int) -> list[Exercise]:
+        """``rungs.picked`` (plyometrics included), once per focus and level."""
+        if (focus, level) not in templates:
+            templates[focus, level] = picked(catalog, focus, level, kit, chosen, plyo=True)
+        return templates[focus, level]
 
     def minutes(
         adjustment: Adjustment, rungs: Mapping[str, int], plyo: bool, key: tuple[object, ...]
@@ -216,8 +234,9 @@ def minutes_estimator(
                 phase=phase,
                 distance=index.distance,
             )
-            plyo = index.plyo_allowed(week, entry.day) and phase is not RacePhase.RECOVERY
-            today = picked(catalog, adjustment.focus, adjustment.level, kit, chosen, plyo=True)
+            plyo_ok = index.plyo_allowed(week, entry.day)
+            plyo = plyo_ok and phase is not RacePhase.RECOVERY
+            today = moves_of(adjustment.focus, adjustment.level)
             rungs = {
                 exercise.id: states.get(exercise.id, Rung()).at(
                     adjustment.level, len(exercise.levels)
@@ -227,8 +246,8 @@ def minutes_estimator(
             key = (adjustment, tuple(sorted(rungs.items())), plyo)
             found += minutes(adjustment, rungs, plyo, key)
             # The rungs move on as rungs_on's replay moves them.
-            moves = picked(catalog, entry.focus, done_at, kit, chosen, plyo=True)
-            if not index.plyo_allowed(week, entry.day):
+            moves = moves_of(entry.focus, done_at)
+            if not plyo_ok:
                 moves = [exercise for exercise in moves if exercise.kind != "plyo"]
             is_reduced = index.reduced(entry.day)
             for exercise in moves:

@@ -13,7 +13,8 @@ moves (only when they have any), their pause periods; all of them theirs only.
 
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -25,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.coach.calendar import History, Move, Pause, slots_between
 from bot.coach.plan import plan_week, week_index_of
 from bot.coach.progress import (
+    MinutesOfLog,
     Progress,
     TrainingIndex,
     minutes_estimator,
@@ -45,6 +47,34 @@ from bot.store.runners import pause_state_of, week_of
 
 _WEEK = timedelta(days=7)
 _DAY = timedelta(days=1)
+
+
+# Minutes estimators kept between reads (``minutes_estimator`` builds each distinct
+# session once and keeps it): runners with the same kit, time limit and swaps share one,
+# so a second /progress, or a hundred runners at once, build almost nothing.
+MAX_ESTIMATORS = 64
+_estimators: OrderedDict[tuple[object, ...], MinutesOfLog] = OrderedDict()
+
+
+def estimator_for(catalog: Catalog, runner: Runner) -> MinutesOfLog:
+    week = week_of(runner)
+    swaps = swaps_of(runner)
+    key = (
+        id(catalog),
+        week.equipment,
+        week.pull_up_bar,
+        runner.time_budget,
+        tuple(sorted(swaps.items())),
+    )
+    found = _estimators.get(key)
+    if found is None:
+        found = minutes_estimator(catalog, week, runner.time_budget, swaps or None)
+        _estimators[key] = found
+        while len(_estimators) > MAX_ESTIMATORS:
+            _estimators.popitem(last=False)
+    else:
+        _estimators.move_to_end(key)
+    return found
 
 
 @cache
@@ -136,27 +166,33 @@ def _paused(paused: Sequence[Pause], monday: date) -> bool:
 
 def _eased(runner: Runner, done_days: Sequence[date], days: Sequence[date]) -> bool:
     """A session of the week fell in the taper, race week or recovery, or the week was a
-    lighter one, as /today's log window (``HISTORY_WEEKS``) saw it then."""
+    lighter one, as /today's log window (``HISTORY_WEEKS``) saw it then. ``done_days``
+    sorted."""
     if not days:
         return False
     first = min(days)
-    window = [
-        Entry(day, Focus.CORE, LogStatus.DONE)
-        for day in done_days
-        if first - timedelta(weeks=HISTORY_WEEKS) <= day < first
+    window = done_days[
+        bisect_left(done_days, first - timedelta(weeks=HISTORY_WEEKS)) : bisect_left(
+            done_days, first
+        )
     ]
-    index = TrainingIndex(window, runner.race_date, runner.race_distance)
+    index = TrainingIndex((), runner.race_date, runner.race_distance, done_days=window)
     return any(index.reduced(day) for day in days)
 
 
+_FOCI = {focus.value: focus for focus in Focus}
+_FEEDBACK = {feedback.value: feedback for feedback in Feedback}
+
+
 def entries_of(rows: Iterable[Any]) -> list[Entry]:
-    """Log rows (``SessionLog`` or ``LoggedDay``) as progression reads them, all of them."""
+    """Log rows (``SessionLog`` or ``LoggedDay``) as progression reads them, all of them
+    (the enums by a dict: ``Enum(value)`` cost a third of a year's read)."""
     return [
         Entry(
             day=row.local_date,
-            focus=Focus(row.focus),
+            focus=_FOCI[row.focus],
             status=row.status,
-            feedback=Feedback(row.feedback) if row.feedback else None,
+            feedback=_FEEDBACK.get(row.feedback) if row.feedback else None,
             sore=bool(row.sore),
             loads=tuple(sorted(logs.loads_of(getattr(row, "loads", None)).items())),
         )
@@ -194,16 +230,13 @@ async def read_progress(
     rows = [row for row in rows if row.local_date <= today]
     moves, periods = await _moves_and_periods(session, runner)
     logged = {row.local_date: row.status for row in rows}
-    week = week_of(runner)
     return progress_from(
         today,
         week_facts_of(runner, logged, moves, periods, today),
         entries_of(rows),
         STARTING_LEVEL[Experience(runner.experience)],
         plan_foci(runner, today),
-        minutes_estimator(
-            catalog or _shipped_catalog(), week, runner.time_budget, swaps_of(runner) or None
-        ),
+        estimator_for(catalog or _shipped_catalog(), runner),
         breaks=breaks_of(runner),
         race_day=runner.race_date,
         race_distance=runner.race_distance,
