@@ -1,38 +1,27 @@
-"""/delete: every trace of the runner, after one confirmation."""
+"""/delete: every trace of the runner, after one confirmation, with a copy offered first."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot import housekeeping
 from bot.deps import get_deps
 from bot.handlers import taps
 from bot.messages.callbacks import DeleteButton
+from bot.messages.export import delete_keyboard
 from bot.store import runners
 from bot.store.db import transaction
 
 
 async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
+    """ "Want a copy of your data before I delete it?": [📦 A copy first] (the /export
+    files, then the question again: bot/handlers/export.py), [Yes, delete], [No, keep]."""
     deps = get_deps(context)
     t = deps.content.texts
     chat = update.effective_chat
     assert chat is not None  # a command handler: every command comes from a chat
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t("buttons.delete_yes"), callback_data=DeleteButton(confirm=True).pack()
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    t("buttons.delete_no"), callback_data=DeleteButton(confirm=False).pack()
-                )
-            ],
-        ]
-    )
-    await chat.send_message(t("delete.confirm"), reply_markup=keyboard)
+    await chat.send_message(t("delete.confirm"), reply_markup=delete_keyboard(t))
     # Also used as a fallback of the setup conversation: leave it, so no half-answered
     # question survives the deletion.
     return ConversationHandler.END

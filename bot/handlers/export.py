@@ -1,10 +1,109 @@
-"""/export (being built for issue 15; its owner fills this module)."""
+"""/export, and "📦 A copy first" under /delete's question: the runner's data as two
+documents (a CSV spreadsheet of the log and a JSON file of everything the bot holds).
+
+The files are built off the event loop (``asyncio.to_thread``): rebuilding every past
+session is CPU work that grows with the log (``bot.services.export``), and the other
+runners' updates must not wait for it.
+"""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, ContextTypes
+import asyncio
+
+from telegram import Chat, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.content import Content
+from bot.deps import Deps, get_deps
+from bot.handlers import taps
+from bot.messages import export as export_messages
+from bot.messages.callbacks import ExportButton
+from bot.services import export as export_service
+from bot.services.export import ExportData
+from bot.store.db import transaction
+
+
+def build_files(content: Content, data: ExportData) -> tuple[bytes, bytes]:
+    """The CSV and the JSON file's bytes: pure, and slow for a long log (run it in a thread)."""
+    t = content.texts
+    sessions = export_service.past_sessions(content, data)
+    return (
+        export_messages.csv_bytes(t, data, sessions),
+        export_messages.json_bytes(t, data, sessions),
+    )
+
+
+async def send_export(deps: Deps, chat: Chat) -> bool:
+    """Send the runner's two files; a friendly text instead when nothing is stored.
+    Returns whether files went out."""
+    t = deps.content.texts
+    async with transaction(deps.sessions) as session:
+        data = await export_service.read_export(session, chat.id, deps.clock.now())
+    if data is None:
+        await chat.send_message(t("export.nothing"))
+        return False
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    csv_file, json_file = await asyncio.to_thread(build_files, deps.content, data)
+    csv_name, json_name = export_messages.file_names(t, data.today)
+    await chat.send_document(
+        csv_file, filename=csv_name, caption=export_messages.csv_caption(t, data)
+    )
+    await chat.send_document(json_file, filename=json_name, caption=export_messages.json_caption(t))
+    return True
+
+
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    assert chat is not None  # a command handler: every command comes from a chat
+    await send_export(get_deps(context), chat)
+
+
+async def copy_tap(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> taps.Tap[ExportButton] | None:
+    """``taps.tap_or_stale`` for the copy button, whose data carries nothing after its
+    prefix: ``callbacks.parse`` reads only data with arguments and does not list
+    ``ExportButton`` yet, so its exact data is compared here (anything else: expired)."""
+    query = update.callback_query
+    if query is None:
+        return None
+    deps = get_deps(context)
+    chat = update.effective_chat
+    button = ExportButton()
+    if chat is None or query.data != button.pack():
+        await query.answer(deps.content.texts("misc.stale_button"))
+        return None
+    return taps.Tap(deps, deps.content.texts, query, chat, button)
+
+
+async def copy_first_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "📦 A copy first" under /delete's question: the question turns into "here is your
+    copy first" (no buttons), the files go out, and the question is asked again.
+
+    A double tap: both taps' edit is the same, and Telegram refuses the second as "not
+    modified", so the second is answered with a toast and sends nothing."""
+    if (tap := await copy_tap(update, context)) is None:
+        return
+    deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
+    try:
+        await query.edit_message_text(t("export.copy_coming"), reply_markup=None)
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            await query.answer(t("export.copy_already"))
+            return
+        # Too old to edit: the files and the question come all the same.
+    await query.answer()
+    if await send_export(deps, chat):
+        await chat.send_message(
+            t("export.ask_again"), reply_markup=export_messages.delete_keyboard(t, copy_first=False)
+        )
 
 
 def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    return []
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("export", export_command, filters=private),
+        CallbackQueryHandler(copy_first_button, pattern=ExportButton.PATTERN),
+    ]
