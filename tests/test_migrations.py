@@ -183,6 +183,79 @@ async def test_0007_keeps_runners_and_logs_and_its_downgrade_drops_the_columns(
     assert kept == [(11, "right"), (12, "right")]
 
 
+async def test_0008_copies_each_runners_pause_and_its_downgrade_drops_the_tables(
+    db_url: str,
+) -> None:
+    """0008 adds ``pause_periods`` (with the pause each runner row holds: an open one
+    without an end, an ended one with its last day, none for a runner never paused) and
+    ``milestones``; the downgrade drops both tables and keeps the runners."""
+    engine = make_engine(db_url)
+    runner_sql = (
+        "INSERT INTO runners (chat_id, onboarded, run_days, hard_days, experience, equipment,"
+        " pull_up_bar, sessions_per_week, timezone, paused, active, pause_reason,"
+        " paused_from, paused_until) VALUES (:chat, true, '1,3,6', '1', 'new', 'none', false,"
+        " 3, 'UTC', :paused, true, :reason, :first, :until)"
+    )
+    runners = [
+        {
+            "chat": 21,
+            "paused": True,
+            "reason": "holiday",
+            "first": date(2026, 11, 20),
+            "until": None,
+        },
+        {
+            "chat": 22,
+            "paused": False,
+            "reason": "illness",
+            "first": date(2026, 11, 1),
+            "until": date(2026, 11, 7),
+        },
+        {"chat": 23, "paused": False, "reason": None, "first": None, "until": None},
+    ]
+
+    def tables(sync: Any) -> set[str]:
+        return set(inspect(sync).get_table_names())
+
+    try:
+        await migrate(engine)
+        await _alembic(engine, "downgrade", "0007")
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM runners"))
+            for runner in runners:
+                await connection.execute(text(runner_sql), runner)
+            before = await connection.run_sync(tables)
+        await migrate(engine)
+        async with engine.begin() as connection:
+            copied = [
+                tuple(str(value) if isinstance(value, date) else value for value in row)
+                for row in await connection.execute(
+                    text(
+                        "SELECT chat_id, first_day, last_day, reason FROM pause_periods"
+                        " ORDER BY chat_id"
+                    )
+                )
+            ]
+        await _alembic(engine, "downgrade", "0007")
+        async with engine.begin() as connection:
+            after = await connection.run_sync(tables)
+            kept = [row[0] for row in await connection.execute(text("SELECT chat_id FROM runners"))]
+        await migrate(engine)
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM pause_periods"))
+            await connection.execute(text("DELETE FROM runners"))
+    finally:
+        await engine.dispose()
+    assert not {"pause_periods", "milestones"} & before
+    # SQLite hands dates back as text: compared as ISO dates.
+    assert copied == [
+        (21, "2026-11-20", None, "holiday"),
+        (22, "2026-11-01", "2026-11-07", "illness"),
+    ]
+    assert not {"pause_periods", "milestones"} & after
+    assert sorted(kept) == [21, 22, 23]
+
+
 async def _alembic(engine: AsyncEngine, action: str, revision: str) -> None:
     def run(connection: Any) -> None:
         config = alembic_config()
