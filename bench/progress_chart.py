@@ -3,10 +3,13 @@ draw)."""
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import time
 from collections.abc import Mapping
 
-from bot.messages.progress_chart import LEGEND_KEYS, MARKS, ChartData, Series, WeekBar
+from bot.messages.progress_chart import LEGEND_KEYS, MARKS, ChartData, Series, WeekBar, draw
 
 #: The legend's words for generated charts (the bot's own come from content/).
 LEGEND: Mapping[str, str] = {
@@ -77,3 +80,18 @@ def generated_chart(rng: random.Random, *, weeks: int = 12, lifts: int = 2) -> C
         lift_unit="kg",
         legend=LEGEND,
     )
+
+
+def timed_draw(data: ChartData) -> bytes:
+    """In a chart worker: the chart drawn for real, reported as when it ran (one monotonic
+    clock for every process on Linux) and its PNG's size, for the benchmark's draw()
+    time and tests/test_drawing.py's count of charts at once. The titles "fail" and "die"
+    ask for a drawing error and a worker killed mid-chart. Here, not in the test module,
+    so a worker process imports only this light module."""
+    if data.title == "fail":
+        raise ValueError("this chart cannot be drawn")
+    if data.title == "die":
+        os._exit(3)
+    start = time.monotonic()
+    png = draw(data)
+    return json.dumps({"start": start, "end": time.monotonic(), "bytes": len(png)}).encode()

@@ -50,6 +50,7 @@ picture does not pay its ~30 MB (tests/test_drawing.py holds that).
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -103,6 +104,7 @@ TITLE_PT = 24
 LABEL_PT = 19
 TICK_PT = 17
 LEVEL_MAX = 12
+WORKER_NICENESS = 10  # of 19: below the bot, not starved by it
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,15 @@ def _legend_rows(data: ChartData) -> int:
     entries = 1 + len({week.mark for week in data.weeks if week.done or week.mark == "paused"})
     entries += any(week.skipped for week in data.weeks) + any(week.moved for week in data.weeks)
     return -(-entries // LEGEND_COLUMNS)
+
+
+def prepare_worker() -> None:
+    """A chart worker process's start (bot/drawing.py): a lower CPU priority, so the bot's
+    event loop wins the cores whenever both want them (bot/drawing.py has the figures),
+    and matplotlib imported now rather than in the first chart."""
+    os.nice(WORKER_NICENESS)
+    from matplotlib import figure  # noqa: F401
+    from matplotlib.backends import backend_agg  # noqa: F401  # the import is the point
 
 
 def _font(points: float, *, bold: bool = False) -> FontProperties:

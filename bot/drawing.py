@@ -1,0 +1,155 @@
+"""Drawing /progress pictures off the event loop, a bounded number at once.
+
+A chart costs ~0.3 s of CPU (bot/messages/progress_chart.py; bench.progress_chart prints
+it), far too long for the event loop, which every runner's update and the reminder tick
+share. So charts are drawn in worker **processes**, at most ``CHART_CONCURRENCY`` at
+once (default 2, this machine's cores); more requests wait for a slot on the loop,
+costing it nothing.
+
+Why processes and not threads, measured on this 2-core machine (20 charts requested at
+once, 2 workers, a 5 ms ticker on the loop; one-off script, while other test runs
+shared the machine, load average ~8):
+
+    pool                     wall for 20    loop lag p99     loop lag max
+    threads (2)              12.1 / 15.1 s  103 / 46 ms      677 / 561 ms
+    processes, spawn (2)     13.6 s         32 ms            108 ms
+    processes, forkserver    14.7 s         55 ms            123 ms
+
+A thread drawing holds the GIL through matplotlib's Agg rendering, so the loop waits for
+it in slices of up to half a second; a process shares no GIL. Throughput is the same (the
+two cores are the limit either way). Two more things took the loop's lag down (4 charts,
+cold then warm, the machine at load ~8): workers run at a lower CPU priority
+(``progress_chart.prepare_worker``; warm p99 ~50 -> ~17-48 ms) and a chart is submitted
+from a thread, since the pool starts a worker process inside ``submit`` (cold max 90-170
+-> 70 ms). ``bench.progress_chart`` measures it through the whole bot.
+
+The price: each worker process imports matplotlib (~1.5 s once, ~60 MB), so workers
+start at the first chart, not with the bot (tests/test_drawing.py: building the bot
+imports no matplotlib), and stay for the next. ``spawn``, not ``fork``: forking a
+process that runs threads (the loop's executors, PTB's) may copy a held lock into the
+child. As with any spawned worker, a script that starts the bot must guard its start
+with ``if __name__ == "__main__"`` (``python -m bot`` and ``strength-coach`` do).
+
+A worker that dies (killed, out of memory) fails the charts it had with
+``BrokenProcessPool`` and the next chart starts a new pool; a chart that takes longer
+than ``DRAW_TIMEOUT_S`` fails with ``TimeoutError``: the caller answers either way and
+never hangs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.deps import get_deps
+from bot.messages import progress_chart
+from bot.messages.progress_chart import ChartData
+
+log = logging.getLogger(__name__)
+
+DRAWER_KEY = "drawer"
+# A chart takes ~0.3 s alone and ~1.5 s for a new worker's first (bench.progress_chart);
+# twenty times that is a worker gone wrong, not a slow chart.
+DRAW_TIMEOUT_S = 30.0
+
+Draw = Callable[[ChartData], bytes]
+
+
+class Drawer:
+    """One per application (``drawer_of``): ``await drawer.draw(data)`` waits for a free
+    slot, then draws in a worker process and returns the PNG."""
+
+    def __init__(
+        self,
+        concurrency: int,
+        *,
+        draw: Draw = progress_chart.draw,
+        timeout: float = DRAW_TIMEOUT_S,
+    ) -> None:
+        self.concurrency = concurrency
+        self.timeout = timeout
+        self._draw = draw
+        self._slots = asyncio.Semaphore(concurrency)
+        self._pool: Executor | None = None
+        self._closed = False
+        #: Charts drawing now (at most ``concurrency``) and waiting for a slot.
+        self.drawing = 0
+        self.waiting = 0
+
+    @property
+    def started(self) -> bool:
+        """Whether worker processes may be running (a chart was asked for)."""
+        return self._pool is not None
+
+    def _executor(self) -> Executor:
+        if self._closed:
+            raise RuntimeError("the drawer is closed")
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.concurrency,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=progress_chart.prepare_worker,
+            )
+        return self._pool
+
+    async def draw(self, data: ChartData) -> bytes:
+        """The chart's PNG; the drawing's own exception if it failed, ``BrokenProcessPool``
+        if its worker died, ``TimeoutError`` after ``timeout`` seconds."""
+        self.waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self.waiting -= 1
+        self.drawing += 1
+        try:
+            pool = self._executor()
+            # Submitted from a thread: the pool starts a worker process inside submit(),
+            # which took up to 170 ms of the loop on this machine under load.
+            submitted = await asyncio.to_thread(pool.submit, self._draw, data)
+            try:
+                return await asyncio.wait_for(asyncio.wrap_future(submitted), self.timeout)
+            except (BrokenProcessPool, TimeoutError):
+                # A dead or stuck worker: the next chart gets a new pool.
+                self._replace(pool)
+                raise
+        finally:
+            self.drawing -= 1
+            self._slots.release()
+
+    def _replace(self, pool: Executor) -> None:
+        if self._pool is pool:
+            self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            log.warning("The chart workers were restarted after a failed chart")
+
+    def close(self) -> None:
+        """Stop the workers (at shutdown): a chart still drawing is abandoned."""
+        self._closed = True
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def drawer_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Drawer:
+    """The application's drawer, made on first use with ``CHART_CONCURRENCY`` slots (no
+    worker starts until the first chart)."""
+    drawer = application.bot_data.get(DRAWER_KEY)
+    if drawer is None:
+        drawer = Drawer(get_deps(application).settings.chart_concurrency)
+        application.bot_data[DRAWER_KEY] = drawer
+    assert isinstance(drawer, Drawer)
+    return drawer
+
+
+def close_drawer(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At shutdown: stop the application's chart workers, if any started."""
+    drawer = application.bot_data.pop(DRAWER_KEY, None)
+    if isinstance(drawer, Drawer):
+        drawer.close()
