@@ -8,9 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coach.pause import PauseState
+from bot.coach.plan import plan_for_date
+from bot.coach.streaks import WeekMark
+from bot.services.progress import read_progress
 from bot.store import pauses
 from bot.store.db import transaction
-from testkit.harness import CHAT, BotHarness, onboard
+from bot.store.runners import week_of
+from testkit.harness import CHAT, BotHarness, onboard, runner_row, shared_content
+
+CATALOG = shared_content().catalog
 
 BERLIN = ZoneInfo("Europe/Berlin")
 THU = date(2026, 11, 26)  # the default onboarding's day (tests/conftest.py's clock)
@@ -96,3 +102,39 @@ async def test_a_runner_reads_only_their_own_pauses(bot: BotHarness, clock) -> N
     assert await periods(bot, other) == [
         (THU - timedelta(days=30), THU - timedelta(days=20), "illness")
     ]
+
+
+async def test_an_old_paused_week_is_still_paused_after_a_later_pause(
+    bot: BotHarness, clock
+) -> None:
+    """The runner row forgets a pause once another one starts; the streak does not: the
+    week with a few days off stays PAUSED (never breaks the streak) in January too."""
+    clock.set(at(2026, 11, 26, 6, 0))
+    await onboard(bot)
+    runner = await runner_row(bot)
+    week = week_of(runner)
+    monday = date(2026, 11, 30)
+    sessions = [monday + timedelta(days=n) for n in range(7)]
+    sessions = [day for day in sessions if plan_for_date(week, day) is not None]
+    assert len(sessions) == 3, sessions
+    first, second, _ = sessions
+    clock.set(at(first.year, first.month, first.day, 9, 0))
+    await bot.say("done")
+    paused_on = first + timedelta(days=1)
+    clock.set(at(paused_on.year, paused_on.month, paused_on.day, 9, 0))
+    await pause_for(bot, "A few days", "Other")  # covers the second session
+    assert paused_on <= second <= paused_on + timedelta(days=2)
+    clock.set(at(2027, 1, 4, 9, 0))
+    await pause_for(bot, "A week", "Holiday")
+    runner = await runner_row(bot)
+    assert runner.paused_from == date(2027, 1, 4)  # the row holds the latest pause only
+
+    clock.set(at(2027, 1, 20, 9, 0))
+    async with transaction(bot.sessions) as session:
+        progress = await read_progress(session, CHAT, clock.now(), catalog=CATALOG)
+    assert progress is not None
+    marks = {tallied.facts.monday: tallied for tallied in progress.streak.weeks}
+    old = marks[monday]
+    assert (old.facts.planned, old.facts.done, old.facts.paused) == (2, 1, True)
+    assert old.mark is WeekMark.PAUSED
+    assert marks[date(2027, 1, 4)].mark is WeekMark.REST  # all of it paused: nothing planned
