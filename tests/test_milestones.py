@@ -103,7 +103,7 @@ def test_decide_one_a_day_and_holds_the_rest() -> None:
     assert decide([ten, level], done, THURSDAY + timedelta(days=3)) == decide([], [], THURSDAY)
 
 
-@hypothesis_settings(max_examples=200)
+@hypothesis_settings(max_examples=200, deadline=None)
 @given(
     st.lists(
         st.lists(st.sampled_from([*SESSION_COUNTS, *STREAK_WEEKS, 1, 2, 3]), max_size=3),
@@ -273,3 +273,31 @@ async def test_a_double_tap_celebrates_once(bot: BotHarness, taps: int) -> None:
         replies += await bot.tap("Done", session)
     assert texts(replies).count("Your first session") == 1
     assert await stored_milestones(bot) == {"first": True}
+
+
+def full_weeks(weeks: int) -> list[tuple[date, Focus, str | None]]:
+    """Every planned session (Tue legs, Thu legs, Sat upper) done in the ``weeks`` weeks
+    before Thursday's, and this week's Tuesday."""
+    this_monday = THURSDAY - timedelta(days=3)
+    days = []
+    for back in range(weeks, 0, -1):
+        monday = this_monday - timedelta(weeks=back)
+        days += [
+            (monday + timedelta(days=1), Focus.LEGS, None),
+            (monday + timedelta(days=3), Focus.LEGS, None),
+            (monday + timedelta(days=5), Focus.UPPER, None),
+        ]
+    return [*days, (this_monday + timedelta(days=1), Focus.LEGS, None)]
+
+
+async def test_a_four_week_streak_is_celebrated_when_the_week_completes(
+    bot: BotHarness,
+) -> None:
+    await onboard(bot)
+    await seed_done(bot, full_weeks(3))
+    thursday = texts(await bot.say("done"))
+    bot.clock.advance(days=2)
+    saturday = texts(await bot.say("done"))
+    replies = thursday + saturday
+    assert replies.count("4 weeks in a row") == 1, replies
+    assert (await stored_milestones(bot)).get("streak:4") is True

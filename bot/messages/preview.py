@@ -8,13 +8,19 @@ from telegram import InlineKeyboardMarkup
 
 from bot.coach.calendar import History, Origin, week_for
 from bot.coach.progression import Entry
+from bot.coach.streaks import WeekMark
 from bot.coach.week import Focus
 from bot.content import Content, Texts
 from bot.messages import views
 from bot.messages.week import no_legs_line
 from bot.services.calendar import calendar_from, local_today, pauses_of
 from bot.services.plan import plan_of_session, sessions_view
-from bot.services.previews import DEFAULT_PREVIEW_TIME, preview_time_of
+from bot.services.previews import (
+    DEFAULT_PREVIEW_TIME,
+    MonthRecap,
+    PreviewTally,
+    preview_time_of,
+)
 from bot.store import runners
 from bot.store.models import Runner
 
@@ -41,11 +47,15 @@ def preview_message(
     now: datetime,
     history: list[Entry],
     calendar: History | None,
+    tally: PreviewTally | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The coming week day by day: each strength session as /today will show it (the same
     calendar, plan and level), the runs the runner told us, lighter-week and race notes,
-    and when the reminders come. ``day``: the local date the preview is sent on."""
+    and when the reminders come. ``day``: the local date the preview is sent on.
+    ``tally`` (``services.previews.preview_tally``): last week's tally opens it, and once
+    a month the recap of the month before."""
     t = content.texts
+    opening = tally_lines(t, tally) if tally is not None else []
     today = local_today(runner, now)
     monday = preview_week_start(day)
     sunday = monday + timedelta(days=6)
@@ -114,7 +124,85 @@ def preview_message(
     else:
         lines.append(t("preview.no_reminder"))
     lines.append(t("preview.footer"))
+    if opening:
+        lines = [*opening, "", *lines]
     return "\n".join(lines), None
+
+
+TALLY_TEXTS: dict[WeekMark, str] = {
+    WeekMark.FULL: "preview_tally.full",
+    WeekMark.ALMOST: "preview_tally.almost",
+    WeekMark.SHORT: "preview_tally.short",
+    WeekMark.PAUSED: "preview_tally.paused",
+    WeekMark.EASED: "preview_tally.eased",
+    WeekMark.REST: "preview_tally.rest",
+    WeekMark.NOW: "preview_tally.almost",  # not reached: the week is over when judged
+}
+MONTH_NAMES = (
+    "preview_tally.month_1",
+    "preview_tally.month_2",
+    "preview_tally.month_3",
+    "preview_tally.month_4",
+    "preview_tally.month_5",
+    "preview_tally.month_6",
+    "preview_tally.month_7",
+    "preview_tally.month_8",
+    "preview_tally.month_9",
+    "preview_tally.month_10",
+    "preview_tally.month_11",
+    "preview_tally.month_12",
+)
+
+
+def weeks_text(t: Texts, count: int) -> str:
+    if count == 1:
+        return t("preview_tally.weeks_one")
+    return t("preview_tally.weeks_many", count=count)
+
+
+def tally_lines(t: Texts, tally: PreviewTally) -> list[str]:
+    """Last week's tally ("Last week: 3 of 3 ✅ · streak 5 weeks"), forgiving for a week
+    the runner was one short, paused or eased; then the month's recap, when due."""
+    lines: list[str] = []
+    last, streak = tally.last_week, tally.streak
+    if last is not None and streak is not None:
+        facts = last.facts
+        line = t(TALLY_TEXTS[last.mark], done=facts.done, planned=facts.planned)
+        if last.mark is WeekMark.SHORT:
+            if streak.of:
+                line += t("preview_tally.kept", kept=streak.kept, of=streak.of)
+        elif last.mark is WeekMark.FULL:
+            line += t("preview_tally.streak", weeks=weeks_text(t, last.streak))
+        elif last.streak:
+            line += t("preview_tally.streak_kept", weeks=weeks_text(t, last.streak))
+        lines.append(line)
+    if tally.recap is not None:
+        lines.append(recap_text(t, tally.recap))
+    return lines
+
+
+def recap_text(t: Texts, recap: MonthRecap) -> str:
+    """The month before in one paragraph: sessions, minutes, levels gained, the streak."""
+    if recap.levels:
+        gained = ", ".join(
+            t("preview_tally.recap_level", focus=views.focus_label(t, focus), count=count)
+            for focus, count in recap.levels
+        )
+        levels = t("preview_tally.recap_levels", foci=gained)
+    else:
+        levels = t("preview_tally.recap_no_levels")
+    streak = (
+        t("preview_tally.recap_streak", weeks=weeks_text(t, recap.streak)) if recap.streak else ""
+    )
+    return t(
+        "preview_tally.recap",
+        month=t(MONTH_NAMES[recap.first.month - 1]),
+        done=recap.done,
+        planned=recap.planned,
+        minutes=recap.minutes,
+        levels=levels,
+        streak=streak,
+    )
 
 
 def setting_label(t: Texts, preview_day: int | None, preview_time: str | None) -> str:

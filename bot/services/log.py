@@ -24,6 +24,7 @@ from bot.coach.day import reduced_days
 from bot.coach.milestones import Decision, Milestone, Stored, decide, level_of_done, reached
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
+from bot.coach.streaks import tally
 from bot.coach.week import STARTING_LEVEL, Focus, PlannedDay
 from bot.services.calendar import load_calendar, local_today, monday_of
 from bot.services.history import HISTORY_WEEKS, history_from, recent_logged
@@ -34,7 +35,9 @@ from bot.services.plan import (
     session_of_day,
     sessions_view,
 )
-from bot.store import drafts, logs, milestones
+from bot.services.progress import week_facts_of
+from bot.store import drafts, logs, milestones, pauses
+from bot.store import moves as moves_store
 from bot.store.models import Runner
 from bot.store.runners import week_of
 from bot.store.snapshots import LoggedDay
@@ -181,8 +184,10 @@ async def log_session(
             planned_this_week=planned_count,
         )
     done, planned_count = _week_counts(runner, history, day, added=status)
+    # The streak grows only when a week becomes full: read it then, and only then.
+    completed = status == LogStatus.DONE and done - 1 < planned_count <= done
     celebrated = (
-        await _milestone(session, runner, entries, day, focus, now, today)
+        await _milestone(session, runner, entries, day, focus, now, today, completed)
         if status == LogStatus.DONE
         else Decision()
     )
@@ -206,10 +211,13 @@ async def _milestone(
     focus: Focus,
     now: datetime,
     today: date,
+    completed: bool,
 ) -> Decision:
     """The milestone the done just written celebrates, stored in the same transaction as
     the log (``bot.coach.milestones`` says which, and why one a day). Two more small
-    reads per done: the runner's milestone rows and their count of sessions done."""
+    reads per done: the runner's milestone rows and their count of sessions done; and
+    when the done ``completed`` its week, the streak (``services.progress``: the log's
+    days, moves and pauses, as /progress counts it)."""
     coaching = coaching_of(runner)
     history = [*entries, Entry(day=day, focus=focus, status=LogStatus.DONE)]
     level = level_of_done(
@@ -221,7 +229,8 @@ async def _milestone(
         reduced_days(history, coaching),
     )
     total = await milestones.sessions_done(session, runner.chat_id)
-    new = reached(done_total=total, level=level)
+    streak = await _current_streak(session, runner, today) if completed else None
+    new = reached(done_total=total, level=level, streak=streak)
     zone = ZoneInfo(runner.timezone)
     stored = [
         Stored(
@@ -243,6 +252,19 @@ async def _milestone(
         landed = await milestones.add(session, runner.chat_id, top.key, today, now)
     # Not landed: another update stored it a moment ago, and that reply celebrates it.
     return decision if landed else Decision(hold=decision.hold)
+
+
+async def _current_streak(session: AsyncSession, runner: Runner, today: date) -> int:
+    """The streak today, this transaction's log included, counted as /progress counts it
+    (``services.progress.week_facts_of``, ``coach.streaks.tally``): the log's days and
+    statuses, the runner's moves (only if they have any) and pause periods."""
+    chat_id = runner.chat_id
+    logged = (await logs.logged_dates_of(session, [chat_id], date.min)).get(chat_id, {})
+    moves: Sequence[Any] = ()
+    if runner.last_move_day is not None:
+        moves = (await moves_store.moves_of(session, [chat_id], date.min)).get(chat_id, [])
+    periods = await pauses.periods_of(session, chat_id)
+    return tally(week_facts_of(runner, logged, moves, periods, today), today).current
 
 
 def signed_up(runner: Runner, today: date) -> date:
