@@ -196,7 +196,7 @@ async def test_0008_copies_each_runners_pause_and_its_downgrade_drops_the_tables
         " paused_from, paused_until) VALUES (:chat, true, '1,3,6', '1', 'new', 'none', false,"
         " 3, 'UTC', :paused, true, :reason, :first, :until)"
     )
-    runners = [
+    runners: list[dict[str, Any]] = [
         {
             "chat": 21,
             "paused": True,

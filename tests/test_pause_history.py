@@ -22,8 +22,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 THU = date(2026, 11, 26)  # the default onboarding's day (tests/conftest.py's clock)
 
 
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
+def at(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 async def pause_for(bot: BotHarness, length: str, reason: str) -> None:

@@ -31,6 +31,7 @@ from bot.coach.status import LogStatus
 from bot.coach.streaks import WeekFacts, WeekMark
 from bot.coach.week import STARTING_LEVEL, Focus
 from bot.services.progress import last_week_tally, read_progress
+from bot.store import moves
 from bot.store.db import transaction
 from bot.store.models import PausePeriod, Runner, SessionLog
 from bot.store.runners import week_of
@@ -341,3 +342,51 @@ def test_a_future_week_given_is_not_judged() -> None:
     facts = [WeekFacts(MONDAY, 2, 2), replace(WeekFacts(MONDAY + timedelta(weeks=1), 2, 0))]
     progress = progress_from(MONDAY + 2 * DAY, facts, [], 4, (Focus.LEGS,), flat_minutes)
     assert progress.streak.weeks[-1].mark is WeekMark.NOW
+
+
+async def test_a_moved_session_done_on_its_new_day_and_a_short_taper_week(
+    bot: BotHarness, clock
+) -> None:
+    """Tuesday's session skipped and moved to Wednesday, done there: the week is full,
+    with one moved. The taper's and race week's sessions left undone: eased, not short."""
+    clock.set(at(2026, 11, 26, 6, 0))
+    await onboard(bot, sessions="2")  # Legs Tue and Fri
+    async with transaction(bot.sessions) as session:
+        runner = await session.get(Runner, CHAT)
+        assert runner is not None
+        runner.race_date = date(2026, 11, 22)  # a half on Sunday
+        runner.race_distance = "half"
+        session.add(runner)
+    logged = [
+        (date(2026, 10, 27), "moved"),
+        (date(2026, 10, 28), "done"),
+        (date(2026, 10, 30), "done"),
+        (date(2026, 11, 3), "done"),
+        (date(2026, 11, 6), "done"),
+        (date(2026, 11, 10), "done"),  # the taper: Friday's left undone
+    ]
+    joined = date(2026, 10, 26)
+    for status in ("moved", "done"):
+        await seed(bot, CHAT, [(d, "legs") for d, s in logged if s == status], joined, status)
+    async with transaction(bot.sessions) as session:
+        runner = await session.get(Runner, CHAT)
+        assert runner is not None
+        moved = await moves.add_move(
+            session,
+            runner=runner,
+            from_day=date(2026, 10, 27),
+            to_day=date(2026, 10, 28),
+            focus="legs",
+            now=clock.now(),
+        )
+    assert moved
+    async with transaction(bot.sessions) as session:
+        progress = await read_progress(session, CHAT, clock.now(), catalog=CATALOG)
+    assert progress is not None
+    weeks = {t.facts.monday: t for t in progress.streak.weeks}
+    first = weeks[date(2026, 10, 26)]
+    assert (first.facts.planned, first.facts.done, first.facts.moved) == (2, 2, 1)
+    assert first.mark is WeekMark.FULL
+    assert weeks[date(2026, 11, 9)].facts.eased and weeks[date(2026, 11, 9)].mark is WeekMark.EASED
+    assert weeks[date(2026, 11, 16)].mark in (WeekMark.EASED, WeekMark.REST)
+    assert progress.streak.current == 2
