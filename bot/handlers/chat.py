@@ -35,8 +35,10 @@ from bot.messages.today import today_message
 from bot.services.calendar import local_today, next_slot
 from bot.services.chat import Moved, glance, move_to_tomorrow, standing, yesterday_of
 from bot.services.log import FeedbackResult, record_feedback
+from bot.services.log_book import read_recent_weeks
 from bot.services.notes import just_done, note_after_workout
 from bot.services.plan import read_today
+from bot.services.progress import read_progress
 from bot.store import runners
 from bot.store.db import transaction
 
@@ -130,6 +132,8 @@ async def _answer(
         await _standing(deps, chat, levels_only=False)
     elif intent is Intent.LEVEL:
         await _standing(deps, chat, levels_only=True)
+    elif intent is Intent.LAST_WEEK:
+        await _recent_weeks(deps, chat)
     elif intent is Intent.NEXT:
         await next_session(update, context)
     elif intent is Intent.THANKS:
@@ -266,15 +270,48 @@ async def _move(deps: Deps, chat: Chat) -> None:
 
 
 async def _standing(deps: Deps, chat: Chat, *, levels_only: bool) -> None:
+    """ "How am I doing?" (and "my streak"): the streak and X of Y (``services.progress``,
+    the numbers /progress shows), this week and the levels; "what level am I?": the
+    levels and where each started."""
     t = deps.content.texts
+    now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        found = await standing(session, chat.id, deps.clock.now())
+        found = await standing(session, chat.id, now)
+        progress = (
+            await read_progress(session, chat.id, now, catalog=deps.content.catalog)
+            if found is not None
+            else None
+        )
     if found is None:
         await chat.send_message(t("today.not_set_up"))
     elif levels_only:
-        await chat.send_message(chat_messages.levels_text(t, found.levels))
+        starts = progress.level_start if progress is not None else None
+        await chat.send_message(chat_messages.levels_text(t, found.levels, starts, found.today.day))
     else:
-        await chat.send_message(chat_messages.standing_text(t, found))
+        streak = progress.streak if progress is not None else None
+        await chat.send_message(chat_messages.standing_text(t, found, streak))
+
+
+async def _recent_weeks(deps: Deps, chat: Chat) -> None:
+    """ "What did I do last week?", "what did I do on Monday?": last week's and this week's
+    logs as /history shows them, last week's tally and the streak."""
+    t = deps.content.texts
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:
+        recent = await read_recent_weeks(session, deps.content.catalog, chat.id, now)
+        progress = (
+            await read_progress(session, chat.id, now, catalog=deps.content.catalog)
+            if recent is not None
+            else None
+        )
+    if recent is None:
+        await chat.send_message(t("today.not_set_up"))
+        return
+    tally = None
+    if progress is not None:
+        tally = next((week for week in progress.weeks if week.facts.monday == recent.monday), None)
+    streak = progress.streak if progress is not None else None
+    await chat.send_message(chat_messages.recent_weeks_text(t, recent, tally, streak))
 
 
 async def _hello(deps: Deps, chat: Chat) -> None:

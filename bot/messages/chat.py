@@ -4,16 +4,21 @@ likely wants rather than repeating one fixed line."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, timedelta
 
 from bot.coach.calendar import Slot
 from bot.coach.intents import Intent
 from bot.coach.status import LogStatus
+from bot.coach.streaks import Streak, WeekMark, WeekTally
 from bot.coach.week import Focus
 from bot.content import Texts
 from bot.messages import views
+from bot.messages.history import day_text, entries
+from bot.messages.pause import MONTH_KEYS
 from bot.messages.skip import next_line
 from bot.services.chat import Glance, Standing
+from bot.services.log_book import RecentWeeks
 
 # What an unknown message that looks like one of these is told (``Matcher.suggest``).
 SUGGESTIONS = {
@@ -35,11 +40,32 @@ def _focuses(levels: dict[Focus, int]) -> list[tuple[Focus, int]]:
     return [(focus, levels[focus]) for focus in Focus if focus in levels]
 
 
-def standing_text(t: Texts, standing: Standing) -> str:
-    """ "This week: 1 of 3 done …, Levels: 🧱 Core 2 · 🦵 Legs 3 …, Next session: …"."""
+def streak_text(t: Texts, streak: Streak) -> str:
+    """ "🔥 Streak: 5 weeks in a row (best: 7)" and "✅ 10 of the last 12 weeks in full" (the
+    rules: ``bot.coach.streaks``)."""
+    if streak.current == 0:
+        line = t("chat.streak_none")
+    elif streak.current == 1:
+        line = t("chat.streak_one")
+    else:
+        line = t("chat.streak_many", weeks=streak.current)
+    if streak.best > streak.current:
+        line += t("chat.streak_best", best=streak.best)
+    if streak.of == 1:
+        line += "\n" + t("chat.kept_one", kept=streak.kept)
+    elif streak.of > 1:
+        line += "\n" + t("chat.kept", kept=streak.kept, of=streak.of)
+    return line
+
+
+def standing_text(t: Texts, standing: Standing, streak: Streak | None = None) -> str:
+    """ "🔥 Streak: 5 weeks …, ✅ 10 of the last 12 weeks in full, This week: 1 of 3 done …,
+    Levels: 🧱 Core 2 · 🦵 Legs 3 …, Next session: …"."""
     week = standing.week
     if week.done == 0:
         cheer = t("chat.standing_cheer_none")
+    elif week.done == week.planned - 1:
+        cheer = t("chat.standing_cheer_almost")
     elif week.done < week.planned:
         cheer = t("chat.standing_cheer_some")
     else:
@@ -53,7 +79,7 @@ def standing_text(t: Texts, standing: Standing) -> str:
         )
         for focus, level in _focuses(standing.levels)
     )
-    return t(
+    text = t(
         "chat.standing",
         count=week.done,
         planned=week.planned,
@@ -61,9 +87,34 @@ def standing_text(t: Texts, standing: Standing) -> str:
         levels=levels,
         next_line=next_line(t, standing.following, standing.today.day),
     )
+    return text if streak is None else streak_text(t, streak) + "\n" + text
 
 
-def levels_text(t: Texts, levels: dict[Focus, int]) -> str:
+def _short_date(t: Texts, day: date, today: date) -> str:
+    """ "26 Nov" (with the year when it is not this one)."""
+    shown = f"{day.day} {t(MONTH_KEYS[day.month - 1])}"
+    return shown if day.year == today.year else t("history.day_year", day=shown, year=day.year)
+
+
+def levels_text(
+    t: Texts,
+    levels: dict[Focus, int],
+    starts: Mapping[Focus, tuple[int, date]] | None = None,
+    today: date | None = None,
+) -> str:
+    """Each focus's level now, and where it started: "🦵 Legs: level 6 (from 4 on 26 Nov)"
+    (``starts``: ``Progress.level_start``, the level of the runner's first session of it)."""
+
+    def since(focus: Focus, level: int) -> str:
+        start = (starts or {}).get(focus)
+        if start is None or today is None:
+            return ""
+        first, day = start
+        when = _short_date(t, day, today)
+        if first == level:
+            return t("chat.level_since_same", day=when)
+        return t("chat.level_since", start=first, day=when)
+
     lines = "\n".join(
         t(
             "chat.level_line",
@@ -71,9 +122,49 @@ def levels_text(t: Texts, levels: dict[Focus, int]) -> str:
             focus=views.focus_label(t, focus),
             level=level,
         )
+        + since(focus, level)
         for focus, level in _focuses(levels)
     )
     return t("chat.levels", lines=lines)
+
+
+# How last week counts for the streak, after its "2 of 3".
+MARKS = {
+    WeekMark.FULL: "chat.mark_full",
+    WeekMark.ALMOST: "chat.mark_almost",
+    WeekMark.SHORT: "chat.mark_short",
+    WeekMark.PAUSED: "chat.mark_paused",
+    WeekMark.EASED: "chat.mark_eased",
+    WeekMark.REST: "chat.mark_rest",
+    WeekMark.NOW: "chat.mark_short",  # never last week's: it is over
+}
+
+
+def recent_weeks_text(
+    t: Texts, recent: RecentWeeks, tally: WeekTally | None, streak: Streak | None
+) -> str:
+    """ "What did I do last week?": last week's tally and logs (/history's lines, oldest
+    first), this week's so far, and the streak."""
+    today = recent.today
+    first, last = recent.monday, recent.monday + timedelta(days=6)
+    if tally is not None:
+        facts = tally.facts
+        counted = t("chat.tally", done=facts.done, planned=facts.planned, mark=t(MARKS[tally.mark]))
+    else:
+        done = sum(1 for line in recent.last_week if line.status == LogStatus.DONE)
+        counted = t("chat.tally_done", done=done)
+    text = t(
+        "chat.last_week",
+        first=day_text(t, first, today),
+        last=day_text(t, last, today),
+        tally=counted,
+        lines=entries(t, recent.last_week, today) or t("chat.last_week_empty"),
+    )
+    if recent.this_week:
+        text += "\n\n" + t("chat.this_week", lines=entries(t, recent.this_week, today))
+    if streak is not None:
+        text += "\n\n" + streak_text(t, streak)
+    return text
 
 
 def what_now(t: Texts, glance: Glance) -> str:

@@ -1,6 +1,6 @@
 """The runner's log book: their logs a page at a time, newest first (/history), and the
-logs of a span of days (last week's, for "what did I do last week?"), each line with the
-level the session was done at.
+logs of the last two weeks (for "what did I do last week?"), each line with the level the
+session was done at.
 
 Pages are keyset pages (``bot.store.log_pages``): a page is "the ``PAGE_SIZE`` logs before
 day X" (older) or "after day X" (newer), so a page button keeps meaning the same thing
@@ -198,22 +198,32 @@ async def _page(
 
 
 @dataclass(frozen=True)
-class LastWeek:
-    """Last week's logs (Monday to Sunday before this week), oldest first."""
+class RecentWeeks:
+    """Last week's logs (Monday to Sunday before this week) and this week's so far, each
+    oldest first: "what did I do last week?", and "what did I do on Monday?" whichever
+    Monday the runner means."""
 
     today: date
-    monday: date
-    lines: tuple[LogLine, ...]
+    monday: date  # last week's
+    last_week: tuple[LogLine, ...]
+    this_week: tuple[LogLine, ...]
 
 
-async def read_last_week(
+async def read_recent_weeks(
     session: AsyncSession, catalog: Catalog, chat_id: int, now: datetime
-) -> LastWeek | None:
-    """Last week's logs with their levels; None if the runner is not set up."""
+) -> RecentWeeks | None:
+    """Last week's and this week's logs with their levels; None if not set up."""
     runner = await read_runner(session, chat_id)
     if runner is None or not runner.onboarded:
         return None
     today = local_today(runner, now)
     monday = monday_of(today) - timedelta(weeks=1)
-    rows = await logs.logs_between(session, chat_id, monday, monday + timedelta(days=6))
-    return LastWeek(today, monday, await _lines_of(session, catalog, runner, rows))
+    rows = await logs.logs_between(session, chat_id, monday, today)
+    lines = await _lines_of(session, catalog, runner, rows)
+    this_monday = monday_of(today)
+    return RecentWeeks(
+        today,
+        monday,
+        tuple(line for line in lines if line.day < this_monday),
+        tuple(line for line in lines if line.day >= this_monday),
+    )
