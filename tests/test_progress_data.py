@@ -30,7 +30,7 @@ from bot.coach.progression import Break, Entry, Feedback, levels_on, training_we
 from bot.coach.status import LogStatus
 from bot.coach.streaks import WeekFacts, WeekMark
 from bot.coach.week import STARTING_LEVEL, Focus
-from bot.services.progress import last_week_tally, read_progress
+from bot.services.progress import last_week_tally, read_progress, streak_on
 from bot.store import moves
 from bot.store.db import transaction
 from bot.store.models import PausePeriod, Runner, SessionLog
@@ -281,7 +281,9 @@ async def test_read_progress_counts_only_the_runners_own_rows_and_the_level_is_t
     async with transaction(bot.sessions) as session:
         progress = await read_progress(session, CHAT, clock.now(), catalog=CATALOG)
         alone = await read_progress(session, other, clock.now(), catalog=CATALOG)
+        streak = await streak_on(session, runner, date(2026, 11, 26))
     assert progress is not None and alone is not None
+    assert streak == progress.streak  # the cheap read counts as /progress does
     assert progress.done_total == len(mine) and alone.done_total == len(theirs)
     assert progress.first_day == mine[0][0]
     assert progress.streak.weeks[0].facts.monday == joined

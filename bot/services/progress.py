@@ -208,9 +208,11 @@ def plan_foci(runner: Runner, today: date) -> tuple[Focus, ...]:
     return tuple(focus for focus in Focus if focus in held)
 
 
-async def _moves_and_periods(
+async def moves_and_periods(
     session: AsyncSession, runner: Runner
 ) -> tuple[Sequence[Any], list[PausePeriod]]:
+    """The runner's moves (read only when they have any: ``runners.last_move_day``) and
+    pause periods, as ``week_facts_of`` takes them."""
     moves: Sequence[Any] = ()
     if runner.last_move_day is not None:
         found = await moves_store.moves_of(session, [runner.chat_id], date.min)
@@ -228,7 +230,7 @@ async def read_progress(
         return None
     today = local_today(runner, now)
     rows = [row for row in rows if row.local_date <= today]
-    moves, periods = await _moves_and_periods(session, runner)
+    moves, periods = await moves_and_periods(session, runner)
     logged = {row.local_date: row.status for row in rows}
     return progress_from(
         today,
@@ -258,8 +260,19 @@ async def last_week_tally(
         runner.chat_id, {}
     )
     logged = {day: status for day, status in logged.items() if day < judged}
-    moves, periods = await _moves_and_periods(session, runner)
+    moves, periods = await moves_and_periods(session, runner)
     facts = week_facts_of(runner, logged, moves, periods, monday + 6 * _DAY)
     streak = tally(facts, judged)
     found = next((t for t in streak.weeks if t.facts.monday == monday), None)
     return found or WeekTally(WeekFacts(monday, 0, 0), WeekMark.REST, 0), streak
+
+
+async def streak_on(session: AsyncSession, runner: Runner, today: date) -> Streak:
+    """The streak as /progress counts it on ``today`` (this transaction's log included),
+    from the log's days and statuses only: for a reply that needs the streak and nothing
+    else (a milestone, "my streak")."""
+    logged = (await logs.logged_dates_of(session, [runner.chat_id], date.min)).get(
+        runner.chat_id, {}
+    )
+    moves, periods = await moves_and_periods(session, runner)
+    return tally(week_facts_of(runner, logged, moves, periods, today), today)
