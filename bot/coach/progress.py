@@ -21,7 +21,8 @@ replays the log once, keeping each session's level, its exercises' rungs (the ru
 ``bot.coach.rungs``), plyometrics allowed or not, and the race or lighter-week adjustment
 (``phases.adjust``), and builds each distinct session once (a steady runner repeats a
 handful). Left out: a lighter week's cap at the previous week's level and rungs, the
-sore-legs swap. Measured against ``session_on``'s own minutes over the six simulated
+sore-legs swap; past 26 weeks of log, the levels are a replay of all of it rather than
+of /today's 26-week window. Measured against ``session_on``'s own minutes over the six simulated
 12-week seasons of ``bot.coach.season`` (``python -m bot.coach.progress``): totals within
 -0.5 % to +2.6 % (the estimate a little high: the lighter week's cap), mean absolute error
 0.0-0.9 minutes a session.
@@ -286,9 +287,10 @@ def progress_from(
 ) -> Progress:
     """``Progress`` from plain inputs: ``weeks`` every week since sign-up (any order),
     ``entries`` the whole log, ``start_level`` the runner's starting level, ``foci`` the
-    foci their plan holds, ``minutes_of`` a session's minutes at (focus, level)
-    (``minutes_estimator``); ``breaks``, ``race_day``, ``race_distance`` and
-    ``level_window_weeks`` as /today builds a session with them."""
+    foci their plan holds, ``minutes_of`` the minutes of the sessions done
+    (``minutes_estimator``; a test may count instead); ``breaks``, ``race_day``,
+    ``race_distance`` and ``level_window_weeks`` as /today builds a session with them.
+    The chart's weeks before sign-up are rest weeks at the starting level."""
     streak = tally(weeks, today)
     log = sorted(entries, key=lambda entry: entry.day)
     days = [entry.day for entry in log]
