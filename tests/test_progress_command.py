@@ -243,17 +243,27 @@ def test_the_picture_data_has_a_bar_per_week_a_line_per_focus_and_the_lifts_in_p
 # ------------------------------------------------------------------ through the real bot
 
 
+class SharedDrawer(Drawer):
+    """A drawer the file's journeys share: an application's shutdown leaves it running."""
+
+    def close(self) -> None:
+        return None
+
+    def close_for_good(self) -> None:
+        super().close()
+
+
 @pytest.fixture(scope="module")
-def drawer() -> Iterator[Drawer]:
+def drawer() -> Iterator[SharedDrawer]:
     """One drawer for the file's journeys: its worker process starts (and imports
     matplotlib, ~1.5 s) once, not once per test; closed after the last."""
-    shared = Drawer(1)
+    shared = SharedDrawer(1)
     yield shared
-    shared.close()
+    shared.close_for_good()
 
 
 @pytest.fixture(autouse=True)
-def shared_drawer(request: pytest.FixtureRequest, drawer: Drawer) -> None:
+def shared_drawer(request: pytest.FixtureRequest, drawer: SharedDrawer) -> None:
     if "bot" in request.fixturenames:
         bot: BotHarness = request.getfixturevalue("bot")
         bot.application.bot_data[DRAWER_KEY] = drawer
