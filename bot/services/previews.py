@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.coach.day import Coaching, reduced_days
-from bot.coach.progression import Entry, Replay, levels_on
+from bot.coach.day import Coaching
+from bot.coach.progress import TrainingIndex
+from bot.coach.progression import Entry, FocusLevel, Replay, levels_on
 from bot.coach.schedule import local_date, local_instant
 from bot.coach.session import build_session
 from bot.coach.streaks import Streak, WeekTally, tally
 from bot.coach.week import STARTING_LEVEL, Focus
 from bot.content import Catalog
+from bot.services.history import HISTORY_WEEKS
 from bot.services.plan import coaching_of, swaps_of
 from bot.services.progress import entries_of, last_week_tally, week_facts_of
 from bot.store import logs, pauses, runners
@@ -194,10 +196,16 @@ def recap_from(
     each session's estimate at the level it was done (``coach.progress``)."""
     begin = weeks[0].facts.monday
     end = weeks[-1].facts.monday + timedelta(days=7)
-    history = list(entries)
-    reduced = reduced_days(history, coaching)
-    before = levels_on(start, history, begin, coaching.breaks, reduced)
-    after = levels_on(start, history, end, coaching.breaks, reduced)
+    history = sorted(entries, key=lambda entry: entry.day)
+    # reduced_on in O(log n) a day (coach.progress): a year of log replayed stays cheap.
+    reduced = TrainingIndex(history, coaching.race_day, coaching.race_distance).reduced
+
+    def levels_at(day: date) -> dict[Focus, FocusLevel]:
+        """As /today works a level out on ``day``: from the log's last HISTORY_WEEKS."""
+        window = [entry for entry in history if day - timedelta(weeks=HISTORY_WEEKS) <= entry.day]
+        return levels_on(start, window, day, coaching.breaks, reduced)
+
+    before, after = levels_at(begin), levels_at(end)
     gained = tuple(
         (focus, after[focus].level - before[focus].level)
         for focus in Focus
