@@ -14,8 +14,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot.coach.day import Coaching
+from bot.coach.progression import Entry
+from bot.coach.season import EXAMPLES, simulate
+from bot.coach.season import Runner as SeasonRunner
+from bot.coach.status import LogStatus
 from bot.messages.callbacks import HistoryPage, parse
 from bot.messages.views import utf16_len
+from bot.services.log_book import shown_level
 from bot.store.db import transaction
 from bot.store.models import Move, Runner, SessionLog
 from testkit.harness import CHAT, BotHarness, onboard, shared_content
@@ -257,3 +265,33 @@ def test_the_page_button_round_trips() -> None:
         assert len(button.pack().encode()) <= 64
     assert parse("v1:hist:o:20261126:x") is None
     assert parse("v1:hist:n:２０２６１１２６") is None
+
+
+@pytest.mark.parametrize("runner", EXAMPLES, ids=[runner.name for runner in EXAMPLES])
+def test_the_level_shown_is_session_ons_on_every_day_of_a_simulated_season(
+    runner: SeasonRunner,
+) -> None:
+    """``log_book.shown_level`` (the level part of ``session_on``, without the session's
+    rungs) says what the session message said, each day of a 20-week season: lighter weeks,
+    taper, race week, recovery; from the log before the day, as /history reads it."""
+    catalog = shared_content().catalog
+    start = date(2026, 1, 5)
+    season = simulate(catalog, runner, start, weeks=20)
+    race_day = start + timedelta(weeks=runner.race_week - 1, days=6) if runner.race_week else None
+    coaching = Coaching(race_day=race_day, race_distance=runner.race_distance)
+    # The feedback as the simulation gave it (its third argument is the week number).
+    history = []
+    count = 0
+    for week in season:
+        for plan in week.sessions:
+            feeling = runner.feedback(count, week.number, plan.session.focus)
+            history.append(Entry(plan.day, plan.session.focus, LogStatus.DONE, feeling))
+            count += 1
+    wrong = []
+    for week in season:
+        for plan in week.sessions:
+            upto = [entry for entry in history if entry.day < plan.day]
+            found = shown_level(runner.week, upto, plan.day, coaching, plan.session.focus)
+            if found != plan.session.level:
+                wrong.append((plan.day, plan.session.focus, plan.session.level, found))
+    assert wrong == []

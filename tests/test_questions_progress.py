@@ -171,7 +171,7 @@ async def test_last_weeks_logs_come_with_the_tally_and_this_week_so_far(
     await seed(bot)
     clock.set(at(2026, 12, 9, 12, 0))  # Wednesday
     async with transaction(bot.sessions) as session:
-        recent = await read_recent_weeks(session, CONTENT.catalog, CHAT, clock.now())
+        recent = await read_recent_weeks(session, CHAT, clock.now())
     assert recent is not None
     progress = await progress_now(bot)
     [tally] = [w for w in progress.weeks if w.facts.monday == date(2026, 11, 30)]

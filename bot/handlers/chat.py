@@ -298,7 +298,7 @@ async def _recent_weeks(deps: Deps, chat: Chat) -> None:
     t = deps.content.texts
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        recent = await read_recent_weeks(session, deps.content.catalog, chat.id, now)
+        recent = await read_recent_weeks(session, chat.id, now)
         progress = (
             await read_progress(session, chat.id, now, catalog=deps.content.catalog)
             if recent is not None

@@ -28,7 +28,7 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     deps = get_deps(context)
     t = deps.content.texts
     async with transaction(deps.sessions) as session:
-        page = await read_page(session, deps.content.catalog, chat.id, deps.clock.now())
+        page = await read_page(session, chat.id, deps.clock.now())
     # Answered after the commit: no reply is sent while a transaction holds a connection.
     if page.found is Found.NOT_SET_UP:
         await chat.send_message(t("today.not_set_up"))
@@ -49,7 +49,6 @@ async def on_page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     async with transaction(tap.deps.sessions) as session:
         page = await read_page(
             session,
-            tap.deps.content.catalog,
             tap.chat.id,
             tap.deps.clock.now(),
             before=button.day if button.older else None,

@@ -29,6 +29,7 @@ SUGGESTIONS = {
     Intent.PAUSE: "chat.unknown_pause",
     Intent.RESUME: "chat.unknown_resume",
     Intent.PROGRESS: "chat.unknown_progress",
+    Intent.LAST_WEEK: "chat.unknown_last_week",
     Intent.LEVEL: "chat.unknown_level",
     Intent.NEXT: "chat.unknown_next",
     Intent.TODAY: "chat.unknown_today",
