@@ -35,9 +35,9 @@ REASONS = frozenset(reason.value for reason in SkipReason)
 
 
 def day_text(t: Texts, day: date, today: date) -> str:
-    """ "today", "Thursday 26 Nov", or with the year when it is not this one."""
+    """ "Today", "Thursday 26 Nov", or with the year when it is not this one."""
     if day == today:
-        return t("today.today_label")
+        return t("history.today")
     shown = date_text(t, day)
     return shown if day.year == today.year else t("history.day_year", day=shown, year=day.year)
 
