@@ -23,6 +23,11 @@ after a step back (two "too hard", a break) is not a level-up: its key is stored
 Only what a done makes true is reached: a runner who had 30 sessions when milestones came
 in is not congratulated on their 10th; their next one is 50.
 
+Once (``bot.store.milestones``): a milestone is stored when it is celebrated, with
+``INSERT … ON CONFLICT DO NOTHING`` in the transaction that writes the done, and the
+reply says it only if that insert landed. An undo leaves the row — the line was said —
+so a redo, a restart, a double tap or a second instance never say it again.
+
 One line a day (``decide``): two milestones reached by one done (the 10th session that
 also completes a 4-week streak) would make a reply of cheers nobody reads. The most
 notable one is celebrated and the others are **held** (stored without ``celebrated_at``),
