@@ -7,17 +7,28 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
+from bot.coach.day import session_on
+from bot.coach.phases import is_lighter_week
+from bot.coach.plyo import plyo_allowed
+from bot.coach.progression import training_week
+from bot.coach.week import Focus
 from bot.messages.callbacks import ExportButton
 from bot.messages.views import dose
 from bot.services import export as export_service
+from bot.services.export import ExportData
+from bot.services.history import history_from
+from bot.services.plan import coaching_of
 from bot.store.db import transaction
-from bot.store.models import Milestone, PausePeriod, SessionLog
+from bot.store.export_reads import RunnerRows
+from bot.store.models import Milestone, PausePeriod, Runner, SessionLog
+from bot.store.runners import week_of
 from testkit.harness import CHAT, BotHarness, onboard, shared_content
 from testkit.stub_bot_api import Upload
 from tests.test_today_and_done import todays_plan
@@ -308,3 +319,145 @@ async def test_a_forged_copy_button_is_answered_as_expired(bot: BotHarness) -> N
     await bot.press(question["message_id"], ExportButton().pack() + ":x")
     assert bot.callback_answers()[-1] == T("misc.stale_button")
     assert bot.uploads() == []
+
+
+# ---------------------------------------------------------------- the rebuilt sessions
+
+
+def season(days: int, seed: int) -> list[dict[str, Any]]:
+    """A runner's log rows over ``days``: sessions every 2-3 days (a break of three weeks
+    in the middle), mostly done, with every kind of feedback."""
+    rng = random.Random(seed)
+    rows: list[dict[str, Any]] = []
+    day = THURSDAY - timedelta(days=days)
+    while day < THURSDAY:
+        if not (days // 2 <= (THURSDAY - day).days < days // 2 + 21):  # the break
+            done = rng.random() < 0.85
+            rows.append(
+                {
+                    "id": len(rows) + 1,
+                    "local_date": day,
+                    "focus": rng.choice(["legs", "core", "upper"]),
+                    "status": "done" if done else "skipped",
+                    "feedback": rng.choice([None, "easy", "right", "right", "hard", "too_hard"])
+                    if done
+                    else None,
+                    "sore": False,
+                }
+            )
+        day += timedelta(days=rng.choice([2, 2, 3]))
+    return rows
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_for_a_first_half_year_the_rebuilt_sessions_are_the_ones_today_showed(
+    seed: int,
+) -> None:
+    """One replay of the log (bot.services.export) gives each session done the level
+    and doses bot.coach.day.session_on built that day from the log before it: the same
+    as /today showed, within the half year /today reads (breaks, lighter weeks, every
+    kind of feedback included)."""
+    runner = Runner(chat_id=CHAT, onboarded=True, run_days="1,3,6", long_run_day=6,
+                    hard_days="1", experience="some", equipment="dumbbells",
+                    sessions_per_week=3, time_budget=30, timezone="Europe/Berlin")  # fmt: skip
+    data = ExportData(
+        runner, RunnerRows({"session_logs": season(170, seed)}), THURSDAY, datetime.now(UTC)
+    )
+    content = shared_content()
+    rebuilt = export_service.past_sessions(content, data)
+    history = history_from(data.logs, THURSDAY)
+    assert len(rebuilt) == len(history) > 50
+    done = [past for past in rebuilt if past.log.status == "done"]
+    assert len(done) > 40
+    for past in done:  # a skipped day's level: see bot.services.export
+        day = past.log.local_date
+        before = [entry for entry in history if entry.day < day]
+        plan = session_on(content.catalog, week_of(runner), before, day, coaching_of(runner),
+                          focus=Focus(past.log.focus), with_previous=False)  # fmt: skip
+        assert plan is not None
+        assert past.level == plan.session.level, day
+        assert past.items == plan.session.items, day
+        assert past.minutes == plan.session.minutes, day
+
+
+def test_training_weeks_answer_as_the_coach_does() -> None:
+    """The export's binary-searched training weeks, lighter weeks and hops are the
+    coach's (progression.training_week, phases.is_lighter_week, plyo.plyo_allowed)."""
+    week = week_of(Runner(chat_id=CHAT, run_days="1,3,6", long_run_day=6, hard_days="1"))
+    for seed in (1, 2):
+        logs = [export_service.LoggedSession.of(row) for row in season(400, seed)]
+        history = history_from(logs, THURSDAY)
+        weeks = export_service.TrainingWeeks(history)
+        race = THURSDAY - timedelta(days=100)
+        for offset in range(0, 420, 3):
+            day = THURSDAY - timedelta(days=offset)
+            assert weeks.week(day) == training_week(history, day), day
+            assert weeks.lighter(day, race, "half") == is_lighter_week(history, day, race, "half")
+            assert weeks.plyo(week, day) == plyo_allowed(week, history, day), day
+
+
+# ---------------------------------------------------------------- the cost, measured
+
+
+async def measure(count: int) -> str:
+    """/export for a runner with ``count`` logs (a session every 2-3 days, 85 % done)
+    through the real Application on SQLite, while another runner waits for /today: the
+    phases' times and the event loop's lag meanwhile (a 10 ms sleep's overrun)."""
+    import asyncio
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from testkit.harness import FakeClock, fresh_sessions
+    from testkit.stub_bot_api import StubBotAPI
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'export.db'}"
+        async with fresh_sessions(url) as sessions:
+            with StubBotAPI() as stub:
+                clock = FakeClock(datetime(2026, 11, 26, 5, 0, tzinfo=UTC))
+                bot = BotHarness(stub=stub, sessions=sessions, clock=clock)
+                await bot.start()
+                try:
+                    bot.chat_id = OTHER
+                    await onboard(bot)
+                    bot.chat_id = CHAT
+                    await onboard(bot)
+                    rows = season(count * 7 // 3, seed=1)[-count:]
+                    await add_logs(
+                        bot, CHAT, [{k: v for k, v in r.items() if k != "id"} for r in rows]
+                    )
+                    lags: list[float] = []
+                    running = True
+
+                    async def probe() -> None:
+                        while running:
+                            started = time.perf_counter()
+                            await asyncio.sleep(0.01)
+                            lags.append(time.perf_counter() - started - 0.01)
+
+                    task = asyncio.create_task(probe())
+                    started = time.perf_counter()
+                    bot.stub.send_text(CHAT, "/export")
+                    bot.stub.send_text(OTHER, "/today")
+                    await bot.pump()
+                    total = time.perf_counter() - started
+                    running = False
+                    await task
+                finally:
+                    await bot.stop()
+    lags.sort()
+    sizes = " + ".join(f"{len(u.data) // 1000} kB" for u in stub.uploads(CHAT))
+    return (
+        f"{count} logs: /export answered in {total:.2f} s ({sizes}); event loop lag "
+        f"p50 {lags[len(lags) // 2] * 1000:.0f} ms, p99 {lags[int(len(lags) * 0.99)] * 1000:.0f}"
+        f" ms, max {lags[-1] * 1000:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    # .venv/bin/python -m tests.test_export 3000
+    import asyncio
+    import sys
+
+    print(asyncio.run(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)))

@@ -43,6 +43,8 @@ COLUMNS = (
     "planned_minutes",
     "exercises",
 )
+#: Their header texts' keys (tests/test_export.py checks each exists).
+COLUMN_KEYS = tuple(f"export.columns.{name}" for name in COLUMNS)
 #: Bumped when the JSON file's shape changes, so a reader of an old file can tell.
 JSON_FORMAT = "strength-coach-export/1"
 
@@ -54,7 +56,7 @@ def file_names(t: Texts, today: date) -> tuple[str, str]:
 
 
 def csv_caption(t: Texts, data: ExportData) -> str:
-    count = len(data.logs)
+    count = data.log_count
     return t("export.csv_caption", count=count) if count else t("export.csv_caption_empty")
 
 
@@ -106,7 +108,7 @@ def csv_bytes(t: Texts, data: ExportData, sessions: list[PastSession]) -> bytes:
     """The spreadsheet: a header row, then one row per log, oldest first."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)  # the excel dialect: RFC 4180 quoting, CRLF line ends
-    writer.writerow([t(f"export.columns.{name}") for name in COLUMNS])
+    writer.writerow([t(key) for key in COLUMN_KEYS])
     unit = data.runner.weight_unit or "kg"
     writer.writerows(csv_row(t, past, unit) for past in sessions)
     return buffer.getvalue().encode("utf-8-sig")
