@@ -293,3 +293,12 @@ def test_the_level_shown_is_session_ons_on_every_day_of_a_simulated_season(
             if found != plan.session.level:
                 wrong.append((plan.day, plan.session.focus, plan.session.level, found))
     assert wrong == []
+
+
+def test_data_longer_than_telegram_carries_parses_to_nothing() -> None:
+    """Found by tests/test_buttons_callbacks.py's near-miss property on a random draw: a
+    setup button's data over 64 bytes parsed, and packing it back raised ValueError."""
+    long = "ob:20261126:20261126:v1:0\x80\x80\x80𐀀𐀀𐀀𐀀:0000\x80\x80\x80ࠀ𐀀"
+    assert len(long.encode()) > 64
+    assert parse(long) is None
+    assert parse("v1:hist:o:20261126" + "0" * 60) is None

@@ -588,8 +588,8 @@ _FAMILIES: dict[str, Callable[[list[str]], Button | None]] = {
 def parse(data: str | None) -> Button | None:
     """The button ``data`` packs; None for anything ``pack`` never makes (expired, forged,
     or from a version the bot no longer makes). Never raises."""
-    if data is None:
-        return None
+    if data is None or len(data.encode("utf-8", "surrogatepass")) > MAX_DATA_BYTES:
+        return None  # longer than Telegram carries: no button of this bot made it
     parts = data.split(":")
     for width in (2, 1):  # "v1:<kind>" or "ob"
         unpack = _FAMILIES.get(":".join(parts[:width])) if len(parts) > width else None
