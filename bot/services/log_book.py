@@ -9,10 +9,9 @@ when a log is added or undone meanwhile, and reading page 40 costs what page 1 c
 The level of a done session is the one its session message showed (``shown_level``: the
 level ``coach.day.session_on`` gives that day), from the log as the bot read it then (the
 ``HISTORY_WEEKS`` before it, ``services.history.history_from``), with the runner's breaks
-and reduced days.
-So a lighter week's or the taper's session shows the lower level it was done at, not the
-level the runner held (``progression.levels_on``), and the two never disagree with what
-the runner saw that morning. What cannot be replayed: settings changed since (the
+and reduced days. So a lighter week's or the taper's session shows the lower level it was
+done at, not the level the runner held (``progression.levels_on``): what the runner saw
+that morning. What cannot be replayed: settings changed since (the
 experience that sets the starting level) — the runner's settings as they are now stand
 in for the ones of then.
 """
