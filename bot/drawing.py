@@ -77,6 +77,7 @@ class Drawer:
         self.timeout = timeout
         self._draw = draw
         self._slots = asyncio.Semaphore(concurrency)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._pool: Executor | None = None
         self._closed = False
         #: Charts drawing now (at most ``concurrency``) and waiting for a slot.
@@ -87,6 +88,18 @@ class Drawer:
     def started(self) -> bool:
         """Whether worker processes may be running (a chart was asked for)."""
         return self._pool is not None
+
+    def _slots_here(self) -> asyncio.Semaphore:
+        """The slots, for this event loop: a semaphore belongs to the loop it first waited
+        in, and one drawer may serve several loops one after another (a test module's
+        shared drawer: its worker processes start once). The workers are shared anyway."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            if self._loop is not None and self.drawing:
+                raise RuntimeError("the drawer is drawing for another event loop")
+            self._loop = loop
+            self._slots = asyncio.Semaphore(self.concurrency)
+        return self._slots
 
     def _executor(self) -> Executor:
         if self._closed:
@@ -102,9 +115,10 @@ class Drawer:
     async def draw(self, data: ChartData) -> bytes:
         """The chart's PNG; the drawing's own exception if it failed, ``BrokenProcessPool``
         if its worker died, ``TimeoutError`` after ``timeout`` seconds."""
+        slots = self._slots_here()
         self.waiting += 1
         try:
-            await self._slots.acquire()
+            await slots.acquire()
         finally:
             self.waiting -= 1
         self.drawing += 1
@@ -121,7 +135,7 @@ class Drawer:
                 raise
         finally:
             self.drawing -= 1
-            self._slots.release()
+            slots.release()
 
     def _replace(self, pool: Executor) -> None:
         if self._pool is pool:

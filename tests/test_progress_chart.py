@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
-from bench.progress_chart import LEGEND, generated_chart
+from bench.chart_samples import LEGEND, generated_chart
 from bot.messages.progress_chart import ChartData, Series, WeekBar, draw
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
