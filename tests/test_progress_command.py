@@ -6,6 +6,7 @@ caption as text when the picture cannot be drawn. Issue 15, points 2, 8 (the cap
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -16,12 +17,15 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from telegram import Chat
 
 from bot.coach.progress import CHART_WEEKS, LiftSeries, Progress
 from bot.coach.streaks import WeekFacts, monday_of, tally
 from bot.coach.week import Focus
 from bot.drawing import DRAWER_KEY, Drawer
+from bot.handlers import progress as progress_handler
 from bot.messages import progress as progress_messages
+from bot.messages import progress_chart
 from bot.messages.progress import MAX_CAPTION, caption, chart_data, coaching
 from bot.messages.progress_chart import ChartData
 from bot.messages.views import utf16_len
@@ -29,6 +33,7 @@ from testkit.harness import BotHarness, onboard, shared_content
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OTHER = 5151
+SLOW_MACHINE_DRAW_S = 180.0
 TODAY = date(2026, 11, 26)  # the clock fixture's Thursday
 
 
@@ -256,8 +261,11 @@ class SharedDrawer(Drawer):
 @pytest.fixture(scope="module")
 def drawer() -> Iterator[SharedDrawer]:
     """One drawer for the file's journeys: its worker process starts (and imports
-    matplotlib, ~1.5 s) once, not once per test; closed after the last."""
-    shared = SharedDrawer(1)
+    matplotlib, ~1.5 s) once, not once per test; closed after the last. Its first chart
+    took 27 s on this 2-core machine at load 12 (the suite and other work beside it),
+    near the bot's 30 s limit: these journeys check what is sent, not how fast, so they
+    wait longer."""
+    shared = SharedDrawer(1, timeout=SLOW_MACHINE_DRAW_S)
     yield shared
     shared.close_for_good()
 
@@ -332,6 +340,46 @@ async def test_weights_logged_show_in_the_caption(bot: BotHarness) -> None:
     await bot.say("done, goblet squat 16 kg")
     [photo] = photos_in(await bot.say("/progress"))
     assert "Goblet squat: 12 → 16 kg since 26 Nov" in plain(photo["text"])
+    await bot.say("/units lb")
+    [photo] = photos_in(await bot.say("/progress"))
+    assert "Goblet squat: 26.5 → 35.3 lb since 26 Nov" in plain(photo["text"])
+
+
+class SlowSlot(Drawer):
+    """A chart that waits for a free slot (many runners asked at once) until ``ready`` is
+    set, then draws in the test's own process."""
+
+    def __init__(self, ready: asyncio.Event) -> None:
+        super().__init__(1)
+        self.ready = ready
+
+    async def draw(self, data: ChartData) -> bytes:
+        await asyncio.wait_for(self.ready.wait(), SLOW_MACHINE_DRAW_S)  # never a hang
+        return progress_chart.draw(data)
+
+
+async def test_sending_a_photo_shows_until_a_slow_picture_is_ready(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram shows a chat action for 5 s at most: a chart that waits longer for a slot
+    keeps "sending a photo…" on (sent again every ACTION_REFRESH_S) until it arrives."""
+    await onboard(bot)
+    await bot.say("done")
+    shown_three_times = asyncio.Event()
+    real = progress_handler.show_uploading
+
+    async def counted(chat: Chat) -> None:
+        await real(chat)
+        if len(bot.stub.calls_to("sendChatAction")) >= 3:
+            shown_three_times.set()
+
+    monkeypatch.setattr(progress_handler, "show_uploading", counted)
+    monkeypatch.setattr(progress_handler, "ACTION_REFRESH_S", 0.01)
+    bot.application.bot_data[DRAWER_KEY] = SlowSlot(shown_three_times)
+    [photo] = photos_in(await bot.say("/progress"))
+    assert photo["photo_bytes"].startswith(PNG_SIGNATURE)
+    actions = [call.params.get("action") for call in bot.stub.calls_to("sendChatAction")]
+    assert len(actions) >= 3 and set(actions) == {"upload_photo"}
 
 
 class DeadWorkers(Drawer):

@@ -1,10 +1,9 @@
 """/progress in words: the caption under the picture, its one line of coaching, the text a
 runner with no session yet gets instead of an empty chart, and the picture's data.
 
-Everything here is built from ``bot.coach.progress.Progress`` (helper data read by
-``bot.services.progress.read_progress``), so the figures the runner reads are the ones the
-streak, the levels and the loads are computed from; the words come from
-``content/messages/progress.toml``.
+Everything here is built from one ``bot.coach.progress.Progress`` (what
+``bot.services.progress.read_progress`` reads), so the caption and the picture show the
+same figures; the words come from ``content/messages/progress.toml``.
 
 The caption is at most 1024 UTF-16 code units, Telegram's limit for a photo's caption
 (Bot API ``sendPhoto``: "0-1024 characters after entities parsing"). It is measured with
