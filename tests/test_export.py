@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from bot.coach.day import session_on
 from bot.coach.phases import is_lighter_week
@@ -158,6 +158,18 @@ async def test_export_sends_the_log_as_a_spreadsheet_and_everything_as_json(
     assert [m["key"] for m in data["milestones"]] == [m.key for m in milestones]
     for table in ("moves", "pause_periods", "reminders", "onboarding_drafts"):
         assert table in data
+
+
+async def test_the_json_holds_every_table_delete_empties(bot: BotHarness) -> None:
+    """/delete removes the runner's rows in every table of the metadata; the JSON has
+    each table (the runner's row and the logs under their own names), so it holds all
+    of what /delete removes, a table added later included."""
+    await onboard(bot)
+    _, _, document = await exported(bot)
+    data = read_json(document)
+    named = {"runners": "runner", "session_logs": "logs"}
+    for table in SQLModel.metadata.sorted_tables:
+        assert named.get(table.name, table.name) in data, table.name
 
 
 async def test_a_reminder_sent_and_a_pause_are_in_the_json(bot: BotHarness, clock) -> None:
