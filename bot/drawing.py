@@ -55,9 +55,10 @@ from bot.messages.progress_chart import ChartData
 log = logging.getLogger(__name__)
 
 DRAWER_KEY = "drawer"
-# A chart takes ~0.3 s alone and ~1.5 s for a new worker's first (bench.progress_chart);
-# twenty times that is a worker gone wrong, not a slow chart.
-DRAW_TIMEOUT_S = 30.0
+# A chart takes ~0.3 s alone; a new worker's first waits ~3.6 s for the process to start
+# and import matplotlib, 10-20 s on this machine at load average 9-15 (bench.progress_chart).
+# Three times the worst of those is a worker gone wrong, not a slow chart.
+DRAW_TIMEOUT_S = 60.0
 
 Draw = Callable[[ChartData], bytes]
 
@@ -140,7 +141,9 @@ class Drawer:
     def _replace(self, pool: Executor) -> None:
         if self._pool is pool:
             self._pool = None
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Charts already in its workers finish or fail on their own; none waits in
+            # its queue (the slots submit no more than it has workers).
+            pool.shutdown(wait=False)
             log.warning("The chart workers were restarted after a failed chart")
 
     def close(self) -> None:
