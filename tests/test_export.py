@@ -219,6 +219,22 @@ async def test_an_export_holds_only_the_runners_own_rows(bot: BotHarness) -> Non
     assert [upload.chat_id for upload in bot.stub.uploads()] == [CHAT, CHAT]
 
 
+async def test_two_runners_exporting_at_once_each_get_their_own_files(bot: BotHarness) -> None:
+    """Builds wait for each other (bot.handlers.export.EXPORT_BUILDS); both are answered."""
+    for chat_id in (OTHER, CHAT):
+        bot.chat_id = chat_id
+        await onboard(bot)
+        await bot.say(f"done, note of {chat_id}")
+    bot.stub.send_text(CHAT, "/export")
+    bot.stub.send_text(OTHER, "/export")
+    await bot.pump()
+    for chat_id in (OTHER, CHAT):
+        files = bot.stub.uploads(chat_id)
+        assert [upload.file_name[-4:] for upload in files] == [".csv", "json"]
+        [row] = read_csv(files[0])[1:]
+        assert f"note of {chat_id}" in row
+
+
 async def test_export_before_setting_up_is_a_friendly_text(bot: BotHarness) -> None:
     [reply] = await bot.say("/export")
     assert reply["text"] == T("export.nothing")

@@ -2,13 +2,16 @@
 documents (a CSV spreadsheet of the log and a JSON file of everything the bot holds).
 
 The files are built off the event loop (``asyncio.to_thread``): rebuilding every past
-session is CPU work that grows with the log (``bot.services.export``), and the other
-runners' updates must not wait for it.
+session is CPU work that grows with the log (``bot.services.export``: about 2 s of CPU
+for 3,000 logs), and the other runners' updates must not wait for it. One build at a
+time (``EXPORT_BUILDS``): the GIL lets only one thread run Python at once, so a second
+build would not finish sooner, only take more turns from the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+from weakref import WeakKeyDictionary
 
 from telegram import Chat, Update
 from telegram.constants import ChatAction
@@ -24,6 +27,19 @@ from bot.services import export as export_service
 from bot.services.export import ExportData
 from bot.store.db import transaction
 
+#: Exports built at once, per application (see the module docstring).
+EXPORT_BUILDS = 1
+_GATES: WeakKeyDictionary[object, asyncio.Semaphore] = WeakKeyDictionary()
+
+
+def gate_of(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Semaphore:
+    """The application's export gate: made on first use, so it binds to the loop that
+    runs the application (each test runs its own)."""
+    found = _GATES.get(context.application)
+    if found is None:
+        found = _GATES[context.application] = asyncio.Semaphore(EXPORT_BUILDS)
+    return found
+
 
 def build_files(content: Content, data: ExportData) -> tuple[bytes, bytes]:
     """The CSV and the JSON file's bytes: pure, and slow for a long log (run it in a thread)."""
@@ -35,7 +51,7 @@ def build_files(content: Content, data: ExportData) -> tuple[bytes, bytes]:
     )
 
 
-async def send_export(deps: Deps, chat: Chat) -> bool:
+async def send_export(deps: Deps, chat: Chat, gate: asyncio.Semaphore) -> bool:
     """Send the runner's two files; a friendly text instead when nothing is stored.
     Returns whether files went out."""
     t = deps.content.texts
@@ -45,7 +61,8 @@ async def send_export(deps: Deps, chat: Chat) -> bool:
         await chat.send_message(t("export.nothing"))
         return False
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
-    csv_file, json_file = await asyncio.to_thread(build_files, deps.content, data)
+    async with gate:
+        csv_file, json_file = await asyncio.to_thread(build_files, deps.content, data)
     csv_name, json_name = export_messages.file_names(t, data.today)
     await chat.send_document(
         csv_file, filename=csv_name, caption=export_messages.csv_caption(t, data)
@@ -57,7 +74,7 @@ async def send_export(deps: Deps, chat: Chat) -> bool:
 async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     assert chat is not None  # a command handler: every command comes from a chat
-    await send_export(get_deps(context), chat)
+    await send_export(get_deps(context), chat, gate_of(context))
 
 
 async def copy_tap(
@@ -95,7 +112,7 @@ async def copy_first_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             return
         # Too old to edit: the files and the question come all the same.
     await query.answer()
-    if await send_export(deps, chat):
+    if await send_export(deps, chat, gate_of(context)):
         await chat.send_message(
             t("export.ask_again"), reply_markup=export_messages.delete_keyboard(t, copy_first=False)
         )
