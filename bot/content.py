@@ -297,6 +297,7 @@ class PhrasesFile(_Strict):
     resume: _Asked
     progress: _Asked
     level: _Asked
+    last_week: _Asked
     week: _Asked
     next: _Asked
     today: _Asked

@@ -77,6 +77,7 @@ from bot.services.calendar import (
 from bot.services.history import HISTORY_WEEKS, history_from, logged_in
 from bot.services.next_reminder import next_reminder_after, wakes_at
 from bot.services.plan import session_of_day
+from bot.services.previews import PreviewTally, preview_tally
 from bot.services.snooze import fitting
 from bot.settings import Settings
 from bot.store import faults, logs, reminders, runners, snapshots
@@ -397,6 +398,7 @@ class Due:
     runner: Runner | None
     history: list[Entry]
     calendar: History | None
+    preview: PreviewTally | None = None  # the weekly preview's tally and, monthly, its recap
 
 
 @dataclass
@@ -449,7 +451,9 @@ def render(content: Content, due: Due, runner: Runner, now: datetime) -> Outgoin
     t = content.texts
     item = due.item
     if item.kind == reminders.PREVIEW:
-        text, keyboard = preview_message(content, runner, item.day, now, due.history, due.calendar)
+        text, keyboard = preview_message(
+            content, runner, item.day, now, due.history, due.calendar, due.preview
+        )
     elif item.kind == reminders.CHECKIN:
         # The session as /today names it now (a sore swap since the row was planned).
         found = (
@@ -607,7 +611,11 @@ async def _reserve(session: AsyncSession, deps: Deps, tick: _Tick, now: datetime
     calendar = (
         await load_calendar(session, runner, item.day, logged_in(history)) if runner else None
     )
-    return Due(item, runner, history, calendar)
+    tally = None
+    if runner is not None and item.kind == reminders.PREVIEW:
+        # Last week's tally and, once a month, the recap (services.previews).
+        tally = await preview_tally(session, runner, item.day, deps.content.catalog)
+    return Due(item, runner, history, calendar, tally)
 
 
 class _Unavailable:
