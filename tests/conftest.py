@@ -15,11 +15,10 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import SQLModel
 
 import bot.app as app_module
-import bot.store.models  # (registers the tables the clean-up empties)
 from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate
+from bot.store.models import Runner
 from testkit.harness import BotHarness, FakeClock, own_schema
 from testkit.stub_bot_api import StubBotAPI
 
@@ -95,32 +94,48 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
-async def _empty_postgres_tables(engine: AsyncEngine) -> None:
+#: Enough pooled PostgreSQL connections for a reminder tick's SEND_CONCURRENCY (8)
+#: senders plus its overdue reservation and a few handlers. With SQLAlchemy's default 5 a
+#: tick's 9 concurrent reservations opened 3 new connections every tick and closed them
+#: again (304 connects in 100 ticks, 7 with 12); the PostgreSQL run of
+#: test_a_repeated_time_on_the_fall_back_day_comes_once (432 ticks) took 58 s and 38 s
+#: instead of 107 s and 64 s. bot/store/db.py's make_engine has the same churn in
+#: production (reported in issue 15's helper G report).
+POSTGRES_POOL = {"pool_size": 12}
+
+_EMPTY_POSTGRES: dict[str, str] = {}
+
+
+async def _empty_postgres_tables(engine: AsyncEngine, url: str) -> None:
     """Every model's table emptied and its id sequence restarted, as ``TRUNCATE ...
     RESTART IDENTITY`` would leave them, at a fraction of its cost: TRUNCATE gives each
     table and index a new file (and the commit syncs them), 50-220 ms for the eight tables
     against 9-12 ms for DELETE on the few rows a test leaves (measured on this machine's
-    PostgreSQL 15 under the suite's load)."""
-    tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
+    PostgreSQL 15 under the suite's load). One round trip: the statements are built once
+    per schema (the sequences read from the catalogue) and sent as one script."""
+    script = _EMPTY_POSTGRES.get(url)
     async with engine.begin() as connection:
-        sequences = await connection.execute(
-            text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
-        )
-        for table in tables:
-            await connection.execute(text(f'DELETE FROM "{table}"'))
-        for sequence in sequences.scalars():
-            await connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+        if script is None:
+            found = await connection.execute(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+            )
+            tables = [table.name for table in reversed(Runner.metadata.sorted_tables)]
+            script = _EMPTY_POSTGRES[url] = "; ".join(
+                [f'DELETE FROM "{table}"' for table in tables]
+                + [f'ALTER SEQUENCE "{name}" RESTART' for name in found.scalars()]
+            )
+        await connection.exec_driver_sql(script)
 
 
 @pytest.fixture
 async def sessions(db_url: str) -> AsyncIterator[SessionFactory]:
     """Sessions on a migrated, empty database. ``migrate`` still runs (one query at the
     head): a test that downgraded the shared schema and failed leaves no trap behind."""
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, **POSTGRES_POOL if db_url.startswith("postgresql") else {})
     try:
         await migrate(engine)
         if engine.dialect.name == "postgresql":
-            await _empty_postgres_tables(engine)
+            await _empty_postgres_tables(engine, db_url)
         yield make_session_factory(engine)
     finally:
         await engine.dispose()
