@@ -31,6 +31,7 @@ from bot.clock import Clock, SystemClock
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content
 from bot.deps import DEPS_KEY, Deps, get_deps, takes_webhook
+from bot.drawing import close_drawer
 from bot.handlers import (
     chat,
     commands,
@@ -73,6 +74,9 @@ COMMANDS = (
     "today",
     "next",
     "week",
+    "progress",
+    "history",
+    "export",
     "undo",
     "units",
     "settings",
@@ -164,11 +168,12 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 def cancel_startup_tasks(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """At shutdown: the background tasks ``post_init`` started, if still running (the zone
-    names' load, the preview backfill)."""
+    names' load, the preview backfill), and the chart workers, if a /progress started them."""
     for name in ("warm_up", "backfill"):
         task = application.bot_data.get(name)
         if task is not None and not task.done():
             task.cancel()
+    close_drawer(application)
 
 
 def build_application(

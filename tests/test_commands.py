@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -46,11 +45,6 @@ async def test_help_lists_every_command_one_line_each(bot: BotHarness) -> None:
 ISSUE_15_COMMANDS = ("progress", "history", "export")
 
 
-@pytest.mark.xfail(
-    not set(ISSUE_15_COMMANDS) <= set(COMMANDS),
-    reason="bot/app.py COMMANDS does not list progress, history and export yet",
-    strict=True,
-)
 async def test_the_menu_offers_progress_history_and_export(bot: BotHarness) -> None:
     t = shared_content().texts
     [call] = bot.stub.calls_to("setMyCommands")
