@@ -81,6 +81,8 @@ class Drawer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pool: Executor | None = None
         self._closed = False
+        #: The application ``drawer_of`` made it for (``close_drawer`` closes only those).
+        self.owner: object | None = None
         #: Charts drawing now (at most ``concurrency``) and waiting for a slot.
         self.drawing = 0
         self.waiting = 0
@@ -89,6 +91,10 @@ class Drawer:
     def started(self) -> bool:
         """Whether worker processes may be running (a chart was asked for)."""
         return self._pool is not None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def _slots_here(self) -> asyncio.Semaphore:
         """The slots, for this event loop: a semaphore belongs to the loop it first waited
@@ -160,13 +166,16 @@ def drawer_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Drawer:
     drawer = application.bot_data.get(DRAWER_KEY)
     if drawer is None:
         drawer = Drawer(get_deps(application).settings.chart_concurrency)
+        drawer.owner = application
         application.bot_data[DRAWER_KEY] = drawer
     assert isinstance(drawer, Drawer)
     return drawer
 
 
 def close_drawer(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """At shutdown: stop the application's chart workers, if any started."""
+    """At shutdown: stop the application's chart workers, if any started. A drawer put in
+    ``bot_data`` from outside (a test module's, shared by its applications) is only let
+    go: its owner closes it."""
     drawer = application.bot_data.pop(DRAWER_KEY, None)
-    if isinstance(drawer, Drawer):
+    if isinstance(drawer, Drawer) and drawer.owner is application:
         drawer.close()

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from bench.chart_samples import generated_chart, timed_draw
-from bot.drawing import Drawer, close_drawer, drawer_of
+from bot.drawing import DRAWER_KEY, Drawer, close_drawer, drawer_of
 from bot.messages.progress_chart import ChartData, draw
 from testkit.harness import BotHarness
 
@@ -130,6 +130,16 @@ async def test_the_application_has_one_drawer_with_chart_concurrency_slots_close
     assert not drawer.started  # no worker until the first chart
     close_drawer(bot.application)
     assert drawer_of(bot.application) is not drawer
+    with pytest.raises(RuntimeError, match="closed"):
+        await drawer.draw(chart(1))
+    # One shared from outside (a test module's) is let go, not closed: its owner closes it.
+    shared = Drawer(1)
+    bot.application.bot_data[DRAWER_KEY] = shared
+    close_drawer(bot.application)
+    assert drawer_of(bot.application) is not shared
+    assert not shared.closed
+    shared.close()
+    assert shared.closed
 
 
 BUILD_THE_BOT = """
