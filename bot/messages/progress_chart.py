@@ -31,8 +31,9 @@ character it lacks (an emoji) would be a "Glyph missing" box, so labels carry no
 Why it looks the way it does:
 
 * Telegram shows a photo about as wide as the phone, ~400 CSS px (a 2.5x screen: ~1000
-  device px). The figure is 1000 px wide and its smallest text 17 pt at 125 dpi (~30
-  device px, 12 CSS px: the size of Telegram's own caption text).
+  device px). The figure is 1000 px wide at 125 dpi: the week labels and numbers are
+  17 pt (~30 px of the picture, ~12 CSS px on the phone), the legends 15 pt (~10 CSS
+  px), the title 24 pt; a tap opens the photo full screen, larger still.
 * Telegram's light and dark themes both frame a photo with the chat's background: an
   opaque white card with near-black text reads on either (a transparent PNG would put
   black text on the dark theme's near-black).
