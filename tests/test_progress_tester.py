@@ -269,3 +269,38 @@ async def test_the_preview_and_the_typed_last_week_mean_the_same_week(bot: BotHa
     bot.clock.set(at(date(2026, 12, 6), 18, 5))
     answer = texts(await bot.say("what did I do last week?"))
     assert "(Monday 30 Nov – Sunday 6 Dec): 3 of 3" in answer, answer
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tester: more sessions a week in /settings rejudges past weeks, streak and best lost",
+)
+async def test_more_sessions_a_week_in_settings_keeps_the_streak_earned(bot: BotHarness) -> None:
+    """Steps: onboard with 2 sessions a week (Legs Tue and Fri; sign-up week: Fri 27 Nov);
+    "done" on every session (27 Nov, 1, 4, 8 and 11 Dec: three full weeks); on Saturday
+    12 Dec "my streak" ("3 weeks in a row"), then /settings → "Sessions per week" → "3";
+    "my streak" and /progress again.
+
+    Seen (the same over five weeks, after the "4 weeks in a row" milestone was cheered):
+    "🔥 Streak: none running yet — a full week starts one." and "✅ 0 of the last 3 weeks
+    in full"; /progress "Streak: none yet — a full week starts it" with no best at all;
+    "what did I do last week?" re-labels a 2-of-2 week "2 of 3". Every past week is judged
+    again against the new plan. Expected (issue 15, point 1: a week counts when the runner
+    did what their plan asked *that week*; best streak kept): the weeks already done keep
+    their marks, the streak (3) and the best stand. Probably bot/services/progress.py /
+    bot/coach/progress.py (past weeks' planned counts from today's runner settings instead
+    of the plan each week had)."""
+    await onboard(bot, sessions="2")
+    await train(bot, [date(2026, 11, 27)] + [date(2026, 12, d) for d in (1, 4, 8, 11)])
+    bot.clock.set(at(date(2026, 12, 12), 12))
+    before = texts(await bot.say("my streak"))
+    assert before.startswith("🔥 <b>Streak:</b> 3 weeks in a row"), before
+    await bot.say("/settings")
+    await bot.tap(T("settings_field.sessions"))
+    saved = texts(await bot.say("3"))
+    assert saved.startswith(T("settings.saved")), saved
+    after = texts(await bot.say("my streak"))
+    assert after.startswith("🔥 <b>Streak:</b> 3 weeks in a row"), after
+    [photo] = await bot.say("/progress")
+    caption = photo.get("caption") or photo.get("text") or ""
+    assert "3 weeks" in caption, caption
