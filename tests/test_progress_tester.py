@@ -14,6 +14,7 @@ import csv
 import io
 import re
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -344,3 +345,32 @@ async def test_a_settings_change_does_not_rewrite_the_log(bot: BotHarness) -> No
     await bot.say("/export")
     assert after["text"] == before["text"]
     assert csv_rows(bot) == sheet_before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tester: a Saturday-evening sign-up week is judged 0 of 1 against the runner",
+)
+async def test_a_late_sign_up_day_is_not_held_against_the_runner(
+    bot: BotHarness, clock: Any
+) -> None:
+    """Steps: sign up on Saturday 28 Nov at 20:00 (default week: Upper body on Saturday);
+    do all three sessions of the next week (1, 3, 5 Dec); the preview on Sunday 6 Dec
+    18:00; "my streak" and /progress.
+
+    Seen: "✅ 1 of the last 2 weeks in full" in the answer and the caption, and the first
+    preview's recap "📆 November in short: 0 of 1 sessions done, about 0 minutes of
+    strength. Levels held steady." — for the four hours of November the runner was set
+    up. Expected: a perfect first week reads as one (the sign-up week neutral when nothing
+    could fairly be asked of it: "1 of the last week"), and no recap of a month with no
+    session in it. Probably bot/coach/progress.py (the sign-up week's planned count) and
+    bot/services/previews.py (month_recap for a month with nothing done)."""
+    clock.set(at(date(2026, 11, 28), 20))
+    await onboard(bot)
+    await train(bot, [date(2026, 12, 1), date(2026, 12, 3), date(2026, 12, 5)])
+    bot.clock.set(at(date(2026, 12, 6), 18, 1))
+    await bot.tick()
+    preview = bot.last_text()
+    answer = texts(await bot.say("my streak"))
+    assert "1 of the last 2 weeks" not in answer, answer
+    assert "0 of 1 sessions" not in preview, preview
