@@ -116,8 +116,18 @@ _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=
 ABOUT_CHARS = 40
 #: The Bot API calls the terminal shows: messages, their edits, pop-ups.
 SHOWN_METHODS = frozenset(
-    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
+    {
+        "sendMessage",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "answerCallbackQuery",
+        "sendPhoto",
+        "sendDocument",
+    }
 )
+#: Where the files the coach sends (the /progress picture, the /export files) are saved,
+#: under the demo's data folder: a terminal cannot show them.
+FILES_DIR = "files"
 _DIGITS = re.compile(r"^[0-9]+$")
 _KEY_LETTERS = re.compile(r"^[a-z]{1,2}$")
 _LEADING_DIGIT = re.compile(r"^[0-9]")
@@ -426,8 +436,11 @@ class Printer:
     """Prints what the bot sent to the demo chat, once each, in the order the stand-in
     recorded it: messages, edits, changed buttons and pop-ups."""
 
-    def __init__(self, stub: StubBotAPI, t: Texts, out: TextIO, style: Style) -> None:
+    def __init__(
+        self, stub: StubBotAPI, t: Texts, out: TextIO, style: Style, folder: Path = DATA_DIR
+    ) -> None:
         self.stub = stub
+        self.folder = folder
         self.t = t
         self.out = out
         self.style = style
@@ -466,6 +479,8 @@ class Printer:
             lines += button_lines(choices(markup))
             lines += self._reply_keyboard(markup)
             return self._lines(self.t("demo.coach"), "\n".join(lines))
+        if call.method in ("sendPhoto", "sendDocument"):
+            return self._file(call)
         if call.method == "editMessageText":
             lines = [plain_text(str(params.get("text", "")), self.style)]
             lines += button_lines(choices(markup))
@@ -480,6 +495,26 @@ class Printer:
             lines = [self.t("demo.coach_buttons", message=about)]
             return "\n".join(lines + [indent + line for line in button_lines(rows)])
         return None
+
+    def _file(self, call: Any) -> str | None:
+        """A photo or a document: saved under the data folder, its path, size and caption
+        printed (the bytes are what Telegram would have shown or offered to download)."""
+        result = call.result if isinstance(call.result, dict) else {}
+        message_id = result.get("message_id")
+        upload = next((u for u in self.stub.uploads(DEMO_CHAT) if u.message_id == message_id), None)
+        if upload is None:
+            return None
+        self.latest = message_id if isinstance(message_id, int) else self.latest
+        name = upload.file_name if upload.kind == "document" else f"photo-{message_id}.png"
+        path = self.folder / FILES_DIR / Path(name).name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(upload.data)
+        kilobytes = max(1, round(len(upload.data) / 1024))
+        lines = [self.t(f"demo.file_{upload.kind}", path=str(path), kb=kilobytes)]
+        if upload.caption:
+            lines.append(plain_text(upload.caption, self.style))
+        lines += button_lines(choices(call.params.get("reply_markup")))
+        return self._lines(self.t("demo.coach"), "\n".join(lines))
 
     def _first_line(self, message_id: Any) -> str:
         """Which message an edit of its buttons is about: its first line, cut short."""
@@ -957,7 +992,7 @@ async def _run(content: Content, folder: Path, database: Path, style: Style) -> 
         )
         tracker = UpdateTracker()
         tracker.install(app)
-        printer = Printer(stub, content.texts, sys.stdout, style)
+        printer = Printer(stub, content.texts, sys.stdout, style, folder)
         demo = Demo(app, stub, clock, folder, printer, tracker)
         await _serve(demo)
     finally:

@@ -26,6 +26,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from bot.coach.answers import BUDGETS
 from bot.content import load_content, load_week_words
@@ -600,6 +601,45 @@ def test_messages_edits_changed_buttons_and_pop_ups_print_once_each_in_order() -
         "coach (no more buttons under “Which days do you run?”)\n"
     )
     assert printer.current_choices() == []  # the edit took the buttons away
+
+
+def test_a_photo_and_a_document_are_saved_and_named_with_their_caption(tmp_path: Path) -> None:
+    """/progress and /export send files: the terminal names where each was saved."""
+    stub = StubBotAPI()
+    out = io.StringIO()
+    printer = Printer(stub, load_content().texts, out, PLAIN, tmp_path)
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(image, format="PNG")
+    png = image.getvalue()
+    stub.dispatch(
+        f"/bot{DEMO_TOKEN}/sendPhoto",
+        {
+            "chat_id": str(DEMO_CHAT),
+            "photo": {"data": png, "filename": "progress.png", "content_type": "image/png"},
+            "caption": "<b>Streak:</b> 3 weeks",
+            "parse_mode": "HTML",
+        },
+    )
+    stub.dispatch(
+        f"/bot{DEMO_TOKEN}/sendDocument",
+        {
+            "chat_id": str(DEMO_CHAT),
+            "document": {
+                "data": b"date,focus\n",
+                "filename": "log.csv",
+                "content_type": "text/csv",
+            },
+        },
+    )
+    assert printer.flush() == 2
+    files = sorted(path.name for path in (tmp_path / "files").iterdir())
+    assert files == ["log.csv", next(name for name in files if name.startswith("photo-"))]
+    assert (tmp_path / "files" / "log.csv").read_bytes() == b"date,focus\n"
+    photo = next(path for path in (tmp_path / "files").iterdir() if path.suffix == ".png")
+    assert photo.read_bytes() == png
+    printed = out.getvalue()
+    assert f"[picture saved: {photo}, 1 kB]" in printed and "Streak: 3 weeks" in printed
+    assert f"[file saved: {tmp_path / 'files' / 'log.csv'}, 1 kB]" in printed
 
 
 # ---- the demo's clock --------------------------------------------------------------------------
