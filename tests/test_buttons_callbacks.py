@@ -27,7 +27,22 @@ THU = date(2026, 11, 26)
 # Parts of real buttons and of forged ones, to build data close to what the bot makes.
 NEAR_MISSES = (
     *("v1", "v2", "ob", "done", "skip", "did", "fb", "snz", "swp", "why", "mv", "keep"),
-    *("pz", "del", "yes", "no", "x", "few", "open", "illness", "busy", "30", "²", "٣٠"),
+    *(
+        "pz",
+        "del",
+        "exp",
+        "hist",
+        "yes",
+        "no",
+        "x",
+        "few",
+        "open",
+        "illness",
+        "busy",
+        "30",
+        "²",
+        "٣٠",
+    ),
     *("core", "sore", "20261126", "00010101", "99991231", ""),
 )
 
@@ -49,6 +64,7 @@ BUTTONS = st.one_of(
     st.builds(cb.PausePick, DAYS, st.sampled_from(Length), st.sampled_from(Reason)),
     st.builds(cb.PauseKeep, DAYS),
     st.builds(cb.DeleteButton, st.booleans()),
+    st.builds(cb.ExportButton),  # no arguments after its prefix
     st.builds(cb.SetupButton, STEPS, VALUES),
 )
 

@@ -381,6 +381,8 @@ def test_the_walk_finds_every_button_of_the_bot() -> None:
         "today.on_session_button",
         "today.on_feedback_button",
         "delete.delete_button",
+        "export.copy_first_button",
+        "history.on_page_button",
         "snooze.on_snooze_button",
         "swap.on_swap_button",
         "skip.on_reason",

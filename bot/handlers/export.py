@@ -77,31 +77,13 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await send_export(get_deps(context), chat, gate_of(context))
 
 
-async def copy_tap(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> taps.Tap[ExportButton] | None:
-    """``taps.tap_or_stale`` for the copy button, whose data carries nothing after its
-    prefix: ``callbacks.parse`` reads only data with arguments and does not list
-    ``ExportButton`` yet, so its exact data is compared here (anything else: expired)."""
-    query = update.callback_query
-    if query is None:
-        return None
-    deps = get_deps(context)
-    chat = update.effective_chat
-    button = ExportButton()
-    if chat is None or query.data != button.pack():
-        await query.answer(deps.content.texts("misc.stale_button"))
-        return None
-    return taps.Tap(deps, deps.content.texts, query, chat, button)
-
-
 async def copy_first_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "📦 A copy first" under /delete's question: the question turns into "here is your
     copy first" (no buttons), the files go out, and the question is asked again.
 
     A double tap: both taps' edit is the same, and Telegram refuses the second as "not
     modified", so the second is answered with a toast and sends nothing."""
-    if (tap := await copy_tap(update, context)) is None:
+    if (tap := await taps.tap_or_stale(update, context, ExportButton)) is None:
         return
     deps, t, query, chat = tap.deps, tap.t, tap.query, tap.chat
     try:

@@ -578,6 +578,7 @@ _FAMILIES: dict[str, Callable[[list[str]], Button | None]] = {
     KeepSkipped.PREFIX: KeepSkipped.unpack,
     PauseButton.PREFIX: PauseButton.unpack,
     DeleteButton.PREFIX: DeleteButton.unpack,
+    ExportButton.PREFIX: ExportButton.unpack,
     UndoButton.PREFIX: UndoButton.unpack,
     WeightButton.PREFIX: WeightButton.unpack,
     HistoryPage.PREFIX: HistoryPage.unpack,
@@ -591,8 +592,8 @@ def parse(data: str | None) -> Button | None:
     if data is None or len(data.encode("utf-8", "surrogatepass")) > MAX_DATA_BYTES:
         return None  # longer than Telegram carries: no button of this bot made it
     parts = data.split(":")
-    for width in (2, 1):  # "v1:<kind>" or "ob"
-        unpack = _FAMILIES.get(":".join(parts[:width])) if len(parts) > width else None
+    for width in (2, 1):  # "v1:<kind>" or "ob"; a button may have no arguments ("v1:exp")
+        unpack = _FAMILIES.get(":".join(parts[:width])) if len(parts) >= width else None
         if unpack is not None:
             return unpack(parts[width:])
     return None
