@@ -247,3 +247,11 @@ async def test_the_first_preview_of_december_recaps_november(bot: BotHarness) ->
     assert lines[3].startswith("📅")
     # the next preview of December has none
     assert "in short" not in await preview_on(bot, berlin(2026, 12, 13, 18, 0))
+
+
+async def test_no_recap_of_a_month_with_nothing_done(bot: BotHarness) -> None:
+    """Signed up on 26 November, nothing done: December's first preview has no paragraph
+    of zeros (helper T's finding: "November in short: 0 of 1 sessions done")."""
+    await onboard(bot)
+    december = await preview_on(bot, berlin(2026, 12, 6, 18, 0))
+    assert "in short" not in december and "📅" in december

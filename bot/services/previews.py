@@ -131,8 +131,8 @@ async def preview_tally(
 async def month_recap(
     session: AsyncSession, runner: Runner, first: date, catalog: Catalog
 ) -> MonthRecap | None:
-    """The month starting ``first`` (its weeks: ``weeks_of_month``); None when it held
-    nothing (before the runner's time, or all of it paused)."""
+    """The month starting ``first`` (its weeks: ``weeks_of_month``); None when no session
+    was done in it."""
     mondays = weeks_of_month(first)
     end = mondays[-1] + timedelta(days=7)  # the month's last week is over: judged as past
     chat_id = runner.chat_id
@@ -145,8 +145,9 @@ async def month_recap(
     counted = tally(week_facts_of(runner, logged, moves, periods, end - timedelta(days=1)), end)
     weeks = [week for week in counted.weeks if week.facts.monday in mondays]
     done = sum(week.facts.done for week in weeks)
-    planned = sum(week.facts.planned for week in weeks)
-    if not done and not planned:
+    if not done:
+        # Nothing done (a month of four hours since sign-up, or all of it missed): no
+        # paragraph of zeros; the tally line above already says where the runner is.
         return None
     entries = entries_of(rows)
     return recap_from(
