@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import bot.jobs.reminders as reminders_job
 from bot.coach.status import LogStatus
 from bot.coach.streaks import Streak, WeekFacts, WeekMark, WeekTally
 from bot.coach.week import Focus
@@ -21,11 +20,9 @@ from bot.services.previews import (
     MonthRecap,
     PreviewTally,
     month_before,
-    preview_tally,
     recap_due,
     weeks_of_month,
 )
-from bot.store import reminders
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import CHAT, BotHarness, onboard, shared_content
@@ -38,35 +35,6 @@ THURSDAY = date(2026, 11, 26)  # the harness clock's day; the default week: Tue,
 
 def berlin(*args: int) -> datetime:
     return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
-
-
-@pytest.fixture(autouse=True)
-def wired(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The reminder job passing ``preview_tally`` to ``preview_message``, as
-    bot/jobs/reminders.py is asked to (helper E's needs): done from here until it does,
-    a no-op once ``Due`` carries it."""
-    if "preview" in {field.name for field in dataclasses.fields(reminders_job.Due)}:
-        return
-    tallies: dict[tuple[int, date], PreviewTally] = {}
-    real_reserve = reminders_job._reserve
-    real_message = reminders_job.preview_message
-
-    async def reserve(session: Any, deps: Any, tick: Any, now: datetime) -> Any:
-        due = await real_reserve(session, deps, tick, now)
-        if due is not None and due.runner is not None and due.item.kind == reminders.PREVIEW:
-            tallies[due.runner.chat_id, due.item.day] = await preview_tally(
-                session, due.runner, due.item.day, deps.content.catalog
-            )
-        return due
-
-    def message(*args: Any, **kwargs: Any) -> Any:
-        runner, day = args[1], args[2]
-        if len(args) < 7 and "tally" not in kwargs:
-            kwargs["tally"] = tallies.get((runner.chat_id, day))
-        return real_message(*args, **kwargs)
-
-    monkeypatch.setattr(reminders_job, "_reserve", reserve)
-    monkeypatch.setattr(reminders_job, "preview_message", message)
 
 
 # ------------------------------------------------------------------------- pure pieces
