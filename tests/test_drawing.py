@@ -46,18 +46,15 @@ def p99(values: list[float]) -> float:
 
 
 async def test_the_loop_keeps_turning_while_four_charts_draw() -> None:
-    """The goal is a p99 lag under 50 ms; the suite runs on every core beside other
-    tests, so the bar is that or 3x the lag of the same ticker with nothing drawing,
-    measured just before (the machine's own noise, which no chart causes). And no wait
-    comes near one chart's time on the loop, the stall a chart drawn there would be."""
-    idle: list[float] = []
-    stop = asyncio.Event()
-    tick = asyncio.create_task(ticker(idle, stop))
-    await asyncio.sleep(0.5)
-    stop.set()
-    await tick
+    """Drawn on the loop, each chart would stall it for a whole chart's time, and most
+    ticks would be that late. Off the loop, no wait comes near that and the 99th
+    percentile stays under a quarter of it (or under the issue's 50 ms). Both bars scale
+    with the CPU this test gets: the suite runs on every core beside other tests, where
+    a fixed 50 ms failed 2 runs in 4 at load ~11 with lags the charts did not cause.
+    bench.progress_chart measures the 50 ms goal itself (40 ms p99 here at load 12)."""
+    draw(chart(9))  # matplotlib imported and warm in this process
     started = time.perf_counter()
-    draw(chart(9))  # what drawing on the loop would stall it for (matplotlib warm)
+    draw(chart(8))
     on_the_loop = time.perf_counter() - started
 
     drawer = Drawer(2)
@@ -73,8 +70,7 @@ async def test_the_loop_keeps_turning_while_four_charts_draw() -> None:
     for png in pngs:
         assert Image.open(io.BytesIO(png)).format == "PNG"
     assert len(lags) > 20, lags  # the charts took a while, and the loop ticked through it
-    limit = max(LAG_LIMIT_S, 3 * p99(idle))
-    assert p99(lags) < limit, (sorted(lags)[-5:], p99(idle))
+    assert p99(lags) < max(LAG_LIMIT_S, on_the_loop / 4), (sorted(lags)[-5:], on_the_loop)
     assert max(lags) < on_the_loop, (max(lags), on_the_loop)
 
 
