@@ -38,6 +38,7 @@ from bot.app import build_application, post_init
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content, load_content
 from bot.deps import Deps, get_deps
+from bot.drawing import close_drawer
 from bot.jobs.reminders import TickReport, send_due_reminders
 from bot.settings import Settings, async_database_url
 from bot.store.db import SessionFactory, make_engine, make_session_factory, migrate, transaction
@@ -175,6 +176,7 @@ class BotHarness:
 
     async def stop(self) -> None:
         if self.app is not None:
+            close_drawer(self.app)  # chart workers a /progress started, as bot.main stops them
             await self.app.shutdown()
             self.app = None
 
