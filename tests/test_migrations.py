@@ -187,8 +187,9 @@ async def test_0008_copies_each_runners_pause_and_its_downgrade_drops_the_tables
     db_url: str,
 ) -> None:
     """0008 adds ``pause_periods`` (with the pause each runner row holds: an open one
-    without an end, an ended one with its last day, none for a runner never paused) and
-    ``milestones``; the downgrade drops both tables and keeps the runners."""
+    without an end, an ended one with its last day, none for a runner never paused),
+    ``milestones`` and ``plan_periods`` (each onboarded runner's week as their plan since
+    always); the downgrade drops the tables and keeps the runners."""
     engine = make_engine(db_url)
     runner_sql = (
         "INSERT INTO runners (chat_id, onboarded, run_days, hard_days, experience, equipment,"
@@ -236,6 +237,16 @@ async def test_0008_copies_each_runners_pause_and_its_downgrade_drops_the_tables
                     )
                 )
             ]
+            planned = [
+                tuple(str(value) if isinstance(value, date) else value for value in row)
+                for row in await connection.execute(
+                    text(
+                        "SELECT chat_id, first_day, run_days, long_run_day, hard_days,"
+                        " sessions_per_week, experience, equipment, pull_up_bar"
+                        " FROM plan_periods ORDER BY chat_id"
+                    )
+                )
+            ]
         await _alembic(engine, "downgrade", "0007")
         async with engine.begin() as connection:
             after = await connection.run_sync(tables)
@@ -243,16 +254,20 @@ async def test_0008_copies_each_runners_pause_and_its_downgrade_drops_the_tables
         await migrate(engine)
         async with engine.begin() as connection:
             await connection.execute(text("DELETE FROM pause_periods"))
+            await connection.execute(text("DELETE FROM plan_periods"))
             await connection.execute(text("DELETE FROM runners"))
     finally:
         await engine.dispose()
-    assert not {"pause_periods", "milestones"} & before
+    assert not {"pause_periods", "milestones", "plan_periods"} & before
     # SQLite hands dates back as text: compared as ISO dates.
     assert copied == [
         (21, "2026-11-20", None, "holiday"),
         (22, "2026-11-01", "2026-11-07", "illness"),
     ]
-    assert not {"pause_periods", "milestones"} & after
+    assert planned == [
+        (chat, "2000-01-01", "1,3,6", None, "1", 3, "new", "none", False) for chat in (21, 22, 23)
+    ]
+    assert not {"pause_periods", "milestones", "plan_periods"} & after
     assert sorted(kept) == [21, 22, 23]
 
 

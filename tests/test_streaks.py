@@ -199,3 +199,46 @@ def test_adding_a_done_session_never_lowers_current_best_or_kept(
     assert after.current >= before.current
     assert after.best >= before.best
     assert after.kept >= before.kept
+
+
+# ---- the sign-up week (issue 15, point 1: tester's Saturday-evening sign-up) ---------------
+
+
+def joined(n: int, planned: int, done: int) -> WeekFacts:
+    return replace(week(n, planned, done), joined=True)
+
+
+def test_a_sign_up_week_not_full_counts_neither_for_nor_against() -> None:
+    """Signing up on Wednesday of a 3-session week and doing one: the week is neutral
+    (REST), not ALMOST or SHORT: X of Y leaves it out and a next full week starts at 1."""
+    streak = tally([joined(0, 3, 1), week(1, 3, 3)], MONDAY + timedelta(weeks=2))
+    assert [t.mark for t in streak.weeks] == [WeekMark.REST, WeekMark.FULL]
+    assert (streak.current, streak.kept, streak.of) == (1, 1, 1)
+    assert mark_of(joined(0, 2, 0), MONDAY + timedelta(weeks=3)) is WeekMark.REST
+
+
+def test_a_full_sign_up_week_counts_for_the_runner() -> None:
+    streak = tally([joined(0, 1, 1), week(1, 3, 3)], MONDAY + timedelta(weeks=2))
+    assert [t.mark for t in streak.weeks] == [WeekMark.FULL, WeekMark.FULL]
+    assert (streak.current, streak.kept, streak.of) == (2, 2, 2)
+
+
+def test_the_sign_up_week_while_it_runs_is_now() -> None:
+    assert mark_of(joined(0, 2, 1), MONDAY + timedelta(days=3)) is WeekMark.NOW
+
+
+@settings(max_examples=60)
+@given(st.integers(0, 4), st.integers(0, 4), st.lists(st.integers(0, 4), max_size=6))
+def test_the_sign_up_week_never_lowers_the_streak_best_or_kept(
+    planned: int, done: int, later: list[int]
+) -> None:
+    """Whatever the sign-up week held, judging it as the sign-up week never gives less
+    than leaving it out, and never less than judging it as any other week."""
+    rest = [week(n + 1, 3, d) for n, d in enumerate(later)]
+    today = MONDAY + timedelta(weeks=len(later) + 1, days=2)
+    first = tally([joined(0, planned, done), *rest], today)
+    without = tally(rest, today)
+    plain = tally([week(0, planned, done), *rest], today)
+    for other in (without, plain):
+        assert first.current >= other.current and first.best >= other.best
+        assert first.kept >= other.kept and first.of - first.kept <= other.of - other.kept

@@ -11,13 +11,18 @@ lighter week, the race and its recovery, a week with nothing planned — never b
 How each week is marked (``mark_of``, first rule that applies wins):
 
 1. REST: nothing was planned that week (all of it paused, before sign-up, no plan) and
-   nothing done.
+   nothing done. The sign-up week plans only what could fairly be asked after sign-up:
+   sessions on the days after the sign-up day (a session done on the sign-up day itself
+   counts, one not done is not asked), so signing up on Saturday evening asks nothing.
 2. FULL: the runner did at least what the plan asked (``done >= planned``, a session done
    in a week with nothing planned included: more than asked is never less than full). Done sessions
    count in the week they were done, unplanned extra ones too; a moved or re-offered
    session is planned in the week it landed in, so doing it there counts there. A week
    that is FULL is FULL even when it was also paused or eased.
 3. NOW: the current week (or a later one), not full yet: it is still going, never breaks.
+3b. REST as well: the sign-up week (``WeekFacts.joined``), over and not full. The runner
+   did not choose the day they found the bot, so their first week counts only for them
+   (FULL) and never against them.
 4. PAUSED: a pause covered part of the week (and it is not full): never breaks.
 5. EASED: a lighter week, taper, race week or recovery (and not full): never breaks.
 6. ALMOST: one session short.
@@ -84,6 +89,7 @@ class WeekFacts:
     moved: int = 0  # sessions moved away from a day of this week
     paused: bool = False
     eased: bool = False
+    joined: bool = False  # the runner's first week (sign-up): never counted against them
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,8 @@ def mark_of(facts: WeekFacts, today: date) -> WeekMark:
         return WeekMark.FULL
     if facts.monday + timedelta(days=7) > today:
         return WeekMark.NOW
+    if facts.joined:
+        return WeekMark.REST
     if facts.paused:
         return WeekMark.PAUSED
     if facts.eased:

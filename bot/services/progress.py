@@ -7,8 +7,16 @@ pause they ever took (``pause_periods``, not only the one the runner row holds),
 weeks they changed and race day; eased when a session of it fell in the taper, race week,
 recovery or a lighter week (as /today dosed it); done, skipped and moved from the log.
 
-Three statements: the runner with their whole log (``snapshots.runner_with_logs``), their
-moves (only when they have any), their pause periods; all of them theirs only.
+Each week is placed with the plan it had (``plan_periods``: the runner's week as it was
+from each day on), not today's (issue 15, point 1: a week counts when the runner did what
+their plan asked that week), so 2 -> 3 sessions a week, new run days or a new experience
+answer in /settings never re-judge the weeks already lived. A week in which the plan
+changed is judged by the less demanding of the plans it had (fewest sessions a week; the
+one it started with on a tie): changing the plan mid-week never makes that week harder.
+
+Four statements: the runner with their whole log (``snapshots.runner_with_logs``), their
+moves (only when they have any), their pause periods, their plan periods; all of them
+theirs only.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -35,15 +44,15 @@ from bot.coach.progress import (
 from bot.coach.progression import Entry, Feedback
 from bot.coach.status import LogStatus
 from bot.coach.streaks import Streak, WeekFacts, WeekMark, WeekTally, monday_of, tally
-from bot.coach.week import STARTING_LEVEL, Experience, Focus
+from bot.coach.week import STARTING_LEVEL, Equipment, Experience, Focus, RunnerWeek
 from bot.content import Catalog, load_content
 from bot.services.calendar import changed_weeks, local_today
 from bot.services.history import HISTORY_WEEKS
 from bot.services.plan import breaks_of, swaps_of
-from bot.store import logs, pauses, snapshots
+from bot.store import logs, pauses, plans, snapshots
 from bot.store import moves as moves_store
-from bot.store.models import PausePeriod, Runner
-from bot.store.runners import pause_state_of, week_of
+from bot.store.models import PausePeriod, PlanPeriod, Runner
+from bot.store.runners import days_from_text, pause_state_of, week_of
 
 _WEEK = timedelta(days=7)
 _DAY = timedelta(days=1)
@@ -104,20 +113,84 @@ def pauses_for(runner: Runner, periods: Sequence[PausePeriod], today: date) -> l
     return found
 
 
+def week_with_plan(week: RunnerWeek, period: PlanPeriod) -> RunnerWeek:
+    """``week`` (reminder time and timezone kept) with the plan ``period`` holds."""
+    return replace(
+        week,
+        run_days=days_from_text(period.run_days),
+        long_run_day=period.long_run_day,
+        hard_days=days_from_text(period.hard_days),
+        sessions_per_week=period.sessions_per_week,
+        experience=Experience(period.experience),
+        equipment=Equipment(period.equipment),
+        pull_up_bar=period.pull_up_bar,
+    )
+
+
+def plan_in_week(periods: Sequence[PlanPeriod], monday: date) -> PlanPeriod | None:
+    """The plan ``monday``'s week is judged by: of the plans in force during it (the one
+    in force on Monday, or the earliest for a week before any, and each that started in
+    it), the one asking the fewest sessions a week, the earliest on a tie. ``periods``
+    earliest first; None when there are none."""
+    if not periods:
+        return None
+    sunday = monday + 6 * _DAY
+    started = [p for p in periods if p.first_day <= monday]
+    held = [started[-1] if started else periods[0]]
+    held += [p for p in periods if monday < p.first_day <= sunday]
+    return min(held, key=lambda p: p.sessions_per_week)
+
+
+def plan_weeks(
+    runner: Runner,
+    periods: Sequence[PlanPeriod],
+    weeks: Mapping[date, RunnerWeek],
+    start: date,
+    last: date,
+) -> dict[date, RunnerWeek]:
+    """The calendar's week overrides (``History.weeks``) from Monday ``start`` to Monday
+    ``last``: each week with the plan it had (``plan_in_week``) where it is not today's,
+    and the run days of a week the runner changed for that week only (``weeks``) kept."""
+    usual = week_of(runner)
+    found = dict(weeks)
+    ordered = sorted(periods, key=lambda p: p.first_day)
+    monday = start
+    while monday <= last:
+        period = plan_in_week(ordered, monday)
+        if period is not None:
+            planned = week_with_plan(usual, period)
+            changed = found.get(monday)
+            if changed is not None:
+                planned = replace(
+                    planned,
+                    run_days=changed.run_days,
+                    long_run_day=changed.long_run_day,
+                    hard_days=changed.hard_days,
+                )
+            if planned != (changed or usual):
+                found[monday] = planned
+        monday += _WEEK
+    return found
+
+
 def week_facts_of(
     runner: Runner,
     logged: Mapping[date, str],
     moves: Sequence[Any],
     periods: Sequence[PausePeriod],
     today: date,
+    plan_periods: Sequence[PlanPeriod] = (),
 ) -> list[WeekFacts]:
     """Every week from the runner's first day to ``today``'s, oldest first (see the
     module docstring). ``logged``: day -> log status, all of it; ``moves``: their ``Move``
-    rows; ``periods``: their pause periods."""
+    rows; ``periods``: their pause periods; ``plan_periods``: their plans (none: today's
+    plan for every week, as before plans were kept)."""
     first = joined_on(runner, logged)
     if first is None:
         return []
+    start, this_monday = monday_of(first), monday_of(today)
     weeks, cleared = changed_weeks(runner)
+    weeks = plan_weeks(runner, plan_periods, weeks, start, this_monday)
     paused = pauses_for(runner, periods, today)
     history = History(
         logged=dict(logged),
@@ -130,10 +203,13 @@ def week_facts_of(
         weeks=weeks,
         race_day=runner.race_date,
     )
-    start, this_monday = monday_of(first), monday_of(today)
     slots = slots_between(week_of(runner), first, this_monday + 6 * _DAY, history, today)
     planned: dict[date, list[date]] = {}
     for slot in slots:
+        # The sign-up day asks nothing (the runner may have found the bot that evening):
+        # its session counts only when it was done.
+        if slot.day == first and logged.get(first) != LogStatus.DONE:
+            continue
         planned.setdefault(monday_of(slot.day), []).append(slot.day)
     counts = Counter((monday_of(day), status) for day, status in logged.items())
     done_days = sorted(day for day, status in logged.items() if status == LogStatus.DONE)
@@ -153,6 +229,7 @@ def week_facts_of(
                 paused=short and _paused(paused, monday),
                 # Only a week short of its sessions needs to know (a full one is full).
                 eased=short and _eased(runner, done_days, days),
+                joined=monday == start,
             )
         )
         monday += _WEEK
@@ -220,6 +297,16 @@ async def moves_and_periods(
     return moves, await pauses.periods_of(session, runner.chat_id)
 
 
+async def facts_on(
+    session: AsyncSession, runner: Runner, logged: Mapping[date, str], today: date
+) -> list[WeekFacts]:
+    """``week_facts_of`` with the runner's moves, pauses and plans read here: for a caller
+    that has read the log only, so none of them can be forgotten."""
+    moves, periods = await moves_and_periods(session, runner)
+    held = await plans.periods_of(session, runner.chat_id)
+    return week_facts_of(runner, logged, moves, periods, today, held)
+
+
 async def read_progress(
     session: AsyncSession, chat_id: int, now: datetime, *, catalog: Catalog | None = None
 ) -> Progress | None:
@@ -230,11 +317,10 @@ async def read_progress(
         return None
     today = local_today(runner, now)
     rows = [row for row in rows if row.local_date <= today]
-    moves, periods = await moves_and_periods(session, runner)
     logged = {row.local_date: row.status for row in rows}
     return progress_from(
         today,
-        week_facts_of(runner, logged, moves, periods, today),
+        await facts_on(session, runner, logged, today),
         entries_of(rows),
         STARTING_LEVEL[Experience(runner.experience)],
         plan_foci(runner, today),
@@ -260,8 +346,7 @@ async def last_week_tally(
         runner.chat_id, {}
     )
     logged = {day: status for day, status in logged.items() if day < judged}
-    moves, periods = await moves_and_periods(session, runner)
-    facts = week_facts_of(runner, logged, moves, periods, monday + 6 * _DAY)
+    facts = await facts_on(session, runner, logged, monday + 6 * _DAY)
     streak = tally(facts, judged)
     found = next((t for t in streak.weeks if t.facts.monday == monday), None)
     return found or WeekTally(WeekFacts(monday, 0, 0), WeekMark.REST, 0), streak
@@ -274,5 +359,4 @@ async def streak_on(session: AsyncSession, runner: Runner, today: date) -> Strea
     logged = (await logs.logged_dates_of(session, [runner.chat_id], date.min)).get(
         runner.chat_id, {}
     )
-    moves, periods = await moves_and_periods(session, runner)
-    return tally(week_facts_of(runner, logged, moves, periods, today), today)
+    return tally(await facts_on(session, runner, logged, today), today)

@@ -170,6 +170,29 @@ class PausePeriod(SQLModel, table=True):
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
+class PlanPeriod(SQLModel, table=True):
+    """The runner's week as it was from ``first_day`` on (until the next row's first day):
+    the runner row holds only today's, and a past week is judged by the plan it had
+    (issue 15, point 1: a week counts when the runner did what their plan asked that
+    week), so going from 2 to 3 sessions a week never re-judges the weeks already done.
+    Written by ``runners.save_week`` in the same transaction as the row's columns."""
+
+    __tablename__ = "plan_periods"
+    __table_args__ = (UniqueConstraint("chat_id", "first_day", name="uq_plan_runner_first"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    first_day: date
+    run_days: str = ""  # as runners.run_days: "1,3,6"
+    long_run_day: int | None = None
+    hard_days: str = ""
+    sessions_per_week: int = 2
+    experience: str = "new"
+    equipment: str = "none"
+    pull_up_bar: bool = False
+    created_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
 class Milestone(SQLModel, table=True):
     """A milestone celebrated in a reply ("your 10th session"): written in the transaction
     of the reply that celebrates it, so the unique key makes a second celebration of the

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.pause import PauseState
 from bot.coach.week import Equipment, Experience, RunnerWeek
-from bot.store import pauses
+from bot.store import pauses, plans
 from bot.store.common import fetch_all, table_of
 from bot.store.models import ConversationState, Runner
 
@@ -105,6 +105,10 @@ async def save_week(
     runner.updated_at = now
     session.add(runner)
     await session.flush()
+    # The plan from today on (the runner's day, in their timezone), in this transaction:
+    # past weeks keep the plan they had (``plans``), whoever saves the week.
+    day = now.astimezone(ZoneInfo(week.timezone)).date()
+    await plans.record(session, chat_id, week_columns(week), day, now)
     return runner
 
 

@@ -3,7 +3,10 @@
 ``pause_periods`` keeps each pause (the runner row holds only the current one), so a
 streak or a chart of past weeks knows which weeks were paused; the pause a runner row
 holds today is copied in. ``milestones`` holds each milestone once it was celebrated,
-unique per (runner, key), so none is celebrated twice.
+unique per (runner, key), so none is celebrated twice. ``plan_periods`` keeps the
+runner's week as it was from each day on, so a past week is judged by the plan it had;
+the week each runner row holds now is copied in as the plan since always (2000-01-01:
+before any runner; what they had before is not known).
 
 Revision ID: 0008
 Revises: 0007
@@ -43,6 +46,28 @@ def upgrade() -> None:
         sa.UniqueConstraint("chat_id", "key", name="uq_milestone_runner_key"),
     )
     op.create_index("ix_milestones_chat_id", "milestones", ["chat_id"])
+    op.create_table(
+        "plan_periods",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("run_days", sa.String(), nullable=False),
+        sa.Column("long_run_day", sa.Integer(), nullable=True),
+        sa.Column("hard_days", sa.String(), nullable=False),
+        sa.Column("sessions_per_week", sa.Integer(), nullable=False),
+        sa.Column("experience", sa.String(), nullable=False),
+        sa.Column("equipment", sa.String(), nullable=False),
+        sa.Column("pull_up_bar", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.UniqueConstraint("chat_id", "first_day", name="uq_plan_runner_first"),
+    )
+    op.create_index("ix_plan_periods_chat_id", "plan_periods", ["chat_id"])
+    op.execute(
+        "INSERT INTO plan_periods (chat_id, first_day, run_days, long_run_day, hard_days, "
+        "sessions_per_week, experience, equipment, pull_up_bar, created_at) "
+        "SELECT chat_id, '2000-01-01', run_days, long_run_day, hard_days, sessions_per_week, "
+        "experience, equipment, pull_up_bar, updated_at FROM runners WHERE onboarded"
+    )
     # The pause each runner row holds now: an open one (paused) has no last day.
     op.execute(
         "INSERT INTO pause_periods (chat_id, first_day, last_day, reason, created_at) "
@@ -52,6 +77,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_plan_periods_chat_id", table_name="plan_periods")
+    op.drop_table("plan_periods")
     op.drop_index("ix_milestones_chat_id", table_name="milestones")
     op.drop_table("milestones")
     op.drop_index("ix_pause_periods_chat_id", table_name="pause_periods")
