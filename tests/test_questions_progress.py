@@ -19,6 +19,7 @@ import pytest
 
 from bot.coach.intents import Intent
 from bot.messages.chat import recent_weeks_text, streak_text
+from bot.messages.progress import kept_line, sessions_line, streak_line
 from bot.services.log_book import read_recent_weeks
 from bot.services.progress import read_progress
 from bot.store.db import transaction
@@ -102,7 +103,7 @@ async def test_the_streak_asked_any_way_gets_it_with_the_best_and_this_week(
     clock.set(at(2026, 12, 3, 20, 0))  # Thursday evening: Thursday's session not done
     [reply] = await bot.say(asked)
     text = reply["text"]
-    assert text.startswith(f"{STREAK_HEAD} 1 week\n✅ 1 of the last week in full\n"), text
+    assert text.startswith(f"{STREAK_HEAD} 1 week\n✅ 1 of 1 week in full\n"), text
     # This week's state: one of three done, the cheer for it.
     assert "<b>This week:</b> 1 of 3 done." in text, text
 
@@ -207,3 +208,62 @@ async def test_what_did_i_do_last_week_typed(bot: BotHarness, clock: Any, asked:
     [reply] = await bot.say(asked)
     assert reply["text"].startswith("📖 <b>Last week</b> (Monday 30 Nov – Sunday 6 Dec): 2 of 3")
     assert "<b>Tuesday 8 Dec</b>" in reply["text"]
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "how many sessions have I done?",
+        "how many sessions in total",
+        "How many workouts have I done this month?",
+        "how many have i done",
+    ],
+)
+async def test_how_many_sessions_gets_the_number_in_all_this_month_and_this_week(
+    bot: BotHarness, clock: Any, asked: str
+) -> None:
+    """A tester asked "how many sessions have I done?" and got the streak with no total.
+    The answer now carries /progress's sessions line (the same figures, the same words)
+    and this week's count."""
+    await onboard(bot)
+    await train(bot, clock, [*TWO_FULL_WEEKS, date(2026, 12, 8)])
+    clock.set(at(2026, 12, 9, 12, 0))
+    [reply] = await bot.say(asked)
+    text = reply["text"]
+    progress = await progress_now(bot)
+    assert (progress.done_total, progress.done_this_month) == (6, 4)
+    assert sessions_line(T, progress) in text, text
+    assert "This month: 4 sessions · in all: 6 sessions" in text, text
+    assert "<b>This week:</b> 1 of 3 done." in text, text
+
+
+@pytest.mark.parametrize("asked", ["what lvl am i", "What lvl am I on?", "my lvls", "lvl?"])
+async def test_lvl_is_a_level_word(bot: BotHarness, asked: str) -> None:
+    await onboard(bot)
+    [reply] = await bot.say(asked)
+    assert reply["text"].startswith("<b>Your levels</b>"), reply["text"]
+
+
+async def test_the_streak_is_worded_as_the_progress_caption_words_it(
+    bot: BotHarness, clock: Any
+) -> None:
+    """The same figure worded one way: "· best 2 weeks" (not "(best: 2)") and "of 1 week in
+    full" (not "of the last week"), as /progress's caption words them."""
+    await onboard(bot)
+    await train(bot, clock, [date(2026, 11, 26), date(2026, 11, 28)])
+    clock.set(at(2026, 12, 1, 12, 0))  # Tuesday: one week counted, in full
+    [first] = await bot.say("my streak")
+    progress = await progress_now(bot)
+    line = kept_line(T, progress)
+    assert line == "✅ 1 of 1 week in full" and line in first["text"], first["text"]
+    # Two full weeks, then a week with nothing done: the streak starts again, best 2 weeks.
+    await train(bot, clock, [date(2026, 12, 1), date(2026, 12, 3), date(2026, 12, 5)])
+    clock.set(at(2026, 12, 14, 12, 0))
+    [reply] = await bot.say("my streak")
+    progress = await progress_now(bot)
+    assert (progress.streak.current, progress.streak.best) == (0, 2), progress.streak
+    head = reply["text"].split("\n")[0]
+    assert head == "🔥 <b>Streak:</b> starts again with a full week · best 2 weeks", head
+    assert streak_line(T, progress) == "🔥 Streak: starts again with a full week · best 2 weeks"
+    assert "(best" not in reply["text"] and "of the last week" not in reply["text"]
+    assert kept_line(T, progress) in reply["text"], reply["text"]

@@ -270,8 +270,9 @@ async def _move(deps: Deps, chat: Chat) -> None:
 
 
 async def _standing(deps: Deps, chat: Chat, *, levels_only: bool) -> None:
-    """ "How am I doing?" (and "my streak"): the streak and X of Y (``services.progress``,
-    the numbers /progress shows), this week and the levels; "what level am I?": the
+    """ "How am I doing?" (and "my streak", "how many sessions have I done?"): the streak,
+    X of Y and the sessions this month and in all (``services.progress``, the numbers
+    /progress shows), this week and the levels; "what level am I?": the
     levels and where each started."""
     t = deps.content.texts
     now = deps.clock.now()
@@ -288,8 +289,7 @@ async def _standing(deps: Deps, chat: Chat, *, levels_only: bool) -> None:
         starts = progress.level_start if progress is not None else None
         await chat.send_message(chat_messages.levels_text(t, found.levels, starts, found.today.day))
     else:
-        streak = progress.streak if progress is not None else None
-        await chat.send_message(chat_messages.standing_text(t, found, streak))
+        await chat.send_message(chat_messages.standing_text(t, found, progress))
 
 
 async def _recent_weeks(deps: Deps, chat: Chat) -> None:

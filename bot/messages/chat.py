@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from bot.coach.calendar import Slot
 from bot.coach.intents import Intent
+from bot.coach.progress import Progress
 from bot.coach.status import LogStatus
 from bot.coach.streaks import Streak, WeekMark, WeekTally
 from bot.coach.week import Focus
@@ -16,6 +17,7 @@ from bot.content import Texts
 from bot.messages import views
 from bot.messages.history import day_text, entries
 from bot.messages.pause import MONTH_KEYS
+from bot.messages.progress import sessions_line, weeks_text
 from bot.messages.skip import next_line
 from bot.services.chat import Glance, Standing
 from bot.services.log_book import RecentWeeks
@@ -42,16 +44,20 @@ def _focuses(levels: dict[Focus, int]) -> list[tuple[Focus, int]]:
 
 
 def streak_text(t: Texts, streak: Streak) -> str:
-    """ "🔥 Streak: 5 weeks in a row (best: 7)" and "✅ 10 of the last 12 weeks in full" (the
-    rules: ``bot.coach.streaks``)."""
-    if streak.current == 0:
+    """ "🔥 Streak: 5 weeks in a row · best 7 weeks" and "✅ 10 of the last 12 weeks in full"
+    (the rules: ``bot.coach.streaks``), worded as /progress's caption words the same
+    figures (``messages.progress.streak_line`` and ``kept_line``): a tester read "(best:
+    2)" here and "best 2 weeks" there, "0 of the last week" here and "of 1 week" there."""
+    if streak.current == 0 and streak.best > 0:
+        line = t("chat.streak_again", best=weeks_text(t, streak.best))
+    elif streak.current == 0:
         line = t("chat.streak_none")
     elif streak.current == 1:
         line = t("chat.streak_one")
     else:
         line = t("chat.streak_many", weeks=streak.current)
-    if streak.best > streak.current:
-        line += t("chat.streak_best", best=streak.best)
+    if streak.best > streak.current > 0:
+        line += t("chat.streak_best", best=weeks_text(t, streak.best))
     if streak.of == 1:
         line += "\n" + t("chat.kept_one", kept=streak.kept)
     elif streak.of > 1:
@@ -59,9 +65,12 @@ def streak_text(t: Texts, streak: Streak) -> str:
     return line
 
 
-def standing_text(t: Texts, standing: Standing, streak: Streak | None = None) -> str:
-    """ "🔥 Streak: 5 weeks …, ✅ 10 of the last 12 weeks in full, This week: 1 of 3 done …,
-    Levels: 🧱 Core 2 · 🦵 Legs 3 …, Next session: …"."""
+def standing_text(t: Texts, standing: Standing, progress: Progress | None = None) -> str:
+    """ "🔥 Streak: 5 weeks …, ✅ 10 of the last 12 weeks in full, 🗓 This month: 4 sessions ·
+    in all: 6 sessions, …, This week: 1 of 3 done …, Levels: 🧱 Core 2 · 🦵 Legs 3 …, Next
+    session: …". The sessions line is /progress's (``messages.progress.sessions_line``),
+    so "how many sessions have I done?" gets the number asked, in all, this month and this
+    week, from the same data."""
     week = standing.week
     if week.done == 0:
         cheer = t("chat.standing_cheer_none")
@@ -88,7 +97,9 @@ def standing_text(t: Texts, standing: Standing, streak: Streak | None = None) ->
         levels=levels,
         next_line=next_line(t, standing.following, standing.today.day),
     )
-    return text if streak is None else streak_text(t, streak) + "\n" + text
+    if progress is None:
+        return text
+    return "\n".join((streak_text(t, progress.streak), sessions_line(t, progress), text))
 
 
 def _short_date(t: Texts, day: date, today: date) -> str:
