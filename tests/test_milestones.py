@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -21,7 +22,9 @@ from bot.coach.milestones import (
     Stored,
     decide,
     from_key,
+    earlier_levels,
     level_of_done,
+    level_up,
     most_notable,
     reached,
 )
@@ -322,3 +325,71 @@ async def test_two_instances_logging_at_once_celebrate_once(bot: BotHarness) -> 
         Milestone(Kind.FIRST)
     ]
     assert await stored_milestones(bot) == {"first": True}
+
+
+# ------------------------------------------- the level a lighter week's session showed
+
+
+def test_a_level_up_compares_the_levels_shown() -> None:
+    """A session held at the old level in a lighter week (shown 5, progression at 6) is
+    no level-up, and does not count as level 6 done: the next session built at 6 is."""
+    tue, thu = date(2026, 12, 15), date(2026, 12, 17)
+    shown = {tue: 5, thu: 5}
+    asked: list[date] = []
+
+    def shown_on(day: date) -> int | None:
+        asked.append(day)
+        return shown.get(day)
+
+    before = [(date(2026, 12, 8), 5)]
+    assert level_up(Focus.LEGS, 5, before, shown_on) == LevelUp(Focus.LEGS, 5, 5)
+    assert reached(done_total=12, level=LevelUp(Focus.LEGS, 5, 5)) == []
+    asked.clear()
+    up = level_up(Focus.LEGS, 6, [*before, (tue, 6), (thu, 6)], shown_on)
+    assert up == LevelUp(Focus.LEGS, 6, 5)
+    assert reached(done_total=14, level=up) == [Milestone(Kind.LEVEL, 6, Focus.LEGS)]
+    assert asked == [tue, thu]  # only where the held level could reach the one compared
+    assert level_up(Focus.LEGS, 3, [], shown_on) == LevelUp(Focus.LEGS, 3, None)
+
+
+def test_earlier_levels_are_the_focus_sessions_before_the_day() -> None:
+    monday = date(2026, 11, 23)
+    history = [
+        Entry(monday, Focus.LEGS, LogStatus.DONE, Feedback.RIGHT),
+        Entry(monday + timedelta(days=2), Focus.CORE, LogStatus.DONE),
+        Entry(monday + timedelta(days=4), Focus.LEGS, LogStatus.DONE, Feedback.RIGHT),
+        Entry(monday + timedelta(days=7), Focus.LEGS, LogStatus.DONE),
+    ]
+    found = earlier_levels(3, history, monday + timedelta(days=7), Focus.LEGS)
+    assert [day for day, _ in found] == [monday, monday + timedelta(days=4)]
+    assert all(level == 3 for _, level in found)
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+LIGHTER_TUESDAY = date(2026, 12, 15)  # the default plan's first lighter week (every 4th)
+
+
+async def test_a_lighter_week_session_is_no_level_up(bot: BotHarness) -> None:
+    """Helper T's finding through the bot: every session done and felt just right up to
+    the first lighter week; its Tuesday's message shows Legs at the held level, and the
+    "done" cheers no other level. The first session built at the new level, the Tuesday
+    after, is the one cheered."""
+    await onboard(bot)
+    days = [date(2026, 11, 28), *(date(2026, 12, d) for d in (1, 3, 5, 8, 12))]
+    focus = {1: Focus.LEGS, 3: Focus.LEGS, 5: Focus.UPPER}
+    await seed_done(
+        bot,
+        [(THURSDAY, Focus.LEGS, "right")]
+        + [(day, focus[day.weekday()], "right") for day in days],
+    )
+    for day in (LIGHTER_TUESDAY, LIGHTER_TUESDAY + timedelta(days=7)):
+        bot.clock.set(datetime(day.year, day.month, day.day, 19, tzinfo=BERLIN))
+        [session] = await bot.say("/today")
+        shown = session["text"].split("Level ", 1)[1].split()[0].strip("<>/b")
+        reply = texts(await bot.say("done"))
+        if "New best" in reply:
+            assert f"Legs level {shown}</b>" in reply, (session["text"][:200], reply)
+        await bot.tap("Just right")
+        if day == LIGHTER_TUESDAY:
+            lighter = shown
+    assert f"Legs level {int(lighter) + 1}</b>" in reply, reply

@@ -17,7 +17,10 @@ week becomes full, so the check costs nothing on the other days); a level-up by 
 (``bot.coach.progression``): the level goes up when the feedback on the session before
 says it felt fine, and the next session is *built* at the new level — so the reply to that
 session's "done" is the first moment the runner has actually done the new level, and the
-moment the reply can know it without guessing at feedback still to come. A level regained
+moment the reply can know it without guessing at feedback still to come. "Done at" is the
+level the session message showed (``services.log_book.shown_level``, as /history lists it):
+a lighter week holds a session at last week's level, so a level reached then is cheered on
+the first session built at it (``level_up``). A level regained
 after a step back (two "too hard", a break) is not a level-up: its key is stored already.
 
 Only what a done makes true is reached: a runner who had 30 sessions when milestones came
@@ -46,7 +49,7 @@ what the issue is about; a level-up takes two good sessions of its focus
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -152,6 +155,46 @@ def level_of_done(
             break
         best = level if best is None else max(best, level)
     return None if found is None else LevelUp(focus, found, best)
+
+
+def earlier_levels(
+    start: int,
+    history: Sequence[Entry],
+    day: date,
+    focus: Focus,
+    breaks: Sequence[Break] = (),
+    reduced: Reduced = never_reduced,
+) -> list[tuple[date, int]]:
+    """Each session of ``focus`` done before ``day`` (in ``history``) with the level
+    progression held then (``Replay``, as /today's replay). The level a session *showed*
+    is never above it (a lighter week, the taper and race week only lower it:
+    ``phases.adjust``), so a caller needs the shown level only of sessions whose held
+    level is at least the one it compares with (``level_up``)."""
+    replay = Replay(start, list(history), day, breaks, reduced)
+    return [(entry.day, level) for entry, level in replay if entry.focus is focus]
+
+
+def level_up(
+    focus: Focus,
+    level: int,
+    earlier: Sequence[tuple[date, int]],
+    shown_on: Callable[[date], int | None],
+) -> LevelUp:
+    """The done session's ``level`` (the one its message showed) against the best level
+    its focus was *shown* at before: ``earlier`` (``earlier_levels``) bounds each earlier
+    session's shown level from above, and ``shown_on`` gives the shown level of a day
+    (``services.log_book.shown_level``), asked only where the bound could reach ``level``
+    (a lighter week's sessions at the held level, mostly): a level-up is cheered on the
+    first session really built at the new level, never on one held at the old one
+    (helper T's finding: "New best: Legs level 6" on a lighter-week session shown at 5)."""
+    best: int | None = None
+    for day, held in earlier:
+        was = held
+        if held >= level:
+            shown = shown_on(day)
+            was = held if shown is None else shown
+        best = was if best is None else max(best, was)
+    return LevelUp(focus, level, best)
 
 
 def reached(

@@ -21,13 +21,22 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach.calendar import History
 from bot.coach.day import reduced_days
-from bot.coach.milestones import Decision, Milestone, Stored, decide, level_of_done, reached
+from bot.coach.milestones import (
+    Decision,
+    Milestone,
+    Stored,
+    decide,
+    earlier_levels,
+    level_up,
+    reached,
+)
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.coach.streaks import tally
 from bot.coach.week import STARTING_LEVEL, Focus, PlannedDay
 from bot.services.calendar import load_calendar, local_today, monday_of
 from bot.services.history import HISTORY_WEEKS, history_from, recent_logged
+from bot.services.log_book import shown_level
 from bot.services.plan import (
     coaching_of,
     next_session_of,
@@ -219,15 +228,27 @@ async def _milestone(
     when the done ``completed`` its week, the streak (``services.progress``: the log's
     days, moves and pauses, as /progress counts it)."""
     coaching = coaching_of(runner)
-    history = [*entries, Entry(day=day, focus=focus, status=LogStatus.DONE)]
-    level = level_of_done(
-        STARTING_LEVEL[week_of(runner).experience],
-        history,
-        day,
-        focus,
-        coaching.breaks,
-        reduced_days(history, coaching),
-    )
+    week = week_of(runner)
+    before = [entry for entry in entries if entry.day < day]
+    # The level the session message showed, as /history lists it: a lighter week's session
+    # holds last week's level, and is no level-up (helper T's finding).
+    shown = shown_level(week, before, day, coaching, focus)
+    level = None
+    if shown is not None:
+
+        def shown_on(earlier: date) -> int | None:
+            window = [entry for entry in before if entry.day < earlier]
+            return shown_level(week, window, earlier, coaching, focus)
+
+        earlier = earlier_levels(
+            STARTING_LEVEL[week.experience],
+            before,
+            day,
+            focus,
+            coaching.breaks,
+            reduced_days(before, coaching),
+        )
+        level = level_up(focus, shown, earlier, shown_on)
     total = await milestones.sessions_done(session, runner.chat_id)
     streak = await _current_streak(session, runner, today) if completed else None
     new = reached(done_total=total, level=level, streak=streak)
