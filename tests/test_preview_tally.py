@@ -4,7 +4,6 @@ before (issue 15, point 6): the pure pieces, and the preview the real bot's tick
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -20,14 +19,16 @@ from bot.services.previews import (
     MonthRecap,
     PreviewTally,
     month_before,
+    month_end,
     recap_due,
-    weeks_of_month,
 )
+from bot.services.progress import read_progress
 from bot.store.db import transaction
 from bot.store.models import SessionLog
 from testkit.harness import CHAT, BotHarness, onboard, shared_content
 
 T = shared_content().texts
+CATALOG = shared_content().catalog
 BERLIN = ZoneInfo("Europe/Berlin")
 HEADER = "Your week ahead"
 THURSDAY = date(2026, 11, 26)  # the harness clock's day; the default week: Tue, Thu, Sat
@@ -52,15 +53,13 @@ def test_the_first_preview_of_a_month_brings_the_recap() -> None:
     assert month_before(date(2027, 1, 3)) == date(2026, 12, 1)
 
 
-def test_a_months_weeks_are_those_whose_thursday_is_in_it() -> None:
-    november = [date(2026, 11, day) for day in (2, 9, 16, 23)]
-    assert weeks_of_month(date(2026, 11, 1)) == november
-    # Mon 30 Nov - Sun 6 Dec has its Thursday in December: December's
-    assert weeks_of_month(date(2026, 12, 1))[0] == date(2026, 11, 30)
-    # every week belongs to exactly one month
-    mondays = [m for month in range(1, 13) for m in weeks_of_month(date(2027, month, 1))]
-    assert len(mondays) == len(set(mondays)) == 52
-    assert all(b - a == timedelta(weeks=1) for a, b in itertools.pairwise(mondays))
+def test_a_month_is_the_calendar_month() -> None:
+    assert month_end(date(2026, 11, 1)) == date(2026, 11, 30)
+    assert month_end(date(2026, 12, 1)) == date(2026, 12, 31)
+    assert month_end(date(2028, 2, 1)) == date(2028, 2, 29)
+    assert [month_end(date(2027, m, 1)).day for m in range(1, 13)] == [
+        31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+    ]  # fmt: skip
 
 
 def tallied(mark: WeekMark, done: int, planned: int, streak: int) -> PreviewTally:
@@ -223,3 +222,38 @@ async def test_no_recap_of_a_month_with_nothing_done(bot: BotHarness) -> None:
     await onboard(bot)
     december = await preview_on(bot, berlin(2026, 12, 6, 18, 0))
     assert "in short" not in december and "📅" in december
+
+
+def preview_recap(bot: BotHarness) -> str:
+    return next(
+        line for text in reversed(previews(bot)) for line in text.splitlines() if "in short" in line
+    )
+
+
+async def test_the_recap_counts_the_calendar_months_days(bot: BotHarness) -> None:
+    """Helper T's finding: the December recap counted Saturday 2 January (the week of
+    28 Dec has its Thursday in December). Now: December's days, as /progress's "This
+    month": Tue 29 and Thu 31 Dec done, Sat 2 Jan not December's, and the week of 28 Dec
+    planned only on its December days."""
+    await onboard(bot)
+    mondays = [date(2026, 11, 30) + timedelta(weeks=w) for w in range(5)]
+    done = [day for monday in mondays for day in week_of_sessions(monday)]
+    await seed(bot, [(THURSDAY, Focus.LEGS, None), (date(2026, 11, 28), Focus.UPPER, None)])
+    await seed(bot, done)  # the last: Saturday 2 January
+    december = [day for day, _, _ in done if day.month == 12]
+    await preview_on(bot, berlin(2027, 1, 3, 18, 0))
+    recap = preview_recap(bot)
+    assert recap.startswith(f"📆 <b>December in short:</b> {len(december)} of {len(december)} ")
+
+
+async def test_the_recap_minutes_are_progress_minutes(bot: BotHarness) -> None:
+    """The recap's minutes are /progress's for the same sessions (helper T: 40 against
+    /progress's 33 for the same two November sessions)."""
+    await onboard(bot)
+    await seed(bot, [(THURSDAY, Focus.LEGS, None), (date(2026, 11, 28), Focus.UPPER, None)])
+    bot.clock.set(berlin(2026, 11, 30, 9, 0))
+    async with transaction(bot.sessions) as session:
+        progress = await read_progress(session, CHAT, bot.clock.now(), catalog=CATALOG)
+    assert progress is not None and progress.done_total == 2
+    await preview_on(bot, berlin(2026, 12, 6, 18, 0))
+    assert f"about {progress.minutes_total} minutes" in preview_recap(bot)

@@ -3,7 +3,7 @@ unless they chose otherwise in /settings, or never)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -11,20 +11,30 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.coach.calendar import History, Move, slots_between
 from bot.coach.day import Coaching
-from bot.coach.progress import TrainingIndex
-from bot.coach.progression import Entry, FocusLevel, Replay, levels_on
+from bot.coach.progress import MinutesOfLog, TrainingIndex
+from bot.coach.progression import Entry, FocusLevel, levels_on
 from bot.coach.schedule import local_date, local_instant
-from bot.coach.session import build_session
-from bot.coach.streaks import Streak, WeekTally, tally
+from bot.coach.status import LogStatus
+from bot.coach.streaks import Streak, WeekTally, monday_of, tally
 from bot.coach.week import STARTING_LEVEL, Focus
 from bot.content import Catalog
+from bot.services.calendar import changed_weeks
 from bot.services.history import HISTORY_WEEKS
-from bot.services.plan import coaching_of, swaps_of
-from bot.services.progress import entries_of, last_week_tally, week_facts_of
-from bot.store import logs, pauses, runners
-from bot.store import moves as moves_store
-from bot.store.models import Runner
+from bot.services.plan import coaching_of
+from bot.services.progress import (
+    entries_of,
+    estimator_for,
+    joined_on,
+    last_week_tally,
+    moves_and_periods,
+    pauses_for,
+    plan_weeks,
+    week_facts_of,
+)
+from bot.store import logs, plans, runners
+from bot.store.models import PausePeriod, PlanPeriod, Runner
 from bot.store.runners import week_of
 
 DEFAULT_PREVIEW_TIME = time(18, 0)
@@ -65,16 +75,17 @@ def next_preview_at(runner: Runner, after: datetime) -> datetime | None:
 class MonthRecap:
     """The month before, in one paragraph of the first preview of a month.
 
-    A month's weeks are those whose Thursday falls in it (ISO 8601's rule for a week's
-    month), so every week belongs to one month and the recap's "done of planned" is the
-    sum of the same weeks the streak judged."""
+    The calendar month, as /progress's "This month": sessions done on its days of the
+    sessions the calendar placed on them, minutes as /progress estimates them
+    (``services.progress.estimator_for``), so the same sessions read the same everywhere
+    (helper T's findings: a December recap counting 2 January, minutes not /progress's)."""
 
     first: date  # the month's first day
     done: int
     planned: int
-    minutes: int  # the planned minutes of the sessions done those weeks
+    minutes: int  # /progress's estimate of the sessions done on the month's days
     levels: tuple[tuple[Focus, int], ...]  # foci that went up, and by how many levels
-    streak: int  # the streak at the end of the month's last week
+    streak: int  # the streak on the month's last day, as /progress counted it then
 
 
 @dataclass(frozen=True)
@@ -100,14 +111,9 @@ def month_before(day: date) -> date:
     return last.replace(day=1)
 
 
-def weeks_of_month(first: date) -> list[date]:
-    """The Mondays of the weeks whose Thursday is in ``first``'s month."""
-    thursday = first + timedelta(days=(3 - first.weekday()) % 7)
-    mondays = []
-    while thursday.month == first.month:
-        mondays.append(thursday - timedelta(days=3))
-        thursday += timedelta(days=7)
-    return mondays
+def month_end(first: date) -> date:
+    """The last day of ``first``'s month."""
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 async def preview_tally(
@@ -131,94 +137,106 @@ async def preview_tally(
 async def month_recap(
     session: AsyncSession, runner: Runner, first: date, catalog: Catalog
 ) -> MonthRecap | None:
-    """The month starting ``first`` (its weeks: ``weeks_of_month``); None when no session
-    was done in it."""
-    mondays = weeks_of_month(first)
-    end = mondays[-1] + timedelta(days=7)  # the month's last week is over: judged as past
-    chat_id = runner.chat_id
-    rows = await logs.logs_between(session, chat_id, date.min, end - timedelta(days=1))
-    moves: Sequence[Any] = ()
-    if runner.last_move_day is not None:
-        moves = (await moves_store.moves_of(session, [chat_id], date.min)).get(chat_id, [])
-    periods = await pauses.periods_of(session, chat_id)
-    logged = {row.local_date: row.status for row in rows}
-    counted = tally(week_facts_of(runner, logged, moves, periods, end - timedelta(days=1)), end)
-    weeks = [week for week in counted.weeks if week.facts.monday in mondays]
-    done = sum(week.facts.done for week in weeks)
+    """The calendar month starting ``first``; None when no session was done on its days
+    (a month of four hours since sign-up, or all of it missed: no paragraph of zeros, the
+    tally line above already says where the runner is)."""
+    last = month_end(first)
+    rows = await logs.logs_between(session, runner.chat_id, date.min, last)
+    done = sum(1 for row in rows if first <= row.local_date and row.status == LogStatus.DONE)
     if not done:
-        # Nothing done (a month of four hours since sign-up, or all of it missed): no
-        # paragraph of zeros; the tally line above already says where the runner is.
         return None
+    moves, periods = await moves_and_periods(session, runner)
+    held = await plans.periods_of(session, runner.chat_id)
+    logged = {row.local_date: row.status for row in rows}
+    facts = week_facts_of(runner, logged, moves, periods, last, held)
+    placed = planned_days(runner, logged, moves, periods, last, held)
     entries = entries_of(rows)
     return recap_from(
         first,
-        weeks,
-        entries,
-        STARTING_LEVEL[week_of(runner).experience],
-        coaching_of(runner),
-        session_minutes(catalog, runner),
+        last,
+        done=done,
+        planned=sum(1 for day in placed if first <= day <= last),
+        streak=tally(facts, last).current,
+        entries=entries,
+        start=STARTING_LEVEL[week_of(runner).experience],
+        coaching=coaching_of(runner),
+        minutes_of=estimator_for(catalog, runner),
     )
 
 
-def session_minutes(catalog: Catalog, runner: Runner) -> Callable[[Focus, int], int]:
-    """A session's minutes at a focus and level with the runner's kit, budget and swaps,
-    each (focus, level) built once: a month costs a handful of builds. The estimate
-    leaves out a lighter week's or the taper's shorter dose (a few minutes over a month)."""
-    week, swaps = week_of(runner), swaps_of(runner) or None
-    built: dict[tuple[Focus, int], int] = {}
-
-    def minutes(focus: Focus, level: int) -> int:
-        if (focus, level) not in built:
-            built[focus, level] = build_session(
-                catalog,
-                focus,
-                level,
-                week.equipment,
-                week.pull_up_bar,
-                budget_minutes=runner.time_budget,
-                swaps=swaps,
-            ).minutes
-        return built[focus, level]
-
-    return minutes
+def planned_days(
+    runner: Runner,
+    logged: Mapping[date, str],
+    moves: Sequence[Any],
+    periods: Sequence[PausePeriod],
+    today: date,
+    plan_periods: Sequence[PlanPeriod] = (),
+) -> list[date]:
+    """The days the calendar placed a session on, from the runner's first day to
+    ``today``'s week's end, exactly as ``services.progress.week_facts_of`` counts a week's
+    planned sessions (each week by the plan it had, moves, pauses, the sign-up day asking
+    nothing unless done); here by day, so a month's edges cut weeks where they fall."""
+    first = joined_on(runner, logged)
+    if first is None:
+        return []
+    start, this_monday = monday_of(first), monday_of(today)
+    weeks, cleared = changed_weeks(runner)
+    weeks = plan_weeks(runner, plan_periods, weeks, start, this_monday)
+    history = History(
+        logged=dict(logged),
+        moves=tuple(
+            Move(row.from_date, row.to_date, Focus(row.focus))
+            for row in sorted(moves, key=lambda row: row.id or 0)
+        ),
+        pauses=tuple(pauses_for(runner, periods, today)) + cleared,
+        since=first,
+        weeks=weeks,
+        race_day=runner.race_date,
+    )
+    slots = slots_between(week_of(runner), first, this_monday + timedelta(days=6), history, today)
+    return [slot.day for slot in slots if slot.day != first or logged.get(first) == LogStatus.DONE]
 
 
 def recap_from(
     first: date,
-    weeks: Sequence[WeekTally],
+    last: date,
+    *,
+    done: int,
+    planned: int,
+    streak: int,
     entries: Sequence[Entry],
     start: int,
     coaching: Coaching,
-    minutes_of: Callable[[Focus, int], int],
+    minutes_of: MinutesOfLog,
 ) -> MonthRecap:
-    """The recap from plain inputs: the month's ``weeks`` as the streak tallied them, the
-    log's ``entries`` up to the month's end. Levels and minutes as /today built the
-    sessions (``progression.Replay``, the same breaks and reduced days); the minutes are
-    each session's estimate at the level it was done (``coach.progress``)."""
-    begin = weeks[0].facts.monday
-    end = weeks[-1].facts.monday + timedelta(days=7)
+    """The recap from plain inputs: the month ``first`` to ``last``, the log's
+    ``entries`` up to its end. Levels as /today built the sessions (``levels_on``, the same
+    breaks and reduced days); minutes as /progress estimates the whole log
+    (``coach.progress.minutes_estimator``: one replay to the month's end less one to its
+    start; the replay is causal, so the difference is the month's sessions' minutes)."""
     history = sorted(entries, key=lambda entry: entry.day)
-    # reduced_on in O(log n) a day (coach.progress): a year of log replayed stays cheap.
-    reduced = TrainingIndex(history, coaching.race_day, coaching.race_distance).reduced
+    index = TrainingIndex(history, coaching.race_day, coaching.race_distance)
 
     def levels_at(day: date) -> dict[Focus, FocusLevel]:
         """As /today works a level out on ``day``: from the log's last HISTORY_WEEKS."""
         window = [entry for entry in history if day - timedelta(weeks=HISTORY_WEEKS) <= entry.day]
-        return levels_on(start, window, day, coaching.breaks, reduced)
+        return levels_on(start, window, day, coaching.breaks, index.reduced)
 
-    before, after = levels_at(begin), levels_at(end)
+    end = last + timedelta(days=1)
+    before, after = levels_at(first), levels_at(end)
     gained = tuple(
         (focus, after[focus].level - before[focus].level)
         for focus in Focus
         if after[focus].level > before[focus].level
     )
-    replay = Replay(start, history, end, coaching.breaks, reduced)
-    minutes = sum(minutes_of(entry.focus, level) for entry, level in replay if begin <= entry.day)
+    minutes = minutes_of(history, start, end, coaching.breaks, index) - minutes_of(
+        history, start, first, coaching.breaks, index
+    )
     return MonthRecap(
         first=first,
-        done=sum(week.facts.done for week in weeks),
-        planned=sum(week.facts.planned for week in weeks),
+        done=done,
+        planned=planned,
         minutes=minutes,
         levels=gained,
-        streak=weeks[-1].streak,
+        streak=streak,
     )
