@@ -870,7 +870,7 @@ class StubBotAPI:
             self._server = _Server(self, self.listen_backlog)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
+                kwargs={"poll_interval": 0.01},  # stop() waits up to one interval
                 name=f"StubBotAPI:{self.port}",
                 daemon=True,
             )

@@ -144,15 +144,6 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
-#: Enough pooled PostgreSQL connections for a reminder tick's SEND_CONCURRENCY (8)
-#: senders plus its overdue reservation and a few handlers. With SQLAlchemy's default 5 a
-#: tick's 9 concurrent reservations opened 3 new connections every tick and closed them
-#: again (304 connects in 100 ticks, 7 with 12); the PostgreSQL run of
-#: test_a_repeated_time_on_the_fall_back_day_comes_once (432 ticks) took 58 s and 38 s
-#: instead of 107 s and 64 s. bot/store/db.py's make_engine has the same churn in
-#: production (reported in issue 15's helper G report).
-POSTGRES_POOL = {"pool_size": 12}
-
 _EMPTY_POSTGRES: dict[str, str] = {}
 
 
@@ -181,7 +172,7 @@ async def _empty_postgres_tables(engine: AsyncEngine, url: str) -> None:
 async def sessions(db_url: str) -> AsyncIterator[SessionFactory]:
     """Sessions on a migrated, empty database. ``migrate`` still runs (one query at the
     head): a test that downgraded the shared schema and failed leaves no trap behind."""
-    engine = make_engine(db_url, **POSTGRES_POOL if db_url.startswith("postgresql") else {})
+    engine = make_engine(db_url)
     try:
         await migrate(engine)
         if engine.dialect.name == "postgresql":
