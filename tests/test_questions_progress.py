@@ -11,13 +11,16 @@ Europe/Berlin; the clock starts on Thursday 26 Nov 2026 (sign-up day).
 from __future__ import annotations
 
 import re
+import tomllib
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.coach.intents import Intent
+from bot.coach.intents import Intent, Matcher, Vocabulary
+from bot.content import CONTENT_DIR
 from bot.messages.chat import recent_weeks_text, streak_text
 from bot.messages.progress import kept_line, sessions_line, streak_line
 from bot.services.log_book import read_recent_weeks
@@ -267,3 +270,67 @@ async def test_the_streak_is_worded_as_the_progress_caption_words_it(
     assert streak_line(T, progress) == "🔥 Streak: starts again with a full week · best 2 weeks"
     assert "(best" not in reply["text"] and "of the last week" not in reply["text"]
     assert kept_line(T, progress) in reply["text"], reply["text"]
+
+
+# ---- typed /export and "what did I do this week?" -----------------------------------------
+# Their phrases wait in tests/corpus/pending_phrases.toml until bot/content.py's schema reads
+# [export] and [week_so_far]; meanwhile the bot here understands with them added (the same
+# matcher, its vocabulary extended), and once phrases.toml has them it is phrases.toml's.
+
+PENDING = Path(__file__).parent / "corpus" / "pending_phrases.toml"
+
+
+@pytest.fixture
+def pending(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot's matcher with the pending sections, if phrases.toml lacks them."""
+    if CONTENT.phrases.vocabulary.exact[Intent.EXPORT]:
+        return
+    table = tomllib.loads((CONTENT_DIR / "phrases.toml").read_text(encoding="utf-8"))
+    for section, phrases in tomllib.loads(PENDING.read_text(encoding="utf-8")).items():
+        table.setdefault(section, phrases)
+    matcher = Matcher(Vocabulary.from_table(table))
+    monkeypatch.setattr(CONTENT.phrases, "understand", matcher.understand)
+
+
+@pytest.mark.usefixtures("pending")
+@pytest.mark.parametrize(
+    "asked", ["export", "export my data", "download my data", "can I get my data?"]
+)
+async def test_export_typed_sends_the_export_files(bot: BotHarness, asked: str) -> None:
+    await onboard(bot)
+    replies = await bot.say(asked)
+    assert [reply["method"] for reply in replies] == ["sendDocument", "sendDocument"], replies
+    assert len(bot.documents()) == 2
+
+
+@pytest.mark.usefixtures("pending")
+@pytest.mark.parametrize(
+    "asked", ["what did I do this week?", "this week so far", "So far this week?"]
+)
+async def test_what_did_i_do_this_week_shows_this_weeks_logs_and_tally(
+    bot: BotHarness, clock: Any, asked: str
+) -> None:
+    await onboard(bot)
+    await seed(bot)
+    clock.set(at(2026, 12, 9, 12, 0))  # Wednesday: Tuesday 8 Dec done
+    [reply] = await bot.say(asked)
+    text = reply["text"]
+    progress = await progress_now(bot)
+    [tally] = [w for w in progress.weeks if w.facts.monday == date(2026, 12, 7)]
+    assert (tally.facts.done, tally.facts.planned) == (1, 3)
+    head = text.split("\n")[0]
+    week = "📖 <b>This week so far</b> (Monday 7 Dec – Sunday 13 Dec)"
+    assert head == f"{week}: 1 of 3 done", head
+    assert [line.split("</b>")[0] for line in text.splitlines() if line.startswith("<b>")] == [
+        "<b>Tuesday 8 Dec"
+    ]
+    assert "Last week" not in text and "squats felt strong" not in text  # last week's
+
+
+@pytest.mark.usefixtures("pending")
+async def test_this_week_with_nothing_logged_yet_says_so(bot: BotHarness, clock: Any) -> None:
+    await onboard(bot)
+    clock.set(at(2026, 11, 30, 12, 0))  # Monday after sign-up: nothing this week yet
+    [reply] = await bot.say("what did I do this week?")
+    assert reply["text"].endswith("\n" + T("chat.week_so_far_empty")), reply["text"]
+    assert ": 0 of 3 done" in reply["text"], reply["text"]

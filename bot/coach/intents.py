@@ -36,6 +36,8 @@ class Intent(StrEnum):
     FEEDBACK = "feedback"
     PAUSE = "pause"
     RESUME = "resume"
+    EXPORT = "export"
+    WEEK_SO_FAR = "week_so_far"
     LAST_WEEK = "last_week"
     PROGRESS = "progress"
     LEVEL = "level"
@@ -52,6 +54,12 @@ class Intent(StrEnum):
 QUESTIONS = (
     Intent.PAUSE,
     Intent.RESUME,
+    # "export my data", "download my data": /export. Before the questions about the log
+    # ("my log" is last week's log, "export my log" the files).
+    Intent.EXPORT,
+    # Before LAST_WEEK, PROGRESS and WEEK: "what did I do this week?" asks for this week's
+    # log, not last week's ("what did i do"), this week's count nor the week's plan.
+    Intent.WEEK_SO_FAR,
     # Before PROGRESS and WEEK: "how did I do last week?" asks for last week's log, not
     # for this week's count ("how did i do") nor the week's plan.
     Intent.LAST_WEEK,
@@ -65,7 +73,7 @@ QUESTIONS = (
 # Question sections a phrases table may lack: bot.content's schema of phrases.toml names
 # them once it reads them; until then the question matches nothing (and, not understood,
 # the message is answered as any unknown one is).
-LATER_SECTIONS = frozenset({Intent.LAST_WEEK.value})
+LATER_SECTIONS = frozenset({Intent.LAST_WEEK.value, Intent.EXPORT.value, Intent.WEEK_SO_FAR.value})
 # The intents read from a `starts` list: short messages that open with the phrase.
 OPENERS = (Intent.THANKS, Intent.GREETING)
 # Why a session was skipped, as the reason buttons say it (``SkipReason``'s values).

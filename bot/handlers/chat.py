@@ -22,7 +22,7 @@ from bot.coach.intents import Intent, Understood
 from bot.coach.status import LogStatus, SkipReason
 from bot.coach.weights import is_pain, read_unitless, read_weights
 from bot.deps import Deps, get_deps
-from bot.handlers import commands, loads, this_week, undo
+from bot.handlers import commands, export, loads, this_week, undo
 from bot.handlers import skip as skip_handler
 from bot.handlers import today as today_handler
 from bot.handlers import week as week_handler
@@ -134,6 +134,8 @@ async def _answer(
         await _standing(deps, chat, levels_only=True)
     elif intent is Intent.LAST_WEEK:
         await _recent_weeks(deps, chat)
+    elif intent is Intent.WEEK_SO_FAR:
+        await _week_so_far(deps, chat)
     elif intent is Intent.NEXT:
         await next_session(update, context)
     elif intent is Intent.THANKS:
@@ -150,6 +152,7 @@ _COMMANDS = {
     Intent.HELP: commands.help_command,
     Intent.PAUSE: commands.pause,
     Intent.RESUME: commands.resume,
+    Intent.EXPORT: export.export_command,
 }
 
 
@@ -312,6 +315,28 @@ async def _recent_weeks(deps: Deps, chat: Chat) -> None:
         tally = next((week for week in progress.weeks if week.facts.monday == recent.monday), None)
     streak = progress.streak if progress is not None else None
     await chat.send_message(chat_messages.recent_weeks_text(t, recent, tally, streak))
+
+
+async def _week_so_far(deps: Deps, chat: Chat) -> None:
+    """ "What did I do this week?", "this week so far": this week's logs as /history shows
+    them and its tally (done of planned, from ``services.progress`` as /progress counts)."""
+    t = deps.content.texts
+    now = deps.clock.now()
+    async with transaction(deps.sessions) as session:
+        recent = await read_recent_weeks(session, chat.id, now)
+        progress = (
+            await read_progress(session, chat.id, now, catalog=deps.content.catalog)
+            if recent is not None
+            else None
+        )
+    if recent is None:
+        await chat.send_message(t("today.not_set_up"))
+        return
+    this_monday = recent.monday + timedelta(weeks=1)
+    tally = None
+    if progress is not None:
+        tally = next((week for week in progress.weeks if week.facts.monday == this_monday), None)
+    await chat.send_message(chat_messages.week_so_far_text(t, recent, tally))
 
 
 async def _hello(deps: Deps, chat: Chat) -> None:

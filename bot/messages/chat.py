@@ -32,6 +32,8 @@ SUGGESTIONS = {
     Intent.RESUME: "chat.unknown_resume",
     Intent.PROGRESS: "chat.unknown_progress",
     Intent.LAST_WEEK: "chat.unknown_last_week",
+    Intent.WEEK_SO_FAR: "chat.unknown_week_so_far",
+    Intent.EXPORT: "chat.unknown_export",
     Intent.LEVEL: "chat.unknown_level",
     Intent.NEXT: "chat.unknown_next",
     Intent.TODAY: "chat.unknown_today",
@@ -177,6 +179,25 @@ def recent_weeks_text(
     if streak is not None:
         text += "\n\n" + streak_text(t, streak)
     return text
+
+
+def week_so_far_text(t: Texts, recent: RecentWeeks, tally: WeekTally | None) -> str:
+    """ "What did I do this week?", "this week so far": this week's logs (/history's
+    lines, oldest first) and its tally, done of planned as /progress counts it."""
+    today = recent.today
+    first = recent.monday + timedelta(weeks=1)
+    if tally is not None:
+        counted = t("chat.week_so_far_tally", done=tally.facts.done, planned=tally.facts.planned)
+    else:
+        done = sum(1 for line in recent.this_week if line.status == LogStatus.DONE)
+        counted = t("chat.tally_done", done=done)
+    return t(
+        "chat.week_so_far",
+        first=day_text(t, first, today),
+        last=day_text(t, first + timedelta(days=6), today),
+        tally=counted,
+        lines=entries(t, recent.this_week, today) or t("chat.week_so_far_empty"),
+    )
 
 
 def what_now(t: Texts, glance: Glance) -> str:
