@@ -24,7 +24,7 @@ from bot.services.previews import (
 )
 from bot.services.progress import read_progress
 from bot.store.db import transaction
-from bot.store.models import SessionLog
+from bot.store.models import Runner, SessionLog
 from testkit.harness import CHAT, BotHarness, onboard, shared_content
 
 T = shared_content().texts
@@ -96,6 +96,8 @@ def test_the_tally_line_is_forgiving(
     mark: WeekMark, done: int, planned: int, streak: int, expected: str
 ) -> None:
     assert tally_lines(T, tallied(mark, done, planned, streak)) == [expected]
+    on_its_sunday = dataclasses.replace(tallied(mark, done, planned, streak), this_week=True)
+    assert tally_lines(T, on_its_sunday) == ["This week" + expected.removeprefix("Last week")]
 
 
 def test_no_tally_in_the_first_week() -> None:
@@ -165,7 +167,7 @@ async def test_the_runners_first_week_has_no_tally(bot: BotHarness) -> None:
     await onboard(bot)
     await bot.say("done")
     text = await preview_on(bot, berlin(2026, 11, 29, 18, 0))
-    assert text.splitlines()[0].startswith("📅") and "Last week" not in text
+    assert text.splitlines()[0].startswith("📅") and "week:" not in text
 
 
 async def test_a_full_week_and_the_streak_open_the_preview(bot: BotHarness) -> None:
@@ -176,7 +178,7 @@ async def test_a_full_week_and_the_streak_open_the_preview(bot: BotHarness) -> N
     bot.clock.set(berlin(2026, 11, 28, 9, 0))
     await bot.say("done")  # Saturday's upper body: the week is full
     text = await preview_on(bot, berlin(2026, 11, 29, 18, 0))
-    assert text.splitlines()[0] == "Last week: 3 of 3 ✅ · streak 4 weeks"
+    assert text.splitlines()[0] == "This week: 3 of 3 ✅ · streak 4 weeks"
     assert text.splitlines()[2].startswith("📅") and "in short" not in text
 
 
@@ -187,7 +189,7 @@ async def test_one_short_is_almost_and_the_streak_holds(bot: BotHarness) -> None
     await seed(bot, [day for monday in mondays for day in week_of_sessions(monday)])
     await seed(bot, week_of_sessions(date(2026, 11, 23))[:2])  # Saturday not done
     text = await preview_on(bot, berlin(2026, 11, 29, 18, 0))
-    assert text.splitlines()[0] == "Last week: 2 of 3 — almost · streak 2 weeks, still on"
+    assert text.splitlines()[0] == "This week: 2 of 3 — almost · streak 2 weeks, still on"
 
 
 async def test_the_first_preview_of_december_recaps_november(bot: BotHarness) -> None:
@@ -204,7 +206,7 @@ async def test_the_first_preview_of_december_recaps_november(bot: BotHarness) ->
     assert "in short" not in first
     december = await preview_on(bot, berlin(2026, 12, 6, 18, 0))
     lines = december.splitlines()
-    assert lines[0].startswith("Last week: 0 of 3")
+    assert lines[0].startswith("This week: 0 of 3")
     recap = lines[1]
     assert recap.startswith("📆 <b>November in short:</b> 11 of 12 sessions done, about ")
     assert "Up a level: Legs +2, Upper body +1." in recap
@@ -257,3 +259,23 @@ async def test_the_recap_minutes_are_progress_minutes(bot: BotHarness) -> None:
     assert progress is not None and progress.done_total == 2
     await preview_on(bot, berlin(2026, 12, 6, 18, 0))
     assert f"about {progress.minutes_total} minutes" in preview_recap(bot)
+
+
+async def test_the_week_ending_on_the_previews_day_is_this_week(bot: BotHarness) -> None:
+    """Helper T's finding: the Sunday preview said "Last week: 3 of 3" of the week ending
+    that day while "what did I do last week?" a minute later meant the week before. On its
+    Sunday the week is "this week"; a Monday preview tallies the week before as "last"."""
+    await onboard(bot)
+    await seed(bot, week_of_sessions(date(2026, 11, 16)))
+    await seed(bot, week_of_sessions(date(2026, 11, 23)))
+    sunday = await preview_on(bot, berlin(2026, 11, 29, 18, 0))
+    assert sunday.splitlines()[0].startswith("This week: 3 of 3 ✅"), sunday
+    answer = await bot.say("what did I do last week?")
+    assert "(Monday 16 Nov – Sunday 22 Nov)" in answer[0]["text"]
+    async with transaction(bot.sessions) as session:
+        runner = await session.get(Runner, CHAT)
+        assert runner is not None
+        runner.preview_day = 0  # Monday, from this Monday on
+        runner.next_preview_utc = berlin(2026, 11, 30, 18, 0)
+    monday = await preview_on(bot, berlin(2026, 11, 30, 18, 0))
+    assert monday.splitlines()[0].startswith("Last week: 3 of 3 ✅"), monday

@@ -161,13 +161,15 @@ def weeks_text(t: Texts, count: int) -> str:
 
 
 def tally_lines(t: Texts, tally: PreviewTally) -> list[str]:
-    """Last week's tally ("Last week: 3 of 3 ✅ · streak 5 weeks"), forgiving for a week
-    the runner was one short, paused or eased; then the month's recap, when due."""
+    """The tally of the week just over ("This week: 3 of 3 ✅ · streak 5 weeks" on its
+    Sunday, "Last week: …" on a later day), forgiving for a week the runner was one short,
+    paused or eased; then the month's recap, when due."""
     lines: list[str] = []
     last, streak = tally.last_week, tally.streak
     if last is not None and streak is not None:
         facts = last.facts
-        line = t(TALLY_TEXTS[last.mark], done=facts.done, planned=facts.planned)
+        week = t("preview_tally.this_week" if tally.this_week else "preview_tally.last_week")
+        line = t(TALLY_TEXTS[last.mark], week=week, done=facts.done, planned=facts.planned)
         if last.mark is WeekMark.SHORT:
             if streak.of:
                 line += t("preview_tally.kept", kept=streak.kept, of=streak.of)

@@ -90,12 +90,17 @@ class MonthRecap:
 
 @dataclass(frozen=True)
 class PreviewTally:
-    """What the weekly preview opens with: last week's tally (None in the runner's first
-    week: there is nothing fair to count yet), the streak, and once a month the recap."""
+    """What the weekly preview opens with: the tally of the week just over (None in the
+    runner's first week: there is nothing fair to count yet), the streak, and once a month
+    the recap. ``this_week``: that week ends on the preview's day (a Sunday preview, the
+    default), so the preview calls it "this week", as typed "what did I do last week?"
+    then means the week before (helper T's finding: two weeks called "last week" in two
+    consecutive messages)."""
 
     last_week: WeekTally | None
     streak: Streak | None
     recap: MonthRecap | None = None
+    this_week: bool = False
 
 
 def recap_due(day: date) -> bool:
@@ -131,7 +136,7 @@ async def preview_tally(
     )
     if first_week:
         return PreviewTally(None, None, recap)
-    return PreviewTally(last, streak, recap)
+    return PreviewTally(last, streak, recap, this_week=last.facts.monday == monday_of(day))
 
 
 async def month_recap(
