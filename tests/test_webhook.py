@@ -22,12 +22,15 @@ import pytest
 from telegram import Bot
 from telegram.error import Conflict
 
+from bot import cli
+from bot import main as bot_main
 from bot.app import ALLOWED_UPDATES
 from bot.settings import Settings
 from bot.webhook import PTB_WEBHOOK_LOGGER, RefusedRequestLog, problem, url_path
 from testkit.stub_bot_api import WEBHOOK_ACTIVE, StubBotAPI
 from tests.test_deploy_config import run_bot
 from tests.test_process_e2e import (
+    SETTINGS_VARS,
     START_TIMEOUT,
     TOKEN,
     TOKEN_SECRET,
@@ -184,22 +187,22 @@ def test_a_webhook_bot_registers_onboards_refuses_strangers_and_keeps_its_webhoo
 OFFICIAL = "https://api.telegram.org/bot"
 
 
-@pytest.mark.parametrize(
-    ("settings", "starts"),
-    [
-        ({"TELEGRAM_WEBHOOK_URL": "http://coach.example.com/hook"}, "TELEGRAM_WEBHOOK_URL"),
-        ({"TELEGRAM_WEBHOOK_URL": "https://coach.example.com:8080/hook"}, "TELEGRAM_WEBHOOK_URL"),
-        ({"TELEGRAM_WEBHOOK_URL": "coach.example.com/hook"}, "TELEGRAM_WEBHOOK_URL"),
-        ({"TELEGRAM_WEBHOOK_URL": "https://coach.example.com:port/hook"}, "TELEGRAM_WEBHOOK_URL"),
-        ({"WEBHOOK_SECRET": ""}, "WEBHOOK_SECRET"),
-        ({"WEBHOOK_SECRET": "sp ace$and!more"}, "WEBHOOK_SECRET"),
-        ({"WEBHOOK_SECRET": "x" * 257}, "WEBHOOK_SECRET"),
-    ],
-    ids=["http", "port", "no-scheme", "bad-port", "no-secret", "bad-secret", "long-secret"],
-)
-def test_a_webhook_setting_problem_is_one_line_and_exit_code_2(
-    stub: StubBotAPI, tmp_path: Path, settings: dict[str, str], starts: str
-) -> None:
+# Each problem as ``python -m bot`` meets it: one real process for the first, in process
+# for the rest (the same ``bot.cli.main``: the settings are read and judged before logging,
+# the database or Telegram, so nothing of a process is left to test; a process costs 4-5 s).
+WEBHOOK_PROBLEMS = [
+    ({"TELEGRAM_WEBHOOK_URL": "http://coach.example.com/hook"}, "TELEGRAM_WEBHOOK_URL"),
+    ({"TELEGRAM_WEBHOOK_URL": "https://coach.example.com:8080/hook"}, "TELEGRAM_WEBHOOK_URL"),
+    ({"TELEGRAM_WEBHOOK_URL": "coach.example.com/hook"}, "TELEGRAM_WEBHOOK_URL"),
+    ({"TELEGRAM_WEBHOOK_URL": "https://coach.example.com:port/hook"}, "TELEGRAM_WEBHOOK_URL"),
+    ({"WEBHOOK_SECRET": ""}, "WEBHOOK_SECRET"),
+    ({"WEBHOOK_SECRET": "sp ace$and!more"}, "WEBHOOK_SECRET"),
+    ({"WEBHOOK_SECRET": "x" * 257}, "WEBHOOK_SECRET"),
+]
+PROBLEM_IDS = ["http", "port", "no-scheme", "bad-port", "no-secret", "bad-secret", "long-secret"]
+
+
+def _problem_env(stub: StubBotAPI, tmp_path: Path, settings: dict[str, str]) -> dict[str, str]:
     env = bot_env(stub, sqlite_url(tmp_path / "coach.db"), LOG_LEVEL="DEBUG")
     env.update(
         TELEGRAM_BASE_URL=OFFICIAL,
@@ -207,18 +210,66 @@ def test_a_webhook_setting_problem_is_one_line_and_exit_code_2(
         WEBHOOK_SECRET=SECRET,
     )
     env.update(settings)
-    result = run_bot(env, tmp_path)
-    output = result.stdout + result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
+    return env
+
+
+def _one_line_exit_2(
+    stub: StubBotAPI,
+    tmp_path: Path,
+    env: dict[str, str],
+    starts: str,
+    code: int | None,
+    stdout: str,
+    stderr: str,
+) -> None:
+    output = stdout + stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
     assert lines[0].startswith(starts + ":"), lines[0]
-    assert result.returncode == 2, result.stderr
+    assert code == 2, stderr
     assert "Traceback" not in output
     secret = env["WEBHOOK_SECRET"]
     assert not secret or secret not in output, "a secret, even a malformed one, is never echoed"
     assert TOKEN_SECRET not in output
     assert stub.calls == [], "a bad setting must stop the bot before it talks to Telegram"
     assert not (tmp_path / "coach.db").exists(), "nor touches the database"
+
+
+def test_a_webhook_setting_problem_is_one_line_and_exit_code_2(
+    stub: StubBotAPI, tmp_path: Path
+) -> None:
+    settings, starts = WEBHOOK_PROBLEMS[0]
+    env = _problem_env(stub, tmp_path, settings)
+    result = run_bot(env, tmp_path)
+    _one_line_exit_2(stub, tmp_path, env, starts, result.returncode, result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize(("settings", "starts"), WEBHOOK_PROBLEMS[1:], ids=PROBLEM_IDS[1:])
+def test_every_webhook_setting_problem_is_one_line_and_exit_code_2(
+    stub: StubBotAPI,
+    tmp_path: Path,
+    settings: dict[str, str],
+    starts: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    env = _problem_env(stub, tmp_path, settings)
+    for name in SETTINGS_VARS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        if name.upper() in SETTINGS_VARS:
+            monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # no .env of the repository's
+
+    def past_the_settings(*_: object) -> None:
+        raise AssertionError("a bad webhook setting got past the settings check")
+
+    monkeypatch.setattr(bot_main, "setup_logging", past_the_settings)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main([])
+    captured = capsys.readouterr()
+    code = stopped.value.code if isinstance(stopped.value.code, int) else None
+    _one_line_exit_2(stub, tmp_path, env, starts, code, captured.out, captured.err)
 
 
 def settings_with(**values: object) -> Settings:
