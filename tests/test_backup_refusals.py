@@ -263,6 +263,7 @@ def test_restore_into_a_new_place_and_an_older_backup_is_migrated_by_the_bot(
         connection.execute("ALTER TABLE session_logs DROP COLUMN loads")
         connection.execute("DROP TABLE pause_periods")  # 0008's tables
         connection.execute("DROP TABLE milestones")
+        connection.execute("DROP TABLE plan_periods")
         connection.execute("UPDATE alembic_version SET version_num = '0006'")
     target = tmp_path / "new" / "coach.db"
     code, out, err = run(capsys, monkeypatch, url_of(target), "restore", str(backup))
