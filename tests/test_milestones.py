@@ -21,8 +21,8 @@ from bot.coach.milestones import (
     Milestone,
     Stored,
     decide,
-    from_key,
     earlier_levels,
+    from_key,
     level_of_done,
     level_up,
     most_notable,
@@ -348,7 +348,12 @@ def test_a_level_up_compares_the_levels_shown() -> None:
     up = level_up(Focus.LEGS, 6, [*before, (tue, 6), (thu, 6)], shown_on)
     assert up == LevelUp(Focus.LEGS, 6, 5)
     assert reached(done_total=14, level=up) == [Milestone(Kind.LEVEL, 6, Focus.LEGS)]
-    assert asked == [tue, thu]  # only where the held level could reach the one compared
+    assert asked == [thu, tue]  # only where the held level could reach the one compared
+    asked.clear()
+    top = [(date(2026, 6, 2) + timedelta(weeks=week), 12) for week in range(20)]
+    shown[top[-1][0]] = 12
+    assert level_up(Focus.LEGS, 12, top, shown_on).best_before == 12
+    assert asked == [top[-1][0]]  # at the top level: the newest session settles it
     assert level_up(Focus.LEGS, 3, [], shown_on) == LevelUp(Focus.LEGS, 3, None)
 
 
@@ -377,10 +382,9 @@ async def test_a_lighter_week_session_is_no_level_up(bot: BotHarness) -> None:
     await onboard(bot)
     days = [date(2026, 11, 28), *(date(2026, 12, d) for d in (1, 3, 5, 8, 12))]
     focus = {1: Focus.LEGS, 3: Focus.LEGS, 5: Focus.UPPER}
+    right: str | None = "right"
     await seed_done(
-        bot,
-        [(THURSDAY, Focus.LEGS, "right")]
-        + [(day, focus[day.weekday()], "right") for day in days],
+        bot, [(THURSDAY, Focus.LEGS, right)] + [(day, focus[day.weekday()], right) for day in days]
     )
     for day in (LIGHTER_TUESDAY, LIGHTER_TUESDAY + timedelta(days=7)):
         bot.clock.set(datetime(day.year, day.month, day.day, 19, tzinfo=BERLIN))

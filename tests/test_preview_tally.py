@@ -34,8 +34,8 @@ HEADER = "Your week ahead"
 THURSDAY = date(2026, 11, 26)  # the harness clock's day; the default week: Tue, Thu, Sat
 
 
-def berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
+def berlin(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 # ------------------------------------------------------------------------- pure pieces

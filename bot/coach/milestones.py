@@ -184,13 +184,17 @@ def level_up(
     its focus was *shown* at before: ``earlier`` (``earlier_levels``) bounds each earlier
     session's shown level from above, and ``shown_on`` gives the shown level of a day
     (``services.log_book.shown_level``), asked only where the bound could reach ``level``
-    (a lighter week's sessions at the held level, mostly): a level-up is cheered on the
-    first session really built at the new level, never on one held at the old one
-    (helper T's finding: "New best: Legs level 6" on a lighter-week session shown at 5)."""
+    (a lighter week's sessions at the held level, mostly; once one showed ``level`` or
+    more, ``best_before`` is at least ``level`` and no more are asked): a level-up is
+    cheered on the first session really built at the new level, never on one held at the
+    old one (helper T's finding: "New best: Legs level 6" on a lighter-week session shown
+    at 5)."""
     best: int | None = None
-    for day, held in earlier:
+    # Newest first: the first one shown at ``level`` or above settles it (no level-up),
+    # so a runner at the top level costs one ``shown_on``, not one per session.
+    for day, held in reversed(earlier):
         was = held
-        if held >= level:
+        if held >= level and (best is None or best < level):
             shown = shown_on(day)
             was = held if shown is None else shown
         best = was if best is None else max(best, was)
