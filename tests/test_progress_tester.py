@@ -86,10 +86,6 @@ async def test_a_lighter_week_session_is_not_celebrated_as_a_new_level(bot: BotH
     assert "<b>Tuesday 15 Dec</b> · 🦵 Legs · level " + level in history["text"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tester: the monthly recap's minutes disagree with /progress and the export",
-)
 async def test_the_monthly_recap_minutes_match_progress(bot: BotHarness) -> None:
     """Steps: onboard on Thursday 26 Nov; "done" on Thursday 26 and Saturday 28 Nov
     (sessions of about 17 and 16 minutes, as their messages say); /progress on Monday 30
@@ -180,10 +176,6 @@ async def test_a_paused_week_is_marked_paused_in_the_chart(bot: BotHarness) -> N
     assert bar.mark == "paused", bar
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tester: the December recap counts a session done on 2 January",
-)
 async def test_the_december_recap_counts_decembers_sessions(bot: BotHarness) -> None:
     """Steps: onboard; "done" on every session from 26 Nov to Thursday 31 Dec; /progress
     on 31 Dec evening; "done" on Saturday 2 Jan; the preview of Sunday 3 Jan 18:00.
@@ -216,10 +208,6 @@ async def test_the_december_recap_counts_decembers_sessions(bot: BotHarness) -> 
     assert f"{len(december)} of" in recap, (caption, recap)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tester: 'how many sessions have I done?' gets no total",
-)
 async def test_how_many_sessions_gets_the_total(bot: BotHarness) -> None:
     """Steps: onboard; "done" on six sessions (26 Nov to 8 Dec); Wednesday 9 Dec type
     "how many sessions have I done?" (also "how many sessions in total").
@@ -236,7 +224,6 @@ async def test_how_many_sessions_gets_the_total(bot: BotHarness) -> None:
         assert re.search(r"\b6 sessions\b", answer), (asked, answer)
 
 
-@pytest.mark.xfail(strict=True, reason="tester: 'what lvl am i' is not understood")
 async def test_what_lvl_am_i_is_understood(bot: BotHarness) -> None:
     """Steps: onboard; type "what lvl am i". Seen: "I didn't catch that. /help lists what
     I understand." while "lvl?", "my level" and "what level am i" get the levels.
@@ -274,10 +261,6 @@ async def test_the_preview_and_the_typed_last_week_mean_the_same_week(bot: BotHa
     assert "(Monday 30 Nov – Sunday 6 Dec): 3 of 3" in answer, answer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tester: more sessions a week in /settings rejudges past weeks, streak and best lost",
-)
 async def test_more_sessions_a_week_in_settings_keeps_the_streak_earned(bot: BotHarness) -> None:
     """Steps: onboard with 2 sessions a week (Legs Tue and Fri; sign-up week: Fri 27 Nov);
     "done" on every session (27 Nov, 1, 4, 8 and 11 Dec: three full weeks); on Saturday
@@ -347,10 +330,6 @@ async def test_a_settings_change_does_not_rewrite_the_log(bot: BotHarness) -> No
     assert csv_rows(bot) == sheet_before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tester: a Saturday-evening sign-up week is judged 0 of 1 against the runner",
-)
 async def test_a_late_sign_up_day_is_not_held_against_the_runner(
     bot: BotHarness, clock: Any
 ) -> None:
