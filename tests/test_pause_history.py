@@ -137,4 +137,4 @@ async def test_an_old_paused_week_is_still_paused_after_a_later_pause(
     old = marks[monday]
     assert (old.facts.planned, old.facts.done, old.facts.paused) == (2, 1, True)
     assert old.mark is WeekMark.PAUSED
-    assert marks[date(2027, 1, 4)].mark is WeekMark.REST  # all of it paused: nothing planned
+    assert marks[date(2027, 1, 4)].mark is WeekMark.PAUSED  # all of it paused: shown as paused

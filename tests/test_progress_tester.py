@@ -142,10 +142,6 @@ async def test_progress_names_the_level_done_not_the_next_one(bot: BotHarness) -
     assert now <= max(done_levels), (legs, done_levels)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tester: a week paused from end to end is drawn as 'nothing planned', not paused",
-)
 async def test_a_paused_week_is_marked_paused_in_the_chart(bot: BotHarness) -> None:
     """Steps: onboard; "done" on every session up to Sat 19 Dec; Sunday 20 Dec evening
     "pause" → "A week" → "Holiday" ("Paused until Sunday 27 Dec"); "done" on 29 and 31 Dec

@@ -116,7 +116,8 @@ def mark_of(facts: WeekFacts, today: date) -> WeekMark:
     """The week's mark on its own (rules 1-7 of the module docstring); ``tally`` turns a
     second ALMOST in a row into SHORT."""
     if facts.planned <= 0 and facts.done <= 0:
-        return WeekMark.REST
+        # A pause that took the whole week is shown as one, not as "nothing planned".
+        return WeekMark.PAUSED if facts.paused else WeekMark.REST
     if facts.done >= facts.planned:
         return WeekMark.FULL
     if facts.monday + timedelta(days=7) > today:

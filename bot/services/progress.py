@@ -226,7 +226,8 @@ def week_facts_of(
                 done,
                 skipped=counts[monday, LogStatus.SKIPPED],
                 moved=counts[monday, LogStatus.MOVED],
-                paused=short and _paused(paused, monday),
+                # A week paused end to end has nothing planned left: still paused.
+                paused=(short or not days) and _paused(paused, monday),
                 # Only a week short of its sessions needs to know (a full one is full).
                 eased=short and _eased(runner, done_days, days),
                 joined=monday == start,
