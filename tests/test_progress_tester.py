@@ -113,10 +113,6 @@ async def test_the_monthly_recap_minutes_match_progress(bot: BotHarness) -> None
     assert f"about {minutes} minutes" in recap, (caption, recap)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tester: /progress names a level the runner has not done yet",
-)
 async def test_progress_names_the_level_done_not_the_next_one(bot: BotHarness) -> None:
     """Steps: onboard; "done" + "Just right" on Thu 26 Nov, Sat 28 Nov, Tue 1 Dec; /progress
     and /history on Wednesday 2 Dec; "done" on Thursday 3 Dec.

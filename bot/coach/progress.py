@@ -33,7 +33,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -97,6 +97,8 @@ class Progress:
     lifts: tuple[LiftSeries, ...]  # main lifts with logged weights, most logged first, <= 3
     first_day: date | None  # first session done, ever
     weight_unit: str  # "kg" | "lb" (for the caption; kg stored)
+    # The level of each focus's latest session done (level_now: the next session's).
+    level_done: Mapping[Focus, int] = field(default_factory=dict)
 
 
 class TrainingIndex:
@@ -318,9 +320,15 @@ def progress_from(
     level_now = dict(at_end[-1])
 
     level_start: dict[Focus, tuple[int, date]] = {}
+    latest: dict[Focus, date] = {}
     for entry in done:
         if entry.focus not in level_start:
             level_start[entry.focus] = (levels_at(entry.day)[entry.focus], entry.day)
+        latest[entry.focus] = entry.day
+    # The level of each focus's latest session done, as /today built it that day: what the
+    # runner has done, where ``level_now`` may be a level earned but not done yet (a tester
+    # saw "level 4 → 5" beside a /history whose sessions were all level 4).
+    level_done = {focus: levels_at(day)[focus] for focus, day in latest.items()}
 
     index = TrainingIndex(log, race_day, race_distance)
     minutes_total = minutes_of(log, start_level, today + _DAY, breaks, index)
@@ -333,6 +341,7 @@ def progress_from(
         levels=levels,
         level_now=level_now,
         level_start=level_start,
+        level_done=level_done,
         done_total=len(done),
         done_this_month=sum(
             1 for entry in done if (entry.day.year, entry.day.month) == (today.year, today.month)

@@ -164,21 +164,23 @@ def level_lines(t: Texts, progress: Progress) -> list[str]:
             continue
         level, day = started
         when = date_text(t, day, progress.today)
-        if level == now:
-            lines.append(
-                t("progress_report.level_same", icon=icon, focus=label, now=now, date=when)
-            )
+        # The level done (the latest session's); a level earned but not done yet is named
+        # as the next session's, so the caption never claims what /history does not show.
+        done = progress.level_done.get(focus, now)
+        if level == done:
+            line = t("progress_report.level_same", icon=icon, focus=label, now=done, date=when)
         else:
-            lines.append(
-                t(
-                    "progress_report.level_up",
-                    icon=icon,
-                    focus=label,
-                    start=level,
-                    now=now,
-                    date=when,
-                )
+            line = t(
+                "progress_report.level_up",
+                icon=icon,
+                focus=label,
+                start=level,
+                now=done,
+                date=when,
             )
+        if now > done:
+            line += t("progress_report.level_next", level=now)
+        lines.append(line)
     return lines
 
 
@@ -246,7 +248,7 @@ def coaching(progress: Progress) -> Coaching:
         (now - started[0], focus, started[1])
         for focus in progress.foci
         if (started := progress.level_start.get(focus)) is not None
-        and (now := progress.level_now.get(focus)) is not None
+        and (now := progress.level_done.get(focus, progress.level_now.get(focus))) is not None
     ]
     best_gain = max(gains, key=lambda gain: gain[0], default=None)
     if best_gain is not None and best_gain[0] > 0:
