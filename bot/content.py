@@ -298,6 +298,8 @@ class PhrasesFile(_Strict):
     progress: _Asked
     level: _Asked
     last_week: _Asked
+    export: _Asked
+    week_so_far: _Asked
     week: _Asked
     next: _Asked
     today: _Asked

@@ -4,14 +4,13 @@ on the corpora in tests/corpus/ and on properties no phrasing may break."""
 from __future__ import annotations
 
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.coach.intents import LATER_SECTIONS, QUESTIONS, Intent, Matcher, Vocabulary
+from bot.coach.intents import Intent, Matcher
 from bot.coach.parsing import clean_text
 from bot.content import CONTENT_DIR, ContentError, load_content
 
@@ -34,36 +33,13 @@ def split_note(line: str) -> tuple[str, str | None, bool]:
     return line, None, False
 
 
-# A question whose section of phrases.toml bot.content does not read yet matches nothing
-# (``intents.LATER_SECTIONS``): its corpus is held to it once it does.
-WAITING = [
-    intent.value
-    for intent in QUESTIONS
-    if intent.value in LATER_SECTIONS
-    and not (MATCHER.vocabulary.exact[intent] or MATCHER.vocabulary.contains[intent])
-]
-POSITIVE = [
-    intent.value
-    for intent in Intent
-    if intent not in (Intent.FEEDBACK, Intent.UNKNOWN) and intent.value not in WAITING
-]
+POSITIVE = [intent.value for intent in Intent if intent not in (Intent.FEEDBACK, Intent.UNKNOWN)]
 NEGATIVE = ["done", "skip", "feedback"]
 
 
 @pytest.mark.parametrize("name", [*POSITIVE, "feedback"])
 def test_every_intent_has_a_corpus_of_a_hundred_phrasings(name: str) -> None:
     assert len(corpus(name)) >= MIN_PHRASINGS, name
-
-
-@pytest.mark.parametrize("name", WAITING or ["none"])
-def test_a_question_waiting_for_its_phrases_is_named(name: str) -> None:
-    if name == "none":
-        return
-    assert len(corpus(name)) >= MIN_PHRASINGS, name
-    pytest.skip(
-        f"content/phrases.toml has no [{name}] yet: bot/content.py's PhrasesFile needs "
-        f"'{name}: _Asked' first (tests/corpus/{name}.txt is checked from then on)"
-    )
 
 
 # How runners ask for their streak (issue 15): the "how am I doing?" answer leads with it.
@@ -278,57 +254,6 @@ def test_question_marks_with_other_marks_ask_what_the_marks_ask(text: str) -> No
     assert MATCHER.understand(text).intent is Intent.HELP
 
 
-# ---- sections waiting for bot.content's schema --------------------------------------------
-# tests/corpus/pending_phrases.toml holds [export] and [week_so_far], which phrases.toml
-# can take once bot/content.py's PhrasesFile reads them. Until then they are checked here,
-# added to phrases.toml's own: their corpora mean them, and they steal from no other.
-
-PENDING = Path(__file__).parent / "corpus" / "pending_phrases.toml"
-
-
-def with_pending() -> Matcher:
-    table = tomllib.loads((CONTENT_DIR / "phrases.toml").read_text(encoding="utf-8"))
-    pending = tomllib.loads(PENDING.read_text(encoding="utf-8"))
-    for section, phrases in pending.items():
-        table.setdefault(section, phrases)
-    return Matcher(Vocabulary.from_table(table))
-
-
-PENDING_MATCHER = with_pending()
-PENDING_NAMES = [
-    intent.value
-    for intent in Intent
-    if (intent not in (Intent.FEEDBACK, Intent.UNKNOWN) and intent.value not in WAITING)
-    or intent.value in tomllib.loads(PENDING.read_text(encoding="utf-8"))
-]
-
-
-@pytest.mark.parametrize("name", PENDING_NAMES)
-def test_with_the_pending_sections_each_phrasing_still_means_its_intent(name: str) -> None:
-    wrong = [
-        f"{text!r}: {found}"
-        for line in corpus(name)
-        if (found := PENDING_MATCHER.understand(text := split_note(line)[0])).intent.value != name
-    ]
-    assert not wrong, "\n".join(wrong)
-
-
-def test_with_the_pending_sections_nothing_else_is_taken() -> None:
-    wrong = [
-        f"{line!r}: {found}"
-        for line in corpus("unknown")
-        if (found := PENDING_MATCHER.understand(line)).intent is not Intent.UNKNOWN
-    ]
-    wrong += [
-        f"{line!r}: {found}"
-        for name in NEGATIVE
-        for line in corpus(f"not_{name}")
-        if (found := PENDING_MATCHER.understand(line)).intent.value == name
-    ]
-    owners = {p: o for p, o in PENDING_MATCHER.vocabulary.owners().items() if len(o) > 1}
-    assert not wrong and not owners, ("\n".join(wrong), owners)
-
-
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
@@ -347,5 +272,5 @@ def test_with_the_pending_sections_nothing_else_is_taken() -> None:
         ("delete my data", Intent.UNKNOWN),
     ],
 )
-def test_the_pending_sections_on_the_testers_phrasings(text: str, intent: Intent) -> None:
-    assert PENDING_MATCHER.understand(text).intent is intent, text
+def test_export_and_this_week_on_the_testers_phrasings(text: str, intent: Intent) -> None:
+    assert MATCHER.understand(text).intent is intent, text

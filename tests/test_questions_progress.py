@@ -11,16 +11,13 @@ Europe/Berlin; the clock starts on Thursday 26 Nov 2026 (sign-up day).
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.coach.intents import Intent, Matcher, Vocabulary
-from bot.content import CONTENT_DIR
+from bot.coach.intents import Intent
 from bot.messages.chat import recent_weeks_text, streak_text
 from bot.messages.progress import kept_line, sessions_line, streak_line
 from bot.services.log_book import read_recent_weeks
@@ -273,26 +270,8 @@ async def test_the_streak_is_worded_as_the_progress_caption_words_it(
 
 
 # ---- typed /export and "what did I do this week?" -----------------------------------------
-# Their phrases wait in tests/corpus/pending_phrases.toml until bot/content.py's schema reads
-# [export] and [week_so_far]; meanwhile the bot here understands with them added (the same
-# matcher, its vocabulary extended), and once phrases.toml has them it is phrases.toml's.
-
-PENDING = Path(__file__).parent / "corpus" / "pending_phrases.toml"
 
 
-@pytest.fixture
-def pending(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The bot's matcher with the pending sections, if phrases.toml lacks them."""
-    if CONTENT.phrases.vocabulary.exact[Intent.EXPORT]:
-        return
-    table = tomllib.loads((CONTENT_DIR / "phrases.toml").read_text(encoding="utf-8"))
-    for section, phrases in tomllib.loads(PENDING.read_text(encoding="utf-8")).items():
-        table.setdefault(section, phrases)
-    matcher = Matcher(Vocabulary.from_table(table))
-    monkeypatch.setattr(CONTENT.phrases, "understand", matcher.understand)
-
-
-@pytest.mark.usefixtures("pending")
 @pytest.mark.parametrize(
     "asked", ["export", "export my data", "download my data", "can I get my data?"]
 )
@@ -303,7 +282,6 @@ async def test_export_typed_sends_the_export_files(bot: BotHarness, asked: str) 
     assert len(bot.documents()) == 2
 
 
-@pytest.mark.usefixtures("pending")
 @pytest.mark.parametrize(
     "asked", ["what did I do this week?", "this week so far", "So far this week?"]
 )
@@ -327,7 +305,6 @@ async def test_what_did_i_do_this_week_shows_this_weeks_logs_and_tally(
     assert "Last week" not in text and "squats felt strong" not in text  # last week's
 
 
-@pytest.mark.usefixtures("pending")
 async def test_this_week_with_nothing_logged_yet_says_so(bot: BotHarness, clock: Any) -> None:
     await onboard(bot)
     clock.set(at(2026, 11, 30, 12, 0))  # Monday after sign-up: nothing this week yet

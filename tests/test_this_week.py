@@ -104,7 +104,9 @@ async def test_texts_that_change_nothing_leave_the_week_alone(
     await onboard(bot)
     clock.set(at(2026, 11, 30, 6, 30))
     replies = await bot.say(said)
-    assert "🗓" not in texts(replies)
+    # A week change's reply opens "🗓 This week:" (the progress answer's "🗓 This month"
+    # line is no change of the week).
+    assert "🗓 <b>This week:</b>" not in texts(replies)
     assert (await runner_row(bot)).week_changes is None
 
 

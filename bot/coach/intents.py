@@ -70,10 +70,6 @@ QUESTIONS = (
     Intent.TODAY,
     Intent.HELP,
 )
-# Question sections a phrases table may lack: bot.content's schema of phrases.toml names
-# them once it reads them; until then the question matches nothing (and, not understood,
-# the message is answered as any unknown one is).
-LATER_SECTIONS = frozenset({Intent.LAST_WEEK.value, Intent.EXPORT.value, Intent.WEEK_SO_FAR.value})
 # The intents read from a `starts` list: short messages that open with the phrase.
 OPENERS = (Intent.THANKS, Intent.GREETING)
 # Why a session was skipped, as the reason buttons say it (``SkipReason``'s values).
@@ -136,12 +132,6 @@ class Vocabulary:
         def get(section: str, key: str) -> tuple[str, ...]:
             return tuple(table[section][key])
 
-        def asked(section: str, key: str) -> tuple[str, ...]:
-            # A question's section may be missing (``LATER_SECTIONS``): it matches nothing.
-            if section in LATER_SECTIONS and section not in table:
-                return ()
-            return get(section, key)
-
         return cls(
             lead=get("words", "lead"),
             yesterday=get("words", "yesterday"),
@@ -161,8 +151,8 @@ class Vocabulary:
             undo_contains=get("undo", "contains"),
             move_exact=get("move", "exact"),
             move_contains=get("move", "contains"),
-            exact={i: asked(i.value, "exact") for i in QUESTIONS},
-            contains={i: asked(i.value, "contains") for i in QUESTIONS},
+            exact={i: get(i.value, "exact") for i in QUESTIONS},
+            contains={i: get(i.value, "contains") for i in QUESTIONS},
             starts={i: get(i.value, "starts") for i in OPENERS},
             feedback_lead=get("feedback", "lead"),
             feedback_trail=get("feedback", "trail"),

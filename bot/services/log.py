@@ -32,7 +32,6 @@ from bot.coach.milestones import (
 )
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
-from bot.coach.streaks import tally
 from bot.coach.week import STARTING_LEVEL, Focus, PlannedDay
 from bot.services.calendar import load_calendar, local_today, monday_of
 from bot.services.history import HISTORY_WEEKS, history_from, recent_logged
@@ -44,9 +43,8 @@ from bot.services.plan import (
     session_of_day,
     sessions_view,
 )
-from bot.services.progress import week_facts_of
-from bot.store import drafts, logs, milestones, pauses
-from bot.store import moves as moves_store
+from bot.services.progress import streak_on
+from bot.store import drafts, logs, milestones
 from bot.store.models import Runner
 from bot.store.runners import week_of
 from bot.store.snapshots import LoggedDay
@@ -277,15 +275,8 @@ async def _milestone(
 
 async def _current_streak(session: AsyncSession, runner: Runner, today: date) -> int:
     """The streak today, this transaction's log included, counted as /progress counts it
-    (``services.progress.week_facts_of``, ``coach.streaks.tally``): the log's days and
-    statuses, the runner's moves (only if they have any) and pause periods."""
-    chat_id = runner.chat_id
-    logged = (await logs.logged_dates_of(session, [chat_id], date.min)).get(chat_id, {})
-    moves: Sequence[Any] = ()
-    if runner.last_move_day is not None:
-        moves = (await moves_store.moves_of(session, [chat_id], date.min)).get(chat_id, [])
-    periods = await pauses.periods_of(session, chat_id)
-    return tally(week_facts_of(runner, logged, moves, periods, today), today).current
+    (``services.progress.streak_on``: each week by the plan it had, every pause)."""
+    return (await streak_on(session, runner, today)).current
 
 
 def signed_up(runner: Runner, today: date) -> date:
