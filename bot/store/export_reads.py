@@ -12,15 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, or_
+from sqlalchemy import ColumnElement, Table
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.store import runners
 from bot.store.common import table_of
-from bot.store.models import ConversationState
-from bot.store.runners import conversation_key
 
 #: One table's rows as plain dicts (column name -> value, as the driver gives it).
 Rows = list[dict[str, Any]]
@@ -42,20 +41,11 @@ class RunnerRows:
 
 
 def owned_by(table: Table, chat_id: int) -> ColumnElement[bool]:
-    """The condition selecting ``table``'s rows that belong to the runner of ``chat_id``
-    (the same rule ``runners.delete_runner`` deletes by)."""
-    if "chat_id" in table.c:
-        return table.c.chat_id == chat_id
-    if table is table_of(ConversationState):
-        # PTB's key (chat id, user id) as JSON, "[4242, 4242]".
-        return or_(
-            table.c.key == conversation_key((chat_id,)),
-            table.c.key.like(f"[{chat_id}, %"),
-        )
-    raise LookupError(
-        f"table {table.name!r} has no chat_id column: say in export_reads.owned_by how its "
-        "rows refer to a runner, so /export holds what /delete removes"
-    )
+    """The condition selecting ``table``'s rows that belong to the runner of ``chat_id``:
+    ``runners.runner_rows``, the rule ``runners.delete_runner`` deletes by, so /export holds
+    exactly what /delete removes."""
+    found: ColumnElement[bool] = runners.runner_rows(table, chat_id)
+    return found
 
 
 def _order(table: Table) -> list[Any]:

@@ -173,7 +173,7 @@ async def runners_without_preview_instant(
     return list((await session.exec(statement)).all())
 
 
-def _runner_rows(table: Table, chat_id: int) -> Any:
+def runner_rows(table: Table, chat_id: int) -> Any:
     """The condition selecting ``table``'s rows that belong to the runner of ``chat_id``."""
     if "chat_id" in table.c:
         return table.c.chat_id == chat_id
@@ -185,8 +185,8 @@ def _runner_rows(table: Table, chat_id: int) -> Any:
             table.c.key.like(f"[{chat_id}, %"),
         )
     raise LookupError(
-        f"table {table.name!r} has no chat_id column: say in runners._runner_rows how "
-        "its rows refer to a runner, so /delete removes them"
+        f"table {table.name!r} has no chat_id column: say in runners.runner_rows how "
+        "its rows refer to a runner, so /delete removes them (and /export holds them)"
     )
 
 
@@ -197,7 +197,7 @@ async def delete_runner(session: AsyncSession, chat_id: int) -> int:
     were deleted: 0 when there was nothing (a second "Yes, delete")."""
     deleted = 0
     for table in reversed(SQLModel.metadata.sorted_tables):
-        result = await session.exec(delete(table).where(_runner_rows(table, chat_id)))
+        result = await session.exec(delete(table).where(runner_rows(table, chat_id)))
         deleted += max(result.rowcount, 0)
     return deleted
 
