@@ -3,15 +3,13 @@ unless they chose otherwise in /settings, or never)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.coach.calendar import History, Move, slots_between
 from bot.coach.day import Coaching
 from bot.coach.progress import MinutesOfLog, TrainingIndex
 from bot.coach.progression import Entry, FocusLevel, levels_on
@@ -20,21 +18,18 @@ from bot.coach.status import LogStatus
 from bot.coach.streaks import Streak, WeekTally, monday_of, tally
 from bot.coach.week import STARTING_LEVEL, Focus
 from bot.content import Catalog
-from bot.services.calendar import changed_weeks
 from bot.services.history import HISTORY_WEEKS
 from bot.services.plan import coaching_of
 from bot.services.progress import (
     entries_of,
     estimator_for,
-    joined_on,
     last_week_tally,
     moves_and_periods,
-    pauses_for,
-    plan_weeks,
+    planned_days,
     week_facts_of,
 )
 from bot.store import logs, plans, runners
-from bot.store.models import PausePeriod, PlanPeriod, Runner
+from bot.store.models import Runner
 from bot.store.runners import week_of
 
 DEFAULT_PREVIEW_TIME = time(18, 0)
@@ -167,39 +162,6 @@ async def month_recap(
         coaching=coaching_of(runner),
         minutes_of=estimator_for(catalog, runner),
     )
-
-
-def planned_days(
-    runner: Runner,
-    logged: Mapping[date, str],
-    moves: Sequence[Any],
-    periods: Sequence[PausePeriod],
-    today: date,
-    plan_periods: Sequence[PlanPeriod] = (),
-) -> list[date]:
-    """The days the calendar placed a session on, from the runner's first day to
-    ``today``'s week's end, exactly as ``services.progress.week_facts_of`` counts a week's
-    planned sessions (each week by the plan it had, moves, pauses, the sign-up day asking
-    nothing unless done); here by day, so a month's edges cut weeks where they fall."""
-    first = joined_on(runner, logged)
-    if first is None:
-        return []
-    start, this_monday = monday_of(first), monday_of(today)
-    weeks, cleared = changed_weeks(runner)
-    weeks = plan_weeks(runner, plan_periods, weeks, start, this_monday)
-    history = History(
-        logged=dict(logged),
-        moves=tuple(
-            Move(row.from_date, row.to_date, Focus(row.focus))
-            for row in sorted(moves, key=lambda row: row.id or 0)
-        ),
-        pauses=tuple(pauses_for(runner, periods, today)) + cleared,
-        since=first,
-        weeks=weeks,
-        race_day=runner.race_date,
-    )
-    slots = slots_between(week_of(runner), first, this_monday + timedelta(days=6), history, today)
-    return [slot.day for slot in slots if slot.day != first or logged.get(first) == LogStatus.DONE]
 
 
 def recap_from(

@@ -173,6 +173,39 @@ def plan_weeks(
     return found
 
 
+def planned_days(
+    runner: Runner,
+    logged: Mapping[date, str],
+    moves: Sequence[Any],
+    periods: Sequence[PausePeriod],
+    today: date,
+    plan_periods: Sequence[PlanPeriod] = (),
+) -> list[date]:
+    """The days the calendar placed a session on, from the runner's first day to the end of
+    ``today``'s week: each week by the plan it had, with moves and every pause; the sign-up
+    day asks nothing (the runner may have found the bot that evening), so its session counts
+    only when it was done. ``week_facts_of`` counts them by week, the monthly recap by day."""
+    first = joined_on(runner, logged)
+    if first is None:
+        return []
+    start, this_monday = monday_of(first), monday_of(today)
+    weeks, cleared = changed_weeks(runner)
+    weeks = plan_weeks(runner, plan_periods, weeks, start, this_monday)
+    history = History(
+        logged=dict(logged),
+        moves=tuple(
+            Move(row.from_date, row.to_date, Focus(row.focus))
+            for row in sorted(moves, key=lambda row: row.id or 0)
+        ),
+        pauses=tuple(pauses_for(runner, periods, today)) + cleared,
+        since=first,
+        weeks=weeks,
+        race_day=runner.race_date,
+    )
+    slots = slots_between(week_of(runner), first, this_monday + 6 * _DAY, history, today)
+    return [slot.day for slot in slots if slot.day != first or logged.get(first) == LogStatus.DONE]
+
+
 def week_facts_of(
     runner: Runner,
     logged: Mapping[date, str],
@@ -189,28 +222,10 @@ def week_facts_of(
     if first is None:
         return []
     start, this_monday = monday_of(first), monday_of(today)
-    weeks, cleared = changed_weeks(runner)
-    weeks = plan_weeks(runner, plan_periods, weeks, start, this_monday)
     paused = pauses_for(runner, periods, today)
-    history = History(
-        logged=dict(logged),
-        moves=tuple(
-            Move(row.from_date, row.to_date, Focus(row.focus))
-            for row in sorted(moves, key=lambda row: row.id or 0)
-        ),
-        pauses=tuple(paused) + cleared,
-        since=first,
-        weeks=weeks,
-        race_day=runner.race_date,
-    )
-    slots = slots_between(week_of(runner), first, this_monday + 6 * _DAY, history, today)
     planned: dict[date, list[date]] = {}
-    for slot in slots:
-        # The sign-up day asks nothing (the runner may have found the bot that evening):
-        # its session counts only when it was done.
-        if slot.day == first and logged.get(first) != LogStatus.DONE:
-            continue
-        planned.setdefault(monday_of(slot.day), []).append(slot.day)
+    for day in planned_days(runner, logged, moves, periods, today, plan_periods):
+        planned.setdefault(monday_of(day), []).append(day)
     counts = Counter((monday_of(day), status) for day, status in logged.items())
     done_days = sorted(day for day, status in logged.items() if status == LogStatus.DONE)
     facts = []
