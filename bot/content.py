@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.coach.intents import Matcher, Vocabulary
 from bot.coach.week import Equipment, Focus
 from bot.coach.week_change import WeekWords, normalise
+from bot.languages import (
+    ENGLISH,
+    LanguageInfo,
+    check_messages,
+    language_folders,
+    read_info,
+    telegram_choice,
+    translate_catalog,
+    warn_gaps,
+)
+from bot.texts import Message, Plural, Texts, is_plural_table
+
+__all__ = ["Texts"]
+
+# English's facts, for a Content built without its folder's language.toml (tests).
+ENGLISH_INFO = LanguageInfo(
+    code=ENGLISH, name="English", english_name="English", locale="en_GB", telegram=["en"]
+)
 
 
 def _shipped_content_dir() -> Path:
@@ -40,6 +59,8 @@ def _shipped_content_dir() -> Path:
 
 
 CONTENT_DIR = _shipped_content_dir()
+# English's folder: the reference every other language is checked against.
+ENGLISH_DIR = CONTENT_DIR / "languages" / "en"
 
 Need = Literal["dumbbells", "bar", "gym"]
 # A runner's focus level is 1..12 (issue 13): every level has a template, and a level
@@ -193,28 +214,36 @@ def headline(variant: str) -> tuple[str, str]:
     return variant[:at], detail
 
 
-class Texts:
-    """Every message the runner reads, looked up by a dotted key."""
-
-    def __init__(self, messages: dict[str, str]) -> None:
-        self._messages = messages
-
-    def __call__(self, key: str, /, **values: Any) -> str:
-        template = self._messages[key]
-        return template.format(**values) if values else template
-
-    def has(self, key: str) -> bool:
-        return key in self._messages
-
-    def keys(self) -> set[str]:
-        return set(self._messages)
-
-
 @dataclass(frozen=True)
 class Content:
+    """Everything the runner reads and types, in one language (``language``); every language
+    the coach speaks is one ``speaking()`` away from any of them."""
+
     catalog: Catalog
     texts: Texts
-    phrases: Matcher  # what the bot understands outside onboarding (content/phrases.toml)
+    phrases: Matcher  # what the bot understands outside onboarding (phrases.toml)
+    language: LanguageInfo = dataclasses.field(default_factory=lambda: ENGLISH_INFO)
+    # Every language's Content by code, English first; shared by all of them.
+    languages: Mapping[str, Content] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False
+    )
+    gaps: tuple[str, ...] = ()  # what this language left to English (bot/languages.py)
+    folder: Path | None = None  # content/languages/<code>/
+
+    def speaking(self, code: str | None) -> Content:
+        """The content in ``code``'s language; English for None or one not shipped."""
+        found = self.languages.get(code or ENGLISH)
+        if found is not None:
+            return found
+        return self.languages.get(ENGLISH, self)
+
+    def for_telegram(self, language_code: str | None) -> str | None:
+        """The language Telegram's ``language_code`` chooses, or None (offer the menu)."""
+        return telegram_choice(language_code, (c.language for c in self.languages.values()))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.languages) or (self.language.code,)
 
 
 PhraseList = list[str]
@@ -309,19 +338,42 @@ class PhrasesFile(_Strict):
     feedback: _Feedback
 
 
-def load_phrases(path: Path) -> Matcher:
-    """The vocabulary of ``content/phrases.toml``, checked: every list there and not
+def load_phrases(path: Path, also: Path | None = None) -> Matcher:
+    """The vocabulary of a language's ``phrases.toml``, checked: every list there and not
     empty, lower case, and no whole-message phrase standing for two intents (which one
-    would win is an accident of the matcher's order)."""
+    would win is an accident of the matcher's order).
+
+    ``also``: English's file, whose phrases a runner may type in any language ("done" in
+    a Spanish chat). Merged after the language's own; an English phrase that would stand
+    for another intent than the language's same phrase is left out (the runner's language
+    wins)."""
     try:
         checked = PhrasesFile.model_validate(_read_toml(path))
     except ValidationError as exc:
         raise _explain(path, exc) from None
-    vocabulary = Vocabulary.from_table(checked.model_dump())
+    table = checked.model_dump()
+    if also is not None:
+        own = {
+            (section, key): set(phrases)
+            for section, lists in table.items()
+            for key, phrases in lists.items()
+        }
+        english = PhrasesFile.model_validate(_read_toml(also)).model_dump()
+        for section, lists in english.items():
+            for key, phrases in lists.items():
+                mine = table[section][key]
+                table[section][key] = [*mine, *(p for p in phrases if p not in mine)]
+        for phrase, owners in Vocabulary.from_table(table).owners().items():
+            if len(owners) > 1:
+                for (section, key), phrases in own.items():
+                    if phrase not in phrases and phrase in table[section][key]:
+                        table[section][key].remove(phrase)
+    vocabulary = Vocabulary.from_table(table)
     for phrase, owners in sorted(vocabulary.owners().items()):
         if len(owners) > 1:
             raise ContentError(
-                f"{path.name}: '{phrase}' stands for {' and '.join(sorted(owners))}: keep it in one"
+                f"{path.parent.name}/{path.name}: '{phrase}' stands for "
+                f"{' and '.join(sorted(owners))}: keep it in one"
             )
     return Matcher(vocabulary)
 
@@ -344,19 +396,27 @@ def _explain(path: Path, exc: ValidationError) -> ContentError:
     return ContentError("\n".join(problems))
 
 
-def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str], path: Path) -> None:
+def _flatten(prefix: str, table: dict[str, Any], out: dict[str, Message], path: Path) -> None:
     for key, value in table.items():
         full = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
+        if isinstance(value, dict) and is_plural_table(value):
+            for form in value.values():
+                _check_placeholders(form, full, path)
+            out[full] = Plural(dict(value))
+        elif isinstance(value, dict):
             _flatten(full, value, out, path)
         elif isinstance(value, str):
-            try:
-                list(string.Formatter().parse(value))
-            except ValueError as exc:
-                raise ContentError(f"{path.name}: {full}: bad placeholder: {exc}") from exc
+            _check_placeholders(value, full, path)
             out[full] = value
         else:
             raise ContentError(f"{path.name}: {full}: must be text, got {type(value).__name__}")
+
+
+def _check_placeholders(value: str, key: str, path: Path) -> None:
+    try:
+        list(string.Formatter().parse(value))
+    except ValueError as exc:
+        raise ContentError(f"{path.name}: {key}: bad placeholder: {exc}") from exc
 
 
 def check_rungs(catalog: Catalog) -> None:
@@ -478,10 +538,10 @@ def _check_references(path: Path, catalog: Catalog) -> None:
 
 
 def load_content(directory: Path = CONTENT_DIR) -> Content:
-    """Read and validate all content files; raise ContentError naming what is wrong."""
+    """Read and validate all content files, every language's; raise ContentError naming
+    what is wrong. A language's gaps (English stands in) are logged once, here."""
     exercises_path = directory / "exercises.toml"
     sessions_path = directory / "sessions.toml"
-    messages_path = directory / "messages.toml"
     try:
         exercises = ExercisesFile.model_validate(_read_toml(exercises_path)).exercises
     except ValidationError as exc:
@@ -494,20 +554,76 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     catalog = Catalog(exercises=exercises, templates=sessions.templates, warmups=sessions.warmups)
     check_rungs(catalog)
     _check_references(sessions_path, catalog)
-    messages: dict[str, str] = {}
-    # messages.toml, then one file per feature in messages/ (skip.toml, pause.toml, …).
-    for path in [messages_path, *sorted((directory / "messages").glob("*.toml"))]:
-        found: dict[str, str] = {}
+    folders = language_folders(directory)
+    if not folders or folders[0].name != ENGLISH:
+        raise ContentError(f"{directory / 'languages' / ENGLISH}: the English folder is missing")
+    english_folder = folders[0]
+    english_messages = _read_messages(english_folder)
+    shared: dict[str, Content] = {}
+    english = Content(
+        catalog=catalog,
+        texts=_texts(english_messages, ENGLISH_INFO.locale),
+        phrases=load_phrases(english_folder / "phrases.toml"),
+        language=_info(english_folder),
+        languages=shared,
+        folder=english_folder,
+    )
+    english = dataclasses.replace(english, texts=_texts(english_messages, english.language.locale))
+    # Read (and checked) now, so a broken phrases_week.toml stops the start, not a runner's
+    # "long run on Sunday this week".
+    load_week_words(english_folder)
+    shared[ENGLISH] = english
+    all_gaps: list[str] = []
+    for folder in folders[1:]:
+        info = _info(folder)
+        checked = check_messages(info, _read_messages(folder), english_messages, ContentError)
+        translated, exercise_gaps = translate_catalog(
+            catalog, folder, _read_toml, _explain, ContentError
+        )
+        phrases_path = folder / "phrases.toml"
+        gaps = [*checked.gaps, *exercise_gaps]
+        if phrases_path.exists():
+            phrases = load_phrases(phrases_path, also=english_folder / "phrases.toml")
+        else:
+            phrases = english.phrases
+            gaps.append(f"{info.code}: phrases.toml: missing (English phrases only)")
+        shared[info.code] = Content(
+            catalog=translated,
+            texts=Texts(checked.messages, info.locale),
+            phrases=phrases,
+            language=info,
+            languages=shared,
+            gaps=tuple(gaps),
+            folder=folder,
+        )
+        all_gaps.extend(gaps)
+    warn_gaps(all_gaps)
+    return english
+
+
+def _info(folder: Path) -> LanguageInfo:
+    return read_info(folder, _read_toml, _explain, ContentError)
+
+
+def _texts(messages: Mapping[str, tuple[Message, str]], locale: str) -> Texts:
+    return Texts({key: message for key, (message, _) in messages.items()}, locale)
+
+
+def _read_messages(folder: Path) -> dict[str, tuple[Message, str]]:
+    """A language's messages by key, each with the file it is in (messages.toml, then one
+    file per feature in messages/: skip.toml, pause.toml, …)."""
+    messages: dict[str, tuple[Message, str]] = {}
+    for path in [folder / "messages.toml", *sorted((folder / "messages").glob("*.toml"))]:
+        if not path.exists() and path.name == "messages.toml" and folder.name != ENGLISH:
+            continue
+        found: dict[str, Message] = {}
         _flatten("", _read_toml(path), found, path)
         twice = sorted(found.keys() & messages.keys())
         if twice:
             raise ContentError(f"{path.name}: {twice[0]}: already defined in another file")
-        messages.update(found)
-    phrases = load_phrases(directory / "phrases.toml")
-    # Read (and checked) now, so a broken phrases_week.toml stops the start, not a runner's
-    # "long run on Sunday this week".
-    load_week_words(directory)
-    return Content(catalog=catalog, texts=Texts(messages), phrases=phrases)
+        where = str(path.relative_to(folder))
+        messages.update({key: (message, where) for key, message in found.items()})
+    return messages
 
 
 # ---- this week's runs: the words of content/phrases_week.toml --------------------------
@@ -531,7 +647,7 @@ class WeekPhrasesFile(_Strict):
 
 
 @functools.cache
-def load_week_words(directory: Path = CONTENT_DIR) -> WeekWords:
+def load_week_words(directory: Path = ENGLISH_DIR) -> WeekWords:
     """The words of a this-week change, validated and normalised as the coach matches
     them; read once. A broken file raises ContentError naming it."""
     path = directory / PHRASES_WEEK_FILE

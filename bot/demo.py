@@ -571,7 +571,7 @@ class Demo:
         self.tracker = tracker
         self.deps: Deps = get_deps(app)
         self.t = self.deps.content.texts
-        self.words = load_week_words(self.deps.settings.content_dir)
+        self.words = load_week_words(self.deps.settings.content_dir / "languages" / "en")
         #: Held while the clock moves: the JobQueue's tick stands aside.
         self.moving = asyncio.Lock()
         #: When a ⏰ Later the person tapped falls due.

@@ -27,7 +27,16 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "foundation",
-        ("bot", "bot.clock", "bot.settings", "bot.failpoints", "bot.content", "bot.coach"),
+        (
+            "bot",
+            "bot.clock",
+            "bot.settings",
+            "bot.failpoints",
+            "bot.content",
+            "bot.texts",
+            "bot.languages",
+            "bot.coach",
+        ),
     ),
     ("store", ("bot.store",)),
     ("services", ("bot.services",)),

@@ -192,6 +192,8 @@ def broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)
     path = folder / file
+    if not path.exists():  # a message or phrase file: English's folder
+        path = folder / "languages" / "en" / file
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} must appear once in {file}"
     path.write_text(text.replace(old, new), encoding="utf-8")
@@ -441,10 +443,10 @@ def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:
 def test_feature_message_files_are_merged_and_may_not_redefine_a_key(tmp_path: Path) -> None:
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)
-    (folder / "messages").mkdir(exist_ok=True)
-    (folder / "messages" / "zz_extra.toml").write_text('[zz]\nhello = "Hi {name}"\n')
+    english = folder / "languages" / "en"
+    (english / "messages" / "zz_extra.toml").write_text('[zz]\nhello = "Hi {name}"\n')
     assert load_content(folder).texts("zz.hello", name="Ann") == "Hi Ann"
-    (folder / "messages" / "zz_extra.toml").write_text('[settings]\nsaved = "again"\n')
+    (english / "messages" / "zz_extra.toml").write_text('[settings]\nsaved = "again"\n')
     with pytest.raises(ContentError, match=r"zz_extra\.toml: settings\.saved: already defined"):
         load_content(folder)
 
@@ -452,7 +454,7 @@ def test_feature_message_files_are_merged_and_may_not_redefine_a_key(tmp_path: P
 def test_missing_file_is_named(tmp_path: Path) -> None:
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)
-    (folder / "messages.toml").unlink()
+    (folder / "languages" / "en" / "messages.toml").unlink()
     with pytest.raises(ContentError, match=r"messages\.toml"):
         load_content(folder)
 

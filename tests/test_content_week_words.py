@@ -14,7 +14,7 @@ from bot.content import CONTENT_DIR, ContentError, load_content
 def test_a_broken_week_phrases_file_stops_loading_and_names_it(tmp_path: Path) -> None:
     copy = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, copy)
-    path = copy / "phrases_week.toml"
+    path = copy / "languages" / "en" / "phrases_week.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("this_week = [", "this_wek = [", 1))
     with pytest.raises(ContentError, match=r"phrases_week\.toml"):
         load_content(copy)

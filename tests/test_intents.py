@@ -212,7 +212,7 @@ def test_a_negation_before_done_means_not_done(line: str, negation: str) -> None
 def copy_with(tmp_path: Path, old: str, new: str) -> Path:
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)
-    path = folder / "phrases.toml"
+    path = folder / "languages" / "en" / "phrases.toml"
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from bot.coach.loads import KG_PER_LB, to_kg
 from bot.coach.week_change import normalise
-from bot.content import CONTENT_DIR, ContentError, Exercise
+from bot.content import ENGLISH_DIR, ContentError, Exercise
 
 PHRASES_LOADS_FILE = "phrases_loads.toml"
 # No runner's session weight is above this; a typo ("6000 kg") is not a record.
@@ -73,7 +73,7 @@ class LoadWords:
 
 
 @functools.cache
-def load_words(directory: Path = CONTENT_DIR) -> LoadWords:
+def load_words(directory: Path = ENGLISH_DIR) -> LoadWords:
     """content/phrases_loads.toml, checked; read once. A broken file raises ContentError."""
     path = directory / PHRASES_LOADS_FILE
     try:

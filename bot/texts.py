@@ -1,0 +1,139 @@
+"""Every message the runner reads, in one language: looked up by a dotted key, with the
+language's plural forms and its way of writing days, dates and times.
+
+Plural rules, day and month names, date patterns and the clock's habit come from CLDR
+through Babel, not from tables kept here: Russian has three plural forms for integers
+(1 сессия, 2 сессии, 5 сессий), Portuguese writes "12 de abril", German "12. April", and a
+sixth language brings its own rules with its locale's name, no code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from babel import Locale
+from babel.dates import format_skeleton, format_time, get_day_names, get_month_names
+from babel.numbers import format_decimal
+
+# CLDR's plural categories, in its order; "other" is in every language.
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+# A plural message must have a form for every category its language uses for a count the
+# bot can show (sessions, weeks, minutes, kilograms): 0 to 1000. Above that Spanish and
+# Portuguese have "many" (1 000 000 de sesiones), which no count of the bot reaches.
+PLURAL_COUNTS = range(0, 1001)
+
+Width = Literal["wide", "abbreviated", "short"]
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message with one form per plural category: ``{one = "{count} session", other =
+    "{count} sessions"}`` in a content file. The form is chosen by the ``count`` value."""
+
+    forms: Mapping[str, str]
+
+    def pick(self, category: str) -> str:
+        return self.forms.get(category, self.forms["other"])
+
+
+Message = str | Plural
+
+
+def is_plural_table(value: Mapping[str, Any]) -> bool:
+    """A TOML table that is one plural message, not a group of keys: only CLDR
+    categories, "other" among them, each a text."""
+    return (
+        bool(value)
+        and "other" in value
+        and all(key in PLURAL_CATEGORIES and isinstance(text, str) for key, text in value.items())
+    )
+
+
+def placeholders(message: Message) -> frozenset[str]:
+    """The names a message fills in ("{count} sessions" → count), over all its forms."""
+    forms = message.forms.values() if isinstance(message, Plural) else (message,)
+    return frozenset(
+        name.split(".")[0].split("[")[0]
+        for form in forms
+        for _, name, _, _ in string.Formatter().parse(form)
+        if name
+    )
+
+
+@functools.cache
+def needed_categories(locale: str) -> frozenset[str]:
+    """The plural categories a language uses for the counts the bot shows."""
+    rule = Locale.parse(locale).plural_form
+    return frozenset(rule(count) for count in PLURAL_COUNTS)
+
+
+class Texts:
+    """The messages of one language, and its locale's formats."""
+
+    def __init__(self, messages: Mapping[str, Message], locale: str = "en_GB") -> None:
+        self._messages = dict(messages)
+        self.locale = Locale.parse(locale)
+        self._plural = self.locale.plural_form
+
+    def __call__(self, key: str, /, **values: Any) -> str:
+        message = self._messages[key]
+        if isinstance(message, Plural):
+            count = values.get("count")
+            if not isinstance(count, int):
+                raise KeyError(f"{key}: a plural message needs an integer 'count'")
+            message = message.pick(self._plural(abs(count)))
+        return message.format(**values) if values else message
+
+    def has(self, key: str) -> bool:
+        return key in self._messages
+
+    def keys(self) -> set[str]:
+        return set(self._messages)
+
+    def message(self, key: str) -> Message:
+        """The message as written, its plural forms included (for checks, not for sending)."""
+        return self._messages[key]
+
+    # ---- the locale's forms (CLDR through Babel) ------------------------------------------
+
+    def weekday(self, day: int, width: Width = "wide") -> str:
+        """Monday = 0 … Sunday = 6, as ``date.weekday()``: "Monday", "понедельник", "Mo."."""
+        return _day_names(str(self.locale), width)[day]
+
+    def month(self, month: int, width: Literal["wide", "abbreviated"] = "wide") -> str:
+        """A month on its own (a heading, "November"), 1-12: the stand-alone form, which
+        in Russian is the nominative "ноябрь", not the "ноября" of a date."""
+        return _month_names(str(self.locale), width)[month]
+
+    def date(self, day: dt.date, *, weekday: bool = False, year: bool = False) -> str:
+        """A day as the locale writes it: "12 April", "12 апреля", "12. April",
+        "12 de abril"; with the weekday or the year when asked."""
+        skeleton = ("y" if year else "") + "MMMM" + ("EEEE" if weekday else "") + "d"
+        return format_skeleton(skeleton, day, locale=self.locale)
+
+    def short_date(self, day: dt.date, *, weekday: bool = False) -> str:
+        """A day in few characters, for a list or a button: "12 Apr", "12 апр.", "12. Apr."."""
+        return format_skeleton("MMM" + ("E" if weekday else "") + "d", day, locale=self.locale)
+
+    def time(self, at: dt.time) -> str:
+        """A clock time in the locale's habit: "07:30" where 24 h is the norm."""
+        return format_time(at, "short", locale=self.locale)
+
+    def number(self, value: float) -> str:
+        """A number with the locale's decimal mark: "12.5", "12,5"."""
+        return format_decimal(value, locale=self.locale)
+
+
+@functools.cache
+def _day_names(locale: str, width: Width) -> dict[int, str]:
+    return dict(get_day_names(width, context="format", locale=locale).items())
+
+
+@functools.cache
+def _month_names(locale: str, width: Literal["wide", "abbreviated"]) -> dict[int, str]:
+    return dict(get_month_names(width, context="stand-alone", locale=locale).items())
