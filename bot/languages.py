@@ -222,3 +222,79 @@ def warn_gaps(gaps: Iterable[str]) -> None:
     for code, found in by_language.items():
         shown = "; ".join(found[:20]) + (f"; and {len(found) - 20} more" if len(found) > 20 else "")
         log.warning("Language %s has %d gaps, English used for them: %s", code, len(found), shown)
+
+
+# ---- a new language, and the gaps of those there are: python -m bot.languages ------------
+
+
+def skeleton(directory: Path, code: str) -> Path:
+    """A new language's folder with English's words in every file, to translate in place:
+    messages, phrases, language.toml, and exercises.toml with each exercise's name, cue and
+    variants (the numbers stay in content/exercises.toml). Refuses a folder that exists."""
+    import shutil
+    import tomllib
+
+    english = directory / LANGUAGES_DIR / ENGLISH
+    target = directory / LANGUAGES_DIR / code
+    if target.exists():
+        raise FileExistsError(f"{target} exists; translate it, or remove it first")
+    shutil.copytree(english, target)
+    info = (target / LANGUAGE_FILE).read_text(encoding="utf-8")
+    info = info.replace('code = "en"', f'code = "{code}"')
+    info = info.replace('telegram = ["en"]', f'telegram = ["{code.lower()}"]')
+    (target / LANGUAGE_FILE).write_text(info, encoding="utf-8")
+    with (directory / "exercises.toml").open("rb") as handle:
+        exercises = tomllib.load(handle)["exercises"]
+    with (directory / "sessions.toml").open("rb") as handle:
+        warmups = tomllib.load(handle).get("warmups", {})
+    lines = [
+        f"# {code}: each exercise's words; the numbers are content/exercises.toml's.",
+        "# variants: one per rung, in the English file's order (repeat a variant as it repeats).",
+        "",
+    ]
+    for exercise_id, exercise in exercises.items():
+        lines += [
+            f"[exercises.{exercise_id}]",
+            f"name = {_quoted(exercise['name'])}",
+            f"cue = {_quoted(exercise['cue'])}",
+            "variants = [",
+            *(f"  {_quoted(level['variant'])}," for level in exercise["levels"]),
+            "]",
+            "",
+        ]
+    lines.append("[warmups]")
+    for focus, warmup in warmups.items():
+        lines += [f"{focus} = [", *(f"  {_quoted(move)}," for move in warmup["moves"]), "]"]
+    (target / EXERCISES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``new CODE``: a folder to translate; ``check``: every language's gaps, one a line."""
+    import sys
+
+    from bot.content import CONTENT_DIR, ContentError, load_content
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) == 2 and args[0] == "new":
+        print(f"wrote {skeleton(CONTENT_DIR, args[1])}: translate every file in it")
+        return 0
+    if args == ["check"]:
+        try:
+            content = load_content(CONTENT_DIR)
+        except ContentError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        gaps = [gap for language in content.languages.values() for gap in language.gaps]
+        print("\n".join(gaps) or f"no gaps in {', '.join(content.codes)}")
+        return 1 if gaps else 0
+    print("usage: python -m bot.languages new CODE | check", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
