@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -32,6 +32,9 @@ from bot.languages import (
     warn_gaps,
 )
 from bot.texts import Message, Plural, Texts, is_plural_table
+
+if TYPE_CHECKING:
+    from bot.coach.weights import LoadWords
 
 __all__ = ["Texts"]
 
@@ -229,6 +232,10 @@ class Content:
     )
     gaps: tuple[str, ...] = ()  # what this language left to English (bot/languages.py)
     folder: Path | None = None  # content/languages/<code>/
+    # The words of a this-week change (phrases_week.toml) and of weights and pain
+    # (phrases_loads.toml) a runner of this language may type, English's included.
+    week_words: WeekWords | None = None
+    load_words: LoadWords | None = None
 
     def speaking(self, code: str | None) -> Content:
         """The content in ``code``'s language; English for None or one not shipped."""
@@ -568,10 +575,16 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         languages=shared,
         folder=english_folder,
     )
-    english = dataclasses.replace(english, texts=_texts(english_messages, english.language.locale))
+    from bot.coach.weights import load_words
+
     # Read (and checked) now, so a broken phrases_week.toml stops the start, not a runner's
     # "long run on Sunday this week".
-    load_week_words(english_folder)
+    english = dataclasses.replace(
+        english,
+        texts=_texts(english_messages, english.language.locale),
+        week_words=load_week_words(english_folder),
+        load_words=load_words(english_folder),
+    )
     shared[ENGLISH] = english
     all_gaps: list[str] = []
     for folder in folders[1:]:
@@ -589,12 +602,15 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
             gaps.append(f"{info.code}: phrases.toml: missing (English phrases only)")
         shared[info.code] = Content(
             catalog=translated,
-            texts=Texts(checked.messages, info.locale),
+            texts=Texts(checked.messages, info.locale, english=english.texts),
             phrases=phrases,
             language=info,
             languages=shared,
             gaps=tuple(gaps),
             folder=folder,
+            # English's for now; each language's own merged with English's: issue 16, point 4.
+            week_words=english.week_words,
+            load_words=english.load_words,
         )
         all_gaps.extend(gaps)
     warn_gaps(all_gaps)

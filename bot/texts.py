@@ -75,10 +75,15 @@ def needed_categories(locale: str) -> frozenset[str]:
 class Texts:
     """The messages of one language, and its locale's formats."""
 
-    def __init__(self, messages: Mapping[str, Message], locale: str = "en_GB") -> None:
+    def __init__(
+        self, messages: Mapping[str, Message], locale: str = "en_GB", english: Texts | None = None
+    ) -> None:
         self._messages = dict(messages)
         self.locale = Locale.parse(locale)
         self._plural = self.locale.plural_form
+        # The reference language's texts: what a runner types is read in their language
+        # and in English ("done" in a Spanish chat), so a parser asks both.
+        self.english = english or self
 
     def __call__(self, key: str, /, **values: Any) -> str:
         message = self._messages[key]
