@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time, get_day_names, get_month_names
+from babel.dates import (
+    format_date,
+    format_skeleton,
+    format_time,
+    get_day_names,
+    get_month_names,
+)
 from babel.numbers import format_decimal
 
 # CLDR's plural categories, in its order; "other" is in every language.
@@ -29,13 +36,36 @@ PLURAL_COUNTS = range(0, 1001)
 
 Width = Literal["wide", "abbreviated", "short"]
 
+# Day names were content keys once ("day_short.0" Mon, "day_long.0" Monday); they are the
+# locale's now (``Texts.weekday``). A caller not yet moved over still gets them by the old
+# key, from CLDR, not from a content file.
+_OLD_DAY_KEY = re.compile(r"day_(?P<width>short|long)\.(?P<day>[0-6])")
+_OLD_DAY_WIDTHS: dict[str, Width] = {"short": "abbreviated", "long": "wide"}
+
+
+# The entry of a plural table that names the placeholder choosing the form, when it is
+# not ``count``: ``{one = "{weeks} week", other = "{weeks} weeks", select = "weeks"}``, or
+# ``select = "planned"`` in "{done} of {planned} sessions", where the noun goes with the
+# second number. English's table says it; a translation's form follows English's choice.
+SELECT = "select"
+COUNT = "count"
+
 
 @dataclass(frozen=True)
 class Plural:
     """A message with one form per plural category: ``{one = "{count} session", other =
-    "{count} sessions"}`` in a content file. The form is chosen by the ``count`` value."""
+    "{count} sessions"}`` in a content file. The form is chosen by the ``count`` value, or
+    by the placeholder the table's ``select`` entry names."""
 
     forms: Mapping[str, str]
+    select: str = COUNT
+
+    def __post_init__(self) -> None:
+        # A table read from TOML carries its selector among its forms: take it out.
+        if SELECT in self.forms:
+            forms = dict(self.forms)
+            object.__setattr__(self, "select", forms.pop(SELECT))
+            object.__setattr__(self, "forms", forms)
 
     def pick(self, category: str) -> str:
         return self.forms.get(category, self.forms["other"])
@@ -46,11 +76,14 @@ Message = str | Plural
 
 def is_plural_table(value: Mapping[str, Any]) -> bool:
     """A TOML table that is one plural message, not a group of keys: only CLDR
-    categories, "other" among them, each a text."""
+    categories, "other" among them, each a text, and perhaps the ``select`` entry."""
     return (
         bool(value)
         and "other" in value
-        and all(key in PLURAL_CATEGORIES and isinstance(text, str) for key, text in value.items())
+        and all(
+            (key in PLURAL_CATEGORIES or key == SELECT) and isinstance(text, str)
+            for key, text in value.items()
+        )
     )
 
 
@@ -86,16 +119,26 @@ class Texts:
         self.english = english or self
 
     def __call__(self, key: str, /, **values: Any) -> str:
+        if key not in self._messages and (weekday := _OLD_DAY_KEY.fullmatch(key)):
+            return self.weekday(int(weekday["day"]), _OLD_DAY_WIDTHS[weekday["width"]])
         message = self._messages[key]
         if isinstance(message, Plural):
-            count = values.get("count")
-            if not isinstance(count, int):
-                raise KeyError(f"{key}: a plural message needs an integer 'count'")
+            select = self.selector(key)
+            count = values.get(select)
+            if not isinstance(count, int) or isinstance(count, bool):
+                raise KeyError(f"{key}: a plural message needs an integer '{select}'")
             message = message.pick(self._plural(abs(count)))
         return message.format(**values) if values else message
 
+    def selector(self, key: str) -> str:
+        """The placeholder whose number picks a plural message's form: English's table
+        says which (a translation may be a plain text, or leave ``select`` out)."""
+        reference = self.english._messages.get(key) if self.english is not self else None
+        chosen = reference if isinstance(reference, Plural) else self._messages.get(key)
+        return chosen.select if isinstance(chosen, Plural) else COUNT
+
     def has(self, key: str) -> bool:
-        return key in self._messages
+        return key in self._messages or _OLD_DAY_KEY.fullmatch(key) is not None
 
     def keys(self) -> set[str]:
         return set(self._messages)
@@ -121,9 +164,23 @@ class Texts:
         skeleton = ("y" if year else "") + "MMMM" + ("EEEE" if weekday else "") + "d"
         return format_skeleton(skeleton, day, locale=self.locale)
 
-    def short_date(self, day: dt.date, *, weekday: bool = False) -> str:
-        """A day in few characters, for a list or a button: "12 Apr", "12 апр.", "12. Apr."."""
-        return format_skeleton("MMM" + ("E" if weekday else "") + "d", day, locale=self.locale)
+    def weekday_day(
+        self, day: dt.date, width: Literal["wide", "abbreviated"] = "abbreviated"
+    ) -> str:
+        """A day of this week by its weekday and number: "Mon 7", "пн, 7", "Mo., 7."; wide:
+        "Thursday 26", "четверг, 26", "Donnerstag, 26.". CLDR's pattern for a weekday
+        and a day (its order and punctuation), the weekday widened when asked."""
+        return format_date(day, _weekday_day_pattern(str(self.locale), width), locale=self.locale)
+
+    def short_date(
+        self, day: dt.date, *, weekday: bool | Literal["wide"] = False, year: bool = False
+    ) -> str:
+        """A day in few characters, for a list or a button: "12 Apr", "12 апр.", "12. Apr.";
+        with the weekday ("Sun 12 Apr"; "wide": "Sunday 12 Apr" where the locale's
+        pattern has room for it) or the year ("30 Dec 2025") when asked."""
+        days = {False: "", True: "E", "wide": "EEEE"}[weekday]
+        skeleton = ("y" if year else "") + "MMM" + days + "d"
+        return format_skeleton(skeleton, day, locale=self.locale)
 
     def time(self, at: dt.time) -> str:
         """A clock time in the locale's habit: "07:30" where 24 h is the norm."""
@@ -132,6 +189,15 @@ class Texts:
     def number(self, value: float) -> str:
         """A number with the locale's decimal mark: "12.5", "12,5"."""
         return format_decimal(value, locale=self.locale)
+
+
+@functools.cache
+def _weekday_day_pattern(locale: str, width: Literal["wide", "abbreviated"]) -> str:
+    pattern = str(Locale.parse(locale).datetime_skeletons["Ed"].pattern)
+    if width == "abbreviated":
+        return pattern
+    # The weekday's letters widened to its full name; quoted literals left alone.
+    return re.sub(r"('[^']*')|[Ec]+", lambda found: found.group(1) or "EEEE", pattern)
 
 
 @functools.cache

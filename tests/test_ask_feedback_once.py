@@ -191,8 +191,5 @@ async def test_back_from_a_week_s_pause_on_the_same_weekday_the_question_names_t
     asking = {day: text for day, text in sent.items() if ASKS in text}
     assert list(asking) == [date(2026, 12, 3)], sent
     text = asking[date(2026, 12, 3)]
-    assert (
-        T("ask_feedback.line", day=T("ask_feedback.dated", weekday="Thursday", day=26, month="Nov"))
-        in text
-    )
+    assert T("ask_feedback.line", day=T("ask_feedback.on_date", date="Thursday 26 Nov")) in text
     assert "Thursday's session" not in text

@@ -11,7 +11,6 @@ import ast
 import itertools
 import re
 import shutil
-import string
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from bot.content import (
     load_content,
 )
 from bot.messages.callbacks import SNOOZE_MINUTES
+from bot.texts import Plural, placeholders
 
 CONTENT = load_content()
 CATALOG = CONTENT.catalog
@@ -569,10 +569,6 @@ def _keys_of(node: ast.expr, unknown: list[str]) -> list[str]:
     return []
 
 
-def _placeholders(template: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
-
-
 def _collect() -> tuple[dict[str, list[str]], list[str], list[str]]:
     """Keys used in bot/ (key -> where), unknown f-string families, placeholder mismatches."""
     used: dict[str, list[str]] = {}
@@ -598,11 +594,16 @@ def _collect() -> tuple[dict[str, list[str]], list[str], list[str]]:
                 if None in given:  # **values: cannot tell statically
                     continue
                 for key in keys:
-                    if texts.has(key):
-                        missing = _placeholders(texts(key)) - given
+                    if texts.has(key) and key in texts.keys():
+                        # A plural message needs its number too (``Texts.selector``).
+                        message = texts.message(key)
+                        needed = set(placeholders(message))
+                        if isinstance(message, Plural):
+                            needed.add(texts.selector(key))
+                        missing = needed - given
                         if missing and given:
                             mismatches.append(f"{where}: {key} needs {sorted(missing)}")
-                        if not given and _placeholders(texts(key)):
+                        if not given and needed:
                             mismatches.append(f"{where}: {key} shown with raw placeholders")
             elif (
                 isinstance(node, ast.Constant)

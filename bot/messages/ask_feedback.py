@@ -30,17 +30,9 @@ def line(t: Texts, asked_day: date, today: date) -> str:
     if ago == 1:
         day = t("ask_feedback.yesterday")
     elif ago > DAYS_A_WEEKDAY_NAMES or asked_day.weekday() == today.weekday():
-        # Imported here: bot.messages.pause imports views, which imports this module.
-        from bot.messages.pause import MONTH_KEYS  # the month names of [pause]
-
-        day = t(
-            "ask_feedback.dated",
-            weekday=t(f"day_long.{asked_day.weekday()}"),
-            day=asked_day.day,
-            month=t(MONTH_KEYS[asked_day.month - 1]),
-        )
+        day = t("ask_feedback.on_date", date=t.short_date(asked_day, weekday="wide"))
     else:
-        day = t("ask_feedback.weekday", weekday=t(f"day_long.{asked_day.weekday()}"))
+        day = t("ask_feedback.weekday", weekday=t.weekday(asked_day.weekday()))
     return t("ask_feedback.line", day=day)
 
 

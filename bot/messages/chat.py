@@ -16,7 +16,6 @@ from bot.coach.week import Focus
 from bot.content import Texts
 from bot.messages import views
 from bot.messages.history import day_text, entries
-from bot.messages.pause import MONTH_KEYS
 from bot.messages.progress import sessions_line, weeks_text
 from bot.messages.skip import next_line
 from bot.services.chat import Glance, Standing
@@ -54,15 +53,11 @@ def streak_text(t: Texts, streak: Streak) -> str:
         line = t("chat.streak_again", best=weeks_text(t, streak.best))
     elif streak.current == 0:
         line = t("chat.streak_none")
-    elif streak.current == 1:
-        line = t("chat.streak_one")
     else:
         line = t("chat.streak_many", weeks=streak.current)
     if streak.best > streak.current > 0:
         line += t("chat.streak_best", best=weeks_text(t, streak.best))
-    if streak.of == 1:
-        line += "\n" + t("chat.kept_one", kept=streak.kept)
-    elif streak.of > 1:
+    if streak.of > 0:
         line += "\n" + t("chat.kept", kept=streak.kept, of=streak.of)
     return line
 
@@ -105,9 +100,8 @@ def standing_text(t: Texts, standing: Standing, progress: Progress | None = None
 
 
 def _short_date(t: Texts, day: date, today: date) -> str:
-    """ "26 Nov" (with the year when it is not this one)."""
-    shown = f"{day.day} {t(MONTH_KEYS[day.month - 1])}"
-    return shown if day.year == today.year else t("history.day_year", day=shown, year=day.year)
+    """ "26 Nov" (with the year when it is not this one), in the locale's order."""
+    return t.short_date(day, year=day.year != today.year)
 
 
 def levels_text(

@@ -91,7 +91,7 @@ def csv_row(t: Texts, past: PastSession, unit: str) -> list[str]:
     log = past.log
     return [
         log.local_date.isoformat(),
-        t(f"day_long.{log.local_date.weekday()}"),
+        t.weekday(log.local_date.weekday()),
         t(f"focus.{log.focus}") if t.has(f"focus.{log.focus}") else log.focus,
         "" if past.level is None else str(past.level),
         _word(t, "status", log.status),
@@ -160,7 +160,12 @@ def json_bytes(t: Texts, data: ExportData, sessions: list[PastSession]) -> bytes
     """Everything the bot holds about the runner: the runner's row (their answers and
     settings, swaps and week changes parsed), the logs with their sessions, then every
     other table's rows under the table's name (moves, pause_periods, reminders,
-    milestones, onboarding_drafts, ...), and what /delete removes."""
+    milestones, onboarding_drafts, ...), and what /delete removes.
+
+    Its keys and stored values stay the tables' English identifiers ("status": "done"),
+    whatever the runner's language: programs read JSON, and one reading two runners'
+    files must find the same keys and values. The sentence a person reads in it
+    (``what_delete_removes``) is in the runner's language, as the spreadsheet's words are."""
     runners = data.rows.of(Runner)
     log_rows = {row["id"]: row for row in data.rows.of(SessionLog)}
     document: dict[str, Any] = {

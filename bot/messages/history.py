@@ -18,7 +18,6 @@ from bot.coach.status import LogStatus, SkipReason
 from bot.content import Texts
 from bot.messages import views
 from bot.messages.callbacks import HistoryPage
-from bot.messages.pause import date_text
 from bot.services.log_book import LogLine, LogPage
 
 # A note's share of a page, in UTF-16 units as Telegram counts them (``views.shorten``).
@@ -35,11 +34,11 @@ REASONS = frozenset(reason.value for reason in SkipReason)
 
 
 def day_text(t: Texts, day: date, today: date) -> str:
-    """ "Today", "Thursday 26 Nov", or with the year when it is not this one."""
+    """ "Today", "Thursday 26 Nov", or with the year when it is not this one (the
+    locale's order and names, CLDR)."""
     if day == today:
         return t("history.today")
-    shown = date_text(t, day)
-    return shown if day.year == today.year else t("history.day_year", day=shown, year=day.year)
+    return t.short_date(day, weekday="wide", year=day.year != today.year)
 
 
 def _status(t: Texts, line: LogLine, today: date) -> str:

@@ -66,30 +66,10 @@ WELCOME_KEYS = {
 STEP_KEYS = ("pause.step_0", "pause.step_1", "pause.step_2")
 
 
-MONTH_KEYS = (
-    "pause.month_1",
-    "pause.month_2",
-    "pause.month_3",
-    "pause.month_4",
-    "pause.month_5",
-    "pause.month_6",
-    "pause.month_7",
-    "pause.month_8",
-    "pause.month_9",
-    "pause.month_10",
-    "pause.month_11",
-    "pause.month_12",
-)
-
-
 def date_text(t: Texts, day: date) -> str:
-    """ "Thursday 3 Dec": a pause can end in another month, so the day number alone won't do."""
-    return t(
-        "pause.date",
-        weekday=t(f"day_long.{day.weekday()}"),
-        day=day.day,
-        month=t(MONTH_KEYS[day.month - 1]),
-    )
+    """ "Thursday 3 Dec", "чт, 3 дек.": a pause can end in another month, so the day
+    number alone won't do; the locale's order and names (CLDR)."""
+    return t.short_date(day, weekday="wide")
 
 
 def length_keyboard(t: Texts, today: date, *, offer_keep: bool = False) -> InlineKeyboardMarkup:
@@ -148,7 +128,7 @@ def confirmation_text(t: Texts, runner: Runner, state: PauseState) -> str:
     # (the day's start), not a reminder to name.
     if runner.next_reminder_utc is not None and runner.reminder_time is not None:
         local = runner.next_reminder_utc.astimezone(ZoneInfo(runner.timezone))
-        back = t("pause.first_back", day=date_text(t, local.date()), time=local.strftime("%H:%M"))
+        back = t("pause.first_back", day=date_text(t, local.date()), time=t.time(local.time()))
         last = f"{back} {last}"
     return "\n".join([*lines, last])
 
@@ -165,10 +145,7 @@ def coming_line(t: Texts, slot: Slot | None, today: date) -> str:
 
 def welcome_text(t: Texts, welcome: WelcomeBack) -> str:
     """ "👋 Welcome back! 9 days off ill. We'll start one level easier …" """
-    if welcome.days_away == 1:
-        days = t("pause.days_one")
-    else:
-        days = t("pause.days_many", count=welcome.days_away)
+    days = t("pause.days_many", count=welcome.days_away)
     back = welcome.step_back_levels
     step = t("welcome_step.many", count=back) if back >= len(STEP_KEYS) else t(STEP_KEYS[back])
     if welcome.reason is Reason.INJURY:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from telegram import InlineKeyboardMarkup
 
@@ -72,7 +72,7 @@ def preview_message(
     pauses = pauses_of(runner)
     for offset in range(7):
         current = monday + timedelta(days=offset)
-        label = f"{t(f'day_short.{current.weekday()}')} {current.day}"
+        label = t.weekday_day(current)
         if any(pause.covers(current) for pause in pauses):
             lines.append(t("preview.day", day=label, what=t("preview.paused")))
             continue
@@ -113,14 +113,13 @@ def preview_message(
     if sessions == 0:
         lines.append(t("preview.no_sessions"))
     else:
-        key = "preview.count_one" if sessions == 1 else "preview.count"
-        lines.append(t(key, count=sessions))
+        lines.append(t("preview.count", count=sessions))
     lines.extend(notes)
     week = week_for(runners.week_of(runner), known, monday)
     if Focus.LEGS not in focuses and (why := no_legs_line(t, week)) is not None:
         lines.append(why)
     if runner.reminder_time:
-        lines.append(t("preview.reminder", time=runner.reminder_time))
+        lines.append(t("preview.reminder", time=t.time(time.fromisoformat(runner.reminder_time))))
     else:
         lines.append(t("preview.no_reminder"))
     lines.append(t("preview.footer"))
@@ -138,25 +137,10 @@ TALLY_TEXTS: dict[WeekMark, str] = {
     WeekMark.REST: "preview_tally.rest",
     WeekMark.NOW: "preview_tally.almost",  # not reached: the week is over when judged
 }
-MONTH_NAMES = (
-    "preview_tally.month_1",
-    "preview_tally.month_2",
-    "preview_tally.month_3",
-    "preview_tally.month_4",
-    "preview_tally.month_5",
-    "preview_tally.month_6",
-    "preview_tally.month_7",
-    "preview_tally.month_8",
-    "preview_tally.month_9",
-    "preview_tally.month_10",
-    "preview_tally.month_11",
-    "preview_tally.month_12",
-)
 
 
 def weeks_text(t: Texts, count: int) -> str:
-    if count == 1:
-        return t("preview_tally.weeks_one")
+    """ "1 week", "3 weeks", "5 недель": the language's plural forms (CLDR)."""
     return t("preview_tally.weeks_many", count=count)
 
 
@@ -198,7 +182,7 @@ def recap_text(t: Texts, recap: MonthRecap) -> str:
     )
     return t(
         "preview_tally.recap",
-        month=t(MONTH_NAMES[recap.first.month - 1]),
+        month=t.month(recap.first.month),
         done=recap.done,
         planned=recap.planned,
         minutes=recap.minutes,
@@ -213,8 +197,8 @@ def setting_label(t: Texts, preview_day: int | None, preview_time: str | None) -
         return t("preview.button_off")
     return t(
         "preview.button_on",
-        day=t(f"day_short.{preview_day}"),
-        time=preview_time or DEFAULT_PREVIEW_TIME.strftime("%H:%M"),
+        day=t.weekday(preview_day, "abbreviated"),
+        time=t.time(time.fromisoformat(preview_time) if preview_time else DEFAULT_PREVIEW_TIME),
     )
 
 
@@ -224,7 +208,7 @@ def setting_saved_text(t: Texts, runner: Runner, now: datetime) -> str:
         return t("preview.now_off")
     return t(
         "preview.now_on",
-        day=t(f"day_long.{runner.preview_day}"),
-        time=preview_time_of(runner).strftime("%H:%M"),
+        day=t.weekday(runner.preview_day),
+        time=t.time(preview_time_of(runner)),
         when=views.when_text(t, runner.next_preview_utc, runner.timezone, local_today(runner, now)),
     )

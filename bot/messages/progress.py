@@ -40,7 +40,6 @@ from bot.coach.streaks import WeekMark, WeekTally
 from bot.coach.week import Focus
 from bot.content import Content, Texts, headline
 from bot.messages.loads import amount_text
-from bot.messages.pause import MONTH_KEYS
 from bot.messages.progress_chart import ChartData, Series, WeekBar
 from bot.messages.views import ELLIPSIS, escape, focus_label, shorten, utf16_len
 
@@ -72,23 +71,18 @@ class Coaching:
 
 
 def date_text(t: Texts, day: date, today: date) -> str:
-    """ "14 Oct" ("14 Oct 2025" when it is not this year), with the month names the pause
-    and feedback lines use (``pause.MONTH_KEYS``)."""
-    month = t(MONTH_KEYS[day.month - 1])
-    if day.year == today.year:
-        return t("progress_report.date", day=day.day, month=month)
-    return t("progress_report.date_year", day=day.day, month=month, year=day.year)
+    """ "14 Oct" ("14 Oct 2025" when it is not this year), in the locale's order and
+    month names (CLDR): "14 окт.", "14. Okt.", "14 oct" — short, for a 1024-character
+    caption."""
+    return t.short_date(day, year=day.year != today.year)
 
 
 def weeks_text(t: Texts, count: int) -> str:
-    if count == 1:
-        return t("progress_report.weeks_one")
+    """ "1 week", "3 weeks", "5 недель": the language's plural forms (CLDR)."""
     return t("progress_report.weeks", count=count)
 
 
 def sessions_text(t: Texts, count: int) -> str:
-    if count == 1:
-        return t("progress_report.sessions_one")
     return t("progress_report.sessions_many", count=count)
 
 
@@ -136,8 +130,6 @@ def kept_line(t: Texts, progress: Progress) -> str | None:
     streak = progress.streak
     if streak.of <= 0:
         return None
-    if streak.of == 1:
-        return t("progress_report.kept_first", kept=streak.kept)
     return t("progress_report.kept", kept=streak.kept, of=streak.of)
 
 
@@ -275,11 +267,7 @@ def coaching_line(content: Content, progress: Progress) -> str:
     if rule.key == "progress_report.coach_streak":
         return t("progress_report.coach_streak", weeks=weeks_text(t, rule.weeks))
     if rule.key == "progress_report.coach_level" and rule.focus is not None:
-        levels = (
-            t("progress_report.levels_one")
-            if rule.levels == 1
-            else t("progress_report.levels_many", count=rule.levels)
-        )
+        levels = t("progress_report.levels_many", count=rule.levels)
         return t(
             "progress_report.coach_level",
             focus=focus_label(t, rule.focus),
@@ -388,11 +376,7 @@ def chart_data(content: Content, progress: Progress) -> ChartData:
     legend["lifts_axis"] = t("progress_chart.lifts_axis", unit=unit_label)
     weeks = tuple(
         WeekBar(
-            label=t(
-                "progress_chart.week_label",
-                day=week.facts.monday.day,
-                month=t(MONTH_KEYS[week.facts.monday.month - 1]),
-            ),
+            label=t.short_date(week.facts.monday),
             planned=week.facts.planned,
             done=week.facts.done,
             mark=week.mark.value,

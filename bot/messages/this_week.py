@@ -129,7 +129,7 @@ def pick_day(t: Texts, monday: date, kind: Kind, today: date) -> tuple[str, Inli
     days = [first + timedelta(days=n) for n in range((monday + timedelta(days=6) - first).days + 1)]
     buttons = [
         _button(
-            t("this_week.day_button", day=t(f"day_short.{day.weekday()}")),
+            t("this_week.day_button", day=t.weekday(day.weekday(), "abbreviated")),
             monday,
             f"{kind.value}{day.weekday()}",
         )
@@ -162,7 +162,7 @@ def usual_button(t: Texts, monday: date) -> InlineKeyboardMarkup:
 
 
 def _days_text(t: Texts, days: frozenset[int]) -> str:
-    names = [t(f"day_long.{day}") for day in sorted(days)]
+    names = [t.weekday(day) for day in sorted(days)]
     if len(names) <= 1:
         return "".join(names)
     return t("this_week.days_join").join(names[:-1]) + t("this_week.days_last") + names[-1]
@@ -176,14 +176,14 @@ def runs_text(t: Texts, before: WeekRuns, after: WeekRuns) -> str:
         parts.append(
             t("this_week.no_long_run")
             if after.long_run_day is None
-            else t("this_week.long_run_on", day=t(f"day_long.{after.long_run_day}"))
+            else t("this_week.long_run_on", day=t.weekday(after.long_run_day))
         )
     if after.hard_days != before.hard_days:
         if not after.hard_days:
             parts.append(t("this_week.no_hard"))
         else:
-            key = "this_week.hard_on_many" if len(after.hard_days) > 1 else "this_week.hard_on"
-            parts.append(t(key, days=_days_text(t, after.hard_days)))
+            days = _days_text(t, after.hard_days)
+            parts.append(t("this_week.hard_on_many", days=days, count=len(after.hard_days)))
     # The runs said in so many words only when they changed beyond the long run's and
     # the hard session's moves.
     expected = set(before.run_days) | set(after.hard_days)
@@ -221,7 +221,7 @@ def sessions_text(t: Texts, moved: list[Shift]) -> str:
                 t(
                     "this_week.added",
                     focus=_focus(t, shift.focus),
-                    day=t(f"day_long.{shift.after.weekday()}"),
+                    day=t.weekday(shift.after.weekday()),
                 )
             )
         else:
@@ -229,7 +229,7 @@ def sessions_text(t: Texts, moved: list[Shift]) -> str:
                 t(
                     "this_week.moved",
                     focus=_focus(t, shift.focus),
-                    day=t(f"day_long.{shift.after.weekday()}"),
+                    day=t.weekday(shift.after.weekday()),
                 )
             )
     return t("this_week.sessions_join").join(parts)

@@ -97,7 +97,7 @@ def focus_label(t: Texts, focus: Focus) -> str:
 def day_label(t: Texts, day: date, today: date | None = None) -> str:
     if today is not None and day == today:
         return t("today.today_label")
-    return f"{t(f'day_long.{day.weekday()}')} {day.day}"
+    return t.weekday_day(day, "wide")
 
 
 def dose(t: Texts, level: Level) -> str:
@@ -353,13 +353,9 @@ def change_text(
     name = escape(headline(now.variant)[0] if now is not None else change.name)
     sign = "+" if change.amount > 0 else "−"
     amount = abs(change.amount)
-    if change.kind == "seconds":
-        return t("progress.seconds", name=name, sign=sign, amount=amount)
-    if change.kind == "reps":
-        key = "progress.rep" if amount == 1 else "progress.reps"
-    else:
-        key = "progress.set" if amount == 1 else "progress.sets"
-    return t(key, name=name, sign=sign, amount=amount)
+    # "+1 rep", "+2 reps": the language's plural forms, chosen by the amount.
+    key = {"seconds": "progress.seconds", "reps": "progress.reps"}.get(change.kind, "progress.sets")
+    return t(key, name=name, sign=sign, amount=int(amount))
 
 
 def notes(t: Texts, plan: DayPlan) -> list[str]:
@@ -418,14 +414,11 @@ def why_text(t: Texts, week: RunnerWeek, day: date, focus: Focus) -> str:
     if week.long_run_day is not None:
         until = (week.long_run_day - weekday) % 7
         if until:
-            key = "why.long_run_one_day" if until == 1 else "why.long_run"
-            reasons.append(t(key, day=t(f"day_long.{week.long_run_day}"), days=until))
+            reasons.append(t("why.long_run", day=t.weekday(week.long_run_day), days=until))
     if weekday not in week.hard_days:
         upcoming_hard = sorted((d - weekday) % 7 for d in week.hard_days)
         if upcoming_hard:
-            reasons.append(
-                t("why.hard_next", day=t(f"day_long.{(weekday + upcoming_hard[0]) % 7}"))
-            )
+            reasons.append(t("why.hard_next", day=t.weekday((weekday + upcoming_hard[0]) % 7)))
     return t("why.line", reasons="; ".join(reasons) or t("why.free"))
 
 
@@ -575,7 +568,7 @@ def week_lines(
                 )
             )
         what = " · ".join(parts) if parts else t("onboarding.summary_rest")
-        lines.append(t("onboarding.summary_day", day=t(f"day_short.{weekday}"), what=what))
+        lines.append(t("onboarding.summary_day", day=t.weekday(weekday, "abbreviated"), what=what))
     return lines
 
 
@@ -611,7 +604,7 @@ def summary_text(t: Texts, week: RunnerWeek, monday: date) -> str:
     if week.reminder_time is not None:
         reminder = t(
             "onboarding.summary_reminder",
-            time=week.reminder_time.strftime("%H:%M"),
+            time=t.time(week.reminder_time),
             zone=zone_label(t, week.timezone),
         )
     else:
@@ -626,10 +619,12 @@ def summary_text(t: Texts, week: RunnerWeek, monday: date) -> str:
     )
 
 
-def local_time_text(zone: str, now: datetime) -> str:
-    return now.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+def local_time_text(zone: str, now: datetime, t: Texts | None = None) -> str:
+    """The clock there now, in the runner's locale's habit ("07:30"; without ``t``, 24 h)."""
+    local = now.astimezone(ZoneInfo(zone))
+    return t.time(local.time()) if t is not None else local.strftime("%H:%M")
 
 
 def when_text(t: Texts, instant: datetime, zone: str, today: date) -> str:
     local = instant.astimezone(ZoneInfo(zone))
-    return f"{day_label(t, local.date(), today)} {local.strftime('%H:%M')}"
+    return f"{day_label(t, local.date(), today)} {t.time(local.time())}"

@@ -66,18 +66,9 @@ def no_legs_line(t: Texts, week: RunnerWeek) -> str | None:
         return None
     hard = len(week.hard_days)
     if week.long_run_day is not None:
-        runs = t(
-            "no_legs.runs_long",
-            count=hard,
-            days=t("no_legs.day" if hard == 1 else "no_legs.days"),
-            long_day=t(f"day_long.{week.long_run_day}"),
-        )
+        runs = t("no_legs.runs_long_on", count=hard, long_day=t.weekday(week.long_run_day))
     else:
-        runs = t(
-            "no_legs.runs",
-            count=hard,
-            days=t("no_legs.day" if hard == 1 else "no_legs.days"),
-        )
+        runs = t("no_legs.runs_on", count=hard)
     return t("no_legs.text", runs=runs)
 
 
