@@ -39,6 +39,7 @@ from bot.handlers import (
     export,
     guards,
     history,
+    language,
     loads,
     pause,
     progress,
@@ -83,6 +84,7 @@ COMMANDS = (
     "pause",
     "resume",
     "help",
+    "language",
     "delete",
     "cancel",
 )
@@ -119,16 +121,42 @@ async def fill_draft_cache(deps: Deps) -> None:
     deps.draft_cache.fill(stored)
 
 
+def profile_codes(content: Content) -> list[tuple[str | None, Content]]:
+    """Each profile Telegram keeps and the language it is in: the default (no
+    language_code: English, for every user whose language the coach does not speak)
+    and one per other shipped language, under its ISO 639-1 code ("pt-BR" → "pt": the
+    two letters Telegram's setMyCommands takes)."""
+    default = content.speaking(None)
+    profiles: list[tuple[str | None, Content]] = [(None, default)]
+    taken = {default.language.code.split("-")[0].lower()}
+    for code in content.codes:
+        two = code.split("-")[0].lower()
+        if two not in taken and len(two) == 2 and two.isalpha():
+            taken.add(two)
+            profiles.append((two, content.speaking(code)))
+    return profiles
+
+
+async def set_profile(
+    application: Application[Any, Any, Any, Any, Any, Any], content: Content
+) -> None:
+    """The command menu, and what a new user sees in the empty chat before /start and on
+    the bot's profile, in each language: Telegram shows a user the one of their
+    language_code, before they type anything."""
+    bot = application.bot
+    for code, spoken in profile_codes(content):
+        t = spoken.texts
+        await bot.set_my_commands(
+            [BotCommand(name, t(f"commands.{name}")) for name in COMMANDS], language_code=code
+        )
+        await bot.set_my_description(t("about.description"), language_code=code)
+        await bot.set_my_short_description(t("about.short_description"), language_code=code)
+
+
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Network and startup work: the command menu and the reminder tick."""
     deps: Deps = application.bot_data[DEPS_KEY]
-    t = deps.content.texts
-    await application.bot.set_my_commands(
-        [BotCommand(name, t(f"commands.{name}")) for name in COMMANDS]
-    )
-    # What a new user sees in the empty chat before /start, and on the bot's profile.
-    await application.bot.set_my_description(t("about.description"))
-    await application.bot.set_my_short_description(t("about.short_description"))
+    await set_profile(application, deps.content)
     async with transaction(deps.sessions) as session:
         deps.inactive = await inactive_chat_ids(session)
     await fill_draft_cache(deps)
@@ -235,6 +263,8 @@ def build_application(
     limiter.backoff_sleep = backoff
 
     private = filters.ChatType.PRIVATE
+    # Group -4 before all: the language this update is answered in (handlers.language).
+    application.add_handler(TypeHandler(Update, language.resolve), group=-4)
     # Group -3 first of all: a runner who had blocked the bot and writes again is back.
     application.add_handler(TypeHandler(Update, guards.wake_returning_runner), group=-3)
     # Group -2: in groups, answer commands with "message me privately" and stop.
@@ -271,6 +301,7 @@ def build_application(
     application.add_handlers(progress.handlers())  # /progress: the picture and its caption
     application.add_handlers(history.handlers())  # /history and its page buttons
     application.add_handlers(export.handlers())  # /export, and "a copy first" under /delete
+    application.add_handlers(language.handlers())  # /language and its buttons
     application.add_handler(MessageHandler(private & filters.COMMAND, guards.unknown_command))
     # Typed text and captions: "done", "skip", notes and the rest of the conversation.
     application.add_handlers(chat.handlers())

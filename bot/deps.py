@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.coach.timezones import ZoneFinder
 from bot.content import Content
 from bot.health import Health
+from bot.services.languages import LANGUAGE_CACHE_SIZE, LanguageCache
 from bot.settings import Settings
 from bot.store.db import SessionFactory, is_sqlite
 from bot.store.drafts import DRAFT_CACHE_SIZE, DraftCache
@@ -33,6 +34,9 @@ class Deps:
     # than drafts.ABANDONED_AFTER; set up from the clock below. Off (every draft read from
     # the database) where other processes answer the same chats: ``shares_chats``.
     draft_cache: DraftCache = field(init=False)
+    # The language stored for each chat (bot.services.languages), asked once per update:
+    # bounded, written through on every change, off where ``shares_chats`` as above.
+    language_cache: LanguageCache = field(init=False)
     # Runners Telegram said had blocked the bot, refreshed from the database every tick,
     # so a message from anyone else costs no database read to check. With several
     # webhook instances another process may have marked a runner a moment ago; this one
@@ -49,6 +53,7 @@ class Deps:
     def __post_init__(self) -> None:
         cached = 0 if shares_chats(self.settings) else DRAFT_CACHE_SIZE
         self.draft_cache = DraftCache(now=self.clock.now, max_entries=cached)
+        self.language_cache = LanguageCache(0 if cached == 0 else LANGUAGE_CACHE_SIZE)
 
 
 def shares_chats(settings: Settings) -> bool:

@@ -135,6 +135,9 @@ class BotHarness:
     app: App | None = None
     #: Every back-off the bot waited since ``start``, in seconds (on the fake clock).
     sleeps: list[float] = field(default_factory=list)
+    #: Telegram's language_code of this chat's user ("ru", "pt-br", "es-419"; None: none
+    #: sent), as the runner's Telegram app sends it with every update.
+    language_code: str | None = "en"
     _offset: int = 0
 
     def settings(self) -> Settings:
@@ -147,6 +150,7 @@ class BotHarness:
         return Settings(_env_file=None, **values)
 
     async def start(self) -> BotHarness:
+        self.stub.set_language_code(self.chat_id, self.language_code)
         request = InProcessRequest(self.stub)
         self.app = build_application(
             self.settings(),

@@ -194,12 +194,26 @@ TRUE_METHODS = frozenset(
         "logOut",
         "sendChatAction",
         "setChatMenuButton",
-        "setMyCommands",
-        "setMyDescription",
         "setMyName",
-        "setMyShortDescription",
     }
 )
+#: The bot's profile, kept per ``language_code`` (None: the default for every user
+#: whose language has none) and checked as Telegram checks it (Bot API docs: a command
+#: is 1-32 characters of a-z, 0-9 and "_", its description 1-256 characters, at most 100
+#: commands; a description 0-512 characters, a short description 0-120; language_code
+#: "a two-letter ISO 639-1 language code" or empty).
+PROFILE_METHODS = frozenset({"setMyCommands", "setMyDescription", "setMyShortDescription"})
+MAX_COMMANDS = 100
+MAX_COMMAND_DESCRIPTION = 256
+MAX_DESCRIPTION = 512
+MAX_SHORT_DESCRIPTION = 120
+COMMAND_INVALID = "Bad Request: BOT_COMMAND_INVALID"
+COMMAND_DESCRIPTION_INVALID = "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID"
+TOO_MANY_COMMANDS = "Bad Request: BOT_COMMANDS_TOO_MUCH"
+DESCRIPTION_INVALID = "Bad Request: BOT_DESCRIPTION_INVALID"
+LANG_CODE_INVALID = "Bad Request: LANG_CODE_INVALID"
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 #: Telegram's limits on files a bot sends (Bot API docs, sendPhoto: "The photo must be at
 #: most 10 MB in size. The photo's width and height must not exceed 10000 in total. Width and
 #: height ratio must be at most 20"; sendDocument: "up to 50 MB"; caption "0-1024 characters
@@ -218,21 +232,25 @@ WRONG_FILE_ID = "Bad Request: wrong file identifier/HTTP URL specified"
 #: The upload parameter of each file-sending method.
 FILE_FIELDS = {"sendPhoto": "photo", "sendDocument": "document"}
 
-KNOWN_METHODS = TRUE_METHODS | {
-    "setWebhook",
-    "answerCallbackQuery",
-    "deleteMessage",
-    "deleteWebhook",
-    "editMessageReplyMarkup",
-    "editMessageText",
-    "getMe",
-    "getMyCommands",
-    "getUpdates",
-    "getWebhookInfo",
-    "sendDocument",
-    "sendMessage",
-    "sendPhoto",
-}
+KNOWN_METHODS = (
+    TRUE_METHODS
+    | PROFILE_METHODS
+    | {
+        "setWebhook",
+        "answerCallbackQuery",
+        "deleteMessage",
+        "deleteWebhook",
+        "editMessageReplyMarkup",
+        "editMessageText",
+        "getMe",
+        "getMyCommands",
+        "getUpdates",
+        "getWebhookInfo",
+        "sendDocument",
+        "sendMessage",
+        "sendPhoto",
+    }
+)
 #: Telegram method names are case-insensitive; map them back to the canonical spelling.
 CANONICAL_METHODS: dict[str, str] = {name.lower(): name for name in KNOWN_METHODS}
 
@@ -787,6 +805,43 @@ def _parse_multipart(content_type: str, body: bytes) -> JSONDict:
     return params
 
 
+PROFILE_FIELDS = {
+    "setMyCommands": "commands",
+    "setMyDescription": "description",
+    "setMyShortDescription": "short_description",
+}
+
+
+def _check_profile(method: str, params: JSONDict) -> None:
+    """setMyCommands / setMyDescription / setMyShortDescription as Telegram checks them."""
+    code = str(params.get("language_code") or "")
+    if code and not _LANGUAGE_CODE.fullmatch(code):
+        raise _StubError(400, LANG_CODE_INVALID)
+    if method == "setMyCommands":
+        commands = params.get("commands")
+        if isinstance(commands, str):
+            commands = json.loads(commands)
+        if not isinstance(commands, list):
+            raise _StubError(400, COMMAND_INVALID)
+        if len(commands) > MAX_COMMANDS:
+            raise _StubError(400, TOO_MANY_COMMANDS)
+        for command in commands:
+            name = command.get("command") if isinstance(command, dict) else None
+            if not isinstance(name, str) or not _COMMAND_NAME.fullmatch(name):
+                raise _StubError(400, COMMAND_INVALID)
+            text = command.get("description")
+            if not isinstance(text, str) or not text.strip():
+                raise _StubError(400, COMMAND_DESCRIPTION_INVALID)
+            if _utf16_len(text) > MAX_COMMAND_DESCRIPTION:
+                raise _StubError(400, COMMAND_DESCRIPTION_INVALID)
+        params["commands"] = commands
+        return
+    limit = MAX_DESCRIPTION if method == "setMyDescription" else MAX_SHORT_DESCRIPTION
+    text = params.get(PROFILE_FIELDS[method], "")
+    if not isinstance(text, str) or _utf16_len(text) > limit:
+        raise _StubError(400, DESCRIPTION_INVALID)
+
+
 class StubBotAPI:
     """A fake Telegram Bot API server; see the module docstring for the why.
 
@@ -841,6 +896,10 @@ class StubBotAPI:
         self._next_message_id: dict[ChatKey, int] = {}
         self._messages: dict[tuple[ChatKey, int], JSONDict] = {}  # current state of messages
         self._chats: dict[ChatKey, JSONDict] = {}  # chat + user info learned from injections
+        # Telegram's language_code of each chat's user (absent: "en", None: not sent).
+        self._language_codes: dict[ChatKey, str | None] = {}
+        # The bot's profile as set, by language_code (None: the default).
+        self._profile: dict[str | None, JSONDict] = {}
         self._events: list[tuple[ChatKey, str]] = []  # transcript lines in order
         self._uploads: list[Upload] = []  # files the bot sent, in order
         self._faults: dict[str, list[_Fault]] = {}
@@ -1378,6 +1437,24 @@ class StubBotAPI:
         with self._lock:
             return list(self._errors)
 
+    def set_language_code(self, chat_id: int, code: str | None) -> None:
+        """The ``language_code`` Telegram sends with this chat's user from now on (the
+        language of their Telegram app: "ru", "pt-br", "es-419"; None: none sent)."""
+        with self._lock:
+            self._language_codes[chat_id] = code
+
+    def profile(self, language_code: str | None = None) -> JSONDict:
+        """The bot's profile as set for ``language_code`` (None: the default): the keys
+        ``commands`` (a list of {"command", "description"}), ``description`` and
+        ``short_description``, each present once set."""
+        with self._lock:
+            return dict(self._profile.get(language_code, {}))
+
+    def profile_languages(self) -> list[str | None]:
+        """Every language_code the profile was set for (None: the default)."""
+        with self._lock:
+            return list(self._profile)
+
     def calls_to(self, method: str) -> list[Call]:
         """All recorded calls of one method (case-insensitive)."""
         key = self._method_key(method)
@@ -1596,13 +1673,18 @@ class StubBotAPI:
         """Remembered (or default) chat + user dicts for a chat; caller holds the lock."""
         known = self._chats.get(chat_id)
         if known is not None and first_name is None and chat_type is None:
-            return known
+            said = self._language_codes.get(chat_id, "en")
+            same = {k: v for k, v in known["user"].items() if k != "language_code"}
+            if said is not None:
+                same["language_code"] = said
+            return {"chat": known["chat"], "user": same}
         name = first_name or (known["user"]["first_name"] if known else "Runner")
         ctype = chat_type or (known["chat"]["type"] if known else "private")
-        return {
-            "chat": self._chat_dict(chat_id, ctype, name),
-            "user": {"id": 0, "is_bot": False, "first_name": name, "language_code": "en"},
-        }
+        user: JSONDict = {"id": 0, "is_bot": False, "first_name": name}
+        code = self._language_codes.get(chat_id, "en")
+        if code is not None:
+            user["language_code"] = code
+        return {"chat": self._chat_dict(chat_id, ctype, name), "user": user}
 
     @staticmethod
     def _chat_dict(chat_id: ChatKey, chat_type: str, first_name: str) -> JSONDict:
@@ -1725,7 +1807,9 @@ class StubBotAPI:
 
     def _check(self, method: str, params: JSONDict) -> None:
         """Refuse what Telegram refuses (module docstring), before any handler runs."""
-        if method in {"sendMessage", "editMessageText"}:
+        if method in PROFILE_METHODS:
+            _check_profile(method, params)
+        elif method in {"sendMessage", "editMessageText"}:
             checked_text(method, params)
         elif method in FILE_FIELDS:
             checked_caption(params)
@@ -1760,6 +1844,12 @@ class StubBotAPI:
         """The built-in method implementations."""
         if method in TRUE_METHODS:
             return True
+        if method in PROFILE_METHODS:
+            code = str(params.get("language_code") or "") or None
+            field_name = PROFILE_FIELDS[method]
+            with self._lock:
+                self._profile.setdefault(code, {})[field_name] = params.get(field_name, "")
+            return True
         if method == "getMe":
             return {
                 **self._bot_user(token),
@@ -1787,7 +1877,9 @@ class StubBotAPI:
         if method == "getWebhookInfo":
             return self._webhook_info()
         if method == "getMyCommands":
-            return []
+            code = str(params.get("language_code") or "") or None
+            with self._lock:
+                return list(self._profile.get(code, {}).get("commands", []))
         if method == "sendMessage":
             return self._send_message(token, params)
         if method in FILE_FIELDS:

@@ -17,22 +17,22 @@ async def count_rows(bot: BotHarness, model: type) -> int:
 
 
 async def test_the_command_menu_is_set_at_start(bot: BotHarness) -> None:
-    [call] = bot.stub.calls_to("setMyCommands")
-    names = [command["command"] for command in call.params["commands"]]
+    commands = bot.stub.profile()["commands"]
+    names = [command["command"] for command in commands]
     assert names == list(COMMANDS)
-    assert all(command["description"] for command in call.params["commands"])
+    assert all(command["description"] for command in commands)
 
 
 async def test_the_description_a_new_user_sees_is_set_at_start(bot: BotHarness) -> None:
     """The empty chat before /start shows the bot's description, and its profile the short
     one (Telegram: at most 512 and 120 characters); both from content/messages/about.toml."""
     t = shared_content().texts
-    [long] = bot.stub.calls_to("setMyDescription")
-    [short] = bot.stub.calls_to("setMyShortDescription")
-    assert long.params["description"] == t("about.description")
-    assert short.params["short_description"] == t("about.short_description")
-    assert 0 < len(long.params["description"]) <= 512
-    assert 0 < len(short.params["short_description"]) <= 120
+    long = bot.stub.profile()["description"]
+    short = bot.stub.profile()["short_description"]
+    assert long == t("about.description")
+    assert short == t("about.short_description")
+    assert 0 < len(long) <= 512
+    assert 0 < len(short) <= 120
 
 
 async def test_help_lists_every_command_one_line_each(bot: BotHarness) -> None:
@@ -47,8 +47,8 @@ ISSUE_15_COMMANDS = ("progress", "history", "export")
 
 async def test_the_menu_offers_progress_history_and_export(bot: BotHarness) -> None:
     t = shared_content().texts
-    [call] = bot.stub.calls_to("setMyCommands")
-    menu = {command["command"]: command["description"] for command in call.params["commands"]}
+    commands = bot.stub.profile()["commands"]
+    menu = {command["command"]: command["description"] for command in commands}
     for name in ISSUE_15_COMMANDS:
         assert menu.get(name) == t(f"commands.{name}"), name
         # Telegram: a command's description is 1-256 characters

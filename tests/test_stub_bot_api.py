@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import cast
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     ApplicationBuilder,
@@ -310,7 +310,9 @@ async def test_edits_update_state_and_transcript(stub: StubBotAPI) -> None:
         assert cast(Message, marked).reply_markup == new_kb
         assert await bot.answer_callback_query("1") is True
         assert await bot.set_my_commands([("start", "Start")]) is True
-        assert await bot.get_my_commands() == ()
+        # As Telegram: the commands just set (per language_code; none given: the default).
+        assert await bot.get_my_commands() == (BotCommand("start", "Start"),)
+        assert await bot.get_my_commands(language_code="ru") == ()
         assert await bot.send_chat_action(CHAT, "typing") is True
         with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
             await bot.edit_message_text("x", chat_id=CHAT, message_id=999)

@@ -70,6 +70,9 @@ MENU_FIELDS: tuple[str, ...] = tuple(CHAINS)
 # Asked only from /settings, never in onboarding (which keeps the default: Sunday 18:00).
 PREVIEW_DAY = "preview_day"  # 0 = Monday … 6 = Sunday; None = no weekly preview
 PREVIEW_TIME = "preview_time"  # "HH:MM" local
+# The language chosen before the runner row exists (/start, /language): a content
+# folder's code, carried to the runner row when onboarding is saved.
+LANGUAGE = "language"
 SETTINGS_CHAINS: dict[str, tuple[str, ...]] = {PREVIEW_DAY: (PREVIEW_DAY, PREVIEW_TIME)}
 SETTINGS_STEPS: tuple[str, ...] = (PREVIEW_DAY, PREVIEW_TIME)
 

@@ -27,6 +27,7 @@ from bot.handlers import skip as skip_handler
 from bot.handlers import today as today_handler
 from bot.handlers import week as week_handler
 from bot.handlers.done_feeling import feeling_in
+from bot.handlers.language import speaking
 from bot.messages import chat as chat_messages
 from bot.messages import skip as skip_messages
 from bot.messages import views
@@ -48,7 +49,7 @@ async def done_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
     text = message.text or ""
-    await _answer(update, context, get_deps(context).content.phrases.understand(text), text)
+    await _answer(update, context, speaking(get_deps(context)).phrases.understand(text), text)
 
 
 async def done_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,11 +58,11 @@ async def done_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     deps = get_deps(context)
     message = update.effective_message
     assert message is not None
-    understood = deps.content.phrases.understand(message.caption or "")
+    understood = speaking(deps).phrases.understand(message.caption or "")
     if understood.intent in (Intent.DONE, Intent.SKIP):
         await _log(update, deps, understood)
         return
-    await message.chat.send_message(deps.content.texts("misc.non_text"))
+    await message.chat.send_message(speaking(deps).texts("misc.non_text"))
 
 
 async def _log(update: Update, deps: Deps, understood: Understood) -> None:
@@ -74,7 +75,7 @@ async def _log(update: Update, deps: Deps, understood: Understood) -> None:
     if understood.yesterday:
         async with transaction(deps.sessions) as session:
             day = await yesterday_of(session, chat.id, deps.clock.now())
-    reason = deps.content.phrases.reason_of(understood.note or "")
+    reason = speaking(deps).phrases.reason_of(understood.note or "")
     await today_handler.log_and_reply(
         update,
         deps,
@@ -84,9 +85,10 @@ async def _log(update: Update, deps: Deps, understood: Understood) -> None:
         day=day,
         reason=SkipReason(reason) if reason is not None and status is LogStatus.SKIPPED else None,
         # "done - too hard today": the feeling is the feedback tap's answer.
-        feeling=feeling_in(deps.content, understood.note) if status is LogStatus.DONE else None,
+        feeling=feeling_in(speaking(deps), understood.note) if status is LogStatus.DONE else None,
         # "done but my knee hurt on the squats": the pain rule, in the same reply.
-        pain=status is LogStatus.DONE and is_pain(understood.note or ""),
+        pain=status is LogStatus.DONE
+        and is_pain(understood.note or "", words=speaking(deps).load_words),
     )
 
 
@@ -97,11 +99,15 @@ async def _answer(
     chat = update.effective_chat
     assert chat is not None
     intent = understood.intent
-    reading = read_weights(text) if intent not in (Intent.SKIP, Intent.UNDO) else None
+    reading = (
+        read_weights(text, words=speaking(deps).load_words)
+        if intent not in (Intent.SKIP, Intent.UNDO)
+        else None
+    )
     if reading is None and intent is Intent.DONE and understood.note:
         # "Done. squat 62.5", "done 62,5": a number after "done" is a weight in the
         # runner's unit (``typed_weights`` checks a name is one of the session's moves).
-        reading = read_unitless(understood.note)
+        reading = read_unitless(understood.note, words=speaking(deps).load_words)
     if reading is not None and await loads.typed_weights(update, deps, understood, reading, text):
         return  # "done, squat 60 kg", "RDL 40kg", "60" after "done"
     if intent in (Intent.DONE, Intent.SKIP):
@@ -109,7 +115,7 @@ async def _answer(
     elif intent is Intent.UNDO:
         await undo.undo_typed(update, context)
     elif (
-        (reason := deps.content.phrases.reason_of(text)) is not None
+        (reason := speaking(deps).phrases.reason_of(text)) is not None
         and intent
         in (
             Intent.UNKNOWN,
@@ -118,7 +124,7 @@ async def _answer(
         and await _typed_reason(deps, chat, SkipReason(reason))
     ):
         return  # "busy", typed instead of tapped under "What got in the way?"
-    elif is_pain(text):
+    elif is_pain(text, words=speaking(deps).load_words):
         await _pain(deps, chat)
     elif intent is Intent.FEEDBACK and understood.feeling is not None:
         await _feedback(deps, chat, understood.feeling)
@@ -139,7 +145,7 @@ async def _answer(
     elif intent is Intent.NEXT:
         await next_session(update, context)
     elif intent is Intent.THANKS:
-        await chat.send_message(deps.content.texts("chat.thanks"))
+        await chat.send_message(speaking(deps).texts("chat.thanks"))
     elif intent is Intent.GREETING:
         await _hello(deps, chat)
     elif not await _note_after_workout(deps, chat, text):
@@ -162,7 +168,7 @@ async def next_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     deps = get_deps(context)
     chat = update.effective_chat
     assert chat is not None
-    t = deps.content.texts
+    t = speaking(deps).texts
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         found = await read_today(session, chat.id, now)
@@ -174,7 +180,7 @@ async def next_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await chat.send_message(t("today.no_sessions"))
         return
     text, _buttons = today_message(
-        deps.content, found.runner, slot.day, now, None, found.history, found.calendar
+        speaking(deps), found.runner, slot.day, now, None, found.history, found.calendar
     )
     await chat.send_message(t("chat.next_header") + "\n" + text)
 
@@ -186,7 +192,7 @@ _OK = ("easy", "right")
 async def _feedback(deps: Deps, chat: Chat, feeling: str) -> None:
     """A word of effort soon after "done": what the feedback button would record, and
     its answer."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     now = deps.clock.now()
     sore = feeling == "sore"
     result = None
@@ -213,7 +219,7 @@ async def _feedback(deps: Deps, chat: Chat, feeling: str) -> None:
 async def _pain(deps: Deps, chat: Chat) -> None:
     """ "🤕" alone, "sharp pain", "it hurts": the pain rule — stop that exercise; ⇄ Swap it
     or rest today. Soon after "done" it is also that session's "sore" (as the tap)."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     now = deps.clock.now()
     today = None
     async with transaction(deps.sessions) as session:
@@ -242,7 +248,7 @@ async def _typed_reason(deps: Deps, chat: Chat, reason: SkipReason) -> bool:
 async def _move(deps: Deps, chat: Chat) -> None:
     """ "Can I do it tomorrow instead?": today's session skipped for being busy and moved
     (or the move offered), as the skip buttons would."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     async with transaction(deps.sessions) as session:
         moved = await move_to_tomorrow(session, chat.id, deps.clock.now())
     if moved is None:
@@ -277,12 +283,12 @@ async def _standing(deps: Deps, chat: Chat, *, levels_only: bool) -> None:
     X of Y and the sessions this month and in all (``services.progress``, the numbers
     /progress shows), this week and the levels; "what level am I?": the
     levels and where each started."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         found = await standing(session, chat.id, now)
         progress = (
-            await read_progress(session, chat.id, now, catalog=deps.content.catalog)
+            await read_progress(session, chat.id, now, catalog=speaking(deps).catalog)
             if found is not None
             else None
         )
@@ -298,12 +304,12 @@ async def _standing(deps: Deps, chat: Chat, *, levels_only: bool) -> None:
 async def _recent_weeks(deps: Deps, chat: Chat) -> None:
     """ "What did I do last week?", "what did I do on Monday?": last week's and this week's
     logs as /history shows them, last week's tally and the streak."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         recent = await read_recent_weeks(session, chat.id, now)
         progress = (
-            await read_progress(session, chat.id, now, catalog=deps.content.catalog)
+            await read_progress(session, chat.id, now, catalog=speaking(deps).catalog)
             if recent is not None
             else None
         )
@@ -320,12 +326,12 @@ async def _recent_weeks(deps: Deps, chat: Chat) -> None:
 async def _week_so_far(deps: Deps, chat: Chat) -> None:
     """ "What did I do this week?", "this week so far": this week's logs as /history shows
     them and its tally (done of planned, from ``services.progress`` as /progress counts)."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         recent = await read_recent_weeks(session, chat.id, now)
         progress = (
-            await read_progress(session, chat.id, now, catalog=deps.content.catalog)
+            await read_progress(session, chat.id, now, catalog=speaking(deps).catalog)
             if recent is not None
             else None
         )
@@ -340,7 +346,7 @@ async def _week_so_far(deps: Deps, chat: Chat) -> None:
 
 
 async def _hello(deps: Deps, chat: Chat) -> None:
-    t = deps.content.texts
+    t = speaking(deps).texts
     async with transaction(deps.sessions) as session:
         found = await glance(session, chat.id, deps.clock.now())
     if found is None:
@@ -353,13 +359,13 @@ async def _unknown(deps: Deps, chat: Chat, text: str) -> None:
     """Not understood: what the message looks like, or what the runner's day suggests."""
     async with transaction(deps.sessions) as session:
         found = await glance(session, chat.id, deps.clock.now())
-    suggestion = deps.content.phrases.suggest(text)
-    await chat.send_message(chat_messages.unknown_text(deps.content.texts, suggestion, found))
+    suggestion = speaking(deps).phrases.suggest(text)
+    await chat.send_message(chat_messages.unknown_text(speaking(deps).texts, suggestion, found))
 
 
 async def _note_after_workout(deps: Deps, chat: Chat, text: str) -> bool:
     """Free text soon after logging a session is a note on it ("planks were brutal")."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     async with transaction(deps.sessions) as session:
         added = await note_after_workout(session, chat.id, text, deps.clock.now())
     if added is None:
@@ -387,7 +393,7 @@ def command_handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, No
 async def today_with_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "/today tomorrow", "/today next": the next session; any other words, /today."""
     words = " ".join(context.args or [])
-    understood = get_deps(context).content.phrases.understand(words)
+    understood = speaking(get_deps(context)).phrases.understand(words)
     if understood.intent is Intent.NEXT:
         await next_session(update, context)
     else:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.deps import Deps, get_deps
+from bot.handlers.language import speaking
 from bot.messages import pause as pause_buttons
 from bot.messages import views
 from bot.services.calendar import local_today
@@ -19,12 +20,12 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     deps = get_deps(context)
     chat = update.effective_chat
     assert chat is not None  # a command handler: every command comes from a chat
-    await chat.send_message(deps.content.texts("help.text"))
+    await chat.send_message(speaking(deps).texts("help.text"))
 
 
 def _next_line(deps: Deps, runner: Runner, coming: str) -> str:
     """The session that is on (today's first), then when the next reminder comes."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     if runner.reminder_time is None:
         reminder = t("pause.no_reminder")
     elif runner.next_reminder_utc is None:
@@ -42,7 +43,7 @@ async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask how long (the buttons in ``handlers.pause`` do the rest); while paused, offer
     to change it. Nothing is written until the runner has chosen."""
     deps = get_deps(context)
-    t = deps.content.texts
+    t = speaking(deps).texts
     chat = update.effective_chat
     assert chat is not None
     async with transaction(deps.sessions) as session:
@@ -58,7 +59,7 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """End a running pause (open or timed) as of yesterday, so its days stay paused in the
     history, and greet the runner back with how much easier the coming sessions start."""
     deps = get_deps(context)
-    t = deps.content.texts
+    t = speaking(deps).texts
     chat = update.effective_chat
     assert chat is not None
     now = deps.clock.now()

@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot import housekeeping
 from bot.deps import get_deps
 from bot.handlers import taps
+from bot.handlers.language import forget_language, speaking
 from bot.messages.callbacks import DeleteButton
 from bot.messages.export import delete_keyboard
 from bot.store import runners
@@ -18,7 +19,7 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """ "Want a copy of your data before I delete it?": [📦 A copy first] (the /export
     files, then the question again: bot/handlers/export.py), [Yes, delete], [No, keep]."""
     deps = get_deps(context)
-    t = deps.content.texts
+    t = speaking(deps).texts
     chat = update.effective_chat
     assert chat is not None  # a command handler: every command comes from a chat
     await chat.send_message(t("delete.confirm"), reply_markup=delete_keyboard(t))
@@ -45,6 +46,7 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> o
     async with transaction(deps.sessions) as session:
         deleted = await runners.delete_runner(session, chat.id)
     await housekeeping.forget(deps, [chat.id])  # the cached draft and stored state
+    forget_language(deps, chat.id)  # the language went with the row and the draft
     # Nothing deleted: a second "Yes" (or nobody to delete), said in the toast.
     await query.answer(None if deleted else t("records.nothing_to_delete"))
     await taps.show(query, chat, t("delete.done"), None)

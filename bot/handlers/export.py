@@ -21,6 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.content import Content
 from bot.deps import Deps, get_deps
 from bot.handlers import taps
+from bot.handlers.language import speaking
 from bot.messages import export as export_messages
 from bot.messages.callbacks import ExportButton
 from bot.services import export as export_service
@@ -54,7 +55,7 @@ def build_files(content: Content, data: ExportData) -> tuple[bytes, bytes]:
 async def send_export(deps: Deps, chat: Chat, gate: asyncio.Semaphore) -> bool:
     """Send the runner's two files; a friendly text instead when nothing is stored.
     Returns whether files went out."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     async with transaction(deps.sessions) as session:
         data = await export_service.read_export(session, chat.id, deps.clock.now())
     if data is None:
@@ -62,7 +63,7 @@ async def send_export(deps: Deps, chat: Chat, gate: asyncio.Semaphore) -> bool:
         return False
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     async with gate:
-        csv_file, json_file = await asyncio.to_thread(build_files, deps.content, data)
+        csv_file, json_file = await asyncio.to_thread(build_files, speaking(deps), data)
     csv_name, json_name = export_messages.file_names(t, data.today)
     await chat.send_document(
         csv_file, filename=csv_name, caption=export_messages.csv_caption(t, data)

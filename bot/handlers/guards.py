@@ -14,6 +14,7 @@ from telegram.error import TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.deps import get_deps
+from bot.handlers.language import speaking
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ async def group_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     as expired before any handler looks for the chat it does not have."""
     query = update.callback_query
     if query is not None and query.message is None:
-        await query.answer(get_deps(context).content.texts("misc.stale_button"))
+        await query.answer(speaking(get_deps(context)).texts("misc.stale_button"))
         raise ApplicationHandlerStop
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
@@ -32,10 +33,10 @@ async def group_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     deps = get_deps(context)
     message = update.effective_message
     if query is not None:
-        await query.answer(deps.content.texts("misc.stale_button"))
+        await query.answer(speaking(deps).texts("misc.stale_button"))
     elif message is not None and message.text and message.text.startswith("/"):
         link = f"https://t.me/{context.bot.username}"
-        await message.reply_text(deps.content.texts("misc.group_only_private", link=link))
+        await message.reply_text(speaking(deps).texts("misc.group_only_private", link=link))
     raise ApplicationHandlerStop
 
 
@@ -73,19 +74,19 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     if update.effective_chat is not None:
-        await update.effective_chat.send_message(deps.content.texts("misc.unknown_command"))
+        await update.effective_chat.send_message(speaking(deps).texts("misc.unknown_command"))
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     if update.effective_chat is not None:
-        await update.effective_chat.send_message(deps.content.texts("misc.non_text"))
+        await update.effective_chat.send_message(speaking(deps).texts("misc.non_text"))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     if update.callback_query is not None:
-        await update.callback_query.answer(deps.content.texts("misc.stale_button"))
+        await update.callback_query.answer(speaking(deps).texts("misc.stale_button"))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -117,6 +118,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         except TelegramError:
             pass  # the handler answered it before it failed: one answer per query
     try:
-        await update.effective_chat.send_message(deps.content.texts("misc.error"))
+        await update.effective_chat.send_message(speaking(deps).texts("misc.error"))
     except Exception:
         log.exception("Could not tell the runner about the error", extra=where)

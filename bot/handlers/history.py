@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.deps import get_deps
+from bot.handlers.language import speaking
 from bot.handlers.taps import show, tap_or_stale
 from bot.messages import history as messages
 from bot.messages.callbacks import HistoryPage
@@ -26,7 +27,7 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if chat is None:
         return
     deps = get_deps(context)
-    t = deps.content.texts
+    t = speaking(deps).texts
     async with transaction(deps.sessions) as session:
         page = await read_page(session, chat.id, deps.clock.now())
     # Answered after the commit: no reply is sent while a transaction holds a connection.

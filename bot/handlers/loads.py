@@ -19,6 +19,7 @@ from bot.coach.loads import UNITS
 from bot.coach.status import LogStatus
 from bot.coach.weights import (
     MAX_KG,
+    LoadWords,
     Reading,
     kilograms,
     named_move,
@@ -30,6 +31,7 @@ from bot.content import Exercise, Texts
 from bot.deps import Deps, get_deps
 from bot.handlers import today as today_handler
 from bot.handlers.done_feeling import feeling_in, logged_reply, record_feeling
+from bot.handlers.language import speaking
 from bot.handlers.taps import tap_or_stale
 from bot.messages import views
 from bot.messages.callbacks import WeightButton
@@ -62,7 +64,7 @@ def _typed_unit(reading: Reading) -> str | None:
 
 
 async def _nonsense(deps: Deps, chat: Chat, reading: Reading, unit: str) -> None:
-    t = deps.content.texts
+    t = speaking(deps).texts
     told = reading.told[0]
     bad = next(
         (item for item in reading.told if item.negative or not 0 < kilograms(item, unit) <= MAX_KG),
@@ -74,12 +76,14 @@ async def _nonsense(deps: Deps, chat: Chat, reading: Reading, unit: str) -> None
     await chat.send_message(t("loads.nonsense", weight=views.user_text(weight)))
 
 
-def _note_of(understood: Understood) -> str | None:
+def _note_of(understood: Understood, words: LoadWords | None) -> str | None:
     """The words of a "done" that are not its weights ("done, legs felt heavy, squat 60
     kg" keeps "legs felt heavy"); None when the weights were all it said."""
     if not understood.note:
         return None
-    reading = read_weights(understood.note) or read_unitless(understood.note)
+    reading = read_weights(understood.note, words=words) or read_unitless(
+        understood.note, words=words
+    )
     rest = understood.note if reading is None else reading.note
     rest = rest.strip(" ,;.-")
     return rest or None
@@ -106,13 +110,14 @@ async def typed_weights(
     assert chat is not None
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
-        logged = await logged_session(session, deps.content, chat.id, now)
-        moves = await moves_today(session, deps.content, chat.id, now) if logged is None else ()
+        logged = await logged_session(session, speaking(deps), chat.id, now)
+        moves = await moves_today(session, speaking(deps), chat.id, now) if logged is None else ()
     choices = logged.loaded if logged is not None else moves
     if reading.unitless and (
         not choices
         or any(
-            names_a_move(told.name) and named_move(told.name, choices) is None
+            names_a_move(told.name)
+            and named_move(told.name, choices, words=speaking(deps).load_words) is None
             for told in reading.told
         )
     ):
@@ -124,8 +129,14 @@ async def typed_weights(
         # Before any "done", a weight is a session done only when it says so: it names
         # one of today's loaded moves ("goblet 16kg") or says it was done ("did it, 50
         # kg"); "I weigh 70 kg", "20kg?" and a bare "60" are not.
-        named = any(named_move(told.name, moves) for told in reading.told)
-        if _typed_unit(reading) is None or "?" in text or not (named or says_done(reading)):
+        named = any(
+            named_move(told.name, moves, words=speaking(deps).load_words) for told in reading.told
+        )
+        if (
+            _typed_unit(reading) is None
+            or "?" in text
+            or not (named or says_done(reading, words=speaking(deps).load_words))
+        ):
             return False
         await _log_with_weights(update, deps, understood, reading)
         return True
@@ -151,7 +162,7 @@ def _switched(t: Texts, unit: str) -> str:
 
 async def _note_weights(deps: Deps, chat: Chat, logged: LoggedSession, reading: Reading) -> None:
     """Weights typed after "done": kept on that session's log."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     unit = logged.unit
     if not sensible(reading, unit):
         await _nonsense(deps, chat, reading, unit)
@@ -159,8 +170,8 @@ async def _note_weights(deps: Deps, chat: Chat, logged: LoggedSession, reading: 
     if not logged.loaded:
         await chat.send_message(t("loads.no_loaded"))
         return
-    told = resolve(reading, logged.loaded, unit)
-    missing = unmatched(reading, logged.loaded)
+    told = resolve(reading, logged.loaded, unit, speaking(deps).load_words)
+    missing = unmatched(reading, logged.loaded, speaking(deps).load_words)
     if told:
         async with transaction(deps.sessions) as session:
             await keep_weights(session, chat.id, logged.day, told)
@@ -179,9 +190,9 @@ async def _log_with_weights(
     """ "done, squat 60 kg": the session logged and the weight noted, in one reply."""
     chat = update.effective_chat
     assert chat is not None
-    t = deps.content.texts
+    t = speaking(deps).texts
     now = deps.clock.now()
-    note = _note_of(understood)
+    note = _note_of(understood, speaking(deps).load_words)
     async with transaction(deps.sessions) as session:
         runner, recent = await runner_and_recent_log(session, chat.id, now)
     if runner is None or not runner.onboarded:
@@ -204,7 +215,7 @@ async def _log_with_weights(
         if outcome.result is LogResult.LOGGED and outcome.status == LogStatus.DONE:
             assert outcome.day is not None
             recorded = await record_feeling(
-                session, chat.id, outcome.day, feeling_in(deps.content, note)
+                session, chat.id, outcome.day, feeling_in(speaking(deps), note)
             )
         logged = None
         told: list[tuple[Exercise, float]] = []
@@ -219,16 +230,16 @@ async def _log_with_weights(
             history = history_from(recent, today)
             kept = next((e.loads for e in history if e.day == outcome.day), ())
             logged = session_logged(
-                deps.content, runner, today, history, outcome.day, outcome.focus, kept
+                speaking(deps), runner, today, history, outcome.day, outcome.focus, kept
             )
             if logged.loaded:
-                resolved = resolve(reading, logged.loaded, unit)
-                missing = unmatched(reading, logged.loaded)
+                resolved = resolve(reading, logged.loaded, unit, speaking(deps).load_words)
+                missing = unmatched(reading, logged.loaded, speaking(deps).load_words)
                 if resolved:
                     await keep_weights(session, chat.id, logged.day, resolved)
                 told = list(resolved)
             else:
-                missing = unmatched(reading, ())
+                missing = unmatched(reading, (), speaking(deps).load_words)
     if logged is None:
         # Nothing to put a weight on (which focus? race day? too long ago?): the answer a
         # plain "done" gets; the weight can follow once the session is logged.
@@ -264,7 +275,9 @@ async def on_weight_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     deps, t, query, chat, button = tap.deps, tap.t, tap.query, tap.chat, tap.button
     kg = button.grams / 1000
     async with transaction(deps.sessions) as session:
-        logged = await logged_session(session, deps.content, chat.id, deps.clock.now(), button.day)
+        logged = await logged_session(
+            session, speaking(deps), chat.id, deps.clock.now(), button.day
+        )
         exercise = next(
             (move for move in (logged.loaded if logged else ()) if move.id == button.exercise),
             None,
@@ -288,9 +301,11 @@ async def units_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     deps = get_deps(context)
     chat = update.effective_chat
     assert chat is not None
-    t = deps.content.texts
+    t = speaking(deps).texts
     words = [word.lower() for word in (context.args or [])]
-    reading = read_weights("1 " + words[0]) if len(words) == 1 else None
+    reading = (
+        read_weights("1 " + words[0], words=speaking(deps).load_words) if len(words) == 1 else None
+    )
     unit = _typed_unit(reading) if reading is not None else None
     if not words:
         # "/units" alone: the unit in use, and how to switch.

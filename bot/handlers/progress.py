@@ -25,6 +25,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
 
 from bot.deps import get_deps
 from bot.drawing import Drawer, drawer_of
+from bot.handlers.language import speaking
 from bot.messages import progress as progress_messages
 from bot.messages.progress_chart import ChartData
 from bot.services.progress import read_progress
@@ -62,7 +63,7 @@ async def drawn(chat: Chat, drawer: Drawer, data: ChartData) -> bytes:
 
 async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
-    content = deps.content
+    content = speaking(deps)
     chat = update.effective_chat
     assert chat is not None  # a command handler: every command comes from a chat
     async with transaction(deps.sessions) as session:

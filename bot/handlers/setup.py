@@ -49,6 +49,8 @@ from bot.coach.parsing import clean_text, closest
 from bot.coach.timezones import ZoneChoice
 from bot.coach.week import RunnerWeek
 from bot.deps import Deps, get_deps
+from bot.handlers import language
+from bot.handlers.language import speaking
 from bot.messages import onboarding as Q
 from bot.messages import views
 from bot.messages.callbacks import SetupButton
@@ -71,7 +73,7 @@ _question = Q.built_question
 
 def question(deps: Deps, step: str, answers: Answers) -> Q.Asked:
     """The text and keyboard of one question (``bot.messages.onboarding.question``)."""
-    return Q.question(deps.content.texts, step, answers)
+    return Q.question(speaking(deps).texts, step, answers)
 
 
 # ---- the draft ----------------------------------------------------------------------
@@ -137,7 +139,7 @@ async def _ask(update: Update, deps: Deps, draft: Draft) -> None:
 async def _show_summary(update: Update, deps: Deps, draft: Draft) -> None:
     week = A.week_from_answers(draft.answers)
     today = local_today(week, deps.clock.now())
-    text, keyboard = Q.summary(deps.content.texts, week, monday_of(today), draft.answers)
+    text, keyboard = Q.summary(speaking(deps).texts, week, monday_of(today), draft.answers)
     draft.step = CONFIRM
     await _save(deps, _chat(update).id, draft)  # stored before the runner can answer it
     await _send(update, text, keyboard)
@@ -145,7 +147,7 @@ async def _show_summary(update: Update, deps: Deps, draft: Draft) -> None:
 
 def _menu(deps: Deps, draft: Draft, key: str) -> Q.Asked:
     return Q.change_menu(
-        deps.content.texts,
+        speaking(deps).texts,
         key,
         onboarding=draft.mode == Mode.ONBOARDING,
         checkin=draft.checkin,
@@ -194,7 +196,7 @@ async def _reask(update: Update, deps: Deps, draft: Draft, text: str) -> None:
     if draft.step in Q.QUESTIONS:
         keyboard = question(deps, draft.step, draft.answers)[1]
     elif draft.step == CONFIRM:
-        keyboard = Q.confirm_buttons(deps.content.texts)
+        keyboard = Q.confirm_buttons(speaking(deps).texts)
     elif draft.step == CHANGE_MENU:
         keyboard = _menu(deps, draft, "onboarding.change_which")[1]
     await _send(update, text, keyboard)
@@ -209,14 +211,14 @@ def _correction(deps: Deps, draft: Draft, text: str) -> Correction | None:
     """An "actually …" changing an earlier answer of onboarding, if the text is one."""
     if draft.mode != Mode.ONBOARDING:
         return None
-    words = Q.change_words(deps.content.texts)
+    words = Q.change_words(speaking(deps).texts)
     return correction(text, draft.answers, _answered(draft), words)
 
 
 async def _go_back(update: Update, deps: Deps, draft: Draft, fix: Correction) -> None:
     """Take the change, then ask again what depends on it, and come back to where the
     runner was. Days are shown again with the change ticked, for a look and a Done."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     answered = _answered(draft)
     draft.answers = fix.answers
     again = [step for step in A.CHAINS[fix.step][1:] if step in answered]
@@ -252,7 +254,7 @@ async def _store_week(update: Update, deps: Deps, draft: Draft) -> tuple[RunnerW
 
 
 async def _finish_onboarding(update: Update, deps: Deps, draft: Draft) -> None:
-    t = deps.content.texts
+    t = speaking(deps).texts
     week, runner = await _store_week(update, deps, draft)
     today = local_today(week, deps.clock.now())
     # As /today will say it: none on race day, the race week's core, this week's changes.
@@ -270,7 +272,7 @@ async def _finish_onboarding(update: Update, deps: Deps, draft: Draft) -> None:
 
 
 async def _finish_settings(update: Update, deps: Deps, draft: Draft) -> None:
-    t = deps.content.texts
+    t = speaking(deps).texts
     week, runner = await _store_week(update, deps, draft)
     if draft.chain in A.SETTINGS_CHAINS:
         # The week did not change: say what did, not the whole week again.
@@ -281,7 +283,7 @@ async def _finish_settings(update: Update, deps: Deps, draft: Draft) -> None:
 
 
 async def _toggle_checkin(update: Update, deps: Deps, chat_id: int) -> None:
-    t = deps.content.texts
+    t = speaking(deps).texts
     async with transaction(deps.sessions) as session:
         runner = await runners.get_runner(session, chat_id)
         if runner is not None:
@@ -291,7 +293,7 @@ async def _toggle_checkin(update: Update, deps: Deps, chat_id: int) -> None:
     deps.draft_cache.pop(chat_id, None)
     enabled = runner is not None and runner.checkin_enabled
     text = (
-        t("settings.checkin_now_on", time=deps.settings.evening_checkin_time.strftime("%H:%M"))
+        t("settings.checkin_now_on", time=t.time(deps.settings.evening_checkin_time))
         if enabled
         else t("settings.checkin_now_off")
     )
@@ -304,7 +306,7 @@ async def _toggle_checkin(update: Update, deps: Deps, chat_id: int) -> None:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     chat_id = _chat(update).id
-    t = deps.content.texts
+    t = speaking(deps).texts
     draft = await _load(deps, chat_id)
     if draft.mode == Mode.ONBOARDING and draft.step:
         # Already mid-way: carry on where they were rather than starting over.
@@ -320,9 +322,27 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _save(deps, chat_id, restart)  # stored before the runner can answer it
         return await _send(update, text, keyboard)
     name = (update.effective_user.first_name if update.effective_user else None) or "runner"
-    await _send(update, t("onboarding.welcome", name=html.escape(clean_text(name))))
-    fresh = Draft(mode=Mode.ONBOARDING, queue=list(A.STEPS), answers=draft.answers)
+    welcome = t("onboarding.welcome", name=html.escape(clean_text(name)))
+    answers = dict(draft.answers)
+    if runner is None and not answers.get(A.LANGUAGE):
+        # The language Telegram's code chose (or English), said once with the way to
+        # change it, and kept: the runner row gets it when onboarding is saved.
+        line, keyboard = language.first_words(deps, update)
+        answers[A.LANGUAGE] = language.current_code()
+        await _send(update, welcome + "\n\n" + line, keyboard)
+        deps.language_cache.put(chat_id, answers[A.LANGUAGE])
+    else:
+        await _send(update, welcome)
+    fresh = Draft(mode=Mode.ONBOARDING, queue=list(A.STEPS), answers=answers)
     await _advance(update, deps, fresh)
+
+
+async def ask_again(update: Update, deps: Deps) -> None:
+    """The open question (or screen) of onboarding or /settings once more, in the
+    language just chosen (/language): the draft keeps every answer so far."""
+    draft = await _load(deps, _chat(update).id)
+    if draft.open and draft.mode in (Mode.ONBOARDING, Mode.SETTINGS):
+        await _resume(update, deps, draft)
 
 
 async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -334,7 +354,7 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         draft = await _load(deps, chat_id)
         if draft.mode == Mode.ONBOARDING and draft.step:
             return await _resume(update, deps, draft)
-        return await _send(update, deps.content.texts("settings.not_set_up"))
+        return await _send(update, speaking(deps).texts("settings.not_set_up"))
     draft = Draft(
         mode=Mode.SETTINGS, answers=runner_answers(runner), checkin=runner.checkin_enabled
     )
@@ -347,7 +367,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     draft = await _load(deps, chat_id)
     await _drop(deps, chat_id)
     key = "onboarding.cancelled_settings" if draft.mode == Mode.SETTINGS else "onboarding.cancelled"
-    await _send(update, deps.content.texts(key), ReplyKeyboardRemove())
+    await _send(update, speaking(deps).texts(key), ReplyKeyboardRemove())
 
 
 async def leave_for_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -414,7 +434,7 @@ def _is_finish_word(text: str) -> bool:
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
     deps = get_deps(context)
-    t = deps.content.texts
+    t = speaking(deps).texts
     chat_id = _chat(update).id
     message = update.effective_message
     assert message is not None and draft.step is not None
@@ -461,7 +481,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
 async def _on_screen_text(update: Update, deps: Deps, draft: Draft, text: str) -> None:
     """Typed at the summary (a yes confirms, a no opens the change menu, an "actually …"
     changes that answer) or at the change menu (an answer's name opens it)."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     if (fix := _correction(deps, draft, text)) is not None:
         return await _go_back(update, deps, draft, fix)
     if draft.step == CONFIRM:
@@ -482,7 +502,7 @@ async def _on_screen_text(update: Update, deps: Deps, draft: Draft, text: str) -
 
 async def _on_place(update: Update, deps: Deps, draft: Draft, text: str) -> None:
     """A typed answer to "where are you?": a zone, a choice of zones, or a re-ask."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     aliases = Q.country_aliases(t)
     found = await asyncio.to_thread(deps.zones.understand, text, deps.clock.now(), aliases)
     if found is None:
@@ -502,18 +522,18 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
         return await on_other(update, context, draft)
     match = await asyncio.to_thread(deps.zones.from_location, location.latitude, location.longitude)
     if match is None:
-        return await _send(update, deps.content.texts("onboarding.reask_timezone", text="📍"))
+        return await _send(update, speaking(deps).texts("onboarding.reask_timezone", text="📍"))
     await _zone_found(
-        update, deps, draft, match.zone, deps.content.texts("onboarding.your_location")
+        update, deps, draft, match.zone, speaking(deps).texts("onboarding.your_location")
     )
 
 
 async def _zone_found(update: Update, deps: Deps, draft: Draft, zone: str, place: str) -> None:
     draft.answers[A.TIMEZONE] = zone
     key = "onboarding.timezone_confirmed" if place != zone else "onboarding.timezone_confirmed_zone"
-    text = deps.content.texts(
+    text = speaking(deps).texts(
         key,
-        zone=views.zone_label(deps.content.texts, zone),
+        zone=views.zone_label(speaking(deps).texts, zone),
         place=html.escape(place),
         local_time=views.local_time_text(zone, deps.clock.now()),
     )
@@ -526,8 +546,8 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dr
     deps = get_deps(context)
     if _waits_for_a_button(draft):
         await _drop(deps, _chat(update).id)
-        return await _send(update, deps.content.texts("misc.non_text"))
-    await _reask(update, deps, draft, deps.content.texts(_unexpected_key(draft)))
+        return await _send(update, speaking(deps).texts("misc.non_text"))
+    await _reask(update, deps, draft, speaking(deps).texts(_unexpected_key(draft)))
 
 
 # ---- buttons ------------------------------------------------------------------------
@@ -535,7 +555,7 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dr
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
-    t = deps.content.texts
+    t = speaking(deps).texts
     query = update.callback_query
     assert query is not None and query.data is not None
     chat_id = _chat(update).id
@@ -585,7 +605,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _on_answer_button(
     update: Update, deps: Deps, draft: Draft, query: CallbackQuery, asked: Q.Question, value: str
 ) -> None:
-    t = deps.content.texts
+    t = speaking(deps).texts
     step = asked.key
     if asked.days is not None and (day := Q.number(value, 1)) is not None:
         await query.answer()
@@ -639,7 +659,7 @@ async def _on_menu_button(
         draft.queue = list(A.SETTINGS_CHAINS[value])
         draft.chain = value
         return await _advance(update, deps, draft)
-    await query.answer(deps.content.texts("misc.stale_button"))
+    await query.answer(speaking(deps).texts("misc.stale_button"))
 
 
 async def _close(query: CallbackQuery) -> None:

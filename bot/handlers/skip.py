@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.status import SkipReason
 from bot.deps import Deps
+from bot.handlers.language import speaking
 from bot.handlers.taps import show, tap_or_stale
 from bot.messages import skip as skip_messages
 from bot.messages import views
@@ -59,7 +60,7 @@ async def _follow_reason(
 ) -> None:
     """After the reason: rest (sore, ill), or the day the session may move to; ``intro``
     (the skip's own line, when the reason came with it) goes first."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     offer = move_offer(found, day, reason)
     keyboard = None
     if offer.target is None or offer.slot is None:

@@ -44,7 +44,7 @@ async def on_snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     async with transaction(deps.sessions) as session:
         result, due = await snooze(session, chat.id, day, found.focus, found.zone, now, minutes)
-    at = due.astimezone(found.zone).strftime("%H:%M")
+    at = t.time(due.astimezone(found.zone).time())
     if result is SnoozeResult.ALREADY:
         # A double tap: the first press scheduled it and said so; this one only answers.
         await query.answer(views.toast(t("misc.snoozed", time=at)))

@@ -19,6 +19,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.swaps import exercise_by_code, exercise_code
 from bot.deps import Deps
+from bot.handlers.language import speaking
 from bot.handlers.taps import show, tap_or_stale
 from bot.messages import swap as pages
 from bot.messages.callbacks import SwapButton, SwapChoose, SwapKeep, SwapOptions, SwapWhich
@@ -52,9 +53,9 @@ async def on_swap_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     deps, query, chat, button = pressed.deps, pressed.query, pressed.chat, pressed.button
     async with transaction(deps.sessions) as session:
         read = await read_swap_day(session, chat.id, button.day, deps.clock.now())
-    found = plan_swap_day(deps.content, read) if not isinstance(read, SwapProblem) else read
+    found = plan_swap_day(speaking(deps), read) if not isinstance(read, SwapProblem) else read
     if isinstance(found, SwapProblem):
-        await query.answer(deps.content.texts(PROBLEM_KEYS[found]))
+        await query.answer(speaking(deps).texts(PROBLEM_KEYS[found]))
         return
     reminder = _is_reminder(deps, query)
     match button:
@@ -62,7 +63,7 @@ async def on_swap_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             await _which(deps, query, chat, found, reminder)
         case SwapKeep():
             await query.answer()
-            await show(query, chat, *pages.session_page(deps.content, found, reminder))
+            await show(query, chat, *pages.session_page(speaking(deps), found, reminder))
         case SwapOptions(shown=shown):
             await _options(deps, query, chat, found, reminder, shown)
         case SwapChoose(shown=shown, chosen=chosen):
@@ -73,7 +74,7 @@ async def _which(
     deps: Deps, query: CallbackQuery, chat: Chat, swap_day: SwapDay, reminder: bool
 ) -> None:
     """ "Which one?": only the exercises that have something to swap to."""
-    content = deps.content
+    content = speaking(deps)
     choices = [
         (number, item.exercise.name, exercise_code(item.exercise.id))
         for number, item in enumerate(swap_day.plan.session.items, start=1)
@@ -89,7 +90,7 @@ async def _which(
 async def _options(
     deps: Deps, query: CallbackQuery, chat: Chat, swap_day: SwapDay, reminder: bool, code: str
 ) -> None:
-    content, t = deps.content, deps.content.texts
+    content, t = speaking(deps), speaking(deps).texts
     shown = in_session(content, swap_day, code)
     if shown is None:
         await query.answer(t("swap.gone"))
@@ -114,7 +115,7 @@ async def _choose(
     shown_code: str,
     chosen_code: str,
 ) -> None:
-    content, t = deps.content, deps.content.texts
+    content, t = speaking(deps), speaking(deps).texts
     chosen = exercise_by_code(content.catalog, chosen_code)
     shown = in_session(content, swap_day, shown_code)
     if shown is None:
@@ -156,4 +157,4 @@ def _is_reminder(deps: Deps, query: CallbackQuery) -> bool:
     """Whether the tapped message is a reminder (it keeps its greeting and ⏰ Later)."""
     message = query.message
     text = message.text if isinstance(message, Message) else None
-    return bool(text and text.startswith(deps.content.texts("misc.reminder_intro")))
+    return bool(text and text.startswith(speaking(deps).texts("misc.reminder_intro")))

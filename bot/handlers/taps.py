@@ -17,6 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.content import Texts
 from bot.deps import Deps, get_deps
+from bot.handlers.language import speaking
 from bot.messages.callbacks import Button, parse_as
 
 B = TypeVar("B", bound=Button)
@@ -87,6 +88,6 @@ async def tap_or_stale(
     chat = update.effective_chat
     button = parse_as(query.data, kind)
     if chat is None or button is None:
-        await query.answer(deps.content.texts("misc.stale_button"))
+        await query.answer(speaking(deps).texts("misc.stale_button"))
         return None
-    return Tap(deps, deps.content.texts, query, chat, button)
+    return Tap(deps, speaking(deps).texts, query, chat, button)

@@ -8,8 +8,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.week_change import Kind, parse_change
-from bot.content import Texts, load_week_words
+from bot.content import Texts
 from bot.deps import get_deps
+from bot.handlers.language import speaking
 from bot.handlers.taps import show
 from bot.messages import this_week as messages
 from bot.messages.this_week import CANCEL, MENU, ThisWeekButton, change_of
@@ -46,7 +47,8 @@ async def typed_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
     if message is None or chat is None or not message.text:
         return False
     deps = get_deps(context)
-    words = load_week_words()
+    words = speaking(deps).week_words
+    assert words is not None  # every language's Content has them (bot.content)
     text = message.text
     now = deps.clock.now()
     # Most texts name no change of the week at all: no read for them.
@@ -57,7 +59,7 @@ async def typed_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
             session, chat.id, now, lambda today: parse_change(text, words, today)
         )
     # Answered after the commit: no reply is sent while a transaction holds a connection.
-    reply, keyboard = _reply(deps.content.texts, result)
+    reply, keyboard = _reply(speaking(deps).texts, result)
     await chat.send_message(reply, reply_markup=keyboard)
     return True
 
@@ -68,7 +70,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     deps = get_deps(context)
-    t = deps.content.texts
+    t = speaking(deps).texts
     chat = update.effective_chat
     button = ThisWeekButton.parse(query.data)
     if chat is None or button is None:

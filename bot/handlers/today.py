@@ -17,6 +17,7 @@ from bot.coach.week import Focus
 from bot.deps import Deps, get_deps
 from bot.handlers import skip as skip_handler
 from bot.handlers.done_feeling import logged_reply, record_feeling
+from bot.handlers.language import speaking
 from bot.handlers.taps import tap_or_stale
 from bot.handlers.weight_prompt import Known, weight_prompt
 from bot.messages import skip as skip_messages
@@ -76,10 +77,10 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with transaction(deps.sessions) as session:  # one transaction: runner and log
         found = await read_today(session, chat.id, now)
     if found is None:
-        await chat.send_message(deps.content.texts("today.not_set_up"))
+        await chat.send_message(speaking(deps).texts("today.not_set_up"))
         return
     text, keyboard = today_message(
-        deps.content, found.runner, found.day, now, found.status, found.history, found.calendar
+        speaking(deps), found.runner, found.day, now, found.status, found.history, found.calendar
     )
     await chat.send_message(text, reply_markup=keyboard)
 
@@ -103,7 +104,7 @@ async def log_and_reply(
     double tap, and a second message would repeat the first. A ``feeling`` typed with the
     "done" is recorded with the log, and the one reply thanks for it; words that say it
     hurt (``pain``) get the pain rule in the same reply and count as sore."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     recorded: str | None = None
     chat = update.effective_chat
     assert chat is not None

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.deps import Deps, get_deps
+from bot.handlers.language import speaking
 from bot.handlers.taps import tap_or_stale
 from bot.messages import views
 from bot.messages.callbacks import UndoButton
@@ -39,7 +40,7 @@ async def _undo(
 async def undo_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A typed undo (the conversation router, ``handlers.chat``, recognises it) or /undo."""
     deps = get_deps(context)
-    t = deps.content.texts
+    t = speaking(deps).texts
     chat = update.effective_chat
     assert chat is not None
     found = await _undo(deps, chat.id, None)

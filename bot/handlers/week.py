@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.deps import get_deps
+from bot.handlers.language import speaking
 from bot.messages.week import week_keyboard, week_text
 from bot.services.this_week import this_week
 from bot.services.week import read_week
@@ -15,7 +16,7 @@ from bot.store.db import transaction
 
 async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
-    t = deps.content.texts
+    t = speaking(deps).texts
     chat = update.effective_chat
     assert chat is not None
     now = deps.clock.now()

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton
 from bot.coach.progression import Entry
 from bot.coach.week import Focus
 from bot.deps import Deps
+from bot.handlers.language import speaking
 from bot.messages.loads import weight_row
 from bot.services.calendar import local_today
 from bot.services.loads import (
@@ -47,15 +48,17 @@ async def weight_prompt(
     use?" (asked once per move, the first time it comes); nothing otherwise. With
     ``known`` (a typed "done" read the runner and the log in its own transaction), no
     database read: the bench measured one transaction more per "done" without it."""
-    t = deps.content.texts
+    t = speaking(deps).texts
     now = deps.clock.now()
     logged: LoggedSession | None
     if known is not None:
         today = local_today(known.runner, now)
-        logged = session_logged(deps.content, known.runner, today, known.history, day, known.focus)
+        logged = session_logged(
+            speaking(deps), known.runner, today, known.history, day, known.focus
+        )
     else:
         async with transaction(deps.sessions) as session:
-            logged = await logged_session(session, deps.content, chat_id, now, day)
+            logged = await logged_session(session, speaking(deps), chat_id, now, day)
     if logged is None or not logged.loaded:
         return "", None
     for exercise in logged.loaded:
@@ -67,10 +70,10 @@ async def weight_prompt(
     if logged.kept:
         return "", None
     if known is not None:
-        new = new_moves(deps.content, known.runner, known.history, day, known.focus)
+        new = new_moves(speaking(deps), known.runner, known.history, day, known.focus)
     else:
         async with transaction(deps.sessions) as session:
-            new = await first_time_moves(session, deps.content, chat_id, now, day)
+            new = await first_time_moves(session, speaking(deps), chat_id, now, day)
     if not new:
         return "", None  # asked the first time each of these moves came: once is enough
     return t("loads.ask"), None

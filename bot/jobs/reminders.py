@@ -553,7 +553,7 @@ async def _handle(bot: Bot, deps: Deps, tick: _Tick, due: Due) -> Outcome | None
         if decided is not None:
             return decided
         assert due.runner is not None  # decide cancels a row whose runner is gone
-        message = render(deps.content, due, due.runner, now)
+        message = render(deps.content.speaking(due.runner.language), due, due.runner, now)
     except Exception:
         # A bug or bad data in one runner's message: tried again on a later tick.
         _failed_before_send(report)
@@ -614,7 +614,8 @@ async def _reserve(session: AsyncSession, deps: Deps, tick: _Tick, now: datetime
     tally = None
     if runner is not None and item.kind == reminders.PREVIEW:
         # Last week's tally and, once a month, the recap (services.previews).
-        tally = await preview_tally(session, runner, item.day, deps.content.catalog)
+        catalog = deps.content.speaking(runner.language).catalog
+        tally = await preview_tally(session, runner, item.day, catalog)
     return Due(item, runner, history, calendar, tally)
 
 

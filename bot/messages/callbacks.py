@@ -25,6 +25,7 @@ refuses more.
     v1:hist:o:<day>  v1:hist:n:<day>                         HistoryPage
     v1:wt:<day>:<exercise>:<grams>                           WeightButton
     ob:<step>:<value>                                        SetupButton
+    v1:lang  v1:lang:<code>                                  LanguageButton
 """
 
 from __future__ import annotations
@@ -564,6 +565,35 @@ class WeightButton(Button):
         return cls(day, exercise, value) if 0 < value <= MAX_WEIGHT_GRAMS else None
 
 
+@dataclass(frozen=True)
+class LanguageButton(Button):
+    """🌐 "Change language" (no ``code``: show the menu) and the menu's choices: a
+    content/languages/ folder's code ("ru", "pt-BR"). Whether the coach ships it is the
+    handler's to check (a language may be gone since the button was sent)."""
+
+    PREFIX: ClassVar[str] = f"{VERSION}:lang"
+    PATTERN: ClassVar[str] = rf"^{PREFIX}(:|$)"
+    code: str | None = None
+
+    def pack(self) -> str:
+        if self.code is None:
+            return self.PREFIX
+        return _pack(self.PREFIX, _part(self.code))
+
+    @classmethod
+    def unpack(cls, args: list[str]) -> LanguageButton | None:
+        if not args:
+            return cls()
+        if len(args) != 1:
+            return None
+        code = args[0]
+        if not 2 <= len(code) <= 10 or not code.isascii():
+            return None
+        if not code.replace("-", "").isalpha() or code.startswith("-") or code.endswith("-"):
+            return None
+        return cls(code)
+
+
 # ---- reading --------------------------------------------------------------------------------
 
 _FAMILIES: dict[str, Callable[[list[str]], Button | None]] = {
@@ -583,6 +613,7 @@ _FAMILIES: dict[str, Callable[[list[str]], Button | None]] = {
     WeightButton.PREFIX: WeightButton.unpack,
     HistoryPage.PREFIX: HistoryPage.unpack,
     SetupButton.PREFIX: SetupButton.unpack,
+    LanguageButton.PREFIX: LanguageButton.unpack,
 }
 
 

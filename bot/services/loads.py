@@ -20,7 +20,14 @@ from bot.coach.loads import UNITS, LoadTarget
 from bot.coach.progression import Entry
 from bot.coach.status import LogStatus
 from bot.coach.week import Focus
-from bot.coach.weights import MAX_KG, Reading, kilograms, match_exercise, named_move
+from bot.coach.weights import (
+    MAX_KG,
+    LoadWords,
+    Reading,
+    kilograms,
+    match_exercise,
+    named_move,
+)
 from bot.content import Content, Exercise, headline
 from bot.services.calendar import local_today
 from bot.services.log import DONE_LOOKBACK_DAYS
@@ -192,7 +199,7 @@ def names_a_move(name: str) -> bool:
 
 
 def resolve(
-    reading: Reading, loaded: Sequence[Exercise], unit: str
+    reading: Reading, loaded: Sequence[Exercise], unit: str, words: LoadWords | None = None
 ) -> list[tuple[Exercise, float]]:
     """Each weight told, with the move it names and its kilograms (a later weight for the
     same move wins). A weight with no name is the session's first loaded move; one whose
@@ -201,21 +208,23 @@ def resolve(
     found: dict[str, tuple[Exercise, float]] = {}
     for told in reading.told:
         if names_a_move(told.name):
-            exercise = named_move(told.name, loaded)
+            exercise = named_move(told.name, loaded, words)
         else:
-            exercise = match_exercise("", loaded)
+            exercise = match_exercise("", loaded, words)
         if exercise is not None:
             found[exercise.id] = (exercise, kilograms(told, unit))
     return list(found.values())
 
 
-def unmatched(reading: Reading, loaded: Sequence[Exercise]) -> list[str]:
+def unmatched(
+    reading: Reading, loaded: Sequence[Exercise], words: LoadWords | None = None
+) -> list[str]:
     """The move names typed with a weight that are none of ``loaded`` ("squat" on an
     upper-body day), as typed (normalised), in order."""
     return [
         told.name
         for told in reading.told
-        if names_a_move(told.name) and named_move(told.name, loaded) is None
+        if names_a_move(told.name) and named_move(told.name, loaded, words) is None
     ]
 
 

@@ -46,6 +46,8 @@ async def save_answers(
         next_reminder_utc=None,
         now=now,
     )
+    if answers.get(A.LANGUAGE):
+        runner.language = answers[A.LANGUAGE]
     if A.TIME_BUDGET in answers:
         runner.time_budget = answers[A.TIME_BUDGET]
     if A.RACE_DATE in answers:

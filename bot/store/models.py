@@ -113,6 +113,9 @@ class Runner(SQLModel, table=True):
     # only (store/week_changes.py keeps it). On the runner row, which every reader of the
     # calendar has in hand already, so no reader needs a statement more to see them.
     week_changes: str | None = None
+    # The language the coach speaks to the runner (a content/languages/ folder's code):
+    # /start takes it from Telegram's language_code, /language changes it.
+    language: str = Field(default="en", sa_column_kwargs={"server_default": "en"})
     preview_day: int | None = Field(default=6, sa_column_kwargs={"server_default": "6"})
     preview_time: str = Field(default="18:00", sa_column_kwargs={"server_default": "18:00"})
     next_preview_utc: datetime | None = Field(default=None, sa_column=utc_column(index=True))

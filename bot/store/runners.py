@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, delete, or_
+from sqlalchemy import Table, bindparam, delete, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,6 +21,13 @@ from bot.store.models import ConversationState, Runner
 
 _runners = table_of(Runner)
 _RUNNER = core_select(_runners).where(_runners.c.chat_id == bindparam("chat_id"))
+_LANGUAGE = core_select(_runners.c.language).where(_runners.c.chat_id == bindparam("chat_id"))
+_SET_LANGUAGE = (
+    update(_runners)
+    .where(_runners.c.chat_id == bindparam("chat"))
+    .values(language=bindparam("code"), updated_at=bindparam("now"))
+    .returning(_runners.c.chat_id)
+)
 
 
 def days_to_text(days: frozenset[int] | set[int]) -> str:
@@ -82,6 +89,18 @@ async def read_runner(session: AsyncSession, chat_id: int) -> Runner | None:
     reminder — where loading a tracked object cost more than the query itself."""
     rows = await fetch_all(session, _RUNNER, {"chat_id": chat_id})
     return Runner.model_construct(**rows[0]._mapping) if rows else None
+
+
+async def language_of(session: AsyncSession, chat_id: int) -> str | None:
+    """The language stored for the runner; None when there is no runner row."""
+    rows = await fetch_all(session, _LANGUAGE, {"chat_id": chat_id})
+    return str(rows[0].language) if rows else None
+
+
+async def set_language(session: AsyncSession, chat_id: int, code: str, *, now: datetime) -> bool:
+    """Store the runner's language (one statement); False when there is no runner row."""
+    rows = await fetch_all(session, _SET_LANGUAGE, {"chat": chat_id, "code": code, "now": now})
+    return bool(rows)
 
 
 async def save_week(
