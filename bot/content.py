@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bot.coach.intents import Matcher, Vocabulary
+from bot.coach.intents import Matcher, Vocabulary, normalize
 from bot.coach.week import Equipment, Focus
 from bot.coach.week_change import WeekWords, normalise
 from bot.languages import (
@@ -320,6 +320,8 @@ class _Feedback(_Phrases):
     hard: PhraseList
     too_hard: PhraseList
     sore: PhraseList
+    negations: PhraseList
+    contrast: PhraseList
 
 
 class PhrasesFile(_Strict):
@@ -352,37 +354,55 @@ def load_phrases(path: Path, also: Path | None = None) -> Matcher:
 
     ``also``: English's file, whose phrases a runner may type in any language ("done" in
     a Spanish chat). Merged after the language's own; an English phrase that would stand
-    for another intent than the language's same phrase is left out (the runner's language
-    wins)."""
+    for another intent than one of the language's own phrases (compared as the matcher
+    compares them: "está" is "esta") is left out, so the runner's language wins. Two
+    intents sharing a phrase of the language's own stop the start, naming the language's
+    folder, the file and the phrase."""
     try:
         checked = PhrasesFile.model_validate(_read_toml(path))
     except ValidationError as exc:
         raise _explain(path, exc) from None
     table = checked.model_dump()
     if also is not None:
+        _refuse_own_clashes(path, table)
         own = {
-            (section, key): set(phrases)
+            (section, key): {normalize(p)[0] for p in phrases}
             for section, lists in table.items()
             for key, phrases in lists.items()
         }
-        english = PhrasesFile.model_validate(_read_toml(also)).model_dump()
+        try:
+            english = PhrasesFile.model_validate(_read_toml(also)).model_dump()
+        except ValidationError as exc:
+            raise _explain(also, exc) from None
         for section, lists in english.items():
             for key, phrases in lists.items():
-                mine = table[section][key]
-                table[section][key] = [*mine, *(p for p in phrases if p not in mine)]
+                mine = own[section, key]
+                table[section][key] = [
+                    *table[section][key],
+                    *(p for p in phrases if normalize(p)[0] not in mine),
+                ]
         for phrase, owners in Vocabulary.from_table(table).owners().items():
             if len(owners) > 1:
-                for (section, key), phrases in own.items():
-                    if phrase not in phrases and phrase in table[section][key]:
-                        table[section][key].remove(phrase)
-    vocabulary = Vocabulary.from_table(table)
-    for phrase, owners in sorted(vocabulary.owners().items()):
+                # English's copy goes from every list that does not hold it as the
+                # language's own: the language's own meaning stays.
+                for (section, key), mine in own.items():
+                    if phrase not in mine:
+                        table[section][key] = [
+                            p for p in table[section][key] if normalize(p)[0] != phrase
+                        ]
+    _refuse_own_clashes(path, table)
+    return Matcher(Vocabulary.from_table(table))
+
+
+def _refuse_own_clashes(path: Path, table: Mapping[str, Mapping[str, list[str]]]) -> None:
+    """Stop the start when one whole-message phrase stands for two intents: which one
+    would win is an accident of the matcher's order."""
+    for phrase, owners in sorted(Vocabulary.from_table(table).owners().items()):
         if len(owners) > 1:
             raise ContentError(
                 f"{path.parent.name}/{path.name}: '{phrase}' stands for "
                 f"{' and '.join(sorted(owners))}: keep it in one"
             )
-    return Matcher(vocabulary)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -586,6 +606,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         load_words=load_words(english_folder),
     )
     shared[ENGLISH] = english
+    english_names = {key: normalise(exercise.name) for key, exercise in catalog.exercises.items()}
     all_gaps: list[str] = []
     for folder in folders[1:]:
         info = _info(folder)
@@ -608,9 +629,11 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
             languages=shared,
             gaps=tuple(gaps),
             folder=folder,
-            # English's for now; each language's own merged with English's: issue 16, point 4.
-            week_words=english.week_words,
-            load_words=english.load_words,
+            # The language's own words, with English's after them (issue 16, point 4).
+            week_words=load_week_words(folder, also=english_folder),
+            load_words=dataclasses.replace(
+                load_words(folder, also=english_folder), english_names=english_names
+            ),
         )
         all_gaps.extend(gaps)
     warn_gaps(all_gaps)
@@ -659,13 +682,15 @@ class WeekPhrasesFile(_Strict):
     runs: list[str] = Field(min_length=1)
     today: list[str] = Field(min_length=1)
     tomorrow: list[str] = Field(min_length=1)
+    # Words that join two changes in one message ("long run on Sunday and no hard session").
+    joiners: list[str] = Field(min_length=1)
+    # English words this language uses otherwise, left out when English's are merged in
+    # (Portuguese "no" is "in the": "longão no domingo" is no negation).
+    not_english: list[str] = []
     days: dict[str, int]
 
 
-@functools.cache
-def load_week_words(directory: Path = ENGLISH_DIR) -> WeekWords:
-    """The words of a this-week change, validated and normalised as the coach matches
-    them; read once. A broken file raises ContentError naming it."""
+def _week_file(directory: Path) -> WeekPhrasesFile:
     path = directory / PHRASES_WEEK_FILE
     try:
         found = WeekPhrasesFile.model_validate(_read_toml(path).get("week_phrases", {}))
@@ -673,19 +698,42 @@ def load_week_words(directory: Path = ENGLISH_DIR) -> WeekWords:
         raise _explain(path, exc) from None
     bad = sorted(name for name, day in found.days.items() if not 0 <= day <= 6)
     if bad:
-        raise ContentError(f"{path.name}: week_phrases.days.{bad[0]}: a day is 0 (Mon) to 6")
+        raise ContentError(
+            f"{directory.name}/{path.name}: week_phrases.days.{bad[0]}: a day is 0 (Mon) to 6"
+        )
+    return found
 
-    def phrases(values: list[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(normalise(value) for value in values if normalise(value)))
 
+@functools.cache
+def load_week_words(directory: Path = ENGLISH_DIR, also: Path | None = None) -> WeekWords:
+    """The words of a this-week change, validated and normalised as the coach matches
+    them; read once. ``also``: English's folder, whose words a runner may type in any
+    language, merged after the language's own (a day's name the language gives another
+    day keeps the language's). A broken file raises ContentError naming it."""
+    own = _week_file(directory)
+    files = [own, *([_week_file(also)] if also is not None else [])]
+    left_out = {normalise(word) for word in own.not_english}
+
+    def phrases(pick: str) -> tuple[str, ...]:
+        values = [normalise(value) for value in getattr(own, pick)]
+        for found in files[1:]:
+            values.extend(v for v in map(normalise, getattr(found, pick)) if v not in left_out)
+        return tuple(dict.fromkeys(value for value in values if value))
+
+    days = {normalise(name): day for name, day in own.days.items()}
+    for found in files[1:]:
+        for name, day in found.days.items():
+            if normalise(name) not in left_out:
+                days.setdefault(normalise(name), day)
     return WeekWords(
-        this_week=phrases(found.this_week),
-        usual=phrases(found.usual),
-        long_run=phrases(found.long_run),
-        hard=phrases(found.hard),
-        negation=phrases(found.negation),
-        runs=phrases(found.runs),
-        today=phrases(found.today),
-        tomorrow=phrases(found.tomorrow),
-        days={normalise(name): day for name, day in found.days.items()},
+        this_week=phrases("this_week"),
+        usual=phrases("usual"),
+        long_run=phrases("long_run"),
+        hard=phrases("hard"),
+        negation=phrases("negation"),
+        runs=phrases("runs"),
+        today=phrases("today"),
+        tomorrow=phrases("tomorrow"),
+        joiners=phrases("joiners"),
+        days=days,
     )

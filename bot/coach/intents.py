@@ -124,6 +124,10 @@ class Vocabulary:
     feedback_lead: tuple[str, ...]
     feedback_trail: tuple[str, ...]
     feelings: Mapping[str, tuple[str, ...]]
+    # "wasn't hard", "не тяжело": a word of effort these deny is no feeling (a note's).
+    feedback_negations: tuple[str, ...] = ()
+    # "quads burning, but good", "тяжело, но нормально": where a note's parts split.
+    feedback_contrast: tuple[str, ...] = ()
 
     @classmethod
     def from_table(cls, table: Mapping[str, Mapping[str, Sequence[str]]]) -> Vocabulary:
@@ -157,6 +161,8 @@ class Vocabulary:
             feedback_lead=get("feedback", "lead"),
             feedback_trail=get("feedback", "trail"),
             feelings={feeling: get("feedback", feeling) for feeling in FEELINGS},
+            feedback_negations=get("feedback", "negations"),
+            feedback_contrast=get("feedback", "contrast"),
         )
 
     def owners(self) -> dict[str, set[str]]:
@@ -180,17 +186,52 @@ class Vocabulary:
 
 # ---- text ----------------------------------------------------------------------------
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+_QUOTES = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'}
 # Emoji variation selectors and skin tones change nothing a runner means.
 _INVISIBLE = {"\ufe0f", "\ufe0e", *(chr(code) for code in range(0x1F3FB, 0x1F400))}
+# Each character as it is compared, once worked out (``fold``): the ASCII ones now, the
+# others as they are met, up to a bound (a message of unusual characters costs no memory).
+_FOLDED: dict[str, str] = {chr(code): chr(code).lower() for code in range(128)}
+_FOLDED.update(_QUOTES)
+_FOLDED_MAX = 20_000
+
+
+def _fold_new(char: str) -> str:
+    if char in _QUOTES:
+        return _QUOTES[char]
+    if char in "ёЁ":
+        return "\u0435"  # "всё" is written with "ye" ("все") as often as not
+    if char.isalpha() and "LATIN" not in unicodedata.name(char, ""):
+        # A letter of another script keeps its marks: Cyrillic "й" is not "и".
+        return char.casefold()
+    if unicodedata.combining(char):
+        return ""  # a mark typed apart from its letter ("e" + "́")
+    # Latin accents fold ("terminé" = "termine", "concluído" = "concluido"), compatibility
+    # forms become plain ones (a full-width question mark, the "fi" ligature), "ß" is "ss".
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def fold(char: str) -> str:
+    """One character as typed words are compared in every language: lower case, straight
+    quotes, Latin accents and compatibility forms folded, Cyrillic "yo" as "ye"; letters of other
+    scripts are kept as they are (Cyrillic, Greek…)."""
+    found = _FOLDED.get(char)
+    if found is None:
+        found = _fold_new(char)
+        if len(_FOLDED) < _FOLDED_MAX:
+            _FOLDED[char] = found
+    return found
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
-    """``text`` in lower case with straight quotes, single spaces and no emoji modifiers,
-    and for each character the index of the original one it came from (the note is cut
-    from the original, so its case and emoji survive)."""
+    """``text`` folded (``fold``: lower case, straight quotes, Latin accents gone, Cyrillic
+    "yo" as "ye"), with single spaces and no emoji modifiers, and for each character the index of
+    the original one it came from (the note is cut from the original, so its case, accents
+    and emoji survive)."""
     out: list[str] = []
     where: list[int] = []
+    folded = _FOLDED
     for index, char in enumerate(text):
         if char in _INVISIBLE:
             continue
@@ -199,8 +240,15 @@ def normalize(text: str) -> tuple[str, list[int]]:
                 out.append(" ")
                 where.append(index)
             continue
-        for lowered in char.translate(_QUOTES).lower():
+        lowered = folded.get(char)
+        if lowered is None:
+            lowered = fold(char)
+        if len(lowered) == 1:
             out.append(lowered)
+            where.append(index)
+            continue
+        for part in lowered:
+            out.append(part)
             where.append(index)
     while out and out[-1] == " ":
         out.pop()
@@ -296,6 +344,9 @@ class Matcher:
         self._feedback_lead = _pattern(v.feedback_lead)
         self._feedback_trail = _pattern(v.feedback_trail)
         self._feelings = [(feeling, _pattern(v.feelings[feeling])) for feeling in FEELINGS]
+        self._negations = frozenset(normalize(word)[0] for word in v.feedback_negations)
+        contrast = _pattern(v.feedback_contrast).pattern
+        self._note_parts = re.compile(r"\s*(?:[,.;:!?()]+|\s-+\s|" + contrast + r")\s*")
         self._reasons = [(reason, _pattern(v.skip_reasons[reason])) for reason in SKIP_REASONS]
         # Single words a typo of which is forgiven.
         self._words: set[str] = set()
@@ -361,7 +412,7 @@ class Matcher:
         feeling). The last such part wins: "quads burning, but good" is good. None when
         no part has one; the feeling then waits for its tap."""
         lowered = normalize(clean_text(text))[0]
-        for part in reversed(re.split(r"\s*(?:[,.;:!?()]+|\s-+\s|\bbut\b)\s*", lowered)):
+        for part in reversed(self._note_parts.split(lowered)):
             part = part.strip(" -")
             if not part:
                 continue
@@ -371,10 +422,10 @@ class Matcher:
             starts = [match.start() for match in re.finditer(r"(?<![\w'])[\w']", part)]
             for index in starts[1:]:
                 before = part[:index].split()
-                if before and before[-1] in _NEGATIONS:
+                if before and before[-1] in self._negations:
                     continue
                 found = self._feeling(part[index:])
-                if found is not None and not any(word in _NEGATIONS for word in before[-2:]):
+                if found is not None and not any(word in self._negations for word in before[-2:]):
                     return found
         return None
 
@@ -561,7 +612,7 @@ class Matcher:
     def _fix_first_word(self, lowered: str, where: list[int]) -> tuple[str, list[int]] | None:
         """The message with its first word's typo fixed ("dnoe, legs burning"), if that
         word is a typo of a word the bot knows (``_typo_of``)."""
-        match = re.match(r"[a-z']+", lowered)
+        match = _FIRST_WORD.match(lowered)
         if match is None:
             return None
         word = match.group()
@@ -574,10 +625,8 @@ class Matcher:
         return None
 
 
-# "wasn't hard", "not too hard", "never easy": a word of effort these deny is no feeling.
-_NEGATIONS = frozenset(
-    {"not", "no", "never", "wasn't", "wasnt", "isn't", "isnt", "didn't", "didnt", "hardly"}
-)
+# A message's first word, in any script: the word a typo is looked for in.
+_FIRST_WORD = re.compile(r"(?:[^\W\d_]|')+")
 
 
 def _typo_of(word: str, known: str) -> bool:

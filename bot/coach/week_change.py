@@ -14,7 +14,6 @@ and anything else (a note, a question, "this week was hard") is not a change at 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -22,6 +21,7 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
+from bot.coach.intents import fold
 from bot.coach.week import Focus, RunnerWeek
 
 # A misspelt day ("wendsday", "saturdy") is read as the day it is closest to when it is at
@@ -69,15 +69,24 @@ class WeekWords:
     today: tuple[str, ...]
     tomorrow: tuple[str, ...]
     days: Mapping[str, int] = field(default_factory=dict)  # a day's name -> 0..6
+    # What joins two changes in one message: "long run on Sunday and no hard session".
+    joiners: tuple[str, ...] = ("and", "but", "also", "plus")
+
+
+_APOSTROPHES = re.compile(r"['’`ʼ]")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, accents and apostrophes gone, anything else not a letter or digit a
-    space: "Long-run on SUNDAY, this week!" and "long run on sunday this week" match."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(char for char in folded if not unicodedata.combining(char))
-    folded = re.sub(r"['’`]", "", folded)
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
+    """Lower case, Latin accents and apostrophes gone, anything not a letter (of any
+    script) or digit a space, Cyrillic "yo" as "ye": "Long-run on SUNDAY, this week!" and "long run
+    on sunday this week" match, and so do "Длительная в воскресенье!" and "длительная в
+    воскресенье", "Sábado" and "sabado" (``intents.fold``, character by character)."""
+    if text.isascii():
+        folded = text.lower()
+    else:
+        folded = "".join(map(fold, text))
+    return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", folded)).split())
 
 
 def _has(text: str, phrases: Iterable[str]) -> bool:
@@ -148,7 +157,8 @@ def parse_change(text: str, words: WeekWords, today: date) -> tuple[Change, ...]
         return (whole,)
     if not (_has(rest, words.long_run) and _has(rest, words.hard)):
         return ()
-    parts = [part for part in re.split(r" and | but | also | plus ", f" {rest} ") if part.strip()]
+    joiners = "|".join(re.escape(word) for word in words.joiners)
+    parts = [part for part in re.split(f" (?:{joiners}) ", f" {rest} ") if part.strip()]
     changes = [_clause(part.strip(), words, today) for part in parts]
     if len(changes) < 2 or any(change is None for change in changes):
         return ()

@@ -14,8 +14,8 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -50,6 +50,9 @@ class _PainSection(BaseModel):
 
 class _LoadsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    # English words this language uses otherwise, left out when English's are merged in
+    # (Portuguese "no" is "in the": "no joelho dói" is pain, not "no pain").
+    not_english: list[str] = []
     loads: _LoadsSection
     pain: _PainSection
 
@@ -70,23 +73,61 @@ class LoadWords:
     pain_spans: tuple[tuple[int, frozenset[str]], ...]  # (words, phrases of that length)
     done: frozenset[str]  # "did", "lifted": a weight typed with them is a session done
     pattern: re.Pattern[str]
+    # Each exercise's English name (normalised) by id, for a language whose catalogue names
+    # it otherwise: "squat 60 kg" and an alias to English's words ("присед" = "squat")
+    # still find the move in a translated catalogue. Set by bot.content.
+    english_names: Mapping[str, str] = field(default_factory=dict)
 
 
-@functools.cache
-def load_words(directory: Path = ENGLISH_DIR) -> LoadWords:
-    """content/phrases_loads.toml, checked; read once. A broken file raises ContentError."""
+def _loads_file(directory: Path) -> _LoadsFile:
     path = directory / PHRASES_LOADS_FILE
     try:
         with path.open("rb") as handle:
-            found = _LoadsFile.model_validate(tomllib.load(handle))
+            return _LoadsFile.model_validate(tomllib.load(handle))
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ContentError(f"{path.name}: {exc}") from None
+        raise ContentError(f"{directory.name}/{path.name}: {exc}") from None
+
+
+def _merged(own: _LoadsFile, english: _LoadsFile) -> _LoadsFile:
+    """A language's words with English's after them ("60 kg" and "squat" are typed in
+    every language); an alias the language gives keeps the language's meaning."""
+
+    left_out = {normalise(word) for word in own.not_english}
+
+    def both(mine: list[str], theirs: list[str]) -> list[str]:
+        return list(dict.fromkeys([*mine, *(w for w in theirs if normalise(w) not in left_out)]))
+
+    loads, pain = own.loads, own.pain
+    return _LoadsFile(
+        loads=_LoadsSection(
+            kg=both(loads.kg, english.loads.kg),
+            lb=both(loads.lb, english.loads.lb),
+            filler=both(loads.filler, english.loads.filler),
+            done=both(loads.done, english.loads.done),
+            aliases={**english.loads.aliases, **loads.aliases},
+        ),
+        pain=_PainSection(
+            phrases=both(pain.phrases, english.pain.phrases),
+            alone=both(pain.alone, english.pain.alone),
+            negations=both(pain.negations, english.pain.negations),
+        ),
+    )
+
+
+@functools.cache
+def load_words(directory: Path = ENGLISH_DIR, also: Path | None = None) -> LoadWords:
+    """content/languages/<code>/phrases_loads.toml, checked; read once. ``also``:
+    English's folder, whose words are understood in every language, merged after the
+    language's own. A broken file raises ContentError naming it."""
+    found = _loads_file(directory)
+    if also is not None:
+        found = _merged(found, _loads_file(also))
     units = {word.lower(): "kg" for word in found.loads.kg}
     units.update({word.lower(): "lb" for word in found.loads.lb})
     spelled = "|".join(re.escape(word) for word in sorted(units, key=len, reverse=True))
     pattern = re.compile(
         rf"(?<![\w.,])(?P<sign>[-−–]\s*)?(?P<amount>\d{{1,6}}(?:[.,]\d{{1,3}})?)\s*"
-        rf"(?P<unit>{spelled})(?![a-z])",
+        rf"(?P<unit>{spelled})(?![^\W\d_])",
         re.IGNORECASE,
     )
     pain = tuple(phrase.strip().lower() for phrase in found.pain.phrases)
@@ -241,6 +282,14 @@ def named_move(
         for exercise in loaded
         if _shares_word(wanted, normalise(exercise.name))
     }
+    if not choices:
+        # English's name of the move: what English's words and a language's aliases name
+        # ("присед" is "squat"), whether or not the catalogue's names are translated.
+        english = {
+            exercise.id: words.english_names.get(exercise.id) or normalise(exercise.id)
+            for exercise in loaded
+        }
+        choices = {key: name for key, name in english.items() if _shares_word(wanted, name)}
     if not choices:
         return None
     best = process.extractOne(
