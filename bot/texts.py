@@ -186,9 +186,10 @@ class Texts:
         """A clock time in the locale's habit: "07:30" where 24 h is the norm."""
         return format_time(at, "short", locale=self.locale)
 
-    def number(self, value: float) -> str:
-        """A number with the locale's decimal mark: "12.5", "12,5"."""
-        return format_decimal(value, locale=self.locale)
+    def number(self, value: float, *, grouped: bool = True) -> str:
+        """A number with the locale's decimal mark: "12.5", "12,5"; ``grouped=False``
+        leaves out the thousands' separator (a weight: "1234,5", not "1.234,5")."""
+        return format_decimal(value, locale=self.locale, group_separator=grouped)
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from bot.content import load_content
 from bot.messages import pause as pause_messages
 from bot.messages import progress as progress_messages
 from bot.messages import views
+from bot.messages.loads import weight_text
 from bot.messages.progress_chart import draw
 from bot.texts import PLURAL_CATEGORIES, Plural, Texts, needed_categories, placeholders
 
@@ -315,3 +316,18 @@ def test_the_chart_draws_each_languages_letters_without_a_missing_glyph(code: st
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         draw(local)
+
+
+def test_weights_take_the_locales_decimal_mark_in_messages_and_the_chart() -> None:
+    from tests.test_progress_command import lift, progress_of
+
+    german = CONTENT.speaking("de").texts
+    assert weight_text(ENGLISH, 62.5, "kg") == "62.5 kg"
+    assert weight_text(german, 62.5, "kg").startswith("62,5 ")
+    assert weight_text(german, 1234.5, "kg").startswith("1234,5 ")  # no thousands' dot
+    progress = progress_of([3, 3], lifts=[lift("goblet_squat", 12, 16.5, weeks=2)])
+    english = progress_messages.chart_data(CONTENT, progress)
+    assert [series.last_label for series in english.lifts] == ["16.5 kg"]
+    data = progress_messages.chart_data(CONTENT.speaking("de"), progress)
+    assert [series.last_label for series in data.lifts] == [weight_text(german, 16.5, "kg")]
+    assert "16,5" in progress_messages.caption(CONTENT.speaking("de"), progress)

@@ -17,14 +17,17 @@ from bot.content import Exercise, Texts
 from bot.messages.callbacks import WeightButton
 
 
-def amount_text(kg: float, unit: str) -> str:
-    """A weight's number in ``unit``: "62.5", "60", "135" (no trailing ".0")."""
+def amount_text(kg: float, unit: str, t: Texts | None = None) -> str:
+    """A weight's number in ``unit``: "62.5", "60", "135" (no trailing ".0"); with the
+    runner's ``t``, the locale's decimal mark ("62,5" in German, Russian, Spanish)."""
     value = round(from_kg(kg, unit), 1)
-    return f"{value:g}" if value < 10_000 else str(round(value))
+    if value >= 10_000:
+        return str(round(value))
+    return t.number(value, grouped=False) if t is not None else f"{value:g}"
 
 
 def weight_text(t: Texts, kg: float, unit: str) -> str:
-    return t("loads.weight", amount=amount_text(kg, unit), unit=t(f"loads.unit_{unit}"))
+    return t("loads.weight", amount=amount_text(kg, unit, t), unit=t(f"loads.unit_{unit}"))
 
 
 def target_text(t: Texts, target: LoadTarget, unit: str) -> str | None:
@@ -74,14 +77,14 @@ def weight_row(
     ]
     buttons.append(
         InlineKeyboardButton(
-            t("loads.more_button", amount=amount_text(more, unit)),
+            t("loads.more_button", amount=amount_text(more, unit, t)),
             callback_data=_data(day, exercise, more),
         )
     )
     if less > 0:
         buttons.append(
             InlineKeyboardButton(
-                t("loads.less_button", amount=amount_text(less, unit)),
+                t("loads.less_button", amount=amount_text(less, unit, t)),
                 callback_data=_data(day, exercise, less),
             )
         )

@@ -39,7 +39,7 @@ from bot.coach.progress import LiftSeries, Progress
 from bot.coach.streaks import WeekMark, WeekTally
 from bot.coach.week import Focus
 from bot.content import Content, Texts, headline
-from bot.messages.loads import amount_text
+from bot.messages.loads import amount_text, weight_text
 from bot.messages.progress_chart import ChartData, Series, WeekBar
 from bot.messages.views import ELLIPSIS, escape, focus_label, shorten, utf16_len
 
@@ -185,7 +185,7 @@ def lift_lines(content: Content, progress: Progress) -> list[str]:
     for lift in progress.lifts[:CAPTION_LIFTS]:
         name = lift_name(content, lift.exercise)
         (first_day, first_kg), (_, last_kg) = lift.first, lift.last
-        first, last = amount_text(first_kg, unit), amount_text(last_kg, unit)
+        first, last = amount_text(first_kg, unit, t), amount_text(last_kg, unit, t)
         when = date_text(t, first_day, progress.today)
         unit_label = t(f"loads.unit_{unit}")
         if first == last:
@@ -276,7 +276,7 @@ def coaching_line(content: Content, progress: Progress) -> str:
         )
     if rule.key == "progress_report.coach_load" and rule.lift is not None:
         unit = progress.weight_unit
-        gain = amount_text(rule.lift.last[1] - rule.lift.first[1], unit)
+        gain = amount_text(rule.lift.last[1] - rule.lift.first[1], unit, t)
         return t(
             "progress_report.coach_load",
             name=lift_name(content, rule.lift.exercise),
@@ -365,6 +365,12 @@ CHART_WORDS = {
 }
 
 
+def last_weight(t: Texts, lift: LiftSeries, unit: str) -> str | None:
+    """The chart's label at a lift's last point: "16 kg", "16,5 kg" in German."""
+    last = next((kg for kg in reversed(lift.kg) if kg is not None), None)
+    return None if last is None else weight_text(t, last, unit)
+
+
 def chart_data(content: Content, progress: Progress) -> ChartData:
     """The picture's plain data: the weeks' bars, each focus's level per week and the
     main lifts' weights in the runner's unit, with every word from content/ (plain text:
@@ -397,6 +403,7 @@ def chart_data(content: Content, progress: Progress) -> ChartData:
         Series(
             label=plain_lift_name(content, lift.exercise),
             values=tuple(None if kg is None else round(from_kg(kg, unit), 1) for kg in lift.kg),
+            last_label=last_weight(t, lift, unit),
         )
         for lift in progress.lifts[:CAPTION_LIFTS]
     )

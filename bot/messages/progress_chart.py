@@ -128,6 +128,8 @@ class WeekBar:
 class Series:
     label: str
     values: tuple[float | None, ...]
+    # The last value as the runner's language writes it ("16,5 kg"); None: "{value:g} unit".
+    last_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -374,7 +376,7 @@ def _lines(
         )
         if xs and not levels:
             ax.annotate(
-                f"{ys[-1]:g} {unit}".strip(),
+                one.last_label or f"{ys[-1]:g} {unit}".strip(),
                 (xs[-1], ys[-1]),
                 xytext=(0, 10),
                 textcoords="offset points",
