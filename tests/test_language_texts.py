@@ -9,6 +9,8 @@ left, Telegram's HTML (only the tags it knows, balanced), at most 4096 character
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import warnings
 from dataclasses import replace
@@ -20,11 +22,16 @@ import pytest
 
 from bench.chart_samples import generated_chart
 from bot.content import load_content
+from bot.messages import export as export_messages
 from bot.messages import pause as pause_messages
 from bot.messages import progress as progress_messages
 from bot.messages import views
 from bot.messages.loads import weight_text
 from bot.messages.progress_chart import draw
+from bot.services import export as export_service
+from bot.services.export import ExportData
+from bot.store.export_reads import RunnerRows
+from bot.store.models import Runner
 from bot.texts import PLURAL_CATEGORIES, Plural, Texts, needed_categories, placeholders
 
 CONTENT = load_content()
@@ -331,3 +338,31 @@ def test_weights_take_the_locales_decimal_mark_in_messages_and_the_chart() -> No
     data = progress_messages.chart_data(CONTENT.speaking("de"), progress)
     assert [series.last_label for series in data.lifts] == [weight_text(german, 16.5, "kg")]
     assert "16,5" in progress_messages.caption(CONTENT.speaking("de"), progress)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_spreadsheet_speaks_the_runners_language(code: str) -> None:
+    """/export's CSV: headers, weekday, focus, status, reason and feedback words in the
+    runner's language (content keys, CLDR's weekday); the date stays ISO, which every
+    spreadsheet reads as a date whatever its locale."""
+    content = CONTENT.speaking(code)
+    t = content.texts
+    runner = Runner(chat_id=1, onboarded=True, run_days="1,3,6", long_run_day=6,
+                    hard_days="1", experience="some", equipment="dumbbells",
+                    sessions_per_week=3, time_budget=30, timezone="Europe/Berlin")  # fmt: skip
+    logs = [
+        {"id": 1, "local_date": date(2026, 11, 24), "focus": "legs", "status": "done",
+         "feedback": "right", "sore": False},
+        {"id": 2, "local_date": date(2026, 11, 26), "focus": "core", "status": "skipped",
+         "reason": "busy", "sore": False},
+    ]  # fmt: skip
+    data = ExportData(runner, RunnerRows({"session_logs": logs}), THURSDAY, THURSDAY_0730_UTC)
+    sessions = export_service.past_sessions(content, data)
+    rows = list(csv.reader(io.StringIO(export_messages.csv_bytes(t, data, sessions).decode())))
+    header, done, skipped = rows
+    assert header[0].lstrip("\ufeff") == t("export.columns.date")
+    assert header[1:] == [t(key) for key in export_messages.COLUMN_KEYS[1:]]
+    assert done[:2] == ["2026-11-24", t.weekday(1)]
+    assert done[2] == t("focus.legs")
+    assert done[4:7] == [t("export.status.done"), "", t("export.feedback.right")]
+    assert skipped[4:6] == [t("export.status.skipped"), t("export.reason.busy")]
