@@ -366,3 +366,32 @@ def test_the_spreadsheet_speaks_the_runners_language(code: str) -> None:
     assert done[2] == t("focus.legs")
     assert done[4:7] == [t("export.status.done"), "", t("export.feedback.right")]
     assert skipped[4:6] == [t("export.status.skipped"), t("export.reason.busy")]
+
+
+def test_a_logged_weight_drops_the_languages_empty_bar_words() -> None:
+    """ "Kniebeuge, leere Stange" beside "letztes Mal 40 kg" contradicts it: the words a
+    language's variants use for the empty bar come from its content (session.empty_bar)."""
+    german = Texts({"session.empty_bar": "leere Stange"}, "de_DE")
+    assert views.shown_variant(german, "Kniebeuge, leere Stange", True) == "Kniebeuge"
+    assert views.shown_variant(german, "Kniebeuge, leere Stange", False) == (
+        "Kniebeuge, leere Stange"
+    )
+    assert views.shown_variant(ENGLISH, "Back squat, empty bar", True) == "Back squat"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_each_languages_empty_bar_words_are_its_variants(code: str) -> None:
+    """Where English's rung says "…, empty bar", the language's rung ends in its own
+    session.empty_bar words, or the logged weight would sit beside them."""
+    content = CONTENT.speaking(code)
+    words = content.texts("session.empty_bar")
+    english_words = ENGLISH("session.empty_bar")
+    wrong = []
+    for exercise_id, exercise in CONTENT.catalog.exercises.items():
+        theirs = content.catalog.exercises[exercise_id]
+        for rung, level in enumerate(exercise.levels):
+            if level.variant.endswith(f", {english_words}"):
+                variant = theirs.levels[rung].variant
+                if not variant.endswith(f", {words}"):
+                    wrong.append(f"{exercise_id} rung {rung + 1}: {variant!r}")
+    assert not wrong, f"{code}: session.empty_bar is {words!r}, but:\n" + "\n".join(wrong)

@@ -157,15 +157,20 @@ def escape(text: str) -> str:
 
 
 # Details that name the weight, not the move: a logged weight says it better ("empty bar"
-# beside "last time 60 kg" contradicts it; the runner's own number wins).
-LOAD_DETAILS = ("empty bar",)
+# beside "last time 60 kg" contradicts it; the runner's own number wins). The words are the
+# language's, as its exercises' variants write them (session.empty_bar: "leere Stange").
+LOAD_DETAIL_KEYS = ("session.empty_bar",)
 
 
-def shown_variant(variant: str, logged: bool) -> str:
+def load_details(t: Texts) -> tuple[str, ...]:
+    return tuple(t(key) for key in LOAD_DETAIL_KEYS)
+
+
+def shown_variant(t: Texts, variant: str, logged: bool) -> str:
     """The variant as the message names it: without a load detail once a weight is logged."""
     if not logged:
         return variant
-    for words in LOAD_DETAILS:
+    for words in load_details(t):
         variant = variant.replace(f", {words}", "")
     return variant
 
@@ -182,7 +187,7 @@ def folded_block(t: Texts, plan: DayPlan, week: RunnerWeek) -> str:
         t(
             "session.cue",
             number=number,
-            variant=escape(shown_variant(item.level.variant, _logged(plan, item))),
+            variant=escape(shown_variant(t, item.level.variant, _logged(plan, item))),
             cue=escape(item.exercise.cue),
             hint=t("session.hint", hint=effort_hint(t, item.level))
             if item.level.rir is not None
@@ -237,7 +242,7 @@ def exercise_line(t: Texts, plan: DayPlan, number: int, item: SessionItem, unit:
     return t(
         "session.exercise",
         number=number,
-        name=escape(list_name(plan, item)),
+        name=escape(list_name(t, plan, item)),
         effort=t("session.effort", word=word) if word is not None else "",
         dose=dose(t, item.level),
         target=t("session.target", target=said) if said else "",
@@ -245,11 +250,11 @@ def exercise_line(t: Texts, plan: DayPlan, number: int, item: SessionItem, unit:
     )
 
 
-def list_name(plan: DayPlan, item: SessionItem) -> str:
+def list_name(t: Texts, plan: DayPlan, item: SessionItem) -> str:
     """The move as the list names it; a first barbell rung with no weight logged yet says
     "empty bar" here too, not only in the folded notes a runner may never open."""
-    move, detail = headline(shown_variant(item.level.variant, _logged(plan, item)))
-    if detail in LOAD_DETAILS:
+    move, detail = headline(shown_variant(t, item.level.variant, _logged(plan, item)))
+    if detail in load_details(t):
         return f"{move}, {detail}"
     return move
 
