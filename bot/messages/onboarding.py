@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -35,8 +36,24 @@ from telegram import (
 )
 
 from bot.coach import answers as A
+from bot.coach.city_table import normalise
 from bot.coach.corrections import ChangeWords
-from bot.coach.parsing import closest, is_none_answer, made_of, parse_days, parse_time, words_of
+from bot.coach.parsing import (
+    CalendarLayer,
+    CalendarWords,
+    TimeWords,
+    calendar_words,
+    closest,
+    fold,
+    is_none_answer,
+    made_of,
+    parse_days,
+    parse_length,
+    parse_time,
+    read_date,
+    time_words,
+    words_of,
+)
 from bot.coach.phases import RECOVERY_DAYS, TAPER_DAYS, distance_of
 from bot.coach.timezones import ZoneChoice, is_valid_zone
 from bot.coach.week import RunnerWeek
@@ -99,14 +116,14 @@ def _day_buttons(
     t: Texts, step: str, days: list[int], chosen: set[int]
 ) -> list[list[InlineKeyboardButton]]:
     buttons = [
-        button(("✓ " if day in chosen else "") + t(f"day_short.{day}"), step, str(day))
+        button(("✓ " if day in chosen else "") + t.weekday(day, "abbreviated"), step, str(day))
         for day in days
     ]
     return [buttons[:4], buttons[4:]] if len(buttons) > 4 else [buttons]
 
 
 def days_text(t: Texts, days: list[int]) -> str:
-    return ", ".join(t(f"day_short.{day}") for day in sorted(days)) or t("buttons.none")
+    return ", ".join(t.weekday(day, "abbreviated") for day in sorted(days)) or t("buttons.none")
 
 
 # ---- the questions ------------------------------------------------------------------
@@ -157,18 +174,36 @@ def _is(text: str, label: str) -> bool:
 # ---- what runners may type (content/messages/onboarding_words.toml) ----------------------
 
 
-@lru_cache(maxsize=64)
-def phrases(t: Texts, key: str) -> frozenset[str]:
-    """A list of phrases from content ("a|b|c"), lower case."""
+@lru_cache(maxsize=256)
+def own_phrases(t: Texts, key: str) -> frozenset[str]:
+    """A list of phrases from the language's content ("a|b|c"), lower case."""
+    if not t.has(key):
+        return frozenset()
     return frozenset(phrase.strip().casefold() for phrase in t(key).split("|") if phrase.strip())
 
 
-@lru_cache(maxsize=8)
-def phrase_pairs(t: Texts, key: str) -> dict[str, str]:
-    """A list of "phrase=value" pairs from content, by phrase (lower case; the value as
-    written: "uk=GB")."""
+@lru_cache(maxsize=256)
+def phrases(t: Texts, key: str) -> frozenset[str]:
+    """A list of phrases from content, in the runner's language and in English (a runner
+    may answer either way: "да", "yes"), lower case."""
+    return own_phrases(t, key) | own_phrases(t.english, key)
+
+
+@lru_cache(maxsize=128)
+def own_pairs(t: Texts, key: str) -> dict[str, str]:
+    """A list of "phrase=value" pairs from the language's content, by phrase (lower case;
+    the value as written: "uk=GB")."""
+    if not t.has(key):
+        return {}
     pairs = (phrase.partition("=") for phrase in t(key).split("|"))
     return {phrase.strip().casefold(): value.strip() for phrase, _, value in pairs if value}
+
+
+@lru_cache(maxsize=128)
+def phrase_pairs(t: Texts, key: str) -> dict[str, str]:
+    """``own_pairs`` of English and of the runner's language: where both spell a phrase,
+    the runner's language's meaning wins."""
+    return {**own_pairs(t.english, key), **own_pairs(t, key)}
 
 
 def no_words(t: Texts) -> frozenset[str]:
@@ -179,23 +214,78 @@ def day_fillers(t: Texts) -> frozenset[str]:
     return phrases(t, "onboarding_words.day_fillers")
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def named_times(t: Texts) -> dict[str, time]:
     return {
-        phrase: time.fromisoformat(value)
+        fold_phrase(phrase): time.fromisoformat(value)
         for phrase, value in phrase_pairs(t, "onboarding_words.times").items()
     }
 
 
+def fold_phrase(phrase: str) -> str:
+    """A phrase as the parsers compare it: each word folded (accents, case)."""
+    return " ".join(fold(word) for word in phrase.split())
+
+
+@lru_cache(maxsize=16)
 def clock_numbers(t: Texts) -> dict[str, str]:
-    return phrase_pairs(t, "onboarding_words.clock_numbers")
+    return {
+        fold(word): value
+        for word, value in phrase_pairs(t, "onboarding_words.clock_numbers").items()
+    }
 
 
+@lru_cache(maxsize=16)
 def country_aliases(t: Texts) -> dict[str, str]:
-    return phrase_pairs(t, "onboarding_words.country_aliases")
+    """Other names of countries ("uk", "Германия", "Alemanha") in both languages, keyed as
+    the zone finder compares places (accents, case and dashes folded)."""
+    return {
+        normalise(phrase): code
+        for phrase, code in phrase_pairs(t, "onboarding_words.country_aliases").items()
+    }
 
 
-@lru_cache(maxsize=8)
+def _layer(t: Texts) -> CalendarLayer:
+    """One language's day and month words: its locale's (CLDR) and its content's."""
+    return CalendarLayer(
+        locale=str(t.locale),
+        day_extras=own_pairs(t, "onboarding_words.day_names"),
+        month_extras={
+            word: int(month) for word, month in own_pairs(t, "onboarding_words.month_names").items()
+        },
+        everyday=own_phrases(t, "onboarding_words.everyday"),
+        date_fillers=own_phrases(t, "onboarding_words.date_fillers"),
+        day_ranges=own_phrases(t, "onboarding_words.day_ranges"),
+        dateparser=t.locale.language,
+    )
+
+
+@lru_cache(maxsize=16)
+def calendar(t: Texts) -> CalendarWords:
+    """The days and months a runner may type: English's and their language's (which wins
+    a spelling both have). Built once per language."""
+    layers = [_layer(t.english)] if t.english is not t else []
+    return calendar_words([*layers, _layer(t)])
+
+
+@lru_cache(maxsize=16)
+def clock_words(t: Texts) -> TimeWords:
+    """The words around a typed hour, in both languages ("в 7 утра", "at 7")."""
+    return time_words(
+        phrases(t, "onboarding_words.time_before"),
+        {
+            phrase: (half if half in ("am", "pm", "night") else "")
+            for phrase, half in phrase_pairs(t, "onboarding_words.time_after").items()
+        },
+    )
+
+
+def typed_time(t: Texts, text: str) -> time | None:
+    """A clock time typed in the runner's language or English."""
+    return parse_time(text, named_times(t), clock_numbers(t), clock_words(t))
+
+
+@lru_cache(maxsize=16)
 def change_words(t: Texts) -> ChangeWords:
     return ChangeWords(
         markers=phrases(t, "onboarding_words.change_markers"),
@@ -204,17 +294,29 @@ def change_words(t: Texts) -> ChangeWords:
         long_run=phrases(t, "onboarding_words.long_run_words"),
         hard=phrases(t, "onboarding_words.hard_words"),
         run=phrases(t, "onboarding_words.run_words"),
+        days=calendar(t),
     )
 
 
+def _said(t: Texts, text: str, key: str, other: str, label: str) -> bool:
+    """Whether the text is made of ``key``'s phrases: the runner's language's first, so a
+    phrase that means ``other`` in it is not taken for English's ``key``."""
+    if made_of(text, own_phrases(t, key)) or _is(text, t(label)):
+        return True
+    if t.english is t or made_of(text, own_phrases(t, other)):
+        return False
+    return made_of(text, own_phrases(t.english, key)) or _is(text, t.english(label))
+
+
 def is_yes(t: Texts, text: str) -> bool:
-    """A typed yes: "yes", "yes looks good", "ok 👍", or the confirm button's label."""
-    return made_of(text, phrases(t, "onboarding_words.yes")) or _is(text, t("buttons.looks_good"))
+    """A typed yes: "yes", "yes looks good", "ok 👍", "да, всё верно", or the confirm
+    button's label."""
+    return _said(t, text, "onboarding_words.yes", "onboarding_words.change", "buttons.looks_good")
 
 
 def is_change(t: Texts, text: str) -> bool:
-    """The summary's Change, typed: "no", "change something"."""
-    return made_of(text, phrases(t, "onboarding_words.change")) or _is(text, t("buttons.change"))
+    """The summary's Change, typed: "no", "change something", "нет", "cambiar"."""
+    return _said(t, text, "onboarding_words.change", "onboarding_words.yes", "buttons.change")
 
 
 def _topic_words(t: Texts, key: str) -> frozenset[str]:
@@ -238,7 +340,7 @@ def _ask_run_days(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_run_days(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    days = parse_days(text, day_fillers(t))
+    days = parse_days(text, day_fillers(t), calendar(t))
     if days is None:
         return "onboarding.reask_run_days"
     if not days:
@@ -265,7 +367,7 @@ def _typed_long_run(t: Texts, answers: Answers, text: str, now: datetime) -> Typ
     if is_none_answer(text, no_words(t)):
         return _set(answers, "long_run_day", None)
     fillers = day_fillers(t) | _topic_words(t, "onboarding_words.long_run_words")
-    days = parse_days(text, fillers)
+    days = parse_days(text, fillers, calendar(t))
     if days is None or len(days) != 1 or not days <= set(A.run_days(answers)):
         return "onboarding.reask_long_run"
     return _set(answers, "long_run_day", next(iter(days)))
@@ -275,7 +377,7 @@ def _tapped_long_run(t: Texts, answers: Answers, value: str) -> Tapped:
     if value == "none":
         return _set(answers, "long_run_day", None), t("buttons.no_long_run")
     if (day := number(value, 1)) is not None and day in A.run_days(answers):
-        return _set(answers, "long_run_day", day), t(f"day_short.{day}")
+        return _set(answers, "long_run_day", day), t.weekday(day, "abbreviated")
     return None
 
 
@@ -303,7 +405,7 @@ def _typed_hard_days(t: Texts, answers: Answers, text: str, now: datetime) -> Ty
     if is_none_answer(text, no_words(t)):
         return _set(answers, A.HARD_DAYS, [])
     fillers = day_fillers(t) | _topic_words(t, "onboarding_words.hard_words")
-    days = parse_days(text, fillers)
+    days = parse_days(text, fillers, calendar(t))
     if days is None or not days <= set(A.hard_day_candidates(answers)):
         return "onboarding.reask_hard_days"
     return _set(answers, A.HARD_DAYS, sorted(days))
@@ -319,16 +421,26 @@ def _tapped_hard_days(t: Texts, answers: Answers, value: str) -> Tapped:
 
 # Experience and equipment ------------------------------------------------------------------
 
-_EXPERIENCE_WORDS = {
-    "new": ("new", "none", "beginner", "never", "no", "newbie", "novice"),
-    "some": ("some", "a bit", "a little", "intermediate"),
-    "experienced": ("experienced", "lots", "a lot", "advanced", "expert"),
-}
-_EQUIPMENT_WORDS = {
-    "none": ("none", "no", "nothing", "bodyweight", "body weight"),
-    "dumbbells": ("dumbbell", "dumbbells", "kettlebell", "kettlebells", "weights", "db", "kb"),
-    "gym": ("gym",),
-}
+# What each answer may be typed as: content's ``onboarding_words.<key>_<value>`` in the
+# runner's language and English ("beginner", "новичок", "principiante").
+EXPERIENCES = ("new", "some", "experienced")
+EQUIPMENT = ("none", "dumbbells", "gym")
+
+
+@lru_cache(maxsize=32)
+def answer_words(t: Texts, key: str, values: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """value → its typed words, the runner's language's first (a word both languages
+    have means what the runner's language says)."""
+    taken: set[str] = set()
+    found: dict[str, list[str]] = {value: [] for value in values}
+    for texts in (t, t.english):
+        for value in values:
+            for phrase in sorted(own_phrases(texts, f"onboarding_words.{key}_{value}")):
+                folded = fold_phrase(phrase)
+                if folded not in taken:
+                    taken.add(folded)
+                    found[value].append(folded)
+    return {value: tuple(words) for value, words in found.items()}
 
 
 def _one_of(
@@ -337,13 +449,11 @@ def _one_of(
     asks: str,
     reasks: str,
     label: Callable[[Texts, str], str],
-    words: dict[str, tuple[str, ...]],
+    values: tuple[str, ...],
 ) -> Question:
     """A question answered by one of ``words``' keys: a button each, with its ``label``;
     typed, the exact label, a word it starts with, or a misspelling of one ("beginer",
     "dumbells") that points to one answer only (else the ``reasks`` text)."""
-    values = tuple(words)
-    spellings = {word: value for value, starts in words.items() for word in starts}
 
     def ask(t: Texts, answers: Answers) -> Asked:
         rows = [[button(label(t, value), key, value)] for value in values]
@@ -352,12 +462,14 @@ def _one_of(
     def typed(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
         # The exact label of a button, typed, is always understood.
         for value in values:
-            if _is(text, label(t, value)):
+            if _is(text, label(t, value)) or _is(text, label(t.english, value)):
                 return _set(answers, key, value)
-        lowered = _lowered(text)
+        words = answer_words(t, key, values)
+        spellings = {word: value for value, starts in words.items() for word in starts}
+        lowered = fold_phrase(_lowered(text))
         for value, starts in words.items():
             # A whole word it starts with: "no equipment" is none, "noon" or "not sure" not.
-            if any(re.match(rf"{re.escape(word)}(?![a-z])", lowered) for word in starts):
+            if any(re.match(rf"{re.escape(word)}(?!\w)", lowered) for word in starts):
                 return _set(answers, key, value)
         meant = {spellings.get(word) or closest(word, spellings) for word in words_of(lowered)}
         meant.discard(None)
@@ -384,14 +496,15 @@ def _ask_pull_up_bar(t: Texts, answers: Answers) -> Asked:
 
 def _typed_pull_up_bar(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
     said = _lowered(text).rstrip("!.")
-    if said in {"yes", "y", "yep", "yeah", "sure", "i do"} or made_of(
-        said, phrases(t, "onboarding_words.yes")
-    ):
-        return _set(answers, A.PULL_UP_BAR, True)
-    if said in {"no", "n", "nope", "none", "i don't", "i dont"} or is_none_answer(
-        said, no_words(t)
-    ):
-        return _set(answers, A.PULL_UP_BAR, False)
+    for texts in (t, t.english):  # the runner's language first, then English
+        if made_of(said, own_phrases(texts, "onboarding_words.have")) or made_of(
+            said, own_phrases(texts, "onboarding_words.yes")
+        ):
+            return _set(answers, A.PULL_UP_BAR, True)
+        if made_of(said, own_phrases(texts, "onboarding_words.have_not")) or (
+            is_none_answer(said, own_phrases(texts, "onboarding_words.no"))
+        ):
+            return _set(answers, A.PULL_UP_BAR, False)
     return "onboarding.reask_pull_up_bar"
 
 
@@ -405,8 +518,6 @@ def _tapped_pull_up_bar(t: Texts, answers: Answers, value: str) -> Tapped:
 
 # Sessions per week -------------------------------------------------------------------------
 
-_SESSION_WORDS = {"two": "2", "three": "3", "twice": "2", "thrice": "3"}
-
 
 def _ask_sessions(t: Texts, answers: Answers) -> Asked:
     step = A.SESSIONS
@@ -417,7 +528,11 @@ def _ask_sessions(t: Texts, answers: Answers) -> Asked:
 def _typed_sessions(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
     lowered = _lowered(text)
     digits = "".join(ch for ch in lowered if ch.isdigit())
-    value = digits or next((v for word, v in _SESSION_WORDS.items() if word in lowered), "")
+    words = words_of(fold_phrase(lowered))
+    named = {
+        fold_phrase(word): v for word, v in phrase_pairs(t, "onboarding_words.sessions").items()
+    }
+    value = digits or next((named[word] for word in words if word in named), "")
     if value in {"2", "3"}:
         return _set(answers, A.SESSIONS, int(value))
     return "onboarding.reask_sessions"
@@ -442,9 +557,11 @@ def _ask_reminder_time(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_reminder_time(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    if is_none_answer(text, no_words(t)) or _lowered(text) in {"off", "no reminders", "never"}:
+    if is_none_answer(text, no_words(t)) or _lowered(text).rstrip("!.") in phrases(
+        t, "onboarding_words.off"
+    ):
         return _set(answers, A.REMINDER_TIME, None)
-    parsed = parse_time(text, named_times(t), clock_numbers(t))
+    parsed = typed_time(t, text)
     if parsed is None:
         return "onboarding.reask_reminder_time"
     return _set(answers, A.REMINDER_TIME, parsed.strftime("%H:%M"))
@@ -454,8 +571,7 @@ def _tapped_reminder_time(t: Texts, answers: Answers, value: str) -> Tapped:
     if value == "off":
         return _set(answers, A.REMINDER_TIME, None), t("buttons.no_reminders")
     if (chosen := clock_time(value)) is not None:
-        shown = chosen.strftime("%H:%M")
-        return _set(answers, A.REMINDER_TIME, shown), shown
+        return _set(answers, A.REMINDER_TIME, chosen.strftime("%H:%M")), t.time(chosen)
     return None
 
 
@@ -475,8 +591,22 @@ def _typed_time_budget(t: Texts, answers: Answers, text: str, now: datetime) -> 
         return _set(answers, A.TIME_BUDGET, None)
     minutes = A.parse_minutes(text)
     if minutes is None:
+        minutes = typed_minutes(t, text)
+    if minutes is None or not A.MIN_BUDGET <= minutes <= A.MAX_BUDGET:
         return "onboarding.reask_time_budget"
     return _set(answers, A.TIME_BUDGET, minutes)
+
+
+def typed_minutes(t: Texts, text: str) -> int | None:
+    """A session length in the runner's language ("полчаса", "media hora", "45 Minuten",
+    "eine Stunde"): content's named lengths, or a number and a unit word."""
+    return parse_length(
+        text,
+        {fold_phrase(p): int(v) for p, v in phrase_pairs(t, "onboarding_words.durations").items()},
+        minutes=phrases(t, "onboarding_words.minute_words"),
+        hours=phrases(t, "onboarding_words.hour_words"),
+        numbers=clock_numbers(t),
+    )
 
 
 def _tapped_time_budget(t: Texts, answers: Answers, value: str) -> Tapped:
@@ -529,7 +659,9 @@ def _ask_race_date(t: Texts, answers: Answers) -> Asked:
     rows = [[button(t("buttons.no_race"), A.RACE_DATE, "none")]]
     race = answers.get(A.RACE_DATE)
     if race:  # /settings with a race set: keep its date, (re)set its distance
-        rows.insert(0, [button(t("race.keep_date", day=_race_day_text(race)), A.RACE_DATE, "keep")])
+        rows.insert(
+            0, [button(t("race.keep_date", day=_race_day_text(t, race)), A.RACE_DATE, "keep")]
+        )
     return t("onboarding.ask_race_date"), InlineKeyboardMarkup(rows)
 
 
@@ -537,10 +669,19 @@ def _typed_race_date(t: Texts, answers: Answers, text: str, now: datetime) -> Ty
     if A.is_no_race(text, no_words(t)) or _is(text, t("buttons.no_race")):
         return _set(answers, A.RACE_DATE, None)
     today = now.astimezone(ZoneInfo(answers.get(A.TIMEZONE, "UTC"))).date()
-    found = A.race_date_from_text(text, today)
+    found = race_date(t, text, today)
     if isinstance(found, A.DateProblem):
         return RACE_DATE_REASKS[found]
     return _set(answers, A.RACE_DATE, found.isoformat())
+
+
+def race_date(t: Texts, text: str, today: date) -> date | A.DateProblem:
+    """The race day typed in the runner's language or English ("12 апреля", "12 de abril",
+    "12. April", "next Saturday"), held to ``A.race_date_from_text``'s rules."""
+    found = read_date(text, today, calendar(t))
+    if found is None:
+        return A.DateProblem.UNREADABLE
+    return A.race_date_from_text(found.isoformat(), today)
 
 
 def _tapped_race_date(t: Texts, answers: Answers, value: str) -> Tapped:
@@ -548,7 +689,7 @@ def _tapped_race_date(t: Texts, answers: Answers, value: str) -> Tapped:
         return _set(answers, A.RACE_DATE, None), t("buttons.no_race")
     race = answers.get(A.RACE_DATE)
     if value == "keep" and race:
-        return answers, _race_day_text(race)
+        return answers, _race_day_text(t, race)
     return None
 
 
@@ -576,9 +717,23 @@ def _ask_race_distance(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_race_distance(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    labels = {distance_label(t, name).casefold(): name for name in A.RACE_DISTANCES}
-    named = {**phrase_pairs(t, "race_words.distances"), **labels}
-    found = A.race_distance_from_text(text, named)
+    labels = {
+        fold_phrase(distance_label(texts, name)): name
+        for texts in (t.english, t)
+        for name in A.RACE_DISTANCES
+    }
+    named = {
+        fold_phrase(phrase): name
+        for key in ("race_words.distances", "onboarding_words.distances")
+        for phrase, name in phrase_pairs(t, key).items()
+    }
+    units = phrase_pairs(t, "onboarding_words.distance_units")
+    typed = " ".join(
+        units.get(word, word) for word in re.findall(r"\d+(?:[.,]\d+)?|\S+", fold_phrase(text))
+    )
+    found = A.race_distance_from_text(fold_phrase(text), {**named, **labels})
+    if found is None:
+        found = A.race_distance_from_text(typed, {**named, **labels})
     if found is None:
         return "race.reask_distance"
     return _set(answers, A.RACE_DISTANCE, found)
@@ -592,8 +747,6 @@ def _tapped_race_distance(t: Texts, answers: Answers, value: str) -> Tapped:
 
 # Weekly preview (asked from /settings only) ------------------------------------------------
 
-_PREVIEW_OFF_WORDS = {"off", "turn off", "turn it off", "no preview", "never", "🔕 off"}
-
 
 def _ask_preview_day(t: Texts, answers: Answers) -> Asked:
     current = answers.get(A.PREVIEW_DAY)
@@ -603,9 +756,10 @@ def _ask_preview_day(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_preview_day(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    if is_none_answer(text, no_words(t)) or _lowered(text).rstrip("!.") in _PREVIEW_OFF_WORDS:
+    off = phrases(t, "onboarding_words.off")
+    if is_none_answer(text, no_words(t)) or _lowered(text).rstrip("!.") in off:
         return _set(answers, A.PREVIEW_DAY, None)
-    days = parse_days(text, day_fillers(t))
+    days = parse_days(text, day_fillers(t), calendar(t))
     if days is None or len(days) != 1:
         return "preview.reask_day"
     return _set(answers, A.PREVIEW_DAY, next(iter(days)))
@@ -615,18 +769,18 @@ def _tapped_preview_day(t: Texts, answers: Answers, value: str) -> Tapped:
     if value == "off":
         return _set(answers, A.PREVIEW_DAY, None), t("preview.off_button")
     if (day := number(value, 1)) is not None and day in range(7):
-        return _set(answers, A.PREVIEW_DAY, day), t(f"day_long.{day}")
+        return _set(answers, A.PREVIEW_DAY, day), t.weekday(day)
     return None
 
 
 def _ask_preview_time(t: Texts, answers: Answers) -> Asked:
     times = [button(value, A.PREVIEW_TIME, value.replace(":", "")) for value in PREVIEW_TIMES]
-    day = t(f"day_long.{answers.get(A.PREVIEW_DAY) or 0}")
+    day = t.weekday(answers.get(A.PREVIEW_DAY) or 0)
     return t("preview.ask_time", day=day), InlineKeyboardMarkup([times[:3], times[3:]])
 
 
 def _typed_preview_time(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    parsed = parse_time(text, named_times(t), clock_numbers(t))
+    parsed = typed_time(t, text)
     if parsed is None:
         return "preview.reask_time"
     return _set(answers, A.PREVIEW_TIME, parsed.strftime("%H:%M"))
@@ -634,8 +788,7 @@ def _typed_preview_time(t: Texts, answers: Answers, text: str, now: datetime) ->
 
 def _tapped_preview_time(t: Texts, answers: Answers, value: str) -> Tapped:
     if (chosen := clock_time(value)) is not None:
-        shown = chosen.strftime("%H:%M")
-        return _set(answers, A.PREVIEW_TIME, shown), shown
+        return _set(answers, A.PREVIEW_TIME, chosen.strftime("%H:%M")), t.time(chosen)
     return None
 
 
@@ -665,14 +818,14 @@ QUESTIONS: dict[str, Question] = {
             asks="onboarding.ask_experience",
             reasks="onboarding.reask_experience",
             label=lambda t, value: t(f"experience.{value}"),
-            words=_EXPERIENCE_WORDS,
+            values=EXPERIENCES,
         ),
         _one_of(
             A.EQUIPMENT,
             asks="onboarding.ask_equipment",
             reasks="onboarding.reask_equipment",
             label=lambda t, value: t(f"equipment.{value}"),
-            words=_EQUIPMENT_WORDS,
+            values=EQUIPMENT,
         ),
         Question(A.PULL_UP_BAR, _ask_pull_up_bar, _typed_pull_up_bar, _tapped_pull_up_bar),
         Question(A.SESSIONS, _ask_sessions, _typed_sessions, _tapped_sessions),
@@ -730,8 +883,10 @@ def closed_question(t: Texts, step: str, answers: Answers, echo: str) -> str:
 # ---- the screens around the questions -----------------------------------------------
 
 
-def _race_day_text(race: str) -> str:
-    return date.fromisoformat(race).strftime("%d %b %Y")
+def _race_day_text(t: Texts, race: str) -> str:
+    """The race day as the runner's locale writes it, short ("12 Apr 2027", "12. Apr.
+    2027", "12 abr 2027"): CLDR's pattern for the locale, through Babel."""
+    return format_skeleton("yMMMd", date.fromisoformat(race), locale=t.locale)
 
 
 def coaching_lines(t: Texts, answers: Answers) -> str:
@@ -747,7 +902,7 @@ def coaching_lines(t: Texts, answers: Answers) -> str:
         )
     race = answers.get(A.RACE_DATE)
     if race:
-        lines.append(t("settings.race_line", day=_race_day_text(race)))
+        lines.append(t("settings.race_line", day=_race_day_text(t, race)))
         # A race set before the distance was asked is coached as a half: say so.
         distance = distance_of(answers.get(A.RACE_DISTANCE))
         lines.append(
