@@ -310,3 +310,16 @@ async def test_the_stub_refuses_what_telegram_refuses(make: Make) -> None:
     assert bot.stub.profile("ru")["short_description"] == speaking("ru").texts(
         "about.short_description"
     )
+
+
+async def test_a_switch_in_settings_shows_the_settings_menu_again_in_the_new_language(
+    make: Make,
+) -> None:
+    bot = await make("en")
+    await onboard(bot)
+    await bot.say("/settings")
+    replies = await bot.say("/language de")
+    de = speaking("de").texts
+    assert replies[0]["text"] == de("language.switched")
+    assert de("settings.menu") in replies[1]["text"]
+    assert button_data(replies[1]) == button_data(bot.stub.sent_messages(CHAT)[-3])

@@ -341,7 +341,9 @@ async def ask_again(update: Update, deps: Deps) -> None:
     """The open question (or screen) of onboarding or /settings once more, in the
     language just chosen (/language): the draft keeps every answer so far."""
     draft = await _load(deps, _chat(update).id)
-    if draft.open and draft.mode in (Mode.ONBOARDING, Mode.SETTINGS):
+    if draft.open and draft.mode == Mode.SETTINGS and draft.step == CHANGE_MENU:
+        await _show_menu(update, deps, draft, "settings.menu")
+    elif draft.open and draft.mode in (Mode.ONBOARDING, Mode.SETTINGS):
         await _resume(update, deps, draft)
 
 
