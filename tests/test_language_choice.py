@@ -59,7 +59,7 @@ async def make(stub: StubBotAPI, sessions: SessionFactory, clock: FakeClock) -> 
         await harness.stop()
 
 
-def welcome(code: str, line_key: str = "language.chosen") -> str:
+def welcome(code: str, line_key: str = "languages.chosen") -> str:
     t = speaking(code).texts
     return t("onboarding.welcome", name="Runner") + "\n\n" + t(line_key)
 
@@ -100,7 +100,7 @@ async def test_start_speaks_the_language_telegram_chose_and_says_so(
     bot = await make(telegram_code)
     greeting, question = await bot.say("/start")
     assert greeting["text"] == welcome(language)
-    change = speaking(language).texts("language.change_button")
+    change = speaking(language).texts("languages.change_button")
     assert button_labels(greeting) == [change]
     assert button_data(greeting) == [LanguageButton().pack()]
     assert question["text"] == first_question(language)
@@ -116,7 +116,7 @@ async def test_a_language_the_coach_does_not_speak_gets_english_and_the_menu(
     by its own name to pick from."""
     bot = await make(telegram_code)
     greeting, question = await bot.say("/start")
-    assert greeting["text"] == welcome("en", "language.not_shipped")
+    assert greeting["text"] == welcome("en", "languages.not_shipped")
     names = [speaking(code).language.name for code in shared_content().codes]
     shown = button_labels(greeting)
     assert len(shown) == len(names) and "✅ English" in shown
@@ -127,7 +127,7 @@ async def test_a_language_the_coach_does_not_speak_gets_english_and_the_menu(
 async def test_a_stored_choice_wins_over_telegrams_code(make: Make) -> None:
     bot = await make("ru")
     [switched] = await bot.say("/language de")
-    assert switched["text"] == speaking("de").texts("language.switched")
+    assert switched["text"] == speaking("de").texts("languages.switched")
     greeting, question = await bot.say("/start")
     # No "I'll speak …" line: the runner chose already.
     assert greeting["text"] == speaking("de").texts("onboarding.welcome", name="Runner")
@@ -143,9 +143,9 @@ async def test_the_menu_lists_every_language_by_its_own_name_the_current_marked(
     bot = await make("es")
     [menu] = await bot.say("/language")
     es = speaking("es").texts
-    assert menu["text"] == es("language.menu")
+    assert menu["text"] == es("languages.menu")
     expected = [
-        es("language.current", name=speaking(code).language.name)
+        es("languages.current", name=speaking(code).language.name)
         if code == "es"
         else speaking(code).language.name
         for code in shared_content().codes
@@ -165,7 +165,7 @@ async def test_a_switch_mid_onboarding_asks_the_open_question_again_in_the_new_l
     replies = await bot.press(menu["message_id"], LanguageButton("ru").pack())
     ru = speaking("ru").texts
     assert [reply["text"] for reply in replies] == [
-        ru("language.switched"),
+        ru("languages.switched"),
         Q.question(ru, "long_run", answers)[0],
     ]
     kept = (await stored_draft(bot))["answers"]
@@ -190,11 +190,11 @@ async def test_a_switch_mid_onboarding_asks_the_open_question_again_in_the_new_l
 async def test_typed_language_by_code_or_name_and_an_unknown_one(make: Make) -> None:
     bot = await make("en")
     [reply] = await bot.say("/language Deutsch")
-    assert reply["text"] == speaking("de").texts("language.switched")
+    assert reply["text"] == speaking("de").texts("languages.switched")
     [reply] = await bot.say("/language pt-br")
-    assert reply["text"] == speaking("pt-BR").texts("language.switched")
+    assert reply["text"] == speaking("pt-BR").texts("languages.switched")
     [reply] = await bot.say("/language klingon")
-    assert reply["text"] == speaking("pt-BR").texts("language.unknown", text="klingon")
+    assert reply["text"] == speaking("pt-BR").texts("languages.unknown", text="klingon")
     assert len(button_labels(reply)) == len(shared_content().codes)
 
 
@@ -209,7 +209,7 @@ async def test_stale_forged_and_double_taps_are_answered_like_any_button(make: M
     assert bot.callback_answers()[-2:] == [stale, stale]
     assert len(bot.stub.sent_messages(CHAT)) == before
     first = await bot.press(menu["message_id"], LanguageButton("es").pack())
-    assert first[0]["text"] == speaking("es").texts("language.switched")
+    assert first[0]["text"] == speaking("es").texts("languages.switched")
     again = await bot.press(menu["message_id"], LanguageButton("es").pack())
     assert again == []  # a double tap changes nothing and says nothing twice
 
@@ -265,7 +265,7 @@ async def test_a_restart_keeps_the_language(make: Make) -> None:
     await bot.say("/language de")
     await bot.restart()
     [reply] = await bot.say("/language")
-    assert reply["text"] == speaking("de").texts("language.menu")
+    assert reply["text"] == speaking("de").texts("languages.menu")
 
 
 # ---- the bot's profile in every language ------------------------------------------------
@@ -320,6 +320,6 @@ async def test_a_switch_in_settings_shows_the_settings_menu_again_in_the_new_lan
     await bot.say("/settings")
     replies = await bot.say("/language de")
     de = speaking("de").texts
-    assert replies[0]["text"] == de("language.switched")
+    assert replies[0]["text"] == de("languages.switched")
     assert de("settings.menu") in replies[1]["text"]
     assert button_data(replies[1]) == button_data(bot.stub.sent_messages(CHAT)[-3])

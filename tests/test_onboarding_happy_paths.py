@@ -48,7 +48,7 @@ from tests.onboarding_steps import (
 async def test_a_new_runner_sets_up_their_week_by_tapping_buttons(bot: BotHarness) -> None:
     replies = await bot.say("/start")
     assert texts_of(replies) == [
-        T("onboarding.welcome", name="Runner") + "\n\n" + T("language.chosen"),
+        T("onboarding.welcome", name="Runner") + "\n\n" + T("languages.chosen"),
         question_text("ask_run_days"),
     ]
     run_days_message = replies[1]
@@ -188,7 +188,7 @@ async def test_the_welcome_greets_the_runner_by_name_safely(bot: BotHarness) -> 
     await bot.pump()
     assert bot.stub.sent_messages(CHAT)[0]["text"] == T(
         "onboarding.welcome", name="Zoë &lt;b&gt;&amp;"
-    ) + "\n\n" + T("language.chosen")
+    ) + "\n\n" + T("languages.chosen")
     await tap_through(bot, start=False, zone=None)
     await bot.share_location(52.52, 13.40)
     await bot.tap(T("buttons.no_race"))

@@ -114,7 +114,7 @@ def menu(content: Content) -> InlineKeyboardMarkup:
     for code in content.codes:
         name = content.speaking(code).language.name
         label = (
-            content.texts("language.current", name=name) if code == content.language.code else name
+            content.texts("languages.current", name=name) if code == content.language.code else name
         )
         rows.append([InlineKeyboardButton(label, callback_data=LanguageButton(code).pack())])
     return InlineKeyboardMarkup(rows)
@@ -122,7 +122,7 @@ def menu(content: Content) -> InlineKeyboardMarkup:
 
 def change_button(content: Content) -> InlineKeyboardMarkup:
     """🌐 Change language, under /start's line saying which language the coach speaks."""
-    label = content.texts("language.change_button")
+    label = content.texts("languages.change_button")
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=LanguageButton().pack())]]
     )
@@ -134,8 +134,8 @@ def first_words(deps: Deps, update: Update) -> tuple[str, InlineKeyboardMarkup]:
     user = update.effective_user
     content = speaking(deps)
     if deps.content.for_telegram(user.language_code if user is not None else None) is None:
-        return content.texts("language.not_shipped"), menu(content)
-    return content.texts("language.chosen"), change_button(content)
+        return content.texts("languages.not_shipped"), menu(content)
+    return content.texts("languages.chosen"), change_button(content)
 
 
 def named(content: Content, text: str) -> str | None:
@@ -157,12 +157,12 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     content = speaking(deps)
     words = " ".join(context.args or [])
     if not words:
-        await chat.send_message(content.texts("language.menu"), reply_markup=menu(content))
+        await chat.send_message(content.texts("languages.menu"), reply_markup=menu(content))
         return
     code = named(deps.content, words)
     if code is None:
         await chat.send_message(
-            content.texts("language.unknown", text=words[:40]), reply_markup=menu(content)
+            content.texts("languages.unknown", text=words[:40]), reply_markup=menu(content)
         )
         return
     await _switch(update, context, deps, code)
@@ -185,7 +185,7 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     if button.code is None:
         await query.answer()
-        await chat.send_message(content.texts("language.menu"), reply_markup=menu(content))
+        await chat.send_message(content.texts("languages.menu"), reply_markup=menu(content))
         return
     await query.answer()
     if isinstance(query.message, Message):
@@ -211,7 +211,7 @@ async def _switch(
     assert chat is not None
     await store_language(deps, chat.id, code)
     speak(code)
-    await chat.send_message(speaking(deps).texts("language.switched"))
+    await chat.send_message(speaking(deps).texts("languages.switched"))
     from bot.handlers.setup import ask_again
 
     await ask_again(update, deps)
