@@ -667,3 +667,65 @@ def test_a_tapped_time_and_day_echo_in_the_locales_words() -> None:
     race = {**BEFORE, A.RACE_DATE: "2027-04-12"}
     _, keyboard = Q.QUESTIONS[A.RACE_DATE].ask(texts("ru"), race)
     assert "12 апр. 2027" in str(keyboard)  # "keep 12 апр. 2027", CLDR's Russian
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("ru", "без ограничений"),
+        ("es", "sin límite"),
+        ("pt-BR", "sem limite"),
+        ("de", "kein Limit"),
+        ("de", "egal"),
+        ("ru", "no limit"),
+    ],
+)
+def test_no_limit_on_the_session_length(code: str, text: str) -> None:
+    assert answer(code, A.TIME_BUDGET, text) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("ru", "нет забега"),
+        ("ru", "пока не планирую"),
+        ("es", "sin carrera"),
+        ("pt-BR", "sem prova"),
+        ("de", "kein Wettkampf"),
+        ("de", "no race"),
+    ],
+)
+def test_no_race_in_the_runners_language(code: str, text: str) -> None:
+    assert answer(code, A.RACE_DATE, text) is None
+
+
+# ---- corrections ("actually …") -----------------------------------------------------------
+
+ANSWERED = {A.RUN_DAYS: [MON, WED, SAT], "long_run_day": SAT, A.HARD_DAYS: [WED]}
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "step", "key", "value"),
+    [
+        ("ru", "кстати, ещё бегаю по пятницам", A.RUN_DAYS, A.RUN_DAYS, [MON, WED, FRI, SAT]),
+        ("ru", "ой, длинная в воскресенье", A.LONG_RUN, "long_run_day", SUN),
+        ("es", "en realidad también corro los viernes", A.RUN_DAYS, A.RUN_DAYS,
+         [MON, WED, FRI, SAT]),
+        ("es", "perdón, la tirada larga el domingo", A.LONG_RUN, "long_run_day", SUN),
+        ("pt-BR", "na verdade também corro na sexta", A.RUN_DAYS, A.RUN_DAYS,
+         [MON, WED, FRI, SAT]),
+        ("pt-BR", "ops, o longão é no domingo", A.LONG_RUN, "long_run_day", SUN),
+        ("de", "eigentlich laufe ich auch freitags", A.RUN_DAYS, A.RUN_DAYS,
+         [MON, WED, FRI, SAT]),
+        ("de", "Moment, der lange Lauf ist am Sonntag", A.LONG_RUN, "long_run_day", SUN),
+    ],
+)  # fmt: skip
+def test_a_correction_in_the_runners_language(
+    code: str, text: str, step: str, key: str, value: Any
+) -> None:
+    from bot.coach.corrections import correction
+
+    answers = {**BEFORE, **ANSWERED}
+    found = correction(text, answers, set(A.STEPS), Q.change_words(texts(code)))
+    assert found is not None, (code, text)
+    assert (found.step, found.answers[key]) == (step, value)

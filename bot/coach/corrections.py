@@ -95,7 +95,9 @@ def correction(
     if not days:
         return None
     # "no, I also run fridays" adds; "no hard session on wednesday" takes out.
-    adding = _has(rest, words.add)
+    # An add word counts among the markers too: "кстати, ещё…" and "actually also…"
+    # start with one.
+    adding = _has(words_of(text), words.add)
     removing = not adding and _has(rest, words.remove)
     run_days = set(A.run_days(answers))
     changed = dict(answers)

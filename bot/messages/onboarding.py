@@ -287,10 +287,17 @@ def typed_time(t: Texts, text: str) -> time | None:
 
 @lru_cache(maxsize=16)
 def change_words(t: Texts) -> ChangeWords:
+    # English's words count unless the runner's language lets them pass around days:
+    # Portuguese "no domingo" is "on Sunday", not English's "no".
+    passing = own_phrases(t, "onboarding_words.day_fillers") if t.english is not t else set()
+
+    def both(key: str) -> frozenset[str]:
+        return own_phrases(t, key) | (own_phrases(t.english, key) - passing)
+
     return ChangeWords(
-        markers=phrases(t, "onboarding_words.change_markers"),
-        add=phrases(t, "onboarding_words.add_words"),
-        remove=phrases(t, "onboarding_words.remove_words"),
+        markers=both("onboarding_words.change_markers"),
+        add=both("onboarding_words.add_words"),
+        remove=both("onboarding_words.remove_words"),
         long_run=phrases(t, "onboarding_words.long_run_words"),
         hard=phrases(t, "onboarding_words.hard_words"),
         run=phrases(t, "onboarding_words.run_words"),
@@ -587,7 +594,12 @@ def _ask_time_budget(t: Texts, answers: Answers) -> Asked:
 
 def _typed_time_budget(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
     # The raw text: "an hour" must not lose its article like "a gym" does.
-    if A.is_no_limit(text, no_words(t)) or _is(text, t("buttons.no_limit")):
+    said = fold_phrase(_lowered(text).rstrip("!."))
+    if (
+        A.is_no_limit(text, no_words(t))
+        or _is(text, t("buttons.no_limit"))
+        or said in {fold_phrase(p) for p in phrases(t, "onboarding_words.no_limit")}
+    ):
         return _set(answers, A.TIME_BUDGET, None)
     minutes = A.parse_minutes(text)
     if minutes is None:
@@ -666,7 +678,12 @@ def _ask_race_date(t: Texts, answers: Answers) -> Asked:
 
 
 def _typed_race_date(t: Texts, answers: Answers, text: str, now: datetime) -> Typed:
-    if A.is_no_race(text, no_words(t)) or _is(text, t("buttons.no_race")):
+    said = fold_phrase(_lowered(text).rstrip("!."))
+    if (
+        A.is_no_race(text, no_words(t))
+        or _is(text, t("buttons.no_race"))
+        or said in {fold_phrase(p) for p in phrases(t, "onboarding_words.no_race")}
+    ):
         return _set(answers, A.RACE_DATE, None)
     today = now.astimezone(ZoneInfo(answers.get(A.TIMEZONE, "UTC"))).date()
     found = race_date(t, text, today)
