@@ -361,7 +361,7 @@ def load_phrases(path: Path, also: Path | None = None) -> Matcher:
     try:
         checked = PhrasesFile.model_validate(_read_toml(path))
     except ValidationError as exc:
-        raise _explain(path, exc) from None
+        raise _in_folder(path, _explain(path, exc)) from None
     table = checked.model_dump()
     if also is not None:
         _refuse_own_clashes(path, table)
@@ -373,7 +373,7 @@ def load_phrases(path: Path, also: Path | None = None) -> Matcher:
         try:
             english = PhrasesFile.model_validate(_read_toml(also)).model_dump()
         except ValidationError as exc:
-            raise _explain(also, exc) from None
+            raise _in_folder(also, _explain(also, exc)) from None
         for section, lists in english.items():
             for key, phrases in lists.items():
                 mine = own[section, key]
@@ -392,6 +392,13 @@ def load_phrases(path: Path, also: Path | None = None) -> Matcher:
                         ]
     _refuse_own_clashes(path, table)
     return Matcher(Vocabulary.from_table(table))
+
+
+def _in_folder(path: Path, error: ContentError) -> ContentError:
+    """``error`` with each line naming the language's folder ("ru/phrases.toml: …"): five
+    folders hold a file of the same name."""
+    lines = str(error).splitlines()
+    return ContentError("\n".join(f"{path.parent.name}/{line}" for line in lines))
 
 
 def _refuse_own_clashes(path: Path, table: Mapping[str, Mapping[str, list[str]]]) -> None:
@@ -695,7 +702,7 @@ def _week_file(directory: Path) -> WeekPhrasesFile:
     try:
         found = WeekPhrasesFile.model_validate(_read_toml(path).get("week_phrases", {}))
     except ValidationError as exc:
-        raise _explain(path, exc) from None
+        raise _in_folder(path, _explain(path, exc)) from None
     bad = sorted(name for name, day in found.days.items() if not 0 <= day <= 6)
     if bad:
         raise ContentError(

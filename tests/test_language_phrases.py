@@ -403,3 +403,20 @@ def test_each_language_reads_its_own_words_with_englishs() -> None:
         assert content.week_words is not None and content.load_words is not None
         assert set(english.week_words.days) - {"no"} <= set(content.week_words.days) | {"no"}
         assert "kg" in content.load_words.units and "lb" in content.load_words.units
+
+
+@pytest.mark.parametrize(
+    ("code", "typo"),
+    [("ru", "готво"), ("ru", "сдлала"), ("es", "hehco"), ("pt-BR", "fieto"), ("de", "fretig")],
+)
+def test_a_typo_of_done_in_the_first_word_is_forgiven(code: str, typo: str) -> None:
+    assert intent_of(code, typo) is Intent.DONE, typo
+
+
+def test_a_broken_phrases_file_names_its_language(tmp_path: Path) -> None:
+    folder = copy_content(tmp_path)
+    path = folder / "languages" / "de" / "phrases.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[export]", "[not_export]", 1), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"de/phrases\.toml: export"):
+        load_content(folder)

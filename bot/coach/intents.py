@@ -362,6 +362,9 @@ class Matcher:
                 word = normalize(phrase)[0]
                 if word.isalpha() and len(word) >= TYPO_MIN_LENGTH:
                     self._words.add(word)
+        # Longest first, then alphabetical: a typo one letter from two words is read as the
+        # longer one ("готво" is "готово", not "готов"), the same in every process.
+        self._typo_order = sorted(self._words, key=lambda known: (-len(known), known))
         # What an unknown message is compared with, for a suggestion.
         self._choices: dict[str, Intent] = {}
         for intent, phrases in [
@@ -618,7 +621,7 @@ class Matcher:
         word = match.group()
         if len(word) < TYPO_MIN_LENGTH or word in self._words:
             return None
-        for known in self._words:
+        for known in self._typo_order:
             if _typo_of(word, known):
                 fixed = known + lowered[match.end() :]
                 return fixed, [where[0]] * len(known) + where[match.end() :]
