@@ -323,3 +323,14 @@ async def test_a_switch_in_settings_shows_the_settings_menu_again_in_the_new_lan
     assert replies[0]["text"] == de("languages.switched")
     assert de("settings.menu") in replies[1]["text"]
     assert button_data(replies[1]) == button_data(bot.stub.sent_messages(CHAT)[-3])
+
+
+async def test_cancel_mid_onboarding_forgets_a_choice_kept_only_in_the_draft(make: Make) -> None:
+    """The draft held the choice (no runner row yet); /cancel drops it, so the next
+    update speaks as Telegram's code says, here as after a restart."""
+    bot = await make("ru")
+    await bot.say("/start")
+    await bot.say("/language de")
+    await bot.say("/cancel")
+    [menu] = await bot.say("/language")
+    assert menu["text"] == speaking("ru").texts("languages.menu")

@@ -117,6 +117,8 @@ async def _drop(deps: Deps, chat_id: int) -> None:
     async with transaction(deps.sessions) as session:
         await drafts.drop_draft(session, chat_id)
     deps.draft_cache.pop(chat_id, None)
+    # A language kept only in the draft went with it: read afresh on the next update.
+    deps.language_cache.pop(chat_id)
 
 
 # ---- asking -------------------------------------------------------------------------
