@@ -14,9 +14,16 @@ one name, so it must not change):
   index files it under when that is not just the name case-folded ("sao paulo" for "São
   Paulo": 7,476 of 34,006 cities; the others skip a normalisation at load) and, for
   cities of ``ALTERNATE_NAMES_FROM_POPULATION`` or more, their alternate names *as the bot
-  matches them*: normalised (``normalise``), kept only when non-empty ASCII (other scripts
-  are dropped by the index anyway: the bot speaks English), without repeats and without
-  the city's own name.
+  matches them*: normalised (``normalise``), kept only when non-empty ASCII, without
+  repeats and without the city's own name. Spanish, Portuguese and German names fold to
+  ASCII ("Múnich" → "munich", "Köln" → "koln") and are here.
+
+Russian names ("Мюнхен", "Нью-Йорк", "Кёльн") are Cyrillic: they live in a second file,
+``bot/coach/data/city_names.tsv.gz`` (59.5 KB; "city number<TAB>name…" for cities of
+``ALTERNATE_NAMES_FROM_POPULATION`` or more), written by the same command and read into
+the same index at the first typed place: 9,352 more names, +1.4 MB RSS at that load on the
+development machine (+18.6 MB in all, 17.2 without them). Other scripts are left out: the bot's
+languages do not write them.
 
 Measured on the development machine (2 cores), loading after the bot's imports: 0.65 MB
 on disk (0.67 MB with the raw alternate names), 0.22 s of CPU to load (0.30 s without the

@@ -43,6 +43,7 @@ def clean_text(value: str) -> str:
     return value
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """A word as typed words are compared: lower case, accents and end dots dropped ("Sáb." →
     "sab", "März" → "marz", Russian yo as ye), so "sabado" is "sábado" and "Mi" is "Mi."."""

@@ -222,6 +222,13 @@ def named_times(t: Texts) -> dict[str, time]:
     }
 
 
+@lru_cache(maxsize=64)
+def folded_phrases(t: Texts, key: str) -> frozenset[str]:
+    """``phrases`` folded as the parsers compare them (accents, case): built once."""
+    return frozenset(fold_phrase(phrase) for phrase in phrases(t, key))
+
+
+@lru_cache(maxsize=4096)
 def fold_phrase(phrase: str) -> str:
     """A phrase as the parsers compare it: each word folded (accents, case)."""
     return " ".join(fold(word) for word in phrase.split())
@@ -598,7 +605,7 @@ def _typed_time_budget(t: Texts, answers: Answers, text: str, now: datetime) -> 
     if (
         A.is_no_limit(text, no_words(t))
         or _is(text, t("buttons.no_limit"))
-        or said in {fold_phrase(p) for p in phrases(t, "onboarding_words.no_limit")}
+        or said in folded_phrases(t, "onboarding_words.no_limit")
     ):
         return _set(answers, A.TIME_BUDGET, None)
     minutes = A.parse_minutes(text)
@@ -682,7 +689,7 @@ def _typed_race_date(t: Texts, answers: Answers, text: str, now: datetime) -> Ty
     if (
         A.is_no_race(text, no_words(t))
         or _is(text, t("buttons.no_race"))
-        or said in {fold_phrase(p) for p in phrases(t, "onboarding_words.no_race")}
+        or said in folded_phrases(t, "onboarding_words.no_race")
     ):
         return _set(answers, A.RACE_DATE, None)
     today = now.astimezone(ZoneInfo(answers.get(A.TIMEZONE, "UTC"))).date()
