@@ -391,7 +391,10 @@ def load_phrases(path: Path, also: Path | None = None) -> Matcher:
                             p for p in table[section][key] if normalize(p)[0] != phrase
                         ]
     _refuse_own_clashes(path, table)
-    return Matcher(Vocabulary.from_table(table))
+    # Another language's own words are inflected ("сделал" / "сделаю", "hecho" / "hace"):
+    # a letter changed is another word there, not a typo.
+    inflected = [p for lists in checked.model_dump().values() for ps in lists.values() for p in ps]
+    return Matcher(Vocabulary.from_table(table), inflected=inflected if also else ())
 
 
 def _in_folder(path: Path, error: ContentError) -> ContentError:

@@ -87,9 +87,12 @@ def test_what_follows_done_is_the_note_as_typed(code: str, text: str, note: str 
 NOT_DONE = {
     "ru": [
         "не сделал", "не сделала", "Не сделал сегодня", "сделаю позже", "сделал домашку",
-        "ещё не сделал", "не готово",
+        "ещё не сделал", "не готово", "сделаю вечером", "сделаю завтра",
     ],
-    "es": ["no lo hice", "No lo hice hoy", "todavía no", "terminé el libro", "no entrené"],
+    "es": [
+        "no lo hice", "No lo hice hoy", "todavía no", "terminé el libro", "no entrené",
+        "hace frío", "termina a las 7",
+    ],
     "pt-BR": ["não fiz", "Não fiz hoje", "ainda não", "fiz o almoço", "fiz o longão"],
     "de": [
         "nicht geschafft", "hab's nicht geschafft", "nicht gemacht", "bin fertig mit der Arbeit",
@@ -420,3 +423,22 @@ def test_a_broken_phrases_file_names_its_language(tmp_path: Path) -> None:
     path.write_text(text.replace("[export]", "[not_export]", 1), encoding="utf-8")
     with pytest.raises(ContentError, match=r"de/phrases\.toml: export"):
         load_content(folder)
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [("ru", "тренировку сделала вчера"), ("es", "hecho ayer"), ("pt-BR", "feito ontem"),
+     ("de", "erledigt gestern")],
+)  # fmt: skip
+def test_done_yesterday_in_the_runners_language(code: str, text: str) -> None:
+    understood = speaking(code).phrases.understand(text)
+    assert (understood.intent, understood.yesterday) == (Intent.DONE, True), text
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "intent"),
+    [("ru", "что у меня завтра?", Intent.NEXT), ("es", "¿qué tengo mañana?", Intent.NEXT),
+     ("de", "was steht morgen an?", Intent.NEXT), ("pt-BR", "o que tem pra amanhã?", Intent.NEXT)],
+)  # fmt: skip
+def test_tomorrow_asked_in_the_runners_language(code: str, text: str, intent: Intent) -> None:
+    assert intent_of(code, text) is intent, text

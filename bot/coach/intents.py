@@ -313,9 +313,14 @@ class Matcher:
     """A ``Vocabulary`` compiled once: ``understand`` reads a message, ``suggest`` names the
     nearest request for one it did not understand."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, inflected: Iterable[str] = ()) -> None:
+        """``inflected``: phrases of a language whose words change their ending to mean
+        another thing ("сделал" did, "сделаю" will do; "hecho" done, "hace" does): a typo
+        of one of those is only two letters swapped, one doubled or one left out, never
+        one letter changed."""
         v = vocabulary
         self.vocabulary = v
+        self._inflected = frozenset(normalize(phrase)[0] for phrase in inflected)
         self._lead = _pattern(v.lead)
         self._objects = _pattern(v.objects)
         self._trail = _pattern(v.trail)
@@ -622,7 +627,7 @@ class Matcher:
         if len(word) < TYPO_MIN_LENGTH or word in self._words:
             return None
         for known in self._typo_order:
-            if _typo_of(word, known):
+            if _typo_of(word, known, strict=known in self._inflected):
                 fixed = known + lowered[match.end() :]
                 return fixed, [where[0]] * len(known) + where[match.end() :]
         return None
@@ -632,7 +637,7 @@ class Matcher:
 _FIRST_WORD = re.compile(r"(?:[^\W\d_]|')+")
 
 
-def _typo_of(word: str, known: str) -> bool:
+def _typo_of(word: str, known: str, *, strict: bool = False) -> bool:
     """``word`` is ``known`` mistyped: two neighbouring letters swapped ("dnoe"), a
     letter doubled ("donee") or left out ("tomorow", "helo"), or one letter wrong in a
     word of five or more ("todsy"). An extra letter that doubles none is a word of its
@@ -640,7 +645,7 @@ def _typo_of(word: str, known: str) -> bool:
     if len(word) < TYPO_MIN_LENGTH or OSA.distance(word, known) != 1:
         return False
     if len(word) == len(known):
-        return sorted(word) == sorted(known) or len(word) > TYPO_MIN_LENGTH
+        return sorted(word) == sorted(known) or (len(word) > TYPO_MIN_LENGTH and not strict)
     if len(word) + 1 == len(known):
         return True
     extra = next(index for index, char in enumerate(known + " ") if word[index] != char)
