@@ -61,7 +61,7 @@ from bot.rate_limit import PacedRateLimiter
 from bot.settings import Settings
 from bot.store import drafts, faults
 from bot.store.db import SessionFactory, transaction
-from bot.store.runners import inactive_chat_ids
+from bot.store.runners import inactive_chat_ids, non_english
 from bot.updates import MAX_RUNNING, ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
@@ -153,6 +153,17 @@ async def set_profile(
         await bot.set_my_short_description(t("about.short_description"), language_code=code)
 
 
+async def fill_language_cache(deps: Deps) -> None:
+    """Every runner's language other than English in memory
+    (``services.languages.LanguageCache.fill``): an English-speaking runner's message then
+    costs no read to know it."""
+    if deps.language_cache.max_entries <= 0:
+        return
+    async with transaction(deps.sessions) as session:
+        stored = await non_english(session, deps.language_cache.max_entries // 2)
+    deps.language_cache.fill(stored)
+
+
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Network and startup work: the command menu and the reminder tick."""
     deps: Deps = application.bot_data[DEPS_KEY]
@@ -160,6 +171,7 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     async with transaction(deps.sessions) as session:
         deps.inactive = await inactive_chat_ids(session)
     await fill_draft_cache(deps)
+    await fill_language_cache(deps)
     # Runners from before the weekly preview existed get their first preview instant; in
     # the background, so 100k of them do not hold back the first getUpdates.
     application.bot_data["backfill"] = asyncio.get_running_loop().create_task(

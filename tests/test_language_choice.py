@@ -334,3 +334,37 @@ async def test_cancel_mid_onboarding_forgets_a_choice_kept_only_in_the_draft(mak
     await bot.say("/cancel")
     [menu] = await bot.say("/language")
     assert menu["text"] == speaking("ru").texts("languages.menu")
+
+
+# ---- the cost: a read only when the answer could be another language ------------------
+
+
+async def test_after_a_start_an_english_runners_message_costs_no_language_read(
+    make: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start every non-English runner row is held (``LanguageCache.fill``): a runner
+    not held whose Telegram app says English speaks English whatever their row says, so
+    nothing is read for them. One whose app says Russian is read once (their row may
+    say English: the stored choice wins), then held."""
+    from bot.store import runners
+
+    bot = await make("en")
+    await onboard(bot)
+    await bot.restart()
+    assert bot.deps.language_cache.complete
+    reads: list[int] = []
+    real = runners.language_of
+
+    async def counted(session: Any, chat_id: int) -> str | None:
+        reads.append(chat_id)
+        return await real(session, chat_id)
+
+    monkeypatch.setattr(runners, "language_of", counted)
+    await bot.say("/week")
+    await bot.say("/today")
+    assert reads == []
+    bot.stub.set_language_code(CHAT, "ru")
+    [menu] = await bot.say("/language")
+    assert menu["text"] == speaking("en").texts("languages.menu")  # the row's English wins
+    await bot.say("/week")
+    assert reads == [CHAT]

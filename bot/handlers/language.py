@@ -30,7 +30,7 @@ from bot.coach import answers as A
 from bot.content import Content
 from bot.deps import Deps, get_deps
 from bot.messages.callbacks import LanguageButton, parse
-from bot.services.languages import ENGLISH, choose, stored_language
+from bot.services.languages import ENGLISH, choose, known_english, stored_language
 from bot.store import drafts, runners
 from bot.store.db import transaction
 from bot.store.drafts import Draft
@@ -59,8 +59,12 @@ async def chat_language(deps: Deps, chat_id: int, telegram_code: str | None) -> 
     """The language to answer a private chat in (cached: ``Deps.language_cache``)."""
     stored = deps.language_cache.get(chat_id)
     if stored is None:
+        draft_json = deps.draft_cache.get(chat_id)
+        telegram_choice = deps.content.for_telegram(telegram_code)
+        if known_english(deps.language_cache, draft_json, telegram_choice):
+            return ENGLISH  # no read: English on the row, or no row, both mean English
         async with transaction(deps.sessions) as session:
-            stored = await stored_language(session, chat_id, deps.draft_cache.get(chat_id))
+            stored = await stored_language(session, chat_id, draft_json)
         deps.language_cache.put(chat_id, stored)
     return choose(deps.content, stored or None, telegram_code)
 

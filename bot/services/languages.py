@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +36,9 @@ class LanguageCache:
     def __init__(self, max_entries: int = LANGUAGE_CACHE_SIZE) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[int, str] = OrderedDict()
+        # Every runner row's language other than English is held (``fill``): a chat not
+        # held has English on its row, or no row. Lost when an entry is pushed out.
+        self.complete = False
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -53,6 +57,19 @@ class LanguageCache:
         self._entries.move_to_end(chat_id)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
+            self.complete = False
+
+    def fill(self, stored: Sequence[tuple[int, str]]) -> bool:
+        """At start, every runner row whose language is not English (``runners.
+        non_english``, up to half of ``max_entries`` + 1): from then on a chat this cache
+        does not hold speaks English whenever Telegram's code would choose English too,
+        without a read (``known_english``). Whether that is so."""
+        if self.max_entries <= 0 or len(stored) > self.max_entries // 2:
+            return False
+        for chat_id, code in stored:
+            self.put(chat_id, code)
+        self.complete = True
+        return True
 
     def pop(self, chat_id: int) -> None:
         self._entries.pop(chat_id, None)
@@ -79,6 +96,18 @@ async def stored_language(
         stored = await drafts.read_draft(session, chat_id)
         draft_json = stored.data if stored is not None else None
     return draft_language(draft_json)
+
+
+def known_english(
+    cache: LanguageCache, draft_json: str | None, telegram_choice: str | None
+) -> bool:
+    """Whether a chat ``cache`` does not hold speaks English without a read: every
+    non-English row is held (``complete``), the draft is known (``draft_json`` from a
+    draft cache, not None) and keeps no other language, and Telegram's code chooses
+    English (or none) — so English on the row, or no row at all, both mean English."""
+    if not cache.complete or draft_json is None:
+        return False
+    return draft_language(draft_json) in (None, ENGLISH) and telegram_choice in (None, ENGLISH)
 
 
 def choose(content: Content, stored: str | None, telegram_code: str | None) -> str:

@@ -97,6 +97,18 @@ async def language_of(session: AsyncSession, chat_id: int) -> str | None:
     return str(rows[0].language) if rows else None
 
 
+_NON_ENGLISH = core_select(_runners.c.chat_id, _runners.c.language).where(
+    _runners.c.language != "en"
+)
+
+
+async def non_english(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
+    """Every runner whose language is not English (chat id, code), up to ``limit`` + 1
+    (more than ``limit``: too many to hold)."""
+    rows = await fetch_all(session, _NON_ENGLISH.limit(limit + 1), {})
+    return [(int(row.chat_id), str(row.language)) for row in rows]
+
+
 async def set_language(session: AsyncSession, chat_id: int, code: str, *, now: datetime) -> bool:
     """Store the runner's language (one statement); False when there is no runner row."""
     rows = await fetch_all(session, _SET_LANGUAGE, {"chat": chat_id, "code": code, "now": now})
