@@ -368,3 +368,22 @@ async def test_after_a_start_an_english_runners_message_costs_no_language_read(
     assert menu["text"] == speaking("en").texts("languages.menu")  # the row's English wins
     await bot.say("/week")
     assert reads == [CHAT]
+
+
+async def test_a_reminder_sent_before_a_switch_stays_a_reminder_when_swapped(
+    make: Make, clock: FakeClock
+) -> None:
+    """Swapping an exercise on a reminder keeps its ⏰ Later button; one sent in English
+    before the runner chose German is still known for a reminder."""
+    clock.set(berlin(2026, 11, 26, 6, 0))
+    bot = await make("en")
+    await onboard(bot)
+    clock.set(berlin(2026, 11, 26, 7, 0))
+    assert (await bot.tick()).sent == 1
+    reminder = bot.stub.sent_messages(CHAT)[-1]
+    await bot.say("/language de")
+    swap = next(data for data in button_data(reminder) if data.startswith("v1:swp:"))
+    [which] = await bot.press(reminder["message_id"], swap)
+    [options] = await bot.press(which["message_id"], button_data(which)[0])
+    [done] = await bot.press(options["message_id"], button_data(options)[0])
+    assert any(data.startswith("v1:snz:") for data in button_data(done)), button_data(done)

@@ -157,4 +157,10 @@ def _is_reminder(deps: Deps, query: CallbackQuery) -> bool:
     """Whether the tapped message is a reminder (it keeps its greeting and ⏰ Later)."""
     message = query.message
     text = message.text if isinstance(message, Message) else None
-    return bool(text and text.startswith(speaking(deps).texts("misc.reminder_intro")))
+    if not text:
+        return False
+    # In any language: the reminder may have been sent before the runner changed theirs.
+    intros = {
+        deps.content.speaking(code).texts("misc.reminder_intro") for code in deps.content.codes
+    }
+    return any(text.startswith(intro) for intro in intros)
