@@ -394,7 +394,10 @@ def load_phrases(path: Path, also: Path | None = None) -> Matcher:
     # Another language's own words are inflected ("сделал" / "сделаю", "hecho" / "hace"):
     # a letter changed is another word there, not a typo.
     inflected = [p for lists in checked.model_dump().values() for ps in lists.values() for p in ps]
-    return Matcher(Vocabulary.from_table(table), inflected=inflected if also else ())
+    # English (no ``also``) compiles now; another language on its first message.
+    return Matcher(
+        Vocabulary.from_table(table), inflected=inflected if also else (), eager=also is None
+    )
 
 
 def _in_folder(path: Path, error: ContentError) -> ContentError:

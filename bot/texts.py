@@ -112,8 +112,9 @@ class Texts:
         self, messages: Mapping[str, Message], locale: str = "en_GB", english: Texts | None = None
     ) -> None:
         self._messages = dict(messages)
+        # Parsed now (a name), its CLDR data loaded on the first plural or date: about 1 MB
+        # a language, which a bot whose runners all speak English never loads for Russian.
         self.locale = Locale.parse(locale)
-        self._plural = self.locale.plural_form
         # The reference language's texts: what a runner types is read in their language
         # and in English ("done" in a Spanish chat), so a parser asks both.
         self.english = english or self
@@ -127,7 +128,7 @@ class Texts:
             count = values.get(select)
             if not isinstance(count, int) or isinstance(count, bool):
                 raise KeyError(f"{key}: a plural message needs an integer '{select}'")
-            message = message.pick(self._plural(abs(count)))
+            message = message.pick(self.locale.plural_form(abs(count)))
         return message.format(**values) if values else message
 
     def selector(self, key: str) -> str:
