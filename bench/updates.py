@@ -79,11 +79,12 @@ from telegram import Update
 from telegram.request import RequestData
 
 import bot.app as app_module
-from bot.app import build_application
+from bot.app import build_application, fill_draft_cache, fill_language_cache
 from bot.coach.plan import plan_week
 from bot.coach.timezones import ZoneFinder
 from bot.coach.week import Equipment, Experience, RunnerWeek
 from bot.content import load_content
+from bot.deps import get_deps
 from bot.main import settle_garbage_collector
 from bot.services.next_reminder import next_reminder_for
 from bot.settings import Settings, async_database_url
@@ -528,6 +529,11 @@ async def run_backend(
         await app.initialize()
         await asyncio.to_thread(zones.warm_up)
         await store_onboarded(sessions, plan.onboarded, rng)
+        # The memory a started bot fills in post_init (not run here: see above), so the
+        # measured updates read drafts and languages as a running bot does.
+        deps = get_deps(app)
+        await fill_draft_cache(deps)
+        await fill_language_cache(deps)
         clock.set(START - timedelta(hours=1))
         warm = to_updates(stub, app, plan.warm_up)
         progress = Progress(f"{name} setup (mid-onboarding answers)", len(warm))

@@ -26,6 +26,8 @@ async def forget(deps: Deps, chat_ids: list[int]) -> None:
     """What memory still holds for these chats' deleted drafts."""
     for chat_id in chat_ids:
         deps.draft_cache.pop(chat_id, None)
+        # A language only the draft held goes with it (the runner row keeps its own).
+        deps.language_cache.pop(chat_id)
 
 
 async def forget_abandoned_setups(deps: Deps) -> int:

@@ -64,6 +64,7 @@ from bot.store import drafts, runners
 from bot.store.db import transaction
 from bot.store.drafts import Draft, Mode
 from bot.store.models import Runner
+from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -429,11 +430,10 @@ def _unexpected_key(draft: Draft) -> str:
     return "settings.unexpected" if draft.mode == Mode.SETTINGS else "onboarding.unexpected_text"
 
 
-_FINISH_WORDS = {"done", "ok", "okay", "next", "that's it", "thats it", "finished", "go"}
-
-
-def _is_finish_word(text: str) -> bool:
-    return text.strip().casefold().rstrip("!.➡️ ") in _FINISH_WORDS
+def _is_finish_word(t: Texts, text: str) -> bool:
+    """ "Done", "готово", "listo" after tapping days: the days tapped are all of them
+    (content: ``onboarding_words.finish_days``, the runner's language and English's)."""
+    return text.strip().casefold().rstrip("!.➡️→ ") in Q.phrases(t, "onboarding_words.finish_days")
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
@@ -456,7 +456,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
     asked = Q.QUESTIONS.get(step)
     if asked is None:  # the summary or the change menu
         return await _on_screen_text(update, deps, draft, text)
-    if asked.days is not None and _is_finish_word(text):
+    if asked.days is not None and _is_finish_word(t, text):
         chosen = draft.answers.get(step, [])
         if asked.needs_one and not chosen:
             return await _reask(update, deps, draft, t("onboarding.need_one_run_day"))
