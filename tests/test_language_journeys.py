@@ -387,6 +387,18 @@ async def test_a_week_in_the_runners_language(make: Make, clock: FakeClock, code
     assert (log.status, log.local_date) == ("done", date(2026, 11, 27)), typed.done
     assert shows(replies[0]["text"], t, "done.logged"), replies[0]["text"]
 
+    replies = await bot.tap(t("feedback.right"))
+    [log] = await stored_logs(bot)
+    assert log.feedback == "right"
+    assert any(shows(reply["text"], t, "feedback.thanks_right") for reply in replies), replies
+
+    # Sunday 18:00: next week's preview, in the runner's language.
+    clock.set(berlin(date(2026, 11, 29), 18))
+    before = len(bot.stub.sent_messages(CHAT))
+    await bot.tick()
+    [preview] = bot.stub.sent_messages(CHAT)[before:]
+    assert t("focus.legs") in preview["text"] and t.weekday(0) in preview["text"], preview
+
     # Monday: a skip with its reason, typed.
     clock.set(berlin(date(2026, 11, 30), 9))
     replies = await bot.say(typed.skip)
