@@ -481,29 +481,14 @@ async def typed_until_summary(bot: BotHarness, code: str) -> list[dict[str, Any]
     return replies
 
 
-RACE_LINE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="content/languages/ru/messages.toml settings.race_line ends '{day}.' after a "
-    "CLDR date that ends in 'г.': the summary shows '12 апр. 2027 г..'",
-)
-
-
-@pytest.mark.parametrize("code", [pytest.param("ru", marks=RACE_LINE_BUG), "es", "pt-BR", "de"])
+@pytest.mark.parametrize("code", CODES)
 async def test_the_summarys_race_line_ends_in_one_full_stop(make: Make, code: str) -> None:
     bot = await make(TELEGRAM[code])
     summary = (await typed_until_summary(bot, code))[-1]["text"]
     assert re.search(r"(?<!\.)\.\.(?!\.)", summary) is None, summary
 
 
-CITY_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="onboarding.timezone_confirmed's {place} is the city table's English name "
-    "(bot/coach/city_table.py, shown by bot/messages/onboarding.py): a city typed in "
-    "the runner's language comes back as 'Munich, DE'",
-)
-
-
-@pytest.mark.parametrize("code", [pytest.param(code, marks=CITY_BUG) for code in CODES])
+@pytest.mark.parametrize("code", CODES)
 async def test_the_city_typed_comes_back_in_the_runners_language(make: Make, code: str) -> None:
     bot = await make(TELEGRAM[code])
     replies = await typed_until_summary(bot, code)
@@ -512,24 +497,7 @@ async def test_the_city_typed_comes_back_in_the_runners_language(make: Make, cod
     assert "Munich" not in confirmed["text"], (city, confirmed["text"])
 
 
-SWAP_TOO_WIDE = pytest.mark.xfail(
-    strict=True,
-    reason="content/languages/{ru,es,de}/exercises.toml: exercise names used as swap "
-    "buttons (swap.option_button) wider than a phone shows on one row: Russian's "
-    "door_frame_row is 58 characters, Spanish's 59, German's pike push-up 42 (English's "
-    "widest is 36, Brazilian Portuguese's 37)",
-)
-
-
-@pytest.mark.parametrize(
-    "code",
-    [
-        pytest.param("ru", marks=SWAP_TOO_WIDE),
-        pytest.param("es", marks=SWAP_TOO_WIDE),
-        "pt-BR",
-        pytest.param("de", marks=SWAP_TOO_WIDE),
-    ],
-)
+@pytest.mark.parametrize("code", CODES)
 async def test_swap_buttons_name_exercises_in_the_runners_language(
     make: Make, clock: FakeClock, code: str
 ) -> None:

@@ -123,6 +123,25 @@ def is_possible_location(latitude: float, longitude: float) -> bool:
     return -90 <= latitude <= 90 and -180 <= longitude <= 180  # False for NaN too
 
 
+def _as_typed(raw: str, matched: str, place: str) -> str:
+    """The place as the runner named it when they used another name than the table's own
+    ("Мюнхен, DE", "Munique, DE", not "Munich, DE": the confirmation speaks their
+    language); the table's name otherwise ("berlin" → "Berlin, DE")."""
+    own, _, country = place.rpartition(", ")
+    typed = raw.split(",")[0].strip()
+    if not own or _normalise(typed) != matched or typed.casefold() == own.casefold():
+        return place
+    if typed == typed.lower():
+        # "нью-йорк", "são paulo", "rio de janeiro": capitals as a place name has them.
+        typed = " ".join(
+            word
+            if index and len(word) <= 3
+            else "-".join(p[:1].upper() + p[1:] for p in word.split("-"))
+            for index, word in enumerate(typed.split())
+        )
+    return f"{typed}, {country}"
+
+
 def is_valid_zone(name: str) -> bool:
     """A real zone name ("Europe/Berlin"), not a folder of zones ("Europe")."""
     return name in _known_zones()
@@ -219,7 +238,7 @@ class ZoneFinder:
             number = names.get(candidate)
             if number is not None and is_valid_zone(cities[number][0]):
                 zone, place, _ = cities[number]
-                return ZoneMatch(zone=zone, place=place)
+                return ZoneMatch(zone=zone, place=_as_typed(raw, candidate, place))
         for candidate in dict.fromkeys(candidates):
             number = self._typo_of(candidate)
             if number is not None:
