@@ -150,10 +150,6 @@ async def test_a_restart_keeps_the_language(bot: BotHarness) -> None:
 # ---- 2. English leaking ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the city found is named by the city table's English name ('Munich, DE')",
-)
 @pytest.mark.parametrize(
     ("code", "city"),
     [("ru", "Мюнхен"), ("es", "Múnich"), ("pt-BR", "Munique"), ("de", "München")],
@@ -161,7 +157,8 @@ async def test_a_restart_keeps_the_language(bot: BotHarness) -> None:
 async def test_the_city_is_confirmed_in_the_runners_words(
     bot: BotHarness, code: str, city: str
 ) -> None:
-    """Every runner meets this in onboarding. A German types "München" and reads
+    """Fixed in 47db0e7 (found there too); kept as a guard. Was: every runner met this
+    in onboarding. A German typed "München" and reads
     "Alles klar: Europe/Berlin (Munich, DE), dort ist es jetzt 07:00"; a Russian types
     Munich in Cyrillic and reads the same "(Munich, DE)" (SEEN["city"]). A polished coach
     writes the city as the runner does ("(München)", and the Cyrillic name with the
@@ -184,12 +181,9 @@ async def test_the_city_is_confirmed_in_the_runners_words(
 # ---- 3. dates ----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.race_line ends '{day}.' after CLDR's 'г.': '12 апр. 2027 г..'",
-)
 async def test_russian_race_day_in_the_summary_has_one_full_stop(bot: BotHarness) -> None:
-    """A Russian runner finishing onboarding with a race on 12 April reads, in the
+    """Fixed in 47db0e7 (found there too); kept as a guard. Was: a Russian runner
+    finishing onboarding with a race on 12 April reads, in the
     summary they must confirm, SEEN["race_line"]: two full stops after the year's
     abbreviation, the first thing a Russian eye catches. (Portuguese had the same after
     /resume, fixed in 2391ca4; Russian's summary was not.)
