@@ -239,10 +239,12 @@ class Content:
 
     def speaking(self, code: str | None) -> Content:
         """The content in ``code``'s language; English for None or one not shipped."""
-        found = self.languages.get(code or ENGLISH)
-        if found is not None:
-            return found
-        return self.languages.get(ENGLISH, self)
+        code = code if code in self.languages else ENGLISH
+        # Itself for its own language: a Content a test or a tool built from another
+        # (dataclasses.replace with another catalogue) is the one that speaks.
+        if code == self.language.code:
+            return self
+        return self.languages.get(code, self)
 
     def for_telegram(self, language_code: str | None) -> str | None:
         """The language Telegram's ``language_code`` chooses, or None (offer the menu)."""

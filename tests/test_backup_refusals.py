@@ -260,6 +260,7 @@ def test_restore_into_a_new_place_and_an_older_backup_is_migrated_by_the_bot(
     with closing(sqlite3.connect(backup)) as connection, connection:
         connection.execute("ALTER TABLE runners DROP COLUMN race_distance")
         connection.execute("ALTER TABLE runners DROP COLUMN weight_unit")
+        connection.execute("ALTER TABLE runners DROP COLUMN language")  # 0009's column
         connection.execute("ALTER TABLE session_logs DROP COLUMN loads")
         connection.execute("DROP TABLE pause_periods")  # 0008's tables
         connection.execute("DROP TABLE milestones")

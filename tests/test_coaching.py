@@ -243,7 +243,7 @@ async def test_a_race_date_in_settings_brings_the_taper(bot: BotHarness, clock) 
     assert "couldn't read that" in bad["text"]
     await bot.say("2026-12-06")  # 10 days ahead: a half marathon's taper (14 days)
     replies = await bot.say("half")  # the distance is asked right after the date
-    assert "Race on 06 Dec 2026" in replies[-1]["text"]
+    assert "Race on 6 Dec 2026" in replies[-1]["text"]
     today = (await bot.say("/today"))[0]["text"]
     assert T("phase.taper") in today
     clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))  # race week: core only
