@@ -158,12 +158,15 @@ ZONE_WEIGHTS: dict[str, float] = {
 FIRST_NAMES = ("Anna", "Ben", "Chloé", "Dmitri", "Emeka", "Fatima", "Giulia", "Hiro", "Inés")
 RUN_DAY_COUNTS = {2: 1.0, 3: 4.0, 4: 4.0, 5: 2.0, 6: 0.5}
 REMINDER_MINUTES = range(5 * 60 + 30, 21 * 60 + 1, 5)  # "05:30" … "21:00"
+# The runners' languages (issue 16): a bot with runners in all five, so the start loads
+# every language and the cache of non-English runners' languages (bot/app.py) is filled.
+LANGUAGE_WEIGHTS = {"en": 0.6, "ru": 0.1, "es": 0.1, "pt-BR": 0.1, "de": 0.1}
 
 INSERT_SQL = (
     "INSERT INTO runners (chat_id, first_name, onboarded, run_days, long_run_day, hard_days, "
     "experience, equipment, pull_up_bar, sessions_per_week, reminder_time, timezone, paused, "
-    "active, next_reminder_utc, created_at, updated_at) "
-    "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?)"
+    "active, next_reminder_utc, created_at, updated_at, language) "
+    "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?)"
 )
 
 
@@ -275,6 +278,7 @@ def runner_rows(count: int, rng: random.Random, now: datetime) -> Iterator[tuple
             sqlite_text(due),
             sqlite_text(created),
             sqlite_text(updated),
+            rng.choices(list(LANGUAGE_WEIGHTS), weights=list(LANGUAGE_WEIGHTS.values()))[0],
         )
 
 
