@@ -49,6 +49,11 @@ _OLD_DAY_WIDTHS: dict[str, Width] = {"short": "abbreviated", "long": "wide"}
 # second number. English's table says it; a translation's form follows English's choice.
 SELECT = "select"
 COUNT = "count"
+# A plural table's ``zero`` form is said for a count of 0 in every language, before the
+# CLDR rule: Portuguese's rule puts 0 in "one" ("0 treino"), where a Brazilian writes "0
+# treinos" or "nenhum treino". (In a language whose CLDR rule has a zero category the form
+# is the same one.)
+ZERO = "zero"
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,17 @@ def is_plural_table(value: Mapping[str, Any]) -> bool:
             for key, text in value.items()
         )
     )
+
+
+def _one_full_stop(form: str, values: Mapping[str, Any]) -> str:
+    """``form`` with the full stop after a placeholder dropped where the value already
+    ends in one: a CLDR abbreviated date ends a sentence ("27 нояб.", "28. Nov.", "27 de
+    nov.") and the sentence's own stop would make it "27 нояб..". One stop is how every
+    language writes an abbreviation at a sentence's end; an ellipsis ("{x}...") is kept."""
+    for name, value in values.items():
+        if isinstance(value, str) and value.endswith(".") and not value.endswith(".."):
+            form = re.sub(r"\{" + re.escape(name) + r"\}\.(?!\.)", "{" + name + "}", form)
+    return form
 
 
 def placeholders(message: Message) -> frozenset[str]:
@@ -128,8 +144,14 @@ class Texts:
             count = values.get(select)
             if not isinstance(count, int) or isinstance(count, bool):
                 raise KeyError(f"{key}: a plural message needs an integer '{select}'")
-            message = message.pick(self.locale.plural_form(abs(count)))
-        return message.format(**values) if values else message
+            message = message.pick(
+                ZERO
+                if count == 0 and ZERO in message.forms
+                else self.locale.plural_form(abs(count))
+            )
+        if not values:
+            return message
+        return _one_full_stop(message, values).format(**values)
 
     def selector(self, key: str) -> str:
         """The placeholder whose number picks a plural message's form: English's table

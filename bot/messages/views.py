@@ -631,5 +631,7 @@ def local_time_text(zone: str, now: datetime, t: Texts | None = None) -> str:
 
 
 def when_text(t: Texts, instant: datetime, zone: str, today: date) -> str:
+    """The day and the time of a reminder, joined by the language's words (German's
+    "Samstag, 28., um 07:00": a bare "28. 07:00" reads as a date in July)."""
     local = instant.astimezone(ZoneInfo(zone))
-    return f"{day_label(t, local.date(), today)} {t.time(local.time())}"
+    return t("pause.day_at_time", day=day_label(t, local.date(), today), time=t.time(local.time()))

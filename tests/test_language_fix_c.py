@@ -1,0 +1,85 @@
+"""Fix-C (issue 16): the words, grammar and formats the tester found wrong, checked
+where the fix lives so every language gets it, not only the sentence the tester read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.texts import Plural, Texts
+from bot.texts import _one_full_stop as one_full_stop
+from testkit.harness import shared_content
+
+
+def test_an_abbreviated_date_ending_a_sentence_has_one_full_stop() -> None:
+    """A CLDR abbreviated date carries its own stop ("27 нояб.", "28. Nov.", "27 de
+    nov."); a message ending "{day}." must not read "27 нояб..". An ellipsis stays."""
+    t = Texts({"a": "Next: {day}.", "b": "Wait {day}...", "c": "{n}. {day}"}, "ru_RU")
+    assert t("a", day="27 нояб.") == "Next: 27 нояб."
+    assert t("a", day="Saturday 28") == "Next: Saturday 28."
+    assert t("b", day="27 нояб.") == "Wait 27 нояб...."
+    assert t("c", n="1.", day="x") == "1. x"  # one stop, not a sentence's: only "{name}." goes
+
+
+@pytest.mark.parametrize("code", ["ru", "de", "pt-BR", "es", "en"])
+def test_every_language_writes_one_stop_after_its_short_date(code: str) -> None:
+    """Every message whose placeholder is followed by a stop, filled with the language's
+    abbreviated date, reads with one stop."""
+    t = shared_content().speaking(code).texts
+    short = t.short_date(date(2026, 11, 27))
+    for key in sorted(t.keys()):
+        message = t.message(key)
+        forms = message.forms.values() if isinstance(message, Plural) else [message]
+        for form in forms:
+            for name in ("day", "date", "when", "target"):
+                if "{" + name + "}." in form and "{" + name + "}..." not in form:
+                    marked = one_full_stop(form, {name: short})
+                    rendered = marked.replace("{" + name + "}", short)
+                    assert ".." not in rendered.replace("...", ""), (code, key, rendered)
+
+
+def test_a_zero_form_is_said_for_zero_before_the_cldr_rule() -> None:
+    """Portuguese's CLDR rule puts 0 in "one"; a table's ``zero`` form wins for 0."""
+    t = Texts(
+        {
+            "s": Plural(
+                {"zero": "{count} treinos", "one": "{count} treino", "other": "{count} treinos"}
+            )
+        },
+        "pt_BR",
+    )
+    assert t("s", count=0) == "0 treinos"
+    assert t("s", count=1) == "1 treino"
+    assert t("s", count=2) == "2 treinos"
+    plain = Texts({"s": Plural({"one": "{count} treino", "other": "{count} treinos"})}, "pt_BR")
+    assert plain("s", count=0) == "0 treino"  # without a zero form, CLDR's rule
+
+
+def test_brazilian_counts_that_can_be_zero_say_the_plural() -> None:
+    """pt-BR's counts that can show 0 (sessions, weeks, days) read "0 treinos"."""
+    t = shared_content().speaking("pt-BR").texts
+    assert t("progress_report.sessions_many", count=0) == "0 treinos"
+    assert t("progress_report.weeks", count=0) == "0 semanas"
+    assert t("pause.days_many", count=0) == "0 dias"
+    assert t("preview_tally.weeks_many", count=0) == "0 semanas"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("de", "Samstag, 28., um 07:00"),
+        ("ru", "суббота, 28 в 07:00"),
+        ("es", "sábado 28 a las 7:00"),
+        ("pt-BR", "às 07:00"),
+    ],
+)
+def test_a_reminder_day_and_time_are_joined_in_words(code: str, expected: str) -> None:
+    """views.when_text joins day and time with the language's word for "at"."""
+    from datetime import UTC, datetime
+
+    from bot.messages.views import when_text
+
+    t = shared_content().speaking(code).texts
+    when = when_text(t, datetime(2026, 11, 28, 7, 0, tzinfo=UTC), "UTC", date(2026, 11, 26))
+    assert when.endswith(expected), when
