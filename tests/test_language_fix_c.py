@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from bot.texts import Plural, Texts
-from bot.texts import _one_full_stop as one_full_stop
 from testkit.harness import shared_content
 
 
@@ -26,6 +25,8 @@ def test_an_abbreviated_date_ending_a_sentence_has_one_full_stop() -> None:
 def test_every_language_writes_one_stop_after_its_short_date(code: str) -> None:
     """Every message whose placeholder is followed by a stop, filled with the language's
     abbreviated date, reads with one stop."""
+    from bot.texts import _one_full_stop as one_full_stop
+
     t = shared_content().speaking(code).texts
     short = t.short_date(date(2026, 11, 27))
     for key in sorted(t.keys()):
