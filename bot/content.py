@@ -277,6 +277,7 @@ class _Phrases(_Strict):
 
 class _Words(_Phrases):
     yesterday: PhraseList
+    day_words: PhraseList
     lead: PhraseList
     objects: PhraseList
     trail: PhraseList
@@ -347,6 +348,8 @@ class PhrasesFile(_Strict):
     thanks: _Opener
     greeting: _Opener
     feedback: _Feedback
+    # "speak German", "говори по-русски": the language menu (Matcher.asks_language).
+    language: _Asked
 
 
 def load_phrases(path: Path, also: Path | None = None) -> Matcher:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.coach.parsing import clean_text
+from bot.coach.parsing import fold as parsing_fold
 
 
 class Intent(StrEnum):
@@ -129,6 +130,11 @@ class Vocabulary:
     feedback_negations: tuple[str, ...] = ()
     # "quads burning, but good", "тяжело, но нормально": where a note's parts split.
     feedback_contrast: tuple[str, ...] = ()
+    # "speak German", "говори по-русски": a request for the language menu (``asks_language``).
+    language_exact: tuple[str, ...] = ()
+    language_contains: tuple[str, ...] = ()
+    # "on", "во", "na": single words around a weekday named with done or skip (``day_in``).
+    day_words: tuple[str, ...] = ()
 
     @classmethod
     def from_table(cls, table: Mapping[str, Mapping[str, Sequence[str]]]) -> Vocabulary:
@@ -164,6 +170,9 @@ class Vocabulary:
             feelings={feeling: get("feedback", feeling) for feeling in FEELINGS},
             feedback_negations=get("feedback", "negations"),
             feedback_contrast=get("feedback", "contrast"),
+            language_exact=get("language", "exact"),
+            language_contains=get("language", "contains"),
+            day_words=get("words", "day_words"),
         )
 
     def owners(self) -> dict[str, set[str]]:
@@ -435,6 +444,93 @@ class Matcher:
             return self._understand(marks, *normalize(marks))
         return found
 
+    def asks_language(self, text: str) -> bool:
+        """Whether ``text`` asks for a language or the language menu in this language's
+        words ("sprich deutsch", "говори по-русски", "change language"). Not one of the
+        intents ``understand`` reads: a runner asks for a language in that language's
+        words, which their own matcher does not hold, so the chat asks every language's
+        matcher when its own understood nothing. Its two patterns are compiled on the
+        first question, apart from the rest (another language's matcher is not compiled
+        for it)."""
+        patterns = self.__dict__.get("_language_patterns")
+        if patterns is None:
+            v = self.vocabulary
+            patterns = (_pattern(v.language_exact), _pattern(v.language_contains))
+            self.__dict__["_language_patterns"] = patterns
+        exact, contains = patterns
+        core = _core(normalize(clean_text(text))[0])
+        return bool(core) and (exact.fullmatch(core) is not None or bool(contains.search(core)))
+
+    def day_in(
+        self, note: str, days: Mapping[str, int], full_names: Collection[str]
+    ) -> tuple[int, str | None] | None:
+        """The weekday a done or skip's note names first, and the note without it:
+        "tuesday" → (1, None), "во вторник, тяжело" → (1, "тяжело"), "na terça" → (1,
+        None). ``days``: every spelling of a weekday, folded as ``parsing.fold`` folds
+        (Monday = 0, the language's CLDR names and its extras); ``full_names``: those that
+        are whole names. An abbreviation counts only after a `day_words` word ("done on
+        sat", never "done, sun was out"), and the day must end the note or a part of it
+        (a comma, a dot): "done tuesday's plan twice" names no day. None when the note
+        does not start with a day."""
+        own = {parsing_fold(word) for word in self.vocabulary.day_words}
+        tokens = list(_DAY_TOKEN.finditer(note))
+        index, introduced = 0, False
+        while index < len(tokens) and parsing_fold(tokens[index].group()) in own:
+            index, introduced = index + 1, True
+        if index >= len(tokens):
+            return None
+        word = parsing_fold(tokens[index].group())
+        day = days.get(word)
+        if day is None or not (introduced or word in full_names):
+            return None
+        end = tokens[index].end()
+        index += 1
+        while index < len(tokens) and parsing_fold(tokens[index].group()) in own:
+            if note[end : tokens[index].start()].strip():
+                break
+            end = tokens[index].end()
+            index += 1
+        between = note[end : tokens[index].start()] if index < len(tokens) else note[end:]
+        if index < len(tokens) and not between.strip():
+            return None  # "done tuesday's plan": another word follows the day
+        rest = note[tokens[index].start() :].strip() if index < len(tokens) else ""
+        return day, rest or None
+
+    def without_day(
+        self, text: str, days: Mapping[str, int], full_names: Collection[str]
+    ) -> tuple[str, str] | None:
+        """A weekday named at the start or the end of ``text`` (with its day words) and
+        the text without it: "hecho el martes" → ("el martes", "hecho"), "am Dienstag
+        erledigt" → ("am Dienstag", "erledigt"), where
+        the day words stand between the phrase and its note or before it (the strict
+        reading of done refuses "hecho el …" as "finished the book" is refused). Same
+        ``days`` and ``full_names`` as ``day_in``; None when no day is named there."""
+        own = {parsing_fold(word) for word in self.vocabulary.day_words}
+        tokens = list(_DAY_TOKEN.finditer(text))
+        if len(tokens) < 2:
+            return None
+        words = [parsing_fold(token.group()) for token in tokens]
+        for at in (0, len(tokens) - 1):
+            first = last = at
+            step = 1 if at == 0 else -1
+            # The day is the first word not a day word from that end.
+            while 0 <= first < len(tokens) and words[first] in own:
+                first += step
+            if not 0 <= first < len(tokens):
+                continue
+            introduced = first != at
+            if words[first] not in days or not (introduced or words[first] in full_names):
+                continue
+            last = first
+            nxt = first + step
+            while 0 <= nxt < len(tokens) and words[nxt] in own:
+                last, nxt = nxt, nxt + step
+            low, high = sorted((at, last))
+            rest = (text[: tokens[low].start()] + " " + text[tokens[high].end() :]).strip(" ,.;:-")
+            if rest and any(char.isalnum() for char in rest):
+                return text[tokens[low].start() : tokens[high].end()], rest
+        return None
+
     def feeling_in(self, text: str) -> str | None:
         """The feeling a note typed with "done" gives ("done - too hard today", "Done, felt
         hard", "squat was 60kg, felt heavy", "planks were hard"): the first part of it
@@ -656,6 +752,9 @@ class Matcher:
         return None
 
 
+# A word of a note, in any script, with its hyphens ("terça-feira") and dots ("Di."): where
+# a named weekday is looked for (``Matcher.day_in``).
+_DAY_TOKEN = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?\.?")
 # A message's first word, in any script: the word a typo is looked for in.
 _FIRST_WORD = re.compile(r"(?:[^\W\d_]|')+")
 

@@ -13,6 +13,7 @@ it only when nothing more specific took it.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -21,17 +22,20 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandl
 from bot.coach.intents import Intent, Understood
 from bot.coach.status import LogStatus, SkipReason
 from bot.coach.weights import is_pain, read_unitless, read_weights
+from bot.content import Content
 from bot.deps import Deps, get_deps
 from bot.handlers import commands, export, loads, this_week, undo
 from bot.handlers import skip as skip_handler
 from bot.handlers import today as today_handler
 from bot.handlers import week as week_handler
 from bot.handlers.done_feeling import feeling_in
+from bot.handlers.language import menu as language_menu
 from bot.handlers.language import speaking
 from bot.messages import chat as chat_messages
 from bot.messages import skip as skip_messages
 from bot.messages import views
 from bot.messages.callbacks import SwapWhich
+from bot.messages.onboarding import calendar
 from bot.messages.today import today_message
 from bot.services.calendar import local_today, next_slot
 from bot.services.chat import Moved, glance, move_to_tomorrow, standing, yesterday_of
@@ -72,9 +76,25 @@ async def _log(update: Update, deps: Deps, understood: Understood) -> None:
     assert chat is not None
     status = LogStatus.DONE if understood.intent is Intent.DONE else LogStatus.SKIPPED
     day = None
-    if understood.yesterday:
+    note = understood.note
+    named = (
+        speaking(deps).phrases.day_in(note, *_weekdays(speaking(deps)))
+        if note and not understood.yesterday and status is LogStatus.DONE
+        else None
+    )
+    if understood.yesterday or named is not None:
         async with transaction(deps.sessions) as session:
             day = await yesterday_of(session, chat.id, deps.clock.now())
+    if named is not None:
+        # "done tuesday", "сделал во вторник": that day's session, the latest such day up
+        # to today (today's own: no day). One out of the look-back gets log_session's "too
+        # long ago", not today's session logged in its place. A skip's day is ahead ("skip
+        # saturday"): it stays the skip's note.
+        weekday, note = named
+        if day is not None:
+            back = (day.weekday() + 1 - weekday) % 7
+            day = day + timedelta(days=1 - back) if back else None
+    understood = Understood(understood.intent, note=note, yesterday=understood.yesterday)
     reason = speaking(deps).phrases.reason_of(understood.note or "")
     await today_handler.log_and_reply(
         update,
@@ -110,6 +130,9 @@ async def _answer(
         reading = read_unitless(understood.note, words=speaking(deps).load_words)
     if reading is not None and await loads.typed_weights(update, deps, understood, reading, text):
         return  # "done, squat 60 kg", "RDL 40kg", "60" after "done"
+    if intent not in (Intent.DONE, Intent.SKIP, Intent.UNDO):
+        understood = _done_on_a_day(deps, text) or understood
+        intent = understood.intent
     if intent in (Intent.DONE, Intent.SKIP):
         await _log(update, deps, understood)
     elif intent is Intent.UNDO:
@@ -148,6 +171,12 @@ async def _answer(
         await chat.send_message(speaking(deps).texts("chat.thanks"))
     elif intent is Intent.GREETING:
         await _hello(deps, chat)
+    elif intent is Intent.UNKNOWN and _asks_language(deps, text):
+        # "sprich deutsch" on an English chat: the menu, each language by its own name.
+        content = speaking(deps)
+        await chat.send_message(
+            content.texts("languages.menu"), reply_markup=language_menu(content)
+        )
     elif not await _note_after_workout(deps, chat, text):
         await _unknown(deps, chat, text)
 
@@ -343,6 +372,37 @@ async def _week_so_far(deps: Deps, chat: Chat) -> None:
     if progress is not None:
         tally = next((week for week in progress.weeks if week.facts.monday == this_monday), None)
     await chat.send_message(chat_messages.week_so_far_text(t, recent, tally))
+
+
+def _done_on_a_day(deps: Deps, text: str) -> Understood | None:
+    """ "hecho el martes", "am Dienstag erledigt": a done whose day stands where the strict
+    reading refuses it (after "el" as after "the" in "finished the book", or before the
+    phrase). Done, with the day first in its note, where ``_log`` finds it; None else."""
+    phrases = speaking(deps).phrases
+    found = phrases.without_day(text, *_weekdays(speaking(deps)))
+    if found is None:
+        return None
+    day, rest = found
+    again = phrases.understand(rest)
+    if again.intent is not Intent.DONE or again.yesterday:
+        return None
+    note = f"{day}, {again.note}" if again.note else day
+    return Understood(Intent.DONE, note=note)
+
+
+def _weekdays(content: Content) -> tuple[Mapping[str, int], Collection[str]]:
+    """Every spelling of a weekday in the language and English's (CLDR's names through
+    Babel and the content's extras, as onboarding reads run days), and the whole names."""
+    words = calendar(content.texts)
+    return words.days, words.full_days
+
+
+def _asks_language(deps: Deps, text: str) -> bool:
+    """Whether ``text`` asks for a language (or the menu) in any shipped language's words:
+    a runner asks for German in German ("sprich deutsch"), whatever the chat speaks now."""
+    return any(
+        deps.content.speaking(code).phrases.asks_language(text) for code in deps.content.codes
+    )
 
 
 async def _hello(deps: Deps, chat: Chat) -> None:
