@@ -84,3 +84,26 @@ def test_a_reminder_day_and_time_are_joined_in_words(code: str, expected: str) -
     t = shared_content().speaking(code).texts
     when = when_text(t, datetime(2026, 11, 28, 7, 0, tzinfo=UTC), "UTC", date(2026, 11, 26))
     assert when.endswith(expected), when
+
+
+@pytest.mark.parametrize(
+    ("code", "days", "expected"),
+    [
+        ("ru", 3, "3 дня после"),
+        ("ru", 7, "7 дней после"),
+        ("ru", 21, "21 день после"),
+        ("de", 7, "die 7 Tage danach"),
+        ("es", 7, "los 7 días posteriores"),
+        ("pt-BR", 7, "os 7 dias seguintes"),
+        ("en", 7, "the 7 days after"),
+    ],
+)
+def test_the_recovery_days_have_their_own_plural(code: str, days: int, expected: str) -> None:
+    """race.distance_line's second count reads in its own form (it once followed the
+    taper's table, so Russian wrote "7 дн.")."""
+    t = shared_content().speaking(code).texts
+    assert t("race.recovery_days", count=days) == expected
+    line = t(
+        "race.distance_line", distance="X", taper=t("race.taper_days", count=21), recovery=expected
+    )
+    assert expected in line and ".." not in line
