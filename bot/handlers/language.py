@@ -61,7 +61,7 @@ async def chat_language(deps: Deps, chat_id: int, telegram_code: str | None) -> 
     if stored is None:
         draft_json = deps.draft_cache.get(chat_id)
         telegram_choice = deps.content.for_telegram(telegram_code)
-        if known_english(deps.language_cache, draft_json, telegram_choice):
+        if known_english(deps.language_cache, chat_id, draft_json, telegram_choice):
             return ENGLISH  # no read: English on the row, or no row, both mean English
         async with transaction(deps.sessions) as session:
             stored = await stored_language(session, chat_id, draft_json)

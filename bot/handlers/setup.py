@@ -57,6 +57,7 @@ from bot.messages.callbacks import SetupButton
 from bot.messages.onboarding import ALREADY_SET_UP, CHANGE_MENU, CONFIRM, Answers
 from bot.messages.preview import setting_saved_text
 from bot.services.calendar import local_today, monday_of
+from bot.services.languages import choose, draft_language
 from bot.services.next_reminder import set_checkin
 from bot.services.onboarding import runner_answers, save_answers
 from bot.services.plan import first_session
@@ -98,7 +99,8 @@ async def _load(deps: Deps, chat_id: int) -> Draft:
         stored = await drafts.read_draft(session, chat_id)
         if stored is not None and drafts.is_abandoned(stored.updated_at, now):
             forgotten = await drafts.drop_abandoned(session, now=now, chat_id=chat_id)
-            stored = None
+            if forgotten:  # else a chosen language, kept (``drafts.LANGUAGE_ONLY``)
+                stored = None
     await housekeeping.forget(deps, forgotten)
     if stored is None:
         deps.draft_cache.put(chat_id, drafts.NO_DRAFT, now)
@@ -114,12 +116,33 @@ async def _save(deps: Deps, chat_id: int, draft: Draft) -> None:
     deps.draft_cache[chat_id] = stored
 
 
-async def _drop(deps: Deps, chat_id: int) -> None:
+async def _drop(deps: Deps, update: Update) -> None:
+    """The conversation ends and its draft goes, but never the runner's language: a
+    runner row keeps its own, and before the row exists a language other than the one
+    Telegram's code chooses (so picked with /language) stays in a draft holding only it,
+    as ``language.store_language`` writes for a chat with nothing else. The language
+    cache then holds what the chat stores, read in the same transaction."""
+    chat_id = _chat(update).id
+    user = update.effective_user
+    phone = choose(deps.content, None, user.language_code if user is not None else None)
+    held = deps.draft_cache.get(chat_id)
     async with transaction(deps.sessions) as session:
-        await drafts.drop_draft(session, chat_id)
-    deps.draft_cache.pop(chat_id, None)
-    # A language kept only in the draft went with it: read afresh on the next update.
-    deps.language_cache.pop(chat_id)
+        if held is None:
+            found = await drafts.read_draft(session, chat_id)
+            held = found.data if found is not None else drafts.NO_DRAFT
+        chosen = draft_language(held)
+        on_row = await runners.language_of(session, chat_id)
+        kept: str | None = None
+        if on_row is None and chosen is not None and chosen != phone:
+            only = Draft(answers={A.LANGUAGE: chosen})
+            kept = await drafts.save(session, chat_id, only, now=deps.clock.now())
+        else:
+            await drafts.drop_draft(session, chat_id)
+    if kept is not None:
+        deps.draft_cache[chat_id] = kept
+    else:
+        deps.draft_cache.pop(chat_id, None)
+    deps.language_cache.put(chat_id, on_row if on_row is not None else (chosen if kept else None))
 
 
 # ---- asking -------------------------------------------------------------------------
@@ -370,7 +393,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     chat_id = _chat(update).id
     draft = await _load(deps, chat_id)
-    await _drop(deps, chat_id)
+    await _drop(deps, update)
     key = "onboarding.cancelled_settings" if draft.mode == Mode.SETTINGS else "onboarding.cancelled"
     await _send(update, speaking(deps).texts(key), ReplyKeyboardRemove())
 
@@ -439,7 +462,6 @@ def _is_finish_word(t: Texts, text: str) -> bool:
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft) -> None:
     deps = get_deps(context)
     t = speaking(deps).texts
-    chat_id = _chat(update).id
     message = update.effective_message
     assert message is not None and draft.step is not None
     step = draft.step
@@ -450,7 +472,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dra
         # "done" must still be logged.
         from bot.handlers.chat import done_text
 
-        await _drop(deps, chat_id)
+        await _drop(deps, update)
         await done_text(update, context)
         return
     asked = Q.QUESTIONS.get(step)
@@ -549,7 +571,7 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Dr
     """Anything else mid-conversation (a sticker, a photo): re-ask, never go silent."""
     deps = get_deps(context)
     if _waits_for_a_button(draft):
-        await _drop(deps, _chat(update).id)
+        await _drop(deps, update)
         return await _send(update, speaking(deps).texts("misc.non_text"))
     await _reask(update, deps, draft, speaking(deps).texts(_unexpected_key(draft)))
 
@@ -601,7 +623,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 pressed=pressed,
             )
             return await _advance(update, deps, redo)
-        await _drop(deps, chat_id)
+        await _drop(deps, update)
         return await _send(update, t("onboarding.kept"))
     await query.answer(t("misc.stale_button"))
 

@@ -39,6 +39,9 @@ class LanguageCache:
         # Every runner row's language other than English is held (``fill``): a chat not
         # held has English on its row, or no row. Lost when an entry is pushed out.
         self.complete = False
+        # Chats taken out (``pop``) while ``complete``: what they store is not known
+        # any more (a draft's language went; the row's stays), so each is read afresh.
+        self._unknown: set[int] = set()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -55,9 +58,10 @@ class LanguageCache:
             return
         self._entries[chat_id] = code or NOTHING_STORED
         self._entries.move_to_end(chat_id)
+        self._unknown.discard(chat_id)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
-            self.complete = False
+            self._lose_completeness()
 
     def fill(self, stored: Sequence[tuple[int, str]]) -> bool:
         """At start, every runner row whose language is not English (``runners.
@@ -68,11 +72,26 @@ class LanguageCache:
             return False
         for chat_id, code in stored:
             self.put(chat_id, code)
+        self._unknown.clear()  # read just now: every chat's row is known
         self.complete = True
         return True
 
     def pop(self, chat_id: int) -> None:
+        """Forget what the chat stores: the next update reads it (never "not held, so
+        English": a runner row's German outlives the draft whose going popped it)."""
         self._entries.pop(chat_id, None)
+        if self.complete:
+            self._unknown.add(chat_id)
+            if len(self._unknown) > self.max_entries:
+                self._lose_completeness()
+
+    def knows_absent(self, chat_id: int) -> bool:
+        """Whether a chat this cache does not hold has English on its row, or no row."""
+        return self.complete and chat_id not in self._unknown
+
+    def _lose_completeness(self) -> None:
+        self.complete = False
+        self._unknown.clear()
 
 
 def draft_language(data: str | None) -> str | None:
@@ -99,13 +118,14 @@ async def stored_language(
 
 
 def known_english(
-    cache: LanguageCache, draft_json: str | None, telegram_choice: str | None
+    cache: LanguageCache, chat_id: int, draft_json: str | None, telegram_choice: str | None
 ) -> bool:
     """Whether a chat ``cache`` does not hold speaks English without a read: every
-    non-English row is held (``complete``), the draft is known (``draft_json`` from a
-    draft cache, not None) and keeps no other language, and Telegram's code chooses
-    English (or none) — so English on the row, or no row at all, both mean English."""
-    if not cache.complete or draft_json is None:
+    non-English row is held (``complete``) and this chat's was not taken out since
+    (``pop``), the draft is known (``draft_json`` from a draft cache, not None) and keeps
+    no other language, and Telegram's code chooses English (or none) — so English on the
+    row, or no row at all, both mean English."""
+    if not cache.knows_absent(chat_id) or draft_json is None:
         return False
     return draft_language(draft_json) in (None, ENGLISH) and telegram_choice in (None, ENGLISH)
 

@@ -55,9 +55,15 @@ _DRAFT = core_select(_drafts.c.data, _drafts.c.updated_at).where(
 )
 _ALL = core_select(_drafts.c.chat_id, _drafts.c.data, _drafts.c.updated_at)
 _DROP = delete(_drafts).where(_drafts.c.chat_id == bindparam("chat_id"))
+# A draft holding nothing but the language a runner chose before their row exists
+# (``Draft(answers={"language": code})``, written by /language and kept by /cancel) is a
+# stored choice, not a conversation: the sweep leaves it, as it leaves runner rows.
+# Matched on the JSON ``Draft.to_json`` writes for it (no comma: no other key).
+LANGUAGE_ONLY = '{"answers": {"language": "%"}}'
 _DROP_ABANDONED = (
     delete(_drafts)
     .where(_drafts.c.updated_at < bindparam("before", type_=_drafts.c.updated_at.type))
+    .where(~(_drafts.c.data.like(LANGUAGE_ONLY) & ~_drafts.c.data.like("%,%")))
     .returning(_drafts.c.chat_id)
 )
 _DROP_ABANDONED_OF_CHAT = _DROP_ABANDONED.where(_drafts.c.chat_id == bindparam("chat_id"))
@@ -328,8 +334,9 @@ async def drop_draft(session: AsyncSession, chat_id: int) -> None:
 async def drop_abandoned(
     session: AsyncSession, *, now: datetime, chat_id: int | None = None
 ) -> list[int]:
-    """Delete the drafts nobody touched for ``ABANDONED_AFTER`` (of one chat, or of all);
-    the chats they belonged to. The age is checked by the delete itself, so a runner
+    """Delete the drafts nobody touched for ``ABANDONED_AFTER`` (of one chat, or of all),
+    but a draft holding only a chosen language (``LANGUAGE_ONLY``); the chats whose
+    drafts went. The age is checked by the delete itself, so a runner
     answering at this very moment keeps their draft."""
     before = now - ABANDONED_AFTER
     if chat_id is None:
