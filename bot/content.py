@@ -239,12 +239,12 @@ class Content:
 
     def speaking(self, code: str | None) -> Content:
         """The content in ``code``'s language; English for None or one not shipped."""
-        code = code if code in self.languages else ENGLISH
+        wanted = code if code is not None and code in self.languages else ENGLISH
         # Itself for its own language: a Content a test or a tool built from another
         # (dataclasses.replace with another catalogue) is the one that speaks.
-        if code == self.language.code:
+        if wanted == self.language.code:
             return self
-        return self.languages.get(code, self)
+        return self.languages.get(wanted, self)
 
     def for_telegram(self, language_code: str | None) -> str | None:
         """The language Telegram's ``language_code`` chooses, or None (offer the menu)."""
