@@ -107,3 +107,48 @@ def test_the_recovery_days_have_their_own_plural(code: str, days: int, expected:
         "race.distance_line", distance="X", taper=t("race.taper_days", count=21), recovery=expected
     )
     assert expected in line and ".." not in line
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "expected"),
+    [
+        ("ru", "в половине восьмого", "07:30"),
+        ("ru", "полвосьмого вечера", "19:30"),
+        ("ru", "без четверти восемь", "07:45"),
+        ("ru", "четверть восьмого", "07:15"),
+        ("es", "a las siete y media", "07:30"),
+        ("es", "las ocho menos cuarto", "07:45"),
+        ("es", "7 y media de la tarde", "19:30"),
+        ("pt-BR", "sete e meia", "07:30"),
+        ("pt-BR", "quinze para as oito", "07:45"),
+        ("pt-BR", "7 e meia da manhã", "07:30"),
+        ("de", "halb acht", "07:30"),
+        ("de", "um halb acht abends", "19:30"),
+        ("de", "viertel nach sieben", "07:15"),
+        ("de", "viertel vor acht", "07:45"),
+        ("en", "half seven", "07:30"),
+        ("en", "quarter to eight", "07:45"),
+    ],
+)
+def test_a_time_said_around_an_hour_in_each_language(code: str, typed: str, expected: str) -> None:
+    """onboarding_words.spoken_times: the half and the quarters as each language says
+    them; German's and Russian's half count toward the next hour."""
+    from bot.messages.onboarding import typed_time
+
+    t = shared_content().speaking(code).texts
+    found = typed_time(t, typed)
+    assert found is not None and found.strftime("%H:%M") == expected, (typed, found)
+
+
+@pytest.mark.parametrize(("code", "typed"), [("ru", "полчаса"), ("de", "halb"), ("es", "y media")])
+def test_a_spoken_time_needs_a_real_hour(code: str, typed: str) -> None:
+    from bot.messages.onboarding import typed_time
+
+    assert typed_time(shared_content().speaking(code).texts, typed) is None
+
+
+@pytest.mark.parametrize(("typed", "minutes"), [("zwanzig minuten", 20), ("dreißig minuten", 30)])
+def test_german_session_lengths_in_words(typed: str, minutes: int) -> None:
+    from bot.messages.onboarding import typed_minutes
+
+    assert typed_minutes(shared_content().speaking("de").texts, typed) == minutes

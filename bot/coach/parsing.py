@@ -340,15 +340,51 @@ class TimeWords:
 
     before: tuple[str, ...] = ()  # longest first
     after: Mapping[str, str] = field(default_factory=dict)  # → "am", "pm", "night" or ""
+    # Times said around an hour, each with its minutes from that hour: "{hour} y media"
+    # +30, German "halb {hour}" and Russian "пол{hour}" -30 (half TO the hour: "halb acht"
+    # is 07:30), "quarter to {hour}" -15. Longest first.
+    spoken: tuple[tuple[re.Pattern[str], int], ...] = ()
 
 
-def time_words(before: Iterable[str], after: Mapping[str, str]) -> TimeWords:
+def time_words(
+    before: Iterable[str], after: Mapping[str, str], spoken: Mapping[str, str] | None = None
+) -> TimeWords:
     """``TimeWords`` with its phrases folded and the longest tried first ("a las" before
-    "a")."""
+    "a"). ``spoken``: "phrase with {hour}" → minutes from the hour ("halb {hour}" → "-30")."""
+    patterns = []
+    for phrase, offset in sorted((spoken or {}).items(), key=lambda item: -len(item[0])):
+        if "{hour}" not in phrase or not re.fullmatch(r"[+-]?\d+", offset.strip()):
+            continue
+        parts = [" ".join(map(fold, part.split(" "))) for part in phrase.split("{hour}")]
+        pattern = _SPOKEN_HOUR.join(re.escape(part) for part in parts)
+        patterns.append((re.compile(pattern), int(offset)))
     return TimeWords(
         before=tuple(sorted({fold(word) for word in before if word}, key=len, reverse=True)),
         after={fold(phrase): half for phrase, half in after.items() if phrase},
+        spoken=tuple(patterns),
     )
+
+
+# The hour inside a spoken time: digits or a word of the language's clock numbers.
+_SPOKEN_HOUR = r"(?P<hour>\d{1,2}|[^\W\d_]+)"
+
+
+def _spoken_around_hour(
+    cleaned: str, words: TimeWords, numbers: Mapping[str, str] | None
+) -> str | None:
+    """``cleaned`` ("sete e meia", "halb acht", "полвосьмого") as "H:MM", or None when no
+    spoken pattern of the language matches with a real hour."""
+    for pattern, offset in words.spoken:
+        found = pattern.fullmatch(cleaned)
+        if found is None:
+            continue
+        hour = found["hour"]
+        hour = hour if hour.isdigit() else (numbers or {}).get(hour, "")
+        if not hour.isdigit() or not 0 <= int(hour) <= 24:
+            continue
+        minutes = (int(hour) * 60 + offset) % (24 * 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    return None
 
 
 def parse_time(
@@ -381,6 +417,7 @@ def parse_time(
                 break
         if named and cleaned in named:
             return named[cleaned]
+        cleaned = _spoken_around_hour(cleaned, words, numbers) or cleaned
     if numbers:
         cleaned = re.sub(r"[^\W\d_]+", lambda word: numbers.get(word[0], word[0]), cleaned)
     if half in ("am", "pm", "night"):

@@ -284,6 +284,7 @@ def clock_words(t: Texts) -> TimeWords:
             phrase: (half if half in ("am", "pm", "night") else "")
             for phrase, half in phrase_pairs(t, "onboarding_words.time_after").items()
         },
+        phrase_pairs(t, "onboarding_words.spoken_times"),
     )
 
 
@@ -933,8 +934,9 @@ def coaching_lines(t: Texts, answers: Answers) -> str:
             t(
                 "race.distance_line",
                 distance=distance_label(t, distance),
-                taper=TAPER_DAYS[distance],
-                recovery=RECOVERY_DAYS[distance],
+                # Two counts, each its own plural message: one table can follow only one.
+                taper=t("race.taper_days", count=TAPER_DAYS[distance]),
+                recovery=t("race.recovery_days", count=RECOVERY_DAYS[distance]),
             )
         )
     return "".join("\n" + line for line in lines)
