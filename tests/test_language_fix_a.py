@@ -79,6 +79,37 @@ async def test_a_choice_kept_by_cancel_outlives_the_month_old_sweep(
     assert "Привет" in greeting["text"]
 
 
+@pytest.mark.parametrize("swept", [True, False], ids=["sweep", "lazy"])
+async def test_an_abandoned_onboarding_keeps_only_the_language_chosen(
+    make: Make, clock: FakeClock, swept: bool
+) -> None:
+    """/language ru mid-onboarding, then a month away: the answers are forgotten (the
+    sweep, or the lazy forget when they come back), the choice stays."""
+    bot = await make("en")
+    await bot.say("/start")
+    await bot.say("/language ru")
+    await bot.say("пн ср сб")
+    clock.advance(days=31)
+    if swept:
+        assert await forget_abandoned_setups(bot.deps) == 1
+        assert await stored_draft(bot) == {"answers": {"language": "ru"}}
+    await bot.restart()
+    greeting, *_ = await bot.say("/start")
+    assert "Привет" in greeting["text"]
+    assert "пн" not in str((await stored_draft(bot))["answers"])  # the days forgotten
+
+
+async def test_an_abandoned_onboarding_in_the_phones_language_goes_whole(
+    make: Make, clock: FakeClock
+) -> None:
+    bot = await make("ru")
+    await bot.say("/start")
+    await bot.say("пн ср сб")
+    clock.advance(days=31)
+    assert await forget_abandoned_setups(bot.deps) == 1
+    assert await stored_draft(bot) == {}
+
+
 async def test_a_language_chosen_with_no_draft_outlives_the_sweep(
     make: Make, clock: FakeClock
 ) -> None:

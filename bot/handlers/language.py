@@ -101,6 +101,7 @@ async def store_language(deps: Deps, chat_id: int, code: str) -> None:
         written: str | None = None
         if draft.mode is not None or draft.answers or not on_row:
             draft.answers[A.LANGUAGE] = code
+            draft.language_chosen = not on_row  # the sweep keeps it (bot/store/drafts.py)
             written = await drafts.save(session, chat_id, draft, now=now)
     if written is not None:
         deps.draft_cache[chat_id] = written

@@ -99,8 +99,8 @@ async def _load(deps: Deps, chat_id: int) -> Draft:
         stored = await drafts.read_draft(session, chat_id)
         if stored is not None and drafts.is_abandoned(stored.updated_at, now):
             forgotten = await drafts.drop_abandoned(session, now=now, chat_id=chat_id)
-            if forgotten:  # else a chosen language, kept (``drafts.LANGUAGE_ONLY``)
-                stored = None
+            if forgotten:  # gone, or only the language chosen left of it
+                stored = await drafts.read_draft(session, chat_id)
     await housekeeping.forget(deps, forgotten)
     if stored is None:
         deps.draft_cache.put(chat_id, drafts.NO_DRAFT, now)
@@ -133,7 +133,9 @@ async def _drop(deps: Deps, update: Update) -> None:
         chosen = draft_language(held)
         on_row = await runners.language_of(session, chat_id)
         kept: str | None = None
-        if on_row is None and chosen is not None and chosen != phone:
+        if on_row is None and chosen is not None and (
+            chosen != phone or Draft.from_json(held).holds_a_choice
+        ):
             only = Draft(answers={A.LANGUAGE: chosen})
             kept = await drafts.save(session, chat_id, only, now=deps.clock.now())
         else:
@@ -359,7 +361,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         deps.language_cache.put(chat_id, answers[A.LANGUAGE])
     else:
         await _send(update, welcome)
-    fresh = Draft(mode=Mode.ONBOARDING, queue=list(A.STEPS), answers=answers)
+    chosen = runner is None and draft.holds_a_choice  # kept by the sweep (drafts.py)
+    fresh = Draft(
+        mode=Mode.ONBOARDING, queue=list(A.STEPS), answers=answers, language_chosen=chosen
+    )
     await _advance(update, deps, fresh)
 
 

@@ -17,10 +17,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy import select as core_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.coach import answers as A
 from bot.store.common import fetch_all, table_of, upsert
 from bot.store.models import OnboardingDraft
 
@@ -60,13 +61,18 @@ _DROP = delete(_drafts).where(_drafts.c.chat_id == bindparam("chat_id"))
 # stored choice, not a conversation: the sweep leaves it, as it leaves runner rows.
 # Matched on the JSON ``Draft.to_json`` writes for it (no comma: no other key).
 LANGUAGE_ONLY = '{"answers": {"language": "%"}}'
-_DROP_ABANDONED = (
-    delete(_drafts)
-    .where(_drafts.c.updated_at < bindparam("before", type_=_drafts.c.updated_at.type))
-    .where(~(_drafts.c.data.like(LANGUAGE_ONLY) & ~_drafts.c.data.like("%,%")))
+_OLD = _drafts.c.updated_at < bindparam("before", type_=_drafts.c.updated_at.type)
+_CONVERSATION = ~(_drafts.c.data.like(LANGUAGE_ONLY) & ~_drafts.c.data.like("%,%"))
+_OF_CHAT = _drafts.c.chat_id == bindparam("chat_id")
+_ABANDONED = core_select(_drafts.c.chat_id, _drafts.c.data).where(_OLD, _CONVERSATION)
+_DROP_ABANDONED = delete(_drafts).where(_OLD, _CONVERSATION).returning(_drafts.c.chat_id)
+# The age is checked again by each statement: a runner answering meanwhile keeps all.
+_KEEP_CHOICE = (
+    update(_drafts)
+    .where(_OLD, _CONVERSATION, _drafts.c.chat_id == bindparam("chat"))
+    .values(data=bindparam("data"), updated_at=bindparam("now", type_=_drafts.c.updated_at.type))
     .returning(_drafts.c.chat_id)
 )
-_DROP_ABANDONED_OF_CHAT = _DROP_ABANDONED.where(_drafts.c.chat_id == bindparam("chat_id"))
 
 
 class Mode(StrEnum):
@@ -100,6 +106,9 @@ class Draft:
     checkin: bool | None = None  # /settings: whether the evening check-in is on
     pending_note: str | None = None  # a "done" note waiting for its focus (handlers/today)
     listening: bool = True
+    # The language in ``answers`` was chosen with /language before the runner row
+    # existed (not Telegram's code's): the sweep keeps it when it forgets the rest.
+    language_chosen: bool = False
     # Keys a later version wrote that this one does not know: kept as they were.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -107,6 +116,21 @@ class Draft:
     def open(self) -> bool:
         """Whether the chat's messages go to this conversation."""
         return self.step is not None and self.listening
+
+    @property
+    def language_only(self) -> bool:
+        """Nothing but a chosen language (``LANGUAGE_ONLY``): no conversation."""
+        return (
+            self.mode is None
+            and self.step is None
+            and list(self.answers) == [A.LANGUAGE]
+            and not self.extra
+        )
+
+    @property
+    def holds_a_choice(self) -> bool:
+        """Whether the language in ``answers`` was the runner's own choice."""
+        return bool(self.answers.get(A.LANGUAGE)) and (self.language_chosen or self.language_only)
 
     @classmethod
     def from_json(cls, text: str) -> Draft:
@@ -122,6 +146,7 @@ class Draft:
             checkin=data.pop("checkin", None),
             pending_note=data.pop("pending_note", None),
             listening=not data.pop("closed", False),
+            language_chosen=bool(data.pop("language_chosen", False)),
             extra=data,
         )
 
@@ -145,6 +170,8 @@ class Draft:
         data.update((key, value) for key, value in optional.items() if value is not None)
         if not self.listening:
             data["closed"] = True
+        if self.language_chosen and not self.language_only:
+            data["language_chosen"] = True  # a language-only draft is a choice already
         data.update(self.extra)
         return json.dumps(data)
 
@@ -334,15 +361,22 @@ async def drop_draft(session: AsyncSession, chat_id: int) -> None:
 async def drop_abandoned(
     session: AsyncSession, *, now: datetime, chat_id: int | None = None
 ) -> list[int]:
-    """Delete the drafts nobody touched for ``ABANDONED_AFTER`` (of one chat, or of all),
-    but a draft holding only a chosen language (``LANGUAGE_ONLY``); the chats whose
-    drafts went. The age is checked by the delete itself, so a runner
-    answering at this very moment keeps their draft."""
+    """Forget the drafts nobody touched for ``ABANDONED_AFTER`` (of one chat, or of all),
+    but never a language chosen before the runner row existed: a draft holding only it
+    (``LANGUAGE_ONLY``) stays, and one whose choice it was (``Draft.holds_a_choice``)
+    becomes such a draft. The chats whose drafts went or changed. The age is checked by
+    each statement itself, so a runner answering at this very moment keeps their draft."""
     before = now - ABANDONED_AFTER
-    if chat_id is None:
-        rows = await fetch_all(session, _DROP_ABANDONED, {"before": before})
-    else:
-        rows = await fetch_all(
-            session, _DROP_ABANDONED_OF_CHAT, {"before": before, "chat_id": chat_id}
-        )
-    return [row.chat_id for row in rows]
+    params: dict[str, Any] = {"before": before}
+    found, drop = _ABANDONED, _DROP_ABANDONED
+    if chat_id is not None:
+        params["chat_id"] = chat_id
+        found, drop = found.where(_OF_CHAT), drop.where(_OF_CHAT)
+    kept: list[int] = []
+    for row in await fetch_all(session, found, params):
+        draft = Draft.from_json(row.data)
+        if draft.holds_a_choice:  # the choice stays, alone: no conversation left
+            only = Draft(answers={A.LANGUAGE: draft.answers[A.LANGUAGE]}).to_json()
+            changed = {**params, "chat": row.chat_id, "data": only, "now": now}
+            kept += [int(done.chat_id) for done in await fetch_all(session, _KEEP_CHOICE, changed)]
+    return kept + [int(row.chat_id) for row in await fetch_all(session, drop, params)]
