@@ -2,7 +2,8 @@
 
 Lazily, a runner who comes back finds their old draft forgotten (``handlers/setup.py``
 reads its age); this sweep removes the rows of those who never come back, so the drafts
-table holds only conversations still alive.
+table holds only conversations still alive, and the languages chosen with /language
+before a runner set up (an abandoned onboarding keeps only that choice: ``drafts``).
 """
 
 from __future__ import annotations

@@ -325,15 +325,15 @@ async def test_a_switch_in_settings_shows_the_settings_menu_again_in_the_new_lan
     assert button_data(replies[1]) == button_data(bot.stub.sent_messages(CHAT)[-3])
 
 
-async def test_cancel_mid_onboarding_forgets_a_choice_kept_only_in_the_draft(make: Make) -> None:
-    """The draft held the choice (no runner row yet); /cancel drops it, so the next
-    update speaks as Telegram's code says, here as after a restart."""
+async def test_cancel_mid_onboarding_keeps_a_choice_kept_only_in_the_draft(make: Make) -> None:
+    """The draft held the choice (no runner row yet); /cancel ends the conversation but
+    keeps the language the runner chose, over Telegram's code (a draft holding only it)."""
     bot = await make("ru")
     await bot.say("/start")
     await bot.say("/language de")
     await bot.say("/cancel")
     [menu] = await bot.say("/language")
-    assert menu["text"] == speaking("ru").texts("languages.menu")
+    assert menu["text"] == speaking("de").texts("languages.menu")
 
 
 # ---- the cost: a read only when the answer could be another language ------------------

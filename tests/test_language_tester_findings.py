@@ -1,12 +1,11 @@
-"""A tester living the bot as a Russian, a Spanish, a Brazilian and a German runner
-(issue 16): what they typed, what they met. Each xfail documents a bug found through the
-real Application and the stub Bot API on the injected clock; it fails now and passes once
-the bug is fixed (strict: a fix without removing the mark fails the suite, so the mark
-goes with the fix). The passing tests beside them are journeys that work and must stay so.
+"""A tester living the bot as a Russian, a Spanish, a Brazilian and a German runner (issue 16):
+what they typed, what they met. Each test was first a strict xfail documenting a bug seen
+through the real bot (it failed then); the fix took its mark off, and it guards the fix now. The
+passing tests beside them are journeys that work and must stay so.
 
-The default ``bot`` fixture's Telegram app sends ``language_code="en"``: a runner whose
-phone is set to English but who chose another language with /language, the commonest
-case for runners abroad (and the one where a lost choice shows as English at once).
+The default ``bot`` fixture's Telegram app sends ``language_code="en"``: a runner whose phone is
+set to English but who chose another language with /language, the commonest case for runners
+abroad (and the one where a lost choice shows as English at once).
 """
 
 from __future__ import annotations
@@ -81,11 +80,6 @@ SEEN = {
 # ---- 1. the chosen language lost -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="/cancel pops the language cache; known_english then answers English for a "
-    "runner whose row holds another language",
-)
 @pytest.mark.parametrize("code", ["de", "ru", "es", "pt-BR"])
 async def test_cancel_keeps_a_registered_runners_language(bot: BotHarness, code: str) -> None:
     """A set-up runner on an English-language phone chose their language with /language,
@@ -111,11 +105,6 @@ async def test_cancel_keeps_a_registered_runners_language(bot: BotHarness, code:
     assert after == before, f"{code}: /today after /cancel:\n{after[:200]}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="/cancel mid-onboarding drops the draft holding the /language choice: "
-    "/start again speaks Telegram's language",
-)
 async def test_cancel_mid_onboarding_keeps_the_language_the_runner_chose(
     bot: BotHarness,
 ) -> None:
@@ -201,10 +190,6 @@ async def test_russian_race_day_in_the_summary_has_one_full_stop(bot: BotHarness
     assert not DOUBLE_STOP.search(summary), summary
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pause.next_session_on ends '{day}.' after CLDR's 'нояб.': '27 нояб..'",
-)
 async def test_russian_resume_on_a_rest_day_has_one_full_stop(
     bot: BotHarness, clock: FakeClock
 ) -> None:
@@ -228,10 +213,6 @@ async def test_russian_resume_on_a_rest_day_has_one_full_stop(
 # ---- 4. plurals ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CLDR's pt rule puts 0 in 'one': '0 treino' where Brazilians write '0 treinos'",
-)
 async def test_brazilian_zero_sessions_reads_treinos(bot: BotHarness) -> None:
     """A Brazilian runner asks "como estou indo?" before logging anything and reads
     "🗓 Este mês: 0 treino · no total: 0 treino, 0 min". CLDR's Portuguese rule
@@ -253,10 +234,6 @@ async def test_brazilian_zero_sessions_reads_treinos(bot: BotHarness) -> None:
 # ---- 5. typed answers understood in English but not in the language ----------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="es 'apaga los recordatorios' is read as coming back from a break (/resume)",
-)
 async def test_spanish_turn_off_reminders_offers_the_pause(bot: BotHarness) -> None:
     """A Spanish runner types "apaga los recordatorios" (turn the reminders off) and gets
     "No te entendí. ¿Vuelves de un descanso? /resume" — the opposite of what they asked.
@@ -273,10 +250,6 @@ async def test_spanish_turn_off_reminders_offers_the_pause(bot: BotHarness) -> N
     assert "/resume" not in reply and "Pausar recordatorios" in reply, reply
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a pause length typed in ru/es/pt at the /pause menu is not understood",
-)
 @pytest.mark.parametrize(
     ("code", "typed"),
     [("ru", "пауза на неделю"), ("es", "pausa una semana"), ("pt-BR", "pausa de uma semana")],
@@ -303,9 +276,6 @@ async def test_a_pause_typed_at_the_pause_menu_is_understood(
     assert not reply.startswith(NOT_UNDERSTOOD[code]), reply
 
 
-@pytest.mark.xfail(
-    strict=True, reason="es '¿lo puedo pasar a mañana?' (move to tomorrow) is not understood"
-)
 async def test_spanish_move_to_tomorrow_in_everyday_words(bot: BotHarness) -> None:
     """A Spanish runner on a Legs day asks "¿lo puedo pasar a mañana?" — the everyday
     way to say "can I move it to tomorrow?" — and gets "No te entendí. ¿Quieres la sesión
@@ -365,11 +335,6 @@ async def test_a_russian_phone_gets_russian_reminders_and_preview(
     assert "Legs" not in joined and "Upper body" not in joined
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="asking for a language in words ('говори по-русски', 'sprich deutsch') is not "
-    "understood: only /language switches",
-)
 @pytest.mark.parametrize(
     ("code", "typed"),
     [
@@ -407,11 +372,6 @@ async def test_asking_for_a_language_in_words_switches_or_offers_it(
     assert switched or any(name in label for label in labels), all_text(replies)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="views.when_text joins a day and a time with a space in Python: German "
-    "'Samstag, 28. 07:00' reads as 28 July",
-)
 async def test_german_next_reminder_is_not_read_as_a_date(bot: BotHarness) -> None:
     """A German runner types /resume (nothing paused) and reads "Nächste Erinnerung:
     Samstag, 28. 07:00." A German reads "28. 07" as the 28th of July; the coach means

@@ -1,13 +1,12 @@
-"""A tester switching a Russian runner to pounds (issue 16, points 3 and 4): the unit's
-name in sentences and the unit typed in Russian. Each xfail documents a bug seen through
-the real bot; it fails now and passes once fixed (strict, so the mark goes with the fix).
+"""A tester switching a Russian runner to pounds (issue 16, points 3 and 4): the unit's name in
+sentences and the unit typed in Russian. Each test was first a strict xfail documenting a bug
+seen through the real bot (it failed then); the fix took its mark off, and it guards the fix
+now.
 """
 
 from __future__ import annotations
 
 import re
-
-import pytest
 
 from testkit.harness import BotHarness, onboard, texts
 
@@ -23,11 +22,6 @@ SEEN = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ru loads.unit_lb is the abbreviation 'фунт.' put where a sentence's noun or "
-    "end goes: 'в фунт..', '135 фунт.. Учту'",
-)
 async def test_russian_pounds_read_right(bot: BotHarness) -> None:
     """A Russian runner in pounds types /units lb and reads SEEN["switched"]: the
     abbreviation of "pound", in the wrong case after "in" (the prepositional plural is
@@ -50,11 +44,6 @@ async def test_russian_pounds_read_right(bot: BotHarness) -> None:
         assert not DOUBLE_STOP.search(reply), reply
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ru '/units фунты' (pounds, in Russian) is refused; es/pt 'libras', de 'pfund' "
-    "are taken",
-)
 async def test_russian_units_typed_in_russian(bot: BotHarness) -> None:
     """A Russian runner types "/units фунты" (pounds) and is told to type "/units kg or
     /units lb". Spanish and Portuguese "/units libras" and German "/units pfund" switch.

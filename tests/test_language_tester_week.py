@@ -1,7 +1,7 @@
-"""A tester changing the week as Russian, Spanish, Brazilian and German runners say it
-(issue 16): "this week is different" and "can I do it on Saturday?" in the language, and
-a race summary's second count. Each xfail documents a bug seen through the real bot; it
-fails now and passes once fixed (strict, so the mark goes with the fix).
+"""A tester changing the week as Russian, Spanish, Brazilian and German runners say it (issue 16):
+"this week is different" and "can I do it on Saturday?" in the language, and a race summary's
+second count. Each test was first a strict xfail documenting a bug seen through the real bot (it
+failed then); the fix took its mark off, and it guards the fix now.
 """
 
 from __future__ import annotations
@@ -23,11 +23,6 @@ def not_understood(code: str, reply: str) -> bool:
     return reply.startswith(starts[code])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ru 'на этой неделе без интенсивной тренировки' (the bot's own words for it) "
-    "is not understood",
-)
 async def test_russian_no_hard_session_this_week_in_the_bots_own_words(
     bot: BotHarness,
 ) -> None:
@@ -57,10 +52,6 @@ async def test_english_can_i_do_it_on_saturday_is_a_move(bot: BotHarness) -> Non
     assert not not_understood("en", reply), reply
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'can I do it on <day>?' is read as a move in English only",
-)
 @pytest.mark.parametrize(
     ("code", "typed"),
     [
@@ -89,11 +80,6 @@ async def test_can_i_do_it_on_saturday_in_the_language(
     assert not not_understood(code, reply), reply
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="race.distance_line picks its plural by {taper} only: Russian writes "
-    "'{recovery} дн.' (abbreviated) for the second count",
-)
 async def test_russian_recovery_days_read_in_full(bot: BotHarness) -> None:
     """A Russian runner sets a half marathon and reads in the summary "восстановление —
     7 дн. после" (recovery: 7 d. after): the message has two counts (taper 14, recovery

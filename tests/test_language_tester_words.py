@@ -1,13 +1,12 @@
-"""A tester reading the coach's words as a German runner reads them (issue 16, point 2:
-natural, coach-like words): a term whose translation says less than the English one and
-answers the runner with something they did not say. The xfail documents a bug seen
-through the real bot; it fails now and passes once fixed (strict, so the mark goes with
-the fix).
+"""A tester reading the coach's words as a German runner reads them (issue 16, point 2: natural,
+coach-like words): a term whose translation says less than the English one and answers the
+runner with something they did not say. Each test was first a strict xfail documenting a bug
+seen through the real bot (it failed then); the fix took its mark off, and it guards the fix
+now.
 """
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 
 from bot.store.db import transaction
@@ -15,11 +14,6 @@ from bot.store.models import SessionLog
 from testkit.harness import BotHarness, onboard, texts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="de translates the 'sore' skip reason as 'Muskelkater' (DOMS): knee pain is "
-    "answered as muscle soreness",
-)
 async def test_german_knee_pain_is_not_answered_as_muscle_soreness(bot: BotHarness) -> None:
     """A German runner skips Legs with "heute nicht, mein knie tut weh" (not today, my
     knee hurts). The skip is stored with the reason "sore", and the coach answers

@@ -181,7 +181,9 @@ def test_each_plural_table_has_exactly_the_forms_its_locale_needs(code: str) -> 
         message = content.texts.message(key)
         if isinstance(ENGLISH.message(key), Plural):
             forms = set(message.forms) if isinstance(message, Plural) else {"other"}
-            if forms != needed:
+            # "zero" is allowed in any language (bot/texts.py: Portuguese's 0 is "one" in
+            # CLDR, and "0 treino" reads wrong).
+            if forms - {"zero"} != needed:
                 wrong.append(f"{key}: {sorted(forms)}, needs {sorted(needed)}")
     assert not wrong, f"{code}: {len(wrong)} plural tables:\n" + "\n".join(wrong)
 
@@ -290,7 +292,7 @@ def test_each_language_writes_dates_in_its_locale(
     assert views.day_label(t, THURSDAY) == day_label
     assert progress_messages.date_text(t, THURSDAY, THURSDAY) == short
     when = views.when_text(t, THURSDAY_0730_UTC, "UTC", date(2026, 12, 1))
-    assert when == f"{day_label} {t.time(time(7, 30))}"
+    assert when == t("pause.day_at_time", day=day_label, time=t.time(time(7, 30)))
 
 
 def test_the_chart_labels_weeks_by_the_locales_short_date() -> None:

@@ -126,8 +126,8 @@ async def test_a_race_date_can_be_typed_and_is_kept_within_a_year(bot: BotHarnes
             T(
                 "race.distance_line",
                 distance=T(f"race.distance_{distance}"),
-                taper=TAPER_DAYS[distance],
-                recovery=RECOVERY_DAYS[distance],
+                taper=T("race.taper_days", count=TAPER_DAYS[distance]),
+                recovery=T("race.recovery_days", count=RECOVERY_DAYS[distance]),
             )
             in summary
         ), said

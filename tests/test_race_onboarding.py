@@ -43,8 +43,8 @@ def distance_line(distance: str) -> str:
     return T(
         "race.distance_line",
         distance=LABELS[distance],
-        taper=TAPER_DAYS[distance],
-        recovery=RECOVERY_DAYS[distance],
+        taper=T("race.taper_days", count=TAPER_DAYS[distance]),
+        recovery=T("race.recovery_days", count=RECOVERY_DAYS[distance]),
     )
 
 

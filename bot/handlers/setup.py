@@ -133,8 +133,10 @@ async def _drop(deps: Deps, update: Update) -> None:
         chosen = draft_language(held)
         on_row = await runners.language_of(session, chat_id)
         kept: str | None = None
-        if on_row is None and chosen is not None and (
-            chosen != phone or Draft.from_json(held).holds_a_choice
+        if (
+            on_row is None
+            and chosen is not None
+            and (chosen != phone or Draft.from_json(held).holds_a_choice)
         ):
             only = Draft(answers={A.LANGUAGE: chosen})
             kept = await drafts.save(session, chat_id, only, now=deps.clock.now())
