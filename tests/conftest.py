@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -218,3 +218,23 @@ async def bot(
     await harness.start()
     yield harness
     await harness.stop()
+
+
+#: Starts a bot whose runner's Telegram app sends the given ``language_code``.
+Make = Callable[[str | None], Awaitable[BotHarness]]
+
+
+@pytest.fixture
+async def make(stub: StubBotAPI, sessions: SessionFactory, clock: FakeClock) -> AsyncIterator[Make]:
+    """A started bot whose runner's Telegram app sends ``language_code`` (issue 16's
+    language tests: ``await make("ru")``); every bot made is stopped after the test."""
+    started: list[BotHarness] = []
+
+    async def build(language_code: str | None) -> BotHarness:
+        harness = BotHarness(stub=stub, sessions=sessions, clock=clock, language_code=language_code)
+        started.append(await harness.start())
+        return harness
+
+    yield build
+    for harness in started:
+        await harness.stop()

@@ -15,7 +15,6 @@ messages/language.toml's keys, which are translated.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,13 +26,11 @@ from bot.app import COMMANDS
 from bot.content import Content
 from bot.messages import onboarding as Q
 from bot.messages.callbacks import LanguageButton
-from bot.store.db import SessionFactory
-from testkit.harness import CHAT, BotHarness, FakeClock, onboard, runner_row, shared_content
-from testkit.stub_bot_api import StubBotAPI
+from testkit.harness import CHAT, FakeClock, onboard, runner_row, shared_content
+from tests.conftest import Make
 from tests.onboarding_steps import stored_draft
 
 BERLIN = ZoneInfo("Europe/Berlin")
-Make = Callable[[str | None], Awaitable[BotHarness]]
 
 
 def speaking(code: str) -> Content:
@@ -42,21 +39,6 @@ def speaking(code: str) -> Content:
 
 def berlin(*args: int) -> datetime:
     return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
-
-
-@pytest.fixture
-async def make(stub: StubBotAPI, sessions: SessionFactory, clock: FakeClock) -> AsyncIterator[Make]:
-    """A started bot whose runner's Telegram app sends ``language_code``."""
-    started: list[BotHarness] = []
-
-    async def build(language_code: str | None) -> BotHarness:
-        harness = BotHarness(stub=stub, sessions=sessions, clock=clock, language_code=language_code)
-        started.append(await harness.start())
-        return harness
-
-    yield build
-    for harness in started:
-        await harness.stop()
 
 
 def welcome(code: str, line_key: str = "languages.chosen") -> str:

@@ -7,38 +7,18 @@ month-old sweep, a lazy forget), a choice equal to the phone's leaving nothing b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-
 import pytest
 
 from bot.content import Content
 from bot.housekeeping import forget_abandoned_setups
 from bot.services.languages import LanguageCache, known_english
-from bot.store.db import SessionFactory
 from testkit.harness import CHAT, BotHarness, FakeClock, onboard, shared_content
-from testkit.stub_bot_api import StubBotAPI
+from tests.conftest import Make
 from tests.onboarding_steps import stored_draft
-
-Make = Callable[[str | None], Awaitable[BotHarness]]
 
 
 def speaking(code: str) -> Content:
     return shared_content().speaking(code)
-
-
-@pytest.fixture
-async def make(stub: StubBotAPI, sessions: SessionFactory, clock: FakeClock) -> AsyncIterator[Make]:
-    """A started bot whose runner's Telegram app sends ``language_code``."""
-    started: list[BotHarness] = []
-
-    async def build(language_code: str | None) -> BotHarness:
-        harness = BotHarness(stub=stub, sessions=sessions, clock=clock, language_code=language_code)
-        started.append(await harness.start())
-        return harness
-
-    yield build
-    for harness in started:
-        await harness.stop()
 
 
 async def menu_text(bot: BotHarness) -> str:

@@ -23,7 +23,6 @@ by its fixed parts (the words around the placeholders).
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -33,11 +32,11 @@ import pytest
 from sqlmodel import select
 
 from bot.messages import onboarding as Q
-from bot.store.db import SessionFactory, transaction
+from bot.store.db import transaction
 from bot.store.models import SessionLog
 from bot.texts import Texts, placeholders
 from testkit.harness import CHAT, BotHarness, FakeClock, runner_row, shared_content
-from testkit.stub_bot_api import StubBotAPI
+from tests.conftest import Make
 from tests.onboarding_steps import stored_draft, stored_runner
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -65,8 +64,6 @@ ENGLISH_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-Make = Callable[[str], Awaitable[BotHarness]]
-
 
 def speaking(code: str) -> Texts:
     return shared_content().speaking(code).texts
@@ -78,21 +75,6 @@ ENGLISH = speaking("en")
 def berlin(day: date, hour: int) -> datetime:
     """That day's hour in Berlin, where the journeys' runners live, as UTC."""
     return datetime.combine(day, time(hour), tzinfo=BERLIN).astimezone(UTC)
-
-
-@pytest.fixture
-async def make(stub: StubBotAPI, sessions: SessionFactory, clock: FakeClock) -> AsyncIterator[Make]:
-    """A started bot whose runner's Telegram app sends ``language_code``."""
-    started: list[BotHarness] = []
-
-    async def build(language_code: str) -> BotHarness:
-        harness = BotHarness(stub=stub, sessions=sessions, clock=clock, language_code=language_code)
-        started.append(await harness.start())
-        return harness
-
-    yield build
-    for harness in started:
-        await harness.stop()
 
 
 # ---- what the runner sees ----------------------------------------------------------------
