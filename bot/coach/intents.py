@@ -14,6 +14,7 @@ less the words that only repeated what was done ("finished it 💪" has no note)
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -438,6 +439,8 @@ class Matcher:
         fixed = self._fix_first_word(lowered, where)
         if fixed is not None:
             return self._understand(original, *fixed)
+        if (told := self._yesterday_first(original, lowered, where)) is not None:
+            return told
         if "?" in original and not any(char.isalnum() for char in original):
             # No word, only marks: "?!" or "?? 🤔" ask what "?" or "??" asks.
             marks = "".join(char for char in original if char == "?")
@@ -735,6 +738,24 @@ class Matcher:
             if match is not None and match.end() > best[1]:
                 best = (feeling, match.end())
         return best
+
+    def _yesterday_first(self, original: str, lowered: str, where: list[int]) -> Understood | None:
+        """A done or skip said after its day: "вчера сделал", "gestern erledigt", "ayer lo
+        hice", "ontem fiz", "yesterday done": the rest read as the message, for yesterday.
+        Languages put the day first as often as last; the matcher reads "yesterday" only
+        after the done word, so without this a Russian's commonest order was not understood."""
+        match = self._yesterday.match(lowered)
+        if match is None:
+            return None
+        start = match.end()
+        while start < len(lowered) and not lowered[start].isalnum():
+            start += 1
+        if start >= len(lowered):
+            return None
+        rest = self._understand(original, lowered[start:], where[start:])
+        if rest.intent not in (Intent.DONE, Intent.SKIP):
+            return None
+        return dataclasses.replace(rest, yesterday=True)
 
     def _fix_first_word(self, lowered: str, where: list[int]) -> tuple[str, list[int]] | None:
         """The message with its first word's typo fixed ("dnoe, legs burning"), if that
