@@ -10,12 +10,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-USAGE = """usage: strength-coach [run | demo [--fresh] [--dir FOLDER] | backup PATH | restore PATH]
+USAGE = """usage: strength-coach [run | demo [--fresh] [--language CODE] [--dir FOLDER]
+                      | backup PATH | restore PATH]
 
   run            start the bot (the default): polling, or a webhook when
                  TELEGRAM_WEBHOOK_URL is set
   demo           try the coach in this terminal: no token, no network
-                 (--fresh starts over; --dir keeps its data in FOLDER, default demo-data)
+                 (--fresh starts over; --language ru|es|pt-BR|de speaks that
+                 language; --dir keeps its data in FOLDER, default demo-data)
   backup PATH    copy the database to PATH (a folder: a dated file in it), safely
                  while the bot runs
   restore PATH   put a backup back in place of the database (bot stopped)

@@ -237,9 +237,9 @@ def demo_time(t: Texts, instant: datetime, zone: str) -> str:
     local = instant.astimezone(ZoneInfo(zone))
     return t(
         "demo.time_format",
-        day=t(f"day_short.{local.weekday()}"),
+        day=t.weekday(local.weekday(), "abbreviated"),
         date=local.date().isoformat(),
-        clock=local.strftime("%H:%M"),
+        clock=t.time(local.time()),
         zone=zone,
     )
 
@@ -570,8 +570,10 @@ class Demo:
         self.printer = printer
         self.tracker = tracker
         self.deps: Deps = get_deps(app)
-        self.t = self.deps.content.texts
-        self.words = load_week_words(self.deps.settings.content_dir / "languages" / "en")
+        # The terminal's own words in the demo's language (--language); the /clock words
+        # too (``_run`` sets the language's).
+        self.t = printer.t
+        self.words = load_week_words()
         #: Held while the clock moves: the JobQueue's tick stands aside.
         self.moving = asyncio.Lock()
         #: When a ⏰ Later the person tapped falls due.
@@ -861,6 +863,7 @@ def _quiet_logs(folder: Path, t: Texts) -> None:
 class Options:
     folder: Path
     fresh: bool
+    language: str = "en"  # the coach's and the terminal's language (--language)
 
 
 @dataclass(frozen=True)
@@ -870,10 +873,11 @@ class WrongOption:
 
     option: str
     missing_folder: bool = False
+    missing_language: bool = False
 
 
 def parse_args(args: Sequence[str]) -> Options | WrongOption:
-    folder, fresh = DATA_DIR, False
+    folder, fresh, language = DATA_DIR, False, "en"
     rest = list(args)
     while rest:
         arg = rest.pop(0)
@@ -885,9 +889,15 @@ def parse_args(args: Sequence[str]) -> Options | WrongOption:
             folder = Path(rest.pop(0))
         elif arg.startswith("--dir="):
             folder = Path(arg.removeprefix("--dir="))
+        elif arg == "--language":
+            if not rest:
+                return WrongOption(arg, missing_language=True)
+            language = rest.pop(0)
+        elif arg.startswith("--language="):
+            language = arg.removeprefix("--language=")
         else:
             return WrongOption(arg)
-    return Options(folder, fresh)
+    return Options(folder, fresh, language)
 
 
 def fresh_command(t: Texts, folder: Path) -> str:
@@ -904,14 +914,27 @@ def main(args: Sequence[str]) -> int:
         print(f"{exc}", file=sys.stderr)
         return 2
     t = content.texts
+    codes = ", ".join(content.codes)
     options = parse_args(args)
     if isinstance(options, WrongOption):
         if options.missing_folder:
             print(t("demo.missing_folder"), file=sys.stderr)
+        elif options.missing_language:
+            print(t("demo.missing_language", codes=codes), file=sys.stderr)
         else:
             print(t("demo.unknown_option", option=options.option), file=sys.stderr)
-        print(t("demo.usage"), end="", file=sys.stderr)
+        print(t("demo.usage", codes=codes), end="", file=sys.stderr)
         return 2
+    # The code as shipped ("pt-BR") or as Telegram sends it ("pt-br", "de-AT").
+    language = next(
+        (code for code in content.codes if code.casefold() == options.language.casefold()),
+        content.for_telegram(options.language),
+    )
+    if language is None:
+        print(t("demo.unknown_language", code=options.language, codes=codes), file=sys.stderr)
+        return 2
+    content = content.speaking(language)
+    t = content.texts
     removed: list[str] | None = None
     # Taking the lock creates an empty database file: --fresh names only what was there.
     there = {name for name in DEMO_FILES if (options.folder / name).exists()}
@@ -971,6 +994,8 @@ def forget(folder: Path) -> list[str]:
 
 async def _run(content: Content, folder: Path, database: Path, style: Style) -> int:
     stub = StubBotAPI(bot_first_name="Coach", bot_username="strength_coach_demo_bot").start()
+    # The demo's runner writes from a Telegram app in the demo's language: /start picks it.
+    stub.set_language_code(DEMO_CHAT, content.language.telegram[0])
     settings = demo_settings(stub.base_url, database)
     engine = make_engine(settings.database_url)
     try:
@@ -982,7 +1007,7 @@ async def _run(content: Content, folder: Path, database: Path, style: Style) -> 
         app = build_application(
             settings,
             sessions=make_session_factory(engine),
-            content=content,
+            content=content.speaking(None),  # English, every language one speaking() away
             clock=clock,
             request=HTTPXRequest(
                 connection_pool_size=settings.send_concurrency + MAX_RUNNING,
@@ -994,6 +1019,7 @@ async def _run(content: Content, folder: Path, database: Path, style: Style) -> 
         tracker.install(app)
         printer = Printer(stub, content.texts, sys.stdout, style, folder)
         demo = Demo(app, stub, clock, folder, printer, tracker)
+        demo.words = content.week_words or demo.words
         await _serve(demo)
     finally:
         await engine.dispose()

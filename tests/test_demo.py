@@ -393,7 +393,7 @@ def test_the_options_and_a_wrong_one(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["--frsh"]) == 2
     err = capsys.readouterr().err
     assert err.splitlines()[0] == "unknown option for demo: --frsh"
-    assert "usage: strength-coach demo [--fresh] [--dir FOLDER]" in err
+    assert "usage: strength-coach demo [--fresh] [--language CODE] [--dir FOLDER]" in err
     assert main(["--fresh", "--dir"]) == 2
     assert capsys.readouterr().err.splitlines()[0] == "--dir needs a FOLDER"
 
