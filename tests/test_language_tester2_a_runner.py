@@ -234,3 +234,38 @@ async def test_reminder_time_change_typed(make: Make, code: str, typed: str) -> 
     bot = await _onboarded(make, code)
     reply = texts(await bot.say(typed))
     assert "No te entendí" not in reply and "Não entendi" not in reply, reply
+
+
+@pytest.mark.xfail(strict=True, reason="a change of mind after a skip: 'sí ya lo hice' refused")
+async def test_changed_mind_after_a_skip_in_spanish(make: Make) -> None:
+    """A Mexican runner answers the day's session with "no pude, mucho trabajo hoy 😩"
+    (skipped, busy: understood), then remembers and types "si ya lo hice en la manana"
+    (yes, I did it this morning). The bot answers "Ya está registrado: hoy (saltado). No
+    hay nada que añadir: buen trabajo.": it keeps the skip, praises it, and writes
+    'saltado' where the same chat just said 'Tren superior saltada' / 'sesión' (feminine).
+    A polished coach turns the skip into a done (or asks "¿Lo cambio a hecha?").
+
+    Suspected: bot/coach (the done handler's 'already logged today' branch does not offer
+    to replace a skip with a done), content/languages/es/messages/*.toml the already-logged
+    message's status word (masculine).
+    """
+    bot = await _onboarded(make, "es-419")
+    await bot.say("no pude, mucho trabajo hoy 😩")
+    reply = texts(await bot.say("si ya lo hice en la manana"))
+    assert "Ya está registrado" not in reply, reply
+
+
+@pytest.mark.xfail(strict=True, reason="pt 'muito trampo hj' (busy, slang) not read as a reason")
+async def test_skip_reason_busy_in_brazilian_slang(make: Make) -> None:
+    """A Brazilian runner types "nao deu, muito trampo hj 😩" (couldn't, lots of work
+    today: 'trampo' is everyday Brazilian for work, 'hj' for hoje). The skip is logged,
+    then the bot asks "O que atrapalhou? Um toque…" with reason buttons: the reason was
+    already typed. Spanish "no pude, mucho trabajo hoy 😩" is read as busy at once. A
+    polished coach records 'sem tempo' (busy) and asks nothing.
+
+    Suspected: content/languages/pt-BR/phrases.toml [skip_reason] busy lacks 'trampo',
+    'trabalho' forms and the abbreviation 'hj' (read by bot/coach/intents.py).
+    """
+    bot = await _onboarded(make, "pt-br")
+    reply = texts(await bot.say("nao deu, muito trampo hj 😩"))
+    assert "O que atrapalhou" not in reply, reply
