@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 import threading
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+from babel.dates import get_timezone_location
 from rapidfuzz import fuzz, process
 
 from bot.coach.city_table import (
@@ -123,6 +124,32 @@ def is_possible_location(latitude: float, longitude: float) -> bool:
     return -90 <= latitude <= 90 and -180 <= longitude <= 180  # False for NaN too
 
 
+# A place named inside an answer of at most this many words (``ZoneFinder._named_within``);
+# a one-word run needs this many letters ("en", "in", "no", "la" are no places).
+SPAN_WORDS = 8
+SPAN_MIN_LETTERS = 4
+# A typed name this short is an abbreviation ("cdmx", "bh", "nyc"): the table's own name is
+# what the confirmation shows ("Mexico City, MX"), not "Cdmx, MX".
+ABBREVIATION_LETTERS = 4
+
+
+def local_place(place: str, zone: str, locale: str) -> str:
+    """A place as the runner's language names it, when it is its zone's own city (CLDR's
+    exemplar city, through Babel): "Mexico City, MX" → "Ciudad de México, MX" in Spanish,
+    "Мехико, MX" in Russian. Any other place (a town, what the runner typed) is kept."""
+    city, _, country = place.rpartition(", ")
+    return f"{local_city(city, zone, locale)}, {country}" if city else place
+
+
+def local_city(city: str, zone: str, locale: str) -> str:
+    """``city`` in the runner's language when it is ``zone``'s own city ("Mexico City" →
+    "Ciudad de México"); otherwise as the table names it."""
+    english = get_timezone_location(zone, locale="en", return_city=True)
+    if _normalise(city) != _normalise(english):
+        return city
+    return str(get_timezone_location(zone, locale=locale, return_city=True))
+
+
 def _as_typed(raw: str, matched: str, place: str) -> str:
     """The place as the runner named it when they used another name than the table's own
     ("Мюнхен, DE", "Munique, DE", not "Munich, DE": the confirmation speaks their
@@ -130,6 +157,9 @@ def _as_typed(raw: str, matched: str, place: str) -> str:
     own, _, country = place.rpartition(", ")
     typed = raw.split(",")[0].strip()
     if not own or _normalise(typed) != matched or typed.casefold() == own.casefold():
+        return place
+    if len(typed) <= ABBREVIATION_LETTERS or (typed.isascii() and _normalise(own) == matched):
+        # "cdmx" → "Mexico City"; "brasilia" → "Brasília" (the accents the runner left out)
         return place
     if typed == typed.lower():
         # "нью-йорк", "são paulo", "rio de janeiro": capitals as a place name has them.
@@ -244,6 +274,26 @@ class ZoneFinder:
             if number is not None:
                 zone, place, _ = cities[number]
                 return ZoneMatch(zone=zone, place=place)
+        return self._named_within(raw)
+
+    def _named_within(self, raw: str) -> ZoneMatch | None:
+        """A city named inside a longer answer: "lima peru", "estoy en monterrey nuevo
+        leon", "I live in Paris". The longest run of words that is a city's name, the
+        earliest first; a run of one word needs 4 letters or more, so "en", "in", "no" are
+        never places."""
+        words = _normalise(raw.split(",")[0]).split()
+        if len(words) < 2 or len(words) > SPAN_WORDS:
+            return None
+        names, cities, _ = self._cities
+        for size in range(len(words) - 1, 0, -1):
+            for start in range(len(words) - size + 1):
+                span = " ".join(words[start : start + size])
+                if size == 1 and len(span) < SPAN_MIN_LETTERS:
+                    continue
+                number = names.get(span)
+                if number is not None and is_valid_zone(cities[number][0]):
+                    zone, place, _ = cities[number]
+                    return ZoneMatch(zone=zone, place=place)
         return None
 
     def _typo_of(self, key: str) -> int | None:
@@ -262,14 +312,22 @@ class ZoneFinder:
         return number if is_valid_zone(cities[number][0]) else None
 
     def understand(
-        self, text: str, now: datetime, aliases: Mapping[str, str] | None = None
+        self,
+        text: str,
+        now: datetime,
+        aliases: Mapping[str, str] | None = None,
+        answers: Collection[str] = (),
     ) -> ZoneMatch | ZoneChoice | None:
         """What a typed answer to "where are you?" means: a zone, a choice of zones (a
         country with several, an offset), or None. ``aliases`` are other names of
         countries ("uk" → "GB"), from content/; a country's ISO code counts only in upper
-        case, so "no" is not Norway."""
+        case, so "no" is not Norway. ``answers`` are words that answer a question ("no",
+        "não", "нет", "yes"): never a place, though a town may bear the name ("No" in Ghana:
+        a "no" at "which city?" set a runner's reminders to Accra's time)."""
         raw = text.strip()
         if not raw or len(raw) > 80:
+            return None
+        if _normalise(raw.strip(".!?")) in {_normalise(answer) for answer in answers}:
             return None
         offset = _offset_of(raw)
         if offset is not None:

@@ -46,7 +46,7 @@ from bot import housekeeping
 from bot.coach import answers as A
 from bot.coach.corrections import Correction, correction, hedged, topic
 from bot.coach.parsing import clean_text, closest
-from bot.coach.timezones import ZoneChoice
+from bot.coach.timezones import ZoneChoice, local_place
 from bot.coach.week import RunnerWeek
 from bot.deps import Deps, get_deps
 from bot.handlers import language
@@ -537,7 +537,9 @@ async def _on_place(update: Update, deps: Deps, draft: Draft, text: str) -> None
     """A typed answer to "where are you?": a zone, a choice of zones, or a re-ask."""
     t = speaking(deps).texts
     aliases = Q.country_aliases(t)
-    found = await asyncio.to_thread(deps.zones.understand, text, deps.clock.now(), aliases)
+    # A yes or a no is an answer, never a place ("no" is a town in Ghana).
+    answers = Q.phrases(t, "onboarding_words.no") | Q.phrases(t, "onboarding_words.yes")
+    found = await asyncio.to_thread(deps.zones.understand, text, deps.clock.now(), aliases, answers)
     if found is None:
         if (fix := _correction(deps, draft, text)) is not None:
             return await _go_back(update, deps, draft, fix)
@@ -564,6 +566,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
 async def _zone_found(update: Update, deps: Deps, draft: Draft, zone: str, place: str) -> None:
     draft.answers[A.TIMEZONE] = zone
     key = "onboarding.timezone_confirmed" if place != zone else "onboarding.timezone_confirmed_zone"
+    place = local_place(place, zone, str(speaking(deps).texts.locale))
     text = speaking(deps).texts(
         key,
         zone=views.zone_label(speaking(deps).texts, zone),

@@ -55,7 +55,7 @@ from bot.coach.parsing import (
     words_of,
 )
 from bot.coach.phases import RECOVERY_DAYS, TAPER_DAYS, distance_of
-from bot.coach.timezones import ZoneChoice, is_valid_zone
+from bot.coach.timezones import ZoneChoice, is_valid_zone, local_city
 from bot.coach.week import RunnerWeek
 from bot.content import Texts
 from bot.messages import views
@@ -659,7 +659,11 @@ def _tapped_timezone(t: Texts, answers: Answers, value: str) -> Tapped:
 def zone_choice(t: Texts, choice: ZoneChoice) -> Asked:
     """Which zone, when a country has several or an offset was typed: a button for each
     (its biggest city) and, for an offset, the offset kept all year."""
-    rows = [[button(label, A.TIMEZONE, zone)] for zone, label in choice.options]
+    locale = str(t.locale)
+    rows = [
+        [button(local_city(label, zone, locale), A.TIMEZONE, zone)]
+        for zone, label in choice.options
+    ]
     if choice.offset is not None:
         rows.append(
             [
