@@ -728,7 +728,8 @@ class Matcher:
             if match is not None and match.end() > index:
                 step = max(step, match.end())
             if step <= index:
-                return None
+                # "foi tranquilo 💪", "easy 🙂": an emoji after the feeling adds no word.
+                return feeling if not any(_is_word(char) for char in text[index:]) else None
             end = step
 
     def _longest_feeling(self, text: str, index: int) -> tuple[str | None, int]:

@@ -1,0 +1,84 @@
+"""Fix round two (issue 16), Fix-D: what runners typed in the second testers' round and the
+coach did not understand, read by each language's matcher (pure: its words from
+``load_content().speaking(code)``), and one chat through the real bot.
+
+Russian words are written with escapes out of docstrings (ruff's RUF002 reads Cyrillic
+letters there as confusable Latin ones).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.coach.intents import Intent
+from bot.coach.weights import is_pain
+from bot.content import load_content
+from testkit.harness import BotHarness, onboard, texts
+
+CONTENT = load_content()
+
+
+@pytest.mark.parametrize(("code", "typed", "intent"), [
+    # An Austrian's "all good, done".
+    ("de", "passt, erledigt", Intent.DONE),
+    # "what's my streak?", "how am I doing?" in everyday Russian.
+    ("ru", "какая у меня серия?", Intent.PROGRESS),
+    ("ru", "как мои успехи?", Intent.PROGRESS),
+    # A week off sick: the pause.
+    ("ru", "на этой неделе пропускаю, болею", Intent.PAUSE),
+    ("de", "diese woche fällt aus, bin krank", Intent.PAUSE),
+    # Next week asked about.
+    ("ru", "какой у меня план на следующую неделю?", Intent.NEXT),
+    ("de", "was steht nächste woche an?", Intent.NEXT),
+    # A move said with its day: not a skip with a note.
+    ("ru", "сегодня не могу, давай в субботу", Intent.MOVE),
+    ("de", "samstag kann ich nicht, lieber sonntag", Intent.MOVE),
+    ("es", "lo paso a mañana", Intent.MOVE),
+    ("es", "mover a manana", Intent.MOVE),
+])  # fmt: skip
+def test_what_the_testers_typed_is_understood(code: str, typed: str, intent: Intent) -> None:
+    """Each was "not understood" (or a skip, for the move) before these words."""
+    assert CONTENT.speaking(code).phrases.understand(typed).intent is intent
+
+
+@pytest.mark.parametrize(("code", "typed", "feeling"), [
+    ("pt-BR", "feito, foi tranquilo 💪", "easy"),
+    ("en", "done, pretty easy 🙂", "easy"),
+    ("de", "erledigt, war hart 💪", "hard"),
+])  # fmt: skip
+def test_an_emoji_after_the_feeling_keeps_it(code: str, typed: str, feeling: str) -> None:
+    """An emoji after the words of effort adds no word: the feeling is still read (before,
+    "feito, foi tranquilo 💪" asked "Como foi?" again)."""
+    phrases = CONTENT.speaking(code).phrases
+    understood = phrases.understand(typed)
+    assert understood.intent is Intent.DONE and understood.note is not None
+    assert phrases.feeling_in(understood.note) == feeling
+
+
+def test_a_feeling_followed_by_a_word_is_no_feeling() -> None:
+    """Only emoji may follow: "pretty easy tomorrow" is no feeling of today's."""
+    assert CONTENT.speaking("en").phrases.feeling_in("pretty easy tomorrow maybe") is None
+
+
+def test_spanish_past_tense_pain_and_brazilian_work_slang() -> None:
+    """'me dolio la rodilla' (no accent, past) is pain; 'muito trampo hj' is busy."""
+    es = CONTENT.speaking("es")
+    assert is_pain("ya lo hice pero me dolio la rodilla", words=es.load_words)
+    assert CONTENT.speaking("pt-BR").phrases.reason_of("nao deu, muito trampo hj 😩") == "busy"
+
+
+@pytest.mark.parametrize(("code", "typed"), [
+    ("de", "auf englisch bitte"),
+    ("de", "kannst du russisch?"),
+    ("ru", "давай лучше на английском"),
+    ("ru", "можешь говорить по-немецки?"),
+])  # fmt: skip
+async def test_another_language_asked_for_in_the_runners_words(
+    bot: BotHarness, code: str, typed: str
+) -> None:
+    """A runner read to in German or Russian asks for another language in the words they
+    are reading: the /language menu, not "not understood"."""
+    await onboard(bot)
+    await bot.say(f"/language {code}")
+    reply = await bot.say(typed)
+    assert "v1:lang:" in str([message.get("reply_markup") for message in reply]), texts(reply)
