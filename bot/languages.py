@@ -24,7 +24,15 @@ from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.coach.week import Focus
-from bot.texts import Message, Plural, Texts, needed_categories, placeholders
+from bot.texts import (
+    FORMAT_SPECS,
+    Message,
+    Plural,
+    Texts,
+    format_specs,
+    needed_categories,
+    placeholders,
+)
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +160,11 @@ def check_messages(
             raise error(
                 f"{info.code}/{where}: {key}: '{{{unknown[0]}}}' is not a placeholder of this "
                 f"message (English has: {', '.join(sorted(placeholders(reference))) or 'none'})"
+            )
+        if odd := sorted(format_specs(message) - FORMAT_SPECS):
+            raise error(
+                f"{info.code}/{where}: {key}: ':{odd[0]}' is not a way to write a value "
+                f"(there is: {', '.join(sorted(FORMAT_SPECS))})"
             )
         lost = sorted(placeholders(reference) - placeholders(message))
         if lost:

@@ -103,6 +103,35 @@ def _one_full_stop(form: str, values: Mapping[str, Any]) -> str:
     return form
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus one spec a translation may give a value: ``{month:capital}``,
+    its first letter a capital. CLDR writes a month or a weekday in lower case in
+    Russian, Spanish, Portuguese ("ноябрь", "noviembre"), right mid-sentence and wrong
+    where the translation opens a line with it ("📆 <b>{month:capital} вкратце</b>"):
+    only the translation knows where its words fall, so it says so in its own text."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "capital":
+            text = str(value)
+            return text[:1].upper() + text[1:]
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _Formatter()
+
+
+# The specs a translation may give a value ("{month:capital}"), besides none.
+FORMAT_SPECS = frozenset({"", "capital"})
+
+
+def format_specs(message: Message) -> frozenset[str]:
+    """The specs a message gives its values ("{month:capital} вкратце" → capital)."""
+    forms = message.forms.values() if isinstance(message, Plural) else (message,)
+    return frozenset(
+        spec or "" for form in forms for _, name, spec, _ in string.Formatter().parse(form) if name
+    )
+
+
 def placeholders(message: Message) -> frozenset[str]:
     """The names a message fills in ("{count} sessions" → count), over all its forms."""
     forms = message.forms.values() if isinstance(message, Plural) else (message,)
@@ -151,7 +180,7 @@ class Texts:
             )
         if not values:
             return message
-        return _one_full_stop(message, values).format(**values)
+        return _FORMATTER.format(_one_full_stop(message, values), **values)
 
     def selector(self, key: str) -> str:
         """The placeholder whose number picks a plural message's form: English's table

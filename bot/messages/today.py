@@ -102,7 +102,9 @@ def outcome_text(t: Texts, outcome: LogOutcome, today: date, note: str | None) -
     focus = views.focus_label(t, outcome.focus) if outcome.focus else ""
     if outcome.result is LogResult.ALREADY:
         status = t(f"done.already_{outcome.status}_status")
-        return t("done.already", day=day, status=status)
+        # A skip logged twice is not praised: "nice work" is for a session done.
+        key = "done.already_skip" if outcome.status == LogStatus.SKIPPED else "done.already"
+        return t(key, day=day, status=status)
     if outcome.result is LogResult.TOO_OLD:
         return t("done.too_old", day=day)
     if outcome.result is LogResult.BEFORE_START:

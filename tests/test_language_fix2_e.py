@@ -1,0 +1,75 @@
+"""Fix round two (issue 16), E: a value that opens a line is written with a capital where
+the translation says so (``{month:capital}``), and a skip logged twice is not praised.
+
+Russian words are kept in SEEN, out of docstrings (ruff's RUF002 reads Cyrillic letters
+there as confusable Latin ones).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import ContentError
+from bot.languages import LanguageInfo, check_messages
+from bot.texts import Texts
+from testkit.harness import BotHarness, onboard, texts
+
+SEEN = {
+    "skip": "пропусти",
+    "again": "пропуск",
+    "already_skip": "Сегодня: уже отмечено (пропуск). Добавлять нечего.",
+    "praise": "молодец",
+    "month": "ноябрь",
+    "heading": "{month:capital} вкратце",
+    "heading_got": "Ноябрь вкратце",
+}
+
+RU = LanguageInfo(code="ru", name="Russian", english_name="Russian", locale="ru", telegram=["ru"])
+
+
+def test_a_value_written_with_a_capital_where_the_translation_says_so() -> None:
+    """CLDR's month is lower case in Russian; the heading that opens with it asks for a
+    capital, and the same value mid-sentence keeps its lower case."""
+    t = Texts({"recap": SEEN["heading"], "plain": "{month}"}, "ru")
+    assert t("recap", month=SEEN["month"]) == SEEN["heading_got"]
+    assert t("plain", month=SEEN["month"]) == SEEN["month"]
+
+
+def test_an_unknown_way_to_write_a_value_is_refused_at_start() -> None:
+    """A typo such as ``{month:capitals}`` would fail when the message is sent; the
+    language's check refuses it when the coach starts instead."""
+    english = {"recap": ("{month} in short", "preview.toml")}
+    with pytest.raises(ContentError, match="capitals"):
+        check_messages(RU, {"recap": ("{month:capitals}", "preview.toml")}, english, ContentError)
+    found = {"recap": (SEEN["heading"], "preview.toml")}
+    checked = check_messages(RU, found, english, ContentError)
+    assert checked.gaps == ()
+
+
+async def test_russian_skip_logged_twice_opens_with_a_capital_and_no_praise(
+    bot: BotHarness,
+) -> None:
+    """A Russian runner skips today, then says skip again: the line opens with a capital
+    and does not praise the skip."""
+    await onboard(bot)
+    await bot.say("/language ru")
+    await bot.say(SEEN["skip"])
+    reply = texts(await bot.say(SEEN["again"]))
+    assert SEEN["already_skip"] in reply and SEEN["praise"] not in reply, reply
+
+
+async def test_english_skip_logged_twice_is_not_praised(bot: BotHarness) -> None:
+    """'nice work' is for a session done: a second skip gets the plain line, a second
+    done keeps the praise."""
+    await onboard(bot)
+    await bot.say("skip")
+    again = texts(await bot.say("skip"))
+    assert "already logged today (skipped)" in again and "nice work" not in again, again
+
+
+async def test_english_done_logged_twice_keeps_its_praise(bot: BotHarness) -> None:
+    """The done branch is unchanged: 'Nothing to add — nice work.'"""
+    await onboard(bot)
+    await bot.say("done")
+    again = texts(await bot.say("done"))
+    assert "already logged today (done)" in again and "nice work" in again, again
