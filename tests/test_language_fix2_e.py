@@ -73,3 +73,25 @@ async def test_english_done_logged_twice_keeps_its_praise(bot: BotHarness) -> No
     await bot.say("done")
     again = texts(await bot.say("done"))
     assert "already logged today (done)" in again and "nice work" in again, again
+
+
+@pytest.mark.parametrize(("code", "done", "button", "cell"), [
+    ("es", "hecho", "🤕 Con agujetas", "con molestias"),
+    ("pt-BR", "feito", "🤕 Com dor muscular", "com incômodo"),
+])  # fmt: skip
+async def test_sore_tapped_reads_as_discomfort_in_the_csv(
+    bot: BotHarness, code: str, done: str, button: str, cell: str
+) -> None:
+    """The 🤕 tap after a session is muscle soreness (its reply swaps heavy legs): the
+    spreadsheet's cell says discomfort, which also covers a pain said after "done", not
+    "pain" ('dolor/molestias', 'com dor'); Portuguese's button says muscle soreness as
+    its reply does."""
+    await onboard(bot)
+    await bot.say(f"/language {code}")
+    await bot.say(done)
+    await bot.tap(button)
+    await bot.say("/export")
+    [csv_file] = [u for u in bot.documents() if u.file_name.endswith(".csv")]
+    header, row = csv_file.data.decode("utf-8-sig").splitlines()[:2]
+    assert cell in row.split(","), (header, row)
+    assert "dolor" not in header + row and "dor/" not in header + row, (header, row)
