@@ -311,6 +311,14 @@ class _Asked(_Phrases):
     contains: PhraseList
 
 
+class _Snooze(_Asked):
+    """A typed snooze ("remind me in an hour") and the words of each delay it may name."""
+
+    in_30: PhraseList
+    in_60: PhraseList
+    in_180: PhraseList
+
+
 class _Opener(_Phrases):
     starts: PhraseList
 
@@ -335,6 +343,7 @@ class PhrasesFile(_Strict):
     undo: _Asked
     move: _Asked
     pause: _Asked
+    snooze: _Snooze
     resume: _Asked
     progress: _Asked
     level: _Asked

@@ -8,12 +8,15 @@ letters there as confusable Latin ones).
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from bot.coach.intents import Intent
 from bot.coach.weights import is_pain
 from bot.content import load_content
-from testkit.harness import BotHarness, onboard, texts
+from testkit.harness import BotHarness, FakeClock, onboard, texts
 
 CONTENT = load_content()
 
@@ -82,3 +85,69 @@ async def test_another_language_asked_for_in_the_runners_words(
     await bot.say(f"/language {code}")
     reply = await bot.say(typed)
     assert "v1:lang:" in str([message.get("reply_markup") for message in reply]), texts(reply)
+
+
+# ---- a snooze typed in words ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "typed", "delay"), [
+    ("en", "remind me in an hour", 60),
+    ("en", "remind me in half an hour", 30),
+    ("en", "remind me later", None),
+    ("ru", "напомни через полчаса", 30),
+    ("de", "erinner mich in 3 stunden", 180),
+    ("es", "recuérdame en una hora", 60),
+    ("pt-BR", "me lembra daqui a uma hora", 60),
+])  # fmt: skip
+def test_a_snooze_and_its_delay_are_read(code: str, typed: str, delay: int | None) -> None:
+    """The snooze and the delay its words name; the longest words win ("half an hour")."""
+    phrases = CONTENT.speaking(code).phrases
+    assert phrases.understand(typed).intent is Intent.SNOOZE
+    assert phrases.snooze_delay(typed) == delay
+
+
+def test_dont_remind_me_later_is_still_the_pause() -> None:
+    assert CONTENT.speaking("en").phrases.understand("don't remind me later").intent is Intent.PAUSE
+
+
+def _saturday_seven(clock: FakeClock) -> None:
+    clock.set(datetime.combine(date(2026, 11, 28), time(7), ZoneInfo("Europe/Berlin")))
+
+
+@pytest.mark.parametrize(("code", "typed", "answer"), [
+    ("es", "recuérdame en una hora", "8:00"),  # es-419 writes 8:00
+    ("pt-BR", "me lembra daqui a meia hora", "07:30"),
+    ("ru", "напомни через 3 часа", "10:00"),
+])  # fmt: skip
+async def test_a_snooze_typed_reminds_again(
+    bot: BotHarness, clock: FakeClock, code: str, typed: str, answer: str
+) -> None:
+    """Saturday's 07:00 reminder answered in words: the reminder comes again then."""
+    await onboard(bot)
+    await bot.say(f"/language {code}")
+    _saturday_seven(clock)
+    await bot.tick()
+    assert answer in texts(await bot.say(typed))
+    mark = len(bot.stub.sent_messages(bot.chat_id))
+    hour, minute = (int(part) for part in answer.split(":"))
+    clock.set(datetime.combine(date(2026, 11, 28), time(hour, minute), ZoneInfo("Europe/Berlin")))
+    await bot.tick()
+    assert len(bot.stub.sent_messages(bot.chat_id)) > mark
+
+
+async def test_remind_me_later_offers_the_delays(bot: BotHarness, clock: FakeClock) -> None:
+    """No delay named: the ⏰ Later buttons' delays, as the first tap offers them."""
+    await onboard(bot)
+    _saturday_seven(clock)
+    await bot.tick()
+    reply = await bot.say("remind me later")
+    assert "v1:snz:" in str(reply[-1].get("reply_markup")), texts(reply)
+
+
+async def test_a_snooze_with_nothing_to_remind_of(bot: BotHarness, clock: FakeClock) -> None:
+    """Friday has no session: said so, in the runner's language, not "not understood"."""
+    await onboard(bot)
+    await bot.say("/language de")
+    clock.set(datetime.combine(date(2026, 11, 27), time(9), ZoneInfo("Europe/Berlin")))
+    reply = texts(await bot.say("erinner mich in einer stunde"))
+    assert "keine Einheit mehr" in reply, reply

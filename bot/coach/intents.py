@@ -38,6 +38,7 @@ class Intent(StrEnum):
     MOVE = "move"
     FEEDBACK = "feedback"
     PAUSE = "pause"
+    SNOOZE = "snooze"
     RESUME = "resume"
     EXPORT = "export"
     WEEK_SO_FAR = "week_so_far"
@@ -56,6 +57,10 @@ class Intent(StrEnum):
 # The intents read from an `exact` and a `contains` list, in the order they are tried.
 QUESTIONS = (
     Intent.PAUSE,
+    # "remind me in an hour", "напомни через час": today's reminder again later. After
+    # PAUSE ("don't remind me later" is the pause), before RESUME ("remind me again in an
+    # hour" is a snooze, not the end of a pause).
+    Intent.SNOOZE,
     Intent.RESUME,
     # "export my data", "download my data": /export. Before the questions about the log
     # ("my log" is last week's log, "export my log" the files).
@@ -73,6 +78,9 @@ QUESTIONS = (
     Intent.TODAY,
     Intent.HELP,
 )
+# The delays a typed snooze may name (minutes), as the reminder's ⏰ Later buttons offer
+# them: [snooze] in_30, in_60, in_180.
+SNOOZE_DELAYS = (30, 60, 180)
 # The intents read from a `starts` list: short messages that open with the phrase.
 OPENERS = (Intent.THANKS, Intent.GREETING)
 # Why a session was skipped, as the reason buttons say it (``SkipReason``'s values).
@@ -136,6 +144,8 @@ class Vocabulary:
     language_contains: tuple[str, ...] = ()
     # "on", "во", "na": single words around a weekday named with done or skip (``day_in``).
     day_words: tuple[str, ...] = ()
+    # "in an hour", "через полчаса": each snooze delay (``SNOOZE_DELAYS``) and its words.
+    snooze_delays: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @classmethod
     def from_table(cls, table: Mapping[str, Mapping[str, Sequence[str]]]) -> Vocabulary:
@@ -174,6 +184,7 @@ class Vocabulary:
             language_exact=get("language", "exact"),
             language_contains=get("language", "contains"),
             day_words=get("words", "day_words"),
+            snooze_delays=tuple((delay, get("snooze", f"in_{delay}")) for delay in SNOOZE_DELAYS),
         )
 
     def owners(self) -> dict[str, set[str]]:
@@ -386,6 +397,7 @@ class Matcher:
         contrast = _pattern(v.feedback_contrast).pattern
         self._note_parts = re.compile(r"\s*(?:[,.;:!?()]+|\s-+\s|" + contrast + r")\s*")
         self._reasons = [(reason, _pattern(v.skip_reasons[reason])) for reason in SKIP_REASONS]
+        self._snooze_delays = [(delay, _pattern(words)) for delay, words in v.snooze_delays]
         # Single words a typo of which is forgiven.
         self._words: set[str] = set()
         singles: list[Iterable[str]] = [
@@ -428,6 +440,18 @@ class Matcher:
         core = normalize(text)[0]
         found = {reason for reason, pattern in self._reasons if pattern.search(core)}
         return found.pop() if len(found) == 1 else None
+
+    def snooze_delay(self, text: str) -> int | None:
+        """The delay (minutes, one of ``SNOOZE_DELAYS``) a typed snooze names ("remind me
+        in an hour" → 60), or None when it names none ("remind me later": the buttons
+        ask). The longest words win: "half an hour" is 30, not the "an hour" inside it."""
+        core = normalize(clean_text(text))[0]
+        best: tuple[int, int | None] = (0, None)
+        for delay, pattern in self._snooze_delays:
+            for match in pattern.finditer(core):
+                if match.end() - match.start() > best[0]:
+                    best = (match.end() - match.start(), delay)
+        return best[1]
 
     def understand(self, text: str) -> Understood:
         """What ``text`` asks for (``Intent.UNKNOWN`` if nothing)."""

@@ -26,6 +26,7 @@ from bot.content import Content
 from bot.deps import Deps, get_deps
 from bot.handlers import commands, export, loads, this_week, undo
 from bot.handlers import skip as skip_handler
+from bot.handlers import snooze as snooze_handler
 from bot.handlers import today as today_handler
 from bot.handlers import week as week_handler
 from bot.handlers.done_feeling import feeling_in
@@ -151,6 +152,8 @@ async def _answer(
         await _pain(deps, chat)
     elif intent is Intent.FEEDBACK and understood.feeling is not None:
         await _feedback(deps, chat, understood.feeling)
+    elif intent is Intent.SNOOZE:
+        await snooze_handler.snooze_typed(update, context, text)  # "remind me in an hour"
     elif await this_week.typed_change(update, context):
         return  # "long run on Sunday this week"
     elif intent is Intent.MOVE:
