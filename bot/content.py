@@ -354,6 +354,7 @@ class PhrasesFile(_Strict):
     next: _Asked
     today: _Asked
     help: _Asked
+    settings: _Asked
     thanks: _Opener
     greeting: _Opener
     feedback: _Feedback

@@ -151,3 +151,35 @@ async def test_a_snooze_with_nothing_to_remind_of(bot: BotHarness, clock: FakeCl
     clock.set(datetime.combine(date(2026, 11, 27), time(9), ZoneInfo("Europe/Berlin")))
     reply = texts(await bot.say("erinner mich in einer stunde"))
     assert "keine Einheit mehr" in reply, reply
+
+
+# ---- a setting changed in a sentence ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "typed"), [
+    ("en", "my race moved to 19 april"),
+    ("ru", "старт перенесли на 19 апреля"),
+    ("de", "mein wettkampf ist jetzt am 19. april"),
+    ("es", "quiero cambiar la hora del recordatorio a las 6 y media"),
+    ("pt-BR", "quero mudar o horario do lembrete pra 6 e meia"),
+    ("de", "erinnerung lieber um 19 uhr"),
+])  # fmt: skip
+def test_a_setting_changed_in_a_sentence_asks_for_settings(code: str, typed: str) -> None:
+    assert CONTENT.speaking(code).phrases.understand(typed).intent is Intent.SETTINGS
+
+
+@pytest.mark.parametrize(("code", "typed", "menu"), [
+    ("ru", "хочу тренироваться по вечерам, в 19:00", "/language ru"),
+    ("en", "remind me at 7pm instead", ""),
+])  # fmt: skip
+async def test_a_setting_in_a_sentence_opens_the_settings_menu(
+    bot: BotHarness, code: str, typed: str, menu: str
+) -> None:
+    """The /settings menu (its buttons), in the runner's language, not "not understood"."""
+    await onboard(bot)
+    if menu:
+        await bot.say(menu)
+    reply = await bot.say(typed)
+    settings = await bot.say("/settings")  # after: /settings opens a menu awaiting a tap
+    assert texts(reply) == texts(settings), texts(reply)
+    assert reply[-1].get("reply_markup"), texts(reply)

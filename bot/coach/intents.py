@@ -49,6 +49,7 @@ class Intent(StrEnum):
     NEXT = "next"
     TODAY = "today"
     HELP = "help"
+    SETTINGS = "settings"
     THANKS = "thanks"
     GREETING = "greeting"
     UNKNOWN = "unknown"
@@ -77,6 +78,9 @@ QUESTIONS = (
     Intent.NEXT,
     Intent.TODAY,
     Intent.HELP,
+    # "my race moved to 19 april", "remind me at 7pm instead": /settings. Last: a sentence
+    # any other request reads is that request.
+    Intent.SETTINGS,
 )
 # The delays a typed snooze may name (minutes), as the reminder's ⏰ Later buttons offer
 # them: [snooze] in_30, in_60, in_180.

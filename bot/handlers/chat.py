@@ -24,7 +24,7 @@ from bot.coach.status import LogStatus, SkipReason
 from bot.coach.weights import is_pain, read_unitless, read_weights
 from bot.content import Content
 from bot.deps import Deps, get_deps
-from bot.handlers import commands, export, loads, this_week, undo
+from bot.handlers import commands, export, loads, setup, this_week, undo
 from bot.handlers import skip as skip_handler
 from bot.handlers import snooze as snooze_handler
 from bot.handlers import today as today_handler
@@ -191,6 +191,8 @@ _COMMANDS = {
     Intent.PAUSE: commands.pause,
     Intent.RESUME: commands.resume,
     Intent.EXPORT: export.export_command,
+    # "my race moved to 19 april": the /settings menu, where each is changed.
+    Intent.SETTINGS: setup.settings,
 }
 
 
