@@ -183,3 +183,22 @@ async def test_a_setting_in_a_sentence_opens_the_settings_menu(
     settings = await bot.say("/settings")  # after: /settings opens a menu awaiting a tap
     assert texts(reply) == texts(settings), texts(reply)
     assert reply[-1].get("reply_markup"), texts(reply)
+
+
+# ---- yesterday's miss, today's done -----------------------------------------------------
+
+
+def test_yesterday_missed_done_this_morning_is_todays_done() -> None:
+    """The miss is yesterday's; the done said after it is today's (before: yesterday's
+    done, refused as before the week was set up)."""
+    ru = CONTENT.speaking("ru").phrases
+    found = ru.understand("вчера не успел, сделал сегодня утром")
+    assert found.intent is Intent.DONE and not found.yesterday
+    assert ru.understand("вчера не успел").yesterday  # the miss alone stays yesterday's
+
+
+async def test_yesterday_missed_done_this_morning_logs_today(bot: BotHarness) -> None:
+    await onboard(bot)
+    await bot.say("/language ru")
+    reply = texts(await bot.say("вчера не успел, сделал сегодня утром"))
+    assert "Записал" in reply and "сегодня" in reply, reply

@@ -784,6 +784,12 @@ class Matcher:
         rest = self._understand(original, lowered[start:], where[start:])
         if rest.intent not in (Intent.DONE, Intent.SKIP):
             return None
+        if rest.intent is Intent.SKIP and rest.note:
+            # "вчера не успел, сделал сегодня утром", "yesterday I couldn't, did it this
+            # morning": yesterday's miss told as the reason for today's done, logged today.
+            later = self._understand(rest.note, *normalize(rest.note))
+            if later.intent is Intent.DONE and not later.yesterday:
+                return later
         return dataclasses.replace(rest, yesterday=True)
 
     def _fix_first_word(self, lowered: str, where: list[int]) -> tuple[str, list[int]] | None:
