@@ -202,3 +202,21 @@ async def test_yesterday_missed_done_this_morning_logs_today(bot: BotHarness) ->
     await bot.say("/language ru")
     reply = texts(await bot.say("вчера не успел, сделал сегодня утром"))
     assert "Записал" in reply and "сегодня" in reply, reply
+
+
+@pytest.mark.parametrize(("code", "skip", "again"), [
+    ("ru", "пропусти", "пропуск, колено болит"),
+    ("en", "skip", "skip, my knee hurts"),
+    ("de", "überspringen", "überspringen, knie tut weh"),
+])  # fmt: skip
+async def test_pain_said_with_a_repeated_skip_is_its_reason(
+    bot: BotHarness, code: str, skip: str, again: str
+) -> None:
+    """Skipped, then the skip word again with why: the reason the skip lacked (🤕 in
+    /history), not "already logged" with the knee dropped."""
+    await onboard(bot)
+    if code != "en":
+        await bot.say(f"/language {code}")
+    await bot.say(skip)
+    await bot.say(again)
+    assert "🤕" in texts(await bot.say("/history"))

@@ -134,6 +134,14 @@ async def _answer(
     if intent not in (Intent.DONE, Intent.SKIP, Intent.UNDO):
         understood = _done_on_a_day(deps, text) or understood
         intent = understood.intent
+    if (
+        intent is Intent.SKIP
+        and understood.note
+        and not understood.yesterday
+        and (reason := speaking(deps).phrases.reason_of(understood.note)) is not None
+        and await _typed_reason(deps, chat, SkipReason(reason))
+    ):
+        return  # "skip, knee hurts" after today's skip: the reason it lacked, not "already"
     if intent in (Intent.DONE, Intent.SKIP):
         await _log(update, deps, understood)
     elif intent is Intent.UNDO:
