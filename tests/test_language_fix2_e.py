@@ -7,10 +7,14 @@ there as confusable Latin ones).
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from bot.content import ContentError
+from bot.coach.answers import DateProblem
+from bot.content import ContentError, load_content
 from bot.languages import LanguageInfo, check_messages
+from bot.messages import onboarding
 from bot.texts import Texts
 from testkit.harness import BotHarness, onboard, texts
 
@@ -22,6 +26,7 @@ SEEN = {
     "month": "ноябрь",
     "heading": "{month:capital} вкратце",
     "heading_got": "Ноябрь вкратце",
+    "race_sentence": "12 апреля бегу полумарафон",
 }
 
 RU = LanguageInfo(code="ru", name="Russian", english_name="Russian", locale="ru", telegram=["ru"])
@@ -95,3 +100,23 @@ async def test_sore_tapped_reads_as_discomfort_in_the_csv(
     header, row = csv_file.data.decode("utf-8-sig").splitlines()[:2]
     assert cell in row.split(","), (header, row)
     assert "dolor" not in header + row and "dor/" not in header + row, (header, row)
+
+
+@pytest.mark.parametrize(("code", "typed", "race"), [
+    ("es", "el 15 de marzo corro un medio maraton", date(2027, 3, 15)),
+    ("pt-BR", "dia 15 de marco corro uma meia maratona", date(2027, 3, 15)),
+    ("de", "am 12. april laufe ich meinen ersten halbmarathon", date(2027, 4, 12)),
+    ("ru", SEEN["race_sentence"], date(2027, 4, 12)),
+    ("en", "my half marathon is on 18 april, wish me luck", date(2027, 4, 18)),
+])  # fmt: skip
+def test_a_race_date_is_read_inside_a_sentence(code: str, typed: str, race: date) -> None:
+    """The race date question answered in a sentence: the date inside it is read."""
+    t = load_content().speaking(code).texts
+    assert onboarding.race_date(t, typed, date(2026, 12, 4)) == race
+
+
+@pytest.mark.parametrize("typed", ["I run 21 km in April", "10 km", "in april 2027"])
+def test_a_sentence_without_a_day_is_still_no_date(typed: str) -> None:
+    """Words around a month without its day do not make a date up."""
+    t = load_content().texts
+    assert onboarding.race_date(t, typed, date(2026, 12, 4)) is DateProblem.UNREADABLE

@@ -477,6 +477,25 @@ def read_date(text: str, today: date, words: CalendarWords | None = None) -> dat
     return _read_date(text, today, calendar) or _dateparser_date(text, today, calendar)
 
 
+def find_date(text: str, today: date, words: CalendarWords | None = None) -> date | None:
+    """``read_date``'s reading of the whole text, else a date inside a sentence ("el 15
+    de marzo corro un medio maraton", "dia 15 de marco corro uma meia maratona"): the
+    longest run of up to four words that is one of the forms the bot suggests. Only the
+    fast path reads a part: dateparser would find a date in nearly any words."""
+    found = read_date(text, today, words)
+    if found is not None:
+        return found
+    calendar = words or english_calendar()
+    parts = re.sub(r"[,;:!?()]", " ", text).split()
+    for size in range(min(4, len(parts) - 1), 1, -1):
+        for start in range(len(parts) - size + 1):
+            if (
+                inside := _read_date(" ".join(parts[start : start + size]), today, calendar)
+            ) is not None:
+                return inside
+    return None
+
+
 def _dateparser_date(text: str, today: date, calendar: CalendarWords) -> date | None:
     """dateparser's reading, with a day and a month required ("April 2028" is no day)."""
     cleaned = text.strip()

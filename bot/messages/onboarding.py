@@ -44,13 +44,13 @@ from bot.coach.parsing import (
     TimeWords,
     calendar_words,
     closest,
+    find_date,
     fold,
     is_none_answer,
     made_of,
     parse_days,
     parse_length,
     parse_time,
-    read_date,
     time_words,
     words_of,
 )
@@ -706,8 +706,9 @@ def _typed_race_date(t: Texts, answers: Answers, text: str, now: datetime) -> Ty
 
 def race_date(t: Texts, text: str, today: date) -> date | A.DateProblem:
     """The race day typed in the runner's language or English ("12 апреля", "12 de abril",
-    "12. April", "next Saturday"), held to ``A.race_date_from_text``'s rules."""
-    found = read_date(text, today, calendar(t))
+    "12. April", "next Saturday"), alone or inside a sentence ("el 15 de marzo corro un
+    medio maraton"), held to ``A.race_date_from_text``'s rules."""
+    found = find_date(text, today, calendar(t))
     if found is None:
         return A.DateProblem.UNREADABLE
     return A.race_date_from_text(found.isoformat(), today)
