@@ -27,6 +27,8 @@ SEEN = {
     "heading": "{month:capital} вкратце",
     "heading_got": "Ноябрь вкратце",
     "race_sentence": "12 апреля бегу полумарафон",
+    "no_hard_typed": "без интенсивной тренировки",
+    "no_hard_got": "На этой неделе:</b> без интенсивной тренировки",
 }
 
 RU = LanguageInfo(code="ru", name="Russian", english_name="Russian", locale="ru", telegram=["ru"])
@@ -120,3 +122,21 @@ def test_a_sentence_without_a_day_is_still_no_date(typed: str) -> None:
     """Words around a month without its day do not make a date up."""
     t = load_content().texts
     assert onboarding.race_date(t, typed, date(2026, 12, 4)) is DateProblem.UNREADABLE
+
+
+@pytest.mark.parametrize(("code", "typed", "said"), [
+    ("ru", SEEN["no_hard_typed"], SEEN["no_hard_got"]),
+    ("en", "No hard session", "no hard session"),
+    ("es", "sin sesión intensa", "sin sesión intensa"),
+])  # fmt: skip
+async def test_the_coachs_own_words_change_this_week(
+    bot: BotHarness, code: str, typed: str, said: str
+) -> None:
+    """/week → ✏️, and the menu's "🚫 No hard session" typed instead of tapped (no "this
+    week" around it: the menu asked about this week): the change is made."""
+    await onboard(bot)
+    await bot.say(f"/language {code}")
+    await bot.say("/week")
+    await bot.tap("✏️")
+    reply = texts(await bot.say(typed))
+    assert "🗓" in reply and said in reply, reply

@@ -51,15 +51,20 @@ async def typed_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
     assert words is not None  # every language's Content has them (bot.content)
     text = message.text
     now = deps.clock.now()
+    t = speaking(deps).texts
+    own = messages.own_words_change(t, text)
     # Most texts name no change of the week at all: no read for them.
-    if not parse_change(text, words, now.date()):
+    if own is None and not parse_change(text, words, now.date()):
         return False
     async with transaction(deps.sessions) as session:
         result = await change_week(
-            session, chat.id, now, lambda today: parse_change(text, words, today)
+            session,
+            chat.id,
+            now,
+            (own,) if own is not None else lambda today: parse_change(text, words, today),
         )
     # Answered after the commit: no reply is sent while a transaction holds a connection.
-    reply, keyboard = _reply(speaking(deps).texts, result)
+    reply, keyboard = _reply(t, result)
     await chat.send_message(reply, reply_markup=keyboard)
     return True
 

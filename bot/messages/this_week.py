@@ -19,7 +19,7 @@ from typing import ClassVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.coach.week import Focus
-from bot.coach.week_change import Change, Kind, Refusal, Shift, WeekRuns
+from bot.coach.week_change import Change, Kind, Refusal, Shift, WeekRuns, normalise
 from bot.content import Texts
 from bot.messages.callbacks import (
     MAX_DATA_BYTES,
@@ -94,6 +94,26 @@ def change_of(step: str) -> Change | None:
         return Change(Kind(step[0]), frozenset({int(step[1])}))
     if step in {Kind.NO_HARD.value, Kind.NO_LONG.value, Kind.USUAL.value}:
         return Change(Kind(step))
+    return None
+
+
+# The coach's own words for a change without a day: its menu buttons ("🚫 No hard
+# session") and its summaries ("no hard session").
+_OWN_WORDS = {
+    Kind.NO_HARD: ("this_week.menu_no_hard", "this_week.no_hard"),
+    Kind.NO_LONG: ("this_week.menu_no_long", "this_week.no_long_run"),
+    Kind.USUAL: ("this_week.menu_usual",),
+}
+
+
+def own_words_change(t: Texts, text: str) -> Change | None:
+    """A change typed in the coach's own words (the menu's "🚫 Без интенсивной
+    тренировки" typed instead of tapped): that change, this week. The words need no "this
+    week" around them: they are the menu's answer to "what's different this week?"."""
+    typed = normalise(text)
+    for kind, keys in _OWN_WORDS.items():
+        if any(typed == normalise(t(key)) for key in keys):
+            return Change(kind)
     return None
 
 
