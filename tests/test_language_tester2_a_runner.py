@@ -75,7 +75,6 @@ async def test_pause_for_two_weeks_typed(make: Make, code: str, typed: str) -> N
     assert "10 dic" in texts(reply) or "10 de dez" in texts(reply), texts(reply)
 
 
-@pytest.mark.xfail(strict=True, reason="pt 'feito, foi tranquilo 💪': the feeling is not read")
 async def test_done_with_an_easy_feeling_in_portuguese(make: Make) -> None:
     """A Brazilian runner types "feito, foi tranquilo 💪" after the session. The bot logs
     it, notes "foi tranquilo 💪" as a note and asks "Como foi?" again, although 'tranquilo'
@@ -90,7 +89,6 @@ async def test_done_with_an_easy_feeling_in_portuguese(make: Make) -> None:
     assert "Como foi?" not in reply, reply
 
 
-@pytest.mark.xfail(strict=True, reason="Mexico's city buttons in English ('Mexico City')")
 async def test_mexico_city_button_in_spanish(make: Make) -> None:
     """A Mexican runner types "mexico" at the place question. The bot says (in Spanish)
     that Mexico has several time zones and offers buttons: the first is "Mexico City", in
@@ -108,7 +106,6 @@ async def test_mexico_city_button_in_spanish(make: Make) -> None:
     assert "Mexico City" not in labels and "Ciudad de México" in labels, labels
 
 
-@pytest.mark.xfail(strict=True, reason="'no' at the city choice is read as Africa/Accra (No, GH)")
 async def test_no_at_the_city_choice(make: Make) -> None:
     """After "mexico" the bot asks which city is closest. The runner, unsure, types "no".
     The bot answers "Entendido: Africa/Accra (No, GH). Allí son las 06:00." and sets
@@ -127,7 +124,6 @@ async def test_no_at_the_city_choice(make: Make) -> None:
     assert "Accra" not in reply, reply
 
 
-@pytest.mark.xfail(strict=True, reason="es past-tense pain (me dolio) not heard")
 async def test_done_with_knee_pain_in_spanish(make: Make) -> None:
     """A Mexican runner types "ya lo hice pero me dolio la rodilla" (done, but my knee
     hurt: voice-to-text drops the accent of dolió). The bot logs the session, keeps
@@ -152,7 +148,6 @@ async def test_done_with_knee_pain_present_tense_guard(make: Make) -> None:
     assert "¿Qué tal te sentiste?" not in reply, reply
 
 
-@pytest.mark.xfail(strict=True, reason="es month recap starts lower case (noviembre)")
 async def test_month_recap_starts_with_a_capital(make: Make, clock: FakeClock) -> None:
     """A Mexican runner did two sessions in November. The first Sunday preview of December
     opens its recap line with "📆 <b>noviembre en resumen:</b> 2 de 2 sesiones hechas…":
@@ -175,7 +170,6 @@ async def test_month_recap_starts_with_a_capital(make: Make, clock: FakeClock) -
     assert "resumen" in preview and "<b>noviembre" not in preview, preview
 
 
-@pytest.mark.xfail(strict=True, reason="es 'lo paso a mañana' named as a move, then refused")
 @pytest.mark.parametrize("typed", ["lo paso a mañana", "mover a manana"])
 async def test_move_to_tomorrow_in_spanish(make: Make, typed: str) -> None:
     """A Mexican runner types "lo paso a mañana" (or "mover a manana", no ñ). The bot
@@ -215,7 +209,6 @@ async def test_pause_until_monday_because_sick(make: Make, code: str, typed: str
     assert "30" in reply and "¿por cuánto tiempo?" not in reply, reply
 
 
-@pytest.mark.xfail(strict=True, reason="a settings change typed in a sentence is not understood")
 @pytest.mark.parametrize(("code", "typed"), [
     ("es-419", "quiero cambiar la hora del recordatorio a las 6 y media"),
     ("pt-br", "quero mudar o horario do lembrete pra 6 e meia"),
@@ -255,7 +248,6 @@ async def test_changed_mind_after_a_skip_in_spanish(make: Make) -> None:
     assert "Ya está registrado" not in reply, reply
 
 
-@pytest.mark.xfail(strict=True, reason="pt 'muito trampo hj' (busy, slang) not read as a reason")
 async def test_skip_reason_busy_in_brazilian_slang(make: Make) -> None:
     """A Brazilian runner types "nao deu, muito trampo hj 😩" (couldn't, lots of work
     today: 'trampo' is everyday Brazilian for work, 'hj' for hoje). The skip is logged,
@@ -271,9 +263,6 @@ async def test_skip_reason_busy_in_brazilian_slang(make: Make) -> None:
     assert "O que atrapalhou" not in reply, reply
 
 
-@pytest.mark.xfail(
-    strict=True, reason="es: tapped 'Con agujetas' (DOMS), the CSV says 'dolor/molestias'"
-)
 async def test_csv_says_what_the_runner_tapped(make: Make) -> None:
     """A Mexican runner logs "hecho" and taps "🤕 Con agujetas" (muscle soreness, DOMS;
     the coach answers "Anotado: con agujetas…" and swaps heavy legs before a long run).
@@ -303,7 +292,6 @@ async def _at_place_question(make: Make, code: str) -> BotHarness:
     return bot
 
 
-@pytest.mark.xfail(strict=True, reason="a city with its country or in a sentence is not found")
 @pytest.mark.parametrize("typed", ["lima peru", "estoy en monterrey nuevo leon"])
 async def test_place_typed_with_country_or_in_a_sentence(make: Make, typed: str) -> None:
     """At the place question a Peruvian runner types "lima peru" and a Mexican one "estoy
@@ -322,7 +310,6 @@ async def test_place_typed_with_country_or_in_a_sentence(make: Make, typed: str)
     assert "No encontré" not in reply, reply
 
 
-@pytest.mark.xfail(strict=True, reason="a nickname echoed as the city: '(Cdmx, MX)', '(Bh, BR)'")
 @pytest.mark.parametrize(("code", "typed", "city"), [
     ("es-419", "cdmx", "Ciudad de México"),
     ("pt-br", "bh", "Belo Horizonte"),
@@ -343,9 +330,6 @@ async def test_place_nickname_names_the_city(make: Make, code: str, typed: str, 
     assert city in reply, reply
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a race date in a sentence ('el 15 de marzo corro…') not read"
-)
 @pytest.mark.parametrize(("code", "field", "typed"), [
     ("es-419", "Fecha de la carrera", "el 15 de marzo corro un medio maraton"),
     ("pt-br", "Data da prova", "dia 15 de marco corro uma meia maratona"),

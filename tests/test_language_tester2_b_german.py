@@ -10,7 +10,6 @@ import pytest
 from testkit.harness import BotHarness, onboard, texts
 
 
-@pytest.mark.xfail(strict=True, reason="de 'passt, erledigt' (fine, done) not understood")
 async def test_passt_erledigt_is_a_done(bot: BotHarness) -> None:
     """An Austrian runner (Legs today) types "passt, erledigt" ("all good, done", the
     commonest way to say it in Austria and Bavaria) and gets "Das habe ich nicht

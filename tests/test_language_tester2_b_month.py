@@ -12,8 +12,6 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from testkit.harness import BotHarness, FakeClock, onboard, texts
 
 SEEN = {
@@ -28,7 +26,6 @@ def berlin(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), ZoneInfo("Europe/Berlin"))
 
 
-@pytest.mark.xfail(strict=True, reason="ru 'как мои успехи?' (how am I doing) not understood")
 async def test_russian_how_am_i_doing_in_everyday_words(bot: BotHarness) -> None:
     """A Russian runner three weeks in types SEEN["how_am_i"] (the commonest way to ask
     "how am I doing?") and gets SEEN["how_am_i_got"]: not understood, with a hint to ask
@@ -45,7 +42,6 @@ async def test_russian_how_am_i_doing_in_everyday_words(bot: BotHarness) -> None
     assert "Не понял" not in reply and "Серия" in reply, reply
 
 
-@pytest.mark.xfail(strict=True, reason="ru month recap starts lower case: 'ноябрь вкратце'")
 async def test_russian_month_recap_starts_with_a_capital(bot: BotHarness, clock: FakeClock) -> None:
     """A Russian runner logs Saturday 28 November's session; with the first week's
     summary in December (Sunday 6th, beside next week's preview) the month's recap arrives

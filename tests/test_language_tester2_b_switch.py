@@ -24,14 +24,10 @@ def opens_the_language_menu(reply: list[dict[str, object]]) -> bool:
 
 
 @pytest.mark.parametrize(("code", "typed"), [
-    pytest.param("de", "auf englisch bitte", marks=pytest.mark.xfail(
-        strict=True, reason="de 'auf englisch bitte' not a language request")),
-    pytest.param("de", "kannst du russisch?", marks=pytest.mark.xfail(
-        strict=True, reason="de 'kannst du russisch?' not a language request")),
-    pytest.param("ru", SEEN["ru_english"], marks=pytest.mark.xfail(
-        strict=True, reason="ru 'на английском' not a language request")),
-    pytest.param("ru", SEEN["ru_german"], marks=pytest.mark.xfail(
-        strict=True, reason="ru 'говорить по-немецки' not a language request")),
+    ("de", "auf englisch bitte"),
+    ("de", "kannst du russisch?"),
+    ("ru", SEEN["ru_english"]),
+    ("ru", SEEN["ru_german"]),
     ("en", "sprich deutsch"),
 ])  # fmt: skip
 async def test_asking_for_another_language_in_words(bot: BotHarness, code: str, typed: str) -> None:
