@@ -229,7 +229,6 @@ async def test_reminder_time_change_typed(make: Make, code: str, typed: str) -> 
     assert "No te entendí" not in reply and "Não entendi" not in reply, reply
 
 
-@pytest.mark.xfail(strict=True, reason="a change of mind after a skip: 'sí ya lo hice' refused")
 async def test_changed_mind_after_a_skip_in_spanish(make: Make) -> None:
     """A Mexican runner answers the day's session with "no pude, mucho trabajo hoy 😩"
     (skipped, busy: understood), then remembers and types "si ya lo hice en la manana"

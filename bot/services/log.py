@@ -120,6 +120,16 @@ async def log_session(
             session, runner.chat_id, today - timedelta(weeks=HISTORY_WEEKS), today
         )
     )
+    if status == LogStatus.DONE and day in (None, today):
+        # "Done" after today's skip: the runner did it after all ("si ya lo hice en la
+        # mañana"). The skip goes and the done is logged in its place, in this transaction,
+        # so the week's count, the streak and a milestone read the done, never both.
+        skipped = next(
+            (row for row in rows if row.local_date == today and row.status == LogStatus.SKIPPED),
+            None,
+        )
+        if skipped is not None and await logs.remove_log(session, runner.chat_id, today):
+            rows = [row for row in rows if row.local_date != today]
     entries = history_from(rows, today)
     history = await load_calendar(session, runner, today, recent_logged(rows))
     first = signed_up(runner, today)
