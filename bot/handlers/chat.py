@@ -20,6 +20,7 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.coach.intents import Intent, Understood
+from bot.coach.progress import Progress
 from bot.coach.status import LogStatus, SkipReason
 from bot.coach.weights import is_pain, read_unitless, read_weights
 from bot.content import Content
@@ -41,7 +42,7 @@ from bot.messages.today import today_message
 from bot.services.calendar import local_today, next_slot
 from bot.services.chat import Moved, glance, move_to_tomorrow, standing, yesterday_of
 from bot.services.log import FeedbackResult, record_feedback
-from bot.services.log_book import read_recent_weeks
+from bot.services.log_book import RecentWeeks, read_recent_weeks
 from bot.services.notes import just_done, note_after_workout
 from bot.services.plan import read_today
 from bot.services.progress import read_progress
@@ -343,10 +344,12 @@ async def _standing(deps: Deps, chat: Chat, *, levels_only: bool) -> None:
         await chat.send_message(chat_messages.standing_text(t, found, progress))
 
 
-async def _recent_weeks(deps: Deps, chat: Chat) -> None:
-    """ "What did I do last week?", "what did I do on Monday?": last week's and this week's
-    logs as /history shows them, last week's tally and the streak."""
-    t = speaking(deps).texts
+async def _recent_and_progress(
+    deps: Deps, chat: Chat
+) -> tuple[RecentWeeks, Progress | None] | None:
+    """Last week's and this week's logs and the runner's progress, read in one transaction
+    (None, after saying so, for a runner not set up): what "last week?" and "this week so
+    far?" both answer from."""
     now = deps.clock.now()
     async with transaction(deps.sessions) as session:
         recent = await read_recent_weeks(session, chat.id, now)
@@ -356,8 +359,19 @@ async def _recent_weeks(deps: Deps, chat: Chat) -> None:
             else None
         )
     if recent is None:
-        await chat.send_message(t("today.not_set_up"))
+        await chat.send_message(speaking(deps).texts("today.not_set_up"))
+        return None
+    return recent, progress
+
+
+async def _recent_weeks(deps: Deps, chat: Chat) -> None:
+    """ "What did I do last week?", "what did I do on Monday?": last week's and this week's
+    logs as /history shows them, last week's tally and the streak."""
+    t = speaking(deps).texts
+    found = await _recent_and_progress(deps, chat)
+    if found is None:
         return
+    recent, progress = found
     tally = None
     if progress is not None:
         tally = next((week for week in progress.weeks if week.facts.monday == recent.monday), None)
@@ -369,17 +383,10 @@ async def _week_so_far(deps: Deps, chat: Chat) -> None:
     """ "What did I do this week?", "this week so far": this week's logs as /history shows
     them and its tally (done of planned, from ``services.progress`` as /progress counts)."""
     t = speaking(deps).texts
-    now = deps.clock.now()
-    async with transaction(deps.sessions) as session:
-        recent = await read_recent_weeks(session, chat.id, now)
-        progress = (
-            await read_progress(session, chat.id, now, catalog=speaking(deps).catalog)
-            if recent is not None
-            else None
-        )
-    if recent is None:
-        await chat.send_message(t("today.not_set_up"))
+    found = await _recent_and_progress(deps, chat)
+    if found is None:
         return
+    recent, progress = found
     this_monday = recent.monday + timedelta(weeks=1)
     tally = None
     if progress is not None:
