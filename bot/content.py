@@ -615,21 +615,18 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     english_folder = folders[0]
     english_messages = _read_messages(english_folder)
     shared: dict[str, Content] = {}
-    english = Content(
-        catalog=catalog,
-        texts=_texts(english_messages, ENGLISH_INFO.locale),
-        phrases=load_phrases(english_folder / "phrases.toml"),
-        language=_info(english_folder),
-        languages=shared,
-        folder=english_folder,
-    )
     from bot.coach.weights import load_words
 
-    # Read (and checked) now, so a broken phrases_week.toml stops the start, not a runner's
-    # "long run on Sunday this week".
-    english = dataclasses.replace(
-        english,
-        texts=_texts(english_messages, english.language.locale),
+    info = _info(english_folder)
+    # The week and weight words read (and checked) now, so a broken phrases_week.toml
+    # stops the start, not a runner's "long run on Sunday this week".
+    english = Content(
+        catalog=catalog,
+        texts=_texts(english_messages, info.locale),
+        phrases=load_phrases(english_folder / "phrases.toml"),
+        language=info,
+        languages=shared,
+        folder=english_folder,
         week_words=load_week_words(english_folder),
         load_words=load_words(english_folder),
     )
