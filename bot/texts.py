@@ -36,12 +36,6 @@ PLURAL_COUNTS = range(0, 1001)
 
 Width = Literal["wide", "abbreviated", "short"]
 
-# Day names were content keys once ("day_short.0" Mon, "day_long.0" Monday); they are the
-# locale's now (``Texts.weekday``). A caller not yet moved over still gets them by the old
-# key, from CLDR, not from a content file.
-_OLD_DAY_KEY = re.compile(r"day_(?P<width>short|long)\.(?P<day>[0-6])")
-_OLD_DAY_WIDTHS: dict[str, Width] = {"short": "abbreviated", "long": "wide"}
-
 
 # The entry of a plural table that names the placeholder choosing the form, when it is
 # not ``count``: ``{one = "{weeks} week", other = "{weeks} weeks", select = "weeks"}``, or
@@ -165,8 +159,6 @@ class Texts:
         self.english = english or self
 
     def __call__(self, key: str, /, **values: Any) -> str:
-        if key not in self._messages and (weekday := _OLD_DAY_KEY.fullmatch(key)):
-            return self.weekday(int(weekday["day"]), _OLD_DAY_WIDTHS[weekday["width"]])
         message = self._messages[key]
         if isinstance(message, Plural):
             select = self.selector(key)
@@ -190,7 +182,7 @@ class Texts:
         return chosen.select if isinstance(chosen, Plural) else COUNT
 
     def has(self, key: str) -> bool:
-        return key in self._messages or _OLD_DAY_KEY.fullmatch(key) is not None
+        return key in self._messages
 
     def keys(self) -> set[str]:
         return set(self._messages)

@@ -65,9 +65,9 @@ def summary_lines(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for line in text.splitlines():
         for day in range(7):
-            prefix = T(f"day_short.{day}") + " — "
+            prefix = T.weekday(day, "abbreviated") + " — "
             if line.startswith(prefix):
-                found[T(f"day_short.{day}")] = line[len(prefix) :]
+                found[T.weekday(day, "abbreviated")] = line[len(prefix) :]
     return found
 
 

@@ -177,7 +177,7 @@ def test_kit_for() -> None:
 
 def test_texts_formats_and_reports_unknown_keys() -> None:
     texts = CONTENT.texts
-    assert texts("day_short.0") == "Mon"
+    assert texts.weekday(0, "abbreviated") == "Mon"
     assert "Anna" in texts("onboarding.welcome", name="Anna")
     assert texts.has("misc.error") and not texts.has("misc.nope")
     with pytest.raises(KeyError):
@@ -496,8 +496,6 @@ FAMILIES: dict[str, list[str]] = {
     "focus_icon.{}": [focus.value for focus in Focus],
     "experience.{}": [experience.value for experience in Experience],
     "equipment.{}": [equipment.value for equipment in Equipment],
-    "day_short.{}": [str(day) for day in range(7)],
-    "day_long.{}": [str(day) for day in range(7)],
     "commands.{}": list(COMMANDS),
     "settings_field.{}": list(MENU_FIELDS),
     "done.cheer_{}": ["1", "2", "3"],

@@ -123,7 +123,7 @@ async def test_export_sends_the_log_as_a_spreadsheet_and_everything_as_json(
     for row, log in zip(rows, logs, strict=True):
         cells = dict(zip(columns, row, strict=True))
         assert cells["date"] == log.local_date.isoformat()  # ISO: every spreadsheet reads it
-        assert cells["weekday"] == T(f"day_long.{log.local_date.weekday()}")
+        assert cells["weekday"] == T.weekday(log.local_date.weekday())
         assert cells["focus"] == T(f"focus.{log.focus}")
         assert cells["status"] == T(f"export.status.{log.status}")
         assert cells["note"] == (log.note or "")  # commas, quotes, a newline, emoji: whole

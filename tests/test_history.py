@@ -184,7 +184,7 @@ async def test_the_level_is_the_one_each_session_message_showed(
         [session] = await bot.say("/today")
         level = re.search(r"Level (\d+)", session["text"])
         assert level is not None, session["text"]
-        shown[f"{T(f'day_long.{day.weekday()}')} {day.day}"] = level[1]
+        shown[f"{T.weekday(day.weekday())} {day.day}"] = level[1]
         await bot.say("done")
         await bot.tap(T("feedback.easy"))
     # Legs stepped up (4 → 5 → 6), and the lighter week's legs show less than the level held.

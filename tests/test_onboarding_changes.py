@@ -102,7 +102,7 @@ async def test_change_something_edits_one_answer_and_returns_to_the_summary(
         week_index_of(THIS_MONDAY),
     )
     for day, focus in new_plan.sessions.items():
-        assert lines[T(f"day_short.{day}")].endswith(T(f"focus.{focus.value}"))
+        assert lines[T.weekday(day, "abbreviated")].endswith(T(f"focus.{focus.value}"))
 
     # Back from the menu: the summary again, unchanged.
     await bot.tap(T("buttons.change"))

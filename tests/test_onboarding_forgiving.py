@@ -230,7 +230,7 @@ async def test_a_change_of_mind_at_the_summary_comes_back_to_the_summary(
     await tap_through(bot)
     replies = await bot.say("oh wait, my long run is on sunday")
     assert texts_of(replies) == [
-        question_text("long_run_changed", day=T("day_long.6")),
+        question_text("long_run_changed", day=T.weekday(6)),
         question_text("ask_hard_days_selected", days="Wed"),
     ]
     replies = await bot.tap(T("buttons.days_done"))

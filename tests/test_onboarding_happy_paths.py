@@ -427,7 +427,7 @@ async def test_the_summary_lists_every_day_and_the_right_strength_focus_per_day(
     plan = plan_week(week, week_index_of(THIS_MONDAY))
     assert len(plan.sessions) == week.sessions_per_week
     for day in range(7):
-        line = lines[T(f"day_short.{day}")]
+        line = lines[T.weekday(day, "abbreviated")]
         focus = plan.focus_on(day)
         for other in Focus:
             shown = f"{T(f'focus_icon.{other.value}')} {T(f'focus.{other.value}')}"

@@ -334,13 +334,13 @@ def onboard_runner(chat: Chat) -> None:
     chat.say("/start", lead("onboarding.ask_run_days"))
     chosen: list[str] = []
     for day in (0, 2, 5):
-        chosen.append(T(f"day_short.{day}"))
+        chosen.append(T.weekday(day, "abbreviated"))
         chat.tap(
-            T(f"day_short.{day}"),
+            T.weekday(day, "abbreviated"),
             T("onboarding.ask_run_days_selected", days=", ".join(chosen)),
         )
     chat.tap(T("buttons.days_done"), T("onboarding.ask_long_run"))
-    chat.tap(T("day_short.5"), lead("onboarding.ask_hard_days"))
+    chat.tap(T.weekday(5, "abbreviated"), lead("onboarding.ask_hard_days"))
     chat.say("wed", T("onboarding.ask_experience"))
     chat.tap(T("experience.some"), T("onboarding.ask_equipment"))
     chat.tap(T("equipment.none"), T("onboarding.ask_pull_up_bar"))
@@ -487,7 +487,7 @@ def test_restart_mid_onboarding_continues_at_the_same_question(
         bot.start()
         chat.say("/start", lead("onboarding.ask_run_days"))
         chat.say("mon wed sat", T("onboarding.ask_long_run"))
-        chat.tap(T("day_short.5"), lead("onboarding.ask_hard_days"))
+        chat.tap(T.weekday(5, "abbreviated"), lead("onboarding.ask_hard_days"))
 
         if stop == "SIGKILL":
             wait_until(

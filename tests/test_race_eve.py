@@ -11,7 +11,7 @@ from tests.onboarding_steps import REST_DAY, T, a_session_day_ahead, at_nine, ta
 
 
 def line_of(text: str, day: date) -> str:
-    short = T(f"day_short.{day.weekday()}")
+    short = T.weekday(day.weekday(), "abbreviated")
     return next(line for line in text.splitlines() if f" {short} — " in line)
 
 

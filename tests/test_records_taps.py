@@ -126,7 +126,7 @@ async def test_double_taps_on_the_weekly_preview_setting_answer_once(bot: BotHar
     replies = await double_tap(bot, preview)
     assert new_messages(replies) == [T("preview.ask_day")]
     replies = await double_tap(bot, "Mon")
-    assert new_messages(replies) == [T("preview.ask_time", day=T("day_long.0"))]
+    assert new_messages(replies) == [T("preview.ask_time", day=T.weekday(0))]
     replies = await double_tap(bot, "08:00")
     [saved] = new_messages(replies)
     assert saved.startswith(T("settings.saved"))

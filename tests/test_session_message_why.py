@@ -15,7 +15,7 @@ from bot.messages.views import why_text
 from testkit.harness import BotHarness, onboard, shared_content
 
 T = shared_content().texts
-DAY_NAMES = {T(f"day_long.{weekday}"): weekday for weekday in range(7)}
+DAY_NAMES = {T.weekday(weekday): weekday for weekday in range(7)}
 
 
 def why_of(text: str) -> str:

@@ -136,7 +136,10 @@ def test_token_never_appears_in_debug_output(stub: StubBotAPI, tmp_path: Path) -
     try:
         bot.start()
         chat.say("/start", lead("onboarding.ask_run_days"))
-        chat.tap(T("day_short.0"), T("onboarding.ask_run_days_selected", days=T("day_short.0")))
+        chat.tap(
+            T.weekday(0, "abbreviated"),
+            T("onboarding.ask_run_days_selected", days=T.weekday(0, "abbreviated")),
+        )
         chat.say("mon wed sat", T("onboarding.ask_long_run"))
         assert bot.terminate() == 0, bot.tail()
     finally:

@@ -260,7 +260,7 @@ async def _go_back(update: Update, deps: Deps, draft: Draft, fix: Correction) ->
         text, keyboard = question(deps, fix.step, draft.answers)
         return await _send(update, t("onboarding.going_back") + "\n\n" + text, keyboard)
     day = draft.answers.get("long_run_day")
-    changed = t("buttons.no_long_run") if day is None else t(f"day_long.{day}")
+    changed = t("buttons.no_long_run") if day is None else t.weekday(day)
     await _send(update, t("onboarding.long_run_changed", day=changed))
     await _advance(update, deps, draft)
 
